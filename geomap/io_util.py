@@ -1,0 +1,41 @@
+"""Small file helpers shared by every stage: atomic writes, safe outputs."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterator
+
+from geomap.errors import InputError
+
+
+@contextmanager
+def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
+    """Open a temporary file beside ``path`` and rename it over ``path`` on success.
+
+    An interrupted run never leaves a half-written output: on any exception
+    the temporary file is removed and ``path`` is untouched.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding, newline=None if "b" in mode else "") as handle:
+            yield handle
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def refuse_overwriting_inputs(output: str | os.PathLike[str] | None, inputs: Iterable[str | os.PathLike[str]]) -> None:
+    """Raise :class:`InputError` if ``output`` is one of the ``inputs``."""
+    if output is None or str(output) == "-":
+        return
+    out = Path(output).resolve()
+    for item in inputs:
+        if str(item) != "-" and Path(item).resolve() == out:
+            raise InputError("refusing to overwrite an input file; choose another output path", path=str(output))

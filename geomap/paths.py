@@ -1,0 +1,39 @@
+"""Where geomap finds its bundled data and keeps its caches."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+
+
+def gazetteer_dir() -> Path:
+    """Return the folder of the bundled gazetteer.
+
+    ``$GEOMAP_GAZETTEER`` overrides the default, the ``gazetteer/`` folder
+    beside the package (an editable install or a source checkout).
+    """
+    override = os.environ.get("GEOMAP_GAZETTEER")
+    return Path(override) if override else REPO_DIR / "gazetteer"
+
+
+def cache_dir() -> Path:
+    """Return (and create) the folder for derived indexes.
+
+    ``$GEOMAP_CACHE`` overrides ``$XDG_CACHE_HOME/geomap`` (``~/.cache/geomap``).
+    """
+    override = os.environ.get("GEOMAP_CACHE")
+    if override:
+        path = Path(override)
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        path = Path(base) / "geomap"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def examples_dir() -> Path:
+    """Return the folder of the bundled example report(s)."""
+    return PACKAGE_DIR / "examples"
