@@ -112,6 +112,7 @@ _GLUED_ASSIMILATED_RE = re.compile(r"^[ae](?=(sh|th|dh|[tdrzsn])\1[a-z]{2})(?:sh
 # ``al`` glued before a consonant (Alraqqa, Alqamishli); not before a vowel (Aleppo).
 _GLUED_AL_RE = re.compile(r"^al(?=[bcdfghjkmnpqrstvxz][a-z]{2})")
 _MAX_PASSES = 6
+_LATIN_RE = re.compile("[a-z]")
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
@@ -154,6 +155,7 @@ def _basic(token: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
+@lru_cache(maxsize=65_536)
 def is_article(token: str) -> bool:
     """Return True if ``token`` is a free-standing Arabic article.
 
@@ -165,8 +167,9 @@ def is_article(token: str) -> bool:
 
 
 def _fold_latin(text: str) -> str:
-    text = _GLUED_ASSIMILATED_RE.sub("", text, count=1)
-    text = _GLUED_AL_RE.sub("", text, count=1)
+    if text[0] in "ae":
+        text = _GLUED_ASSIMILATED_RE.sub("", text, count=1)
+        text = _GLUED_AL_RE.sub("", text, count=1)
     for old, new in _DIGRAPHS:
         if old in text:
             text = text.replace(old, new)
@@ -174,7 +177,8 @@ def _fold_latin(text: str) -> str:
     if text[:1] in ("y", "w"):
         head, text = text[0], text[1:]
     text = head + text.translate(_LATIN_CLASSES)
-    text = text.replace("nb", "mb")
+    if "nb" in text:
+        text = text.replace("nb", "mb")
     text = _DOUBLED_RE.sub(r"\1", text)
     if len(text) > 2 and text.endswith("ah"):
         text = text[:-1]
@@ -187,9 +191,9 @@ def _fold_once(token: str) -> str:
         return ""
     if text.startswith(_ARABIC_ARTICLE) and len(text) >= 4:
         text = text[2:]
-    if any("a" <= ch <= "z" for ch in text):
+    if text.isascii() or _LATIN_RE.search(text):
         text = _fold_latin(text)
-    if _basic(text) in _ARTICLES:
+    if text in _ARTICLES:
         text += text[-1]
     return text
 
