@@ -1,0 +1,214 @@
+"""Documents in: encodings, empty and binary files, JSONL and CSV corpora, folders."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from geomap.corpus import Document, DocumentError, decode_bytes, iter_documents, read_text
+from geomap.errors import InputError
+
+from conftest import SOURCE_DATA, requires_shared
+
+ARABIC = "قصف على حلب"
+
+
+# --- read_text: encodings -------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("Shelling hit Aleppo.".encode(), "Shelling hit Aleppo."),
+        (codecs.BOM_UTF8 + "Déir ez-Zor".encode(), "Déir ez-Zor"),
+        ("Homs — “shelling”".encode("utf-16"), "Homs — “shelling”"),
+        (codecs.BOM_UTF16_BE + "Idlib".encode("utf-16-be"), "Idlib"),
+        ("Café in Ḥalab".encode("utf-16-le"), "Café in Ḥalab"),  # no BOM: NULs alternate
+        (ARABIC.encode(), ARABIC),
+    ],
+    ids=["ascii", "utf8-bom", "utf16-bom", "utf16be-bom", "utf16le-no-bom", "utf8-arabic"],
+)
+def test_read_text_decodes_unicode_encodings(tmp_path: Path, data: bytes, expected: str) -> None:
+    path = tmp_path / "report.txt"
+    path.write_bytes(data)
+    assert read_text(path) == expected
+
+
+def test_read_text_decodes_cp1252_smart_quotes(tmp_path: Path) -> None:
+    text = "The “ceasefire” in Daraa wasn’t respected – witnesses said 5 € bread. " * 3
+    path = tmp_path / "report.txt"
+    path.write_bytes(text.encode("cp1252"))
+    assert read_text(path) == text
+
+
+def test_read_text_decodes_latin1(tmp_path: Path) -> None:
+    text = "Réfugiés à Alep, près de la frontière: ça continue. " * 3
+    path = tmp_path / "report.txt"
+    path.write_bytes(text.encode("latin-1"))
+    assert read_text(path) == text
+
+
+def test_decode_never_raises_on_arbitrary_high_bytes() -> None:
+    data = bytes(range(128, 256)) * 4 + b" plain words"
+    assert decode_bytes(data).endswith(" plain words")
+
+
+def test_valid_utf8_sample_with_broken_tail_still_decodes() -> None:
+    data = b"a" * 70_000 + "é".encode("latin-1") + b" end"
+    assert decode_bytes(data).endswith("é end")
+
+
+@pytest.mark.parametrize(("data", "message"), [(b"", "empty file"), (b"  \n\t\n", "only whitespace")])
+def test_read_text_refuses_empty_files_naming_them(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=message) as info:
+        read_text(path)
+    assert str(info.value).startswith(f"{path}: ")
+
+
+def test_read_text_refuses_binary_files_naming_them(tmp_path: Path) -> None:
+    path = tmp_path / "photo.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
+    with pytest.raises(InputError, match="binary") as info:
+        read_text(path)
+    assert str(path) in str(info.value)
+
+
+def test_read_text_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read_text(tmp_path / "absent.txt")
+
+
+def test_read_text_dash_reads_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO("Raqqa".encode("utf-16"))))
+    assert read_text("-") == "Raqqa"
+
+
+# --- iter_documents ---------------------------------------------------------------
+
+def test_text_file_is_one_document_named_by_stem(tmp_path: Path) -> None:
+    path = tmp_path / "aleppo-2016.txt"
+    path.write_text("Barrel bombs fell on Aleppo.", encoding="utf-8")
+    (doc,) = iter_documents(path, default_date="2016-12-01")
+    assert doc == Document(id="aleppo-2016", text="Barrel bombs fell on Aleppo.",
+                           date=dt.date(2016, 12, 1), path=str(path))
+
+
+def test_folder_yields_its_files_sorted_by_name(tmp_path: Path) -> None:
+    for name in ("b.txt", "a.txt", "c.jsonl", "notes.md"):
+        content = json.dumps({"text": "from jsonl"}) if name.endswith(".jsonl") else f"report {name}"
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    ids = [d.id for d in iter_documents(tmp_path)]
+    assert ids == ["a", "b", "c:1"]
+
+
+def test_empty_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no .txt, .jsonl or .csv files"):
+        list(iter_documents(tmp_path))
+
+
+def test_jsonl_records_carry_fields_and_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    lines = [
+        json.dumps({"id": 17, "text": "Clashes in Homs.", "date": "2014-03-02", "source": "SANA", "title": "Homs"}),
+        "",
+        json.dumps({"text": "Shelling of Daraa.", "date": "2015-01-09T08:00:00Z"}),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first, second = iter_documents(path)
+    assert (first.id, first.date, first.source, first.title, first.line) == ("17", dt.date(2014, 3, 2), "SANA", "Homs", 1)
+    assert (second.id, second.date, second.line) == ("corpus:3", dt.date(2015, 1, 9), 3)
+
+
+def test_jsonl_bad_line_raises_with_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(json.dumps({"text": "ok"}) + "\n{not json\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        list(iter_documents(path))
+    assert str(info.value).startswith(f"{path}:2: invalid JSON")
+
+
+def test_jsonl_bad_lines_are_collected_and_the_run_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    path.write_bytes(
+        codecs.BOM_UTF8
+        + b'{"text": "one"}\n'
+        + b'["a list"]\n'
+        + b'{"id": "x", "title": "no text"}\n'
+        + b'{"text": "bad date", "date": "31/31/2020"}\n'
+        + b'{"text": "four"}\n'
+    )
+    errors: list[DocumentError] = []
+    docs = list(iter_documents(path, errors=errors))
+    assert [d.text for d in docs] == ["one", "four"]
+    assert [str(e) for e in errors] == [
+        f"{path}:2: expected a JSON object, got list",
+        f"{path}:3: record has no text (a non-empty 'text' field is required)",
+        f"{path}:4: date '31/31/2020' is not a valid date (month must be in 1..12)",
+    ]
+
+
+def test_errors_list_collects_unreadable_files_too(tmp_path: Path) -> None:
+    good, empty = tmp_path / "good.txt", tmp_path / "empty.txt"
+    good.write_text("Raqqa", encoding="utf-8")
+    empty.write_bytes(b"")
+    errors: list[DocumentError] = []
+    docs = list(iter_documents([empty, tmp_path / "missing.txt", good], errors=errors))
+    assert [d.id for d in docs] == ["good"]
+    assert [str(e) for e in errors] == [f"{empty}: empty file", f"{tmp_path / 'missing.txt'}: no such file or folder"]
+
+
+def test_jsonl_streams_without_reading_the_whole_file(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    path.write_text("".join(json.dumps({"text": f"doc {i}"}) + "\n" for i in range(1000)) + "{broken\n", encoding="utf-8")
+    docs = iter_documents(path)
+    assert next(docs).text == "doc 0"  # the broken last line is not reached yet
+
+
+def test_csv_corpus_in_fakes_layout(tmp_path: Path) -> None:
+    path = tmp_path / "articles.csv"
+    path.write_bytes(
+        "unit_id,article_title,article_content,source,date\n"
+        '11,Homs,"Shelling in Homs, said the “observatory”.",nna,4/5/2017\n'
+        '12,Idlib,"Two lines\nof text",sana,12/31/2016\n'.encode("cp1252")
+    )
+    first, second = iter_documents(path)
+    assert (first.id, first.title, first.source, first.date, first.line) == ("11", "Homs", "nna", dt.date(2017, 4, 5), 2)
+    assert first.text == "Shelling in Homs, said the “observatory”."
+    assert (second.id, second.date, second.line, second.text) == ("12", dt.date(2016, 12, 31), 3, "Two lines\nof text")
+
+
+def test_csv_corpus_without_text_column(tmp_path: Path) -> None:
+    path = tmp_path / "articles.csv"
+    path.write_text("id,headline\n1,x\n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"^{path}:1: CSV corpus has no text column"):
+        list(iter_documents(path))
+
+
+def test_csv_corpus_ragged_row_is_reported_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "articles.csv"
+    path.write_text('id,text\n1,"multi\nline"\n2,short,extra\n3,fine\n', encoding="utf-8")
+    errors: list[DocumentError] = []
+    docs = list(iter_documents(path, errors=errors))
+    assert [d.id for d in docs] == ["1", "3"]
+    assert [str(e) for e in errors] == [f"{path}:4: row has 3 fields, header has 2"]
+
+
+def test_bad_default_date() -> None:
+    with pytest.raises(InputError, match="not YYYY-MM-DD"):
+        list(iter_documents([], default_date="yesterday"))
+
+
+@requires_shared
+def test_reads_the_fakes_development_corpus() -> None:
+    errors: list[DocumentError] = []
+    docs = list(iter_documents(SOURCE_DATA / "corpus" / "fakes-dev.csv", errors=errors))
+    assert errors == []
+    assert len(docs) == 408
+    assert len({d.id for d in docs}) == 408  # repeated unit_ids get "#2"
+    assert all(d.date and 2011 <= d.date.year <= 2018 for d in docs)

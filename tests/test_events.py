@@ -1,0 +1,534 @@
+"""The event table: schema, readers and writers, round trips, validation messages."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from geomap.errors import InputError
+from geomap.events import (
+    EVENT_COLUMNS,
+    FLAGS_COLUMN,
+    acled_event_types,
+    empty_events,
+    events_from_records,
+    load_events,
+    parse_date,
+    read_events,
+    read_user_places,
+    slash_order_of,
+    validate_events,
+    write_events,
+)
+
+HEADER = "event_id,event_date,event_type,sub_event_type,actor1,country,location,latitude,longitude,fatalities,notes"
+
+
+def write(tmp_path: Path, text: str, name: str = "events.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def csv_of(*rows: str, header: str = HEADER) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+def problems_of(path: Path, **kwargs: Any) -> list[str]:
+    _, report = load_events(path, **kwargs)
+    return [str(p) for p in report.problems]
+
+
+class FakeGazetteer:
+    """Stands in for geomap.gazetteer.Gazetteer: resolve() and containing()."""
+
+    places = {
+        "aleppo": {"place_id": "g1", "name": "Aleppo", "kind": "city", "latitude": 36.2, "longitude": 37.16,
+                   "country": "Syria", "admin1": "Aleppo"},
+        "idlib governorate": {"place_id": "g2", "name": "Idlib", "kind": "admin1", "latitude": 35.8,
+                              "longitude": 36.6, "country": "Syria", "admin1": "Idlib"},
+    }
+
+    def resolve(self, name: str, **_: Any) -> dict | None:
+        return self.places.get(name.casefold())
+
+
+# --- schema -----------------------------------------------------------------------
+
+def test_schema_columns_are_acled_then_provenance() -> None:
+    assert EVENT_COLUMNS[:21] == (
+        "event_id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "inter1",
+        "actor2", "inter2", "country", "iso3", "admin1", "admin2", "admin3", "location", "latitude",
+        "longitude", "geo_precision", "fatalities", "notes", "source",
+    )
+    assert EVENT_COLUMNS[21:] == ("wounded", "target", "place_id", "confidence", "reason", "doc_id",
+                                  "char_start", "char_end")
+
+
+def test_acled_taxonomy_has_6_types_and_25_sub_types() -> None:
+    types = acled_event_types()
+    assert len(types) == 6
+    assert sum(len(subs) for subs in types.values()) == 25
+    assert "Air/drone strike" in types["Explosions/Remote violence"]
+
+
+def test_empty_events_has_the_schema() -> None:
+    table = empty_events()
+    assert isinstance(table, gpd.GeoDataFrame)
+    assert list(table.columns) == [*EVENT_COLUMNS, "geometry"]
+    assert table.crs.to_epsg() == 4326
+    assert str(table["fatalities"].dtype) == "Int64"
+    assert str(table["latitude"].dtype) == "float64"
+
+
+def test_events_from_records_types_values_and_keeps_extras() -> None:
+    table = events_from_records([
+        {"event_id": "e1", "event_date": dt.date(2016, 12, 1), "latitude": 36.2, "longitude": 37.16,
+         "fatalities": 4, "extra_note": "kept"},
+        {"event_id": "e2", "location": "Nowhere"},
+    ])
+    assert list(table.columns) == [*EVENT_COLUMNS, "extra_note", "geometry"]
+    assert table.loc[0, "event_date"] == "2016-12-01"
+    assert (table.geometry[0].x, table.geometry[0].y) == (37.16, 36.2)
+    assert table.geometry[1] is None
+    assert pd.isna(table.loc[1, "fatalities"])
+
+
+# --- dates ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    ["2020-05-09", "9-May-20", "09-May-2020", "09 May 2020", "9 may 2020", "May 9, 2020", "5/9/2020", "05/09/20",
+     "9 September 2020".replace("September", "May")],
+)
+def test_parse_date_acled_formats(text: str) -> None:
+    assert parse_date(text) == dt.date(2020, 5, 9)
+
+
+def test_two_digit_years_pivot_on_today() -> None:
+    today = dt.date(2026, 1, 1)
+    assert parse_date("1-Jan-27", today=today) == dt.date(2027, 1, 1)
+    assert parse_date("1-Jan-28", today=today) == dt.date(1928, 1, 1)
+
+
+@pytest.mark.parametrize("text", ["", "yesterday", "2020-13-01", "31-Foo-20", "2/30/2020", "13/13/2020"])
+def test_parse_date_rejects_with_the_text_quoted(text: str) -> None:
+    with pytest.raises(ValueError, match=repr(text).replace("(", r"\(")):
+        parse_date(text)
+
+
+def test_slash_order_is_decided_per_file() -> None:
+    assert slash_order_of(["5/9/2020", "12/1/2020"]) == "mdy"
+    assert slash_order_of(["5/9/2020", "25/1/2020"]) == "dmy"
+    assert slash_order_of(["25/1/2020", "1/25/2020"]) == "mdy"  # contradictory: US order, 25/1 reported
+    assert parse_date("5/9/2020", slash_order="dmy") == dt.date(2020, 9, 5)
+
+
+def test_day_month_file_is_read_day_first(tmp_path: Path) -> None:
+    path = write(tmp_path, csv_of("a,25/12/2019,,,,,,36.2,37.1,,", "b,05/01/2020,,,,,,36.2,37.1,,"))
+    table = read_events(path)
+    assert list(table["event_date"]) == ["2019-12-25", "2020-01-05"]
+
+
+# --- readers ------------------------------------------------------------------------
+
+def test_reads_our_csv(tmp_path: Path) -> None:
+    path = write(tmp_path, csv_of('e1,2016-12-01,Battles,Armed clash,SAA,Syria,Aleppo,36.2,37.16,4,"a, b"'))
+    table = read_events(path)
+    assert table.attrs["report"].summary() == f"{path}: 1 rows read: 1 mapped, 0 flagged, 0 rejected"
+    row = table.iloc[0]
+    assert (row["event_id"], row["event_type"], row["fatalities"], row["notes"]) == ("e1", "Battles", 4, "a, b")
+    assert row["iso3"] == "SYR"  # filled from the country name
+    assert (row.geometry.x, row.geometry.y) == (37.16, 36.2)
+    assert pd.isna(row[FLAGS_COLUMN])
+
+
+def test_reads_acled_export_as_downloaded(tmp_path: Path) -> None:
+    header = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
+              "assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,"
+              "country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,"
+              "notes,fatalities,tags,timestamp")
+    row = ('SYR123,9-May-20,2020,1,Political violence,Explosions/Remote violence,Shelling/artillery/missile attack,'
+           'Military Forces of Syria (2000-),,State forces,HTS,,Rebel group,12,,760,Middle East,'
+           'Syria,Idleb,Ariha,Ariha,Ariha,35.8128,36.6102,1,SOHR,National,"On 9 May, regime forces shelled Ariha.",'
+           '2,,1589000000')
+    path = write(tmp_path, csv_of(row, header=header), name="acled.csv")
+    table = read_events(path)
+    assert table.attrs["report"].ok
+    event = table.iloc[0]
+    assert event["event_id"] == "SYR123"
+    assert event["event_date"] == "2020-05-09"
+    assert (event["inter1"], event["inter2"]) == (1, 2)  # labels become ACLED's codes
+    assert event["sub_event_type"] == "Shelling/artillery/missile attack"
+    # ACLED's own extra columns are kept, after ours, in file order
+    assert list(table.columns[len(EVENT_COLUMNS):]) == [
+        "year", "disorder_type", "assoc_actor_1", "assoc_actor_2", "interaction", "civilian_targeting", "iso",
+        "region", "source_scale", "tags", "timestamp", FLAGS_COLUMN, "geometry"]
+    assert event["iso"] == "760"
+
+
+def test_column_order_and_header_case_do_not_matter(tmp_path: Path) -> None:
+    path = write(tmp_path, "Longitude,NOTES, Latitude ,Event_Date\n37.16,x,36.2,2016-12-01\n")
+    row = read_events(path).iloc[0]
+    assert (row["latitude"], row["longitude"], row["notes"], row["event_date"]) == (36.2, 37.16, "x", "2016-12-01")
+
+
+def test_lat_lon_aliases(tmp_path: Path) -> None:
+    path = write(tmp_path, "name,lat,lng\nsite,36.2,37.16\n")
+    table = read_events(path)
+    assert (table.loc[0, "latitude"], table.loc[0, "longitude"]) == (36.2, 37.16)
+    assert table.loc[0, "name"] == "site"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"),
+    [("utf-8", b""), ("utf-8", codecs.BOM_UTF8), ("utf-16", b""), ("cp1252", b"")],
+)
+def test_encodings(tmp_path: Path, encoding: str, prefix: bytes) -> None:
+    notes = "“Shelling” near Ma’arrat al-Nu’man – café" if encoding == "cp1252" else "قصف “Shelling” café"
+    path = tmp_path / "events.csv"
+    path.write_bytes(prefix + csv_of(f"e1,2016-12-01,,,,,,35.6,36.7,,{notes}").encode(encoding))
+    table = read_events(path)
+    assert table.loc[0, "notes"] == notes
+    assert table.loc[0, "event_id"] == "e1"  # the BOM does not stick to the first header
+
+
+def test_reads_csv_from_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(csv_of("e1,2016-12-01,,,,,,36.2,37.16,,").encode())))
+    table, report = load_events("-")
+    assert report.read == 1 and table.loc[0, "event_id"] == "e1"
+
+
+def test_reads_geojson_features(tmp_path: Path) -> None:
+    collection = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [37.16, 36.2]},
+         "properties": {"event_id": "e1", "fatalities": 3, "custom": "x"}},
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": []}, "properties": {"event_id": "e2"}},
+    ]}
+    path = write(tmp_path, json.dumps(collection), name="events.geojson")
+    table, report = load_events(path)
+    assert (table.loc[0, "latitude"], table.loc[0, "longitude"], table.loc[0, "custom"]) == (36.2, 37.16, "x")
+    assert [str(p) for p in report.problems] == [
+        f"{path}:feature 2: geometry type 'Polygon' is not supported (only Point)",
+        f"{path}:feature 2: no coordinates and no location: the event cannot be placed",
+    ]
+
+
+def test_reads_geoparquet_written_by_geopandas(tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame({"event_id": ["e1"], "fatalities": [2]},
+                             geometry=gpd.points_from_xy([37.16], [36.2]), crs="EPSG:4326")
+    path = tmp_path / "events.parquet"
+    frame.to_parquet(path)
+    table = read_events(path)
+    assert (table.loc[0, "latitude"], table.loc[0, "longitude"], table.loc[0, "fatalities"]) == (36.2, 37.16, 2)
+
+
+def test_unknown_format_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="unknown table format"):
+        read_events(write(tmp_path, "x", name="events.xlsx"))
+
+
+# --- round trips ----------------------------------------------------------------------
+
+TRICKY_NOTES = 'Line one, "quoted"\nline two <script>alert("x")</script> & ‘Ḥalab’ حلب'
+
+
+def tricky_table() -> gpd.GeoDataFrame:
+    return events_from_records([
+        {"event_id": "e1", "event_date": "2016-12-01", "time_precision": 1, "event_type": "Battles",
+         "sub_event_type": "Armed clash", "actor1": "Military Forces of Syria (2000-)", "inter1": 1,
+         "country": "Syria", "iso3": "SYR", "admin1": "Aleppo", "location": "Aleppo - Al-Mohafaza",
+         "latitude": 36.2021, "longitude": 37.1343, "geo_precision": 1, "fatalities": 12, "notes": TRICKY_NOTES,
+         "wounded": 0, "place_id": "N0151", "confidence": 0.85, "reason": "nearest mention; same sentence",
+         "doc_id": "report", "char_start": 10, "char_end": 42, "analyst": "K."},
+        {"event_id": "e2", "event_date": "2017-01-02", "event_type": "Explosions/Remote violence",
+         "sub_event_type": "Air/drone strike", "latitude": -33.123456789012, "longitude": 151.987654321098,
+         "notes": "", "actor1": "  leading spaces"},
+        {"event_id": "e3", "latitude": 0.0, "longitude": 0.0, "notes": "=1+1"},
+    ])
+
+
+def frame_of(table: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(table.drop(columns=["geometry", FLAGS_COLUMN], errors="ignore")).reset_index(drop=True)
+
+
+def test_round_trip_csv_parquet_geojson_csv_loses_nothing(tmp_path: Path) -> None:
+    original = tricky_table()
+    write_events(original, tmp_path / "a.csv")
+    from_csv = read_events(tmp_path / "a.csv")
+    write_events(from_csv, tmp_path / "b.parquet")
+    from_parquet = read_events(tmp_path / "b.parquet")
+    write_events(from_parquet, tmp_path / "c.geojson")
+    from_geojson = read_events(tmp_path / "c.geojson")
+    write_events(from_geojson, tmp_path / "d.csv")
+    final = read_events(tmp_path / "d.csv")
+    for table in (from_csv, from_parquet, from_geojson, final):
+        pd.testing.assert_frame_equal(frame_of(table), frame_of(original))
+        assert table.geometry.reset_index(drop=True).geom_equals(original.geometry).all()
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "d.csv").read_bytes()
+
+
+def test_csv_has_exactly_the_schema_columns_then_extras(tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    write_events(tricky_table(), path)
+    header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header == [*EVENT_COLUMNS, "analyst"]
+
+
+def test_clean_table_is_written_without_a_problems_column(tmp_path: Path) -> None:
+    path = write(tmp_path, csv_of("a,2016-12-01,,,,,,36.2,37.16,,"))
+    write_events(read_events(path), tmp_path / "out.csv")
+    header = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == ",".join(EVENT_COLUMNS)
+
+
+def test_flagged_table_is_written_with_its_problems_last(tmp_path: Path) -> None:
+    path = write(tmp_path, csv_of("a,2016-12-01,,,,,,36.2,37.16,-1,"))
+    write_events(read_events(path), tmp_path / "out.csv")
+    lines = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == ",".join([*EVENT_COLUMNS, FLAGS_COLUMN])
+    assert lines[1].endswith(",fatalities -1 is negative")
+
+
+def test_geojson_is_rfc7946(tmp_path: Path) -> None:
+    path = tmp_path / "out.geojson"
+    write_events(tricky_table(), path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert "crs" not in document
+    first = document["features"][0]
+    assert first["geometry"] == {"type": "Point", "coordinates": [37.1343, 36.2021]}  # lon, lat
+    assert first["properties"]["notes"] == TRICKY_NOTES
+    assert first["properties"]["fatalities"] == 12
+
+
+def test_geojson_null_geometry_for_events_without_a_point(tmp_path: Path) -> None:
+    path = tmp_path / "out.geojson"
+    write_events(events_from_records([{"event_id": "x", "location": "Nowhere"}]), path)
+    assert json.loads(path.read_text(encoding="utf-8"))["features"][0]["geometry"] is None
+
+
+def test_write_dash_is_csv_on_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    write_events(tricky_table(), "-")
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("event_id,event_date,time_precision")
+
+
+def test_interrupted_write_leaves_the_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "out.csv"
+    path.write_text("previous", encoding="utf-8")
+
+    def half_then_fail(frame: Any, columns: list[str], handle: Any) -> None:
+        handle.write("event_id,")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("geomap.events._write_csv", half_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        write_events(tricky_table(), path)
+    assert path.read_text(encoding="utf-8") == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_write_unknown_suffix_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="unknown output format"):
+        write_events(tricky_table(), tmp_path / "out.xlsx")
+
+
+# --- validation: every problem has its file and line -------------------------------------
+
+def test_each_problem_names_file_and_physical_line(tmp_path: Path) -> None:
+    path = write(tmp_path, csv_of(
+        'e1,2016-12-01,Battles,Armed clash,SAA,Syria,Aleppo,36.2,37.16,3,"notes over',  # line 2
+        'two lines"',                                                                     # line 3
+        "e2,2016-13-45,Battles,Armed clash,SAA,Syria,Aleppo,36.2,37.16,3,",              # line 4
+        "",                                                                               # line 5
+        "e3,2016-12-01,Riots,Armed clash,,Syria,Aleppo,nan,37.16,-2,",                   # line 6
+    ))
+    assert problems_of(path) == [
+        f"{path}:4: event_date: date '2016-13-45' is not a valid date (month must be in 1..12)",
+        f"{path}:6: sub_event_type 'Armed clash' belongs to 'Battles', not 'Riots'",
+        f"{path}:6: fatalities -2 is negative",
+        f"{path}:6: latitude is nan (not a finite number)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("e,2016-12-01,,,,,,abc,37.16,,", "latitude 'abc' is not a number"),
+        ("e,2016-12-01,,,,,,inf,37.16,,", "latitude is inf (not a finite number)"),
+        ("e,2016-12-01,,,,,,36.2,,,", "longitude is missing (latitude is given)"),
+        ("e,2016-12-01,,,,,,91,100,,", "latitude 91.0 is out of range [-90, 90]"),
+        ("e,2016-12-01,,,,,,136.2,37.16,,", "latitude 136.2 is out of range [-90, 90] (latitude and longitude look swapped)"),
+        ("e,2016-12-01,,,,,,36.2,-181,,", "longitude -181.0 is out of range [-180, 180]"),
+        ("e,2016-12-01,,,,Syria,,36.29,33.51,,",
+         "point (latitude 36.29, longitude 33.51) is outside Syria but (33.51, 36.29) is inside: "
+         "latitude and longitude look swapped"),
+        ("e,2016-12-01,Explosions,,,,,36.2,37.16,,", "unknown event_type 'Explosions' (not one of ACLED's 6)"),
+        ("e,2016-12-01,,Carpet bombing,,,,36.2,37.16,,", "unknown sub_event_type 'Carpet bombing'"),
+        ("e,sometime,,,,,,36.2,37.16,,",
+         "event_date: date 'sometime' is not in a known format (e.g. 2020-05-09, 9-May-20, 09 May 2020, 5/9/2020)"),
+        ("e,1899-12-31,,,,,,36.2,37.16,,", "event_date 1899-12-31 is before 1900"),
+        ("e,2999-01-01,,,,,,36.2,37.16,,", "event_date 2999-01-01 is in the future"),
+        ("e,2016-12-01,,,,,,36.2,37.16,-1,", "fatalities -1 is negative"),
+        ("e,2016-12-01,,,,,,36.2,37.16,100001,", "fatalities 100001 is above 100,000 (absurd count)"),
+        ("e,2016-12-01,,,,,,36.2,37.16,many,", "fatalities 'many' is not a whole number"),
+        ("e,2016-12-01,,,,,,,,,", "no coordinates and no location: the event cannot be placed"),
+        ("e,2016-12-01,,,,,,36.2,37.16,,,surplus", "row has 12 fields, header has 11; extra values ['surplus'] are not in any column"),
+        ("e,2016-12-01,,,,,,36.2", "row has 8 fields, header has 11; missing fields are left empty"),
+    ],
+)
+def test_row_problems_are_flagged_with_file_and_line(tmp_path: Path, row: str, message: str) -> None:
+    path = write(tmp_path, csv_of("ok,2016-12-01,,,,,,36.2,37.16,,", row))
+    table, report = load_events(path, gazetteer=FakeGazetteer())
+    assert f"{path}:3: {message}" in [str(p) for p in report.problems]
+    assert len(table) == 2  # kept, not dropped
+    assert message in table.loc[1, FLAGS_COLUMN]
+    assert (report.read, report.mapped, report.flagged, report.rejected) == (2, 1, 1, 0)
+
+
+def test_strict_raises_listing_every_problem(tmp_path: Path) -> None:
+    path = write(tmp_path, csv_of("a,2016-12-01,,,,,,36.2,37.16,,", "b,2016-12-01,,,,,,95,37.16,,",
+                                  "c,sometime,,,,,,36.2,37.16,-3,"))
+    with pytest.raises(InputError) as info:
+        read_events(path, strict=True)
+    message = str(info.value)
+    assert message.splitlines()[0] == f"{path}: 2 of 3 rows rejected:"
+    assert f"{path}:3: latitude 95.0 is out of range [-90, 90]" in message
+    assert f"{path}:4: fatalities -3 is negative" in message
+
+
+def test_strict_load_leaves_rejected_rows_out_and_counts_them(tmp_path: Path) -> None:
+    path = write(tmp_path, csv_of("a,2016-12-01,,,,,,36.2,37.16,,", "b,2016-12-01,,,,,,95,37.16,,"))
+    table, report = load_events(path, strict=True)
+    assert list(table["event_id"]) == ["a"]
+    assert (report.read, report.mapped, report.flagged, report.rejected) == (2, 1, 0, 1)
+
+
+def test_read_equals_mapped_plus_flagged_plus_rejected(tmp_path: Path) -> None:
+    rows = ["a,2016-12-01,,,,,,36.2,37.16,,", ",,,,,,,,,,", "b,2016-12-01,,,,,,95,37.16,,",
+            "c,2016-12-01,,,,,Aleppo,,,,", "d,2016-12-01,,,,,Atlantis,,,,"]
+    path = write(tmp_path, csv_of(*rows))
+    table, report = load_events(path, gazetteer=FakeGazetteer())
+    assert (report.read, report.mapped, report.flagged, report.rejected, report.blank) == (4, 2, 2, 0, 1)
+    assert report.read == report.mapped + report.flagged + report.rejected == len(table)
+    assert (report.geocoded, report.unlocated) == (1, 1)
+    assert report.summary() == f"{path}: 4 rows read: 2 mapped (1 geocoded), 2 flagged, 0 rejected; 1 blank rows skipped"
+
+
+def test_rows_with_only_a_location_are_geocoded(tmp_path: Path) -> None:
+    path = write(tmp_path, csv_of("new,2016-12-01,Battles,Armed clash,SAA,,Aleppo,,,,added by hand",
+                                  "gov,2016-12-01,,,,,Idlib governorate,,,,",
+                                  "lost,2016-12-01,,,,,Atlantis,,,,"))
+    table, report = load_events(path, gazetteer=FakeGazetteer())
+    new, gov, lost = (table.iloc[i] for i in range(3))
+    assert (new["latitude"], new["longitude"], new["geo_precision"], new["place_id"]) == (36.2, 37.16, 1, "g1")
+    assert new["reason"] == "geocoded from location column"
+    assert new["country"] == "Syria"
+    assert gov["geo_precision"] == 3  # a governorate is ACLED's "larger region"
+    assert lost.geometry is None and lost[FLAGS_COLUMN] == "unlocated: Atlantis"
+    assert [str(p) for p in report.problems] == [f"{path}:4: unlocated: Atlantis"]
+
+
+def test_swap_check_uses_a_gazetteer_that_knows_containment(tmp_path: Path) -> None:
+    class Containing(FakeGazetteer):
+        def containing(self, lat: float, lon: float) -> list[dict]:
+            inside = 35 <= lat <= 36 and 10 <= lon <= 11  # a made-up country far from any box
+            return [{"kind": "country", "name": "Freedonia", "country": "Freedonia"}] if inside else \
+                [{"kind": "country", "name": "Elsewhere", "country": "Elsewhere"}]
+
+    path = write(tmp_path, csv_of("e,2016-12-01,,,,Freedonia,,10.5,35.5,,", "f,2016-12-01,,,,Freedonia,,35.5,10.5,,"))
+    assert problems_of(path, gazetteer=Containing()) == [
+        f"{path}:2: point (latitude 10.5, longitude 35.5) is outside Freedonia but (35.5, 10.5) is inside: "
+        "latitude and longitude look swapped"]
+
+
+def test_previous_flags_are_recomputed_not_carried(tmp_path: Path) -> None:
+    path = write(tmp_path, "event_id,latitude,longitude,problems\ne1,36.2,37.16,latitude 'x' is not a number\n")
+    table, report = load_events(path)
+    assert report.ok and pd.isna(table.loc[0, FLAGS_COLUMN])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty file"),
+        ("event_id,latitude,latitude\n", "1: duplicate column 'latitude' (columns 2 and 3)"),
+        ("event_id,lat,latitude,longitude,Latitude\n", "1: duplicate column 'latitude' (columns 3 and 5)"),
+        ("event_id,notes\ne1,x\n", "1: missing column(s) latitude, longitude: a table needs latitude and longitude, "
+                                  "or a location column to geocode"),
+        ('event_id,latitude,longitude\ne1,36.2,37.16\ne2,"36.2"x,37.16\n', "3: malformed CSV"),
+        ('event_id,latitude,longitude\ne1,36.2,37.16\ne2,"36.2,37.16\n\n', "3: malformed CSV"),
+    ],
+)
+def test_table_level_errors_name_file_and_line(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as info:
+        read_events(path)
+    assert str(info.value).startswith(f"{path}:{message}" if message[0].isdigit() else f"{path}: {message}")
+
+
+def test_binary_table_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_bytes(b"PK\x03\x04\x00\x00" + bytes(range(256)))
+    with pytest.raises(InputError, match="binary"):
+        read_events(path)
+
+
+def test_validate_events_in_memory_names_rows() -> None:
+    table, report = validate_events(events_from_records([{"event_id": "a", "latitude": 36.2, "longitude": 37.16},
+                                                         {"event_id": "b", "latitude": 36.2, "longitude": 37.16,
+                                                          "fatalities": -1}]), name="extracted")
+    assert [str(p) for p in report.problems] == ["extracted:row 2: fatalities -1 is negative"]
+
+
+def test_input_file_is_not_modified(tmp_path: Path) -> None:
+    text = csv_of("b,2016-12-01,,,,,,95,37.16,,")
+    path = write(tmp_path, text)
+    read_events(path)
+    assert path.read_text(encoding="utf-8") == text
+
+
+# --- user gazetteer ------------------------------------------------------------------------
+
+def test_read_user_places(tmp_path: Path) -> None:
+    path = write(tmp_path, "name,lat,lon,kind,alt_names,country\n"
+                           "Al-Quds hospital,36.2091,37.1353,facility,Al Quds Hospital; مستشفى القدس,Syria\n"
+                           "Tiny hamlet,35.5,36.5,,,\n", name="places.csv")
+    hospital, hamlet = read_user_places(path)
+    assert hospital["name"] == "Al-Quds hospital"
+    assert (hospital["latitude"], hospital["longitude"], hospital["kind"]) == (36.2091, 37.1353, "facility")
+    assert hospital["alt_names"] == "Al Quds Hospital|مستشفى القدس"
+    assert hospital["place_id"] == "user:2" and hospital["source"] == "user:places.csv"
+    assert hamlet["kind"] == "village" and hamlet["country"] is None
+
+
+def test_user_places_errors_list_every_bad_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "name,lat,lon,kind\n"
+                           "ok,36,37,town\n"
+                           ",36,37,\n"
+                           "far,95,37,\n"
+                           "odd,36,37,castle\n"
+                           "nowhere,,,\n", name="places.csv")
+    with pytest.raises(InputError) as info:
+        read_user_places(path)
+    assert str(info.value).splitlines()[1:] == [
+        f"{path}:3: name is empty",
+        f"{path}:4: latitude 95.0 is out of range [-90, 90]",
+        f"{path}:5: unknown kind 'castle' (one of: facility, neighbourhood, village, town, city, admin3, admin2, "
+        "admin1, region, country)",
+        f"{path}:6: latitude and longitude are missing",
+    ]
+
+
+def test_user_places_need_name_and_coordinates_columns(tmp_path: Path) -> None:
+    path = write(tmp_path, "title,lat\nx,1\n", name="places.csv")
+    with pytest.raises(InputError, match=r":1: user gazetteer needs columns name, lat, lon \(missing: name, longitude\)"):
+        read_user_places(path)
