@@ -43,11 +43,28 @@ def _add_gazetteer(sub: argparse._SubParsersAction) -> Runner:
     b.add_argument("--ocha-2015", required=True, metavar="DIR")
     b.add_argument("--geonames", required=True, metavar="DIR")
     b.add_argument("--out", default="gazetteer", metavar="DIR")
+    b.add_argument("--curated", default=None, metavar="FILE",
+                   help="hand-curated rows (default: the repository's gazetteer/curated.tsv)")
     return _run_gazetteer
 
 
 def _run_gazetteer(args: argparse.Namespace) -> int:
-    raise GeomapError("gazetteer build is not implemented yet")
+    import time
+
+    from geomap.gazetteer_build import build_gazetteer
+
+    started = time.perf_counter()
+    report = build_gazetteer(
+        args.ocha_2020, args.ocha_2015, args.geonames, args.out, curated=args.curated,
+        log=lambda line: print(line, file=sys.stderr),
+    )
+    print(report.count_table())
+    for what, n in report.merges.items():
+        print(f"{what}: {n:,}")
+    for name, size in report.files.items():
+        print(f"{name}: {size:,} bytes")
+    print(f"built in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
 
 
 # --- extract ---------------------------------------------------------------

@@ -1,0 +1,171 @@
+"""The committed gazetteer (gazetteer/) and the build that makes it."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+import shapely
+from shapely.geometry import shape
+
+from conftest import REPO, SOURCE_DATA, requires_shared
+from geomap.errors import GazetteerError
+from geomap.gazetteer_build import COLUMNS, KINDS, build_gazetteer, read_curated, useful_alt_names
+
+GAZETTEER = REPO / "gazetteer"
+
+
+@pytest.fixture(scope="module")
+def places() -> dict[str, dict[str, str]]:
+    with open(GAZETTEER / "places.tsv", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        assert tuple(reader.fieldnames) == COLUMNS
+        rows = list(reader)
+    by_id = {row["place_id"]: row for row in rows}
+    assert len(by_id) == len(rows), "place_id must be unique"
+    return by_id
+
+
+@pytest.fixture(scope="module")
+def boundaries() -> list[dict]:
+    return json.loads((GAZETTEER / "boundaries.geojson").read_text(encoding="utf-8"))["features"]
+
+
+def _names(row: dict[str, str]) -> list[str]:
+    return [row["name"], *filter(None, row["alt_names"].split("|"))]
+
+
+def _count(places, kind: str, country: str = "SY") -> int:
+    return sum(1 for p in places.values() if p["kind"] == kind and p["country"] == country)
+
+
+def test_syria_admin_units_are_complete(places):
+    assert places["SY"]["kind"] == "country"
+    assert _count(places, "admin1") == 14
+    assert _count(places, "admin2") == 62
+    assert _count(places, "admin3") == 272
+
+
+def test_every_ocha_community_is_one_entry(places):
+    # All 5,251 OCHA communities keep their C-code; GeoNames places merge into them.
+    communities = [p for p in places.values() if p["place_id"][:1] == "C" and "ocha2015:" in p["source"]
+                   and p["kind"] in {"city", "town", "village"}]
+    assert len(communities) == 5251
+    assert all(p["parent_id"] in places and places[p["parent_id"]]["kind"] == "admin3" for p in communities)
+
+
+def test_neighbourhoods(places):
+    hoods = [p for p in places.values() if p["kind"] == "neighbourhood"]
+    assert sum(1 for p in hoods if p["place_id"].startswith("N")) == 414
+    assert len(hoods) >= 414
+    assert all(places[p["parent_id"]]["kind"] in {"city", "town", "village"} for p in hoods)
+    mohafaza = places["N0151"]
+    assert mohafaza["name"] == "Al-Mohafaza"
+    assert mohafaza["parent_id"] == "C1007"
+    assert places["C1007"]["name"] == "Aleppo" and places["C1007"]["kind"] == "city"
+
+
+def test_ids_kinds_and_parents_are_consistent(places):
+    for pid, row in places.items():
+        assert row["kind"] in KINDS, pid
+        assert not row["parent_id"] or row["parent_id"] in places, f"{pid}: parent {row['parent_id']} missing"
+        float(row["latitude"]), float(row["longitude"])
+        assert row["source"], pid
+        names = _names(row)
+        assert len(names) == len(set(names)), f"{pid}: a name is repeated"
+
+
+def test_merged_places_appear_once(places):
+    aleppo = [p for p in places.values() if p["country"] == "SY" and p["kind"] == "city" and "Aleppo" in _names(p)]
+    assert [p["place_id"] for p in aleppo] == ["C1007"]
+    assert "ocha2015:C1007" in aleppo[0]["source"] and "geonames:170063" in aleppo[0]["source"]
+    assert "حلب" in aleppo[0]["alt_names"].split("|")
+    # The governorate is a different place with its own entry.
+    assert places["SY02"]["kind"] == "admin1" and places["SY02"]["name"] == "Aleppo"
+    # No GeoNames id is used twice.
+    seen: dict[str, str] = {}
+    for pid, row in places.items():
+        for source in row["source"].split(";"):
+            if source.startswith("geonames:"):
+                assert source not in seen, f"{source} in {seen.get(source)} and {pid}"
+                seen[source] = pid
+
+
+@pytest.mark.parametrize("geonameid, name, country", [
+    ("2660646", "Geneva", "CH"), ("524901", "Moscow", "RU"), ("3530597", "Mexico City", "MX"),
+    ("323786", "Ankara", "TR"), ("276781", "Beirut", "LB"), ("314830", "Gaziantep", "TR"),
+])
+def test_world_cities(places, geonameid, name, country):
+    row = places[f"GN{geonameid}"]
+    assert name in _names(row)
+    assert row["country"] == country and row["parent_id"] == country
+    assert f"geonames:{geonameid}" in row["source"].split(";")
+
+
+def test_curated_regions_and_spellings(places):
+    ghouta = places["CUR-eastern-ghouta"]
+    assert ghouta["kind"] == "region"
+    assert ghouta["admin1"] == "Rural Damascus" and ghouta["parent_id"] == "SY03"
+    assert abs(float(ghouta["latitude"]) - 33.527) < 0.01 and abs(float(ghouta["longitude"]) - 36.389) < 0.01
+    assert "Raqqa" in _names(places["C5710"])
+    assert "Muhafaza" in _names(places["N0151"])
+    assert "Kobani" in _names(places["C1946"])
+
+
+def test_curated_rows_cite_a_source():
+    rows = read_curated(GAZETTEER / "curated.tsv")
+    assert rows
+    assert all(row["source"].strip() for row in rows)
+
+
+def test_boundaries_are_valid_and_nested(boundaries, places):
+    kinds = [f["properties"]["kind"] for f in boundaries]
+    assert kinds.count("country") == 1 and kinds.count("admin1") == 14 and kinds.count("admin2") == 62
+    for feature in boundaries:
+        props = feature["properties"]
+        assert set(props) == {"place_id", "name", "name_ar", "kind", "parent_id"}
+        assert props["place_id"] in places
+        assert shape(feature["geometry"]).is_valid, props["place_id"]
+    aleppo = shapely.Point(float(places["C1007"]["longitude"]), float(places["C1007"]["latitude"]))
+    containing = [f["properties"]["place_id"] for f in boundaries
+                  if f["properties"]["kind"] == "admin1" and shape(f["geometry"]).contains(aleppo)]
+    assert containing == ["SY02"]
+    assert (GAZETTEER / "boundaries.geojson").stat().st_size < 1_500_000
+
+
+def test_alt_name_filter_keeps_latin_and_arabic_only():
+    kept = useful_alt_names(["ALP", "Halab", "حلب", "Халеб", "アレッポ", "hlb", "a lei po", "Halab", "Ḩalab", "Dar'a"])
+    assert kept == ["Halab", "حلب", "Ḩalab", "Dar'a"]
+
+
+def test_missing_source_file_is_named(tmp_path):
+    for name in ("o20", "o15", "gn"):
+        (tmp_path / name).mkdir()
+    with pytest.raises(GazetteerError, match=r"syr_admin0\.shp"):
+        build_gazetteer(tmp_path / "o20", tmp_path / "o15", tmp_path / "gn", tmp_path / "out")
+
+
+def test_curated_row_without_citation_is_refused(tmp_path):
+    path = tmp_path / "curated.tsv"
+    path.write_text("\t".join(COLUMNS) + "\n" + "\t".join(["CUR-x", "X", "region", "1", "2", "SY"] + [""] * 6) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"curated\.tsv:2"):
+        read_curated(path)
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("gazetteer")
+    build_gazetteer(SOURCE_DATA / "ocha-2020", SOURCE_DATA / "ocha-2015", SOURCE_DATA / "geonames", out)
+    return out
+
+
+@requires_shared
+@pytest.mark.shared
+@pytest.mark.parametrize("name", ["places.tsv", "boundaries.geojson", "README.md"])
+def test_rebuild_is_byte_identical_to_committed(rebuilt, name):
+    assert (rebuilt / name).read_bytes() == (GAZETTEER / name).read_bytes(), (
+        f"gazetteer/{name} is stale: rebuild it with the command in gazetteer/README.md"
+    )
