@@ -1,0 +1,553 @@
+"""Events → one self-contained, offline HTML map (folium + our client code).
+
+The event table is embedded once, as one compact columnar JSON blob; the
+browser builds the markers itself on a canvas (``static/geomap.js``), so a
+map of 100,000 events stays a few megabytes and opens in about a second.
+Folium provides the map object (users can add their own layers to it) and
+the page skeleton; its CDN scripts are replaced by inlined copies.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import warnings
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
+
+from geomap.errors import GeomapError, InputError
+from geomap.io_util import atomic_write
+from geomap.paths import gazetteer_dir
+from geomap.render import assets
+
+__all__ = ["build_map", "save_map", "BASEMAPS", "CLUSTER_THRESHOLD", "map_payload"]
+
+CLUSTER_THRESHOLD = 5000
+"""Above this many located events, ``cluster="auto"`` groups nearby markers."""
+
+SYRIA_VIEW = ((35.0, 38.5), 7)
+UNKNOWN_ACTOR = "Unknown actor"
+UNKNOWN_TYPE = "Unknown type"
+
+# Okabe & Ito (2008), then Paul Tol's "muted" scheme: both stay distinguishable
+# under the common colour-vision deficiencies. Black is left out: it is the
+# marker outline. Actors beyond these share a neutral grey.
+PALETTE = (
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499",
+)
+OTHER_COLOUR = "#8C8C8C"
+
+# One distinct shape per ACLED event type; other types take the spare shapes in order.
+TYPE_SHAPES = {
+    "Battles": "circle",
+    "Explosions/Remote violence": "triangle",
+    "Violence against civilians": "square",
+    "Protests": "diamond",
+    "Riots": "cross",
+    "Strategic developments": "star",
+}
+SPARE_SHAPES = ("triangle-down", "hexagon", "circle", "triangle", "square", "diamond", "cross", "star")
+
+_ONLINE = {
+    # key: (label, xyzservices provider path)
+    "osm": ("OpenStreetMap", ("OpenStreetMap", "Mapnik")),
+    "carto-light": ("CARTO light", ("CartoDB", "Positron")),
+    "hot": ("Humanitarian OSM", ("OpenStreetMap", "HOT")),
+}
+BASEMAPS = ("offline", *_ONLINE)
+
+_TEXT_COLUMNS = ("event_id", "actor2", "location", "admin1", "notes", "doc_id", "reason", "source", "sub_event_type")
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def build_map(
+    events: pd.DataFrame,
+    *,
+    title: str | None = None,
+    basemap: str = "offline",
+    cluster: bool | str = "auto",
+    unlocated: pd.DataFrame | Iterable[str] | None = None,
+    online_basemaps: bool | None = None,
+) -> folium.Map:
+    """Build an interactive map of an event table.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame or geopandas.GeoDataFrame
+        Events with the columns of the event table (see DESIGN.md). Only
+        ``latitude``/``longitude`` (or a Point ``geometry``) matter for
+        placing a marker; every other column is optional. Rows without
+        coordinates are listed in the side panel, never dropped silently.
+    title : str, optional
+        Shown on the map and as the page title (escaped).
+    basemap : {"offline", "osm", "carto-light", "hot"}
+        The basemap shown first. ``"offline"`` draws Syria's boundaries and
+        major cities from the bundled gazetteer and makes no request at all.
+    cluster : bool or "auto"
+        Group nearby markers; ``"auto"`` does so above
+        :data:`CLUSTER_THRESHOLD` located events. Clusters respect filters.
+    unlocated : DataFrame or iterable of str, optional
+        Place mentions that could not be located: the mentions table (rows
+        whose ``status`` is ``unlocated`` are used; columns ``text`` or
+        ``name``, ``doc_id`` and an optional ``context`` sentence) or plain
+        names. Listed in the "Not on the map" panel.
+    online_basemaps : bool, optional
+        Offer the online tile layers (OpenStreetMap, CARTO light,
+        Humanitarian OSM) in the layer control. Defaults to ``True`` when
+        ``basemap`` is an online one and ``False`` otherwise, so that an
+        offline map contains no reference to any server.
+
+    Returns
+    -------
+    folium.Map
+        Add your own folium layers to it if you like; write it with
+        :func:`save_map`.
+
+    Raises
+    ------
+    GeomapError
+        If ``basemap`` or ``cluster`` is not one of the accepted values.
+    """
+    if basemap not in BASEMAPS:
+        raise GeomapError(f"unknown basemap {basemap!r}; choose one of {', '.join(BASEMAPS)}")
+    if cluster not in (True, False, "auto"):
+        raise GeomapError(f"cluster must be True, False or 'auto', not {cluster!r}")
+    if online_basemaps is None:
+        online_basemaps = basemap != "offline"
+
+    payload = map_payload(
+        events, title=title, basemap=basemap, cluster=cluster, unlocated=unlocated, online_basemaps=online_basemaps
+    )
+    (lat, lon), zoom = SYRIA_VIEW
+    m = folium.Map(
+        location=[lat, lon], zoom_start=zoom, tiles=None, prefer_canvas=True, control_scale=True, min_zoom=3, max_zoom=18
+    )
+    # Folium's defaults load jQuery, Bootstrap, Font Awesome and Leaflet from
+    # CDNs; we inline Leaflet and need none of the rest.
+    m.default_js = []
+    m.default_css = []
+    m.add_child(_InlineAssets(title), name="geomap_assets")
+    m.add_child(GeomapLayer(payload), name="geomap_events")
+    _assign_stable_ids(m.get_root())
+    return m
+
+
+def save_map(m: folium.Map, path: str | os.PathLike[str]) -> Path:
+    """Write ``m`` as one self-contained HTML file, atomically.
+
+    Element ids are renumbered first, so the same map always gives the same
+    bytes (also when you added folium layers of your own).
+
+    Parameters
+    ----------
+    m : folium.Map
+        A map from :func:`build_map` (or any folium map).
+    path : str or path-like
+        Where to write; parent folders are created.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    text = render_html(m)
+    target = Path(path)
+    with atomic_write(target, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    # The temporary file behind atomic_write is private (0600); a map is meant to be shared.
+    umask = os.umask(0)
+    os.umask(umask)
+    target.chmod(0o666 & ~umask)
+    return target
+
+
+def render_html(m: folium.Map) -> str:
+    """Return the full HTML document of ``m`` with deterministic element ids."""
+    root = m.get_root()
+    _assign_stable_ids(root)
+    return root.render()
+
+
+# --------------------------------------------------------------------------- folium elements
+
+
+class _InlineAssets(MacroElement):
+    """Puts Leaflet, our JS/CSS and the page title inline in the page head."""
+
+    def __init__(self, title: str | None) -> None:
+        super().__init__()
+        self._name = "GeomapAssets"
+        self.title = title
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise GeomapError("the map must belong to a folium Figure to be rendered")
+        head = figure.header
+        if self.title:
+            head.add_child(Element(f"<title>{html.escape(self.title)}</title>"), name="geomap_title")
+        head.add_child(Element(f"<style>{assets.leaflet_css()}</style>"), name="geomap_leaflet_css")
+        head.add_child(Element(f"<style>{assets.geomap_css()}</style>"), name="geomap_css")
+        head.add_child(Element(f"<script>{assets.leaflet_js()}</script>"), name="geomap_leaflet_js")
+        head.add_child(Element(f"<script>{assets.geomap_js()}</script>"), name="geomap_js")
+        super().render(**kwargs)
+
+
+class GeomapLayer(MacroElement):
+    """The events, embedded once as JSON and drawn by ``geomap.mount`` in the browser."""
+
+    _template = Template(
+        """
+{% macro html(this, kwargs) %}
+<script type="application/json" id="{{ this.get_name() }}">{{ this.blob }}</script>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+    geomap.mount({{ this._parent.get_name() }}, "{{ this.get_name() }}");
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "GeomapEvents"
+        self.payload = payload
+        self.blob = json_for_script(payload)
+
+
+def _assign_stable_ids(root: Element) -> None:
+    """Replace folium's random element ids by a counter in tree order."""
+    counter = 0
+
+    def visit(element: Element) -> None:
+        nonlocal counter
+        element._id = f"{counter:04d}"
+        counter += 1
+        for child in element._children.values():
+            visit(child)
+
+    visit(root)
+
+
+def json_for_script(value: Any) -> str:
+    """Serialise ``value`` as compact JSON that is safe inside a ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c``-style escapes (so a string
+    holding ``</script>`` cannot end the element), as do U+2028/U+2029.
+    ``JSON.parse`` gives back exactly the original strings.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+# --------------------------------------------------------------------------- the payload
+
+
+def map_payload(
+    events: pd.DataFrame,
+    *,
+    title: str | None = None,
+    basemap: str = "offline",
+    cluster: bool | str = "auto",
+    unlocated: pd.DataFrame | Iterable[str] | None = None,
+    online_basemaps: bool = False,
+) -> dict[str, Any]:
+    """Return the JSON-ready data the client code draws (columnar arrays).
+
+    Exposed for tests and for tools that want the same normalisation the map
+    uses: ``lat``/``lon``/``actor``/``sub``/``day``/``fat``... arrays have one
+    entry per located event, in input order.
+    """
+    if not isinstance(events, pd.DataFrame):
+        raise InputError(f"events must be a DataFrame, not {type(events).__name__}")
+    frame = pd.DataFrame(events).reset_index(drop=True)
+    lat, lon = _coordinates(frame)
+    located = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    on_map = frame[located].reset_index(drop=True)
+    n = len(on_map)
+    if cluster == "auto":
+        cluster = n > CLUSTER_THRESHOLD
+
+    actors = _text(on_map, "actor1", UNKNOWN_ACTOR)
+    actor_names = _by_frequency(actors)
+    actor_code = {name: i for i, name in enumerate(actor_names)}
+    counts = actors.value_counts()
+
+    etype = _text(on_map, "event_type", UNKNOWN_TYPE)
+    esub = _text(on_map, "sub_event_type", "")
+    type_names = _by_frequency(etype)
+    pairs = pd.Series(list(zip(etype, esub)), dtype=object)
+    pair_counts = pairs.value_counts()
+    type_rank = {name: i for i, name in enumerate(type_names)}
+    sub_keys = sorted(pair_counts.index, key=lambda p: (type_rank[p[0]], -int(pair_counts[p]), p[1]))
+    sub_code = {key: i for i, key in enumerate(sub_keys)}
+
+    strings = _StringTable()
+    text_columns = {name: strings.codes(_text(on_map, name, "")) for name in _TEXT_COLUMNS}
+
+    days = _days(on_map)
+    payload: dict[str, Any] = {
+        "version": 1,
+        "title": title or "",
+        "total": int(len(frame)),
+        "cluster": bool(cluster),
+        "lat": [round(float(v), 5) for v in lat[located]],
+        "lon": [round(float(v), 5) for v in lon[located]],
+        "actor": [actor_code[a] for a in actors],
+        "sub": [sub_code[p] for p in pairs],
+        "day": days,
+        "fat": _integers(on_map, "fatalities"),
+        "wounded": _integers(on_map, "wounded"),
+        "precision": _integers(on_map, "geo_precision"),
+        "text": text_columns,
+        "strings": strings.values,
+        "actors": [
+            {"name": name, "color": PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR, "count": int(counts[name])}
+            for i, name in enumerate(actor_names)
+        ],
+        "types": [
+            {"name": name, "shape": shape, "count": int((etype == name).sum())}
+            for name, shape in zip(type_names, _shapes(type_names))
+        ],
+        "subs": [
+            {"type": type_rank[t], "name": s, "count": int(pair_counts[(t, s)])} for t, s in sub_keys
+        ],
+        "basemap": _basemap_payload(basemap, online_basemaps),
+        "unlocated": _unlocated_rows(unlocated),
+        "missing": _missing_rows(frame[~located]),
+    }
+    return payload
+
+
+class _StringTable:
+    """Deduplicated strings; columns refer to them by index (0 is the empty string)."""
+
+    def __init__(self) -> None:
+        self.values: list[str] = [""]
+        self._index: dict[str, int] = {"": 0}
+
+    def codes(self, column: pd.Series) -> list[int]:
+        index = self._index
+        values = self.values
+        out = []
+        for value in column:
+            code = index.get(value)
+            if code is None:
+                code = index[value] = len(values)
+                values.append(value)
+            out.append(code)
+        return out
+
+
+def _coordinates(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude arrays (NaN where unknown), from columns or a Point geometry."""
+    if "latitude" in frame.columns and "longitude" in frame.columns:
+        lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(dtype=float)
+        lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(dtype=float)
+        if "geometry" not in frame.columns:
+            return lat, lon
+    else:
+        lat = np.full(len(frame), np.nan)
+        lon = np.full(len(frame), np.nan)
+    if "geometry" in frame.columns:
+        for i, geom in enumerate(frame["geometry"]):
+            if not (math.isnan(lat[i]) or math.isnan(lon[i])):
+                continue
+            if geom is not None and getattr(geom, "geom_type", None) == "Point" and not geom.is_empty:
+                lon[i], lat[i] = geom.x, geom.y
+    return lat, lon
+
+
+def _text(frame: pd.DataFrame, column: str, default: str) -> pd.Series:
+    """A column as clean strings (missing column or missing values → ``default``)."""
+    if column not in frame.columns:
+        return pd.Series([default] * len(frame), dtype=object)
+    values = frame[column].astype(object).where(frame[column].notna(), default)
+    return values.map(lambda v: str(v).strip() or default).astype(object).reset_index(drop=True)
+
+
+def _by_frequency(values: pd.Series) -> list[str]:
+    """Distinct values, most frequent first, ties by name: a stable order for colours."""
+    counts = values.value_counts()
+    return sorted(counts.index, key=lambda name: (-int(counts[name]), name))
+
+
+def _shapes(type_names: Sequence[str]) -> list[str]:
+    used = {TYPE_SHAPES[t] for t in type_names if t in TYPE_SHAPES}
+    spare = [s for s in SPARE_SHAPES if s not in used] or list(SPARE_SHAPES)
+    shapes = []
+    for name in type_names:
+        if name in TYPE_SHAPES:
+            shapes.append(TYPE_SHAPES[name])
+        else:
+            shapes.append(spare[0])
+            spare = spare[1:] or list(SPARE_SHAPES)
+    return shapes
+
+
+def _days(frame: pd.DataFrame) -> list[int | None]:
+    """``event_date`` as days since 1970-01-01 (None when absent or unreadable)."""
+    if "event_date" not in frame.columns:
+        return [None] * len(frame)
+    column = frame["event_date"]
+    if not pd.api.types.is_datetime64_any_dtype(column):
+        column = pd.to_datetime(column.astype(object).where(column.notna(), None), errors="coerce", format="mixed")
+    column = column.dt.tz_localize(None) if getattr(column.dt, "tz", None) is not None else column
+    days = (column.dt.normalize() - pd.Timestamp("1970-01-01")).dt.days
+    return [None if pd.isna(d) else int(d) for d in days]
+
+
+def _integers(frame: pd.DataFrame, column: str) -> list[int | None]:
+    if column not in frame.columns:
+        return [None] * len(frame)
+    values = pd.to_numeric(frame[column], errors="coerce")
+    return [None if pd.isna(v) else int(v) for v in values]
+
+
+def _basemap_payload(basemap: str, online: bool) -> dict[str, Any]:
+    layers = []
+    if online:
+        import xyzservices.providers as providers
+
+        for key, (label, (group, name)) in _ONLINE.items():
+            with warnings.catch_warnings():
+                # xyzservices warns that CARTO may need a key; the public tiles still serve.
+                warnings.simplefilter("ignore")
+                provider = providers[group][name]
+                layers.append(
+                    {
+                        "key": key,
+                        "name": label,
+                        "url": provider.url,
+                        "subdomains": provider.get("subdomains", "abc"),
+                        "attribution": provider.html_attribution,
+                        "maxZoom": int(provider.get("max_zoom", 18)),
+                    }
+                )
+    boundaries, cities = _offline_basemap()
+    return {"first": basemap, "online": layers, "boundaries": boundaries, "cities": cities}
+
+
+def _offline_basemap() -> tuple[dict[str, Any], list[list[Any]]]:
+    """Boundary polygons and major cities from the bundled gazetteer."""
+    folder = gazetteer_dir()
+    path = folder / "boundaries.geojson"
+    boundaries: dict[str, Any] = {"type": "FeatureCollection", "features": []}
+    if path.is_file():
+        boundaries = _boundary_features(path)
+    else:
+        warnings.warn(f"{path} not found: the offline basemap will show no boundaries", stacklevel=3)
+    return boundaries, _major_cities(folder / "places.tsv")
+
+
+def _boundary_features(path: Path) -> dict[str, Any]:
+    """Country, governorate and district features, with a label point for governorates."""
+    import shapely.geometry
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read boundaries: {exc}", path=str(path)) from exc
+    features = []
+    for feature in data.get("features", []):
+        props = feature.get("properties") or {}
+        kind = props.get("kind")
+        if kind not in ("country", "admin1", "admin2") or not feature.get("geometry"):
+            continue
+        out = {"kind": kind, "name": str(props.get("name") or "")}
+        if kind == "admin1":
+            point = shapely.geometry.shape(feature["geometry"]).representative_point()
+            out["label"] = [round(point.y, 4), round(point.x, 4)]
+        features.append({"type": "Feature", "properties": out, "geometry": feature["geometry"]})
+    order = {"country": 0, "admin2": 1, "admin1": 2}
+    features.sort(key=lambda f: order[f["properties"]["kind"]])
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _major_cities(path: Path, limit: int = 20) -> list[list[Any]]:
+    """The most populous Syrian cities of ``places.tsv`` as ``[name, lat, lon]``."""
+    if not path.is_file():
+        return []
+    try:
+        places = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, quoting=3)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read places: {exc}", path=str(path)) from exc
+    needed = {"name", "kind", "latitude", "longitude", "country", "population"}
+    if not needed <= set(places.columns):
+        return []
+    cities = places[(places["kind"] == "city") & (places["country"] == "SY")].copy()
+    cities["pop"] = pd.to_numeric(cities["population"], errors="coerce").fillna(0)
+    cities = cities.sort_values(["pop", "name"], ascending=[False, True]).head(limit)
+    return [
+        [row.name, round(float(row.latitude), 4), round(float(row.longitude), 4)]
+        for row in cities.itertuples()
+        if row.latitude and row.longitude
+    ]
+
+
+def _unlocated_rows(unlocated: pd.DataFrame | Iterable[str] | None) -> list[dict[str, str]] | None:
+    """``None`` when no mentions were given; otherwise the unlocated ones."""
+    if unlocated is None:
+        return None
+    if isinstance(unlocated, pd.DataFrame):
+        frame = unlocated
+        if "status" in frame.columns:
+            frame = frame[frame["status"].astype(str) == "unlocated"]
+        name_col = "text" if "text" in frame.columns else "name" if "name" in frame.columns else None
+        rows = []
+        for _, row in frame.iterrows():
+            rows.append(
+                {
+                    "name": _clean(row.get(name_col)) if name_col else "",
+                    "doc": _clean(row.get("doc_id")),
+                    "context": _clean(row.get("context")),
+                    "reason": _clean(row.get("reason")),
+                }
+            )
+        return rows
+    if isinstance(unlocated, str):
+        unlocated = [unlocated]
+    return [{"name": _clean(name), "doc": "", "context": "", "reason": ""} for name in unlocated]
+
+
+def _missing_rows(frame: pd.DataFrame) -> list[dict[str, str]]:
+    """Events that have no coordinates, for the side panel."""
+    rows = []
+    for _, row in frame.iterrows():
+        rows.append(
+            {
+                "date": _clean(row.get("event_date")),
+                "actor": _clean(row.get("actor1")),
+                "type": _clean(row.get("event_type")),
+                "location": _clean(row.get("location")),
+                "notes": _clean(row.get("notes")),
+                "doc": _clean(row.get("doc_id")),
+            }
+        )
+    return rows
+
+
+def _clean(value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return str(value)

@@ -1,0 +1,791 @@
+/*
+ * geomap client code: draws the embedded event table on a canvas and adds the
+ * filter panel, legend, "not on the map" panel and URL state.
+ *
+ * Every string that comes from the data is put into the page with
+ * textContent (or escapeHtml where Leaflet insists on an HTML string), so a
+ * hostile event text is shown, never run. Needs only Leaflet.
+ */
+(function () {
+  'use strict';
+
+  var CLUSTER_CELL = 64;          // px: events closer than this merge into one cluster
+  var CLUSTER_UNTIL_ZOOM = 13;    // from this zoom on, every event is drawn on its own
+  var POPUP_LIST_LIMIT = 10;      // events listed in one popup at a crowded spot
+  var DAY_MS = 86400000;
+
+  // ------------------------------------------------------------------ small helpers
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c];
+    });
+  }
+
+  // Build a DOM element; strings in `children` become text nodes (never HTML).
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === 'text') { node.textContent = attrs[key]; }
+      else if (key === 'style') { node.setAttribute('style', attrs[key]); }
+      else if (key === 'class') { node.className = attrs[key]; }
+      else { node.setAttribute(key, attrs[key]); }
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined) { return; }
+      node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function formatNumber(value) { return Number(value).toLocaleString('en-US'); }
+
+  function dayToIso(day) { return new Date(day * DAY_MS).toISOString().slice(0, 10); }
+
+  function isoToDay(text) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) { return null; }
+    var ms = Date.parse(text + 'T00:00:00Z');
+    return isNaN(ms) ? null : Math.round(ms / DAY_MS);
+  }
+
+  // Text with every occurrence of `needle` wrapped in <mark>, as DOM nodes.
+  function highlighted(text, needle) {
+    var span = el('span');
+    if (!needle) { span.textContent = text; return span; }
+    var lower = text.toLowerCase(), target = needle.toLowerCase(), at = 0, hit;
+    while ((hit = lower.indexOf(target, at)) !== -1) {
+      span.appendChild(document.createTextNode(text.slice(at, hit)));
+      span.appendChild(el('mark', {text: text.slice(hit, hit + needle.length)}));
+      at = hit + needle.length;
+    }
+    span.appendChild(document.createTextNode(text.slice(at)));
+    return span;
+  }
+
+  // ------------------------------------------------------------------ marker shapes
+
+  // Adds one closed sub-path of `shape` centred on (x, y) with "radius" r.
+  function shapePath(ctx, shape, x, y, r) {
+    var i, a, pts;
+    switch (shape) {
+      case 'square':
+        r *= 0.88; ctx.rect(x - r, y - r, 2 * r, 2 * r); return;
+      case 'diamond':
+        r *= 1.2; pts = [[0, -r], [r, 0], [0, r], [-r, 0]]; break;
+      case 'triangle':
+        r *= 1.25; pts = [[0, -r], [0.87 * r, 0.5 * r], [-0.87 * r, 0.5 * r]]; break;
+      case 'triangle-down':
+        r *= 1.25; pts = [[0, r], [0.87 * r, -0.5 * r], [-0.87 * r, -0.5 * r]]; break;
+      case 'cross':
+        a = r * 0.38; r *= 1.05;
+        pts = [[-a, -r], [a, -r], [a, -a], [r, -a], [r, a], [a, a], [a, r], [-a, r], [-a, a], [-r, a], [-r, -a], [-a, -a]];
+        break;
+      case 'star':
+        r *= 1.3; pts = [];
+        for (i = 0; i < 10; i++) {
+          a = Math.PI / 5 * i - Math.PI / 2;
+          var rr = i % 2 ? r * 0.45 : r;
+          pts.push([rr * Math.cos(a), rr * Math.sin(a)]);
+        }
+        break;
+      case 'hexagon':
+        r *= 1.05; pts = [];
+        for (i = 0; i < 6; i++) { a = Math.PI / 3 * i; pts.push([r * Math.cos(a), r * Math.sin(a)]); }
+        break;
+      default:
+        ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI); return;
+    }
+    ctx.moveTo(x + pts[0][0], y + pts[0][1]);
+    for (i = 1; i < pts.length; i++) { ctx.lineTo(x + pts[i][0], y + pts[i][1]); }
+    ctx.closePath();
+  }
+
+  function markerRadius(fatalities) {
+    return Math.min(4 + 1.4 * Math.sqrt(fatalities || 0), 18);
+  }
+
+  // A small canvas showing one symbol, for the legend.
+  function symbolIcon(shape, color, radius) {
+    var size = Math.ceil(2 * radius * 1.35 + 4);
+    var canvas = el('canvas', {width: size, height: size, class: 'geomap-symbol'});
+    var ctx = canvas.getContext('2d');
+    ctx.beginPath();
+    shapePath(ctx, shape, size / 2, size / 2, radius);
+    ctx.fillStyle = color; ctx.fill();
+    ctx.lineWidth = 1; ctx.strokeStyle = '#222'; ctx.stroke();
+    return canvas;
+  }
+
+  // ------------------------------------------------------------------ the model
+
+  // Events in columnar form plus the current filter state.
+  function Model(data) {
+    var n = data.lat.length, i;
+    this.data = data;
+    this.n = n;
+    this.actorOn = new Uint8Array(data.actors.length).fill(1);
+    this.subOn = new Uint8Array(data.subs.length).fill(1);
+    this.from = null;
+    this.to = null;
+    this.visible = new Uint8Array(n);
+    this.shown = 0;
+    this.fatalities = 0;
+    // Web Mercator at zoom 0, in [0, 1]: pixel = world * 256 * 2^zoom.
+    this.wx = new Float64Array(n);
+    this.wy = new Float64Array(n);
+    for (i = 0; i < n; i++) {
+      var lat = Math.max(Math.min(data.lat[i], 85.0511), -85.0511) * Math.PI / 180;
+      this.wx[i] = (data.lon[i] + 180) / 360;
+      this.wy[i] = 0.5 - Math.log(Math.tan(Math.PI / 4 + lat / 2)) / (2 * Math.PI);
+    }
+    this.typeOfSub = data.subs.map(function (s) { return s.type; });
+    var days = data.day.filter(function (d) { return d !== null; });
+    this.minDay = days.length ? Math.min.apply(null, days) : null;
+    this.maxDay = days.length ? Math.max.apply(null, days) : null;
+  }
+
+  Model.prototype.applyFilters = function () {
+    var d = this.data, vis = this.visible, shown = 0, fat = 0;
+    var from = this.from, to = this.to, dated = from !== null || to !== null;
+    for (var i = 0; i < this.n; i++) {
+      var ok = this.actorOn[d.actor[i]] && this.subOn[d.sub[i]];
+      if (ok && dated) {
+        var day = d.day[i];
+        ok = day !== null && (from === null || day >= from) && (to === null || day <= to);
+      }
+      vis[i] = ok ? 1 : 0;
+      if (ok) { shown++; fat += d.fat[i] || 0; }
+    }
+    this.shown = shown;
+    this.fatalities = fat;
+  };
+
+  Model.prototype.text = function (column, i) {
+    return this.data.strings[this.data.text[column][i]];
+  };
+
+  // ------------------------------------------------------------------ the canvas layer
+
+  // A Leaflet canvas renderer that draws the visible events itself (markers or
+  // clusters) instead of one Leaflet object per event.
+  var EventsCanvas = L.Canvas.extend({
+    initialize: function (model, options) {
+      L.Canvas.prototype.initialize.call(this, options);
+      this._model = model;
+      this._hits = {idx: [], x: [], y: [], r: []};
+      this._clusters = [];
+    },
+
+    refresh: function () {
+      if (this._map) { this._redraw(); }
+    },
+
+    clustering: function () {
+      return this._model.data.cluster && this._map.getZoom() < CLUSTER_UNTIL_ZOOM;
+    },
+
+    _draw: function () {
+      if (!this._map || !this._bounds) { return; }
+      var map = this._map, model = this._model;
+      var scale = map.options.crs.scale(map.getZoom()), origin = map.getPixelOrigin();
+      var b = this._bounds, ctx = this._ctx;
+      this._hits = {idx: [], x: [], y: [], r: []};
+      this._clusters = [];
+      ctx.save();
+      if (this.clustering()) { this._drawClusters(ctx, scale, origin, b); }
+      else { this._drawMarkers(ctx, scale, origin, b, null); }
+      ctx.restore();
+      if (!window.__geomapReady) { window.__geomapReady = true; }
+    },
+
+    // Individual markers, batched into one path per (actor, type) for speed.
+    _drawMarkers: function (ctx, scale, origin, b, only) {
+      var model = this._model, d = model.data, groups = {}, keys = [];
+      var ntypes = d.types.length, hits = this._hits;
+      var consider = only || null, count = consider ? consider.length : model.n;
+      for (var k = 0; k < count; k++) {
+        var i = consider ? consider[k] : k;
+        if (!model.visible[i]) { continue; }
+        var x = model.wx[i] * scale - origin.x, y = model.wy[i] * scale - origin.y;
+        var r = markerRadius(d.fat[i]);
+        if (x < b.min.x - r || x > b.max.x + r || y < b.min.y - r || y > b.max.y + r) { continue; }
+        var key = d.actor[i] * ntypes + model.typeOfSub[d.sub[i]];
+        if (!groups[key]) { groups[key] = []; keys.push(key); }
+        groups[key].push(x, y, r);
+        hits.idx.push(i); hits.x.push(x); hits.y.push(y); hits.r.push(r);
+      }
+      keys.sort(function (a, c) { return a - c; });
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = 'rgba(20,20,20,0.85)';
+      keys.forEach(function (key) {
+        var pts = groups[key], actor = Math.floor(key / ntypes), type = key % ntypes;
+        var shape = d.types[type].shape;
+        ctx.beginPath();
+        for (var j = 0; j < pts.length; j += 3) { shapePath(ctx, shape, pts[j], pts[j + 1], pts[j + 2]); }
+        ctx.globalAlpha = 0.85;
+        ctx.fillStyle = d.actors[actor].color;
+        ctx.fill();
+        ctx.globalAlpha = 1;
+        ctx.stroke();
+      });
+    },
+
+    // Grid clustering of the visible events: O(n) per redraw, so filters stay instant.
+    _drawClusters: function (ctx, scale, origin, b) {
+      var model = this._model, cells = new Map(), list = [];
+      for (var i = 0; i < model.n; i++) {
+        if (!model.visible[i]) { continue; }
+        var px = model.wx[i] * scale, py = model.wy[i] * scale;
+        var key = Math.floor(px / CLUSTER_CELL) * 1e7 + Math.floor(py / CLUSTER_CELL);
+        var cell = cells.get(key);
+        if (!cell) {
+          cell = {n: 0, sx: 0, sy: 0, members: []};
+          cells.set(key, cell);
+          list.push(cell);
+        }
+        cell.n++; cell.sx += px; cell.sy += py; cell.members.push(i);
+      }
+      var singles = [];
+      list.forEach(function (cell) {
+        if (cell.n === 1) { singles.push(cell.members[0]); return; }
+        var x = cell.sx / cell.n - origin.x, y = cell.sy / cell.n - origin.y;
+        var r = cell.n < 10 ? 15 : cell.n < 100 ? 18 : cell.n < 1000 ? 21 : 24;
+        if (x < b.min.x - r || x > b.max.x + r || y < b.min.y - r || y > b.max.y + r) { return; }
+        this._clusters.push({x: x, y: y, r: r, members: cell.members});
+      }, this);
+      this._drawMarkers(ctx, scale, origin, b, singles);
+      ctx.font = 'bold 12px "Helvetica Neue", Arial, sans-serif';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      this._clusters.forEach(function (c) {
+        var n = c.members.length;
+        var rgb = n < 10 ? '110,204,57' : n < 100 ? '240,194,12' : '241,128,23';
+        ctx.beginPath(); ctx.arc(c.x, c.y, c.r, 0, 2 * Math.PI);
+        ctx.fillStyle = 'rgba(' + rgb + ',0.55)'; ctx.fill();
+        ctx.beginPath(); ctx.arc(c.x, c.y, c.r - 5, 0, 2 * Math.PI);
+        ctx.fillStyle = 'rgba(' + rgb + ',0.9)'; ctx.fill();
+        ctx.fillStyle = '#111';
+        ctx.fillText(n >= 10000 ? Math.round(n / 1000) + 'k' : String(n), c.x, c.y);
+      });
+    },
+
+    // What lies under a layer point: a cluster, or the events drawn there.
+    hitTest: function (point) {
+      var i, best = null;
+      for (i = 0; i < this._clusters.length; i++) {
+        var c = this._clusters[i], dx = c.x - point.x, dy = c.y - point.y;
+        if (dx * dx + dy * dy <= c.r * c.r) { best = c; }
+      }
+      if (best) { return {cluster: best}; }
+      var hits = this._hits, found = [];
+      for (i = 0; i < hits.idx.length; i++) {
+        var ex = hits.x[i] - point.x, ey = hits.y[i] - point.y, rr = hits.r[i] + 3;
+        if (ex * ex + ey * ey <= rr * rr) { found.push(hits.idx[i]); }
+      }
+      return found.length ? {events: found} : null;
+    },
+
+    _onClick: function (e) {
+      if (e.type !== 'click' || !this._map) { return L.Canvas.prototype._onClick.call(this, e); }
+      var hit = this.hitTest(this._map.mouseEventToLayerPoint(e));
+      if (hit) { this.fire('hit', {hit: hit, originalEvent: e}); return; }
+      L.Canvas.prototype._onClick.call(this, e);
+    },
+
+    _onMouseMove: function (e) {
+      if (!this._map || this._map.dragging.moving() || this._map._animatingZoom) { return; }
+      var hit = this.hitTest(this._map.mouseEventToLayerPoint(e));
+      this._container.style.cursor = hit ? 'pointer' : '';
+    }
+  });
+
+  // ------------------------------------------------------------------ popups
+
+  var PRECISION = {1: 'exact place', 2: 'near the place', 3: 'region/district'};
+
+  function eventCard(model, i) {
+    var d = model.data, actor = d.actors[d.actor[i]], sub = d.subs[d.sub[i]];
+    var type = d.types[sub.type].name;
+    var location = model.text('location', i), admin1 = model.text('admin1', i);
+    var prec = d.precision[i];
+    var rows = [];
+    function row(label, value) {
+      if (value === '' || value === null || value === undefined) { return; }
+      rows.push(el('tr', {}, [el('th', {text: label}), el('td', {}, [typeof value === 'string' ? value : value])]));
+    }
+    row('Actor', el('span', {}, [el('span', {class: 'geomap-swatch', style: 'background:' + actor.color}), actor.name]));
+    row('Other party', model.text('actor2', i));
+    row('Place', [location, admin1 && admin1 !== location ? ' (' + admin1 + ')' : ''].join('') +
+        (prec ? ' · precision ' + prec + (PRECISION[prec] ? ' (' + PRECISION[prec] + ')' : '') : ''));
+    row('Fatalities', d.fat[i] === null ? 'unknown' : String(d.fat[i]));
+    if (d.wounded[i] !== null) { row('Wounded', String(d.wounded[i])); }
+    row('Document', model.text('doc_id', i));
+    row('Event id', model.text('event_id', i));
+    row('Source', model.text('source', i));
+    var notes = model.text('notes', i);
+    var reason = model.text('reason', i);
+    return el('div', {class: 'geomap-card'}, [
+      el('div', {class: 'geomap-card-head'}, [
+        el('strong', {text: d.day[i] === null ? 'date unknown' : dayToIso(d.day[i])}), ' · ',
+        type, sub.name ? ' / ' + sub.name : ''
+      ]),
+      el('table', {}, rows),
+      notes ? el('blockquote', {}, [highlighted(notes, location)]) : null,
+      reason ? el('div', {class: 'geomap-reason', text: reason}) : null
+    ]);
+  }
+
+  function popupContent(model, events) {
+    var box = el('div', {class: 'geomap-popup'});
+    if (events.length > 1) {
+      box.appendChild(el('div', {class: 'geomap-popup-count', text: events.length + ' events here'}));
+    }
+    events.slice(0, POPUP_LIST_LIMIT).forEach(function (i) { box.appendChild(eventCard(model, i)); });
+    if (events.length > POPUP_LIST_LIMIT) {
+      box.appendChild(el('div', {class: 'geomap-more', text: '… and ' + (events.length - POPUP_LIST_LIMIT) + ' more: zoom in or filter'}));
+    }
+    return box;
+  }
+
+  // ------------------------------------------------------------------ basemaps
+
+  function offlineBasemap(map, basemap) {
+    map.createPane('geomap-base').style.zIndex = 210;
+    var labels = map.createPane('geomap-labels');
+    labels.style.zIndex = 350;
+    labels.style.pointerEvents = 'none';
+    var renderer = L.svg({pane: 'geomap-base', padding: 0.5});
+    var styles = {
+      country: {color: '#4a4a4a', weight: 1.8, fillColor: '#f6f3ea', fillOpacity: 1},
+      admin2: {color: '#cfc8b8', weight: 0.6, fill: false},
+      admin1: {color: '#8d877a', weight: 1.2, fill: false}
+    };
+    var group = L.layerGroup([], {
+      attribution: 'Boundaries: OCHA Syria COD (CC BY 3.0 IGO) · Places: GeoNames (CC BY 4.0)'
+    });
+    group.addLayer(L.geoJSON(basemap.boundaries, {
+      renderer: renderer, interactive: false, pane: 'geomap-base',
+      style: function (f) { return styles[f.properties.kind]; }
+    }));
+    function label(latlng, text, cls) {
+      var node = el('span', {text: text});
+      group.addLayer(L.marker(latlng, {
+        pane: 'geomap-labels', interactive: false, keyboard: false,
+        icon: L.divIcon({className: cls, html: node, iconSize: null})
+      }));
+    }
+    basemap.boundaries.features.forEach(function (f) {
+      if (f.properties.label) { label(f.properties.label, f.properties.name, 'geomap-label geomap-label-admin1'); }
+    });
+    basemap.cities.forEach(function (c) {
+      group.addLayer(L.circleMarker([c[1], c[2]], {
+        renderer: renderer, pane: 'geomap-base', radius: 2.5, weight: 1,
+        color: '#333', fillColor: '#333', fillOpacity: 1, interactive: false
+      }));
+      label([c[1], c[2]], c[0], 'geomap-label geomap-label-city');
+    });
+    return group;
+  }
+
+  // ------------------------------------------------------------------ controls
+
+  function titleControl(title) {
+    var Title = L.Control.extend({
+      onAdd: function () { return el('div', {class: 'geomap-title', text: title}); }
+    });
+    return new Title({position: 'topleft'});
+  }
+
+  function legendControl(model) {
+    var d = model.data;
+    var Legend = L.Control.extend({
+      onAdd: function () {
+        var actors = el('div', {class: 'geomap-legend-section'}, [el('h4', {text: 'Actors'})]);
+        d.actors.slice(0, 12).forEach(function (a) {
+          actors.appendChild(el('div', {class: 'geomap-legend-row'}, [
+            el('span', {class: 'geomap-swatch', style: 'background:' + a.color}), a.name
+          ]));
+        });
+        if (d.actors.length > 12) {
+          actors.appendChild(el('div', {class: 'geomap-more', text: '… ' + (d.actors.length - 12) + ' more in the layer list'}));
+        }
+        var types = el('div', {class: 'geomap-legend-section'}, [el('h4', {text: 'Event types'})]);
+        d.types.forEach(function (t) {
+          types.appendChild(el('div', {class: 'geomap-legend-row'}, [symbolIcon(t.shape, '#bbbbbb', 6), t.name]));
+        });
+        var sizes = el('div', {class: 'geomap-legend-section geomap-sizes'}, [el('h4', {text: 'Fatalities'})]);
+        [0, 1, 10, 100].forEach(function (f) {
+          sizes.appendChild(el('span', {class: 'geomap-size'}, [
+            symbolIcon('circle', '#bbbbbb', markerRadius(f)), f === 100 ? '100+' : String(f)
+          ]));
+        });
+        var body = [actors, types, sizes];
+        if (d.cluster) {
+          body.push(el('div', {class: 'geomap-legend-section geomap-more',
+            text: 'Numbered circles group nearby events; click one to zoom in.'}));
+        }
+        return el('details', {class: 'geomap-panel geomap-legend', open: ''},
+          [el('summary', {text: 'Legend'})].concat(body));
+      }
+    });
+    return new Legend({position: 'bottomright'});
+  }
+
+  function missingControl(model) {
+    var d = model.data, unlocated = d.unlocated, missing = d.missing;
+    var Missing = L.Control.extend({
+      onAdd: function () {
+        var parts = [];
+        if (unlocated !== null) { parts.push(unlocated.length + ' unlocated place mention' + (unlocated.length === 1 ? '' : 's')); }
+        parts.push(missing.length + ' event' + (missing.length === 1 ? '' : 's') + ' without coordinates');
+        var body = [el('summary', {text: 'Not on the map: ' + parts.join(', ')})];
+        if (unlocated !== null) {
+          var list = el('ul', {class: 'geomap-unlocated'});
+          unlocated.forEach(function (u) {
+            list.appendChild(el('li', {}, [
+              el('strong', {text: u.name}),
+              u.doc ? el('span', {class: 'geomap-doc', text: ' · ' + u.doc}) : null,
+              u.context ? el('div', {class: 'geomap-context'}, [highlighted(u.context, u.name)]) : null,
+              u.reason ? el('div', {class: 'geomap-reason', text: u.reason}) : null
+            ]));
+          });
+          body.push(el('h4', {text: 'Unlocated place mentions'}));
+          body.push(unlocated.length ? list : el('div', {class: 'geomap-more', text: 'Every place mention was located.'}));
+        }
+        if (missing.length) {
+          var events = el('ul', {class: 'geomap-missing'});
+          missing.forEach(function (m) {
+            events.appendChild(el('li', {}, [
+              el('strong', {text: [m.date, m.actor, m.type].filter(Boolean).join(' · ') || 'event'}),
+              m.location ? ' — ' + m.location : '',
+              m.doc ? el('span', {class: 'geomap-doc', text: ' · ' + m.doc}) : null,
+              m.notes ? el('div', {class: 'geomap-context', text: m.notes}) : null
+            ]));
+          });
+          body.push(el('h4', {text: 'Events without coordinates'}));
+          body.push(events);
+        }
+        var panel = el('details', {class: 'geomap-panel geomap-missing-panel', id: 'geomap-missing'}, body);
+        L.DomEvent.disableClickPropagation(panel);
+        L.DomEvent.disableScrollPropagation(panel);
+        return panel;
+      }
+    });
+    return new Missing({position: 'bottomleft'});
+  }
+
+  // ------------------------------------------------------------------ the app
+
+  function GeomapApp(map, data) {
+    this.map = map;
+    this.model = new Model(data);
+    this.actorLayers = data.actors.map(function () { return L.layerGroup(); });
+    this.typeBoxes = [];
+    this.subBoxes = [];
+    this._quiet = false;
+  }
+
+  GeomapApp.prototype.start = function () {
+    var app = this, map = this.map, model = this.model, d = model.data;
+    var bases = {}, first = null;
+    var offline = offlineBasemap(map, d.basemap);
+    bases['Offline basemap'] = offline;
+    if (d.basemap.first === 'offline') { first = offline; }
+    d.basemap.online.forEach(function (t) {
+      var layer = L.tileLayer(t.url, {attribution: t.attribution, subdomains: t.subdomains, maxZoom: t.maxZoom});
+      bases[escapeHtml(t.name)] = layer;
+      if (d.basemap.first === t.key) { first = layer; }
+    });
+    (first || offline).addTo(map);
+
+    var overlays = {};
+    d.actors.forEach(function (a, k) {
+      var label = '<span class="geomap-swatch" style="background:' + escapeHtml(a.color) + '"></span>' +
+        '<span class="geomap-actor-name">' + escapeHtml(a.name) + '</span> <span class="geomap-count">(' + a.count + ')</span>';
+      overlays[label] = app.actorLayers[k];
+    });
+
+    var view = this.readHash();
+    this.actorLayers.forEach(function (layer, k) { if (model.actorOn[k]) { layer.addTo(map); } });
+
+    this.layers = L.control.layers(bases, overlays, {collapsed: false, position: 'topright'}).addTo(map);
+    L.DomUtil.addClass(this.layers.getContainer(), 'geomap-layers');
+    this.filterPanel().addTo(map);
+    if (d.title) { titleControl(d.title).addTo(map); }
+    legendControl(model).addTo(map);
+    missingControl(model).addTo(map);
+
+    if (view) { map.setView(view.center, view.zoom); }
+    else { this.fitToEvents(); }
+
+    this.canvas = new EventsCanvas(model, {padding: 0.1});
+    this.canvas.on('hit', this.onHit, this);
+    model.applyFilters();
+    this.updateStatus();
+    map.addLayer(this.canvas);
+
+    map.on('overlayadd overlayremove', function (e) {
+      var k = app.actorLayers.indexOf(e.layer);
+      if (k < 0 || app._quiet) { return; }
+      model.actorOn[k] = e.type === 'overlayadd' ? 1 : 0;
+      app.changed();
+    });
+    map.on('moveend', function () { app.writeHash(); });
+    window.addEventListener('hashchange', function () {
+      if (location.hash !== app._lastHash) { app.applyHash(); }
+    });
+    this.writeHash();
+  };
+
+  GeomapApp.prototype.fitToEvents = function () {
+    var model = this.model, d = model.data;
+    if (!model.n) { return; }
+    var south = 90, north = -90, west = 180, east = -180;
+    for (var i = 0; i < model.n; i++) {
+      south = Math.min(south, d.lat[i]); north = Math.max(north, d.lat[i]);
+      west = Math.min(west, d.lon[i]); east = Math.max(east, d.lon[i]);
+    }
+    this.map.fitBounds([[south, west], [north, east]], {padding: [40, 40], maxZoom: 11, animate: false});
+  };
+
+  GeomapApp.prototype.onHit = function (e) {
+    var hit = e.hit, map = this.map;
+    if (hit.cluster) {
+      var m = this.model, south = 90, north = -90, west = 180, east = -180;
+      hit.cluster.members.forEach(function (i) {
+        south = Math.min(south, m.data.lat[i]); north = Math.max(north, m.data.lat[i]);
+        west = Math.min(west, m.data.lon[i]); east = Math.max(east, m.data.lon[i]);
+      });
+      var target = map.getBoundsZoom([[south, west], [north, east]]);
+      var zoom = Math.max(Math.min(target, CLUSTER_UNTIL_ZOOM), map.getZoom() + 1);
+      map.setView([(south + north) / 2, (west + east) / 2], zoom);
+      return;
+    }
+    var events = hit.events, i = events[0];
+    L.popup({maxWidth: 360, maxHeight: 360, autoPanPadding: [20, 20]})
+      .setLatLng([this.model.data.lat[i], this.model.data.lon[i]])
+      .setContent(popupContent(this.model, events))
+      .openOn(map);
+  };
+
+  // Filters changed: recount, redraw, remember in the URL.
+  GeomapApp.prototype.changed = function () {
+    this.model.applyFilters();
+    this.updateStatus();
+    this.syncBoxes();
+    if (this.canvas) { this.canvas.refresh(); }
+    this.writeHash();
+  };
+
+  GeomapApp.prototype.updateStatus = function () {
+    var m = this.model, s = this.status;
+    if (!s) { return; }
+    s.textContent = formatNumber(m.shown) + ' of ' + formatNumber(m.n) + ' events shown · ' +
+      formatNumber(m.fatalities) + ' fatalities';
+    s.setAttribute('data-shown', m.shown);
+    s.setAttribute('data-total', m.n);
+    s.setAttribute('data-fatalities', m.fatalities);
+  };
+
+  GeomapApp.prototype.setActors = function (on) {
+    var app = this, map = this.map;
+    this._quiet = true;
+    this.actorLayers.forEach(function (layer, k) {
+      app.model.actorOn[k] = on ? 1 : 0;
+      if (on) { map.addLayer(layer); } else { map.removeLayer(layer); }
+    });
+    this._quiet = false;
+    this.changed();
+  };
+
+  GeomapApp.prototype.setTypes = function (on) {
+    this.model.subOn.fill(on ? 1 : 0);
+    this.changed();
+  };
+
+  GeomapApp.prototype.syncBoxes = function () {
+    var m = this.model;
+    this.subBoxes.forEach(function (box, s) { box.checked = !!m.subOn[s]; });
+    this.typeBoxes.forEach(function (box, t) {
+      var subs = m.typeOfSub.map(function (tt, s) { return tt === t ? m.subOn[s] : -1; })
+        .filter(function (v) { return v !== -1; });
+      var on = subs.filter(Boolean).length;
+      box.checked = on === subs.length;
+      box.indeterminate = on > 0 && on < subs.length;
+    });
+    if (this.fromBox) {
+      this.fromBox.value = m.from === null ? '' : dayToIso(m.from);
+      this.toBox.value = m.to === null ? '' : dayToIso(m.to);
+    }
+  };
+
+  GeomapApp.prototype.filterPanel = function () {
+    var app = this, m = this.model, d = m.data;
+    var Panel = L.Control.extend({
+      onAdd: function () {
+        app.status = el('div', {class: 'geomap-status', id: 'geomap-status'});
+        var body = [el('summary', {text: 'Filters'}), app.status];
+
+        var actorRow = el('div', {class: 'geomap-row'}, ['Actors: ']);
+        [['all', true], ['none', false]].forEach(function (pair) {
+          var b = el('button', {type: 'button', class: 'geomap-link', 'data-actors': pair[0], text: pair[0]});
+          L.DomEvent.on(b, 'click', function () { app.setActors(pair[1]); });
+          actorRow.appendChild(b);
+        });
+        body.push(actorRow);
+
+        var typeRow = el('div', {class: 'geomap-row'}, ['Event types: ']);
+        [['all', true], ['none', false]].forEach(function (pair) {
+          var b = el('button', {type: 'button', class: 'geomap-link', 'data-types': pair[0], text: pair[0]});
+          L.DomEvent.on(b, 'click', function () { app.setTypes(pair[1]); });
+          typeRow.appendChild(b);
+        });
+        body.push(typeRow);
+
+        var list = el('ul', {class: 'geomap-types'});
+        d.types.forEach(function (t, ti) {
+          var box = el('input', {type: 'checkbox', 'data-type': t.name});
+          box.checked = true;
+          app.typeBoxes[ti] = box;
+          L.DomEvent.on(box, 'change', function () {
+            m.typeOfSub.forEach(function (tt, s) { if (tt === ti) { m.subOn[s] = box.checked ? 1 : 0; } });
+            app.changed();
+          });
+          var subs = el('ul', {class: 'geomap-subtypes'});
+          d.subs.forEach(function (s, si) {
+            if (s.type !== ti) { return; }
+            var sbox = el('input', {type: 'checkbox', 'data-type': t.name, 'data-sub': s.name});
+            sbox.checked = true;
+            app.subBoxes[si] = sbox;
+            L.DomEvent.on(sbox, 'change', function () { m.subOn[si] = sbox.checked ? 1 : 0; app.changed(); });
+            subs.appendChild(el('li', {}, [el('label', {}, [sbox, ' ', s.name || '(no sub-type)',
+              el('span', {class: 'geomap-count', text: ' (' + s.count + ')'})])]));
+          });
+          list.appendChild(el('li', {}, [
+            el('label', {}, [box, ' ', symbolIcon(t.shape, '#bbbbbb', 5), ' ', t.name,
+              el('span', {class: 'geomap-count', text: ' (' + t.count + ')'})]),
+            subs
+          ]));
+        });
+        body.push(list);
+
+        if (m.minDay !== null && m.maxDay > m.minDay) {
+          var min = dayToIso(m.minDay), max = dayToIso(m.maxDay);
+          app.fromBox = el('input', {type: 'date', min: min, max: max, id: 'geomap-from', 'aria-label': 'from'});
+          app.toBox = el('input', {type: 'date', min: min, max: max, id: 'geomap-to', 'aria-label': 'to'});
+          var onDate = function () {
+            m.from = isoToDay(app.fromBox.value);
+            m.to = isoToDay(app.toBox.value);
+            app.changed();
+          };
+          L.DomEvent.on(app.fromBox, 'change', onDate);
+          L.DomEvent.on(app.toBox, 'change', onDate);
+          body.push(el('div', {class: 'geomap-row geomap-dates'}, [
+            el('span', {text: 'Dates (' + min + ' – ' + max + '):'}), el('br'),
+            app.fromBox, ' to ', app.toBox
+          ]));
+        }
+        var panel = el('details', {class: 'geomap-panel geomap-filters', open: ''}, body);
+        L.DomEvent.disableClickPropagation(panel);
+        L.DomEvent.disableScrollPropagation(panel);
+        app.syncBoxes();
+        return panel;
+      }
+    });
+    return new Panel({position: 'topright'});
+  };
+
+  // ------------------------------------------------------------------ URL state
+
+  // Read #actors=…&types=…&from=…&to=…&z=…&ll=… into the model; every value is
+  // checked against the known actors/types, so a crafted hash is only data.
+  GeomapApp.prototype.readHash = function () {
+    var m = this.model, d = m.data, params = {}, view = null;
+    location.hash.replace(/^#/, '').split('&').forEach(function (part) {
+      var at = part.indexOf('=');
+      if (at > 0) { params[part.slice(0, at)] = part.slice(at + 1); }
+    });
+    function decodeList(value) {
+      if (value === '') { return []; }
+      return value.split(',').map(function (item) {
+        try { return item.split(':').map(decodeURIComponent); } catch (err) { return null; }
+      }).filter(Boolean);
+    }
+    if ('actors' in params) {
+      var wanted = decodeList(params.actors).map(function (p) { return p[0]; });
+      d.actors.forEach(function (a, k) { m.actorOn[k] = wanted.indexOf(a.name) !== -1 ? 1 : 0; });
+    }
+    if ('types' in params) {
+      var items = decodeList(params.types);
+      d.subs.forEach(function (s, si) {
+        var type = d.types[s.type].name;
+        m.subOn[si] = items.some(function (p) {
+          return p[0] === type && (p.length === 1 || p[1] === s.name);
+        }) ? 1 : 0;
+      });
+    }
+    m.from = params.from ? isoToDay(params.from) : null;
+    m.to = params.to ? isoToDay(params.to) : null;
+    var z = parseInt(params.z, 10), ll = (params.ll || '').split(',').map(Number);
+    if (isFinite(z) && ll.length === 2 && isFinite(ll[0]) && isFinite(ll[1]) &&
+        Math.abs(ll[0]) <= 90 && Math.abs(ll[1]) <= 180) {
+      view = {center: [ll[0], ll[1]], zoom: Math.max(this.map.getMinZoom(), Math.min(z, this.map.getMaxZoom()))};
+    }
+    return view;
+  };
+
+  GeomapApp.prototype.applyHash = function () {
+    var app = this, map = this.map, view = this.readHash();
+    this._quiet = true;
+    this.actorLayers.forEach(function (layer, k) {
+      if (app.model.actorOn[k]) { map.addLayer(layer); } else { map.removeLayer(layer); }
+    });
+    this._quiet = false;
+    if (view) { map.setView(view.center, view.zoom); }
+    this.changed();
+  };
+
+  GeomapApp.prototype.writeHash = function () {
+    var m = this.model, d = m.data, parts = [];
+    if (m.actorOn.indexOf(0) !== -1) {
+      parts.push('actors=' + d.actors.filter(function (a, k) { return m.actorOn[k]; })
+        .map(function (a) { return encodeURIComponent(a.name); }).join(','));
+    }
+    if (m.subOn.indexOf(0) !== -1) {
+      var items = [];
+      d.types.forEach(function (t, ti) {
+        var subs = [], all = true;
+        d.subs.forEach(function (s, si) {
+          if (s.type !== ti) { return; }
+          if (m.subOn[si]) { subs.push(s.name); } else { all = false; }
+        });
+        if (all) { items.push(encodeURIComponent(t.name)); return; }
+        subs.forEach(function (s) { items.push(encodeURIComponent(t.name) + ':' + encodeURIComponent(s)); });
+      });
+      parts.push('types=' + items.join(','));
+    }
+    if (m.from !== null) { parts.push('from=' + dayToIso(m.from)); }
+    if (m.to !== null) { parts.push('to=' + dayToIso(m.to)); }
+    var c = this.map.getCenter();
+    parts.push('z=' + this.map.getZoom());
+    parts.push('ll=' + c.lat.toFixed(4) + ',' + c.lng.toFixed(4));
+    var hash = '#' + parts.join('&');
+    this._lastHash = hash;
+    if (location.hash === hash) { return; }
+    try { history.replaceState(null, '', hash); } catch (err) { /* e.g. a sandboxed srcdoc iframe */ }
+  };
+
+  // ------------------------------------------------------------------ entry point
+
+  window.geomap = {
+    instances: [],
+    escapeHtml: escapeHtml,
+    mount: function (map, dataId) {
+      var data = JSON.parse(document.getElementById(dataId).textContent);
+      var app = new GeomapApp(map, data);
+      app.start();
+      window.geomap.instances.push(app);
+      return app;
+    }
+  };
+})();

@@ -1,0 +1,240 @@
+"""Unit tests of the HTML map: offline, deterministic, data round trip, escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from geomap.errors import GeomapError
+from geomap.render import build_map, render_html, save_map, synthetic_events
+from geomap.render.map import CLUSTER_THRESHOLD, json_for_script
+
+# References that are allowed in an offline file: XML namespace names (never
+# fetched) and the link in Leaflet's own attribution prefix / licence header.
+ALLOWED_URLS = {"http://www.w3.org/2000/svg", "https://leafletjs.com"}
+URL = re.compile(r"https?://[^\s\"'<>()\\]+")
+BLOB = re.compile(r'<script type="application/json" id="[^"]+">(.*?)</script>', re.S)
+
+HOSTILE = [
+    "<script>window.__pwned=1</script>",
+    '<img src=x onerror="window.__pwned=1">',
+    "</script><script>window.__pwned=1</script>",
+]
+
+
+def write_tiny_gazetteer(folder: Path) -> Path:
+    """A two-governorate stand-in for gazetteer/ (boundaries + places)."""
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def square(x0: float, y0: float, x1: float, y1: float) -> dict:
+        return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
+
+    features = [
+        ("SY", "Syria", "country", square(35.6, 32.3, 42.4, 37.3)),
+        ("SY01", "Southland", "admin1", square(35.6, 32.3, 42.4, 34.8)),
+        ("SY02", "Northland", "admin1", square(35.6, 34.8, 42.4, 37.3)),
+    ]
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"place_id": pid, "name": name, "name_ar": "", "kind": kind, "parent_id": ""},
+             "geometry": geom}
+            for pid, name, kind, geom in features
+        ],
+    }
+    (folder / "boundaries.geojson").write_text(json.dumps(collection), encoding="utf-8")
+    header = "place_id\tname\tkind\tlatitude\tlongitude\tcountry\tadmin1\tadmin2\tparent_id\tpopulation\talt_names\tsource\n"
+    rows = "C1\tBigtown\tcity\t36.2\t37.16\tSY\tNorthland\t\tSY02\t1000000\t\ttest\n"
+    (folder / "places.tsv").write_text(header + rows, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def tiny_gazetteer(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = write_tiny_gazetteer(tmp_path_factory.mktemp("gazetteer"))
+    monkeypatch.setenv("GEOMAP_GAZETTEER", str(folder))
+    return folder
+
+
+def blob_of(html: str) -> dict:
+    (match,) = BLOB.findall(html)
+    return json.loads(match)
+
+
+def test_offline_html_references_no_server() -> None:
+    html = render_html(build_map(synthetic_events(50)))
+    assert set(URL.findall(html)) <= ALLOWED_URLS
+    assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)\s*=", html, re.I)
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//|@import", html, re.I)
+    assert "<link" not in html  # everything is inlined
+
+
+def test_online_basemap_adds_only_tile_servers() -> None:
+    html = render_html(build_map(synthetic_events(10), basemap="osm"))
+    payload = blob_of(html)
+    tiles = payload["basemap"]["online"]
+    assert [t["key"] for t in tiles] == ["osm", "carto-light", "hot"]
+    assert payload["basemap"]["first"] == "osm"
+    declared = " ".join(t["url"] + " " + t["attribution"] for t in tiles)
+    extra = [u for u in URL.findall(html) if u not in ALLOWED_URLS]
+    assert extra and all(u in declared for u in extra), extra
+
+
+def test_same_input_gives_identical_bytes(tmp_path: Path) -> None:
+    events = synthetic_events(300, seed=3)
+    first, second = tmp_path / "a.html", tmp_path / "b.html"
+    for path in (first, second):
+        m = build_map(events, title="Same", unlocated=["Nowhere"])
+        folium.Marker([35, 38]).add_to(m)  # a user's own layer gets a stable id too
+        save_map(m, path)
+    assert first.read_bytes() == second.read_bytes()
+    assert not re.search(r"[0-9a-f]{32}", first.read_text(encoding="utf-8"))  # no uuid-style ids
+
+
+def test_blob_round_trips_the_events() -> None:
+    events = synthetic_events(500, seed=1)
+    payload = blob_of(render_html(build_map(events)))
+    assert payload["lat"] == pytest.approx(events["latitude"].tolist(), abs=1e-5)
+    assert payload["lon"] == pytest.approx(events["longitude"].tolist(), abs=1e-5)
+    actors = [payload["actors"][k]["name"] for k in payload["actor"]]
+    assert actors == events["actor1"].tolist()
+    subs = [payload["subs"][k] for k in payload["sub"]]
+    assert [payload["types"][s["type"]]["name"] for s in subs] == events["event_type"].tolist()
+    assert [s["name"] for s in subs] == events["sub_event_type"].tolist()
+    assert payload["fat"] == events["fatalities"].tolist()
+    notes = [payload["strings"][k] for k in payload["text"]["notes"]]
+    assert notes == events["notes"].tolist()
+    days = pd.to_datetime(events["event_date"]) - pd.Timestamp("1970-01-01")
+    assert payload["day"] == days.dt.days.tolist()
+    # Counts in labels match the data; colours are distinct for the top actors.
+    assert sum(a["count"] for a in payload["actors"]) == len(events)
+    colours = [a["color"] for a in payload["actors"]]
+    assert len(set(colours)) == len(colours)
+
+
+def test_actor_colours_follow_frequency_not_row_order() -> None:
+    events = synthetic_events(200, seed=5)
+    shuffled = events.sample(frac=1, random_state=2)
+    a = {x["name"]: x["color"] for x in blob_of(render_html(build_map(events)))["actors"]}
+    b = {x["name"]: x["color"] for x in blob_of(render_html(build_map(shuffled)))["actors"]}
+    assert a == b
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_text_cannot_break_out(hostile: str) -> None:
+    events = synthetic_events(5)
+    for column in ("notes", "actor1", "location", "event_type", "sub_event_type", "doc_id"):
+        events[column] = f"{column} {hostile}"
+    html = render_html(build_map(events, title=hostile, unlocated=[hostile]))
+    # The only way a string reaches the page source is escaped JSON or escaped HTML.
+    assert hostile not in html
+    assert "<script>window.__pwned" not in html
+    assert "onerror=\"window" not in html
+    payload = blob_of(html)
+    assert payload["title"] == hostile
+    assert payload["unlocated"][0]["name"] == hostile
+    assert payload["strings"][payload["text"]["notes"][0]] == f"notes {hostile}"
+
+
+def test_json_for_script_escapes_markup_and_line_separators() -> None:
+    value = {"s": "</script><!-- & \u2028\u2029 >"}
+    text = json_for_script(value)
+    assert not set("<>&\u2028\u2029") & set(text)
+    assert json.loads(text) == value
+
+
+def test_rows_without_coordinates_are_listed_not_dropped() -> None:
+    events = synthetic_events(4)
+    events["latitude"] = events["latitude"].astype(object)
+    events.loc[1, ["latitude", "longitude"]] = None
+    events.loc[2, "latitude"] = "not a number"
+    payload = blob_of(render_html(build_map(events)))
+    assert len(payload["lat"]) == 2
+    assert payload["total"] == 4
+    assert [m["location"] for m in payload["missing"]] == events.loc[[1, 2], "location"].tolist()
+    assert payload["missing"][0]["notes"] == events.loc[1, "notes"]
+
+
+def test_minimal_table_with_only_coordinates() -> None:
+    events = pd.DataFrame({"latitude": [36.2, 33.5], "longitude": [37.1, 36.3]})
+    payload = blob_of(render_html(build_map(events)))
+    assert [a["name"] for a in payload["actors"]] == ["Unknown actor"]
+    assert payload["day"] == [None, None]
+    assert payload["fat"] == [None, None]
+
+
+def test_geodataframe_points_are_used() -> None:
+    frame = gpd.GeoDataFrame(
+        {"actor1": ["A", "B"], "event_date": ["2016-05-03", "03 May 2016"]},
+        geometry=[Point(37.1, 36.2), Point(36.3, 33.5)],
+        crs=4326,
+    )
+    payload = blob_of(render_html(build_map(frame)))
+    assert payload["lat"] == [36.2, 33.5]
+    assert payload["lon"] == [37.1, 36.3]
+    assert payload["day"][0] == payload["day"][1]
+
+
+def test_unlocated_mentions_table_keeps_only_unlocated_rows() -> None:
+    mentions = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d1", "d2"],
+            "text": ["Aleppo", "Kafr Nowhere", "Tall Missing"],
+            "status": ["located", "unlocated", "unlocated"],
+            "context": ["", "Shelling hit Kafr Nowhere.", ""],
+        }
+    )
+    payload = blob_of(render_html(build_map(synthetic_events(3), unlocated=mentions)))
+    assert [u["name"] for u in payload["unlocated"]] == ["Kafr Nowhere", "Tall Missing"]
+    assert payload["unlocated"][0]["context"] == "Shelling hit Kafr Nowhere."
+    assert blob_of(render_html(build_map(synthetic_events(3))))["unlocated"] is None
+
+
+def test_clustering_turns_on_above_threshold() -> None:
+    small = blob_of(render_html(build_map(synthetic_events(CLUSTER_THRESHOLD))))
+    large = blob_of(render_html(build_map(synthetic_events(CLUSTER_THRESHOLD + 1))))
+    assert (small["cluster"], large["cluster"]) == (False, True)
+    forced = blob_of(render_html(build_map(synthetic_events(10), cluster=True)))
+    assert forced["cluster"] is True
+
+
+def test_offline_basemap_comes_from_the_gazetteer() -> None:
+    payload = blob_of(render_html(build_map(synthetic_events(3))))
+    kinds = [f["properties"]["kind"] for f in payload["basemap"]["boundaries"]["features"]]
+    assert kinds == ["country", "admin1", "admin1"]
+    assert payload["basemap"]["cities"] == [["Bigtown", 36.2, 37.16]]
+    assert payload["basemap"]["online"] == []
+
+
+def test_missing_boundaries_warn_but_still_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GEOMAP_GAZETTEER", str(tmp_path))
+    with pytest.warns(UserWarning, match="boundaries.geojson"):
+        payload = blob_of(render_html(build_map(synthetic_events(3))))
+    assert len(payload["lat"]) == 3
+
+
+def test_bad_options_raise_clear_errors() -> None:
+    with pytest.raises(GeomapError, match="basemap"):
+        build_map(synthetic_events(2), basemap="google")
+    with pytest.raises(GeomapError, match="cluster"):
+        build_map(synthetic_events(2), cluster="sometimes")
+
+
+def test_save_map_writes_readable_file_atomically(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "map.html"
+    save_map(build_map(synthetic_events(3)), target)
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert target.stat().st_mode & 0o044  # readable by others, like any file the user writes
+    assert [p.name for p in target.parent.iterdir()] == ["map.html"]
+
+
+def test_map_displays_in_jupyter() -> None:
+    html = build_map(synthetic_events(3))._repr_html_()
+    assert html.startswith("<div") and "srcdoc=" in html
