@@ -323,6 +323,25 @@ def _read_sy_cities500(path: Path) -> list[GeoNamesRecord]:
     return records
 
 
+def _combine_copies(main: GeoNamesRecord, other: GeoNamesRecord | None) -> GeoNamesRecord:
+    """One record from the two GeoNames copies of a Syrian place.
+
+    ``main`` (cities15000) carries the ASCII name and feature code that
+    SY_cities500 lacks; the copies' populations differ (Aleppo 1.6 vs 2.1
+    million), so the larger is kept, and their alternate names are united.
+    """
+    if other is None:
+        return main
+    populations = [p for p in (main.population, other.population) if p]
+    names = list(dict.fromkeys([*main.alt_names, *other.alt_names]))
+    return GeoNamesRecord(
+        geonameid=main.geonameid, name=main.name, latitude=main.latitude, longitude=main.longitude,
+        country=main.country, admin1_code=main.admin1_code, admin2_code=main.admin2_code,
+        population=max(populations) if populations else None, alt_names=names,
+        feature_code=main.feature_code, ascii_name=main.ascii_name,
+    )
+
+
 def _read_code_table(path: Path) -> dict[str, str]:
     """GeoNames ``code<TAB>name<TAB>asciiname<TAB>geonameid`` tables."""
     table = {}
@@ -916,8 +935,7 @@ def build_gazetteer(ocha_2020: str | Path, ocha_2015: str | Path, geonames: str 
     syrian: dict[str, GeoNamesRecord] = {r.geonameid: r for r in _read_sy_cities500(gn / "SY_cities500.tsv")}
     for record in cities:
         if record.country == "SY":
-            # cities15000 carries the ASCII name and feature code that SY_cities500 lacks.
-            syrian[record.geonameid] = record
+            syrian[record.geonameid] = _combine_copies(record, syrian.get(record.geonameid))
     syrian_records = [syrian[k] for k in sorted(syrian, key=int)]
     unmatched = _merge_geonames_syria(communities, syrian_records, report, log)
     for community in communities:
