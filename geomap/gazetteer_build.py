@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
@@ -30,6 +31,9 @@ from shapely.geometry.base import BaseGeometry
 from geomap.errors import GazetteerError
 from geomap.io_util import atomic_write
 from geomap.paths import REPO_DIR
+
+if TYPE_CHECKING:
+    from geopandas import GeoDataFrame
 
 COLUMNS: tuple[str, ...] = (
     "place_id", "name", "kind", "latitude", "longitude", "country", "admin1",
@@ -222,7 +226,7 @@ def _require(folder: str | Path, files: Iterable[str], option: str) -> Path:
 
 # --- source readers -------------------------------------------------------------
 
-def _read_shapefile(path: Path):
+def _read_shapefile(path: Path) -> GeoDataFrame:
     import geopandas as gpd
 
     try:
@@ -389,7 +393,7 @@ def _admin_point(record) -> tuple[float, float]:
     return point.y, point.x
 
 
-def _admin_places(ocha_2020: Path) -> tuple[list[Place], dict[str, object]]:
+def _admin_places(ocha_2020: Path) -> tuple[list[Place], dict[int, GeoDataFrame]]:
     """Country, governorates, districts and sub-districts; also returns their frames."""
     places: list[Place] = []
     frames = {}
@@ -423,12 +427,14 @@ def _settlement_kind(capital_level: int | None, population: int | None) -> str:
 
 @dataclass
 class Community:
+    """An OCHA community with what its kind and its merges need."""
+
     place: Place
     capital_level: int | None
     keys: set[str]
 
 
-def _communities(path: Path, admin_names: dict[str, str], admin3_frame,
+def _communities(path: Path, admin_names: dict[str, str], admin3_frame: GeoDataFrame,
                  report: BuildReport, log: LogFn) -> list[Community]:
     features, damaged = _read_geojson_lenient(path)
     damaged_at = defaultdict(set)
@@ -560,7 +566,7 @@ def _merge_geonames_syria(communities: list[Community], records: list[GeoNamesRe
     return unmatched
 
 
-def _containing(frame, lat: float, lon: float, key: str) -> str:
+def _containing(frame: GeoDataFrame, lat: float, lon: float, key: str) -> str:
     point = shapely.Point(lon, lat)
     hits = frame.sindex.query(point, predicate="intersects")
     if len(hits):
@@ -569,8 +575,8 @@ def _containing(frame, lat: float, lon: float, key: str) -> str:
     return str(frame.iloc[nearest][key])
 
 
-def _geonames_syria_places(records: list[GeoNamesRecord], admin3_frame, admin_names: dict[str, str],
-                           log: LogFn) -> list[Place]:
+def _geonames_syria_places(records: list[GeoNamesRecord], admin3_frame: GeoDataFrame,
+                           admin_names: dict[str, str]) -> list[Place]:
     places = []
     for record in records:
         admin3 = _containing(admin3_frame, record.latitude, record.longitude, "adm3_pcode")
@@ -599,9 +605,9 @@ def _strip_city_label(label: str, city: str) -> str:
     return text.strip()
 
 
-def _neighbourhoods_2020(path: Path, community_ids: dict[str, Place], log: LogFn) -> tuple[list[Place], list[BaseGeometry]]:
+def _neighbourhoods_2020(path: Path, community_ids: dict[str, Place]) -> list[Place]:
     frame = _read_shapefile(path)
-    places, shapes = [], []
+    places = []
     for record in frame.to_dict("records"):
         ncode = _value(record, "neighbor_2")
         city_id = _value(record, "adm4_pcode")
@@ -620,8 +626,7 @@ def _neighbourhoods_2020(path: Path, community_ids: dict[str, Place], log: LogFn
             _value(record, "neighbor_1"),
         ])
         places.append(place)
-        shapes.append(record["geometry"])
-    return places, shapes
+    return places
 
 
 def _neighbourhoods_2015(path: Path, existing: list[Place], community_ids: dict[str, Place],
@@ -653,15 +658,24 @@ def _neighbourhoods_2015(path: Path, existing: list[Place], community_ids: dict[
     taken_new: set[int] = set()
     pairs = _pair_up(left, right, None, taken_old, taken_new)
     pairs += _pair_up([(a, b, k, FUZZY_RADIUS_KM) for a, b, k, _ in left], right, FUZZY_MIN_RATIO, taken_old, taken_new)
+    # Some 2015 "neighbourhoods" are places OCHA also lists as communities (Yarmouk camp).
+    towns = sorted(community_ids.values(), key=lambda p: p.place_id)
+    town_keys = [(p.latitude, p.longitude, _keys([p.name, *p.alt_names])) for p in towns]
+    as_towns = _pair_up(left, town_keys, None, taken_old, set())
     for i, j in pairs:
         existing[j].add_names([candidates[i].name])
         existing[j].add_source(candidates[i].sources[0])
+    for i, j in as_towns:
+        towns[j].add_names([candidates[i].name])
+        towns[j].add_source(candidates[i].sources[0])
     new_places = [p for i, p in enumerate(candidates) if i not in taken_old]
     report.merges["OCHA 2015 Damascus neighbourhoods merged into an OCHA 2020 one"] = len(pairs)
+    report.merges["OCHA 2015 Damascus neighbourhoods merged into an OCHA community"] = len(as_towns)
     report.merges["OCHA 2015 Damascus neighbourhoods kept as their own entry"] = len(new_places)
     if skipped:
         report.notes.append(f"OCHA 2015 admin5 polygons named 'Unknown' left out: {', '.join(skipped)}")
-    log(f"neighbourhoods 2015: {len(pairs)} merged into 2020 ones, {len(new_places)} new, "
+    log(f"neighbourhoods 2015: {len(pairs)} merged into 2020 ones, {len(as_towns)} into communities "
+        f"({', '.join(towns[j].place_id for _, j in as_towns)}), {len(new_places)} new, "
         f"{len(skipped)} unnamed left out")
     return new_places
 
@@ -828,7 +842,7 @@ def _curated_coords(row: dict[str, str], where: str) -> tuple[float, float]:
 
 # --- boundaries ------------------------------------------------------------------------
 
-def _boundary_features(frames: dict[int, object]) -> list[dict]:
+def _boundary_features(frames: dict[int, GeoDataFrame]) -> list[dict]:
     features = []
     for level in range(3):
         frame = frames[level].sort_values(f"adm{level}_pcode", kind="stable")
@@ -884,11 +898,10 @@ def _write_places(path: Path, places: dict[str, Place]) -> None:
 
 
 def _write_boundaries(path: Path, features: list[dict]) -> None:
-    collection = {"type": "FeatureCollection", "features": features}
     with atomic_write(path) as handle:
         # One feature per line: compact, yet diffs stay readable.
         handle.write('{"type": "FeatureCollection", "features": [\n')
-        handle.write(",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in collection["features"]))
+        handle.write(",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features))
         handle.write("\n]}\n")
 
 
@@ -952,9 +965,9 @@ def build_gazetteer(ocha_2020: str | Path, ocha_2015: str | Path, geonames: str 
 
     put(admin)
     put(c.place for c in communities)
-    put(_geonames_syria_places(unmatched, frames[3], admin_names, log))
+    put(_geonames_syria_places(unmatched, frames[3], admin_names))
     community_ids = {c.place.place_id: c.place for c in communities}
-    hoods, _ = _neighbourhoods_2020(o20 / "syr_neighborhoods.shp", community_ids, log)
+    hoods = _neighbourhoods_2020(o20 / "syr_neighborhoods.shp", community_ids)
     put(hoods)
     put(_neighbourhoods_2015(o15 / "syr_admin5.geojson", hoods, community_ids, report, log))
 
