@@ -68,6 +68,22 @@ def blob_of(html: str) -> dict:
     return json.loads(match)
 
 
+def text_column(payload: dict, name: str) -> list[str]:
+    """One text column of the payload, decoded the way geomap.js does."""
+    column = payload["text"].get(name)
+    if column is None:
+        return [""] * len(payload["lat"])
+    if "values" in column:
+        return column["values"]
+    return [payload["strings"][k] for k in column["codes"]]
+
+
+def day_column(payload: dict) -> list[int | None]:
+    if payload["day"] is None:
+        return [None] * len(payload["lat"])
+    return [None if d is None else d + payload["day0"] for d in payload["day"]]
+
+
 def test_offline_html_references_no_server() -> None:
     html = render_html(build_map(synthetic_events(50)))
     assert set(URL.findall(html)) <= ALLOWED_URLS
@@ -109,10 +125,10 @@ def test_blob_round_trips_the_events() -> None:
     assert [payload["types"][s["type"]]["name"] for s in subs] == events["event_type"].tolist()
     assert [s["name"] for s in subs] == events["sub_event_type"].tolist()
     assert payload["fat"] == events["fatalities"].tolist()
-    notes = [payload["strings"][k] for k in payload["text"]["notes"]]
-    assert notes == events["notes"].tolist()
+    for column in ("notes", "location", "doc_id", "event_id", "actor2"):
+        assert text_column(payload, column) == events[column].tolist()
     days = pd.to_datetime(events["event_date"]) - pd.Timestamp("1970-01-01")
-    assert payload["day"] == days.dt.days.tolist()
+    assert day_column(payload) == days.dt.days.tolist()
     # Counts in labels match the data; colours are distinct for the top actors.
     assert sum(a["count"] for a in payload["actors"]) == len(events)
     colours = [a["color"] for a in payload["actors"]]
@@ -140,7 +156,15 @@ def test_hostile_text_cannot_break_out(hostile: str) -> None:
     payload = blob_of(html)
     assert payload["title"] == hostile
     assert payload["unlocated"][0]["name"] == hostile
-    assert payload["strings"][payload["text"]["notes"][0]] == f"notes {hostile}"
+    assert text_column(payload, "notes")[0] == f"notes {hostile}"
+
+
+def test_template_syntax_in_data_is_not_evaluated() -> None:
+    events = synthetic_events(3)
+    events["notes"] = ["{{ 7 * 7 }}", "{% if x %}", "{# c #}"]
+    html = render_html(build_map(events, title="{{ 6 * 7 }}"))
+    assert text_column(blob_of(html), "notes") == events["notes"].tolist()
+    assert "<title>{{ 6 * 7 }}</title>" in html
 
 
 def test_json_for_script_escapes_markup_and_line_separators() -> None:
@@ -166,8 +190,7 @@ def test_minimal_table_with_only_coordinates() -> None:
     events = pd.DataFrame({"latitude": [36.2, 33.5], "longitude": [37.1, 36.3]})
     payload = blob_of(render_html(build_map(events)))
     assert [a["name"] for a in payload["actors"]] == ["Unknown actor"]
-    assert payload["day"] == [None, None]
-    assert payload["fat"] == [None, None]
+    assert payload["day"] is None and payload["fat"] is None and payload["text"] == {}
 
 
 def test_geodataframe_points_are_used() -> None:
@@ -179,7 +202,7 @@ def test_geodataframe_points_are_used() -> None:
     payload = blob_of(render_html(build_map(frame)))
     assert payload["lat"] == [36.2, 33.5]
     assert payload["lon"] == [37.1, 36.3]
-    assert payload["day"][0] == payload["day"][1]
+    assert day_column(payload)[0] == day_column(payload)[1]
 
 
 def test_unlocated_mentions_table_keeps_only_unlocated_rows() -> None:

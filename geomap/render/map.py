@@ -15,6 +15,7 @@ import math
 import os
 import warnings
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ _ONLINE = {
 }
 BASEMAPS = ("offline", *_ONLINE)
 
-_TEXT_COLUMNS = ("event_id", "actor2", "location", "admin1", "notes", "doc_id", "reason", "source", "sub_event_type")
+_TEXT_COLUMNS = ("event_id", "actor2", "location", "admin1", "notes", "doc_id", "reason", "source")
 
 
 # --------------------------------------------------------------------------- public API
@@ -183,6 +184,22 @@ def render_html(m: folium.Map) -> str:
 # --------------------------------------------------------------------------- folium elements
 
 
+class _Raw(Element):
+    """Text placed in the page verbatim.
+
+    ``branca.Element(text)`` would compile ``text`` as a Jinja template, so
+    an event note holding ``{{ ... }}`` would be evaluated (and a 10 MB blob
+    lexed for nothing); this element renders its text untouched.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
 class _InlineAssets(MacroElement):
     """Puts Leaflet, our JS/CSS and the page title inline in the page head."""
 
@@ -197,11 +214,11 @@ class _InlineAssets(MacroElement):
             raise GeomapError("the map must belong to a folium Figure to be rendered")
         head = figure.header
         if self.title:
-            head.add_child(Element(f"<title>{html.escape(self.title)}</title>"), name="geomap_title")
-        head.add_child(Element(f"<style>{assets.leaflet_css()}</style>"), name="geomap_leaflet_css")
-        head.add_child(Element(f"<style>{assets.geomap_css()}</style>"), name="geomap_css")
-        head.add_child(Element(f"<script>{assets.leaflet_js()}</script>"), name="geomap_leaflet_js")
-        head.add_child(Element(f"<script>{assets.geomap_js()}</script>"), name="geomap_js")
+            head.add_child(_Raw(f"<title>{html.escape(self.title)}</title>"), name="geomap_title")
+        head.add_child(_Raw(f"<style>{assets.leaflet_css()}</style>"), name="geomap_leaflet_css")
+        head.add_child(_Raw(f"<style>{assets.geomap_css()}</style>"), name="geomap_css")
+        head.add_child(_Raw(f"<script>{assets.leaflet_js()}</script>"), name="geomap_leaflet_js")
+        head.add_child(_Raw(f"<script>{assets.geomap_js()}</script>"), name="geomap_js")
         super().render(**kwargs)
 
 
@@ -210,9 +227,6 @@ class GeomapLayer(MacroElement):
 
     _template = Template(
         """
-{% macro html(this, kwargs) %}
-<script type="application/json" id="{{ this.get_name() }}">{{ this.blob }}</script>
-{% endmacro %}
 {% macro script(this, kwargs) %}
     geomap.mount({{ this._parent.get_name() }}, "{{ this.get_name() }}");
 {% endmacro %}
@@ -224,6 +238,16 @@ class GeomapLayer(MacroElement):
         self._name = "GeomapEvents"
         self.payload = payload
         self.blob = json_for_script(payload)
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise GeomapError("the map must belong to a folium Figure to be rendered")
+        figure.html.add_child(
+            _Raw(f'<script type="application/json" id="{self.get_name()}">{self.blob}</script>'),
+            name=self.get_name(),
+        )
+        super().render(**kwargs)
 
 
 def _assign_stable_ids(root: Element) -> None:
@@ -283,31 +307,35 @@ def map_payload(
 
     actors = _text(on_map, "actor1", UNKNOWN_ACTOR)
     actor_names = _by_frequency(actors)
-    actor_code = {name: i for i, name in enumerate(actor_names)}
+    actor_codes = _codes(actors, actor_names)
     counts = actors.value_counts()
 
     etype = _text(on_map, "event_type", UNKNOWN_TYPE)
     esub = _text(on_map, "sub_event_type", "")
     type_names = _by_frequency(etype)
-    pairs = pd.Series(list(zip(etype, esub)), dtype=object)
-    pair_counts = pairs.value_counts()
     type_rank = {name: i for i, name in enumerate(type_names)}
+    pair_counts = pd.DataFrame({"type": etype, "sub": esub}).value_counts()
     sub_keys = sorted(pair_counts.index, key=lambda p: (type_rank[p[0]], -int(pair_counts[p]), p[1]))
-    sub_code = {key: i for i, key in enumerate(sub_keys)}
+    sub_codes = pd.MultiIndex.from_tuples(sub_keys).get_indexer(pd.MultiIndex.from_arrays([etype, esub])).tolist()
 
     strings = _StringTable()
-    text_columns = {name: strings.codes(_text(on_map, name, "")) for name in _TEXT_COLUMNS}
+    text_columns = {}
+    for name in _TEXT_COLUMNS:
+        column = _text(on_map, name, "")
+        if (column != "").any():
+            text_columns[name] = strings.encode(column)
 
-    days = _days(on_map)
+    day0, days = _days(on_map)
     payload: dict[str, Any] = {
         "version": 1,
         "title": title or "",
         "total": int(len(frame)),
         "cluster": bool(cluster),
-        "lat": [round(float(v), 5) for v in lat[located]],
-        "lon": [round(float(v), 5) for v in lon[located]],
-        "actor": [actor_code[a] for a in actors],
-        "sub": [sub_code[p] for p in pairs],
+        "lat": np.round(lat[located], 5).tolist(),
+        "lon": np.round(lon[located], 5).tolist(),
+        "actor": actor_codes,
+        "sub": sub_codes,
+        "day0": day0,
         "day": days,
         "fat": _integers(on_map, "fatalities"),
         "wounded": _integers(on_map, "wounded"),
@@ -322,9 +350,7 @@ def map_payload(
             {"name": name, "shape": shape, "count": int((etype == name).sum())}
             for name, shape in zip(type_names, _shapes(type_names))
         ],
-        "subs": [
-            {"type": type_rank[t], "name": s, "count": int(pair_counts[(t, s)])} for t, s in sub_keys
-        ],
+        "subs": [{"type": type_rank[t], "name": sub, "count": int(pair_counts[(t, sub)])} for t, sub in sub_keys],
         "basemap": _basemap_payload(basemap, online_basemaps),
         "unlocated": _unlocated_rows(unlocated),
         "missing": _missing_rows(frame[~located]),
@@ -332,24 +358,37 @@ def map_payload(
     return payload
 
 
+def _codes(values: pd.Series, order: Sequence[str]) -> list[int]:
+    """Index of each value in ``order``."""
+    return pd.Categorical(values, categories=list(order)).codes.tolist()
+
+
 class _StringTable:
-    """Deduplicated strings; columns refer to them by index (0 is the empty string)."""
+    """Deduplicated strings shared by the text columns (index 0 is the empty string).
+
+    A column whose values mostly repeat (actors, places, documents) is stored
+    as ``{"codes": [...]}`` into the table; one whose values are mostly
+    unique (notes, event ids) as ``{"values": [...]}``, which is smaller
+    than a table entry plus an index for each row.
+    """
 
     def __init__(self) -> None:
         self.values: list[str] = [""]
         self._index: dict[str, int] = {"": 0}
 
-    def codes(self, column: pd.Series) -> list[int]:
-        index = self._index
-        values = self.values
-        out = []
-        for value in column:
-            code = index.get(value)
-            if code is None:
-                code = index[value] = len(values)
-                values.append(value)
-            out.append(code)
-        return out
+    def encode(self, column: pd.Series) -> dict[str, list[Any]]:
+        codes, uniques = pd.factorize(column)
+        if len(uniques) > len(column) // 2:
+            return {"values": column.tolist()}
+        table = np.array([self._add(value) for value in uniques], dtype=np.int64)
+        return {"codes": table[codes].tolist()}
+
+    def _add(self, value: str) -> int:
+        code = self._index.get(value)
+        if code is None:
+            code = self._index[value] = len(self.values)
+            self.values.append(value)
+        return code
 
 
 def _coordinates(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -374,9 +413,12 @@ def _coordinates(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 def _text(frame: pd.DataFrame, column: str, default: str) -> pd.Series:
     """A column as clean strings (missing column or missing values → ``default``)."""
     if column not in frame.columns:
-        return pd.Series([default] * len(frame), dtype=object)
-    values = frame[column].astype(object).where(frame[column].notna(), default)
-    return values.map(lambda v: str(v).strip() or default).astype(object).reset_index(drop=True)
+        return pd.Series([default] * len(frame), dtype="string")
+    values = frame[column].reset_index(drop=True)
+    if not pd.api.types.is_string_dtype(values) or values.dtype == object:
+        values = values.astype(object).map(str, na_action="ignore")
+    values = values.astype("string").str.strip()
+    return values.mask(values == "").fillna(default)
 
 
 def _by_frequency(values: pd.Series) -> list[str]:
@@ -398,23 +440,45 @@ def _shapes(type_names: Sequence[str]) -> list[str]:
     return shapes
 
 
-def _days(frame: pd.DataFrame) -> list[int | None]:
-    """``event_date`` as days since 1970-01-01 (None when absent or unreadable)."""
+def _days(frame: pd.DataFrame) -> tuple[int | None, list[int | None] | None]:
+    """``event_date`` as (first day, day offsets); days count from 1970-01-01, None when unknown."""
     if "event_date" not in frame.columns:
-        return [None] * len(frame)
+        return None, None
     column = frame["event_date"]
     if not pd.api.types.is_datetime64_any_dtype(column):
-        column = pd.to_datetime(column.astype(object).where(column.notna(), None), errors="coerce", format="mixed")
-    column = column.dt.tz_localize(None) if getattr(column.dt, "tz", None) is not None else column
+        raw = column.astype(object).where(column.notna(), None)
+        # ISO dates parse fast; other spellings ("03 May 2016", ACLED exports) fall back to the slow parser.
+        parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601")
+        retry = parsed.isna() & raw.notna()
+        if retry.any():
+            parsed[retry] = pd.to_datetime(raw[retry], errors="coerce", format="mixed")
+        column = parsed
+    if getattr(column.dt, "tz", None) is not None:
+        column = column.dt.tz_localize(None)
     days = (column.dt.normalize() - pd.Timestamp("1970-01-01")).dt.days
-    return [None if pd.isna(d) else int(d) for d in days]
+    if days.isna().all():
+        return None, None
+    day0 = int(days.min())
+    return day0, _nullable_ints(days - day0)
 
 
-def _integers(frame: pd.DataFrame, column: str) -> list[int | None]:
+def _integers(frame: pd.DataFrame, column: str) -> list[int | None] | None:
+    """A numeric column as ints with None for unknown values; None when the column is empty."""
     if column not in frame.columns:
-        return [None] * len(frame)
+        return None
     values = pd.to_numeric(frame[column], errors="coerce")
-    return [None if pd.isna(v) else int(v) for v in values]
+    if values.isna().all():
+        return None
+    return _nullable_ints(values)
+
+
+def _nullable_ints(values: pd.Series) -> list[int | None]:
+    array = values.to_numpy(dtype=float)
+    missing = np.isnan(array)
+    out: list[int | None] = np.where(missing, 0, array).astype(np.int64).tolist()
+    for i in np.flatnonzero(missing):
+        out[i] = None
+    return out
 
 
 def _basemap_payload(basemap: str, online: bool) -> dict[str, Any]:
@@ -447,14 +511,20 @@ def _offline_basemap() -> tuple[dict[str, Any], list[list[Any]]]:
     path = folder / "boundaries.geojson"
     boundaries: dict[str, Any] = {"type": "FeatureCollection", "features": []}
     if path.is_file():
-        boundaries = _boundary_features(path)
+        boundaries = _boundary_features(path, path.stat().st_mtime_ns)
     else:
         warnings.warn(f"{path} not found: the offline basemap will show no boundaries", stacklevel=3)
-    return boundaries, _major_cities(folder / "places.tsv")
+    places = folder / "places.tsv"
+    cities = _major_cities(places, places.stat().st_mtime_ns) if places.is_file() else []
+    return boundaries, cities
 
 
-def _boundary_features(path: Path) -> dict[str, Any]:
-    """Country, governorate and district features, with a label point for governorates."""
+@lru_cache(maxsize=4)
+def _boundary_features(path: Path, mtime_ns: int) -> dict[str, Any]:
+    """Country, governorate and district features, with a label point for governorates.
+
+    Cached per file version (``mtime_ns``); callers must not modify the result.
+    """
     import shapely.geometry
 
     try:
@@ -477,10 +547,9 @@ def _boundary_features(path: Path) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _major_cities(path: Path, limit: int = 20) -> list[list[Any]]:
-    """The most populous Syrian cities of ``places.tsv`` as ``[name, lat, lon]``."""
-    if not path.is_file():
-        return []
+@lru_cache(maxsize=4)
+def _major_cities(path: Path, mtime_ns: int, limit: int = 20) -> list[list[Any]]:
+    """The most populous Syrian cities of ``places.tsv`` as ``[name, lat, lon]`` (cached per file version)."""
     try:
         places = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, quoting=3)
     except (OSError, ValueError) as exc:

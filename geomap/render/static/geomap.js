@@ -119,8 +119,21 @@
   // ------------------------------------------------------------------ the model
 
   // Events in columnar form plus the current filter state.
+  // Expand the compact columns: absent numeric columns become nulls, day
+  // offsets become absolute day numbers.
+  function normalise(data) {
+    var n = data.lat.length;
+    ['fat', 'wounded', 'precision'].forEach(function (name) {
+      if (!data[name]) { data[name] = new Array(n).fill(null); }
+    });
+    var day0 = data.day0;
+    data.day = data.day ? data.day.map(function (v) { return v === null ? null : v + day0; }) : new Array(n).fill(null);
+    return data;
+  }
+
   function Model(data) {
     var n = data.lat.length, i;
+    normalise(data);
     this.data = data;
     this.n = n;
     this.actorOn = new Uint8Array(data.actors.length).fill(1);
@@ -161,7 +174,9 @@
   };
 
   Model.prototype.text = function (column, i) {
-    return this.data.strings[this.data.text[column][i]];
+    var col = this.data.text[column];
+    if (!col) { return ''; }
+    return col.values ? col.values[i] : this.data.strings[col.codes[i]];
   };
 
   // ------------------------------------------------------------------ the canvas layer
