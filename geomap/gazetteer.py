@@ -1,0 +1,850 @@
+"""The offline gazetteer: load, look names up, and resolve them in context.
+
+``Gazetteer.load()`` reads ``gazetteer/places.tsv`` (the data contract in
+``gazetteer/README.md``) and a derived index (normalised key -> places) that
+it caches under :func:`geomap.paths.cache_dir`, keyed by a hash of the data
+and of the normalisation code, so a warm start is one unpickling.
+
+Lookup is by :func:`geomap.names.normalise` key: every spelling variant the
+folds collapse is an exact match; a rapidfuzz fallback over keys with the
+same first letter and a similar length catches the rest, flagged ``fuzzy``.
+
+Resolution ranks the candidates of a name with the evidence a reader uses:
+the document's country, other places it names, an enclosing city, a cue
+("the city of X", "X province"), and otherwise prominence (kind, population)
+and how closely the spelling matches. It declines to guess: a low fuzzy
+score, or equally plausible far-apart places, yields ``place=None`` with the
+reason. :class:`LocalGazetteer` wraps all this as a geopy ``Geocoder``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import math
+import pickle
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from geomap import names as _names
+from geomap.errors import GazetteerError
+from geomap.io_util import atomic_write
+from geomap.names import normalise, tokenize, is_article
+from geomap.paths import cache_dir, gazetteer_dir
+
+__all__ = [
+    "Place",
+    "Candidate",
+    "Query",
+    "ResolveContext",
+    "Resolution",
+    "Gazetteer",
+    "LocalGazetteer",
+    "haversine_km",
+]
+
+COLUMNS = (
+    "place_id", "name", "kind", "latitude", "longitude", "country",
+    "admin1", "admin2", "parent_id", "population", "alt_names", "source",
+)
+KINDS = ("country", "admin1", "admin2", "admin3", "city", "town", "village", "neighbourhood", "region", "facility")
+# Bump when the pickled index layout or the ranking inputs it stores change.
+INDEX_VERSION = 1
+
+# How prominent a kind is when nothing else decides: a bare "Aleppo" in a news
+# report is the city, not the governorate of the same name.
+_KIND_WEIGHT = {
+    "country": 1.0, "city": 0.9, "admin1": 0.8, "town": 0.65, "admin2": 0.6, "region": 0.55,
+    "admin3": 0.45, "neighbourhood": 0.35, "village": 0.3, "facility": 0.25,
+}
+CUES = {
+    "city": ("city", "town"),
+    "town": ("town", "city", "village"),
+    "village": ("village", "town"),
+    "province": ("admin1",),
+    "governorate": ("admin1",),
+    "district": ("admin2", "neighbourhood", "admin3"),
+    "subdistrict": ("admin3",),
+    "neighbourhood": ("neighbourhood",),
+    "region": ("region",),
+    "country": ("country",),
+}
+
+# Ranking weights: see Gazetteer._rank. Spelling and prominence order
+# candidates without context; context bonuses outweigh both.
+_W_SPELLING = 0.30
+_W_KIND = 0.20
+_W_POPULATION = 0.25
+_W_COUNTRY = 0.30
+_W_NEARBY = 0.30
+_W_IN_CITY = 0.50
+_W_CUE = 0.40
+_W_NEAR_COUNTRY = 0.15
+_W_MAIN_NAME = 0.01
+_NEARBY_SCALE_KM = 40.0
+_IN_CITY_KM = 15.0
+# Two far-apart candidates closer than this in score are a tie: no guess.
+_TIE_MARGIN = 0.015
+_SAME_PLACE_KM = 30.0
+# Fuzzy matches: which keys are compared, and which score is trusted.
+FUZZY_CUTOFF = 80.0
+FUZZY_ACCEPT = 88.0
+# ...and the spelling itself (before the folds) must be this close too, since
+# folded keys are short and look alike more often than the names do.
+FUZZY_SPELLING = 0.8
+_FUZZY_LIMIT = 5
+# A place outside the document's country must be a large city, a country or
+# admin unit, or lie near the focus country, to beat "unlocated".
+_FOREIGN_MIN_POPULATION = 100_000
+_FOREIGN_NEAR_KM = 500.0
+# The folds are tuned on Syrian names; abroad, a key match must also look alike.
+FOREIGN_SPELLING = 0.8
+
+
+class Place(NamedTuple):
+    """One gazetteer entry (a row of ``places.tsv``)."""
+
+    place_id: str
+    name: str
+    kind: str
+    latitude: float
+    longitude: float
+    country: str
+    admin1: str
+    admin2: str
+    parent_id: str
+    population: int | None
+    alt_names: tuple[str, ...]
+    source: str
+
+    @property
+    def lat(self) -> float:
+        return self.latitude
+
+    @property
+    def lon(self) -> float:
+        return self.longitude
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name followed by every alternative name."""
+        return (self.name, *self.alt_names)
+
+    def label(self) -> str:
+        """A short human-readable description, e.g. ``Aleppo (city, Aleppo, SY)``."""
+        where = ", ".join(part for part in (self.kind, self.admin1, self.country) if part)
+        return f"{self.name} ({where})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as plain JSON-serialisable values."""
+        row = self._asdict()
+        row["alt_names"] = list(self.alt_names)
+        return row
+
+
+class Candidate(NamedTuple):
+    """A gazetteer entry matching a name, before ranking.
+
+    ``score`` is 100 for an exact key match, else the rapidfuzz ratio of the
+    keys; ``key`` is the gazetteer key that matched.
+    """
+
+    place: Place
+    key: str
+    score: float
+    fuzzy: bool
+
+
+class Query(NamedTuple):
+    """One place mention for :meth:`Gazetteer.resolve_many`.
+
+    ``cue`` is what the text says about it (see :data:`CUES`: "city" for
+    "the city of X", "province" for "X province", "neighbourhood" for "the
+    X neighbourhood"); ``city`` is an enclosing city the text names ("the
+    Muhafaza neighbourhood of Aleppo" -> ``city="Aleppo"``).
+    """
+
+    name: str
+    cue: str | None = None
+    city: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolveContext:
+    """What the surrounding text tells about a mention.
+
+    Attributes
+    ----------
+    country : str or None
+        ISO2 code of the document's country focus, e.g. ``"SY"``.
+    nearby : tuple
+        Other places the text names: :class:`Place` objects or ``(lat, lon)``.
+    cue : str or None
+        A key of :data:`CUES`.
+    city : Place or str or None
+        The enclosing city the text names, resolved first if a string.
+    """
+
+    country: str | None = None
+    nearby: tuple[Place | tuple[float, float], ...] = ()
+    cue: str | None = None
+    city: Place | str | None = None
+
+    def __post_init__(self) -> None:
+        if self.cue is not None and self.cue not in CUES:
+            raise ValueError(f"unknown cue {self.cue!r}; expected one of {', '.join(CUES)}")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The answer for one name: the chosen place or ``None``, and why.
+
+    ``score`` is the ranking score of the chosen candidate (0 when none was
+    chosen); it orders candidates within one call and is not a probability.
+    ``candidates`` holds every candidate as ``(score, Candidate)``, best first.
+    """
+
+    query: str
+    place: Place | None
+    reason: str
+    score: float = 0.0
+    fuzzy: bool = False
+    candidates: list[tuple[float, Candidate]] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """``located``; ``ambiguous`` (exact candidates, none chosen); ``unlocated``."""
+        if self.place is not None:
+            return "located"
+        if any(not cand.fuzzy for _score, cand in self.candidates):
+            return "ambiguous"
+        return "unlocated"
+
+
+_CUE_WORDS = {
+    "city": "city", "town": "town", "village": "village", "province": "province",
+    "governorate": "governorate", "countryside": "province", "district": "district",
+    "subdistrict": "subdistrict", "sub-district": "subdistrict", "neighbourhood": "neighbourhood",
+    "neighborhood": "neighbourhood", "quarter": "neighbourhood", "region": "region",
+}
+_CUE_SUFFIX_RE = re.compile(rf"^(?P<name>.*\S)\s+(?P<cue>{'|'.join(_CUE_WORDS)})$", re.IGNORECASE)
+_CUE_PREFIX_RE = re.compile(rf"^(?:the\s+)?(?P<cue>{'|'.join(_CUE_WORDS)})\s+of\s+(?P<name>\S.*)$", re.IGNORECASE)
+
+
+def split_cue(name: str) -> tuple[str, str | None]:
+    """Split a kind word off a name: ``"Idlib province"`` -> ``("Idlib", "province")``.
+
+    Recognises ``X province|governorate|countryside|city|town|village|district|
+    neighbourhood|quarter|region`` and ``(the) city|province|... of X``;
+    returns ``(name, None)`` otherwise.
+    """
+    text = name.strip()
+    for pattern in (_CUE_SUFFIX_RE, _CUE_PREFIX_RE):
+        match = pattern.match(text)
+        if match:
+            return match.group("name").strip(), _CUE_WORDS[match.group("cue").lower()]
+    return name, None
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _distance(a: Place, b: Place) -> float:
+    return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
+
+
+@lru_cache(maxsize=100_000)
+def _light(name: str) -> str:
+    """Case, diacritics, apostrophes and articles removed, no transliteration folds.
+
+    Two spellings with the same light form are the same spelling; the folds
+    of :func:`normalise` are what makes different spellings share a key.
+    """
+    return " ".join(_names._basic(tok) for tok, _s, _e in tokenize(name) if not is_article(tok))
+
+
+# --- loading ---------------------------------------------------------------
+
+def _parse_row(fields: list[str], path: Path, line: int) -> Place:
+    if len(fields) != len(COLUMNS):
+        raise GazetteerError(f"{path}:{line}: expected {len(COLUMNS)} tab-separated columns, found {len(fields)}")
+    try:
+        lat, lon = float(fields[3]), float(fields[4])
+        population = int(fields[9]) if fields[9] else None
+    except ValueError as exc:
+        raise GazetteerError(f"{path}:{line}: bad number in row {fields[0]!r}: {exc}") from None
+    if fields[2] not in _KIND_WEIGHT:
+        raise GazetteerError(f"{path}:{line}: unknown kind {fields[2]!r} for {fields[0]!r}")
+    alt_names = tuple(name for name in fields[10].split("|") if name)
+    return Place(fields[0], fields[1], fields[2], lat, lon, fields[5], fields[6], fields[7], fields[8],
+                 population, alt_names, fields[11])
+
+
+def read_places(path: str | Path) -> list[Place]:
+    """Read a ``places.tsv`` (or ``curated.tsv``) file.
+
+    Raises
+    ------
+    GazetteerError
+        When the file is missing or a row breaks the contract (names file:line).
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise GazetteerError(f"{path}: gazetteer file not found (build it with `geomap gazetteer build`)") from None
+    except UnicodeDecodeError as exc:
+        raise GazetteerError(f"{path}: not UTF-8: {exc}") from None
+    lines = text.split("\n")
+    header = lines[0].rstrip("\r").split("\t")
+    if tuple(header) != COLUMNS:
+        raise GazetteerError(f"{path}:1: header must be {' '.join(COLUMNS)}, found {' '.join(header)}")
+    places = []
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip():
+            places.append(_parse_row(line.rstrip("\r").split("\t"), path, number))
+    return places
+
+
+def _build_index(places: Sequence[Place]) -> dict[str, tuple[int, ...]]:
+    index: dict[str, list[int]] = {}
+    for i, place in enumerate(places):
+        for name in place.names:
+            key = normalise(name)
+            if not key:
+                continue
+            bucket = index.setdefault(key, [])
+            if not bucket or bucket[-1] != i:
+                bucket.append(i)
+    return {key: tuple(ids) for key, ids in index.items()}
+
+
+def _data_digest(places_path: Path) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"index-v{INDEX_VERSION}".encode())
+    digest.update(Path(_names.__file__).read_bytes())
+    digest.update(places_path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def _load_cached(places_path: Path) -> tuple[list[Place], dict[str, tuple[int, ...]]]:
+    try:
+        digest = _data_digest(places_path)
+    except FileNotFoundError:
+        raise GazetteerError(f"{places_path}: gazetteer file not found (build it with `geomap gazetteer build`)") from None
+    cache = cache_dir() / f"gazetteer-index-{digest}.pickle"
+    try:
+        with open(cache, "rb") as handle:
+            rows, index = pickle.load(handle)
+        return [Place._make(row) for row in rows], index
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        pass  # absent or damaged: rebuild below
+    places = read_places(places_path)
+    index = _build_index(places)
+    try:
+        with atomic_write(cache, "wb") as handle:
+            pickle.dump(([tuple(p) for p in places], index), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:
+        pass  # a read-only cache only costs speed
+    return places, index
+
+
+# --- the gazetteer ---------------------------------------------------------
+
+class Gazetteer:
+    """Places, their lookup keys, and name resolution in context.
+
+    Create with :meth:`load` (the bundled data, cached per process) or
+    :meth:`from_places` (any list of :class:`Place`, e.g. in tests).
+    """
+
+    _loaded: dict[Path, Gazetteer] = {}
+
+    def __init__(self, places: Sequence[Place], index: dict[str, tuple[int, ...]], directory: Path | None = None) -> None:
+        self._places = list(places)
+        self._index = index
+        self._by_id = {place.place_id: place for place in self._places}
+        self.directory = directory
+        self._fuzzy_buckets: dict[str, tuple[list[int], list[str]]] | None = None
+        self._boundaries: dict[str, tuple[Any, list[str]]] | None = None
+
+    # construction
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Gazetteer:
+        """Load the gazetteer folder (default :func:`geomap.paths.gazetteer_dir`).
+
+        Parameters
+        ----------
+        path : str or Path, optional
+            A folder holding ``places.tsv`` (and optionally ``boundaries.geojson``),
+            or a ``places.tsv`` file.
+
+        Returns
+        -------
+        Gazetteer
+            The same object for the same folder within one process.
+
+        Raises
+        ------
+        GazetteerError
+            When ``places.tsv`` is missing or damaged.
+        """
+        folder = Path(path) if path is not None else gazetteer_dir()
+        places_path = folder if folder.suffix == ".tsv" else folder / "places.tsv"
+        places_path = places_path.resolve()
+        cached = cls._loaded.get(places_path)
+        if cached is not None:
+            return cached
+        places, index = _load_cached(places_path)
+        gazetteer = cls(places, index, places_path.parent)
+        cls._loaded[places_path] = gazetteer
+        return gazetteer
+
+    @classmethod
+    def from_places(cls, places: Iterable[Place]) -> Gazetteer:
+        """Build an in-memory gazetteer (no cache, no boundaries)."""
+        places = list(places)
+        return cls(places, _build_index(places))
+
+    # plain access
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def __iter__(self) -> Iterator[Place]:
+        return iter(self._places)
+
+    def get(self, place_id: str) -> Place:
+        """Return the place with this ``place_id``; ``KeyError`` if absent."""
+        return self._by_id[place_id]
+
+    def keys(self) -> Iterable[str]:
+        """Every normalised key (Latin and Arabic script), for Aho-Corasick scanning."""
+        return self._index.keys()
+
+    def by_key(self, key: str) -> list[Place]:
+        """Places whose name or an alternative name normalises to ``key``."""
+        return [self._places[i] for i in self._index.get(key, ())]
+
+    # lookup
+
+    def candidates(self, name: str, *, fuzzy: bool = True) -> list[Candidate]:
+        """Every entry matching ``name``.
+
+        Parameters
+        ----------
+        name : str
+            A place name, any spelling.
+        fuzzy : bool
+            Fall back to fuzzy key matching when no key matches exactly.
+
+        Returns
+        -------
+        list of Candidate
+            Exact matches (``score`` 100) in gazetteer order; or, only when
+            there is none, fuzzy matches best first.
+        """
+        key = normalise(name)
+        if not key:
+            return []
+        ids = self._index.get(key)
+        if ids:
+            places = self._places
+            return [Candidate(places[i], key, 100.0, False) for i in ids]
+        return self._fuzzy_candidates(key) if fuzzy else []
+
+    def _buckets(self) -> dict[str, tuple[list[int], list[str]]]:
+        if self._fuzzy_buckets is None:
+            grouped: dict[str, list[str]] = {}
+            for key in self._index:
+                grouped.setdefault(key[0], []).append(key)
+            buckets = {}
+            for first, keys in grouped.items():
+                keys.sort(key=len)
+                buckets[first] = ([len(k) for k in keys], keys)
+            self._fuzzy_buckets = buckets
+        return self._fuzzy_buckets
+
+    def _fuzzy_candidates(self, key: str) -> list[Candidate]:
+        # A typo rarely hits the first letter, and a ratio >= FUZZY_CUTOFF
+        # bounds the length difference, so only that slice is compared.
+        from rapidfuzz import fuzz, process
+
+        bucket = self._buckets().get(key[0])
+        if bucket is None:
+            return []
+        lengths, keys = bucket
+        spread = max(1, round(len(key) * (100 - FUZZY_CUTOFF) / (100 + FUZZY_CUTOFF)) + 1)
+        lo = bisect.bisect_left(lengths, len(key) - spread)
+        hi = bisect.bisect_right(lengths, len(key) + spread)
+        matches = process.extract(key, keys[lo:hi], scorer=fuzz.ratio, limit=_FUZZY_LIMIT, score_cutoff=FUZZY_CUTOFF)
+        found = []
+        for match, score, _pos in matches:
+            for i in self._index[match]:
+                found.append(Candidate(self._places[i], match, float(score), True))
+        return found
+
+    # resolution
+
+    def resolve(self, name: str, context: ResolveContext | None = None) -> Resolution:
+        """Choose the place ``name`` most plausibly refers to, or none.
+
+        Parameters
+        ----------
+        name : str
+            The place name as written.
+        context : ResolveContext, optional
+            Country focus, nearby places, cue and enclosing city.
+
+        Returns
+        -------
+        Resolution
+            ``place`` is ``None`` when nothing matches, when only weak fuzzy
+            matches exist, or when far-apart candidates are equally plausible;
+            ``reason`` says which, or why the chosen place won.
+        """
+        context = context or ResolveContext()
+        found = self.candidates(name, fuzzy=False)
+        if not found:
+            bare, cue = split_cue(name)
+            if cue is not None:
+                return self.resolve(bare, replace(context, cue=context.cue or cue))
+            found = self.candidates(name)
+        if not found:
+            return Resolution(name, None, f"no gazetteer entry matches {name!r}")
+        city = self._enclosing_city(context)
+        ranked = sorted(
+            ((self._rank(name, cand, context, city), cand) for cand in found),
+            key=lambda item: -item[0][0],
+        )
+        scored = [(round(score, 4), cand) for (score, _notes), cand in ranked]
+        (best_score, notes), best = ranked[0]
+        if best.fuzzy and (best.score < FUZZY_ACCEPT or _spelling_similarity(name, best.place) < FUZZY_SPELLING):
+            listing = ", ".join(f"{c.place.name} ({c.score:.0f})" for _s, c in scored[:3])
+            return Resolution(name, None, f"only weak fuzzy matches for {name!r}: {listing}", 0.0, True, scored)
+        for (score, _n), other in ranked[1:]:
+            if best_score - score >= _TIE_MARGIN:
+                break
+            if _distance(best.place, other.place) > _SAME_PLACE_KM and not _nested(best.place, other.place):
+                return Resolution(
+                    name, None,
+                    f"ambiguous {name!r}: {best.place.label()} and {other.place.label()} are equally plausible "
+                    f"({_distance(best.place, other.place):.0f} km apart); more context needed",
+                    0.0, best.fuzzy, scored,
+                )
+        refusal = self._foreign_refusal(name, best.place, context)
+        if refusal:
+            return Resolution(name, None, f"{name!r}: {refusal}", 0.0, best.fuzzy, scored)
+        match = f"fuzzy match ({best.score:.0f}) on {best.key!r}" if best.fuzzy else "exact match"
+        reason = f"{match} -> {best.place.label()} [{best.place.place_id}]"
+        if notes:
+            reason += ": " + "; ".join(notes)
+        if len(ranked) > 1:
+            reason += f"; ranked first of {len(ranked)} candidates"
+        return Resolution(name, best.place, reason, round(best_score, 4), best.fuzzy, scored)
+
+    def resolve_many(self, queries: Iterable[str | Query | tuple], country: str | None = None) -> list[Resolution]:
+        """Resolve every place mention of one document together.
+
+        Each mention is resolved once alone (with ``country`` if given); when
+        ``country`` is None the document's focus is the country most of the
+        located mentions fall in. Then each mention is resolved again with the
+        focus and the places of the *other* mentions as nearby context, so
+        "Muhafaza" next to "Aleppo" picks Aleppo's neighbourhood.
+
+        Parameters
+        ----------
+        queries : iterable of str, Query or tuple
+            The mentions in document order; a tuple is ``Query(*tuple)``.
+        country : str, optional
+            ISO2 country focus; inferred when omitted.
+
+        Returns
+        -------
+        list of Resolution
+            One per query, in order.
+        """
+        items = [q if isinstance(q, Query) else Query(q) if isinstance(q, str) else Query(*q) for q in queries]
+        first = [self.resolve(q.name, ResolveContext(country=country, cue=q.cue, city=q.city)) for q in items]
+        if country is None:
+            country = self.infer_country(first)
+        keys = [normalise(q.name) for q in items]
+        final = []
+        for i, query in enumerate(items):
+            nearby = tuple(
+                res.place for j, res in enumerate(first)
+                if res.place is not None and keys[j] != keys[i]
+            )
+            context = ResolveContext(country=country, nearby=nearby, cue=query.cue, city=query.city)
+            final.append(self.resolve(query.name, context))
+        return final
+
+    @staticmethod
+    def infer_country(resolutions: Iterable[Resolution]) -> str | None:
+        """The country most located resolutions fall in (None on a tie or none)."""
+        counts = Counter(res.place.country for res in resolutions if res.place is not None and res.place.country)
+        top = counts.most_common(2)
+        if not top or (len(top) == 2 and top[0][1] == top[1][1]):
+            return None
+        return top[0][0]
+
+    def _enclosing_city(self, context: ResolveContext) -> Place | None:
+        if context.city is None or isinstance(context.city, Place):
+            return context.city
+        resolution = self.resolve(context.city, ResolveContext(country=context.country, cue="city"))
+        return resolution.place
+
+    def _rank(self, name: str, cand: Candidate, context: ResolveContext, city: Place | None) -> tuple[float, list[str]]:
+        place = cand.place
+        notes: list[str] = []
+        spelling = _spelling_similarity(name, place)
+        if cand.fuzzy:
+            spelling *= cand.score / 100.0
+        elif spelling == 1.0:
+            notes.append("same spelling")
+        score = _W_SPELLING * spelling + _W_KIND * _KIND_WEIGHT[place.kind]
+        if _light(place.name) == _light(name):
+            score += _W_MAIN_NAME  # "London" is London before it is the City of London
+        if place.population:
+            score += _W_POPULATION * min(1.0, math.log10(place.population + 1) / 7.0)
+            notes.append(f"population {place.population:,}")
+        if context.country and place.country == context.country:
+            score += _W_COUNTRY
+            notes.append(f"in the document's country {context.country}")
+        elif context.country and self._near_country(place, context.country):
+            score += _W_NEAR_COUNTRY
+            notes.append(f"within {_FOREIGN_NEAR_KM:.0f} km of the document's country {context.country}")
+        if context.nearby:
+            gap, near = min((_gap_km(place, other), other) for other in context.nearby)
+            bonus = _W_NEARBY * math.exp(-gap / _NEARBY_SCALE_KM)
+            if bonus > 0.01:
+                score += bonus
+                near_name = near.name if isinstance(near, Place) else f"{near[0]:.3f},{near[1]:.3f}"
+                notes.append(f"{gap:.0f} km from {near_name}, also named in the text")
+        if city is not None and place.place_id != city.place_id and (
+            place.parent_id == city.place_id or _distance(place, city) <= _IN_CITY_KM
+        ):
+            score += _W_IN_CITY
+            notes.append(f"inside {city.name}, the city the text names")
+        if context.cue and place.kind in CUES[context.cue]:
+            score += _W_CUE
+            notes.append(f"kind {place.kind} fits the cue {context.cue!r}")
+        return score, notes
+
+    def _foreign_refusal(self, name: str, place: Place, context: ResolveContext) -> str | None:
+        if not context.country or place.country == context.country:
+            return None
+        if _spelling_similarity(name, place) < FOREIGN_SPELLING:
+            return (f"the best match, {place.label()}, lies outside the document's country {context.country} "
+                    f"and none of its names is spelled like {name!r}; not guessing")
+        if place.kind in ("country", "admin1", "region") or (place.population or 0) >= _FOREIGN_MIN_POPULATION:
+            return None
+        if self._near_country(place, context.country):
+            return None
+        return (f"the only match, {place.label()}, is a small place outside the document's country "
+                f"{context.country}; not guessing")
+
+    def _near_country(self, place: Place, country: str) -> bool:
+        home = self._by_id.get(country)
+        return home is not None and home.kind == "country" and _distance(place, home) <= _FOREIGN_NEAR_KM
+
+    # geometry
+
+    def containing(self, lat: float, lon: float, kind: str = "admin1") -> Place | None:
+        """The ``kind`` boundary (country, admin1, admin2) containing a point.
+
+        Uses ``boundaries.geojson`` beside ``places.tsv``, loaded on first call.
+
+        Raises
+        ------
+        GazetteerError
+            When the gazetteer has no boundaries file.
+        """
+        from shapely.geometry import Point
+
+        tree, ids = self._boundary_index().get(kind, (None, []))
+        if tree is None:
+            return None
+        point = Point(lon, lat)
+        for i in tree.query(point, predicate="intersects"):
+            place = self._by_id.get(ids[int(i)])
+            if place is not None:
+                return place
+        return None
+
+    def _boundary_index(self) -> dict[str, tuple[Any, list[str]]]:
+        if self._boundaries is None:
+            import json
+
+            from shapely import STRtree
+            from shapely.geometry import shape
+
+            if self.directory is None:
+                raise GazetteerError("this gazetteer was built in memory and has no boundaries.geojson")
+            path = self.directory / "boundaries.geojson"
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                raise GazetteerError(f"{path}: boundaries file not found") from None
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise GazetteerError(f"{path}: not valid GeoJSON: {exc}") from None
+            grouped: dict[str, tuple[list[Any], list[str]]] = {}
+            for feature in data.get("features", []):
+                props = feature.get("properties") or {}
+                geoms, ids = grouped.setdefault(props.get("kind", ""), ([], []))
+                geoms.append(shape(feature["geometry"]))
+                ids.append(props.get("place_id", ""))
+            self._boundaries = {kind: (STRtree(geoms), ids) for kind, (geoms, ids) in grouped.items()}
+        return self._boundaries
+
+    def nearest(self, lat: float, lon: float, kinds: Iterable[str] | None = None) -> Place | None:
+        """The entry nearest a point, optionally among some kinds only."""
+        wanted = set(kinds) if kinds is not None else None
+        best, best_km = None, math.inf
+        for place in self._places:
+            if wanted is not None and place.kind not in wanted:
+                continue
+            km = haversine_km(lat, lon, place.latitude, place.longitude)
+            if km < best_km:
+                best, best_km = place, km
+        return best
+
+
+_ADMIN_KINDS = ("country", "admin1", "admin2", "admin3")
+
+
+def _nested(a: Place, b: Place) -> bool:
+    """True if one is an admin unit holding the other (a town and its district)."""
+    for unit, member in ((a, b), (b, a)):
+        if unit.kind not in _ADMIN_KINDS:
+            continue
+        if member.parent_id and member.parent_id.startswith(unit.place_id):
+            return True
+        if (unit.kind == "admin1" and member.admin1 == unit.name) or (unit.kind == "admin2" and member.admin2 == unit.name):
+            return True
+        if unit.kind == "country" and member.country == unit.place_id:
+            return True
+    return False
+
+
+def _gap_km(place: Place, other: Place | tuple[float, float]) -> float:
+    if isinstance(other, Place):
+        return _distance(place, other)
+    return haversine_km(place.latitude, place.longitude, float(other[0]), float(other[1]))
+
+
+def _spelling_similarity(name: str, place: Place) -> float:
+    """1.0 when the query is spelled like one of the place's names, else the best ratio."""
+    from rapidfuzz import fuzz
+
+    query = _light(name)
+    best = 0.0
+    for candidate_name in place.names:
+        light = _light(candidate_name)
+        if light == query:
+            return 1.0
+        best = max(best, fuzz.ratio(query, light) / 100.0)
+    return best
+
+
+# --- geopy ------------------------------------------------------------------
+
+def _make_local_gazetteer() -> type:
+    # geopy imports every web geocoder it ships (~0.2 s), so the class is
+    # created on first access instead of at import.
+    from geopy.adapters import BaseSyncAdapter
+    from geopy.exc import GeocoderServiceError
+    from geopy.geocoders.base import Geocoder
+    from geopy.location import Location
+
+    class OfflineAdapter(BaseSyncAdapter):
+        """An HTTP adapter that never connects: the gazetteer answers locally."""
+
+        def get_json(self, url: str, *, timeout: Any, headers: Any) -> Any:
+            raise GeocoderServiceError(f"LocalGazetteer works offline and does not fetch {url}")
+
+        def get_text(self, url: str, *, timeout: Any, headers: Any) -> Any:
+            raise GeocoderServiceError(f"LocalGazetteer works offline and does not fetch {url}")
+
+    class LocalGazetteer(Geocoder):
+        """The offline gazetteer as a geopy ``Geocoder`` (never uses the network).
+
+        Works wherever geopy geocoders do, e.g.
+        ``geopandas.tools.geocode(["Aleppo", "Raqqa"], provider=LocalGazetteer)``.
+
+        Parameters
+        ----------
+        gazetteer : Gazetteer, optional
+            Defaults to :meth:`Gazetteer.load`.
+        country : str, optional
+            ISO2 country focus applied to every query, e.g. ``"SY"``.
+        """
+
+        def __init__(self, gazetteer: Gazetteer | None = None, country: str | None = None, **kwargs: Any) -> None:
+            kwargs.setdefault("adapter_factory", OfflineAdapter)
+            super().__init__(**kwargs)
+            self.gazetteer = gazetteer or Gazetteer.load()
+            self.country = country
+
+        @staticmethod
+        def _location(place: Place) -> Location:
+            address = ", ".join(part for part in (place.name, place.admin2, place.admin1, place.country) if part)
+            return Location(address, (place.latitude, place.longitude), place.to_dict())
+
+        def geocode(self, query: str, exactly_one: bool = True, country: str | None = None,
+                    limit: int | None = None, **_ignored: Any):
+            """Resolve ``query``; a list of candidates when ``exactly_one`` is False.
+
+            Returns ``None`` when the name is unknown or ambiguous.
+            """
+            focus = (country or self.country or None)
+            if isinstance(focus, (list, tuple)):
+                focus = focus[0] if focus else None
+            resolution = self.gazetteer.resolve(str(query), ResolveContext(country=focus.upper() if focus else None))
+            if exactly_one:
+                return self._location(resolution.place) if resolution.place is not None else None
+            places = [cand.place for _score, cand in resolution.candidates]
+            if resolution.place is not None:
+                places = [resolution.place] + [p for p in places if p is not resolution.place]
+            if limit:
+                places = places[:limit]
+            return [self._location(p) for p in places] or None
+
+        def reverse(self, query: Any, exactly_one: bool = True, **_ignored: Any):
+            """The admin1 unit containing the point, else the nearest place."""
+            from geopy.point import Point as GeoPoint
+
+            point = GeoPoint(query)
+            place = None
+            try:
+                place = self.gazetteer.containing(point.latitude, point.longitude, kind="admin1")
+            except GazetteerError:
+                place = None
+            if place is None:
+                place = self.gazetteer.nearest(point.latitude, point.longitude)
+            if place is None:
+                return None
+            location = self._location(place)
+            return location if exactly_one else [location]
+
+    return LocalGazetteer
+
+
+def __getattr__(name: str) -> Any:
+    if name == "LocalGazetteer":
+        cls = _make_local_gazetteer()
+        cls.__module__ = __name__
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
