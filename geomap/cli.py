@@ -22,15 +22,81 @@ Runner = Callable[[argparse.Namespace], int]
 # --- geocode ---------------------------------------------------------------
 
 def _add_geocode(sub: argparse._SubParsersAction) -> Runner:
-    p = sub.add_parser("geocode", help="look place names up in the offline gazetteer")
+    p = sub.add_parser(
+        "geocode",
+        help="look place names up in the offline gazetteer",
+        description="Resolve place names against the offline gazetteer. Names given together are read as "
+        "mentions of one document: each helps place the others (country focus, nearby places). "
+        "A kind word is understood: 'Idlib province', 'the city of Idlib'.",
+    )
     p.add_argument("names", nargs="+", metavar="NAME")
     p.add_argument("--country", default=None, help="ISO2 code of the document's country focus, e.g. SY")
+    p.add_argument("--alone", action="store_true", help="resolve each name on its own, not as one document")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     return _run_geocode
 
 
+_GEOCODE_OTHERS = 4
+
+
+def _geocode_record(result) -> dict:
+    place = result.place
+    return {
+        "query": result.query,
+        "status": result.status,
+        "place": place.to_dict() if place is not None else None,
+        "reason": result.reason,
+        "score": result.score,
+        "fuzzy": result.fuzzy,
+        "candidates": [
+            {"place_id": c.place.place_id, "name": c.place.name, "kind": c.place.kind, "country": c.place.country,
+             "admin1": c.place.admin1, "latitude": c.place.latitude, "longitude": c.place.longitude,
+             "score": score, "fuzzy": c.fuzzy}
+            for score, c in result.candidates[:10]
+        ],
+    }
+
+
+def _geocode_text(result) -> str:
+    place = result.place
+    if place is None:
+        lines = [f"{result.query}: not located ({result.status}): {result.reason}"]
+    else:
+        where = ", ".join(part for part in (place.admin2, place.admin1, place.country) if part)
+        lines = [
+            f"{result.query}: {place.name} ({place.kind}) {place.latitude:.5f}, {place.longitude:.5f}"
+            f"  {where}  [{place.place_id}]",
+            f"  why: {result.reason}",
+        ]
+    others = [(score, c) for score, c in result.candidates if place is None or c.place.place_id != place.place_id]
+    for score, cand in others[:_GEOCODE_OTHERS]:
+        flag = f" fuzzy {cand.score:.0f}" if cand.fuzzy else ""
+        lines.append(f"  other: {cand.place.label()} [{cand.place.place_id}] score {score:.3f}{flag}")
+    if len(others) > _GEOCODE_OTHERS:
+        lines.append(f"  ... and {len(others) - _GEOCODE_OTHERS} more candidates")
+    return "\n".join(lines)
+
+
 def _run_geocode(args: argparse.Namespace) -> int:
-    raise GeomapError("geocode is not implemented yet")
+    import json
+
+    from geomap.gazetteer import Gazetteer, ResolveContext
+
+    gazetteer = Gazetteer.load()
+    country = args.country.upper() if args.country else None
+    if args.alone:
+        results = [gazetteer.resolve(name, ResolveContext(country=country)) for name in args.names]
+    else:
+        results = gazetteer.resolve_many(args.names, country=country)
+    if args.json:
+        print(json.dumps([_geocode_record(r) for r in results], ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(_geocode_text(r) for r in results))
+    missing = [r.query for r in results if r.place is None]
+    if missing:
+        print(f"geomap geocode: could not resolve {len(missing)} name(s): {', '.join(missing)}", file=sys.stderr)
+        return 1
+    return 0
 
 
 # --- gazetteer build -------------------------------------------------------
