@@ -184,7 +184,8 @@ def useful_alt_names(names: Iterable[str]) -> list[str]:
         Names in Latin or Arabic script only; without codes of at most three
         capitals (IATA/ICAO-like ``ALP``, ``DAM``), without all-lowercase Latin
         romanisations (``hlb``, ``a lei po``: machine transliterations of other
-        scripts that only add false matches), without duplicates.
+        scripts that only add false matches), without URLs, quotes or bracketed
+        qualifiers, without duplicates.
     """
     kept: list[str] = []
     seen: set[str] = set()
@@ -193,6 +194,9 @@ def useful_alt_names(names: Iterable[str]) -> list[str]:
         if not name or not _script_ok(name):
             continue
         if re.fullmatch(r"[A-Z0-9]{1,3}", name) or not any(c.isalpha() for c in name):
+            continue
+        # URLs, quotes and bracketed qualifiers ("Saqqez (2)") are annotations, not names.
+        if "://" in name or re.search(r'["()\[\]{}]', name):
             continue
         if _has_latin(name) and name == name.lower():
             continue
@@ -1065,8 +1069,9 @@ admin2 parent_id population alt_names source`).
   is missing) and every city of `cities15000.txt` (`GN<id>`, parent = its
   country). Syria's own cities in that file are merged as above.
 - **Alternate names** keep Latin and Arabic script only; codes of up to three
-  capitals (airport codes such as `ALP`) and all-lowercase romanisations
-  (`hlb`, `a lei po`) are dropped; no name repeats within a row.
+  capitals (airport codes such as `ALP`), all-lowercase romanisations
+  (`hlb`, `a lei po`), URLs and bracketed qualifiers (`Saqqez (2)`) are
+  dropped; no name repeats within a row (compared case-insensitively).
 
 ### Merges
 
