@@ -145,36 +145,113 @@ def _add_extract(sub: argparse._SubParsersAction) -> Runner:
 
 
 def _run_extract(args: argparse.Namespace) -> int:
-    raise GeomapError("extract is not implemented yet")
+    import pandas as pd
+
+    from geomap.corpus import DocumentError, iter_documents
+    from geomap.events import events_from_records, write_events
+    from geomap.extract import extract_document
+    from geomap.io_util import atomic_write, refuse_overwriting_inputs
+
+    for out in (args.output, args.mentions):
+        refuse_overwriting_inputs(out, args.inputs)
+    errors: list[DocumentError] = []
+    tables, mention_tables = [], []
+    documents = 0
+    for doc in iter_documents(args.inputs, default_date=args.date, errors=errors):
+        documents += 1
+        events, mentions = extract_document(doc.text, report_date=doc.date, doc_id=doc.id, source=doc.source)
+        tables.append(events)
+        mention_tables.append(mentions)
+    events = pd.concat(tables, ignore_index=True) if tables else events_from_records([])
+    mentions = pd.concat(mention_tables, ignore_index=True) if mention_tables else None
+    write_events(events, args.output or "-")
+    located = unlocated = 0
+    if mentions is not None:
+        located = int((mentions["status"] == "located").sum())
+        unlocated = len(mentions) - located
+        if args.mentions:
+            with atomic_write(args.mentions) as handle:
+                mentions.to_csv(handle, index=False)
+    print(f"geomap extract: {documents} documents, {len(events)} events, "
+          f"{located} mentions located, {unlocated} unlocated or ambiguous", file=sys.stderr)
+    for error in errors:
+        print(f"geomap extract: error: {error}", file=sys.stderr)
+    return 1 if errors else 0
 
 
 # --- map -------------------------------------------------------------------
 
 def _add_map(sub: argparse._SubParsersAction) -> Runner:
     p = sub.add_parser("map", help="write a self-contained HTML map from reports or event tables")
-    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="reports (.txt, .jsonl, folder: extraction runs first) or event tables (.csv, .geojson, .parquet)")
     p.add_argument("-o", "--output", required=True, help="output/NAME.html")
     p.add_argument("--date", default=None, help="report date YYYY-MM-DD (for reports)")
     p.add_argument("--title", default=None)
-    p.add_argument("--basemap", default="offline", choices=["offline", "osm", "carto-light", "hot"])
+    p.add_argument("--basemap", default="offline", choices=["offline", "osm", "carto-light", "hot"],
+                   help="basemap shown first (default: offline, which makes no network request)")
+    p.add_argument("--online-basemaps", action="store_true",
+                   help="also offer the online tile layers in the layer control of an offline map")
     p.add_argument("--png", default=None, help="also write a static PNG map here")
     return _run_map
 
 
 def _run_map(args: argparse.Namespace) -> int:
-    raise GeomapError("map is not implemented yet")
+    from pathlib import Path
+
+    from geomap.io_util import refuse_overwriting_inputs
+    from geomap.render import build_map, save_map
+    from geomap.render.inputs import load_map_inputs
+
+    refuse_overwriting_inputs(args.output, args.inputs)
+    if args.png:
+        refuse_overwriting_inputs(args.png, args.inputs)
+    loaded = load_map_inputs(args.inputs, report_date=args.date)
+    title = args.title if args.title is not None else ", ".join(Path(p).stem for p in args.inputs)
+    m = build_map(loaded.events, title=title, basemap=args.basemap, unlocated=loaded.unlocated,
+                  online_basemaps=True if args.online_basemaps else None)
+    save_map(m, args.output)
+    written = [args.output]
+    if args.png:
+        from geomap.render.png import save_png
+
+        save_png(loaded.events, args.png, title=title)
+        written.append(args.png)
+    total, located = len(loaded.events), loaded.located
+    unlocated = "" if loaded.unlocated is None else f", {len(loaded.unlocated)} unlocated place mentions"
+    print(f"geomap map: {total} events read, {located} mapped, {total - located} without coordinates"
+          f"{unlocated} -> {', '.join(map(str, written))}", file=sys.stderr)
+    return 0
 
 
 # --- embed -----------------------------------------------------------------
 
 def _add_embed(sub: argparse._SubParsersAction) -> Runner:
     p = sub.add_parser("embed", help="print an <iframe> snippet for a map")
-    p.add_argument("path", metavar="MAP.html")
+    p.add_argument("path", metavar="MAP.html", help="the map; may end in #... to embed a filtered view")
+    p.add_argument("--ratio", type=float, default=62.5, help="height as a percentage of the width (default 62.5)")
     return _run_embed
 
 
 def _run_embed(args: argparse.Namespace) -> int:
-    raise GeomapError("embed is not implemented yet")
+    import html
+    from pathlib import Path
+    from urllib.parse import quote
+
+    from geomap.errors import InputError
+
+    path, _, fragment = args.path.partition("#")
+    if not Path(path).is_file():
+        raise InputError("no such map file", path=path)
+    if not 10 <= args.ratio <= 300:
+        raise InputError(f"--ratio must be between 10 and 300, not {args.ratio}")
+    src = quote(Path(path).as_posix()) + ("#" + quote(fragment, safe="=&,:%.-_") if fragment else "")
+    title = html.escape(f"Map: {Path(path).stem}", quote=True)
+    print(f'<div style="position:relative;width:100%;height:0;padding-bottom:{args.ratio:g}%;">\n'
+          f'  <iframe src="{html.escape(src, quote=True)}" title="{title}" loading="lazy" allowfullscreen\n'
+          f'          style="position:absolute;top:0;left:0;width:100%;height:100%;border:0;"></iframe>\n'
+          f'</div>')
+    return 0
 
 
 # --- demo ------------------------------------------------------------------
@@ -186,7 +263,22 @@ def _add_demo(sub: argparse._SubParsersAction) -> Runner:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    raise GeomapError("demo is not implemented yet")
+    from pathlib import Path
+
+    from geomap.errors import InputError
+    from geomap.paths import examples_dir
+
+    report = examples_dir() / "aleppo-2016-05-03.txt"
+    if not report.is_file():
+        raise InputError("the bundled example report is missing; reinstall geomap", path=str(report))
+    out = Path(args.output_dir)
+    html_path, png_path = out / f"{report.stem}.html", out / f"{report.stem}.png"
+    status = _run_map(argparse.Namespace(
+        inputs=[str(report)], output=str(html_path), date="2016-05-03", title=f"Aleppo, 3 May 2016 ({report.name})",
+        basemap="offline", online_basemaps=False, png=str(png_path),
+    ))
+    print(f"wrote {html_path} (open it in a browser, no network needed) and {png_path}")
+    return status
 
 
 # --- main ------------------------------------------------------------------

@@ -416,13 +416,13 @@
     var Legend = L.Control.extend({
       onAdd: function () {
         var actors = el('div', {class: 'geomap-legend-section'}, [el('h4', {text: 'Actors'})]);
-        d.actors.slice(0, 12).forEach(function (a) {
+        d.actors.slice(0, 8).forEach(function (a) {
           actors.appendChild(el('div', {class: 'geomap-legend-row'}, [
             el('span', {class: 'geomap-swatch', style: 'background:' + a.color}), a.name
           ]));
         });
-        if (d.actors.length > 12) {
-          actors.appendChild(el('div', {class: 'geomap-more', text: '… ' + (d.actors.length - 12) + ' more in the layer list'}));
+        if (d.actors.length > 8) {
+          actors.appendChild(el('div', {class: 'geomap-more', text: '… ' + (d.actors.length - 8) + ' more in the layer list'}));
         }
         var types = el('div', {class: 'geomap-legend-section'}, [el('h4', {text: 'Event types'})]);
         d.types.forEach(function (t) {
@@ -443,7 +443,7 @@
           [el('summary', {text: 'Legend'})].concat(body));
       }
     });
-    return new Legend({position: 'bottomright'});
+    return new Legend({position: 'bottomleft'});
   }
 
   function missingControl(model) {
@@ -527,8 +527,8 @@
     L.DomUtil.addClass(this.layers.getContainer(), 'geomap-layers');
     this.filterPanel().addTo(map);
     if (d.title) { titleControl(d.title).addTo(map); }
-    legendControl(model).addTo(map);
     missingControl(model).addTo(map);
+    legendControl(model).addTo(map);
 
     if (view) { map.setView(view.center, view.zoom); }
     else { this.fitToEvents(); }

@@ -1,0 +1,121 @@
+"""What ``geomap map`` reads: reports (extraction runs first) or event tables.
+
+Reports (``.txt``, ``.jsonl``, folders of them) go through the extraction
+stage, which also yields the place mentions it could not locate; event
+tables (``.csv`` from ``geomap extract`` or an ACLED export, ``.geojson``,
+``.parquet``) are read as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+TABLE_SUFFIXES = frozenset({".csv", ".geojson", ".json", ".parquet"})
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+_CONTEXT_LIMIT = 300
+
+
+@dataclass
+class MapInputs:
+    """Events and unlocated mentions gathered from the inputs of one map.
+
+    Attributes
+    ----------
+    events : pandas.DataFrame
+        Every event read or extracted, with or without coordinates.
+    unlocated : pandas.DataFrame or None
+        Mentions whose status is ``unlocated`` (with a ``context`` sentence);
+        None when no report was among the inputs.
+    documents : int
+        Number of reports the extraction ran on.
+    """
+
+    events: pd.DataFrame
+    unlocated: pd.DataFrame | None
+    documents: int
+
+    @property
+    def located(self) -> int:
+        """Events that have coordinates."""
+        lat = pd.to_numeric(self.events.get("latitude", pd.Series(dtype=float)), errors="coerce")
+        lon = pd.to_numeric(self.events.get("longitude", pd.Series(dtype=float)), errors="coerce")
+        return int((lat.notna() & lon.notna()).sum())
+
+
+def is_event_table(path: str | os.PathLike[str]) -> bool:
+    """True for the suffixes of event tables; reports and folders are not tables."""
+    p = Path(path)
+    return p.suffix.lower() in TABLE_SUFFIXES and not p.is_dir()
+
+
+def load_map_inputs(paths: Sequence[str | os.PathLike[str]], *, report_date: dt.date | str | None = None) -> MapInputs:
+    """Read event tables and extract events from reports.
+
+    Parameters
+    ----------
+    paths : sequence of path-like
+        Reports (``.txt``, ``.jsonl``, folders) and/or event tables
+        (``.csv``, ``.geojson``, ``.parquet``), in any mix.
+    report_date : datetime.date or str, optional
+        Date of reports that carry none (``YYYY-MM-DD``), for relative dates.
+
+    Returns
+    -------
+    MapInputs
+    """
+    from geomap.events import read_events
+
+    frames: list[pd.DataFrame] = []
+    tables = [p for p in paths if is_event_table(p)]
+    reports = [p for p in paths if not is_event_table(p)]
+    for path in tables:
+        frames.append(pd.DataFrame(read_events(path)))
+    unlocated = None
+    documents = 0
+    if reports:
+        events, unlocated, documents = _extract(reports, report_date)
+        frames.extend(events)
+    frames = [f for f in frames if len(f)]
+    events = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"latitude": [], "longitude": []})
+    return MapInputs(events=events, unlocated=unlocated, documents=documents)
+
+
+def _extract(
+    reports: Sequence[str | os.PathLike[str]], report_date: dt.date | str | None
+) -> tuple[list[pd.DataFrame], pd.DataFrame, int]:
+    from geomap.corpus import iter_documents
+    from geomap.extract import extract_events, extract_mentions
+
+    events: list[pd.DataFrame] = []
+    unlocated: list[pd.DataFrame] = []
+    documents = 0
+    for doc in iter_documents(list(reports), default_date=report_date):
+        documents += 1
+        events.append(pd.DataFrame(extract_events(doc.text, report_date=doc.date, doc_id=doc.id, source=doc.source)))
+        mentions = extract_mentions(doc.text, doc_id=doc.id)
+        missing = mentions[mentions["status"].astype(str) == "unlocated"].copy()
+        missing["context"] = [
+            sentence_around(doc.text, int(start), int(end)) for start, end in zip(missing["char_start"], missing["char_end"])
+        ]
+        unlocated.append(missing)
+    frame = pd.concat(unlocated, ignore_index=True) if unlocated else pd.DataFrame()
+    return events, frame, documents
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of ``text`` holding the span ``start:end`` (at most ~300 characters)."""
+    left = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        left = match.end()
+    right_match = _SENTENCE_END.search(text, end)
+    right = right_match.start() + 1 if right_match else len(text)
+    left = max(left, start - _CONTEXT_LIMIT // 2)
+    right = min(right, end + _CONTEXT_LIMIT // 2)
+    return " ".join(text[left:right].split())
