@@ -115,17 +115,22 @@ class Place:
 class BuildReport:
     """What the build did: counts and the notes a maintainer should read."""
 
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[tuple[str, bool], int] = field(default_factory=dict)
     damaged_names: list[str] = field(default_factory=list)
     merges: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     files: dict[str, int] = field(default_factory=dict)
 
     def count_table(self) -> str:
-        """Return the row counts per kind as a Markdown table."""
-        lines = ["| kind | rows |", "|---|---:|"]
-        lines += [f"| {kind} | {n:,} |" for kind, n in sorted(self.counts.items())]
-        lines.append(f"| **total** | {sum(self.counts.values()):,} |")
+        """Return the row counts per kind (in Syria, elsewhere) as a Markdown table."""
+        kinds = sorted({kind for kind, _ in self.counts})
+        lines = ["| kind | Syria | elsewhere | total |", "|---|---:|---:|---:|"]
+        for kind in kinds:
+            syria, world = self.counts.get((kind, True), 0), self.counts.get((kind, False), 0)
+            lines.append(f"| {kind} | {syria:,} | {world:,} | {syria + world:,} |")
+        syria = sum(n for (_, in_syria), n in self.counts.items() if in_syria)
+        world = sum(n for (_, in_syria), n in self.counts.items() if not in_syria)
+        lines.append(f"| **total** | {syria:,} | {world:,} | {syria + world:,} |")
         return "\n".join(lines)
 
 
@@ -970,6 +975,11 @@ def build_gazetteer(ocha_2020: str | Path, ocha_2015: str | Path, geonames: str 
     put(admin)
     put(c.place for c in communities)
     put(_geonames_syria_places(unmatched, frames[3], admin_names))
+    report.notes.insert(0, (
+        f"Syrian settlements (kinds city, town, village): {len(communities):,} OCHA communities "
+        f"(GeoNames places merged into them) + {len(unmatched)} GeoNames-only places "
+        f"= {len(communities) + len(unmatched):,}"
+    ))
     community_ids = {c.place.place_id: c.place for c in communities}
     hoods = _neighbourhoods_2020(o20 / "syr_neighborhoods.shp", community_ids)
     put(hoods)
@@ -990,7 +1000,7 @@ def build_gazetteer(ocha_2020: str | Path, ocha_2015: str | Path, geonames: str 
 
     _apply_curated(places, curated_rows, curated_path, report)
     _validate(places)
-    report.counts = dict(Counter(p.kind for p in places.values()))
+    report.counts = dict(Counter((p.kind, p.country == "SY") for p in places.values()))
 
     features = _boundary_features(frames)
     _write_places(out_dir / "places.tsv", places)

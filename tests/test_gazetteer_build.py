@@ -56,6 +56,15 @@ def test_every_ocha_community_is_one_entry(places):
     assert all(p["parent_id"] in places and places[p["parent_id"]]["kind"] == "admin3" for p in communities)
 
 
+def test_geonames_syrian_places_merge_into_communities(places):
+    # GeoNames-only Syrian rows are the few places OCHA lacks (mostly the Golan), never a big city.
+    only_geonames = [p for p in places.values() if p["country"] == "SY" and p["place_id"].startswith("GN")]
+    assert len(only_geonames) <= 15
+    assert all(int(p["population"] or 0) < 50_000 for p in only_geonames)
+    assert "geonames:173576" in places["C3480"]["source"]  # Latakia
+    assert "geonames:173811" in places["C4360"]["source"]  # Al-Hasakah
+
+
 def test_neighbourhoods(places):
     hoods = [p for p in places.values() if p["kind"] == "neighbourhood"]
     assert sum(1 for p in hoods if p["place_id"].startswith("N")) == 414
