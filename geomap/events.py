@@ -133,17 +133,30 @@ class Taxonomy:
         """Return ACLED's spelling of a sub-event type, within ``event_type`` if given."""
         if event_type is not None:
             return _casefold_lookup(self.event_types.get(event_type, ()), value)
-        every = tuple(s for subs in self.event_types.values() for s in subs)
-        return _casefold_lookup(every, value)
+        return _casefold_lookup(tuple(s for subs in self.event_types.values() for s in subs), value)
+
+    def country(self, name: str) -> dict[str, Any] | None:
+        """Return the entry (iso2, iso3, bbox) of a country named in a table, any case."""
+        key = name.strip().casefold()
+        return next((v for k, v in self.countries.items() if k.casefold() == key), None)
+
+    def country_by_code(self, code: str) -> tuple[str, dict[str, Any]] | None:
+        """Return (name, entry) of the country with this ISO2 or ISO3 code."""
+        key = code.strip().upper()
+        return next(((k, v) for k, v in self.countries.items() if key in (v["iso2"], v["iso3"])), None)
 
     def event_type_of(self, sub_event_type: str) -> str | None:
         """Return the event type a canonical sub-event type belongs to."""
         return next((t for t, subs in self.event_types.items() if sub_event_type in subs), None)
 
 
-def _casefold_lookup(options: Iterable[str], value: str) -> str | None:
-    key = " ".join(value.split()).casefold()
-    return next((o for o in options if o.casefold() == key), None)
+def _casefold_lookup(options: tuple[str, ...], value: str) -> str | None:
+    return _casefold_index(options).get(" ".join(value.split()).casefold())
+
+
+@functools.lru_cache(maxsize=64)
+def _casefold_index(options: tuple[str, ...]) -> dict[str, str]:
+    return {o.casefold(): o for o in options}
 
 
 @functools.cache
@@ -383,20 +396,40 @@ def _typed_geoframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
 
 
 def _cast(series: pd.Series, dtype: Any) -> pd.Series:
-    values = [None if _is_missing(v) else v for v in series]
+    """Cast one column; blank strings become missing, unparseable values raise ValueError."""
     if dtype == "Int64":
-        return pd.array([None if v is None else int(v) for v in values], dtype="Int64")
+        if isinstance(series.dtype, pd.Int64Dtype):
+            return series
+        if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+            return series.astype("Int64")
+        return pd.to_numeric(_as_text(series)).astype("Int64")
     if dtype == "float64":
-        return pd.Series([np.nan if v is None else float(v) for v in values], index=series.index, dtype="float64")
-    return pd.Series([None if v is None else str(v) for v in values], index=series.index, dtype=dtype)
+        if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+            return series.astype("float64")
+        return pd.to_numeric(_as_text(series)).astype("float64")
+    return _as_text(series)
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    values = series.astype(object).where(series.notna(), None)
+    if _STRING_DTYPE is object:
+        text = values.map(lambda v: v if v is None else str(v))
+    else:
+        text = values.astype(_STRING_DTYPE)
+    blank = text.str.strip().eq("")
+    return text.mask(blank.astype(bool) & text.notna())
 
 
 def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA:
+    if value is None:
         return True
-    if isinstance(value, float) and math.isnan(value):
+    if type(value) is str:
+        return not value or value.isspace()
+    if value is pd.NA or value is pd.NaT:
         return True
-    return isinstance(value, str) and not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)
+    return isinstance(value, str) and (not value or value.isspace())
 
 
 def _points(lat: pd.Series, lon: pd.Series) -> gpd.GeoSeries:
@@ -620,7 +653,8 @@ def _read_geojson_table(path: PathLike) -> _RawTable:
     features = document.get("features")
     if not isinstance(features, list):
         raise InputError("GeoJSON FeatureCollection has no 'features' list", path=name)
-    header: list[str] = []
+    header: dict[str, None] = {}  # ordered set of property names, first seen first
+    spelled: dict[str, str] = {}
     rows = []
     for number, feature in enumerate(features, start=1):
         where = f"feature {number}"
@@ -631,11 +665,15 @@ def _read_geojson_table(path: PathLike) -> _RawTable:
         props = feature.get("properties") or {}
         if not isinstance(props, dict):
             props, found = {}, ["properties is not an object"]
-        values = {_normalise_header([k])[0]: v for k, v in props.items()}
+        values = {}
+        for key, value in props.items():
+            if key not in spelled:
+                spelled[key] = _normalise_header([str(key)])[0]
+            values[spelled[key]] = value
         _geometry_into(feature.get("geometry"), values, found)
-        header.extend(k for k in values if k not in header)
+        header.update(dict.fromkeys(values))
         rows.append((where, values, found))
-    return _RawTable(name, header or ["latitude", "longitude"], rows)
+    return _RawTable(name, list(header) or ["latitude", "longitude"], rows)
 
 
 def _geometry_into(geometry: Any, values: dict[str, Any], found: list[str]) -> None:
@@ -681,14 +719,12 @@ def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     columns = [c for c in frame.columns if c != "geometry"]
     names = [_normalise_header([str(c)])[0] for c in columns]
     plain = pd.DataFrame(frame[columns]).astype(object)
-    records = [
-        {n: (None if _is_missing(v) else v) for n, v in zip(names, values)}
-        for values in plain.itertuples(index=False, name=None)
-    ]
+    # Missing values are normalised later, by the row checker.
+    records = [dict(zip(names, values)) for values in plain.itertuples(index=False, name=None)]
     if isinstance(frame, gpd.GeoDataFrame) and "geometry" in frame:
         for record, geom in zip(records, frame.geometry):
             if geom is not None and not geom.is_empty and geom.geom_type == "Point":
-                if record.get("latitude") is None and record.get("longitude") is None:
+                if _is_missing(record.get("latitude")) and _is_missing(record.get("longitude")):
                     record["latitude"], record["longitude"] = geom.y, geom.x
     return records
 
@@ -838,13 +874,9 @@ class _RowChecker:
     def _country(self, row: dict[str, Any]) -> None:
         country = row.get("country")
         if country is not None and row.get("iso3") is None:
-            entry = self._country_entry(country)
+            entry = self.taxonomy.country(country)
             if entry is not None:
                 row["iso3"] = entry["iso3"]
-
-    def _country_entry(self, country: str) -> dict[str, Any] | None:
-        key = country.strip().casefold()
-        return next((v for k, v in self.taxonomy.countries.items() if k.casefold() == key), None)
 
     def _coordinates(self, row: dict[str, Any], problems: list[str]) -> None:
         lat_raw, lon_raw = row.get("latitude"), row.get("longitude")
@@ -875,21 +907,24 @@ class _RowChecker:
                 )
 
     def _inside(self, country: str, lat: float, lon: float) -> bool | None:
-        """Whether (lat, lon) lies in ``country``; None when we cannot tell."""
+        """Whether (lat, lon) lies in ``country``; None when we cannot tell.
+
+        The gazetteer's country boundaries answer first (only the countries
+        it has polygons for); the coarse boxes of the taxonomy file next.
+        """
         if abs(lat) > 90 or abs(lon) > 180:
             return False
-        gaz = self._gazetteer  # never load the bundled gazetteer just for this check
-        containing = getattr(gaz, "containing", None) if gaz is not None else None
-        if containing is not None:
+        entry = self.taxonomy.country(country)
+        # Never load the bundled gazetteer just for this check: it is a bonus.
+        gaz = self._gazetteer
+        if gaz is not None and hasattr(gaz, "containing"):
             try:
-                places = containing(lat, lon)
-                names = {str(_attr(p, "country") or "").casefold() for p in places or []}
-                names |= {str(_attr(p, "name") or "").casefold() for p in places or [] if _attr(p, "kind") == "country"}
-                if names - {""}:
-                    return country.strip().casefold() in names
-            except Exception:  # the gazetteer check is a bonus, never a failure
-                pass
-        entry = self._country_entry(country)
+                place = gaz.containing(lat, lon, kind="country")
+            except (GazetteerError, TypeError, ValueError):
+                place = None
+            else:
+                if place is not None:
+                    return _same_country(place, country, entry)
         if entry is None:
             return None
         min_lon, min_lat, max_lon, max_lat = entry["bbox"]
@@ -900,21 +935,33 @@ class _RowChecker:
         if name is None:
             problems.append("no coordinates and no location: the event cannot be placed")
             return
-        place = _resolve(self.gazetteer, name.strip(), row.get("country"))
+        name = " ".join(name.split())
+        entry = self.taxonomy.country(row["country"]) if row.get("country") else None
+        place, why = _resolve(self.gazetteer, name, entry["iso2"] if entry else None)
         if place is None:
             row["_unlocated"] = True
-            why = "" if self.gazetteer is not None else " (no gazetteer available)"
-            problems.append(f"unlocated: {name.strip()}{why}")
+            problems.append(f"unlocated: {name}" + (f" ({why})" if why else ""))
             return
         row["latitude"], row["longitude"] = float(_attr(place, "latitude")), float(_attr(place, "longitude"))
-        kind = _attr(place, "kind")
         if row.get("geo_precision") is None:
-            row["geo_precision"] = GEO_PRECISION_BY_KIND.get(str(kind), 3)
-        for column in ("place_id", "admin1", "admin2", "country"):
-            if row.get(column) is None and _attr(place, column) is not None:
+            row["geo_precision"] = GEO_PRECISION_BY_KIND.get(str(_attr(place, "kind")), 3)
+        for column in ("place_id", "admin1", "admin2"):
+            if row.get(column) is None and _attr(place, column):
                 row[column] = str(_attr(place, column))
+        if row.get("country") is None and _attr(place, "country"):
+            # The gazetteer speaks ISO2 ("SY"); the table speaks ACLED's country names.
+            found = self.taxonomy.country_by_code(str(_attr(place, "country")))
+            row["country"] = found[0] if found else str(_attr(place, "country"))
+            row["iso3"] = row.get("iso3") or (found[1]["iso3"] if found else None)
         row["reason"] = "geocoded from location column"
         row["_geocoded"] = True
+
+
+def _same_country(place: Any, country: str, entry: Mapping[str, Any] | None) -> bool:
+    names = {str(_attr(place, "name") or "").casefold(), str(_attr(place, "country") or "").casefold()}
+    if country.strip().casefold() in names:
+        return True
+    return entry is not None and entry["iso2"].casefold() in names
 
 
 _INT_TEXT = re.compile(r"[+-]?\d+(\.0*)?")
@@ -986,14 +1033,26 @@ def _attr(obj: Any, name: str) -> Any:
     return getattr(obj, name, None)
 
 
-def _resolve(gazetteer: Any, name: str, country: str | None) -> Any:
-    """Ask the gazetteer for ``name``; None when unknown or no gazetteer."""
-    if gazetteer is None or not name:
-        return None
-    place = gazetteer.resolve(name)
+def _resolve(gazetteer: Any, name: str, iso2: str | None) -> tuple[Any, str | None]:
+    """Ask the gazetteer for ``name``: (place, None) or (None, why not)."""
+    if gazetteer is None:
+        return None, "no gazetteer available"
+    if not name:
+        return None, None
+    try:
+        if iso2:
+            from geomap.gazetteer import ResolveContext
+
+            result = gazetteer.resolve(name, ResolveContext(country=iso2))
+        else:
+            result = gazetteer.resolve(name)
+    except GazetteerError as exc:
+        return None, str(exc)
+    # Gazetteer.resolve answers a Resolution (place + reason); a bare place is accepted too.
+    place = getattr(result, "place", result)
     if place is None or _attr(place, "latitude") is None or _attr(place, "longitude") is None:
-        return None
-    return place
+        return None, getattr(result, "reason", None)
+    return place, None
 
 
 def _bundled_gazetteer() -> Any:
@@ -1032,7 +1091,7 @@ def write_events(table: pd.DataFrame, path: PathLike, *, format: str | None = No
     property. GeoParquet keeps the dtypes.
     """
     kind = "csv" if str(path) == "-" and format is None else _format_of_output(path, format)
-    frame = _typed_geoframe(pd.DataFrame(_frame_records(table), columns=_table_columns(table)))
+    frame = _conform(table)
     columns = _output_columns(frame)
     if kind == "csv":
         if str(path) == "-":
@@ -1049,9 +1108,25 @@ def write_events(table: pd.DataFrame, path: PathLike, *, format: str | None = No
             frame[[*columns, "geometry"]].to_parquet(handle, index=False)
 
 
-def _table_columns(table: pd.DataFrame) -> list[str]:
-    names = [_normalise_header([str(c)])[0] for c in table.columns if c != "geometry"]
-    return [*names, *(c for c in ("latitude", "longitude") if c not in names)]
+def _conform(table: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Give any event-like frame the schema: header spellings, dtypes, points from lat/lon."""
+    frame = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
+    frame.columns = _normalise_header([str(c) for c in frame.columns])
+    for column in ("latitude", "longitude"):
+        if column not in frame:
+            frame[column] = np.nan
+    geometry = table.geometry if isinstance(table, gpd.GeoDataFrame) and "geometry" in table else None
+    if geometry is not None:
+        # A table built from geometries alone still gets its latitude/longitude.
+        lat = pd.to_numeric(_as_text(frame["latitude"]) if frame["latitude"].dtype == object else frame["latitude"])
+        lon = pd.to_numeric(_as_text(frame["longitude"]) if frame["longitude"].dtype == object else frame["longitude"])
+        points = geometry.to_crs("EPSG:4326") if geometry.crs is not None and not geometry.crs.equals("EPSG:4326") else geometry
+        is_point = np.asarray(points.geom_type == "Point") & ~np.asarray(points.is_empty) & np.asarray(points.notna())
+        fill = is_point & lat.isna().to_numpy() & lon.isna().to_numpy()
+        if fill.any():
+            frame.loc[fill, "latitude"] = shapely.get_y(points.array[fill])
+            frame.loc[fill, "longitude"] = shapely.get_x(points.array[fill])
+    return _typed_geoframe(frame)
 
 
 def _format_of_output(path: PathLike, format: str | None) -> str:
@@ -1072,45 +1147,47 @@ def _output_columns(frame: pd.DataFrame) -> list[str]:
     return [*EVENT_COLUMNS, *extras, *tail]
 
 
+def _column_values(frame: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
+    """Each column as a list of plain Python values, None for missing."""
+    values = []
+    for column in columns:
+        series = frame[column]
+        values.append(series.astype(object).where(series.notna(), None).tolist())
+    return values
+
+
 def _cell_text(value: Any) -> str:
-    if _is_missing(value):
+    if value is None:
         return ""
-    if isinstance(value, (float, np.floating)):
-        return repr(float(value))
+    if isinstance(value, float):
+        return repr(value)
     return str(value)
 
 
 def _write_csv(frame: pd.DataFrame, columns: list[str], handle: Any) -> None:
     writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(columns)
-    for values in _iter_rows(frame, columns):
-        writer.writerow([_cell_text(v) for v in values])
-
-
-def _iter_rows(frame: pd.DataFrame, columns: list[str]) -> Iterator[tuple[Any, ...]]:
-    return frame[columns].astype(object).itertuples(index=False, name=None)
+    for row in zip(*_column_values(frame, columns)):
+        writer.writerow([_cell_text(v) for v in row])
 
 
 def _json_value(value: Any) -> Any:
-    if _is_missing(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(value) else None
     return value
 
 
 def _write_geojson(frame: gpd.GeoDataFrame, columns: list[str], handle: Any) -> None:
     handle.write('{"type": "FeatureCollection", "features": [\n')
-    for i, (values, geom) in enumerate(zip(_iter_rows(frame, columns), frame.geometry)):
-        geometry = None
-        if geom is not None and not geom.is_empty:
-            geometry = {"type": "Point", "coordinates": [geom.x, geom.y]}
+    lats = frame["latitude"].to_numpy(dtype="float64", na_value=np.nan)
+    lons = frame["longitude"].to_numpy(dtype="float64", na_value=np.nan)
+    has_point = frame.geometry.notna().to_numpy()
+    for i, row in enumerate(zip(*_column_values(frame, columns))):
+        geometry = {"type": "Point", "coordinates": [float(lons[i]), float(lats[i])]} if has_point[i] else None
         feature = {
             "type": "Feature",
             "geometry": geometry,
-            "properties": {c: _json_value(v) for c, v in zip(columns, values)},
+            "properties": {c: _json_value(v) for c, v in zip(columns, row)},
         }
         handle.write(("," if i else "") + json.dumps(feature, ensure_ascii=False, allow_nan=False) + "\n")
     handle.write("]}\n")

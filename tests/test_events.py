@@ -434,15 +434,17 @@ def test_rows_with_only_a_location_are_geocoded(tmp_path: Path) -> None:
     assert new["country"] == "Syria"
     assert gov["geo_precision"] == 3  # a governorate is ACLED's "larger region"
     assert lost.geometry is None and lost[FLAGS_COLUMN] == "unlocated: Atlantis"
+    assert pd.isna(lost["latitude"]) and lost["location"] == "Atlantis"
     assert [str(p) for p in report.problems] == [f"{path}:4: unlocated: Atlantis"]
 
 
 def test_swap_check_uses_a_gazetteer_that_knows_containment(tmp_path: Path) -> None:
     class Containing(FakeGazetteer):
-        def containing(self, lat: float, lon: float) -> list[dict]:
+        def containing(self, lat: float, lon: float, kind: str = "admin1") -> dict | None:
+            assert kind == "country"
             inside = 35 <= lat <= 36 and 10 <= lon <= 11  # a made-up country far from any box
-            return [{"kind": "country", "name": "Freedonia", "country": "Freedonia"}] if inside else \
-                [{"kind": "country", "name": "Elsewhere", "country": "Elsewhere"}]
+            return {"kind": "country", "name": "Freedonia", "country": "FD"} if inside else \
+                {"kind": "country", "name": "Elsewhere", "country": "EL"}
 
     path = write(tmp_path, csv_of("e,2016-12-01,,,,Freedonia,,10.5,35.5,,", "f,2016-12-01,,,,Freedonia,,35.5,10.5,,"))
     assert problems_of(path, gazetteer=Containing()) == [
@@ -532,3 +534,45 @@ def test_user_places_need_name_and_coordinates_columns(tmp_path: Path) -> None:
     path = write(tmp_path, "title,lat\nx,1\n", name="places.csv")
     with pytest.raises(InputError, match=r":1: user gazetteer needs columns name, lat, lon \(missing: name, longitude\)"):
         read_user_places(path)
+
+
+# --- with the real Gazetteer class ---------------------------------------------------------
+
+def small_gazetteer() -> Any:
+    gazetteer = pytest.importorskip("geomap.gazetteer")
+    place = gazetteer.Place
+    return gazetteer.Gazetteer.from_places([
+        place("SY", "Syria", "country", 35.0, 38.5, "SY", "", "", "", 20_000_000, ("Syrian Arab Republic",), "test"),
+        place("T1", "Kafr Nabl", "town", 35.614, 36.561, "SY", "Idlib", "Maarrat an-Numan", "SY", 15_000,
+              ("Kafranbel", "Kafr Nubl"), "test"),
+        place("A1", "Idlib", "admin1", 35.85, 36.6, "SY", "Idlib", "", "SY", None, ("Idleb",), "test"),
+    ])
+
+
+def test_geocodes_through_gazetteer_resolve(tmp_path: Path) -> None:
+    path = write(tmp_path, "event_id,country,location,latitude,longitude\n"
+                           "a,,Kafranbel,,\n"
+                           "b,Syria,Xyzzyville,,\n")
+    table, report = load_events(path, gazetteer=small_gazetteer())
+    town = table.iloc[0]
+    assert (town["latitude"], town["longitude"], town["place_id"], town["geo_precision"]) == (35.614, 36.561, "T1", 1)
+    assert (town["country"], town["iso3"], town["admin1"], town["admin2"]) == ("Syria", "SYR", "Idlib", "Maarrat an-Numan")
+    assert town["location"] == "Kafranbel"  # the analyst's spelling stays
+    (problem,) = report.problems
+    assert str(problem).startswith(f"{path}:3: unlocated: Xyzzyville (")  # the gazetteer's reason follows
+    assert (report.geocoded, report.unlocated) == (1, 1)
+
+
+def test_bundled_gazetteer_is_used_when_none_is_given(tmp_path: Path) -> None:
+    gazetteer = pytest.importorskip("geomap.gazetteer")
+    try:
+        gazetteer.Gazetteer.load()
+    except Exception as exc:  # the bundled data is built by another step
+        pytest.skip(f"bundled gazetteer unavailable: {exc}")
+    path = write(tmp_path, "event_id,country,location,latitude,longitude\na,Syria,Aleppo,,\nb,Syria,,36.29,33.51\n")
+    table, report = load_events(path)
+    assert table.loc[0, "reason"] == "geocoded from location column"
+    assert 35.5 < table.loc[0, "latitude"] < 37 and 36.5 < table.loc[0, "longitude"] < 38
+    assert [str(p) for p in report.problems] == [
+        f"{path}:3: point (latitude 36.29, longitude 33.51) is outside Syria but (33.51, 36.29) is inside: "
+        "latitude and longitude look swapped"]
