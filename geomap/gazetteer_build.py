@@ -638,6 +638,26 @@ def _neighbourhoods_2020(path: Path, community_ids: dict[str, Place]) -> list[Pl
     return places
 
 
+def _note_neighbourhood_villages(hoods: list[Place], community_ids: dict[str, Place],
+                                 report: BuildReport, log: LogFn) -> None:
+    """Report 2020 neighbourhoods that share name and place with a 2015 community.
+
+    They are former villages the city has grown over; both rows are kept,
+    because the neighbourhood has its own polygon and the community its own
+    sub-district, and a reader may mean either.
+    """
+    towns = sorted(community_ids.values(), key=lambda p: p.place_id)
+    left = [(p.latitude, p.longitude, _keys([p.name, *p.alt_names]), NEIGHBOURHOOD_MERGE_KM) for p in hoods]
+    right = [(p.latitude, p.longitude, _keys([p.name, *p.alt_names])) for p in towns]
+    pairs = _pair_up(left, right, None, set(), set())
+    if pairs:
+        listed = ", ".join(f"{hoods[i].place_id}/{towns[j].place_id} {hoods[i].name}" for i, j in sorted(pairs))
+        note = (f"{len(pairs)} neighbourhoods of 2020 share name and place (within {NEIGHBOURHOOD_MERGE_KM:g} km) "
+                f"with a community of 2015; both rows are kept: {listed}")
+        report.notes.append(note)
+        log(note)
+
+
 def _neighbourhoods_2015(path: Path, existing: list[Place], community_ids: dict[str, Place],
                          report: BuildReport, log: LogFn) -> list[Place]:
     """Damascus neighbourhoods of 2015: merged into a 2020 one of the same name nearby, else new."""
@@ -982,6 +1002,7 @@ def build_gazetteer(ocha_2020: str | Path, ocha_2015: str | Path, geonames: str 
     ))
     community_ids = {c.place.place_id: c.place for c in communities}
     hoods = _neighbourhoods_2020(o20 / "syr_neighborhoods.shp", community_ids)
+    _note_neighbourhood_villages(hoods, community_ids, report, log)
     put(hoods)
     put(_neighbourhoods_2015(o15 / "syr_admin5.geojson", hoods, community_ids, report, log))
 
@@ -1073,7 +1094,9 @@ admin2 parent_id population alt_names source`).
 - **Neighbourhoods**: the 414 OCHA 2020 polygons (N-codes), parent = their
   city's community; the 2015 Damascus polygons are merged into a 2020
   neighbourhood with the same name within 2 km, or kept under their own
-  code when they describe a different or larger area (Mazzeh, Yarmouk, ...).
+  code when they describe a different or larger area (Mazzeh, Al Midan,
+  ...); two of them are OCHA communities (Yarmouk, Hajar Aswad) and merge
+  into those.
 - **The world**: every country of `countryInfo.txt` (ISO2 id, point at its
   capital, or at the population-weighted mean of its cities when the capital
   is missing) and every city of `cities15000.txt` (`GN<id>`, parent = its
