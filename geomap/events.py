@@ -623,12 +623,17 @@ def _normalise_header(header: list[str]) -> list[str]:
     ]
 
 
-def _check_header(raw: _RawTable) -> None:
+def _check_duplicates(raw: _RawTable) -> dict[str, int]:
     seen: dict[str, int] = {}
     for i, name in enumerate(raw.header, start=1):
         if name in seen:
             raise InputError(f"duplicate column {name!r} (columns {seen[name]} and {i})", path=raw.path, line=1)
         seen[name] = i
+    return seen
+
+
+def _check_header(raw: _RawTable) -> None:
+    seen = _check_duplicates(raw)
     has_point = {"latitude", "longitude"} <= seen.keys() or "geometry" in seen
     if not has_point and "location" not in seen:
         missing = sorted({"latitude", "longitude"} - seen.keys())
@@ -1209,34 +1214,44 @@ def read_user_places(path: PathLike, *, default_kind: str = "village") -> list[d
     path : str or os.PathLike
         CSV with columns ``name``, ``lat``/``latitude``, ``lon``/``lng``/
         ``longitude`` and optionally ``kind``, ``alt_names`` (separated by
-        ``;`` or ``|``), ``country``, ``admin1``, ``admin2``, ``place_id``.
+        ``;`` or ``|``), ``country`` (ISO2 code, or a country name geomap
+        knows), ``admin1``, ``admin2``, ``place_id``, ``population``. Any
+        encoding :func:`geomap.corpus.decode_bytes` reads.
     default_kind : str
         Kind of rows that give none.
 
     Returns
     -------
     list of dict
-        One dict per place with the keys of :data:`USER_PLACE_COLUMNS`
-        (the gazetteer entry schema); ``place_id`` defaults to
-        ``user:LINE``, ``alt_names`` is ``|``-separated, ``source`` is
-        ``user:FILE``.
+        One dict per place, keyed like the gazetteer entry (the fields of
+        ``geomap.gazetteer.Place``, so ``Place(**row)`` works): text fields
+        are ``""`` when absent, ``alt_names`` a tuple, ``population`` an int
+        or None, ``place_id`` defaults to ``user:LINE``, ``source`` is
+        ``user:FILENAME``.
 
     Raises
     ------
     InputError
         Listing every bad line as ``FILE:LINE: message`` (missing name,
-        coordinates missing, not numbers or out of range, unknown kind).
+        coordinates missing, not numbers or out of range, unknown kind,
+        duplicate place_id), or naming the file for missing columns.
     """
     raw = _read_csv_table(path)
+    _check_duplicates(raw)
     missing = [c for c in ("name", "latitude", "longitude") if c not in raw.header]
     if missing:
         raise InputError(f"user gazetteer needs columns name, lat, lon (missing: {', '.join(missing)})",
                          path=raw.path, line=1)
+    taxonomy = load_taxonomy()
     places: list[dict[str, Any]] = []
     problems: list[Problem] = []
+    seen: dict[str, int | str] = {}
     for line, values, found in raw.rows:
         messages = list(found)
-        place = _user_place(values, line, raw.path, default_kind, messages)
+        place = _user_place(values, line, raw.path, default_kind, taxonomy, messages)
+        if place["place_id"] in seen:
+            messages.append(f"place_id {place['place_id']!r} already used on line {seen[place['place_id']]}")
+        seen.setdefault(place["place_id"], line)
         problems.extend(Problem(raw.path, line, m) for m in messages)
         if not messages:
             places.append(place)
@@ -1246,18 +1261,20 @@ def read_user_places(path: PathLike, *, default_kind: str = "village") -> list[d
 
 
 def _user_place(values: Mapping[str, Any], line: int | str, path: str, default_kind: str,
-                problems: list[str]) -> dict[str, Any]:
-    def text(key: str) -> str | None:
+                taxonomy: Taxonomy, problems: list[str]) -> dict[str, Any]:
+    def text(key: str) -> str:
         value = values.get(key)
-        return None if _is_missing(value) else str(value).strip()
+        return "" if _is_missing(value) else " ".join(str(value).split())
 
     name = text("name")
-    if name is None:
+    if not name:
         problems.append("name is empty")
-    lat = _coordinate(text("latitude"), "latitude", 90, problems) if text("latitude") or text("longitude") else None
-    lon = _coordinate(text("longitude"), "longitude", 180, problems) if text("latitude") or text("longitude") else None
-    if text("latitude") is None and text("longitude") is None:
+    lat = lon = None
+    if not text("latitude") and not text("longitude"):
         problems.append("latitude and longitude are missing")
+    else:
+        lat = _coordinate(text("latitude") or None, "latitude", 90, problems)
+        lon = _coordinate(text("longitude") or None, "longitude", 180, problems)
     if lat is not None and abs(lat) > 90:
         problems.append(f"latitude {lat} is out of range [-90, 90]")
     if lon is not None and abs(lon) > 180:
@@ -1265,16 +1282,25 @@ def _user_place(values: Mapping[str, Any], line: int | str, path: str, default_k
     kind = (text("kind") or default_kind).lower()
     if kind not in GEO_PRECISION_BY_KIND:
         problems.append(f"unknown kind {kind!r} (one of: {', '.join(PLACE_KINDS)})")
-    alt = text("alt_names")
-    alt_names = "|".join(a.strip() for a in re.split(r"[;|]", alt) if a.strip()) if alt else None
-    population = _to_int(text("population")) if text("population") else None
+    population = None
+    if text("population"):
+        population = _to_int(text("population"))
+        if population is None or population < 0:
+            problems.append(f"population {text('population')!r} is not a whole number")
+    country = text("country")
+    if len(country) == 2:
+        country = country.upper()
+    elif country and (entry := taxonomy.country(country)) is not None:
+        country = entry["iso2"]
+    alt = values.get("alt_names")
+    alt_names = tuple(a.strip() for a in re.split(r"[;|]", str(alt)) if a.strip()) if not _is_missing(alt) else ()
     return {
         "place_id": text("place_id") or f"user:{line}",
         "name": name,
         "kind": kind,
         "latitude": lat,
         "longitude": lon,
-        "country": text("country"),
+        "country": country,
         "admin1": text("admin1"),
         "admin2": text("admin2"),
         "parent_id": text("parent_id"),

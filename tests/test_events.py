@@ -507,9 +507,19 @@ def test_read_user_places(tmp_path: Path) -> None:
     hospital, hamlet = read_user_places(path)
     assert hospital["name"] == "Al-Quds hospital"
     assert (hospital["latitude"], hospital["longitude"], hospital["kind"]) == (36.2091, 37.1353, "facility")
-    assert hospital["alt_names"] == "Al Quds Hospital|مستشفى القدس"
+    assert hospital["alt_names"] == ("Al Quds Hospital", "مستشفى القدس")
+    assert hospital["country"] == "SY"  # the gazetteer's ISO2 code
     assert hospital["place_id"] == "user:2" and hospital["source"] == "user:places.csv"
-    assert hamlet["kind"] == "village" and hamlet["country"] is None
+    assert hamlet["kind"] == "village" and hamlet["country"] == "" and hamlet["population"] is None
+
+
+def test_user_places_build_gazetteer_places(tmp_path: Path) -> None:
+    gazetteer = pytest.importorskip("geomap.gazetteer")
+    path = write(tmp_path, "name,lat,lon,kind,alt_names\nAl-Quds hospital,36.2091,37.1353,facility,Al Quds\n",
+                 name="places.csv")
+    places = [gazetteer.Place(**row) for row in read_user_places(path)]
+    found = gazetteer.Gazetteer.from_places(places).resolve("Al Quds")
+    assert found.place is not None and found.place.place_id == "user:2"
 
 
 def test_user_places_errors_list_every_bad_line(tmp_path: Path) -> None:
@@ -528,6 +538,12 @@ def test_user_places_errors_list_every_bad_line(tmp_path: Path) -> None:
         "admin1, region, country)",
         f"{path}:6: latitude and longitude are missing",
     ]
+
+
+def test_user_places_refuse_duplicate_ids(tmp_path: Path) -> None:
+    path = write(tmp_path, "place_id,name,lat,lon\nh1,A,36,37\nh1,B,36,37\n", name="places.csv")
+    with pytest.raises(InputError, match=r"places.csv:3: place_id 'h1' already used on line 2"):
+        read_user_places(path)
 
 
 def test_user_places_need_name_and_coordinates_columns(tmp_path: Path) -> None:
