@@ -1,0 +1,155 @@
+"""Text -> events: toponym and actor mentions, ACLED event coding, linking.
+
+Public API: :func:`extract_events` (the event table of one report) and
+:func:`extract_mentions` (its toponym mentions).  The stages live in
+:mod:`~geomap.extract.mentions` (find and resolve places),
+:mod:`~geomap.extract.coding` (triggers, actors, negation),
+:mod:`~geomap.extract.numbers` and :mod:`~geomap.extract.dates`, and
+:mod:`~geomap.extract.linking` (events with their evidence); the vocabulary
+is data in ``lexicon/*.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from geomap.extract import coding, linking
+from geomap.extract.dates import dateline
+from geomap.extract.mentions import Mention, drop_junk, find_mentions, mentions_frame, resolve_mentions
+from geomap.extract.text import Tokens
+from geomap.gazetteer import Gazetteer
+
+__all__ = ["extract_events", "extract_mentions", "extract_document", "analyse"]
+
+
+@dataclass
+class Analysis:
+    """Everything found in one document: tokens, actors, toponym mentions, events."""
+
+    text: str
+    doc_id: str | None
+    tokens: Tokens
+    mentions: list[Mention]
+    events: list[linking.EventRecord]
+    gazetteer: Gazetteer
+
+
+def _gazetteer(gazetteer: Gazetteer | None) -> Gazetteer:
+    # Gazetteer.load caches per folder, so the data loads once per process.
+    return gazetteer if gazetteer is not None else Gazetteer.load()
+
+
+def _as_date(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ValueError(f"report_date must be YYYY-MM-DD, got {value!r}") from exc
+
+
+def _sources(tokens: Tokens) -> set[int]:
+    return {i for a, b in coding.source_spans(tokens) for i in range(a, b)}
+
+
+def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[coding.ActorMention], sources: set[int]) -> list[Mention]:
+    # governments named by their country or capital ("Russia", "Washington")
+    # are still places; other actor names ("Jaish al-Islam") are not
+    masked = sources | {i for m in actors if not m.actor.name.startswith("Government of") for i in range(m.first, m.end)}
+    mentions = find_mentions(tokens, gaz, masked)
+    resolve_mentions(mentions, gaz, tokens)
+    return drop_junk(mentions, tokens)
+
+
+def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str | None = None,
+            gazetteer: Gazetteer | None = None) -> Analysis:
+    """Run every extraction stage on one document and keep the intermediate results."""
+    gaz = _gazetteer(gazetteer)
+    tokens = Tokens.of(text)
+    sources = _sources(tokens)
+    actors = coding.find_actors(tokens, sources)
+    mentions = _mentions(tokens, gaz, actors, sources)
+    ref = _as_date(report_date) or dateline(text)
+    triggers = [t for t in coding.find_triggers(tokens) if not any(i in sources for i in range(t.first, t.end))]
+    doc = linking._Doc(text, tokens, actors, mentions, triggers, ref, linking.document_focus(mentions), gaz)
+    return Analysis(text, doc_id, tokens, mentions, linking.build_events(doc), gaz)
+
+
+def extract_events(text: str, *, report_date: dt.date | str | None = None, doc_id: str | None = None,
+                   gazetteer: Gazetteer | None = None, source: str | None = None) -> gpd.GeoDataFrame:
+    """Extract ACLED-style events from one news report.
+
+    Parameters
+    ----------
+    text : str
+        The report.
+    report_date : datetime.date or str, optional
+        Publication date (``YYYY-MM-DD``); relative dates ("on Tuesday",
+        "late last week") are resolved against it.  Without it, a dateline
+        in the text is used; failing that, events without an explicit date
+        get an empty ``event_date``.
+    doc_id : str, optional
+        Identifier written to ``doc_id`` and used in ``event_id``.
+    gazetteer : Gazetteer, optional
+        Defaults to the bundled gazetteer (loaded once per process).
+    source : str, optional
+        The report's outlet, written to the ``source`` column.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per event, columns :data:`geomap.events.EVENT_COLUMNS`,
+        EPSG:4326 points.  ``notes`` holds the supporting sentences (and
+        conflicting figures), ``char_start``/``char_end`` the first
+        sentence's span in ``text``, ``reason`` how the place was chosen.
+
+    Examples
+    --------
+    >>> events = extract_events("Rebels shelled Aleppo on Monday, killing 3 people.", report_date="2016-05-03")
+    >>> events.loc[0, ["event_date", "sub_event_type", "location", "fatalities"]].tolist()
+    ['2016-05-02', 'Shelling/artillery/missile attack', 'Aleppo', 3]
+    """
+    return extract_document(text, report_date=report_date, doc_id=doc_id, gazetteer=gazetteer, source=source)[0]
+
+
+def extract_document(text: str, *, report_date: dt.date | str | None = None, doc_id: str | None = None,
+                     gazetteer: Gazetteer | None = None, source: str | None = None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Return both the event table and the mentions table of one report (one pass).
+
+    Parameters are those of :func:`extract_events`.
+    """
+    from geomap.events import events_from_records
+
+    found = analyse(text, report_date=report_date, doc_id=doc_id, gazetteer=gazetteer)
+    rows = [linking.to_row(r, i, doc_id, text, source, found.gazetteer) for i, r in enumerate(found.events, start=1)]
+    return events_from_records(rows), mentions_frame(found.mentions, doc_id)
+
+
+def extract_mentions(text: str, *, doc_id: str | None = None, gazetteer: Gazetteer | None = None) -> pd.DataFrame:
+    """Find and resolve every toponym mention of one report.
+
+    Parameters
+    ----------
+    text : str
+        The report.
+    doc_id : str, optional
+        Written to the ``doc_id`` column.
+    gazetteer : Gazetteer, optional
+        Defaults to the bundled gazetteer.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``doc_id, text, char_start, char_end, status, place_id, name,
+        kind, latitude, longitude, admin1, country, score, reason``; status
+        is ``located``, ``ambiguous`` (candidates, no safe choice) or
+        ``unlocated`` (a cued name the gazetteer lacks).
+    """
+    tokens = Tokens.of(text)
+    gaz = _gazetteer(gazetteer)
+    mentions = _mentions(tokens, gaz, coding.find_actors(tokens, _sources(tokens)), _sources(tokens))
+    return mentions_frame(mentions, doc_id)

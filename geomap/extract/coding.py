@@ -1,0 +1,175 @@
+"""Event coding: triggers -> ACLED event/sub-event types, actors, negation and hypotheticals.
+
+The vocabulary lives in ``lexicon/triggers.yaml`` and ``lexicon/actors.yaml``;
+this module only applies it to a token stream.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from geomap.extract.text import PhraseMatcher, Tokens, load_lexicon, phrase_table
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A canonical actor of the lexicon."""
+
+    name: str
+    inter: int
+    generic: bool = False
+    government: bool = False
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    """An actor named in the text: token span ``first:end`` and the actor."""
+
+    first: int
+    end: int
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class TriggerType:
+    """What a trigger word codes."""
+
+    event_type: str
+    sub_event_type: str
+    priority: int
+    violent: bool = True
+    inverse: bool = False
+    needs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A trigger found in the text: token span ``first:end`` and its type."""
+
+    first: int
+    end: int
+    type: TriggerType
+
+
+# A side named as the holder of territory is a description of the target,
+# not an actor: "government-held parts", "rebel-controlled areas".
+_HELD_RE = re.compile(r"\s*-?\s*(held|controlled|run|dominated|occupied|besieged|backed|affiliated|linked|aligned|allied|led|leaning)\b", re.I)
+_PRO_ANTI_RE = re.compile(r"\b(pro|anti|non)\s*-\s*$", re.I)
+
+
+@lru_cache(maxsize=1)
+def _actor_lexicon() -> tuple[PhraseMatcher, dict[str, Actor], PhraseMatcher]:
+    lex = load_lexicon("actors")
+    entries = []
+    case_sensitive: dict[str, Actor] = {}
+    for item in lex["actors"]:
+        actor = Actor(item["name"], int(item["inter"]), bool(item.get("generic")), bool(item.get("government")))
+        entries.extend((p, actor) for p in item.get("patterns", []))
+        for word in item.get("case_sensitive", []) or []:
+            case_sensitive[str(word)] = actor
+    sources = PhraseMatcher(phrase_table((p, True) for p in lex["reporting_sources"]))
+    return PhraseMatcher(phrase_table(entries)), case_sensitive, sources
+
+
+@lru_cache(maxsize=1)
+def _trigger_lexicon() -> tuple[PhraseMatcher, PhraseMatcher, dict[str, frozenset[str]]]:
+    lex = load_lexicon("triggers")
+    entries = []
+    for item in lex["triggers"]:
+        kind = TriggerType(
+            item["event_type"], item["sub_event_type"], int(item["priority"]),
+            bool(item.get("violent", True)), bool(item.get("inverse", False)),
+            tuple(" ".join(str(w).split()) for w in item.get("needs", [])),
+        )
+        entries.extend((p, kind) for p in item["patterns"])
+    not_events = PhraseMatcher(phrase_table((p, True) for p in lex.get("not_events", [])))
+    irrealis = {k: frozenset(v) for k, v in lex["irrealis"].items()}
+    return PhraseMatcher(phrase_table(entries)), not_events, irrealis
+
+
+def source_spans(tokens: Tokens) -> list[tuple[int, int]]:
+    """Token spans naming a report's source ("activists said", "state TV", "the Observatory")."""
+    return [(a, b) for a, b, _ in _actor_lexicon()[2].find(tokens)]
+
+
+def find_actors(tokens: Tokens, masked: set[int] | None = None) -> list[ActorMention]:
+    """Return the actor mentions of a document, in text order.
+
+    Reporting sources, sides named only as holders of territory
+    ("government-held") and prefixed forms ("pro-government media",
+    "anti-IS group") are left out; a generic description right before a named
+    group ("rebel group Jaish al-Islam") gives way to the group.
+    """
+    matcher, case_sensitive, _sources = _actor_lexicon()
+    masked = masked or set()
+    found = [(a, b, actor) for a, b, actor in matcher.find(tokens)]
+    taken = {i for a, b, _ in found for i in range(a, b)}
+    for i, word in enumerate(tokens.words):
+        if word in case_sensitive and i not in taken:
+            found.append((i, i + 1, case_sensitive[word]))
+    text = tokens.text
+    mentions = []
+    for a, b, actor in sorted(found, key=lambda m: m[0]):
+        if any(i in masked for i in range(a, b)):
+            continue
+        if _HELD_RE.match(text, tokens.ends[b - 1]) and text[tokens.ends[b - 1]:tokens.ends[b - 1] + 1] == "-":
+            continue
+        if _PRO_ANTI_RE.search(text, max(0, tokens.starts[a] - 6), tokens.starts[a]):
+            continue
+        mentions.append(ActorMention(a, b, actor))
+    return _drop_generic_before_named(mentions)
+
+
+def _drop_generic_before_named(mentions: list[ActorMention]) -> list[ActorMention]:
+    kept = []
+    for k, m in enumerate(mentions):
+        nxt = mentions[k + 1] if k + 1 < len(mentions) else None
+        if m.actor.generic and nxt is not None and not nxt.actor.generic and nxt.first - m.end <= 1:
+            continue
+        kept.append(m)
+    return kept
+
+
+def find_triggers(tokens: Tokens) -> list[Trigger]:
+    """Return every trigger of a document, in text order (phrases in ``not_events`` excluded)."""
+    matcher, not_events, _irrealis = _trigger_lexicon()
+    blocked = {i for a, b, _ in not_events.find(tokens) for i in range(a, b)}
+    return [Trigger(a, b, kind) for a, b, kind in matcher.find(tokens) if not any(i in blocked for i in range(a, b))]
+
+
+def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end: int | None = None) -> bool:
+    """True if the trigger is negated or hypothetical in its clause.
+
+    "could be resumed", "hope that", "if", "denied", "did not" ... make no
+    event; for Strategic developments so do wordings of intent ("efforts to
+    extend the truce").
+    """
+    irrealis = _trigger_lexicon()[2]
+    clause_end = len(tokens) if clause_end is None else clause_end
+    # the month "May" is not the modal "may"
+    low = [w if w != "may" or tokens.words[i] == "may" else "" for i, w in enumerate(tokens.low[clause_first:min(clause_end, trigger.end + 5)], clause_first)]
+    low = [""] * clause_first + low
+    before = low[clause_first:trigger.first]
+    if any(w in irrealis["before"] for w in before):
+        return True
+    if not trigger.type.violent and any(w in irrealis["non_violent_before"] for w in before):
+        return True
+    window = low[max(clause_first, trigger.first - 4):trigger.first] + low[trigger.end:trigger.end + 5]
+    if any(w in irrealis["near"] for w in window):
+        return True
+    return bool(trigger.type.needs) and not _clause_has(tokens, clause_first, clause_end, trigger, trigger.type.needs)
+
+
+def _clause_has(tokens: Tokens, clause_first: int, clause_end: int, trigger: Trigger, phrases: tuple[str, ...]) -> bool:
+    """True if one of ``phrases`` occurs in the clause (up to 12 words after the trigger)."""
+    joined = " " + " ".join(tokens.low[clause_first:min(clause_end, trigger.end + 12)]) + " "
+    return any(f" {p} " in joined for p in phrases)
+
+
+def territory_sub_type(actor: Actor | None) -> str:
+    """ACLED's sub-event type for a change of territory, by who gains it."""
+    if actor is not None and actor.government and actor.inter == 1:
+        return "Government regains territory"
+    return "Non-state actor overtakes territory"

@@ -1,0 +1,174 @@
+"""Dates in reports: explicit ("3 May 2016", "May 3", "2016-05-03") and relative
+("on Tuesday", "yesterday", "late last week", "last month").
+
+Relative expressions are resolved against the report date: a weekday is the
+most recent such day on or before it. Each date carries ACLED's
+``time_precision``: 1 a day, 2 a week (or a few days), 3 a month.
+
+Without a report date, relative expressions are resolved against the first
+full explicit date of the document (a dateline such as "Wed 05 Apr 2017"),
+and when there is none they stay unresolved: the event's ``event_date`` is
+left empty rather than guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"), ("May",),
+            ("June", "Jun"), ("July", "Jul"), ("August", "Aug"), ("September", "Sep", "Sept"),
+            ("October", "Oct"), ("November", "Nov"), ("December", "Dec"),
+        ]
+    )
+    for name in names
+}
+WEEKDAYS = {d: i for i, d in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])}
+
+_MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_ISO_RE = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")
+_DAY_MONTH_RE = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>(?:19|20)\d\d))?\b")
+_MONTH_DAY_RE = re.compile(rf"\b{_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:km|kilomet|people|civilians|%))(?:,?\s+(?P<year>(?:19|20)\d\d))?")
+_MONTH_ONLY_RE = re.compile(rf"\b(?:in|since|during|until|early|late|mid|last|this|of)[\s-]+{_MONTH}(?:\s+(?P<year>(?:19|20)\d\d))?\b")
+_WEEKDAY_RE = re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b")
+_RELATIVE = [
+    (re.compile(r"\b(?:yesterday|last night)\b", re.I), "days", -1, 1),
+    (re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier today)\b", re.I), "days", 0, 1),
+    (re.compile(r"\b(?:the day before yesterday)\b", re.I), "days", -2, 1),
+    (re.compile(r"\b(?:over|at|during) the weekend\b|\blast weekend\b|\bthis weekend\b", re.I), "weekend", 0, 2),
+    (re.compile(r"\blate last week\b", re.I), "lastweek", 4, 2),
+    (re.compile(r"\bearly last week\b", re.I), "lastweek", 0, 2),
+    (re.compile(r"\blast week\b|\bthe previous week\b|\ba week ago\b", re.I), "lastweek", 2, 2),
+    (re.compile(r"\b(?:earlier )?this week\b", re.I), "thisweek", 0, 2),
+    (re.compile(r"\b(?:late |early )?last month\b|\bthe previous month\b|\ba month ago\b", re.I), "lastmonth", 0, 3),
+    (re.compile(r"\b(?:earlier )?this month\b", re.I), "thismonth", 0, 3),
+]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression found in text.
+
+    Attributes
+    ----------
+    date : datetime.date or None
+        The resolved date (None when it needs a reference date that is unknown).
+    precision : int
+        ACLED ``time_precision``: 1 day, 2 week, 3 month.
+    start, end : int
+        Character span in the text.
+    explicit : bool
+        True for a calendar date with day, month and year written out.
+    """
+
+    date: dt.date | None
+    precision: int
+    start: int
+    end: int
+    explicit: bool = False
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _year_for(month: int, day: int, ref: dt.date | None) -> int | None:
+    """The year of a day-month date: the latest one not after the reference."""
+    if ref is None:
+        return None
+    candidate = _safe_date(ref.year, month, day)
+    if candidate is not None and candidate > ref + dt.timedelta(days=1):
+        return ref.year - 1
+    return ref.year
+
+
+def find_dates(text: str, start: int = 0, end: int | None = None, ref: dt.date | None = None) -> list[DateMention]:
+    """Return the date expressions in ``text[start:end]``, resolved against ``ref``.
+
+    Parameters
+    ----------
+    text : str
+        The document.
+    start, end : int
+        The span to search (a clause or sentence).
+    ref : datetime.date, optional
+        The report date; relative expressions stay unresolved without it.
+
+    Returns
+    -------
+    list of DateMention
+        In text order, overlapping expressions removed (the explicit one wins).
+    """
+    end = len(text) if end is None else end
+    found: list[DateMention] = []
+    for m in _ISO_RE.finditer(text, start, end):
+        d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+        if d:
+            found.append(DateMention(d, 1, m.start(), m.end(), True))
+    for regex in (_DAY_MONTH_RE, _MONTH_DAY_RE):
+        for m in regex.finditer(text, start, end):
+            if m["month"] == "May" and regex is _MONTH_DAY_RE and text[m.start() - 1:m.start()] not in ("", " ", "(", ","):
+                continue
+            month, day = MONTHS[m["month"]], int(m["day"])
+            year = int(m["year"]) if m["year"] else _year_for(month, day, ref)
+            d = _safe_date(year, month, day) if year else None
+            if d or year is None:
+                found.append(DateMention(d, 1, m.start(), m.end(), bool(m["year"])))
+    for m in _MONTH_ONLY_RE.finditer(text, start, end):
+        month = MONTHS[m["month"]]
+        year = int(m["year"]) if m["year"] else _year_for(month, 1, ref)
+        found.append(DateMention(_safe_date(year, month, 1) if year else None, 3, m.start("month"), m.end()))
+    for m in _WEEKDAY_RE.finditer(text, start, end):
+        d = None
+        if ref is not None:
+            d = ref - dt.timedelta(days=(ref.weekday() - WEEKDAYS[m["wd"]]) % 7)
+        found.append(DateMention(d, 1, m.start(), m.end()))
+    for regex, unit, amount, precision in _RELATIVE:
+        for m in regex.finditer(text, start, end):
+            found.append(DateMention(_relative(ref, unit, amount), precision, m.start(), m.end()))
+    return _non_overlapping(found)
+
+
+def _relative(ref: dt.date | None, unit: str, amount: int) -> dt.date | None:
+    if ref is None:
+        return None
+    monday = ref - dt.timedelta(days=ref.weekday())
+    if unit == "days":
+        return ref + dt.timedelta(days=amount)
+    if unit == "weekend":
+        # the most recent Saturday on or before the report date
+        return ref - dt.timedelta(days=(ref.weekday() - 5) % 7)
+    if unit == "lastweek":
+        return monday - dt.timedelta(days=7) + dt.timedelta(days=amount)
+    if unit == "thisweek":
+        return monday
+    first = ref.replace(day=1)
+    if unit == "lastmonth":
+        return (first - dt.timedelta(days=1)).replace(day=1)
+    return first
+
+
+def _non_overlapping(found: list[DateMention]) -> list[DateMention]:
+    found.sort(key=lambda d: (not d.explicit, d.precision, d.start - d.end))
+    kept: list[DateMention] = []
+    for mention in found:
+        if all(mention.end <= k.start or mention.start >= k.end for k in kept):
+            kept.append(mention)
+    kept.sort(key=lambda d: d.start)
+    return kept
+
+
+def dateline(text: str) -> dt.date | None:
+    """Return the first full explicit date of a document (its dateline), if any."""
+    for mention in find_dates(text, 0, min(len(text), 400)):
+        if mention.explicit and mention.date:
+            return mention.date
+    return None

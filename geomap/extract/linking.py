@@ -1,0 +1,509 @@
+"""Linking: from triggers, actors, places, dates and figures to coded events.
+
+One pass over the sentences of a document.  In each clause the trigger of
+highest priority (``lexicon/triggers.yaml``) makes one event unless it is
+negated or hypothetical; its actors, place, date and casualty figures are
+chosen by ordered rules, each recording why:
+
+Actors
+    ``between X and Y``; an agent after the trigger ("were shelled by X",
+    "an offensive by X"); for "X lost ground to Y" the gainer Y; otherwise
+    the nearest actor before the trigger (the doer, not a target after
+    "against"/"on"); a side named only as a holder of territory
+    ("government-held") implies the other side attacked; failing all, the
+    actor of the last event of the same type a sentence or two earlier.
+
+Place (``reason`` column)
+    1. a place in the trigger's clause ("in/of/on/near/east of X"),
+       preferring a neighbourhood inside a city also named there, and
+       non-country places over countries;
+    2. a place elsewhere in the same sentence;
+    3. for "the city", "there", "the area" ... the place carried from the
+       previous sentence;
+    4. the place of the earlier event a definite reference continues ("the
+       airstrikes", "the rebel bombardment");
+    5. the document's focus (its most named place), at geo_precision 3.
+
+Dates
+    A date in the clause, else in the sentence, else the date of the last
+    event (a report keeps telling the same day), else the report date.
+
+Events reported twice (same actor1, type, place, date) are merged, keeping
+every sentence's evidence and the lowest fatality figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from geomap.extract import coding
+from geomap.extract.coding import Actor, ActorMention, Trigger
+from geomap.extract.dates import DateMention, find_dates
+from geomap.extract.mentions import Mention
+from geomap.extract.numbers import Figure, find_figures, most_conservative
+from geomap.extract.text import Tokens, clause_spans, sentence_spans
+from geomap.gazetteer import Gazetteer, Place
+
+GEO_PRECISION = {
+    "facility": 1, "neighbourhood": 1, "village": 1, "town": 1, "city": 1,
+    "admin3": 2, "admin2": 2, "admin1": 3, "region": 2, "country": 3,
+}
+# ISO 3166 alpha-3 codes of the countries Syrian-war reporting most often names.
+_ISO3 = {
+    "SY": "SYR", "IQ": "IRQ", "TR": "TUR", "LB": "LBN", "JO": "JOR", "IL": "ISR", "PS": "PSE", "IR": "IRN",
+    "RU": "RUS", "US": "USA", "GB": "GBR", "FR": "FRA", "DE": "DEU", "CH": "CHE", "SA": "SAU", "QA": "QAT",
+    "EG": "EGY", "KZ": "KAZ", "MX": "MEX", "AE": "ARE", "BE": "BEL", "AT": "AUT", "IT": "ITA", "YE": "YEM",
+}
+_DETERMINERS = frozenset("the these those this that its their such".split())
+_TARGET_PREPS = frozenset("against on targeting at into upon".split())
+_ANAPHORA_RE = re.compile(
+    r"\b(?:there|the (?:city|town|village|area|region|province|neighbou?rhood|district|countryside|suburb)|"
+    r"that (?:area|city|town|region)|the same (?:area|city|town))\b",
+    re.I,
+)
+_GOV_HELD_RE = re.compile(r"\b(?:government|regime|army|loyalist)[\s-]*(?:held|controlled)\b", re.I)
+_REBEL_HELD_RE = re.compile(r"\b(?:rebel|opposition|insurgent|militant)[\s-]*(?:held|controlled)\b", re.I)
+_TARGET_RE = re.compile(
+    r"\b(hospital|clinic|medical (?:centre|center|facility)|school|market|mosque|church|bakery|camp|"
+    r"residential (?:area|building|neighbou?rhood)|convoy|checkpoint|airport|air ?base|prison)s?\b",
+    re.I,
+)
+_NEIGHBOURING_SENTENCES = 2
+# A clause opened by a contrast reports something else: "..., while activists reported two dead".
+_CONTRAST_RE = re.compile(r"\s*(?:while|whereas|but|meanwhile|although|though)\b", re.I)
+
+
+@dataclass
+class Evidence:
+    """One sentence supporting an event."""
+
+    start: int
+    end: int
+    sentence: int
+
+
+@dataclass
+class EventRecord:
+    """An event being built: everything the event table needs, with provenance."""
+
+    event_type: str
+    sub_event_type: str
+    violent: bool
+    actor1: Actor | None = None
+    actor2: Actor | None = None
+    actor_explicit: bool = False
+    place: Place | None = None
+    place_explicit: bool = False
+    geo_precision: int | None = None
+    place_reason: str = ""
+    date: dt.date | None = None
+    time_precision: int | None = None
+    date_explicit: bool = False
+    killed: list[Figure] = field(default_factory=list)
+    wounded: list[Figure] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    target: str | None = None
+
+    @property
+    def last_sentence(self) -> int:
+        return self.evidence[-1].sentence
+
+    def absorb_figures(self, figures: list[Figure]) -> None:
+        if not self.violent:
+            return
+        for figure in figures:
+            (self.killed if figure.kind == "killed" else self.wounded).append(figure)
+
+
+@dataclass
+class _Doc:
+    text: str
+    tokens: Tokens
+    actors: list[ActorMention]
+    mentions: list[Mention]
+    triggers: list[Trigger]
+    ref: dt.date | None
+    focus: Place | None
+    gazetteer: Gazetteer
+
+
+def build_events(doc: _Doc) -> list[EventRecord]:
+    """Code the events of one document (see the module docstring for the rules)."""
+    records: list[EventRecord] = []
+    tokens, text = doc.tokens, doc.text
+    last_places: list[tuple[Mention, int]] = []
+    for s_index, (s0, s1) in enumerate(sentence_spans(text)):
+        s_lo, s_hi = tokens.index_at(s0), tokens.index_before(s1)
+        s_dates = [d for d in find_dates(text, s0, s1, doc.ref) if d.date is not None]
+        s_places = [m for m in doc.mentions if s0 <= m.start and m.end <= s1 and _usable(m)]
+        for c0, c1 in clause_spans(text, s0, s1):
+            c_lo, c_hi = tokens.index_at(c0), tokens.index_before(c1)
+            real = [t for t in doc.triggers if c_lo <= t.first and t.end <= c_hi and not coding.is_irrealis(tokens, t, c_lo, c_hi)]
+            figures = find_figures(tokens, c_lo, c_hi)
+            if not real:
+                if not _CONTRAST_RE.match(text, c0):
+                    _attach_figures(records, figures, s_index, s0, s1, _TARGET_RE.search(text, c0, c1))
+                continue
+            trigger = max(real, key=lambda t: (t.type.priority, -t.first))
+            record = _code_clause(doc, trigger, (c0, c1, c_lo, c_hi), (s0, s1, s_lo, s_index), s_places, s_dates,
+                                  last_places, records)
+            record.absorb_figures(figures)
+            if not any(r is record for r in records):
+                records.append(record)
+        last_places.extend((m, s_index) for m in s_places if m.place.kind != "country")
+    for record in records:
+        if record.place is None and doc.focus is not None:
+            record.place, record.geo_precision = doc.focus, 3
+            record.place_reason = f"no place in the sentence: the document's focus {doc.focus.name!r} (its most named place)"
+    return merge_duplicates(records)
+
+
+def _usable(m: Mention) -> bool:
+    return m.place is not None and not m.based
+
+
+def _attach_figures(records: list[EventRecord], figures: list[Figure], s_index: int, s0: int, s1: int,
+                    target: re.Match | None) -> None:
+    """A sentence that only gives a toll continues the event just before it.
+
+    When it names a target ("in the hospital alone") the toll goes to the
+    recent event that hit that target.
+    """
+    if not figures or not records:
+        return
+    record = records[-1]
+    if target is not None:
+        for earlier in reversed(records):
+            if s_index - earlier.last_sentence > 3:
+                break
+            if earlier.target == target.group(1).lower():
+                record = earlier
+                break
+    if record.violent and s_index - record.last_sentence <= (3 if record is not records[-1] else 1):
+        record.absorb_figures(figures)
+        if record.last_sentence != s_index:
+            record.evidence.append(Evidence(s0, s1, s_index))
+
+
+def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_places: list[Mention],
+                 s_dates: list[DateMention], last_places: list[tuple[Mention, int]],
+                 records: list[EventRecord]) -> EventRecord:
+    c0, c1, c_lo, c_hi = clause
+    s0, s1, s_lo, s_index = sentence
+    tokens, text = doc.tokens, doc.text
+    kind = trigger.type
+    actor1, actor2, explicit = _link_actors(doc, trigger, c_lo, c_hi, s_lo)
+    if actor1 is None:
+        actor1, actor2b = _actors_from_control(text[c0:c1])
+        actor2 = actor2 or actor2b
+    sub_type = kind.sub_event_type
+    record = EventRecord(kind.event_type, sub_type, kind.violent, actor1, actor2, explicit)
+    record.evidence.append(Evidence(s0, s1, s_index))
+    # what was hit: a target word shortly after the trigger ("rockets hit a hospital")
+    t_end = tokens.ends[min(trigger.end + 7, c_hi - 1)] if c_hi > trigger.end else c1
+    target = _TARGET_RE.search(text, tokens.ends[trigger.end - 1], max(t_end, tokens.ends[trigger.end - 1]))
+    record.target = target.group(1).lower() if target else None
+
+    clause_places = [m for m in s_places if c0 <= m.start and m.end <= c1]
+    chosen = _choose_place(clause_places)
+    if chosen is not None:
+        _set_place(record, chosen, f"{chosen.text!r} in the trigger's clause" + (f" after {chosen.prep!r}" if chosen.prep else ""))
+    elif s_places and (chosen := _choose_place(s_places)) is not None:
+        _set_place(record, chosen, f"{chosen.text!r} elsewhere in the same sentence")
+    elif (ana := _ANAPHORA_RE.search(text, c0, c1)) and (carried := _antecedent(last_places, ana.group(0), s_index)):
+        _set_place(record, carried, f"{ana.group(0)!r} refers back to {carried.text!r} in a previous sentence")
+
+    clause_dates = [d for d in s_dates if c0 <= d.start < c1]
+    date = (clause_dates or s_dates or [None])[0]
+    if date is not None:
+        record.date, record.time_precision, record.date_explicit = date.date, date.precision, True
+
+    earlier = _continued_event(records, record, trigger, tokens, s_index) if _definite(tokens, trigger, c_lo) else None
+    if earlier is not None:
+        _continue(earlier, record)
+        return earlier
+    if record.actor1 is None:
+        _inherit_actor(records, record, s_index)
+    if record.date is None:
+        _carry_date(records, record, doc.ref)
+    if sub_type == "territory":
+        record.sub_event_type = coding.territory_sub_type(record.actor1)
+    _default_actors(record)
+    return record
+
+
+def _antecedent(last_places: list[tuple[Mention, int]], phrase: str, s_index: int) -> Mention | None:
+    """The place "the city", "the area", "there" ... refers to: the latest fitting one named before."""
+    wants_city = any(w in phrase.lower() for w in ("city", "town"))
+    for mention, sentence in reversed(last_places):
+        if s_index - sentence > _NEIGHBOURING_SENTENCES:
+            return None
+        if not wants_city or mention.place.kind in ("city", "town"):
+            return mention
+    return None
+
+
+def _set_place(record: EventRecord, mention: Mention, reason: str) -> None:
+    place = mention.place
+    record.place = place
+    record.place_explicit = True
+    precision = GEO_PRECISION.get(place.kind, 3)
+    if mention.near:
+        precision = max(precision, 2)
+        reason += " (near it, not at it)"
+    record.geo_precision = precision
+    record.place_reason = reason
+
+
+def _choose_place(mentions: list[Mention]) -> Mention | None:
+    """The best place among a clause's mentions (module docstring, rule 1)."""
+    if not mentions:
+        return None
+    by_id = {m.place.place_id for m in mentions}
+    def contained(m: Mention) -> bool:
+        # a neighbourhood or village whose parent (or city) is also named here
+        return m.place.parent_id in by_id or (m.city is not None and m.place.kind in ("neighbourhood", "village", "town"))
+    def rank(k_m: tuple[int, Mention]) -> tuple:
+        k, m = k_m
+        return (m.place.kind == "country", not contained(m), m.prep is None, k)
+    return min(enumerate(mentions), key=rank)[1]
+
+
+def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -> tuple[Actor | None, Actor | None, bool]:
+    low = doc.tokens.low
+    in_clause = [a for a in doc.actors if c_lo <= a.first and a.end <= c_hi]
+    before = [a for a in in_clause if a.first <= trigger.first and a.end <= trigger.end]
+    after = [a for a in in_clause if a.first >= trigger.end]
+    between = "between" in low[trigger.end:c_hi]
+    if between and len(after) >= 2:
+        return after[0].actor, after[1].actor, True
+    agent = next((a for a in after if a.first - trigger.end <= 6 and _preceded_by(low, a.first, ("by",))), None)
+    if trigger.type.inverse:
+        gainer = next((a for a in after if _preceded_by(low, a.first, ("to",))), None)
+        loser = before[-1].actor if before else None
+        if gainer is not None:
+            return gainer.actor, loser, True
+        return None, loser, bool(loser)
+    subjects = [a for a in before if not _preceded_by(low, a.first, tuple(_TARGET_PREPS)) and a.actor.inter != 7]
+    if agent is not None:
+        actor2 = subjects[-1].actor if subjects else next((a.actor for a in before), None)
+        return agent.actor, actor2, True
+    actor1 = subjects[-1].actor if subjects else None
+    if actor1 is None and trigger.type.event_type == "Protests":
+        actor1 = next((a.actor for a in before if a.actor.inter == 7), None)
+    if actor1 is None:
+        # the subject of an earlier clause of the sentence: "Rebels attacked X, ..., and shelled Y"
+        earlier = [a for a in doc.actors if s_lo <= a.first and a.end <= c_lo and a.actor.inter != 7]
+        actor1 = earlier[-1].actor if earlier and not _preceded_by(low, earlier[-1].first, ("by", *_TARGET_PREPS)) else None
+    others = [a.actor for a in after if a.actor != actor1] + [a.actor for a in before if a.actor != actor1 and a.actor.inter == 7]
+    actor2 = others[0] if others else None
+    return actor1, actor2, actor1 is not None
+
+
+def _preceded_by(low: list[str], index: int, words: tuple[str, ...]) -> bool:
+    """True if one of ``words`` stands right before ``index`` (over an article)."""
+    k = index - 1
+    while k >= 0 and low[k] in ("the", "a", "an", "syrian", "its", "their"):
+        k -= 1
+    return k >= 0 and low[k] in words
+
+
+def _actors_from_control(clause: str) -> tuple[Actor | None, Actor | None]:
+    """Who attacked, when the text only says whose area was hit."""
+    actors = _actor_index()
+    if _GOV_HELD_RE.search(clause) and not _REBEL_HELD_RE.search(clause):
+        return actors.get("Opposition Rebels (Syria)"), actors.get("Civilians (Syria)")
+    if _REBEL_HELD_RE.search(clause) and not _GOV_HELD_RE.search(clause):
+        return actors.get("Military Forces of Syria"), actors.get("Civilians (Syria)")
+    return None, None
+
+
+def _actor_index() -> dict[str, Actor]:
+    matcher, case_sensitive, _ = coding._actor_lexicon()
+    found: dict[str, Actor] = {a.name: a for a in case_sensitive.values()}
+    for (_n, _l, actor) in matcher._automaton.values():
+        found.setdefault(actor.name, actor)
+    return found
+
+
+def _definite(tokens: Tokens, trigger: Trigger, c_lo: int) -> bool:
+    """A definite reference ("the airstrikes", "the rebel bombardment", "one of the rockets")."""
+    low = tokens.low
+    for back in (1, 2):
+        k = trigger.first - back
+        if k >= c_lo and low[k] in _DETERMINERS:
+            return True
+    return False
+
+
+def _continued_event(records: list[EventRecord], new: EventRecord, trigger: Trigger, tokens: Tokens,
+                     s_index: int) -> EventRecord | None:
+    """The earlier event a definite reference continues, if a compatible one is near."""
+    for record in reversed(records):
+        if s_index - record.last_sentence > 4:
+            return None
+        if record.event_type != new.event_type or (record.sub_event_type != new.sub_event_type and new.sub_event_type != "territory"):
+            continue
+        if new.actor1 is not None and record.actor1 is not None and new.actor1 != record.actor1:
+            continue
+        if new.place is not None and record.place_explicit and record.place is not None and new.place.place_id != record.place.place_id:
+            continue
+        return record
+    return None
+
+
+def _continue(record: EventRecord, new: EventRecord) -> None:
+    """Fold a continuation's evidence and details into the earlier event."""
+    if not any(e.sentence == new.evidence[0].sentence for e in record.evidence):
+        record.evidence.extend(new.evidence)
+    if new.place is not None and not record.place_explicit:
+        record.place, record.place_explicit = new.place, True
+        record.geo_precision, record.place_reason = new.geo_precision, new.place_reason + " (a later sentence about the same event)"
+    if record.actor1 is None and new.actor1 is not None:
+        record.actor1, record.actor_explicit = new.actor1, new.actor_explicit
+    if record.actor2 is None:
+        record.actor2 = new.actor2
+    record.target = record.target or new.target
+    if record.date is None and new.date is not None:
+        record.date, record.time_precision = new.date, new.time_precision
+
+
+def _inherit_actor(records: list[EventRecord], record: EventRecord, s_index: int) -> None:
+    for earlier in reversed(records):
+        if s_index - earlier.last_sentence > _NEIGHBOURING_SENTENCES:
+            return
+        if earlier.sub_event_type == record.sub_event_type and earlier.actor1 is not None:
+            record.actor1 = earlier.actor1
+            return
+
+
+def _carry_date(records: list[EventRecord], record: EventRecord, ref: dt.date | None) -> None:
+    for earlier in reversed(records):
+        if earlier.date is not None and earlier.date_explicit:
+            record.date, record.time_precision = earlier.date, earlier.time_precision
+            return
+    if ref is not None:
+        record.date, record.time_precision = ref, 1
+
+
+def _default_actors(record: EventRecord) -> None:
+    actors = _actor_index()
+    if record.actor1 is not None and record.actor1.inter == 7 and record.event_type not in ("Protests", "Riots"):
+        record.actor1, record.actor2 = record.actor2, record.actor2 or record.actor1
+        if record.actor1 == record.actor2:
+            record.actor1 = None
+    if record.actor1 is None:
+        if record.sub_event_type == "Air/drone strike":
+            record.actor1 = actors.get("Unidentified Military Forces")
+        elif record.event_type == "Protests":
+            record.actor1 = actors.get("Protesters (Syria)")
+        elif record.violent:
+            record.actor1 = actors.get("Unidentified Armed Group (Syria)")
+    if record.event_type == "Violence against civilians" and record.actor2 is None:
+        record.actor2 = actors.get("Civilians (Syria)")
+
+
+def merge_duplicates(records: list[EventRecord]) -> list[EventRecord]:
+    """Merge events reported twice (same actor1, sub-event type, place, date)."""
+    merged: dict[tuple, EventRecord] = {}
+    out: list[EventRecord] = []
+    for record in records:
+        key = (
+            record.actor1.name if record.actor1 else None, record.sub_event_type,
+            record.place.place_id if record.place else None, record.date,
+        )
+        first = merged.get(key)
+        if first is None:
+            merged[key] = record
+            out.append(record)
+            continue
+        seen = {e.sentence for e in first.evidence}
+        first.evidence.extend(e for e in record.evidence if e.sentence not in seen)
+        first.killed.extend(record.killed)
+        first.wounded.extend(record.wounded)
+        first.actor2 = first.actor2 or record.actor2
+        first.target = first.target or record.target
+        if record.place_explicit and not first.place_explicit:
+            first.place_explicit, first.place_reason, first.geo_precision = True, record.place_reason, record.geo_precision
+    return out
+
+
+def document_focus(mentions: list[Mention]) -> Place | None:
+    """The place a document is mostly about: its most named sub-national place."""
+    counts: Counter[str] = Counter()
+    places: dict[str, Place] = {}
+    for m in mentions:
+        place = m.place
+        if place is None or m.based or place.kind == "country":
+            continue
+        counts[place.place_id] += 1
+        places.setdefault(place.place_id, place)
+    if not counts:
+        return None
+    top = counts.most_common(1)[0][0]
+    return places[top]
+
+
+def to_row(record: EventRecord, index: int, doc_id: str | None, text: str, source: str | None,
+           gazetteer: Gazetteer) -> dict[str, Any]:
+    """One row of the event table."""
+    place = record.place
+    killed = most_conservative([f.value for f in record.killed])
+    wounded = most_conservative([f.value for f in record.wounded])
+    sentences = [" ".join(text[e.start:e.end].split()) for e in record.evidence]
+    notes = " | ".join(sentences)
+    if len({f.value for f in record.killed}) > 1:
+        figures = ", ".join(f"{f.value} ({' '.join(text[f.start:f.end].split())})" for f in record.killed)
+        notes += f" [fatality figures reported: {figures}; coded the lowest]"
+    country_name, iso3 = None, None
+    if place is not None and place.country:
+        try:
+            country_name = gazetteer.get(place.country).name
+        except KeyError:
+            country_name = place.country
+        iso3 = _ISO3.get(place.country)
+    return {
+        "event_id": f"{doc_id or 'doc'}-{index}",
+        "event_date": record.date,
+        "time_precision": record.time_precision,
+        "event_type": record.event_type,
+        "sub_event_type": record.sub_event_type,
+        "actor1": record.actor1.name if record.actor1 else None,
+        "inter1": record.actor1.inter if record.actor1 else None,
+        "actor2": record.actor2.name if record.actor2 else None,
+        "inter2": record.actor2.inter if record.actor2 else None,
+        "country": country_name,
+        "iso3": iso3,
+        "admin1": (place.admin1 or None) if place else None,
+        "admin2": (place.admin2 or None) if place else None,
+        "admin3": None,
+        "location": place.name if place else None,
+        "latitude": place.latitude if place else None,
+        "longitude": place.longitude if place else None,
+        "geo_precision": record.geo_precision if place else None,
+        "fatalities": (killed if killed is not None else 0) if record.violent else 0,
+        "notes": notes,
+        "source": source,
+        "wounded": wounded if record.violent else None,
+        "target": record.target,
+        "place_id": place.place_id if place else None,
+        "confidence": _confidence(record),
+        "reason": record.place_reason or "no place named in or around the sentence",
+        "doc_id": doc_id,
+        "char_start": record.evidence[0].start,
+        "char_end": record.evidence[0].end,
+    }
+
+
+def _confidence(record: EventRecord) -> float:
+    score = 0.4
+    score += 0.25 if record.actor_explicit else 0.05
+    score += 0.25 if record.place_explicit else 0.0
+    score += 0.1 if record.date_explicit else 0.0
+    if record.place is None:
+        score -= 0.2
+    return round(max(0.0, min(1.0, score)), 2)

@@ -1,0 +1,493 @@
+"""Toponym mentions: every gazetteer name in a text, resolved with the whole document as context.
+
+Finding
+    Gazetteer keys are matched with one Aho-Corasick automaton over the
+    document's token keys (:func:`geomap.names.token_keys`), so matches fall on
+    word boundaries, every spelling variant the name folds collapse is found,
+    and the longest match wins ("Eastern Ghouta" is one mention, not
+    "Ghouta").  Offsets map back to the original text.
+
+Filtering
+    A Latin-script mention must be capitalised; an ordinary English word that
+    is also a village somewhere ("Hope", "Said") needs a location cue before
+    it ("the village of Hope"); a capitalised word after a first name or a
+    title is a person ("John Kerry"), and so is the same surname later on; a
+    word before "TV", "Agency" ... is part of an organisation's name; names
+    inside reporting sources and actors ("Jaish al-Islam") are not places.
+    Nationality adjectives ("Syrian") never are.  The vocabulary is in
+    ``lexicon/toponyms.yaml``.
+
+Unknown places
+    A capitalised name after a location cue ("in X", "the village of X",
+    "X province") that the gazetteer lacks becomes an ``unlocated`` row:
+    listed, never dropped, never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import ahocorasick
+import pandas as pd
+from rapidfuzz import fuzz
+
+from geomap.extract.text import Tokens, load_lexicon, phrase_table
+from geomap.gazetteer import Gazetteer, Query, Resolution, ResolveContext
+from geomap.names import fold_token, is_article
+
+MENTION_COLUMNS = (
+    "doc_id", "text", "char_start", "char_end", "status", "place_id", "name", "kind",
+    "latitude", "longitude", "admin1", "country", "score", "reason",
+)
+
+#: Country focus of a document whose names do not settle one (ISO2).
+DEFAULT_COUNTRY = "SY"
+
+# Spelling closeness (0-1) a bare, uncued single word needs to its gazetteer
+# name: the folds are lossy ("Kerry" and "Qarra" share a key), and a loose
+# match on an unremarkable capitalised word is more often a person or an
+# ordinary word than a place.
+_MIN_SIMILARITY = 0.75
+_DIRECTIONS = ("east", "west", "north", "south", "northeast", "northwest", "southeast", "southwest",
+               "northeastern", "northwestern", "southeastern", "southwestern")
+_SKIP_BACK = frozenset(
+    "the a northern southern eastern western central rural besieged embattled nearby neighbouring neighboring "
+    "rebel held government regime opposition controlled northeastern northwestern southeastern southwestern "
+    "city town village province governorate district neighbourhood neighborhood suburb area areas region "
+    "countryside parts part of outskirts".split()
+)
+_PREPOSITIONS = frozenset("in at near on from outside around across into toward towards to over inside through between within".split())
+_NEAR_WORDS = frozenset("near outside around outskirts countryside toward towards".split())
+_SPEECH_VERBS = frozenset("said says say told tells announced added stated warned claimed denied insisted urged called wrote tweeted".split())
+_CUE_OF = {
+    "city": "city", "town": "town", "village": "village", "province": "province", "governorate": "governorate",
+    "district": "district", "subdistrict": "subdistrict", "neighbourhood": "neighbourhood",
+    "neighborhood": "neighbourhood", "suburb": "neighbourhood", "quarter": "neighbourhood", "region": "region",
+    "countryside": "province",
+}
+
+
+@dataclass
+class Mention:
+    """One toponym mention.
+
+    Attributes
+    ----------
+    start, end : int
+        Character span in the text.
+    first, last : int
+        Token span (``last`` exclusive).
+    text : str
+        The words as written.
+    cue : str or None
+        What the text calls it ("city", "province", "neighbourhood" ...).
+    prep : str or None
+        The preposition that introduces it ("in", "near", "east of").
+    city : str or None
+        The enclosing city the text names ("the X neighbourhood of Aleppo").
+    in_gazetteer : bool
+        Found by a gazetteer key (else a capitalised name after a cue).
+    resolution : Resolution or None
+        The gazetteer's answer.
+    """
+
+    start: int
+    end: int
+    first: int
+    last: int
+    text: str
+    cue: str | None = None
+    prep: str | None = None
+    city: str | None = None
+    in_gazetteer: bool = True
+    based: bool = False
+    sentence_initial: bool = False
+    resolution: Resolution | None = field(default=None, repr=False)
+
+    @property
+    def place(self) -> Any:
+        return self.resolution.place if self.resolution is not None else None
+
+    @property
+    def status(self) -> str:
+        return self.resolution.status if self.resolution is not None else "unlocated"
+
+    @property
+    def near(self) -> bool:
+        """True if the text puts the event near, not at, the place ("east of X", "near X")."""
+        return self.prep is not None and (self.prep in _NEAR_WORDS or self.prep.split()[0] in _DIRECTIONS)
+
+
+@lru_cache(maxsize=1)
+def _toponym_lexicon() -> dict[str, Any]:
+    lex = load_lexicon("toponyms")
+    cues_before = phrase_table((c, True) for c in lex["cues_before"])
+    return {
+        "common": frozenset(w.lower() for w in lex["common_words"]),
+        "titles": frozenset(w.lower() for w in lex["titles"]),
+        "first_names": frozenset(w.lower() for w in lex["first_names"]),
+        "cues_before": frozenset(cues_before),
+        "cues_after": frozenset(lex["cues_after"]),
+        "org_heads": frozenset(lex["organisation_heads"]),
+        "demonym_endings": tuple(lex["demonym_endings"]),
+    }
+
+
+_AUTOMATA: dict[int, Any] = {}
+
+
+def _automaton(gazetteer: Gazetteer) -> Any:
+    """One automaton over the gazetteer's keys, built once per gazetteer object."""
+    found = _AUTOMATA.get(id(gazetteer))
+    if found is not None and found[0] is gazetteer:
+        return found[1]
+    automaton = ahocorasick.Automaton()
+    for key in gazetteer.keys():
+        if key:
+            automaton.add_word(f" {key} ", (len(key) + 2, key.count(" ") + 1))
+    automaton.make_automaton()
+    _AUTOMATA[id(gazetteer)] = (gazetteer, automaton)
+    return automaton
+
+
+def _key_stream(tokens: Tokens) -> tuple[str, dict[int, int], list[int]]:
+    """The document's token keys joined by spaces, with a map back to token indices."""
+    parts: list[str] = []
+    token_of: list[int] = []
+    for i, word in enumerate(tokens.words):
+        if is_article(word):
+            continue
+        key = fold_token(word)
+        if key:
+            parts.append(key)
+            token_of.append(i)
+    offsets: dict[int, int] = {}
+    pos = 1
+    for k, part in enumerate(parts):
+        offsets[pos] = k
+        pos += len(part) + 1
+    return " " + " ".join(parts) + " ", offsets, token_of
+
+
+def _raw_matches(tokens: Tokens, gazetteer: Gazetteer) -> list[tuple[int, int]]:
+    """Longest non-overlapping gazetteer matches as token spans ``(first, last)``."""
+    joined, offsets, token_of = _key_stream(tokens)
+    found = []
+    for end, (key_len, n_keys) in _automaton(gazetteer).iter(joined):
+        k = offsets.get(end - key_len + 2)
+        if k is None:
+            continue
+        # a place name is capitalised at both ends (Latin script): "in Deir" is not "Ain Dar"
+        if not (_is_capitalised(tokens.words[token_of[k]]) and _is_capitalised(tokens.words[token_of[k + n_keys - 1]])):
+            continue
+        found.append((k, k + n_keys))
+    found.sort(key=lambda m: (m[0] - m[1], m[0]))
+    used: set[int] = set()
+    spans = []
+    for a, b in found:
+        if any(k in used for k in range(a, b)):
+            continue
+        used.update(range(a, b))
+        spans.append((token_of[a], token_of[b - 1] + 1))
+    spans.sort()
+    return spans
+
+
+def _is_capitalised(word: str) -> bool:
+    first = word[:1]
+    if not first.isalpha():
+        return first.isdigit()
+    if not first.isascii() and not ("\u00c0" <= first <= "\u024f"):
+        return True  # Arabic and other caseless scripts
+    return first.isupper()
+
+
+def _prep_and_cue(tokens: Tokens, first: int, last: int) -> tuple[str | None, str | None]:
+    """The preposition introducing a mention and the cue naming its kind."""
+    low = tokens.low
+    cue = None
+    after = low[last] if last < len(low) else ""
+    if after in _CUE_OF:
+        cue = _CUE_OF[after]
+    prep = None
+    i = first - 1
+    steps = 0
+    while i >= 0 and steps < 5:
+        word = low[i]
+        if word == "of" and i > 0 and low[i - 1] in _DIRECTIONS:
+            prep = f"{low[i - 1]} of"
+            break
+        if word == "of" and i > 0 and low[i - 1] in _CUE_OF and cue is None:
+            cue = _CUE_OF[low[i - 1]]
+        if word == "of" and i > 0 and low[i - 1] in ("outskirts", "countryside"):
+            prep = low[i - 1]
+            break
+        if word in _PREPOSITIONS:
+            prep = word
+            break
+        if word not in _SKIP_BACK and not is_article(tokens.words[i]):
+            break
+        if any(c in tokens.text[tokens.ends[i]:tokens.starts[i + 1]] for c in ",.;:\"()"):
+            break
+        i -= 1
+        steps += 1
+    return prep, cue
+
+
+def _strong_cue(tokens: Tokens, first: int, last: int) -> bool:
+    """A cue that makes even an ordinary word a place ("village of Hope", "Hope village")."""
+    low = tokens.low
+    if last < len(low) and low[last] in _CUE_OF and tokens.words[last][:1].isupper():
+        return True
+    return first >= 2 and low[first - 1] == "of" and low[first - 2] in _CUE_OF
+
+
+class _PersonTracker:
+    """Surnames seen after a first name or title are persons for the rest of the document."""
+
+    def __init__(self) -> None:
+        self.surnames: set[str] = set()
+
+    def is_person(self, tokens: Tokens, first: int, last: int) -> bool:
+        lex = _toponym_lexicon()
+        words, low = tokens.words, tokens.low
+        if low[first] in self.surnames:
+            return True
+        prev = first - 1
+        if prev >= 0 and tokens.text[tokens.ends[prev]:tokens.starts[first]].strip() in ("", "."):
+            if (words[prev][:1].isupper() and low[prev] in lex["first_names"]) or low[prev] in lex["titles"]:
+                self.surnames.update(low[first:last])
+                return True
+        # a known first name followed by a capitalised surname: "Said Hassan"
+        if last - first == 1 and low[first] in lex["first_names"] and last < len(words) and words[last][:1].isupper() \
+                and not is_article(words[last]) and tokens.text[tokens.ends[first]:tokens.starts[last]] == " ":
+            return True
+        return False
+
+
+def _attached_article(tokens: Tokens, i: int) -> bool:
+    """An Arabic article belonging to the next word: "al-Muhafaza", "Al Bab" (not English "An", "As")."""
+    if not is_article(tokens.words[i]):
+        return False
+    gap = tokens.text[tokens.ends[i]:tokens.starts[i + 1]]
+    return gap == "-" or (gap == " " and tokens.low[i] in ("al", "el"))
+
+
+def _sentence_initial(tokens: Tokens, i: int) -> bool:
+    if i == 0:
+        return True
+    gap = tokens.text[tokens.ends[i - 1]:tokens.starts[i]]
+    return any(c in gap for c in ".!?\n\"\u201c") or gap.strip() in (":",)
+
+
+def _demonym(word: str) -> bool:
+    low = word.lower()
+    return low.endswith(_toponym_lexicon()["demonym_endings"]) and low in _toponym_lexicon()["common"]
+
+
+def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = None) -> list[Mention]:
+    """Find the toponym mentions of a document (not yet resolved).
+
+    Parameters
+    ----------
+    tokens : Tokens
+        The document's tokens.
+    gazetteer : Gazetteer
+        Whose keys are searched.
+    masked : set of int, optional
+        Token indices inside actor names and reporting sources.
+
+    Returns
+    -------
+    list of Mention
+        In text order; gazetteer matches and capitalised names after cues.
+    """
+    masked = masked or set()
+    lex = _toponym_lexicon()
+    persons = _PersonTracker()
+    text, words, low = tokens.text, tokens.words, tokens.low
+    mentions: list[Mention] = []
+    covered: set[int] = set()
+    sentence_start: set[int] = set()
+    for first, last in _raw_matches(tokens, gazetteer):
+        # keep a separate article before the name inside the mention ("al-Muhafaza")
+        start_tok = first - 1 if first > 0 and _attached_article(tokens, first - 1) else first
+        if any(i in masked for i in range(first, last)):
+            covered.update(range(first, last))
+            continue
+        significant = [i for i in range(first, last) if not is_article(words[i])]
+        if not all(_is_capitalised(words[i]) for i in significant[:1]) or not _is_capitalised(words[last - 1]):
+            continue
+        covered.update(range(start_tok, last))
+        if persons.is_person(tokens, first, last):
+            continue
+        strong = _strong_cue(tokens, first, last)
+        if last - first == 1 and low[first] in lex["common"] and not strong:
+            continue
+        if _demonym(words[first]) and last - first == 1:
+            continue
+        if last - first == 1 and not strong and _sentence_initial(tokens, start_tok):
+            # capitalisation says nothing here: only an exact spelling of a larger place counts
+            sentence_start.add(len(mentions))
+        if last < len(low) and low[last] in lex["org_heads"] and words[last][:1].isupper():
+            continue
+        prep, cue = _prep_and_cue(tokens, first, last)
+        if last - first == 1 and prep is None and cue is None and last < len(low) and low[last] in _SPEECH_VERBS:
+            continue  # "Damascus said": a government speaking, not a place
+        based = text[tokens.ends[last - 1]:tokens.ends[last - 1] + 6].lower() == "-based"
+        mentions.append(Mention(tokens.starts[start_tok], tokens.ends[last - 1], start_tok, last,
+                                text[tokens.starts[start_tok]:tokens.ends[last - 1]], cue, prep, None, True, based,
+                                sentence_initial=len(mentions) in sentence_start))
+    mentions.extend(_cued_unknowns(tokens, covered, masked, persons))
+    mentions.sort(key=lambda m: m.start)
+    _link_cities(tokens, mentions)
+    return mentions
+
+
+def _cued_unknowns(tokens: Tokens, covered: set[int], masked: set[int], persons: _PersonTracker) -> list[Mention]:
+    """Capitalised names after a location cue that no gazetteer key matched."""
+    lex = _toponym_lexicon()
+    text, words, low = tokens.text, tokens.words, tokens.low
+    out = []
+    n = len(words)
+    i = 0
+    while i < n:
+        if i in covered or i in masked or not words[i][:1].isupper() or not words[i][:1].isalpha():
+            i += 1
+            continue
+        j = i
+        while j < n and j not in covered and j not in masked and (words[j][:1].isupper() or (is_article(words[j]) and j + 1 < n and words[j + 1][:1].isupper())) \
+                and (j == i or text[tokens.ends[j - 1]:tokens.starts[j]] in (" ", "-")):
+            j += 1
+        sig = [k for k in range(i, j) if not is_article(words[k])]
+        cued = _cue_before(tokens, i) or (j < n and low[j] in lex["cues_after"] and low[j] in _CUE_OF)
+        if cued and sig and j - i <= 4 and not _junk_name(tokens, i, j, sig) and not persons.is_person(tokens, i, j):
+            if not (j < n and low[j] in lex["org_heads"]):
+                prep, cue = _prep_and_cue(tokens, i, j)
+                out.append(Mention(tokens.starts[i], tokens.ends[j - 1], i, j, text[tokens.starts[i]:tokens.ends[j - 1]],
+                                   cue, prep, None, False))
+        i = max(j, i + 1)
+    return out
+
+
+def _cue_before(tokens: Tokens, i: int) -> bool:
+    lex = _toponym_lexicon()
+    low = tokens.low
+    for n in (3, 2, 1):
+        if i - n >= 0 and " ".join(low[i - n:i]) in lex["cues_before"]:
+            gap = tokens.text[tokens.ends[i - 1]:tokens.starts[i]]
+            return gap.strip() in ("", "the") or gap == " "
+    # "in the village of X" / "in the X": allow one "the"
+    if i >= 2 and low[i - 1] == "the" and " ".join(low[i - 2:i - 1]) in lex["cues_before"]:
+        return low[i - 2] not in ("in", "at", "from", "to", "into", "on", "over", "through")
+    return False
+
+
+def _junk_name(tokens: Tokens, i: int, j: int, sig: list[int]) -> bool:
+    """True if a capitalised run after a cue is not plausibly a place name."""
+    lex = _toponym_lexicon()
+    first = tokens.low[sig[0]]
+    if first in lex["common"] or first in lex["titles"] or first in lex["first_names"]:
+        return True
+    if any(ch.isdigit() for k in sig for ch in tokens.words[k]):
+        return True
+    word = tokens.words[sig[0]]
+    if word.isupper() and len(word) > 1:
+        return True  # acronyms: organisations more often than places
+    return any(tokens.low[k].endswith(lex["demonym_endings"]) and tokens.low[k] in lex["common"] for k in sig)
+
+
+def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
+    """Give a neighbourhood the city named right after it ("the X neighbourhood of Aleppo")."""
+    low = tokens.low
+    for k, mention in enumerate(mentions[:-1]):
+        nxt = mentions[k + 1]
+        between = low[mention.last:nxt.first]
+        if len(between) <= 3 and between and between[-1] in ("of", "in") and (
+            mention.cue in ("neighbourhood", "district") or any(w in _CUE_OF for w in between)
+        ):
+            mention.city = nxt.text
+            if mention.cue is None:
+                mention.cue = "neighbourhood"
+
+
+def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Tokens) -> None:
+    """Resolve every mention with the whole document as context (in place).
+
+    Identical (name, cue, city) queries are resolved once.  The document's
+    country focus is the country most of its names resolve to on their own;
+    when that is undecided, Syria (:data:`DEFAULT_COUNTRY`), the war this
+    tool reads about.
+    """
+    queries: dict[tuple[str, str | None, str | None], int] = {}
+    for mention in mentions:
+        queries.setdefault((mention.text, mention.cue, mention.city), len(queries))
+    if not queries:
+        return
+    items = [Query(*q) for q in queries]
+    alone = [gazetteer.resolve(q.name, ResolveContext(cue=q.cue)) for q in items]
+    country = gazetteer.infer_country(alone) or DEFAULT_COUNTRY
+    resolutions = gazetteer.resolve_many(items, country=country)
+    for mention in mentions:
+        mention.resolution = resolutions[queries[(mention.text, mention.cue, mention.city)]]
+
+
+def drop_junk(mentions: list[Mention], tokens: Tokens) -> list[Mention]:
+    """Remove bare single-word matches whose spelling is far from every candidate's name."""
+    kept = []
+    for mention in mentions:
+        res = mention.resolution
+        if mention.in_gazetteer and mention.last - mention.first == 1 and mention.cue is None and res is not None:
+            best = _best_similarity(mention.text, res)
+            if best < _MIN_SIMILARITY and not (mention.prep and res.place is not None and best >= 0.6):
+                continue
+            if mention.sentence_initial and mention.prep is None and (best < 0.999 or res.place is None):
+                continue
+        kept.append(mention)
+    return kept
+
+
+@lru_cache(maxsize=50_000)
+def _light(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _best_similarity(text: str, res: Resolution) -> float:
+    query = _light(text)
+    places = [res.place] if res.place is not None else [c.place for _s, c in res.candidates[:10]]
+    best = 0.0
+    for place in places:
+        for name in place.names:
+            light = _light(name)
+            for strip in ("al", "el", "ar", "as", "ad", "ash", "at", "az", "an"):
+                if light.startswith(strip) and len(light) > len(strip) + 3 and not query.startswith(strip):
+                    light = light[len(strip):]
+                    break
+            best = max(best, fuzz.ratio(query, light) / 100.0)
+            if best >= 0.999:
+                return best
+    return best
+
+
+def mentions_frame(mentions: list[Mention], doc_id: str | None) -> pd.DataFrame:
+    """The mentions table (DESIGN.md): one row per mention."""
+    rows = []
+    for m in mentions:
+        place = m.place
+        res = m.resolution
+        if res is None:
+            status, reason, score = "unlocated", "capitalised name after a location cue; not in the gazetteer", 0.0
+        else:
+            status, reason, score = res.status, res.reason, res.score
+        rows.append({
+            "doc_id": doc_id, "text": m.text, "char_start": m.start, "char_end": m.end, "status": status,
+            "place_id": place.place_id if place else None, "name": place.name if place else None,
+            "kind": place.kind if place else None,
+            "latitude": place.latitude if place else float("nan"), "longitude": place.longitude if place else float("nan"),
+            "admin1": place.admin1 if place else None, "country": place.country if place else None,
+            "score": score, "reason": reason,
+        })
+    frame = pd.DataFrame(rows, columns=list(MENTION_COLUMNS))
+    return frame.astype({"char_start": "int64", "char_end": "int64", "latitude": "float64", "longitude": "float64", "score": "float64"})

@@ -1,0 +1,222 @@
+"""Casualty figures: "killing at least 12 people", "two dead", "dozens were wounded".
+
+The conventions (qualifiers, vague quantities, the most conservative figure)
+live in ``lexicon/numbers.yaml`` with the reasons for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from geomap.extract.text import Tokens, load_lexicon, phrase_table
+
+# Words that may sit between a figure and its verb ("12 people were killed").
+_STOP_AFTER = frozenset("and or but year years month months day days hour hours km kilometres kilometers miles percent per metres meters".split())
+_FILLERS_BEFORE = frozenset("a total of at least more than over nearly almost about around some up to roughly approximately as many no fewer less an estimated another additional further rose risen has have had climbed reached stood jumped to the".split())
+_COMBINED = frozenset("killing killed dead kill".split())
+_YEAR_CUES = frozenset("in since of during until by early late mid year".split())
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A casualty figure found in text.
+
+    Attributes
+    ----------
+    value : int
+        The coded figure (qualifiers dropped, vague words per the lexicon).
+    kind : str
+        ``"killed"`` or ``"wounded"``.
+    start, end : int
+        Character span of the figure's words in the text.
+    """
+
+    value: int
+    kind: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict:
+    lex = load_lexicon("numbers")
+    units = {str(k): int(v) for k, v in lex["units"].items()}
+    multipliers = {str(k): int(v) for k, v in lex["multipliers"].items()}
+    vague = phrase_table((k, int(v)) for k, v in lex["vague"].items())
+    kill = phrase_table((w, "killed") for w in lex["killed_words"])
+    kill.update(phrase_table((w, "wounded") for w in lex["wounded_words"]))
+    zero = phrase_table((w, 0) for w in lex["zero_phrases"])
+    return {"units": units, "multipliers": multipliers, "vague": vague, "words": kill, "zero": zero}
+
+
+def _parse_number(tokens: Tokens, i: int, hi: int) -> tuple[int, int] | None:
+    """Parse a figure starting at token ``i``; return ``(value, next_index)``."""
+    lex = _lexicon()
+    low = tokens.low
+    word = low[i]
+    if word.isdigit():
+        value = int(word)
+        j = i + 1
+        # thousands separators split the figure into tokens: "1,200"
+        while j < hi and low[j].isdigit() and len(low[j]) == 3 and tokens.text[tokens.ends[j - 1]:tokens.starts[j]] == ",":
+            value = value * 1000 + int(low[j])
+            j += 1
+        return value, j
+    for n in (4, 3, 2, 1):
+        phrase = " ".join(low[i:i + n])
+        if i + n <= hi and phrase in lex["vague"]:
+            return lex["vague"][phrase], i + n
+    units, mult = lex["units"], lex["multipliers"]
+    if word not in units and word not in mult:
+        return None
+    value, current, j = 0, 0, i
+    seen = False
+    while j < hi and (low[j] in units or low[j] in mult):
+        w = low[j]
+        if w in units:
+            if w in ("a", "an", "single") and not (j + 1 < hi and low[j + 1] in mult):
+                break
+            current += units[w]
+        else:
+            current = max(current, 1) * mult[w]
+            if mult[w] >= 100:
+                value += current
+                current = 0
+        seen = True
+        j += 1
+        if j < hi and low[j] == "and" and j + 1 < hi and low[j + 1] in units and value:
+            j += 1
+    if not seen:
+        return None
+    total = value + current
+    # "dozens of" after a number word is handled above; "two dozen" is 24
+    return (total, j) if total or word in ("zero", "none") else None
+
+
+def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Figure]:
+    """Return the casualty figures in tokens ``lo:hi`` (one clause or sentence).
+
+    A figure counts when a kill/wound word governs it: right before it
+    ("killing at least 12") or shortly after it with no other figure,
+    conjunction or punctuation in between ("18 people were killed").
+    "Killing and wounding dozens" gives no figure (killed and wounded are
+    not told apart).
+    """
+    hi = len(tokens) if hi is None else hi
+    lex = _lexicon()
+    words = {(a, b): kind for a, b, kind in _match(tokens, lex["words"], lo, hi)}
+    kind_at: dict[int, tuple[int, str]] = {a: (b, kind) for (a, b), kind in words.items()}
+    end_at: dict[int, tuple[int, str]] = {b: (a, kind) for (a, b), kind in words.items()}
+    figures: list[Figure] = []
+    i = lo
+    low = tokens.low
+    while i < hi:
+        zero = _zero_at(tokens, i, hi, kind_at)
+        if zero is not None:
+            figures.append(zero)
+            i = tokens.index_at(zero.end)
+            continue
+        parsed = _parse_number(tokens, i, hi) if (low[i].isdigit() or low[i] in lex["units"] or low[i] in lex["multipliers"] or low[i] in _VAGUE_HEADS) else None
+        if parsed is None:
+            i += 1
+            continue
+        value, j = parsed
+        if _is_year(tokens, i, value):
+            i = j
+            continue
+        kind = _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at)
+        if kind:
+            figures.append(Figure(value, kind, tokens.starts[i], tokens.ends[j - 1]))
+        i = j
+    return figures
+
+
+_VAGUE_HEADS = frozenset("several a few dozens scores tens hundreds thousands couple".split())
+
+
+def _match(tokens: Tokens, table: dict, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    out = []
+    low = tokens.low
+    i = lo
+    while i < hi:
+        for n in (3, 2, 1):
+            phrase = " ".join(low[i:i + n]) if i + n <= hi else None
+            if phrase is not None and phrase in table:
+                out.append((i, i + n, table[phrase]))
+                i += n
+                break
+        else:
+            i += 1
+    return out
+
+
+def _zero_at(tokens: Tokens, i: int, hi: int, kind_at: dict) -> Figure | None:
+    zero = _lexicon()["zero"]
+    for n in (2, 1):
+        phrase = " ".join(tokens.low[i:i + n])
+        if i + n <= hi and phrase in zero:
+            if phrase.endswith(("casualties", "deaths", "fatalities")):
+                return Figure(0, "killed", tokens.starts[i], tokens.ends[i + n - 1])
+            kind = _governed_after(tokens, i + n, hi, kind_at)
+            if kind:
+                return Figure(0, kind, tokens.starts[i], tokens.ends[i + n - 1])
+    return None
+
+
+def _is_year(tokens: Tokens, i: int, value: int) -> bool:
+    if not tokens.low[i].isdigit() or not 1900 <= value <= 2100:
+        return False
+    prev = tokens.low[i - 1] if i else ""
+    return prev in _YEAR_CUES or prev[:3] in {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} or prev.isdigit()
+
+
+def _gap(tokens: Tokens, a: int, b: int) -> str:
+    """Characters between token ``a`` and token ``b`` (a < b)."""
+    return tokens.text[tokens.ends[a]:tokens.starts[b]]
+
+
+def _governed_before(tokens: Tokens, i: int, lo: int, end_at: dict) -> str | None:
+    """Kind of a kill/wound word just before token ``i`` (over qualifiers only)."""
+    j = i
+    steps = 0
+    while j > lo and steps <= 5:
+        if j == i and any(c in _gap(tokens, i - 1, i) for c in ",.;:"):
+            return None
+        if j in end_at:
+            start, kind = end_at[j]
+            if any(c in _gap(tokens, j - 1, j) for c in ",.;:") and j != i:
+                return None
+            if kind == "wounded" and start >= 2 and tokens.low[start - 1] in ("and", "or") and tokens.low[start - 2] in _COMBINED:
+                return None
+            if j == i or all(tokens.low[k] in _FILLERS_BEFORE for k in range(j, i)):
+                return kind
+            return None
+        if any(c in _gap(tokens, j - 1, j) for c in ",.;:"):
+            return None
+        j -= 1
+        steps += 1
+    return None
+
+
+def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | None:
+    """Kind of a kill/wound word shortly after a figure ending before token ``j``."""
+    low = tokens.low
+    for k in range(j, min(hi, j + 6)):
+        if k > 0 and k != j and any(c in _gap(tokens, k - 1, k) for c in ",.;:()"):
+            return None
+        if k == j and k > 0 and any(c in _gap(tokens, k - 1, k) for c in ".;:"):
+            return None
+        if k in kind_at:
+            end, kind = kind_at[k]
+            if end < hi and low[end] in ("or", "and") and end + 1 < hi and end + 1 in kind_at and kind_at[end + 1][1] != kind:
+                return None
+            return kind
+        if low[k] in _STOP_AFTER or low[k].isdigit() or low[k] in _lexicon()["units"]:
+            return None
+    return None
+
+
+def most_conservative(values: list[int]) -> int | None:
+    """ACLED's rule for conflicting reports: the lowest figure (None if there is none)."""
+    return min(values) if values else None

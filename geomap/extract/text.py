@@ -1,0 +1,241 @@
+"""Text plumbing shared by the extraction stages: tokens, sentences, clauses, phrase search.
+
+Everything keeps character offsets into the original text, so an extracted
+event or mention can always be traced back to the words it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+import yaml
+
+from geomap.errors import GeomapError
+from geomap.names import tokenize
+
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+
+_APOSTROPHES = "'\u2019\u2018\u02bf\u02be\u02bc\u02bb`\u00b4"
+_APOSTROPHE_RE = re.compile(f"[{_APOSTROPHES}]")
+
+
+@lru_cache(maxsize=None)
+def load_lexicon(name: str) -> Any:
+    """Return the parsed YAML lexicon ``lexicon/<name>.yaml`` (cached)."""
+    path = LEXICON_DIR / f"{name}.yaml"
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except (OSError, yaml.YAMLError) as exc:
+        raise GeomapError(f"{path}: cannot read lexicon: {exc}") from exc
+
+
+@lru_cache(maxsize=200_000)
+def lower_token(token: str) -> str:
+    """Lower-case a token and cut what follows an inner apostrophe (``didn't`` -> ``didn``)."""
+    low = token.lower()
+    if "'" in low or "\u2019" in low:
+        low = _APOSTROPHE_RE.split(low, maxsplit=1)[0]
+    return low
+
+
+@dataclass
+class Tokens:
+    """The word tokens of a text with their character spans.
+
+    Attributes
+    ----------
+    text : str
+        The original text.
+    words : list of str
+        Tokens as written.
+    low : list of str
+        Lower-cased tokens (the form lexicon phrases are matched on).
+    starts, ends : list of int
+        Character offsets of each token in ``text``.
+    """
+
+    text: str
+    words: list[str]
+    low: list[str]
+    starts: list[int]
+    ends: list[int]
+    _joined: str | None = field(default=None, repr=False)
+    _offsets: dict[int, int] | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, text: str) -> "Tokens":
+        triples = tokenize(text)
+        words = [t for t, _s, _e in triples]
+        return cls(
+            text=text,
+            words=words,
+            low=[lower_token(w) for w in words],
+            starts=[s for _t, s, _e in triples],
+            ends=[e for _t, _s, e in triples],
+        )
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def joined(self) -> tuple[str, dict[int, int]]:
+        """Return ``" tok1 tok2 ... "`` and a map from each token's offset in it to its index."""
+        if self._joined is None:
+            offsets: dict[int, int] = {}
+            pos = 1
+            for i, tok in enumerate(self.low):
+                offsets[pos] = i
+                pos += len(tok) + 1
+            self._joined = " " + " ".join(self.low) + " "
+            self._offsets = offsets
+        return self._joined, self._offsets  # type: ignore[return-value]
+
+    def index_at(self, char: int) -> int:
+        """Return the index of the first token starting at or after ``char``."""
+        from bisect import bisect_left
+
+        return bisect_left(self.starts, char)
+
+    def index_before(self, char: int) -> int:
+        """Return the number of tokens that end at or before ``char``."""
+        return bisect_right(self.ends, char)
+
+
+class PhraseMatcher:
+    """Find lexicon phrases (lower-cased word sequences) in a token stream.
+
+    Matches respect word boundaries; where matches overlap the longest wins
+    (then the leftmost), so ``"car bomb"`` beats ``"bomb"``.
+
+    Parameters
+    ----------
+    phrases : mapping of str to object
+        Phrase (words separated by single spaces, lower case) -> payload.
+    """
+
+    def __init__(self, phrases: Mapping[str, Any]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for phrase, payload in phrases.items():
+            key = " " + " ".join(phrase.split()) + " "
+            self._automaton.add_word(key, (len(phrase.split()), len(key), payload))
+        self._empty = len(phrases) == 0
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def find(self, tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, Any]]:
+        """Return ``(first_token, end_token, payload)`` of the best non-overlapping matches, in text order."""
+        if self._empty or not len(tokens):
+            return []
+        joined, offsets = tokens.joined()
+        hi = len(tokens) if hi is None else hi
+        found = []
+        for end, (n_words, key_len, payload) in self._automaton.iter(joined):
+            # the key is " w1 ... wn ": its first word starts one char after the leading space
+            first = offsets.get(end - key_len + 2)
+            if first is None or first < lo or first + n_words > hi:
+                continue
+            found.append((first, first + n_words, payload))
+        return _longest_first(found)
+
+
+def _longest_first(found: list[tuple[int, int, Any]]) -> list[tuple[int, int, Any]]:
+    found.sort(key=lambda m: (m[0] - m[1], m[0]))
+    taken: list[tuple[int, int, Any]] = []
+    used: set[int] = set()
+    for first, end, payload in found:
+        span = range(first, end)
+        if any(i in used for i in span):
+            continue
+        used.update(span)
+        taken.append((first, end, payload))
+    taken.sort(key=lambda m: m[0])
+    return taken
+
+
+# --- sentences and clauses -------------------------------------------------
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr gen lt col maj capt sgt st prof sen rep gov pres jan feb mar apr jun jul aug sep sept oct nov dec no vs etc inc ltd co".split()
+)
+_BOUNDARY_RE = re.compile(r"[.!?]+[\"'\u201d\u2019)]*(?=\s|[\"'\u201c\u2018]?[A-Z]|$)|\n\s*\n|\n(?=[A-Z\"])")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split text into sentences; return ``(start, end)`` character spans.
+
+    Handles reports that glue sentences together (``"City.In Aleppo"``,
+    ``said."Both``) and keeps abbreviations and initials (``U.S.``, ``Mr.``)
+    inside their sentence.
+    """
+    spans = []
+    start = 0
+    for match in _BOUNDARY_RE.finditer(text):
+        end = match.end()
+        if text[match.start()] == ".":
+            word = re.search(r"([A-Za-z]+)\.*$", text[max(start, match.start() - 12):match.start() + 1])
+            before = word.group(1) if word else ""
+            nxt = text[end:end + 3].lstrip()
+            if len(before) == 1 and before.isupper():
+                # initials (U.S., U.N.) end a sentence only before a clear capitalised start
+                if not re.match(r"[\"\u201c]?[A-Z][a-z]", nxt) or text[end:end + 1] not in " \n":
+                    continue
+                if re.match(r"(?:The|He|She|It|They|In|On|At|A)\b", text[end:].lstrip()) is None:
+                    continue
+            if before.lower() in _ABBREVIATIONS:
+                continue
+            if re.match(r"\d", text[end:end + 1]):
+                continue
+        if text[start:end].strip():
+            spans.append(_strip(text, start, end))
+        start = end
+    if text[start:].strip():
+        spans.append(_strip(text, start, len(text)))
+    return spans
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# Where one clause ends and another begins: a semicolon, or a comma/start
+# before a conjunction that introduces a new predication.
+_CLAUSE_RE = re.compile(
+    r";|\s[-\u2013\u2014]\s|,\s*(?=(?:while|whereas|as|and|but|where|which|saying|adding|after|amid|despite|"
+    r"although|though|meanwhile|when)\b)|\s(?=(?:while|whereas|but|meanwhile)\s)",
+    re.IGNORECASE,
+)
+
+
+def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split the sentence ``text[start:end]`` into clauses; return their spans."""
+    spans = []
+    cursor = start
+    for match in _CLAUSE_RE.finditer(text, start, end):
+        if match.start() > cursor:
+            spans.append((cursor, match.start()))
+        cursor = match.end()
+    if cursor < end:
+        spans.append((cursor, end))
+    return [s for s in spans if text[s[0]:s[1]].strip()]
+
+
+def phrase_table(entries: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """Build a phrase -> payload table, normalising each phrase like the token stream."""
+    table: dict[str, Any] = {}
+    for phrase, payload in entries:
+        key = " ".join(lower_token(t) for t, _s, _e in tokenize(str(phrase)))
+        if key:
+            table.setdefault(key, payload)
+    return table

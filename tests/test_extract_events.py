@@ -1,0 +1,198 @@
+"""Event coding on sentences written for these tests: types, actors, places, negation."""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.extract import extract_events, extract_mentions
+
+DATE = "2016-05-03"  # a Tuesday
+
+
+def events(text: str, date: str | None = DATE):
+    return extract_events(text, report_date=date, doc_id="t")
+
+
+def one(text: str):
+    found = events(text)
+    assert len(found) == 1, found[["sub_event_type", "actor1", "location"]].to_dict("records")
+    return found.iloc[0]
+
+
+@pytest.mark.parametrize(
+    "sentence, event_type, sub_event_type",
+    [
+        ("Rebels fired mortars at Hama on Monday.", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+        ("Government artillery shelled Daraa.", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+        ("Warplanes carried out air strikes on Idlib city.", "Explosions/Remote violence", "Air/drone strike"),
+        ("Helicopters dropped barrel bombs on Douma.", "Explosions/Remote violence", "Air/drone strike"),
+        ("A car bomb exploded in Azaz, killing eight people.", "Explosions/Remote violence", "Remote explosive/landmine/IED"),
+        ("A suicide bomber blew himself up at a checkpoint in Jableh.", "Explosions/Remote violence", "Suicide bomb"),
+        ("Kurdish fighters clashed with Islamic State militants near Hasakah.", "Battles", "Armed clash"),
+        ("The army recaptured the town of Palmyra.", "Battles", "Government regains territory"),
+        ("Islamic State militants seized the village of Tal Abyad.", "Battles", "Non-state actor overtakes territory"),
+        ("Gunmen kidnapped two aid workers in Idlib.", "Violence against civilians", "Abduction/forced disappearance"),
+        ("Islamic State executed twelve civilians in Deir ez-Zor.", "Violence against civilians", "Attack"),
+        ("Hundreds of demonstrators held a protest in Daraa.", "Protests", "Peaceful protest"),
+        ("A ceasefire was announced in Homs on Friday.", "Strategic developments", "Agreement"),
+    ],
+)
+def test_each_event_type(sentence, event_type, sub_event_type):
+    event = one(sentence)
+    assert (event.event_type, event.sub_event_type) == (event_type, sub_event_type)
+    assert event.country == "Syria"
+
+
+def test_doer_not_nearest_noun():
+    event = one("Syrian opposition fighters on Tuesday shelled government-held parts of Homs, killing at least nine people.")
+    assert event.actor1 == "Opposition Rebels (Syria)"
+    assert event.location == "Homs" and event.fatalities == 9 and event.event_date == "2016-05-03"
+
+
+def test_passive_voice_agent():
+    event = one("Civilians in Douma were shelled by government forces on Monday.")
+    assert event.actor1 == "Military Forces of Syria"
+    assert event.actor2 == "Civilians (Syria)"
+    assert event.event_date == "2016-05-02"
+
+
+def test_lost_ground_to_makes_the_gainer_actor1():
+    event = one("Jaish al-Islam said it had lost ground to the army near Douma.")
+    assert event.sub_event_type == "Government regains territory"
+    assert (event.actor1, event.actor2) == ("Military Forces of Syria", "Jaish al-Islam")
+    assert event.geo_precision == 2
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Talks could be resumed if the truce holds in Aleppo.",
+        "The army denied that its jets bombed Idlib.",
+        "Rebels threatened to shell Latakia.",
+        "The ministry said it hoped a ceasefire in Homs might hold.",
+        "Government forces did not attack Daraa on Monday.",
+        "Russia will carry out more air strikes in Syria, the minister warned.",
+    ],
+)
+def test_negation_and_hypotheticals_make_no_event(sentence):
+    assert len(events(sentence)) == 0
+
+
+def test_conflicting_tolls_keep_every_figure_and_code_the_lowest():
+    text = ("Warplanes struck the town of Saraqeb on Tuesday. A monitor said 18 people were killed. "
+            "Local activists said the airstrikes killed 10.")
+    event = one(text)
+    assert event.fatalities == 10
+    assert "18" in event.notes and "10" in event.notes
+
+
+def test_toll_in_a_later_sentence_joins_the_event():
+    event = one("Rockets hit the market in Jisr al-Shughur on Monday. Four people were killed and 20 wounded.")
+    assert (event.fatalities, event.wounded) == (4, 20)
+
+
+def test_events_reported_twice_are_merged():
+    text = ("Rebels shelled Aleppo on Tuesday, killing 12 people. "
+            "State media said rebel shelling of Aleppo on Tuesday killed seven.")
+    event = one(text)
+    assert event.fatalities == 7
+    assert event.notes.count("|") == 1
+
+
+def test_neighbourhood_inside_a_named_city():
+    event = one("Mortar rounds hit the Salaheddine neighbourhood of Aleppo on Monday.")
+    assert event.location != "Aleppo" and event.admin1 == "Aleppo" and event.geo_precision == 1
+
+
+def test_place_carried_from_the_previous_sentence():
+    text = "Fierce clashes erupted in Daraa on Monday. Government helicopters also bombed the city."
+    strike = events(text).query("sub_event_type == 'Air/drone strike'").iloc[0]
+    assert strike.location == "Daraa" and "refers back" in strike.reason
+
+
+def test_document_focus_at_precision_three():
+    text = "Homs was quiet in the morning. Then mortars fell on a school, killing two pupils."
+    event = one(text)
+    assert event.location == "Homs" and event.geo_precision == 3 and "focus" in event.reason
+
+
+def test_diplomatic_meeting_in_geneva_is_placed_in_switzerland():
+    event = one("The UN envoy held talks with opposition delegates in Geneva on Monday.")
+    assert event.event_type == "Strategic developments"
+    assert event.country == "Switzerland" and event.actor1 == "United Nations"
+
+
+def test_event_in_mosul_iraq_is_placed_in_iraq():
+    event = one("Coalition air strikes hit Islamic State positions in Mosul, Iraq, on Monday.")
+    assert event.iso3 == "IRQ" and event.actor1 == "US-led Coalition"
+
+
+def test_moscow_is_russia_not_idaho():
+    found = events("The envoy held talks with the Russian foreign minister in Moscow on Tuesday about the Syria truce.")
+    assert set(found.country) == {"Russia"}
+
+
+def test_number_words_and_qualifiers():
+    event = one("More than thirty soldiers were killed when rebels ambushed a convoy near Khan Shaykhun.")
+    assert event.fatalities == 30 and event.target == "convoy"
+
+
+def test_without_report_date_relative_dates_stay_empty():
+    event = extract_events("Rebels shelled Aleppo on Tuesday.").iloc[0]
+    import pandas as pd
+
+    assert pd.isna(event.event_date)
+
+
+def test_explicit_date_without_report_date():
+    event = extract_events("Rebels shelled Aleppo on 3 May 2016.").iloc[0]
+    assert event.event_date == "2016-05-03" and event.time_precision == 1
+
+
+def test_reporting_sources_are_not_actors():
+    event = one("Activists said the Observatory recorded heavy shelling of Hama by regime forces.")
+    assert event.actor1 == "Military Forces of Syria"
+
+
+# --- mentions ------------------------------------------------------------------
+
+def mentions(text: str):
+    return extract_mentions(text, doc_id="m")
+
+
+def test_longest_match_wins():
+    found = mentions("Clashes went on in Eastern Ghouta.")
+    assert list(found.text) == ["Eastern Ghouta"]
+
+
+def test_unknown_village_after_cue_is_unlocated_not_dropped():
+    found = mentions("Shells fell on the village of Qarqoozville in Idlib province.")
+    row = found[found.text == "Qarqoozville"].iloc[0]
+    assert row.status == "unlocated" and row.char_start == found.iloc[0].char_start
+    assert "Idlib" in set(found.text)
+
+
+def test_demonyms_are_not_places():
+    found = mentions("Syrian and Russian jets struck Turkish-backed rebels.")
+    assert found.empty
+
+
+def test_based_is_a_place():
+    found = mentions("An Aleppo-based doctor said the hospital was hit.")
+    assert list(found.text) == ["Aleppo"] and found.iloc[0].status == "located"
+
+
+def test_person_names_and_common_words_are_not_places():
+    found = mentions("Secretary of State John Kerry said there is hope. Hope was all he had, Kerry said.")
+    assert found.empty
+
+
+def test_actor_names_hide_their_place_words():
+    found = mentions("Hayat Tahrir al-Sham and Jaish al-Islam fighters clashed in Douma.")
+    assert list(found.text) == ["Douma"]
+
+
+def test_mention_offsets_point_into_the_text():
+    text = "Fighting in al-Muhafaza, Aleppo, went on."
+    for row in mentions(text).itertuples():
+        assert text[row.char_start:row.char_end] == row.text

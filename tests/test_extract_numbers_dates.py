@@ -1,0 +1,94 @@
+"""Casualty figures and dates, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geomap.extract.dates import dateline, find_dates
+from geomap.extract.numbers import find_figures, most_conservative
+from geomap.extract.text import Tokens, clause_spans, sentence_spans
+
+TUESDAY = dt.date(2016, 5, 3)
+
+
+def figures(sentence: str) -> list[tuple[int, str]]:
+    return [(f.value, f.kind) for f in find_figures(Tokens.of(sentence))]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Mortars hit the market, killing at least 12 people and wounding several.", [(12, "killed"), (3, "wounded")]),
+        ("Twelve civilians were killed when the bus was hit.", [(12, "killed")]),
+        ("The raid killed two dozen fighters.", [(24, "killed")]),
+        ("A dozen soldiers died in the ambush.", [(12, "killed")]),
+        ("More than 35 people were wounded.", [(35, "wounded")]),
+        ("Dozens were wounded in the blast.", [(12, "wounded")]),
+        ("Hundreds of people were killed over the month.", [(100, "killed")]),
+        ("The strike killed 1,200 people, the ministry said.", [(1200, "killed")]),
+        ("Nine people were killed, including four children.", [(9, "killed")]),
+        ("There were 40 air raids and 6 people were killed.", [(6, "killed")]),
+        ("Rockets hit the school, killing and wounding dozens of pupils.", []),
+        ("No one was killed in the explosion.", [(0, "killed")]),
+        ("A 12-year-old girl was wounded.", []),
+        ("Twenty-five fighters died and thirty were injured.", [(25, "killed"), (30, "wounded")]),
+        ("The death toll rose to 70 on Friday.", [(70, "killed")]),
+        ("Activists reported three dead in the village.", [(3, "killed")]),
+    ],
+)
+def test_casualty_figures(sentence, expected):
+    assert figures(sentence) == expected
+
+
+def test_conflicting_figures_code_the_lowest():
+    assert most_conservative([18, 10]) == 10
+    assert most_conservative([]) is None
+
+
+@pytest.mark.parametrize(
+    "phrase, expected, precision",
+    [
+        ("on Tuesday", dt.date(2016, 5, 3), 1),
+        ("overnight Tuesday", dt.date(2016, 5, 3), 1),
+        ("on Monday", dt.date(2016, 5, 2), 1),
+        ("last Wednesday", dt.date(2016, 4, 27), 1),
+        ("yesterday", dt.date(2016, 5, 2), 1),
+        ("over the weekend", dt.date(2016, 4, 30), 2),
+        ("late last week", dt.date(2016, 4, 29), 2),
+        ("last month", dt.date(2016, 4, 1), 3),
+        ("3 May 2016", dt.date(2016, 5, 3), 1),
+        ("May 1", dt.date(2016, 5, 1), 1),
+        ("2016-04-30", dt.date(2016, 4, 30), 1),
+        ("on 28 December", dt.date(2015, 12, 28), 1),
+    ],
+)
+def test_dates_resolve_against_the_report_date(phrase, expected, precision):
+    found = find_dates(f"Fighting broke out {phrase} near the town.", ref=TUESDAY)
+    assert [(d.date, d.precision) for d in found] == [(expected, precision)]
+
+
+def test_relative_dates_without_a_report_date_stay_empty():
+    (found,) = find_dates("Clashes erupted on Tuesday.")
+    assert found.date is None
+
+
+def test_modal_may_is_not_a_date():
+    assert find_dates("Talks may resume soon.", ref=TUESDAY) == []
+
+
+def test_dateline_is_the_first_full_date():
+    assert dateline("Wed 05 Apr 2017 Syria attack. It happened on Tuesday.") == dt.date(2017, 4, 5)
+
+
+def test_sentences_split_glued_text_and_keep_initials():
+    text = 'The U.S. and Russia met. Talks ended in Mexico City.In Aleppo fighting went on. He said."Both sides lost."'
+    sentences = [text[a:b] for a, b in sentence_spans(text)]
+    assert sentences == ["The U.S. and Russia met.", "Talks ended in Mexico City.", "In Aleppo fighting went on.", 'He said."', 'Both sides lost."']
+
+
+def test_clauses_split_at_contrasts():
+    text = "Rebels shelled the city, while the army bombed villages; talks stalled."
+    clauses = [text[a:b].strip() for a, b in clause_spans(text, 0, len(text))]
+    assert clauses == ["Rebels shelled the city", "while the army bombed villages", "talks stalled."]
