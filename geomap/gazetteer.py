@@ -54,7 +54,7 @@ COLUMNS = (
 )
 KINDS = ("country", "admin1", "admin2", "admin3", "city", "town", "village", "neighbourhood", "region", "facility")
 # Bump when the pickled index layout or the ranking inputs it stores change.
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 # How prominent a kind is when nothing else decides: a bare "Aleppo" in a news
 # report is the city, not the governorate of the same name.
@@ -316,7 +316,11 @@ def read_places(path: str | Path) -> list[Place]:
     return places
 
 
-def _build_index(places: Sequence[Place]) -> dict[str, tuple[int, ...]]:
+Index = dict[str, "int | tuple[int, ...]"]
+
+
+def _build_index(places: Sequence[Place]) -> Index:
+    """Key -> place position (an int, or a tuple when several places share the key)."""
     index: dict[str, list[int]] = {}
     for i, place in enumerate(places):
         for name in place.names:
@@ -326,7 +330,59 @@ def _build_index(places: Sequence[Place]) -> dict[str, tuple[int, ...]]:
             bucket = index.setdefault(key, [])
             if not bucket or bucket[-1] != i:
                 bucket.append(i)
-    return {key: tuple(ids) for key, ids in index.items()}
+    return {key: ids[0] if len(ids) == 1 else tuple(ids) for key, ids in index.items()}
+
+
+def _fuzzy_keys(places: Sequence[Place]) -> list[str]:
+    """The keys fuzzy matching compares against.
+
+    Every name of the home country's places (the country with most entries,
+    Syria here), but only the main name of places elsewhere: the dozens of
+    foreign-language names GeoNames gives world cities would triple the
+    comparisons while rarely being what a misspelt English name was meant as.
+    """
+    home = Counter(place.country for place in places).most_common(1)
+    home_country = home[0][0] if home else None
+    keys = set()
+    for place in places:
+        names = place.names if place.country == home_country else (place.name,)
+        keys.update(normalise(name) for name in names)
+    keys.discard("")
+    return sorted(keys)
+
+
+def _row(place: Place) -> tuple:
+    return (*place[:10], "|".join(place.alt_names), place.source)
+
+
+def _place_from_row(row: tuple) -> Place:
+    return Place(*row[:10], tuple(row[10].split("|")) if row[10] else (), row[11])
+
+
+class _PlaceList(Sequence[Place]):
+    """Rows as loaded, turned into :class:`Place` objects only when used.
+
+    Unpickling half a million alternative names as separate strings is most
+    of a cold start; kept as one ``|``-joined string per row, it is not.
+    """
+
+    def __init__(self, rows: list[tuple], places: Sequence[Place] | None = None) -> None:
+        self._rows = rows
+        self._made: list[Place | None] = list(places) if places is not None else [None] * len(rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        place = self._made[i]
+        if place is None:
+            place = self._made[i] = _place_from_row(self._rows[i])
+        return place
+
+    def ids(self) -> Iterator[str]:
+        return (row[0] for row in self._rows)
 
 
 def _data_digest(places_path: Path) -> str:
@@ -337,7 +393,7 @@ def _data_digest(places_path: Path) -> str:
     return digest.hexdigest()[:24]
 
 
-def _load_cached(places_path: Path) -> tuple[list[Place], dict[str, tuple[int, ...]]]:
+def _load_cached(places_path: Path) -> tuple[_PlaceList, Index, list[str]]:
     try:
         digest = _data_digest(places_path)
     except FileNotFoundError:
@@ -345,18 +401,20 @@ def _load_cached(places_path: Path) -> tuple[list[Place], dict[str, tuple[int, .
     cache = cache_dir() / f"gazetteer-index-{digest}.pickle"
     try:
         with open(cache, "rb") as handle:
-            rows, index = pickle.load(handle)
-        return [Place._make(row) for row in rows], index
+            rows, index, fuzzy_keys = pickle.load(handle)
+        return _PlaceList(rows), index, fuzzy_keys
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
         pass  # absent or damaged: rebuild below
     places = read_places(places_path)
+    rows = [_row(place) for place in places]
     index = _build_index(places)
+    fuzzy_keys = _fuzzy_keys(places)
     try:
         with atomic_write(cache, "wb") as handle:
-            pickle.dump(([tuple(p) for p in places], index), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((rows, index, fuzzy_keys), handle, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:
         pass  # a read-only cache only costs speed
-    return places, index
+    return _PlaceList(rows, places), index, fuzzy_keys
 
 
 # --- the gazetteer ---------------------------------------------------------
@@ -370,12 +428,14 @@ class Gazetteer:
 
     _loaded: dict[Path, Gazetteer] = {}
 
-    def __init__(self, places: Sequence[Place], index: dict[str, tuple[int, ...]], directory: Path | None = None) -> None:
-        self._places = list(places)
+    def __init__(self, places: _PlaceList, index: Index, fuzzy_keys: list[str], directory: Path | None = None) -> None:
+        self._places = places
         self._index = index
-        self._by_id = {place.place_id: place for place in self._places}
+        self._fuzzy_keys = fuzzy_keys
+        self._positions = {place_id: i for i, place_id in enumerate(places.ids())}
         self.directory = directory
         self._fuzzy_buckets: dict[str, tuple[list[int], list[str]]] | None = None
+        self._exact: dict[str, tuple[Candidate, ...]] = {}
         self._boundaries: dict[str, tuple[Any, list[str]]] | None = None
 
     # construction
@@ -406,8 +466,8 @@ class Gazetteer:
         cached = cls._loaded.get(places_path)
         if cached is not None:
             return cached
-        places, index = _load_cached(places_path)
-        gazetteer = cls(places, index, places_path.parent)
+        places, index, fuzzy_keys = _load_cached(places_path)
+        gazetteer = cls(places, index, fuzzy_keys, places_path.parent)
         cls._loaded[places_path] = gazetteer
         return gazetteer
 
@@ -415,7 +475,8 @@ class Gazetteer:
     def from_places(cls, places: Iterable[Place]) -> Gazetteer:
         """Build an in-memory gazetteer (no cache, no boundaries)."""
         places = list(places)
-        return cls(places, _build_index(places))
+        rows = _PlaceList([_row(place) for place in places], places)
+        return cls(rows, _build_index(places), _fuzzy_keys(places))
 
     # plain access
 
@@ -427,15 +488,23 @@ class Gazetteer:
 
     def get(self, place_id: str) -> Place:
         """Return the place with this ``place_id``; ``KeyError`` if absent."""
-        return self._by_id[place_id]
+        return self._places[self._positions[place_id]]
+
+    def _find(self, place_id: str) -> Place | None:
+        position = self._positions.get(place_id)
+        return None if position is None else self._places[position]
 
     def keys(self) -> Iterable[str]:
         """Every normalised key (Latin and Arabic script), for Aho-Corasick scanning."""
         return self._index.keys()
 
+    def _ids(self, key: str) -> tuple[int, ...]:
+        ids = self._index.get(key, ())
+        return (ids,) if isinstance(ids, int) else ids
+
     def by_key(self, key: str) -> list[Place]:
         """Places whose name or an alternative name normalises to ``key``."""
-        return [self._places[i] for i in self._index.get(key, ())]
+        return [self._places[i] for i in self._ids(key)]
 
     # lookup
 
@@ -458,16 +527,19 @@ class Gazetteer:
         key = normalise(name)
         if not key:
             return []
-        ids = self._index.get(key)
-        if ids:
-            places = self._places
-            return [Candidate(places[i], key, 100.0, False) for i in ids]
-        return self._fuzzy_candidates(key) if fuzzy else []
+        exact = self._exact.get(key)
+        if exact is None:
+            ids = self._ids(key)
+            if not ids:
+                return self._fuzzy_candidates(key) if fuzzy else []
+            # Documents name the same places again and again: keep the answer.
+            exact = self._exact[key] = tuple(Candidate(self._places[i], key, 100.0, False) for i in ids)
+        return list(exact)
 
     def _buckets(self) -> dict[str, tuple[list[int], list[str]]]:
         if self._fuzzy_buckets is None:
             grouped: dict[str, list[str]] = {}
-            for key in self._index:
+            for key in self._fuzzy_keys:
                 grouped.setdefault(key[0], []).append(key)
             buckets = {}
             for first, keys in grouped.items():
@@ -491,7 +563,7 @@ class Gazetteer:
         matches = process.extract(key, keys[lo:hi], scorer=fuzz.ratio, limit=_FUZZY_LIMIT, score_cutoff=FUZZY_CUTOFF)
         found = []
         for match, score, _pos in matches:
-            for i in self._index[match]:
+            for i in self._ids(match):
                 found.append(Candidate(self._places[i], match, float(score), True))
         return found
 
@@ -656,7 +728,7 @@ class Gazetteer:
                 f"{context.country}; not guessing")
 
     def _near_country(self, place: Place, country: str) -> bool:
-        home = self._by_id.get(country)
+        home = self._find(country)
         return home is not None and home.kind == "country" and _distance(place, home) <= _FOREIGN_NEAR_KM
 
     # geometry
@@ -678,7 +750,7 @@ class Gazetteer:
             return None
         point = Point(lon, lat)
         for i in tree.query(point, predicate="intersects"):
-            place = self._by_id.get(ids[int(i)])
+            place = self._find(ids[int(i)])
             if place is not None:
                 return place
         return None

@@ -106,7 +106,6 @@ _LATIN_CLASSES = str.maketrans(
     }
 )
 _DIGRAPHS = (("sch", "sh"), ("ch", "sh"), ("dh", "th"), ("gh", "g"), ("ph", "f"))
-_DOUBLED_RE = re.compile(r"(.)\1+")
 # An assimilated article glued to its word: Arraqqa, Ezzor, Ashshaddadi.
 _GLUED_ASSIMILATED_RE = re.compile(r"^[ae](?=(sh|th|dh|[tdrzsn])\1[a-z]{2})(?:sh|th|dh|[tdrzsn])")
 # ``al`` glued before a consonant (Alraqqa, Alqamishli); not before a vowel (Aleppo).
@@ -163,7 +162,19 @@ def is_article(token: str) -> bool:
     ath adh`` and their ``e``-spellings) and Arabic-script ``ال``, in any case
     and with or without diacritics.
     """
-    return _basic(token) in _ARTICLES
+    # Articles have at most three letters; the margin allows marks and apostrophes.
+    return len(token) <= 8 and _basic(token) in _ARTICLES
+
+
+def _collapse_doubles(text: str) -> str:
+    # A plain loop beats re.sub(r"(.)\1+") on words this short.
+    if not text:
+        return text
+    out = text[0]
+    for ch in text[1:]:
+        if ch != out[-1]:
+            out += ch
+    return out
 
 
 def _fold_latin(text: str) -> str:
@@ -179,14 +190,17 @@ def _fold_latin(text: str) -> str:
     text = head + text.translate(_LATIN_CLASSES)
     if "nb" in text:
         text = text.replace("nb", "mb")
-    text = _DOUBLED_RE.sub(r"\1", text)
+    text = _collapse_doubles(text)
     if len(text) > 2 and text.endswith("ah"):
         text = text[:-1]
     return text
 
 
 def _fold_once(token: str) -> str:
-    text = _basic(token)
+    return _fold_basic(_basic(token))
+
+
+def _fold_basic(text: str) -> str:
     if not text:
         return ""
     if text.startswith(_ARABIC_ARTICLE) and len(text) >= 4:
@@ -207,7 +221,8 @@ def fold_token(token: str) -> str:
     """
     key = _fold_once(token)
     for _ in range(_MAX_PASSES):
-        again = _fold_once(key)
+        # Lower-case ASCII letters and digits are already what _basic returns.
+        again = _fold_basic(key) if key.isascii() and key == key.lower() else _fold_once(key)
         if again == key:
             break
         key = again
@@ -230,6 +245,7 @@ def token_keys(text: str) -> list[tuple[str, int, int]]:
     return keys
 
 
+@lru_cache(maxsize=100_000)
 def normalise(name: str) -> str:
     """Return the canonical lookup key of a place name.
 

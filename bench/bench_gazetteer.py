@@ -1,0 +1,150 @@
+"""Benchmark the gazetteer: load time, memory, exact and fuzzy lookup rates.
+
+Run: ``.venv/bin/python bench/bench_gazetteer.py [--queries 10000] [--seed 1]``
+
+Load figures come from fresh subprocesses: the first with an empty index
+cache (the one-off build), the second with the cache warm (every later
+start). Lookup rates use queries drawn from the gazetteer's own names and
+rewritten the way reporters spell them (article added or dropped, hyphens,
+case, diacritics, vowel and doubled-letter variants); the fuzzy set also
+carries one typo per name, so exact lookup misses and the fuzzy path runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+
+_CHILD = """
+import json, resource, sys, time
+start = time.perf_counter()
+from geomap.gazetteer import Gazetteer
+gazetteer = Gazetteer.load()
+elapsed = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "places": len(gazetteer), "keys": len(gazetteer.keys())}))
+"""
+
+_ARTICLES = ["al-", "Al-", "el-", "Al ", "al ", "ar-", "as-", "ad-", "ash-", "ez-", "Ar "]
+_VOWEL_SWAPS = [("ou", "u"), ("u", "ou"), ("ei", "ay"), ("ay", "ei"), ("ee", "i"), ("i", "ee"), ("e", "a"),
+                ("a", "e"), ("o", "u"), ("iya", "ia"), ("ah", "a"), ("q", "k"), ("k", "q"), ("sh", "ch")]
+
+
+def _load_in_subprocess(cache: str) -> dict:
+    env = dict(os.environ, GEOMAP_CACHE=cache)
+    out = subprocess.run([sys.executable, "-c", _CHILD], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def _strip_marks(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def spelling_variant(name: str, rng: random.Random) -> str:
+    """Rewrite a name the way another reporter might spell it."""
+    text = name
+    if rng.random() < 0.5:
+        text = _strip_marks(text)
+    for prefix in ("Al-", "al-", "Al ", "al ", "Ar-", "As-", "An-", "Ad-", "Ash-", "At-", "Az-", "Ad "):
+        if text.startswith(prefix):
+            if rng.random() < 0.5:
+                text = text[len(prefix):]
+            break
+    else:
+        if rng.random() < 0.3:
+            text = rng.choice(_ARTICLES) + text
+    if rng.random() < 0.4:
+        text = text.replace("-", " ") if "-" in text else text.replace(" ", "-")
+    for _ in range(rng.randint(0, 2)):
+        old, new = rng.choice(_VOWEL_SWAPS)
+        if old in text[1:]:
+            at = text.index(old, 1)
+            text = text[:at] + new + text[at + len(old):]
+    if rng.random() < 0.2:
+        at = rng.randrange(1, max(2, len(text)))
+        if text[at - 1].isalpha():
+            text = text[:at] + text[at - 1] + text[at:]
+    case = rng.random()
+    if case < 0.15:
+        text = text.upper()
+    elif case < 0.3:
+        text = text.lower()
+    return text
+
+
+def typo(text: str, rng: random.Random) -> str:
+    """One deleted, swapped or replaced letter, never the first."""
+    if len(text) < 4:
+        return text + "x"
+    at = rng.randrange(1, len(text) - 1)
+    kind = rng.randrange(3)
+    if kind == 0:
+        return text[:at] + text[at + 1:]
+    if kind == 1:
+        return text[:at] + text[at + 1] + text[at] + text[at + 2:]
+    return text[:at] + rng.choice("bdfgklmnrstz") + text[at + 1:]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--queries", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="geomap-bench-cache-") as cache:
+        first = _load_in_subprocess(cache)
+        warm = min((_load_in_subprocess(cache) for _ in range(3)), key=lambda r: r["seconds"])
+    print(f"gazetteer: {warm['places']:,} places, {warm['keys']:,} keys")
+    print(f"first load (index build, empty cache): {first['seconds']:.2f} s")
+    print(f"cold load (fresh process, cache warm, incl. imports): {warm['seconds']:.3f} s  (best of 3)")
+    print(f"resident memory after load (max RSS): {warm['rss_mb']:.0f} MB")
+
+    from geomap.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    rng = random.Random(args.seed)
+    places = list(gazetteer)
+    picks = [rng.choice(places) for _ in range(args.queries)]
+    queries = [spelling_variant(rng.choice(place.names), rng) for place in picks]
+
+    start = time.perf_counter()
+    results = [gazetteer.candidates(query, fuzzy=False) for query in queries]
+    cold = time.perf_counter() - start
+    start = time.perf_counter()
+    for query in queries:
+        gazetteer.candidates(query, fuzzy=False)
+    warm_seconds = time.perf_counter() - start
+    found = sum(any(c.place is place for c in cands) for place, cands in zip(picks, results))
+    print(f"exact lookups: {len(queries) / cold:,.0f}/s first sight of each query, "
+          f"{len(queries) / warm_seconds:,.0f}/s repeated queries ({len(queries):,} spelling variants; "
+          f"{found / len(queries):.1%} find their place by exact key)")
+
+    typos = [typo(query, rng) for query in queries]
+    start = time.perf_counter()
+    results = [gazetteer.candidates(query) for query in typos]
+    elapsed = time.perf_counter() - start
+    fuzzy_runs = sum(1 for cands in results if cands and cands[0].fuzzy) + sum(1 for cands in results if not cands)
+    found = [any(c.place is place for c in cands) for place, cands in zip(picks, results)]
+    home = [place.country == "SY" for place in picks]
+    home_found = sum(f for f, h in zip(found, home) if h)
+    print(f"fuzzy lookups: {len(typos) / elapsed:,.0f}/s ({len(typos):,} variants with one typo, "
+          f"{fuzzy_runs:,} took the fuzzy path; {sum(found) / len(typos):.1%} find their place, "
+          f"{home_found / max(1, sum(home)):.1%} of the {sum(home):,} Syrian ones)")
+
+    start = time.perf_counter()
+    sample = queries[:2000]
+    for query in sample:
+        gazetteer.resolve(query)
+    elapsed = time.perf_counter() - start
+    print(f"resolve (ranking, no context): {len(sample) / elapsed:,.0f}/s")
+
+
+if __name__ == "__main__":
+    main()
