@@ -161,18 +161,22 @@ def _haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) 
     return 6371.0088 * 2 * np.arcsin(np.sqrt(a))
 
 
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af\u1e00-\u1eff\u2c60-\u2c7f\ua720-\ua7ff"
+# Modifier letters: the half rings and apostrophes of transliterated ayn and hamza (Maʿarrat).
+_MODIFIERS = "\u02b0-\u02ff"
+_ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_ALLOWED_LETTERS_RE = re.compile(f"[{_LATIN}{_MODIFIERS}{_ARABIC}]+")
+_LATIN_RE = re.compile(f"[{_LATIN}]")
+
+
 def _script_ok(name: str) -> bool:
     """True when every letter of ``name`` is Latin or Arabic script."""
-    for char in name:
-        if char.isalpha():
-            uname = unicodedata.name(char, "")
-            if not (uname.startswith("LATIN") or uname.startswith("ARABIC")):
-                return False
-    return True
+    rest = _ALLOWED_LETTERS_RE.sub("", name)
+    return not any(c.isalpha() for c in rest)
 
 
 def _has_latin(name: str) -> bool:
-    return any(c.isalpha() and unicodedata.name(c, "").startswith("LATIN") for c in name)
+    return _LATIN_RE.search(name) is not None
 
 
 def useful_alt_names(names: Iterable[str]) -> list[str]:

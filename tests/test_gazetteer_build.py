@@ -146,8 +146,8 @@ def test_boundaries_are_valid_and_nested(boundaries, places):
 
 def test_alt_name_filter_keeps_latin_and_arabic_only():
     kept = useful_alt_names(["ALP", "Halab", "حلب", "Халеб", "アレッポ", "hlb", "a lei po", "Halab", "Ḩalab", "Dar'a",
-                             "Saqqez (2)", "http://az.wikipedia.org/wiki/X", 'Damask"'])
-    assert kept == ["Halab", "حلب", "Ḩalab", "Dar'a"]
+                             "Saqqez (2)", "http://az.wikipedia.org/wiki/X", 'Damask"', "Maʿarrat an Nuʿman"])
+    assert kept == ["Halab", "حلب", "Ḩalab", "Dar'a", "Maʿarrat an Nuʿman"]
 
 
 def test_missing_source_file_is_named(tmp_path):
