@@ -38,7 +38,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -395,6 +395,22 @@ def _typed_geoframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=_points(frame["latitude"], frame["longitude"]), crs="EPSG:4326")
 
 
+def _geoframe_from_rows(rows: list[dict[str, Any]], columns: list[str]) -> gpd.GeoDataFrame:
+    """Build the table from checked rows (values already typed, None for missing)."""
+    data: dict[str, Any] = {}
+    for column in columns:
+        values = [row.get(column) for row in rows]
+        dtype = COLUMN_DTYPES.get(column, _STRING_DTYPE)
+        if dtype == "float64":
+            data[column] = np.array([np.nan if v is None else v for v in values], dtype="float64")
+        elif dtype == "Int64":
+            data[column] = pd.array(values, dtype="Int64")
+        else:
+            data[column] = pd.array([v if v is None or isinstance(v, str) else str(v) for v in values], dtype=dtype)
+    frame = pd.DataFrame(data, columns=columns)
+    return gpd.GeoDataFrame(frame, geometry=_points(frame["latitude"], frame["longitude"]), crs="EPSG:4326")
+
+
 def _cast(series: pd.Series, dtype: Any) -> pd.Series:
     """Cast one column; blank strings become missing, unparseable values raise ValueError."""
     if dtype == "Int64":
@@ -411,13 +427,16 @@ def _cast(series: pd.Series, dtype: Any) -> pd.Series:
 
 
 def _as_text(series: pd.Series) -> pd.Series:
-    values = series.astype(object).where(series.notna(), None)
-    if _STRING_DTYPE is object:
-        text = values.map(lambda v: v if v is None else str(v))
+    if _STRING_DTYPE is not object and series.dtype == _STRING_DTYPE:
+        text = series
     else:
-        text = values.astype(_STRING_DTYPE)
-    blank = text.str.strip().eq("")
-    return text.mask(blank.astype(bool) & text.notna())
+        values = series.astype(object).where(series.notna(), None)
+        if _STRING_DTYPE is object:
+            text = values.map(lambda v: v if v is None else str(v))
+        else:
+            text = values.astype(_STRING_DTYPE)
+    blank = text.str.strip().eq("").fillna(False).astype(bool)
+    return text.mask(blank) if blank.any() else text
 
 
 def _is_missing(value: Any) -> bool:
@@ -511,7 +530,6 @@ def load_events(
     problem rows are left out of the table and counted as rejected instead of
     raising, so a caller can print the report and go on.
     """
-    name = str(path)
     kind = _format_of(path, format)
     if kind == "csv":
         raw = _read_csv_table(path)
@@ -588,7 +606,7 @@ def _read_csv_table(path: PathLike) -> _RawTable:
             raise InputError(f"malformed CSV ({exc}); the record starting here is broken", path=name, line=start) from None
         last = reader.line_num
         if not any(c.strip() for c in cells):
-            raw.blank += bool(cells)
+            raw.blank += 1
             continue
         found: list[str] = []
         if len(cells) != len(header):
@@ -761,8 +779,7 @@ def _validate(raw: _RawTable, *, strict: bool, gazetteer: Any) -> tuple[gpd.GeoD
             report.geocoded += geocoded
         row[FLAGS_COLUMN] = "; ".join(messages) or None
         kept.append(row)
-    frame = pd.DataFrame(kept, columns=[*EVENT_COLUMNS, *_extras(raw.header), FLAGS_COLUMN])
-    table = _typed_geoframe(frame)
+    table = _geoframe_from_rows(kept, [*EVENT_COLUMNS, *_extras(raw.header), FLAGS_COLUMN])
     table.attrs["report"] = report
     return table, report
 
@@ -808,9 +825,7 @@ class _RowChecker:
     def _date(self, value: Any, problems: list[str]) -> str | None:
         if value is None:
             return None
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, pd.Timestamp):
+        if isinstance(value, dt.datetime):  # pandas Timestamps included
             value = value.date()
         if not isinstance(value, dt.date):
             text = str(value).strip()
@@ -888,11 +903,11 @@ class _RowChecker:
         if lat_raw is None and lon_raw is None:
             self._geocode(row, problems)
             return
-        lat = _coordinate(lat_raw, "latitude", 90, problems)
-        lon = _coordinate(lon_raw, "longitude", 180, problems)
-        row["latitude"] = lat if lat is not None else None
-        row["longitude"] = lon if lon is not None else None
-        if lat is None or lon is None or not (_finite(lat) and _finite(lon)):
+        lat = _coordinate(lat_raw, "latitude", problems)
+        lon = _coordinate(lon_raw, "longitude", problems)
+        # Out-of-range numbers are kept (flagged, without a point) so the analyst sees them.
+        row["latitude"], row["longitude"] = lat, lon
+        if lat is None or lon is None:
             return
         lat_ok, lon_ok = abs(lat) <= 90, abs(lon) <= 180
         if not lat_ok or not lon_ok:
@@ -1013,11 +1028,8 @@ def _to_float(value: Any) -> float | None:
         return None
 
 
-def _finite(value: float) -> bool:
-    return math.isfinite(value)
-
-
-def _coordinate(value: Any, column: str, limit: float, problems: list[str]) -> float | None:
+def _coordinate(value: Any, column: str, problems: list[str]) -> float | None:
+    """The finite number in ``value``, else None with the problem noted."""
     if value is None:
         other = "longitude" if column == "latitude" else "latitude"
         problems.append(f"{column} is missing ({other} is given)")
@@ -1273,8 +1285,8 @@ def _user_place(values: Mapping[str, Any], line: int | str, path: str, default_k
     if not text("latitude") and not text("longitude"):
         problems.append("latitude and longitude are missing")
     else:
-        lat = _coordinate(text("latitude") or None, "latitude", 90, problems)
-        lon = _coordinate(text("longitude") or None, "longitude", 180, problems)
+        lat = _coordinate(text("latitude") or None, "latitude", problems)
+        lon = _coordinate(text("longitude") or None, "longitude", problems)
     if lat is not None and abs(lat) > 90:
         problems.append(f"latitude {lat} is out of range [-90, 90]")
     if lon is not None and abs(lon) > 180:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import io
 import json
@@ -592,3 +593,83 @@ def test_bundled_gazetteer_is_used_when_none_is_given(tmp_path: Path) -> None:
     assert [str(p) for p in report.problems] == [
         f"{path}:3: point (latitude 36.29, longitude 33.51) is outside Syria but (33.51, 36.29) is inside: "
         "latitude and longitude look swapped"]
+
+
+# --- properties (hypothesis) ------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Text a spreadsheet can hold: any printable unicode plus the CSV-hostile characters.
+cell_text = st.text(
+    alphabet=st.one_of(st.characters(blacklist_categories=("Cs", "Cc")), st.sampled_from('\n",;<>&\'')),
+    max_size=30,
+)
+TYPES = acled_event_types()
+
+
+@st.composite
+def valid_events(draw: st.DrawFn) -> dict[str, Any]:
+    event_type = draw(st.sampled_from(sorted(TYPES)))
+    return {
+        "event_id": draw(cell_text),
+        "event_date": draw(st.dates(dt.date(1900, 1, 1), dt.date.today())).isoformat(),
+        "time_precision": draw(st.none() | st.integers(1, 3)),
+        "event_type": event_type,
+        "sub_event_type": draw(st.sampled_from(TYPES[event_type])),
+        "actor1": draw(cell_text),
+        "inter1": draw(st.none() | st.integers(0, 8)),
+        "latitude": draw(st.floats(-90, 90, allow_nan=False)),
+        "longitude": draw(st.floats(-180, 180, allow_nan=False)),
+        "fatalities": draw(st.none() | st.integers(0, 100_000)),
+        "notes": draw(cell_text),
+        "confidence": draw(st.none() | st.floats(0, 1)),
+        "char_start": draw(st.none() | st.integers(0, 10**9)),
+    }
+
+
+def blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(valid_events(), min_size=1, max_size=6))
+def test_any_valid_table_validates_clean_and_round_trips(tmp_path: Path, records: list[dict[str, Any]]) -> None:
+    original = events_from_records(records)
+    for suffix in (".csv", ".geojson", ".parquet"):
+        path = tmp_path / f"events{suffix}"
+        write_events(original, path)
+        table, report = load_events(path, gazetteer=FakeGazetteer())
+        assert report.problems == [] and report.mapped == len(records)
+        pd.testing.assert_frame_equal(frame_of(table), frame_of(original))
+    for record, (_, row) in zip(records, original.iterrows()):
+        for key, value in record.items():
+            expected = blank_to_none(value)
+            assert (pd.isna(row[key]) if expected is None else row[key] == expected), key
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(cell_text, min_size=0, max_size=13), min_size=1, max_size=5))
+def test_validator_accounts_for_every_row_of_any_csv(tmp_path: Path, rows: list[list[str]]) -> None:
+    path = tmp_path / "events.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER.split(","))
+        writer.writerows(rows)
+    try:
+        table, report = load_events(path, gazetteer=FakeGazetteer())
+    except InputError as exc:  # only whole-file problems may raise, and they name the file
+        assert str(exc).startswith(f"{path}:")
+        return
+    assert report.read == report.mapped + report.flagged + report.rejected == len(table)
+    assert report.read + report.blank == len(rows)
+    for problem in report.problems:
+        assert str(problem).startswith(f"{path}:") and isinstance(problem.where, int) and problem.where >= 2
+
+
+@given(st.dates(dt.date(1950, 1, 1), dt.date(2049, 12, 31)))
+def test_parse_date_reads_every_acled_spelling_of_a_date(day: dt.date) -> None:
+    today = dt.date(2048, 6, 1)
+    for text in (day.isoformat(), day.strftime("%-d-%b-%y"), day.strftime("%d %B %Y"), day.strftime("%-m/%-d/%Y"),
+                 day.strftime("%b %-d, %Y")):
+        assert parse_date(text, today=today) == day, text
