@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import shape
 
 from conftest import REPO, SOURCE_DATA, requires_shared
@@ -142,6 +144,30 @@ def test_boundaries_are_valid_and_nested(boundaries, places):
                   if f["properties"]["kind"] == "admin1" and shape(f["geometry"]).contains(aleppo)]
     assert containing == ["SY02"]
     assert (GAZETTEER / "boundaries.geojson").stat().st_size < 1_500_000
+
+
+def test_syrian_rows_lie_in_the_governorate_they_name(boundaries, places):
+    governorates = {f["properties"]["name"]: shape(f["geometry"]) for f in boundaries
+                    if f["properties"]["kind"] == "admin1"}
+    rows = [p for p in places.values() if p["country"] == "SY" and p["kind"] != "country"]
+    assert {p["admin1"] for p in rows} <= set(governorates)
+    inside = sum(
+        shapely.contains_xy(governorates[p["admin1"]], float(p["longitude"]), float(p["latitude"])) for p in rows
+    )
+    # Border and coastal villages may fall just outside the simplified polygons; nothing more.
+    assert inside >= 0.98 * len(rows)
+    country = next(shape(f["geometry"]) for f in boundaries if f["properties"]["kind"] == "country")
+    for pid, row in places.items():
+        if pid.startswith("CUR-"):
+            assert country.contains(shapely.Point(float(row["longitude"]), float(row["latitude"]))), pid
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=12), max_size=8))
+def test_alt_name_filter_output_is_clean(names):
+    kept = useful_alt_names(names)
+    assert len({n.casefold() for n in kept}) == len(kept)
+    assert all(n and n == n.strip() and "|" not in n and "\t" not in n and "\n" not in n for n in kept)
 
 
 def test_alt_name_filter_keeps_latin_and_arabic_only():
