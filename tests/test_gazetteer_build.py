@@ -205,3 +205,14 @@ def test_rebuild_is_byte_identical_to_committed(rebuilt, name):
     assert (rebuilt / name).read_bytes() == (GAZETTEER / name).read_bytes(), (
         f"gazetteer/{name} is stale: rebuild it with the command in gazetteer/README.md"
     )
+
+
+def test_cli_names_the_wrong_folder(tmp_path, capsys):
+    from geomap.cli import main
+
+    missing = tmp_path / "no-such-folder"
+    status = main(["gazetteer", "build", "--ocha-2020", str(missing), "--ocha-2015", str(tmp_path),
+                   "--geonames", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert status == 1
+    assert str(missing) in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
