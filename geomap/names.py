@@ -31,13 +31,17 @@ What a key looks like
 Latin tokens are lower-cased, stripped of diacritics and apostrophes
 (``ʿ ʾ ' ’ `` `` ``), then folded so transliteration variants coincide:
 
-- digraphs: ``ch``/``sch`` -> ``sh``; ``dh`` -> ``th``; ``gh`` -> ``g``; ``ph`` -> ``f``;
-  ``kh`` and ``sh`` and ``th`` stay distinct from ``k``, ``s``, ``t``;
+- digraphs: ``ch``/``sch`` -> ``sh``; ``dh`` -> ``th``; ``ph`` -> ``f``; ``kh``, ``gh``,
+  ``sh`` and ``th`` stay distinct from ``k``, ``g``, ``s``, ``t``;
 - consonant classes: ``q``/``k``/``c`` -> ``k``; ``j``/``g`` -> ``g``; ``p`` -> ``b``; ``v`` -> ``f``;
   ``nb`` -> ``mb`` (``Manbij``/``Membij``);
-- every run of vowels and semivowels (``a e i o u y w``) becomes one ``a``
-  (``Suwayda``/``Sweida``, ``Douma``/``Duma``, ``Deir``/``Dayr``/``Dair``), except a
-  word-initial ``y``/``w``, which is a consonant (``Yabroud``, ``Wadi``);
+- every run of vowels (``a e i o u``, and ``y``/``w`` where they are vowels) becomes
+  one ``a`` (``Douma``/``Duma``, ``Deir``/``Dayr``/``Dair``, ``Abyad``/``Abiad``);
+  ``w`` before a vowel is a consonant that absorbs the vowels before it
+  (``Suwayda``/``Sweida``/``Soueida``), ``y`` between vowels is a consonant
+  (``Mayadin`` is not ``Maadan``), as is a word-initial ``y`` (``Yabroud``);
+- the nisba ending (``-iya``, ``-iyah``, ``-iyeh``, ``-iyya``, ``-ia``, ``-ieh``) becomes
+  ``ya``: ``Latakia``/``Lattakieh``/``Ladhiqiyah`` agree and ``Darayya`` is not ``Daraa``;
 - doubled letters collapse (``Raqqa``/``Raqa``, ``Hassakeh``/``Hasakeh``);
 - a final ``h`` after a vowel goes (``Raqqah``/``Raqqa``, ``Hasakeh``/``Hasaka``).
 
@@ -105,7 +109,16 @@ _LATIN_CLASSES = str.maketrans(
         "q": "k", "c": "k", "j": "g", "p": "b", "v": "f",
     }
 )
-_DIGRAPHS = (("sch", "sh"), ("ch", "sh"), ("dh", "th"), ("gh", "g"), ("ph", "f"))
+_DIGRAPHS = (("sch", "sh"), ("ch", "sh"), ("dh", "th"), ("ph", "f"))
+# French "ou" before a vowel is a w (Soueida, Ouadi).
+_OU_RE = re.compile(r"ou(?=[aei])")
+# The nisba ending -iyya (Latakia, Ladhiqiyah, Lattakieh, Darayya, Rashidiyeh): a
+# "ya" of its own, so Rashidiyeh is not Rashideh, nor Darayya Daraa.
+_NISBA_RE = re.compile(r"(?<=[a-z]{2})(?:[ie]?y[ae]h?|i[ae]h?)$")
+# w before a vowel is a consonant and swallows the vowels before it
+# (Suwayda/Sweida, Kuweires/Kweires); y between vowels is one (Mayadin).
+_W_RE = re.compile(r"[aeiou]*w(?=[aeiouy])")
+_Y_RE = re.compile(r"[aeiou]+y(?=[aeiou])")
 # An assimilated article glued to its word: Arraqqa, Ezzor, Ashshaddadi.
 _GLUED_ASSIMILATED_RE = re.compile(r"^[ae](?=(sh|th|dh|[tdrzsn])\1[a-z]{2})(?:sh|th|dh|[tdrzsn])")
 # ``al`` glued before a consonant (Alraqqa, Alqamishli); not before a vowel (Aleppo).
@@ -184,16 +197,29 @@ def _fold_latin(text: str) -> str:
     for old, new in _DIGRAPHS:
         if old in text:
             text = text.replace(old, new)
+    text = _collapse_doubles(text)
+    if "ou" in text:
+        text = _OU_RE.sub("w", text)
+    suffix = ""
+    if "y" in text or "i" in text:
+        nisba = _NISBA_RE.search(text)
+        if nisba:
+            text, suffix = text[: nisba.start()], "ya"
+    if "w" in text:
+        text = _W_RE.sub("W", text)
+    if "y" in text:
+        text = _Y_RE.sub("aY", text)
     head = ""
     if text[:1] in ("y", "w"):
         head, text = text[0], text[1:]
+    # Upper-case W and Y are the consonants marked above; translate leaves them be.
     text = head + text.translate(_LATIN_CLASSES)
     if "nb" in text:
         text = text.replace("nb", "mb")
     text = _collapse_doubles(text)
     if len(text) > 2 and text.endswith("ah"):
         text = text[:-1]
-    return text
+    return text.lower() + suffix
 
 
 def _fold_once(token: str) -> str:
