@@ -109,7 +109,7 @@ PLACE_KINDS = tuple(GEO_PRECISION_BY_KIND)
 
 _FORMATS = ("csv", "geojson", "parquet")
 _SUFFIX_FORMATS = {
-    ".csv": "csv", ".txt": "csv",
+    ".csv": "csv", ".tsv": "csv", ".txt": "csv",
     ".geojson": "geojson", ".json": "geojson",
     ".parquet": "parquet", ".geoparquet": "parquet", ".pq": "parquet",
 }
@@ -586,7 +586,7 @@ def _read_csv_table(path: PathLike) -> _RawTable:
     if csv.field_size_limit() < 2**31 - 1:
         csv.field_size_limit(2**31 - 1)  # long notes exceed the 128 KiB default
     # newline="" keeps quoted newlines intact and lets csv count physical lines.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -609,11 +609,24 @@ def _read_csv_table(path: PathLike) -> _RawTable:
             raw.blank += 1
             continue
         found: list[str] = []
+        if len(cells) > len(header) and not any(c.strip() for c in cells[len(header):]):
+            cells = cells[: len(header)]  # spreadsheets pad rows with empty cells: nothing is lost
         if len(cells) != len(header):
             found.append(_ragged_message(cells, header))
         values = {h: (cells[i] if i < len(cells) else None) for i, h in enumerate(header)}
         raw.rows.append((start, values, found))
     return raw
+
+
+def _delimiter(text: str) -> str:
+    """The field separator: ``,`` unless the header line has more ``;`` or tabs.
+
+    Spreadsheets in locales with a decimal comma save "CSV" with semicolons.
+    """
+    first = text[: text.find("\n")] if "\n" in text[:65536] else text[:65536]
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > counts[","] else ","
 
 
 def _ragged_message(cells: list[str], header: list[str]) -> str:
@@ -911,7 +924,7 @@ class _RowChecker:
             return
         lat_ok, lon_ok = abs(lat) <= 90, abs(lon) <= 180
         if not lat_ok or not lon_ok:
-            swap = " (latitude and longitude look swapped)" if abs(lon) <= 90 and abs(lat) <= 180 else ""
+            swap = " (are latitude and longitude swapped?)" if abs(lon) <= 90 and abs(lat) <= 180 else ""
             if not lat_ok:
                 problems.append(f"latitude {lat} is out of range [-90, 90]{swap}")
             if not lon_ok:
@@ -1022,10 +1035,16 @@ def _to_float(value: Any) -> float | None:
         return None
     if isinstance(value, (int, float, np.integer, np.floating)):
         return float(value)
+    text = str(value).strip()
+    if _DECIMAL_COMMA.fullmatch(text):
+        text = text.replace(",", ".")  # 36,2 from a decimal-comma locale
     try:
-        return float(str(value).strip())
+        return float(text)
     except ValueError:
         return None
+
+
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 
 
 def _coordinate(value: Any, column: str, problems: list[str]) -> float | None:

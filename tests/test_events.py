@@ -202,6 +202,28 @@ def test_encodings(tmp_path: Path, encoding: str, prefix: bytes) -> None:
     assert table.loc[0, "event_id"] == "e1"  # the BOM does not stick to the first header
 
 
+def test_semicolon_csv_with_decimal_commas(tmp_path: Path) -> None:
+    path = write(tmp_path, "event_id;event_date;latitude;longitude;fatalities;notes\n"
+                           "e1;09.05.2020;36,2;37,16;1,000;\"a; b\"\n".replace("09.05.2020", "2020-05-09"))
+    row = read_events(path).iloc[0]
+    assert (row["latitude"], row["longitude"], row["fatalities"], row["notes"]) == (36.2, 37.16, 1000, "a; b")
+
+
+def test_tab_separated_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "event_id\tlatitude\tlongitude\ne1\t36.2\t37.16\n", name="events.tsv")
+    assert read_events(path).loc[0, "longitude"] == 37.16
+
+
+def test_old_mac_line_endings_count_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, "event_id,latitude,longitude\re1,36.2,37.16\re2,95,37.16\r")
+    assert problems_of(path) == [f"{path}:3: latitude 95.0 is out of range [-90, 90] (are latitude and longitude swapped?)"]
+
+
+def test_rows_padded_with_empty_cells_are_not_ragged(tmp_path: Path) -> None:
+    path = write(tmp_path, "event_id,latitude,longitude\ne1,36.2,37.16,,\n")
+    assert problems_of(path) == []
+
+
 def test_reads_csv_from_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(csv_of("e1,2016-12-01,,,,,,36.2,37.16,,").encode())))
     table, report = load_events("-")
@@ -367,7 +389,7 @@ def test_each_problem_names_file_and_physical_line(tmp_path: Path) -> None:
         ("e,2016-12-01,,,,,,inf,37.16,,", "latitude is inf (not a finite number)"),
         ("e,2016-12-01,,,,,,36.2,,,", "longitude is missing (latitude is given)"),
         ("e,2016-12-01,,,,,,91,100,,", "latitude 91.0 is out of range [-90, 90]"),
-        ("e,2016-12-01,,,,,,136.2,37.16,,", "latitude 136.2 is out of range [-90, 90] (latitude and longitude look swapped)"),
+        ("e,2016-12-01,,,,,,136.2,37.16,,", "latitude 136.2 is out of range [-90, 90] (are latitude and longitude swapped?)"),
         ("e,2016-12-01,,,,,,36.2,-181,,", "longitude -181.0 is out of range [-180, 180]"),
         ("e,2016-12-01,,,,Syria,,36.29,33.51,,",
          "point (latitude 36.29, longitude 33.51) is outside Syria but (33.51, 36.29) is inside: "
