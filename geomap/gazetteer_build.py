@@ -359,25 +359,28 @@ def _combine_copies(main: GeoNamesRecord, other: GeoNamesRecord | None) -> GeoNa
     )
 
 
-def _read_code_table(path: Path) -> dict[str, str]:
-    """GeoNames ``code<TAB>name<TAB>asciiname<TAB>geonameid`` tables."""
+def _read_code_table(path: Path) -> dict[str, tuple[str, str, str]]:
+    """GeoNames ``code<TAB>name<TAB>asciiname<TAB>geonameid`` tables: code -> (name, asciiname, id)."""
     table = {}
     with open(path, encoding="utf-8", newline="") as handle:
         for line_no, line in enumerate(handle, 1):
             cols = line.rstrip("\n").split("\t")
-            if len(cols) < 2:
-                raise GazetteerError(f"{path}:{line_no}: expected code and name columns")
-            table[cols[0]] = cols[1]
+            if len(cols) < 4:
+                raise GazetteerError(f"{path}:{line_no}: expected code, name, asciiname and geonameid columns")
+            table[cols[0]] = (cols[1], cols[2], cols[3])
     return table
 
 
 @dataclass
 class CountryRecord:
+    """The fields of one ``countryInfo.txt`` row that the build uses."""
+
     iso2: str
     name: str
     capital: str
     population: int | None
     geonameid: str
+    neighbours: tuple[str, ...] = ()
 
 
 def _read_countries(path: Path) -> list[CountryRecord]:
@@ -389,7 +392,8 @@ def _read_countries(path: Path) -> list[CountryRecord]:
             cols = line.rstrip("\n").split("\t")
             if len(cols) < 17:
                 raise GazetteerError(f"{path}:{line_no}: expected 19 columns, got {len(cols)}")
-            countries.append(CountryRecord(cols[0], cols[4], cols[5], _int_or_none(cols[7]), cols[16]))
+            neighbours = tuple(c for c in cols[17].split(",") if c) if len(cols) > 17 else ()
+            countries.append(CountryRecord(cols[0], cols[4], cols[5], _int_or_none(cols[7]), cols[16], neighbours))
     return countries
 
 
@@ -715,8 +719,9 @@ def _neighbourhoods_2015(path: Path, existing: list[Place], community_ids: dict[
 
 # --- the world -------------------------------------------------------------------------
 
-def _world_places(countries: list[CountryRecord], cities: list[GeoNamesRecord], admin1: dict[str, str],
-                  admin2: dict[str, str], report: BuildReport, log: LogFn) -> list[Place]:
+def _world_places(countries: list[CountryRecord], cities: list[GeoNamesRecord],
+                  admin1: dict[str, tuple[str, str, str]], admin2: dict[str, tuple[str, str, str]],
+                  report: BuildReport, log: LogFn) -> list[Place]:
     by_country: dict[str, list[GeoNamesRecord]] = defaultdict(list)
     for record in cities:
         by_country[record.country].append(record)
@@ -737,18 +742,54 @@ def _world_places(countries: list[CountryRecord], cities: list[GeoNamesRecord], 
         place = Place(
             place_id=f"GN{record.geonameid}", name=record.name, kind="city",
             latitude=record.latitude, longitude=record.longitude, country=record.country,
-            admin1=admin1.get(f"{record.country}.{record.admin1_code}", ""),
-            admin2=admin2.get(f"{record.country}.{record.admin1_code}.{record.admin2_code}", ""),
+            admin1=admin1.get(f"{record.country}.{record.admin1_code}", ("",))[0],
+            admin2=admin2.get(f"{record.country}.{record.admin1_code}.{record.admin2_code}", ("",))[0],
             parent_id=record.country if record.country in known else "",
             population=record.population, sources=[f"geonames:{record.geonameid}"],
         )
         place.add_names(useful_alt_names([record.ascii_name, *record.alt_names]))
         places.append(place)
+    places += _neighbour_provinces(countries, cities, admin1, report, log)
     if unplaced:
         note = (f"{len(unplaced)} countries have no city of 15,000 people or more in cities15000.txt, "
                 f"so no point to place them at; left out: {', '.join(unplaced)}")
         report.notes.append(note)
         log(note)
+    return places
+
+
+def _neighbour_provinces(countries: list[CountryRecord], cities: list[GeoNamesRecord],
+                         admin1: dict[str, tuple[str, str, str]], report: BuildReport, log: LogFn) -> list[Place]:
+    """First-level divisions of Syria's neighbours ("Hatay province", "Anbar"), at their largest city.
+
+    GeoNames' admin1 table has no coordinates; the division's most populous
+    city of ``cities15000.txt`` lies inside it and is where reporting from
+    the province is usually filed. Divisions without such a city are left out.
+    """
+    syria = next((c for c in countries if c.iso2 == "SY"), None)
+    neighbours = set(syria.neighbours) if syria else set()
+    largest: dict[str, GeoNamesRecord] = {}
+    for record in cities:
+        code = f"{record.country}.{record.admin1_code}"
+        if record.country in neighbours and code in admin1:
+            best = largest.get(code)
+            if best is None or ((record.population or 0), best.geonameid) > ((best.population or 0), record.geonameid):
+                largest[code] = record
+    places = []
+    for code in sorted(largest):
+        name, ascii_name, geonameid = admin1[code]
+        city = largest[code]
+        place = Place(
+            place_id=f"GN{geonameid}", name=name, kind="admin1", latitude=city.latitude,
+            longitude=city.longitude, country=city.country, admin1=name, parent_id=city.country,
+            sources=[f"geonames:{geonameid}"],
+        )
+        # "Al Anbar" is written "Anbar" as often as not.
+        place.add_names([ascii_name, *(re.sub(r"^(?:Al|An|As|Ash|Ad|Ar|At|Az)[ -]", "", n) for n in (name, ascii_name))])
+        places.append(place)
+    missing = sum(1 for code in admin1 if code.split(".")[0] in neighbours) - len(places)
+    report.merges["first-level divisions of Syria's neighbours, placed at their largest city"] = len(places)
+    log(f"neighbour provinces ({', '.join(sorted(neighbours))}): {len(places)} placed, {missing} without a city left out")
     return places
 
 
@@ -1104,7 +1145,12 @@ admin2 parent_id population alt_names source`).
 - **The world**: every country of `countryInfo.txt` (ISO2 id, point at its
   capital, or at the population-weighted mean of its cities when the capital
   is missing) and every city of `cities15000.txt` (`GN<id>`, parent = its
-  country). Syria's own cities in that file are merged as above.
+  country). Syria's own cities in that file are merged as above. The
+  provinces of Syria's neighbours (the `neighbours` of SY in
+  `countryInfo.txt`: Turkey, Iraq, Lebanon, Jordan, Israel) are `admin1`
+  rows with their GeoNames admin1 id (`GN<id>`), placed at their most
+  populous city because GeoNames gives them no coordinates; they carry no
+  population.
 - **Alternate names** keep Latin and Arabic script only; codes of up to three
   capitals (airport codes such as `ALP`), all-lowercase romanisations
   (`hlb`, `a lei po`), URLs and bracketed qualifiers (`Saqqez (2)`) are
