@@ -77,7 +77,7 @@ CUES = {
 
 # Ranking weights: see Gazetteer._rank. Spelling and prominence order
 # candidates without context; context bonuses outweigh both.
-_W_SPELLING = 0.30
+_W_SPELLING = 0.45
 _W_KIND = 0.20
 _W_POPULATION = 0.25
 _W_COUNTRY = 0.30
@@ -86,6 +86,7 @@ _W_IN_CITY = 0.50
 _W_CUE = 0.40
 _W_NEAR_COUNTRY = 0.15
 _W_MAIN_NAME = 0.01
+_FOLDED_ONLY = 0.6
 _NEARBY_SCALE_KM = 40.0
 _IN_CITY_KM = 15.0
 # Two far-apart candidates closer than this in score are a tie: no guess.
@@ -93,10 +94,10 @@ _TIE_MARGIN = 0.015
 _SAME_PLACE_KM = 30.0
 # Fuzzy matches: which keys are compared, and which score is trusted.
 FUZZY_CUTOFF = 80.0
-FUZZY_ACCEPT = 88.0
+FUZZY_ACCEPT = 85.0
 # ...and the spelling itself (before the folds) must be this close too, since
 # folded keys are short and look alike more often than the names do.
-FUZZY_SPELLING = 0.8
+FUZZY_SPELLING = 0.75
 _FUZZY_LIMIT = 5
 # A place outside the document's country must be a large city, a country or
 # admin unit, or lie near the focus country, to beat "unlocated".
@@ -601,13 +602,15 @@ class Gazetteer:
             key=lambda item: -item[0][0],
         )
         scored = [(round(score, 4), cand) for (score, _notes), cand in ranked]
-        (best_score, notes), best = ranked[0]
-        if best.fuzzy and (best.score < FUZZY_ACCEPT or _spelling_similarity(name, best.place) < FUZZY_SPELLING):
-            listing = ", ".join(f"{c.place.name} ({c.score:.0f})" for _s, c in scored[:3])
-            return Resolution(name, None, f"only weak fuzzy matches for {name!r}: {listing}", 0.0, True, scored)
-        for (score, _n), other in ranked[1:]:
-            if best_score - score >= _TIE_MARGIN:
-                break
+        if found[0].fuzzy:
+            ranked = [item for item in ranked if _trusted_fuzzy(name, item[1])]
+            if not ranked:
+                listing = ", ".join(f"{c.place.name} ({c.score:.0f})" for _s, c in scored[:3])
+                return Resolution(name, None, f"only weak fuzzy matches for {name!r}: {listing}", 0.0, True, scored)
+        (best_score, notes), best = _prefer_settlement(ranked, context)
+        for (score, _n), other in ranked:
+            if other is best or best_score - score >= _TIE_MARGIN:
+                continue
             if _distance(best.place, other.place) > _SAME_PLACE_KM and not _nested(best.place, other.place):
                 return Resolution(
                     name, None,
@@ -681,6 +684,10 @@ class Gazetteer:
         place = cand.place
         notes: list[str] = []
         spelling = _spelling_similarity(name, place)
+        if spelling < 1.0:
+            # Sharing a key through the folds is weaker evidence than being spelled
+            # alike: "Erbil" is Erbil before it is a Syrian town once written "Aarbil".
+            spelling *= _FOLDED_ONLY
         if cand.fuzzy:
             spelling *= cand.score / 100.0
         elif spelling == 1.0:
@@ -808,6 +815,30 @@ def _nested(a: Place, b: Place) -> bool:
         if unit.kind == "country" and member.country == unit.place_id:
             return True
     return False
+
+
+_SETTLEMENT_KINDS = ("city", "town", "village")
+
+
+def _trusted_fuzzy(name: str, cand: Candidate) -> bool:
+    """A fuzzy key match close enough, and spelled closely enough, to act on."""
+    return cand.score >= FUZZY_ACCEPT and _spelling_similarity(name, cand.place) >= FUZZY_SPELLING
+
+
+def _prefer_settlement(ranked: list, context: ResolveContext) -> tuple:
+    """The top-ranked entry, or the town inside it when it is a same-named admin unit.
+
+    Without a cue, "Tell Abiad" means the town rather than the district
+    named after it, whatever the spelling of each row.
+    """
+    top = ranked[0]
+    if context.cue is not None or top[1].place.kind not in _ADMIN_KINDS[1:]:
+        return top
+    for item in ranked[1:]:
+        place = item[1].place
+        if place.kind in _SETTLEMENT_KINDS and _nested(top[1].place, place):
+            return item
+    return top
 
 
 def _gap_km(place: Place, other: Place | tuple[float, float]) -> float:

@@ -51,6 +51,10 @@ FIXTURE_ROWS = [
     ("GN4409896", "Springfield", "city", 37.21533, -93.29824, "US", "Missouri", "", "US", 166810, "", "test"),
     ("GN4951788", "Springfield", "city", 42.10148, -72.58981, "US", "Massachusetts", "", "US", 153703, "", "test"),
     ("GN9000001", "Smallham", "city", 51.0, 0.0, "GB", "England", "", "GB", 16000, "", "test"),
+    ("C2321", "Arbin", "town", 33.54, 36.36, "SY", "Rural Damascus", "Duma", "SY030200", 42474, "Aarbil", "test"),
+    ("GN95446", "Erbil", "city", 36.19, 44.01, "IQ", "Arbil", "", "IQ", 932800, "Arbil|Irbil", "test"),
+    ("SY1102", "Tell Abiad", "admin2", 36.4, 38.7, "SY", "Ar-Raqqa", "", "SY11", "", "", "test"),
+    ("C5792", "Tal Abyad", "town", 36.697, 38.956, "SY", "Ar-Raqqa", "Tell Abiad", "SY110200", "", "", "test"),
 ]
 
 
@@ -237,6 +241,19 @@ def test_small_foreign_place_is_not_guessed(gz: Gazetteer) -> None:
     assert result.place is None
     assert "not guessing" in result.reason
     assert gz.resolve("Smallham").place.place_id == "GN9000001"  # without a focus it is the only answer
+
+
+def test_spelled_alike_beats_folded_alike(gz: Gazetteer) -> None:
+    # Arbin's odd alt name "Aarbil" folds like Erbil; the country focus must not
+    # turn the Iraqi city, spelled exactly, into a Syrian town.
+    result = gz.resolve("Erbil", ResolveContext(country="SY"))
+    assert result.place.place_id == "GN95446"
+    assert gz.resolve("Arbin", ResolveContext(country="SY")).place.place_id == "C2321"
+
+
+def test_town_beats_the_district_named_after_it(gz: Gazetteer) -> None:
+    assert gz.resolve("Tell Abiad").place.place_id == "C5792"
+    assert gz.resolve("Tell Abiad district").place.place_id == "SY1102"
 
 
 def test_unknown_name_is_unlocated(gz: Gazetteer) -> None:
