@@ -1133,9 +1133,10 @@ admin2 parent_id population alt_names source`).
   once; a second pass accepts names of rapidfuzz similarity 80 or more within
   1.5 km (spellings the folds miss, such as Tremseh / Treismeh). A merged row
   carries both ids in `source` (`ocha2015:C1007;geonames:170063`), the
-  GeoNames alternate names and population. GeoNames places left unmatched
-  (mostly in the Golan, which the OCHA files do not cover) become `GN<id>`
-  rows whose parent is the sub-district that contains them.
+  GeoNames alternate names and population (the larger of the two GeoNames
+  copies, which disagree: Aleppo 1.6 or 2.1 million). GeoNames places left
+  unmatched (places the OCHA list lacks, such as the Golan villages) become
+  `GN<id>` rows whose parent is the sub-district that contains them.
 - **Neighbourhoods**: the 414 OCHA 2020 polygons (N-codes), parent = their
   city's community; the 2015 Damascus polygons are merged into a 2020
   neighbourhood with the same name within 2 km, or kept under their own
