@@ -435,6 +435,7 @@ class Gazetteer:
         self._fuzzy_keys = fuzzy_keys
         self._positions = {place_id: i for i, place_id in enumerate(places.ids())}
         self.directory = directory
+        self.places_path: Path | None = None
         self._fuzzy_buckets: dict[str, tuple[list[int], list[str]]] | None = None
         self._exact: dict[str, tuple[Candidate, ...]] = {}
         self._boundaries: dict[str, tuple[Any, list[str]]] | None = None
@@ -469,6 +470,7 @@ class Gazetteer:
             return cached
         places, index, fuzzy_keys = _load_cached(places_path)
         gazetteer = cls(places, index, fuzzy_keys, places_path.parent)
+        gazetteer.places_path = places_path
         cls._loaded[places_path] = gazetteer
         return gazetteer
 
@@ -478,6 +480,13 @@ class Gazetteer:
         places = list(places)
         rows = _PlaceList([_row(place) for place in places], places)
         return cls(rows, _build_index(places), _fuzzy_keys(places))
+
+    def __reduce__(self) -> tuple:
+        # Worker processes (Dask, multiprocessing) reload from their own index
+        # cache instead of receiving the whole gazetteer through a pipe.
+        if self.places_path is not None:
+            return (Gazetteer.load, (self.places_path,))
+        return (Gazetteer.from_places, (list(self._places),))
 
     # plain access
 

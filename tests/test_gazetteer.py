@@ -130,6 +130,14 @@ def test_damaged_cache_is_ignored(fixture_dir: Path, tmp_path: Path, monkeypatch
     assert Gazetteer.load(fixture_dir).get("C1007").name == "Aleppo"
 
 
+def test_pickles_cheaply_for_worker_processes(gz: Gazetteer) -> None:
+    data = pickle.dumps(gz)
+    assert len(data) < 1000  # a reference to the folder, not the data
+    assert pickle.loads(data) is gz  # same process: the loaded instance
+    memory = Gazetteer.from_places([gz.get("C1007")])
+    assert pickle.loads(pickle.dumps(memory)).get("C1007") == gz.get("C1007")
+
+
 def test_missing_file_names_the_path(tmp_path: Path) -> None:
     with pytest.raises(GazetteerError, match="places.tsv"):
         Gazetteer.load(tmp_path / "nowhere")
