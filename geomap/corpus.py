@@ -19,11 +19,13 @@ import datetime as dt
 import io
 import json
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from geomap.errors import InputError
 
@@ -472,3 +474,269 @@ def _raise_csv_field_limit() -> None:
     # News articles exceed the csv module's default 128 KiB field limit.
     if csv.field_size_limit() < 2**31 - 1:
         csv.field_size_limit(2**31 - 1)
+
+
+# --- scale-out -------------------------------------------------------------------
+
+#: Engines :func:`run_corpus` knows.
+ENGINES = ("processes", "dask")
+
+
+@dataclass
+class CorpusRun:
+    """What :func:`run_corpus` did.
+
+    Attributes
+    ----------
+    documents : int
+        Documents extracted.
+    events : int
+        Event rows written.
+    mentions : int
+        Toponym mention rows found (``located`` of them resolved).
+    located : int
+        Mentions resolved to a gazetteer place.
+    parts : int
+        Parquet files written into the output folder.
+    errors : list of DocumentError
+        Files or records that could not be read (the run went on without them).
+    """
+
+    documents: int = 0
+    events: int = 0
+    mentions: int = 0
+    located: int = 0
+    parts: int = 0
+    errors: list[DocumentError] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the terminal."""
+        failed = f", {len(self.errors)} inputs failed" if self.errors else ""
+        return (f"{self.documents} documents, {self.events} events, {self.located} of {self.mentions} "
+                f"place mentions located{failed}")
+
+
+def extract_batch(documents: list[Document]) -> tuple[Any, Any]:
+    """Extract the events and mentions of a batch of documents (runs on a worker).
+
+    Returns ``(events, mentions)`` as two DataFrames, rows in document order.
+    The gazetteer is loaded once per worker process (it is cached by
+    :meth:`geomap.gazetteer.Gazetteer.load`).
+    """
+    import pandas as pd
+
+    from geomap.events import empty_events
+    from geomap.extract import extract_document
+
+    events, mentions = [], []
+    for doc in documents:
+        found, named = extract_document(doc.text, report_date=doc.date, doc_id=doc.id, source=doc.source)
+        events.append(pd.DataFrame(found))
+        mentions.append(named)
+    if not events:
+        return pd.DataFrame(empty_events()), pd.DataFrame()
+    return pd.concat(events, ignore_index=True), pd.concat(mentions, ignore_index=True)
+
+
+def run_corpus(
+    paths: PathLike | Iterable[PathLike],
+    output: PathLike,
+    *,
+    mentions_output: PathLike | None = None,
+    default_date: dt.date | str | None = None,
+    workers: int = 1,
+    engine: str = "processes",
+    scheduler: Any = None,
+    batch_size: int = 50,
+    progress: bool | None = None,
+) -> CorpusRun:
+    """Extract the events of a corpus in parallel into partitioned GeoParquet.
+
+    Documents are streamed from :func:`iter_documents`, cut into batches of
+    ``batch_size`` and extracted by ``workers`` processes (or a Dask
+    cluster); at most ``2 * workers`` batches are in flight, so memory stays
+    bounded whatever the corpus size. Batch ``i`` becomes
+    ``OUTPUT/part-{i:05d}.parquet``: the same input gives the same files
+    whatever the engine and number of workers.
+
+    Parameters
+    ----------
+    paths : path or iterable of paths
+        Reports, folders, JSONL or CSV corpora (see :func:`iter_documents`).
+    output : path
+        Folder to write the event parts into (e.g. ``events.parquet``); it is
+        built beside its final place and renamed at the end, replacing a
+        previous folder of the same name.
+    mentions_output : path, optional
+        Folder for the toponym mention parts, written the same way.
+    default_date : datetime.date or str, optional
+        Date of documents that carry none.
+    workers : int
+        Parallel workers; 1 runs in this process.
+    engine : {"processes", "dask"}
+        Local worker processes, or a Dask bag per window of batches run on a
+        ``dask.distributed`` cluster (the ``geomap[dask]`` extra).
+    scheduler : str or distributed.Client, optional
+        For ``engine="dask"``: a scheduler address (``tcp://host:8786``) or a
+        client; default: a local cluster of ``workers`` processes.
+    batch_size : int
+        Documents per batch (and per output part).
+    progress : bool, optional
+        Show a progress bar on stderr; default: only when stderr is a terminal.
+
+    Returns
+    -------
+    CorpusRun
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    if workers < 1 or batch_size < 1:
+        raise ValueError("workers and batch_size must be at least 1")
+    from tqdm import tqdm
+
+    run = CorpusRun()
+    documents = iter_documents(paths, default_date=default_date, errors=run.errors)
+    batches = _batches(documents, batch_size)
+    outputs = [_PartsFolder(Path(output))]
+    if mentions_output is not None:
+        outputs.append(_PartsFolder(Path(mentions_output)))
+    bar = tqdm(unit="doc", desc="extract", disable=None if progress is None else not progress, file=sys.stderr)
+    try:
+        for index, batch, (events, mentions) in _execute(batches, workers, engine, scheduler):
+            _write_part(outputs, index, events, mentions)
+            run.documents += len(batch)
+            run.events += len(events)
+            run.mentions += len(mentions)
+            if len(mentions):
+                run.located += int((mentions["status"].astype(str) == "located").sum())
+            run.parts += 1
+            bar.update(len(batch))
+        if run.parts == 0:  # still leave a readable (empty) table behind
+            _write_part(outputs, 0, *extract_batch([]))
+            run.parts = 1
+        for folder in outputs:
+            folder.commit()
+    finally:
+        bar.close()
+        for folder in outputs:
+            folder.discard()
+    return run
+
+
+def _batches(documents: Iterator[Document], size: int) -> Iterator[tuple[int, list[Document]]]:
+    batch: list[Document] = []
+    index = 0
+    for doc in documents:
+        batch.append(doc)
+        if len(batch) == size:
+            yield index, batch
+            index, batch = index + 1, []
+    if batch:
+        yield index, batch
+
+
+def _execute(batches: Iterator[tuple[int, list[Document]]], workers: int, engine: str,
+             scheduler: Any) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
+    if engine == "dask":
+        yield from _execute_dask(batches, workers, scheduler)
+    elif workers == 1:
+        for index, batch in batches:
+            yield index, batch, extract_batch(batch)
+    else:
+        yield from _execute_processes(batches, workers)
+
+
+def _execute_processes(batches: Iterator[tuple[int, list[Document]]],
+                       workers: int) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=_load_gazetteer) as pool:
+        pending: dict[Any, tuple[int, list[Document]]] = {}
+        for index, batch in batches:
+            pending[pool.submit(extract_batch, batch)] = (index, batch)
+            if len(pending) >= 2 * workers:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield (*pending.pop(future), future.result())
+        for future in list(pending):
+            yield (*pending.pop(future), future.result())
+
+
+def _execute_dask(batches: Iterator[tuple[int, list[Document]]], workers: int,
+                  scheduler: Any) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
+    try:
+        import dask.bag as db
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError("the dask engine needs the geomap[dask] extra: pip install 'geomap[dask]'") from None
+    own_client = not isinstance(scheduler, Client)
+    if isinstance(scheduler, Client):
+        client = scheduler
+    elif scheduler is not None:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        client.run(_load_gazetteer)  # each worker loads the gazetteer once, before any batch
+        window: list[tuple[int, list[Document]]] = []
+        for item in batches:
+            window.append(item)
+            if len(window) == 2 * workers:
+                yield from _dask_window(db, client, window)
+                window = []
+        if window:
+            yield from _dask_window(db, client, window)
+    finally:
+        if own_client:
+            cluster = client.cluster
+            client.close()
+            if cluster is not None and scheduler is None:
+                cluster.close()
+
+
+def _dask_window(db: Any, client: Any, window: list[tuple[int, list[Document]]]) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
+    bag = db.from_sequence([batch for _, batch in window], npartitions=len(window))
+    results = client.compute(bag.map(extract_batch)).result()
+    for (index, batch), result in zip(window, results):
+        yield index, batch, result
+
+
+def _load_gazetteer() -> None:
+    from geomap.gazetteer import Gazetteer
+
+    Gazetteer.load()
+
+
+class _PartsFolder:
+    """An output folder of Parquet parts, built aside and renamed into place."""
+
+    def __init__(self, final: Path) -> None:
+        self.final = final
+        final.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
+
+    def part(self, index: int) -> Path:
+        return self.tmp / f"part-{index:05d}.parquet"
+
+    def commit(self) -> None:
+        if self.final.is_dir():
+            old = self.final.with_name(f".{self.final.name}.old-{os.getpid()}")
+            os.replace(self.final, old)
+            os.replace(self.tmp, self.final)
+            shutil.rmtree(old, ignore_errors=True)
+        elif self.final.exists():
+            raise InputError("exists and is not a folder; choose another output", path=str(self.final))
+        else:
+            os.replace(self.tmp, self.final)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _write_part(outputs: list[_PartsFolder], index: int, events: Any, mentions: Any) -> None:
+    from geomap.events import write_events
+
+    write_events(events, outputs[0].part(index), format="parquet")
+    if len(outputs) > 1:
+        mentions.to_parquet(outputs[1].part(index), index=False)

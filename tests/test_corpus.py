@@ -212,3 +212,105 @@ def test_reads_the_fakes_development_corpus() -> None:
     assert len(docs) == 408
     assert len({d.id for d in docs}) == 408  # repeated unit_ids get "#2"
     assert all(d.date and 2011 <= d.date.year <= 2018 for d in docs)
+
+
+# --- run_corpus: batches, workers, Dask ------------------------------------------------
+
+REPORTS = [
+    "Government forces shelled Aleppo on Monday, killing 3 people.",
+    "An air strike hit a market in Idlib on 3 May 2016, killing 12 civilians.",
+    "Rebels attacked an army checkpoint near Homs; 4 soldiers were killed.",
+    "Hundreds of protesters gathered in Daraa on Friday.",
+]
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    pytest.importorskip("geomap.extract")
+    path = tmp_path / "corpus.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(14):
+            handle.write(json.dumps({"id": f"d{i:02d}", "text": REPORTS[i % len(REPORTS)], "date": "2016-05-04"}) + "\n")
+        handle.write("{broken\n")
+    return path
+
+
+def table_of(folder: Path) -> "pd.DataFrame":
+    import pandas as pd
+
+    from geomap.events import read_events
+
+    return pd.DataFrame(read_events(folder))
+
+
+def test_run_corpus_writes_partitioned_geoparquet(small_corpus: Path, tmp_path: Path) -> None:
+    from geomap.corpus import run_corpus
+
+    out = tmp_path / "events.parquet"
+    run = run_corpus(small_corpus, out, mentions_output=tmp_path / "mentions.parquet", batch_size=4, progress=False)
+    assert sorted(p.name for p in out.iterdir()) == [f"part-0000{i}.parquet" for i in range(4)]
+    assert (run.documents, run.parts) == (14, 4)
+    assert [str(e) for e in run.errors] == [f"{small_corpus}:15: invalid JSON: Expecting property name enclosed in double quotes (column 2)"]
+    events = table_of(out)
+    assert len(events) == run.events > 0
+    assert set(events["doc_id"]) <= {f"d{i:02d}" for i in range(14)}
+    assert list(events["doc_id"]) == sorted(events["doc_id"])  # parts keep document order
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left
+
+
+def test_run_corpus_same_result_with_two_worker_processes(small_corpus: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    from geomap.corpus import run_corpus
+
+    one = run_corpus(small_corpus, tmp_path / "one.parquet", batch_size=3, progress=False)
+    two = run_corpus(small_corpus, tmp_path / "two.parquet", workers=2, batch_size=3, progress=False)
+    assert one.summary() == two.summary()
+    pd.testing.assert_frame_equal(table_of(tmp_path / "one.parquet"), table_of(tmp_path / "two.parquet"))
+
+
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1", "::1"])
+def test_run_corpus_same_result_on_a_dask_local_cluster(small_corpus: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    distributed = pytest.importorskip("distributed")
+    from geomap.corpus import run_corpus
+
+    one = run_corpus(small_corpus, tmp_path / "one.parquet", batch_size=3, progress=False)
+    # In-process workers: the same Dask bag code path without spawning interpreters.
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        dask = run_corpus(small_corpus, tmp_path / "dask.parquet", engine="dask", scheduler=client, workers=2,
+                          batch_size=3, progress=False)
+    assert one.summary() == dask.summary()
+    pd.testing.assert_frame_equal(table_of(tmp_path / "one.parquet"), table_of(tmp_path / "dask.parquet"))
+
+
+def test_run_corpus_replaces_a_previous_output_folder(small_corpus: Path, tmp_path: Path) -> None:
+    from geomap.corpus import run_corpus
+
+    out = tmp_path / "events.parquet"
+    out.mkdir()
+    (out / "part-00099.parquet").write_bytes(b"stale")
+    run_corpus(small_corpus, out, batch_size=100, progress=False)
+    assert [p.name for p in out.iterdir()] == ["part-00000.parquet"]
+
+
+def test_run_corpus_progress_bar_only_when_asked(small_corpus: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from geomap.corpus import run_corpus
+
+    run_corpus(small_corpus, tmp_path / "a.parquet", batch_size=7, progress=False)
+    assert capsys.readouterr().err == ""
+    run_corpus(small_corpus, tmp_path / "b.parquet", batch_size=7, progress=True)
+    assert "14doc" in capsys.readouterr().err.replace(" ", "")
+
+
+def test_run_corpus_rejects_bad_settings(tmp_path: Path) -> None:
+    from geomap.corpus import run_corpus
+
+    with pytest.raises(ValueError, match="unknown engine"):
+        run_corpus([], tmp_path / "x", engine="spark")
+    with pytest.raises(ValueError, match="at least 1"):
+        run_corpus([], tmp_path / "x", workers=0)
