@@ -434,6 +434,18 @@ def _admin_places(ocha_2020: Path) -> tuple[list[Place], dict[int, GeoDataFrame]
     return places, frames
 
 
+def _name_parts(name: str) -> list[str]:
+    """The parts of a composite OCHA name ("Upper Dhak - Upper Kolyan", "الزهراء / سنقونس").
+
+    Each part is a place name in its own right and is looked up by itself;
+    a name without a separator has no parts.
+    """
+    # A hyphen separates names only between Arabic letters: "Ar-Raqqa" is one name.
+    parts = [p.strip() for p in re.split(r"\s+-\s+|\s*/\s*|_|(?<=[\u0600-\u06ff])-(?=[\u0600-\u06ff])", name)]
+    parts = [p for p in parts if len(p) > 1]
+    return parts if len(parts) > 1 else []
+
+
 def _settlement_kind(capital_level: int | None, population: int | None) -> str:
     if capital_level == 1 or (population or 0) >= CITY_POPULATION:
         return "city"
@@ -459,8 +471,10 @@ def _communities(path: Path, admin_names: dict[str, str], admin3_frame: GeoDataF
         props = features[index]["properties"]
         damaged_at[index].add(key)
         shown = value.replace("\ufffd", "…")
+        kept = _name_parts(value)[:-1]
+        salvage = f"; its intact parts kept: {', '.join(kept)}" if kept else ""
         note = (f"{props.get('PCODE')} {props.get('NAME_EN')}: {key} '{shown}' is truncated "
-                f"(invalid UTF-8 in the source); dropped")
+                f"(invalid UTF-8 in the source); dropped{salvage}")
         report.damaged_names.append(note)
         log(f"damaged name: {path.name} feature {index}: {note}")
     communities = []
@@ -491,12 +505,13 @@ def _communities(path: Path, admin_names: dict[str, str], admin3_frame: GeoDataF
             admin1=admin_names[admin3[:4]], admin2=admin_names[admin3[:6]], parent_id=admin3,
             sources=[f"ocha2015:{pcode}"],
         )
-        names = [_value(props, "NAM_EN_REF")]
-        # Composite communities ("Upper Dhak - Upper Kolyan") are also looked up by each part.
-        if " - " in name_en:
-            names += [part.strip() for part in name_en.split(" - ")]
-        if "NAME_ARA" not in damaged_at[index]:
-            names.append(_value(props, "NAME_ARA"))
+        names = [_value(props, "NAM_EN_REF"), *_name_parts(name_en)]
+        name_ar = _value(props, "NAME_ARA")
+        if "NAME_ARA" in damaged_at[index]:
+            # Only the cut-off last part is damaged; the parts before it are intact.
+            names += _name_parts(name_ar)[:-1] if _name_parts(name_ar) else []
+        else:
+            names += [name_ar, *_name_parts(name_ar)]
         place.add_names(names)
         communities.append(Community(place, level, _keys([place.name, *place.alt_names])))
     if stale:
@@ -638,9 +653,11 @@ def _neighbourhoods_2020(path: Path, community_ids: dict[str, Place]) -> list[Pl
             parent_id=city_id, sources=[f"ocha2020:{ncode}"],
         )
         place.add_names([
+            *_name_parts(place.name),
             _value(record, "neighbor_3"),
             _strip_city_label(_value(record, "neighbor_4"), _value(record, "adm4_en")),
             _value(record, "neighbor_1"),
+            *_name_parts(_value(record, "neighbor_1")),
         ])
         places.append(place)
     return places
@@ -1166,7 +1183,10 @@ admin2 parent_id population alt_names source`).
 The 2015 community file has Arabic names cut inside a multi-byte character,
 so the file is not valid UTF-8. The build reads it with replacement
 characters and drops each damaged Arabic name rather than keep a corrupt one
-(the English name of the community is intact):
+(the English name of the community is intact). Where the name joins several
+names (OCHA writes composites as `A_B`, `A / B` or `A - B`), the intact parts
+before the cut are kept as alternate names; every composite name, damaged or
+not, is also split so that each part can be looked up on its own.
 
 {damaged}
 

@@ -79,6 +79,14 @@ def test_neighbourhoods(places):
     assert places["C1007"]["name"] == "Aleppo" and places["C1007"]["kind"] == "city"
 
 
+def test_damaged_and_composite_names(places):
+    assert not any("\ufffd" in value for row in places.values() for value in row.values())
+    # C3935's Arabic name is cut in the source: its intact first part survives, the rest is dropped.
+    assert places["C3935"]["alt_names"].split("|")[-1] == "معارة النعسان"
+    # Composite names are looked up by each part.
+    assert {"Ali Elatrash", "Olikar", "عليكار"} <= set(_names(places["C1408"]))
+
+
 def test_ids_kinds_and_parents_are_consistent(places):
     for pid, row in places.items():
         assert row["kind"] in KINDS, pid
