@@ -124,6 +124,8 @@ _GLUED_ASSIMILATED_RE = re.compile(r"^[ae](?=(sh|th|dh|[tdrzsn])\1[a-z]{2})(?:sh
 # ``al`` glued before a consonant (Alraqqa, Alqamishli); not before a vowel (Aleppo).
 _GLUED_AL_RE = re.compile(r"^al(?=[bcdfghjkmnpqrstvxz][a-z]{2})")
 _MAX_PASSES = 6
+_ASCII_JUNK_RE = re.compile(r"[^a-z0-9]+")
+_DOUBLED_RE = re.compile(r"(.)\1+")
 _LATIN_RE = re.compile("[a-z]")
 
 
@@ -159,11 +161,13 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
 
 def _basic(token: str) -> str:
     """Case, compatibility forms, diacritics, apostrophes and Arabic letter forms."""
-    text = unicodedata.normalize("NFKD", token.casefold())
-    if not text.isascii():
-        text = "".join(ch for ch in text if not unicodedata.category(ch).startswith("M"))
-        text = text.translate(_SPECIAL_LETTERS)
-        text = unicodedata.normalize("NFKD", text)
+    text = token.casefold()
+    if text.isascii():  # NFKD leaves ASCII alone; most names take this path
+        return text if text.isalnum() else _ASCII_JUNK_RE.sub("", text)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.category(ch).startswith("M"))
+    text = text.translate(_SPECIAL_LETTERS)
+    text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if ch.isalnum())
 
 
@@ -180,14 +184,7 @@ def is_article(token: str) -> bool:
 
 
 def _collapse_doubles(text: str) -> str:
-    # A plain loop beats re.sub(r"(.)\1+") on words this short.
-    if not text:
-        return text
-    out = text[0]
-    for ch in text[1:]:
-        if ch != out[-1]:
-            out += ch
-    return out
+    return _DOUBLED_RE.sub(r"\1", text) if _DOUBLED_RE.search(text) else text
 
 
 def _fold_latin(text: str) -> str:
