@@ -145,35 +145,29 @@ def _add_extract(sub: argparse._SubParsersAction) -> Runner:
 
 
 def _run_extract(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from geomap.corpus import DocumentError, iter_documents
-    from geomap.events import events_from_records, write_events
-    from geomap.extract import extract_document
+    from geomap.events import write_events
+    from geomap.extract import extract_corpus
     from geomap.io_util import atomic_write, refuse_overwriting_inputs
 
     for out in (args.output, args.mentions):
         refuse_overwriting_inputs(out, args.inputs)
     errors: list[DocumentError] = []
-    tables, mention_tables = [], []
-    documents = 0
-    for doc in iter_documents(args.inputs, default_date=args.date, errors=errors):
-        documents += 1
-        events, mentions = extract_document(doc.text, report_date=doc.date, doc_id=doc.id, source=doc.source)
-        tables.append(events)
-        mention_tables.append(mentions)
-    events = pd.concat(tables, ignore_index=True) if tables else events_from_records([])
-    mentions = pd.concat(mention_tables, ignore_index=True) if mention_tables else None
+    counted: list[str] = []
+
+    def documents():
+        for doc in iter_documents(args.inputs, default_date=args.date, errors=errors):
+            counted.append(doc.id)
+            yield doc
+
+    events, mentions = extract_corpus(documents())
     write_events(events, args.output or "-")
-    located = unlocated = 0
-    if mentions is not None:
-        located = int((mentions["status"] == "located").sum())
-        unlocated = len(mentions) - located
-        if args.mentions:
-            with atomic_write(args.mentions) as handle:
-                mentions.to_csv(handle, index=False)
-    print(f"geomap extract: {documents} documents, {len(events)} events, "
-          f"{located} mentions located, {unlocated} unlocated or ambiguous", file=sys.stderr)
+    located = int((mentions["status"] == "located").sum())
+    if args.mentions:
+        with atomic_write(args.mentions) as handle:
+            mentions.to_csv(handle, index=False)
+    print(f"geomap extract: {len(counted)} documents, {len(events)} events, "
+          f"{located} mentions located, {len(mentions) - located} unlocated or ambiguous", file=sys.stderr)
     for error in errors:
         print(f"geomap extract: error: {error}", file=sys.stderr)
     return 1 if errors else 0

@@ -1,9 +1,10 @@
 """Text -> events: toponym and actor mentions, ACLED event coding, linking.
 
-Public API: :func:`extract_events` (the event table of one report) and
-:func:`extract_mentions` (its toponym mentions).  The stages live in
-:mod:`~geomap.extract.mentions` (find and resolve places),
-:mod:`~geomap.extract.coding` (triggers, actors, negation),
+Public API: :func:`extract_events` (the event table of one report),
+:func:`extract_mentions` (its toponym mentions), :func:`extract_document`
+(both in one pass) and :func:`extract_corpus` (many reports, one table).
+The stages live in :mod:`~geomap.extract.mentions` (find and resolve
+places), :mod:`~geomap.extract.coding` (triggers, actors, negation),
 :mod:`~geomap.extract.numbers` and :mod:`~geomap.extract.dates`, and
 :mod:`~geomap.extract.linking` (events with their evidence); the vocabulary
 is data in ``lexicon/*.yaml``.
@@ -12,23 +13,34 @@ is data in ``lexicon/*.yaml``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import geopandas as gpd
 import pandas as pd
 
 from geomap.extract import coding, linking
 from geomap.extract.dates import dateline
-from geomap.extract.mentions import Mention, drop_junk, find_mentions, mentions_frame, resolve_mentions
+from geomap.extract.mentions import Mention, drop_junk, find_mentions, mention_rows, mentions_frame, resolve_mentions
 from geomap.extract.text import Tokens
 from geomap.gazetteer import Gazetteer
 
-__all__ = ["extract_events", "extract_mentions", "extract_document", "analyse"]
+__all__ = ["extract_events", "extract_mentions", "extract_document", "extract_corpus", "analyse"]
+
+
+class DocumentLike(Protocol):
+    """What :func:`extract_corpus` needs of a document (e.g. :class:`geomap.corpus.Document`)."""
+
+    id: str
+    text: str
+    date: dt.date | None
+    source: str | None
 
 
 @dataclass
 class Analysis:
-    """Everything found in one document: tokens, actors, toponym mentions, events."""
+    """Everything found in one document: tokens, toponym mentions, coded events."""
 
     text: str
     doc_id: str | None
@@ -59,8 +71,12 @@ def _sources(tokens: Tokens) -> set[int]:
 def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[coding.ActorMention], sources: set[int]) -> list[Mention]:
     # governments named by their country or capital ("Russia", "Washington")
     # are still places; other actor names ("Jaish al-Islam") are not
-    masked = sources | {i for m in actors if not m.actor.name.startswith("Government of") for i in range(m.first, m.end)}
+    names = coding.actor_name_spans(tokens)
+    governments = {i for a, b, actor in names if actor.name.startswith("Government of") for i in range(a, b)}
+    masked = sources | ({i for a, b, _actor in names for i in range(a, b)} - governments)
     mentions = find_mentions(tokens, gaz, masked)
+    for mention in mentions:
+        mention.names_actor = any(i in governments for i in range(mention.first, mention.last))
     resolve_mentions(mentions, gaz, tokens)
     return drop_junk(mentions, tokens)
 
@@ -77,6 +93,13 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
     triggers = [t for t in coding.find_triggers(tokens) if not any(i in sources for i in range(t.first, t.end))]
     doc = linking._Doc(text, tokens, actors, mentions, triggers, ref, linking.document_focus(mentions), gaz)
     return Analysis(text, doc_id, tokens, mentions, linking.build_events(doc), gaz)
+
+
+def _rows(text: str, report_date: Any, doc_id: str | None, gazetteer: Gazetteer | None,
+          source: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    found = analyse(text, report_date=report_date, doc_id=doc_id, gazetteer=gazetteer)
+    events = [linking.to_row(r, i, doc_id, text, source, found.gazetteer) for i, r in enumerate(found.events, start=1)]
+    return events, mention_rows(found.mentions, doc_id)
 
 
 def extract_events(text: str, *, report_date: dt.date | str | None = None, doc_id: str | None = None,
@@ -124,9 +147,40 @@ def extract_document(text: str, *, report_date: dt.date | str | None = None, doc
     """
     from geomap.events import events_from_records
 
-    found = analyse(text, report_date=report_date, doc_id=doc_id, gazetteer=gazetteer)
-    rows = [linking.to_row(r, i, doc_id, text, source, found.gazetteer) for i, r in enumerate(found.events, start=1)]
-    return events_from_records(rows), mentions_frame(found.mentions, doc_id)
+    events, mentions = _rows(text, report_date, doc_id, gazetteer, source)
+    return events_from_records(events), mentions_frame(mentions)
+
+
+def extract_corpus(documents: Iterable[DocumentLike], *, gazetteer: Gazetteer | None = None,
+                   report_date: dt.date | str | None = None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Extract the events and mentions of many reports into one table each.
+
+    Parameters
+    ----------
+    documents : iterable of Document
+        Objects with ``id``, ``text``, ``date`` and ``source`` (see
+        :func:`geomap.corpus.iter_documents`).
+    gazetteer : Gazetteer, optional
+        Defaults to the bundled gazetteer.
+    report_date : datetime.date or str, optional
+        Date for documents that carry none.
+
+    Returns
+    -------
+    (geopandas.GeoDataFrame, pandas.DataFrame)
+        The event table and the mentions table; tables are built once at
+        the end, which is what makes large corpora fast.
+    """
+    from geomap.events import events_from_records
+
+    gaz = _gazetteer(gazetteer)
+    events: list[dict[str, Any]] = []
+    mentions: list[dict[str, Any]] = []
+    for doc in documents:
+        e, m = _rows(doc.text, doc.date or report_date, doc.id, gaz, doc.source)
+        events.extend(e)
+        mentions.extend(m)
+    return events_from_records(events), mentions_frame(mentions)
 
 
 def extract_mentions(text: str, *, doc_id: str | None = None, gazetteer: Gazetteer | None = None) -> pd.DataFrame:
@@ -151,5 +205,6 @@ def extract_mentions(text: str, *, doc_id: str | None = None, gazetteer: Gazette
     """
     tokens = Tokens.of(text)
     gaz = _gazetteer(gazetteer)
-    mentions = _mentions(tokens, gaz, coding.find_actors(tokens, _sources(tokens)), _sources(tokens))
-    return mentions_frame(mentions, doc_id)
+    sources = _sources(tokens)
+    mentions = _mentions(tokens, gaz, coding.find_actors(tokens, sources), sources)
+    return mentions_frame(mention_rows(mentions, doc_id))

@@ -94,6 +94,29 @@ def source_spans(tokens: Tokens) -> list[tuple[int, int]]:
     return [(a, b) for a, b, _ in _actor_lexicon()[2].find(tokens)]
 
 
+def actor_name_spans(tokens: Tokens) -> list[tuple[int, int, Actor]]:
+    """Token spans of every actor name, including those used as descriptors ("ISIS-held")."""
+    matcher, case_sensitive, _sources = _actor_lexicon()
+    spans = list(matcher.find(tokens))
+    spans.extend((i, i + 1, case_sensitive[word]) for i, word in enumerate(tokens.words) if word in case_sensitive)
+    return spans
+
+
+def lexicon_words() -> frozenset[str]:
+    """Every single word that is itself a trigger or actor pattern ("Attack", "Shelling", "Rebels")."""
+    return _lexicon_words()
+
+
+@lru_cache(maxsize=1)
+def _lexicon_words() -> frozenset[str]:
+    words = set()
+    for item in load_lexicon("triggers")["triggers"]:
+        words.update(p for p in item["patterns"] if " " not in p)
+    for item in load_lexicon("actors")["actors"]:
+        words.update(p for p in item.get("patterns", []) if " " not in p)
+    return frozenset(str(w) for w in words)
+
+
 def find_actors(tokens: Tokens, masked: set[int] | None = None) -> list[ActorMention]:
     """Return the actor mentions of a document, in text order.
 

@@ -38,6 +38,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from geomap.extract import coding
@@ -136,9 +137,10 @@ def build_events(doc: _Doc) -> list[EventRecord]:
     records: list[EventRecord] = []
     tokens, text = doc.tokens, doc.text
     last_places: list[tuple[Mention, int]] = []
+    all_dates = [d for d in find_dates(text, 0, len(text), doc.ref) if d.date is not None]
     for s_index, (s0, s1) in enumerate(sentence_spans(text)):
         s_lo, s_hi = tokens.index_at(s0), tokens.index_before(s1)
-        s_dates = [d for d in find_dates(text, s0, s1, doc.ref) if d.date is not None]
+        s_dates = [d for d in all_dates if s0 <= d.start and d.end <= s1]
         s_places = [m for m in doc.mentions if s0 <= m.start and m.end <= s1 and _usable(m)]
         for c0, c1 in clause_spans(text, s0, s1):
             c_lo, c_hi = tokens.index_at(c0), tokens.index_before(c1)
@@ -162,8 +164,16 @@ def build_events(doc: _Doc) -> list[EventRecord]:
     return merge_duplicates(records)
 
 
+_LOCATIVE = frozenset("in at near to from inside outside around into".split())
+
+
 def _usable(m: Mention) -> bool:
-    return m.place is not None and not m.based
+    """Can this mention locate an event?  Not "Aleppo-based", and a country or
+    capital standing for its government ("the U.S. and Russia agreed") only
+    after a locative preposition ("talks in Russia")."""
+    if m.place is None or m.based:
+        return False
+    return not m.names_actor or m.prep in _LOCATIVE
 
 
 def _attach_figures(records: list[EventRecord], figures: list[Figure], s_index: int, s0: int, s1: int,
@@ -322,6 +332,7 @@ def _actors_from_control(clause: str) -> tuple[Actor | None, Actor | None]:
     return None, None
 
 
+@lru_cache(maxsize=1)
 def _actor_index() -> dict[str, Actor]:
     matcher, case_sensitive, _ = coding._actor_lexicon()
     found: dict[str, Actor] = {a.name: a for a in case_sensitive.values()}

@@ -34,7 +34,9 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from geomap.extract.text import Tokens, load_lexicon, phrase_table
-from geomap.gazetteer import Gazetteer, Query, Resolution, ResolveContext
+from geomap import gazetteer as _gazetteer_module
+from geomap.gazetteer import Gazetteer, Place, Resolution, ResolveContext
+from geomap.names import normalise
 from geomap.names import fold_token, is_article
 
 MENTION_COLUMNS = (
@@ -104,6 +106,7 @@ class Mention:
     in_gazetteer: bool = True
     based: bool = False
     sentence_initial: bool = False
+    names_actor: bool = False
     resolution: Resolution | None = field(default=None, repr=False)
 
     @property
@@ -152,14 +155,21 @@ def _automaton(gazetteer: Gazetteer) -> Any:
     return automaton
 
 
-def _key_stream(tokens: Tokens) -> tuple[str, dict[int, int], list[int]]:
+def _key_stream(tokens: Tokens, known: Any = None) -> tuple[str, dict[int, int], list[int]]:
     """The document's token keys joined by spaces, with a map back to token indices."""
     parts: list[str] = []
     token_of: list[int] = []
     for i, word in enumerate(tokens.words):
         if is_article(word):
             continue
-        key = fold_token(word)
+        # a lower-case Latin word is never part of a mention: keep it out of the search
+        key = fold_token(word) if not ("a" <= word[0] <= "z") else "\x00"
+        if known is not None and key not in known and word.endswith("s") and not word.endswith("ss"):
+            # a possessive that lost its apostrophe: "Syrias", "Aleppos"
+            stripped = fold_token(word[:-1])
+            if stripped in known:
+                key = stripped
+
         if key:
             parts.append(key)
             token_of.append(i)
@@ -173,7 +183,7 @@ def _key_stream(tokens: Tokens) -> tuple[str, dict[int, int], list[int]]:
 
 def _raw_matches(tokens: Tokens, gazetteer: Gazetteer) -> list[tuple[int, int]]:
     """Longest non-overlapping gazetteer matches as token spans ``(first, last)``."""
-    joined, offsets, token_of = _key_stream(tokens)
+    joined, offsets, token_of = _key_stream(tokens, gazetteer.keys())
     found = []
     for end, (key_len, n_keys) in _automaton(gazetteer).iter(joined):
         k = offsets.get(end - key_len + 2)
@@ -267,6 +277,15 @@ class _PersonTracker:
         return False
 
 
+def _ordinary_word(tokens: Tokens, i: int, lowercase_words: set[str]) -> bool:
+    """A capitalised single word that is an ordinary word: in the stoplist, a lexicon
+    word ("Attack", "Rebels"), or written in lower case elsewhere in the same text."""
+    from geomap.extract.coding import lexicon_words
+
+    low = tokens.low[i]
+    return low in _toponym_lexicon()["common"] or low in lexicon_words() or low in lowercase_words
+
+
 def _attached_article(tokens: Tokens, i: int) -> bool:
     """An Arabic article belonging to the next word: "al-Muhafaza", "Al Bab" (not English "An", "As")."""
     if not is_article(tokens.words[i]):
@@ -311,6 +330,7 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
     mentions: list[Mention] = []
     covered: set[int] = set()
     sentence_start: set[int] = set()
+    lowercase_words = {w for w in words if w[:1].islower()}
     for first, last in _raw_matches(tokens, gazetteer):
         # keep a separate article before the name inside the mention ("al-Muhafaza")
         start_tok = first - 1 if first > 0 and _attached_article(tokens, first - 1) else first
@@ -324,7 +344,7 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
         if persons.is_person(tokens, first, last):
             continue
         strong = _strong_cue(tokens, first, last)
-        if last - first == 1 and low[first] in lex["common"] and not strong:
+        if last - first == 1 and not strong and _ordinary_word(tokens, first, lowercase_words):
             continue
         if _demonym(words[first]) and last - first == 1:
             continue
@@ -416,22 +436,73 @@ def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
 def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Tokens) -> None:
     """Resolve every mention with the whole document as context (in place).
 
-    Identical (name, cue, city) queries are resolved once.  The document's
-    country focus is the country most of its names resolve to on their own;
-    when that is undecided, Syria (:data:`DEFAULT_COUNTRY`), the war this
-    tool reads about.
+    The same two steps as :meth:`Gazetteer.resolve_many`: each distinct
+    (name, cue, city) alone with the document's country focus, then again
+    with the places of the *other* names as nearby context.  The focus is the
+    country most names resolve to on their own; when that is undecided,
+    Syria (:data:`DEFAULT_COUNTRY`), the war this tool reads about.
+
+    Resolutions that depend only on the name, cue and country are memoised
+    per gazetteer, which is what makes corpora fast; a name with a single
+    candidate skips the nearby step (context cannot change its answer).
     """
     queries: dict[tuple[str, str | None, str | None], int] = {}
     for mention in mentions:
         queries.setdefault((mention.text, mention.cue, mention.city), len(queries))
     if not queries:
         return
-    items = [Query(*q) for q in queries]
-    alone = [gazetteer.resolve(q.name, ResolveContext(cue=q.cue)) for q in items]
+    memo = _memo(gazetteer)
+    items = list(queries)
+    alone = [_memoised(memo, gazetteer, name, ResolveContext(cue=cue)) for name, cue, _city in items]
     country = gazetteer.infer_country(alone) or DEFAULT_COUNTRY
-    resolutions = gazetteer.resolve_many(items, country=country)
+    first = [_memoised(memo, gazetteer, name, ResolveContext(country=country, cue=cue, city=city)) for name, cue, city in items]
+    keys = [normalise(name) for name, _c, _t in items]
+    final = []
+    for i, (name, cue, city) in enumerate(items):
+        if _settled(first[i]):
+            final.append(first[i])
+            continue
+        nearby = tuple({res.place.place_id: res.place for j, res in enumerate(first)
+                        if res.place is not None and keys[j] != keys[i]}.values())
+        final.append(_memoised(memo, gazetteer, name, ResolveContext(country=country, nearby=nearby, cue=cue, city=city)))
     for mention in mentions:
-        mention.resolution = resolutions[queries[(mention.text, mention.cue, mention.city)]]
+        mention.resolution = final[queries[(mention.text, mention.cue, mention.city)]]
+
+
+# The most nearby context can add to a candidate's score (the gazetteer's
+# nearby weight): a lead larger than this cannot be overturned by context.
+_MAX_NEARBY_BONUS = float(getattr(_gazetteer_module, "NEARBY_WEIGHT", getattr(_gazetteer_module, "_W_NEARBY", 0.3)))
+
+
+def _settled(resolution: Resolution) -> bool:
+    """True if nearby places cannot change this resolution's answer."""
+    ranked = resolution.candidates
+    if len(ranked) <= 1:
+        return True
+    return resolution.place is not None and ranked[0][0] - ranked[1][0] > _MAX_NEARBY_BONUS
+
+
+_MEMO_LIMIT = 200_000
+_MEMOS: dict[int, tuple[Gazetteer, dict]] = {}
+
+
+def _memo(gazetteer: Gazetteer) -> dict:
+    found = _MEMOS.get(id(gazetteer))
+    if found is None or found[0] is not gazetteer:
+        found = (gazetteer, {})
+        _MEMOS[id(gazetteer)] = found
+    if len(found[1]) > _MEMO_LIMIT:
+        found[1].clear()
+    return found[1]
+
+
+def _memoised(memo: dict, gazetteer: Gazetteer, name: str, context: ResolveContext) -> Resolution:
+    city = context.city.place_id if isinstance(context.city, Place) else context.city
+    key = (name, context.cue, city, context.country, frozenset(p.place_id for p in context.nearby))
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = gazetteer.resolve(name, context)
+    return found
 
 
 def drop_junk(mentions: list[Mention], tokens: Tokens) -> list[Mention]:
@@ -471,8 +542,8 @@ def _best_similarity(text: str, res: Resolution) -> float:
     return best
 
 
-def mentions_frame(mentions: list[Mention], doc_id: str | None) -> pd.DataFrame:
-    """The mentions table (DESIGN.md): one row per mention."""
+def mention_rows(mentions: list[Mention], doc_id: str | None) -> list[dict[str, Any]]:
+    """Rows of the mentions table (DESIGN.md), one per mention."""
     rows = []
     for m in mentions:
         place = m.place
@@ -489,5 +560,10 @@ def mentions_frame(mentions: list[Mention], doc_id: str | None) -> pd.DataFrame:
             "admin1": place.admin1 if place else None, "country": place.country if place else None,
             "score": score, "reason": reason,
         })
+    return rows
+
+
+def mentions_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The mentions table from :func:`mention_rows` output."""
     frame = pd.DataFrame(rows, columns=list(MENTION_COLUMNS))
     return frame.astype({"char_start": "int64", "char_end": "int64", "latitude": "float64", "longitude": "float64", "score": "float64"})

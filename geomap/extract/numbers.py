@@ -47,7 +47,8 @@ def _lexicon() -> dict:
     kill = phrase_table((w, "killed") for w in lex["killed_words"])
     kill.update(phrase_table((w, "wounded") for w in lex["wounded_words"]))
     zero = phrase_table((w, 0) for w in lex["zero_phrases"])
-    return {"units": units, "multipliers": multipliers, "vague": vague, "words": kill, "zero": zero}
+    heads = frozenset(phrase.split()[0] for phrase in kill)
+    return {"units": units, "multipliers": multipliers, "vague": vague, "words": kill, "zero": zero, "heads": heads}
 
 
 def _parse_number(tokens: Tokens, i: int, hi: int) -> tuple[int, int] | None:
@@ -105,6 +106,8 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
     """
     hi = len(tokens) if hi is None else hi
     lex = _lexicon()
+    if not any(w in lex["heads"] for w in tokens.low[lo:hi]):
+        return []
     words = {(a, b): kind for a, b, kind in _match(tokens, lex["words"], lo, hi)}
     kind_at: dict[int, tuple[int, str]] = {a: (b, kind) for (a, b), kind in words.items()}
     end_at: dict[int, tuple[int, str]] = {b: (a, kind) for (a, b), kind in words.items()}
