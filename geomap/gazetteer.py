@@ -237,6 +237,14 @@ _CUE_SUFFIX_RE = re.compile(rf"^(?P<name>.*\S)\s+(?P<cue>{'|'.join(_CUE_WORDS)})
 _CUE_PREFIX_RE = re.compile(rf"^(?:the\s+)?(?P<cue>{'|'.join(_CUE_WORDS)})\s+of\s+(?P<name>\S.*)$", re.IGNORECASE)
 
 
+# "northern Latakia", "eastern Aleppo countryside": the area is the place's.
+_DIRECTION_RE = re.compile(
+    r"^(?P<direction>(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|central|rural|greater|outer)"
+    r"\s+(?P<name>\S.*)$",
+    re.IGNORECASE,
+)
+
+
 def split_cue(name: str) -> tuple[str, str | None]:
     """Split a kind word off a name: ``"Idlib province"`` -> ``("Idlib", "province")``.
 
@@ -602,6 +610,12 @@ class Gazetteer:
             bare, cue = split_cue(name)
             if cue is not None:
                 return self.resolve(bare, replace(context, cue=context.cue or cue))
+            direction = _DIRECTION_RE.match(name.strip())
+            if direction and context.country:
+                # Only inside the document's country: "Northern Ireland" is not Ireland.
+                inner = self.resolve(direction.group("name"), context)
+                if inner.place is not None and inner.place.country == context.country:
+                    return replace(inner, query=name, reason=f"{direction.group('direction')!r} set aside: {inner.reason}")
             found = self.candidates(name)
         if not found:
             return Resolution(name, None, f"no gazetteer entry matches {name!r}")

@@ -197,6 +197,14 @@ def test_province_cue_prefers_the_admin1(gz: Gazetteer) -> None:
     assert gz.resolve("the city of Idlib").place.place_id == "C3871"
 
 
+def test_direction_word_is_set_aside_inside_the_focus_country(gz: Gazetteer) -> None:
+    result = gz.resolve("northern Idlib", ResolveContext(country="SY"))
+    assert result.place.place_id == "C3871" and "'northern' set aside" in result.reason
+    assert gz.resolve("north-eastern Idlib province", ResolveContext(country="SY")).place.place_id == "SY07"
+    assert gz.resolve("northern Geneva", ResolveContext(country="SY")).place is None  # not the focus country
+    assert gz.resolve("northern Idlib").place is None  # no focus: no guess
+
+
 def test_split_cue() -> None:
     assert split_cue("Aleppo governorate") == ("Aleppo", "governorate")
     assert split_cue("the neighbourhood of Muhafaza") == ("Muhafaza", "neighbourhood")
