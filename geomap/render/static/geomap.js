@@ -210,7 +210,11 @@
       if (this.clustering()) { this._drawClusters(ctx, scale, origin, b); }
       else { this._drawMarkers(ctx, scale, origin, b, null); }
       ctx.restore();
-      if (!window.__geomapReady) { window.__geomapReady = true; }
+      if (!window.__geomapReady) {
+        // Milliseconds since navigation start, read by tests and bench/bench_map.py.
+        window.__geomapReadyAt = performance.now();
+        window.__geomapReady = true;
+      }
     },
 
     // Individual markers, batched into one path per (actor, type) for speed.
@@ -533,6 +537,7 @@
     if (view) { map.setView(view.center, view.zoom); }
     else { this.fitToEvents(); }
 
+    labelZoomClasses(map);
     this.canvas = new EventsCanvas(model, {padding: 0.1});
     this.canvas.on('hit', this.onHit, this);
     model.applyFilters();
@@ -552,16 +557,41 @@
     this.writeHash();
   };
 
+  // Fit the view to the events; when most of them lie in the basemap's country,
+  // fit to those, so that a few mentions of Geneva or Moscow do not shrink Syria
+  // to a dot (they stay on the map, one zoom-out away).
   GeomapApp.prototype.fitToEvents = function () {
-    var model = this.model, d = model.data;
+    var model = this.model, d = model.data, i;
     if (!model.n) { return; }
+    var country = d.basemap.boundaries.features.filter(function (f) { return f.properties.kind === 'country'; });
+    var inside = null;
+    if (country.length) {
+      var area = L.geoJSON(country[0]).getBounds();
+      inside = [];
+      for (i = 0; i < model.n; i++) { if (area.contains([d.lat[i], d.lon[i]])) { inside.push(i); } }
+      if (inside.length * 2 < model.n) { inside = null; }
+    }
     var south = 90, north = -90, west = 180, east = -180;
-    for (var i = 0; i < model.n; i++) {
+    var count = inside ? inside.length : model.n;
+    for (var k = 0; k < count; k++) {
+      i = inside ? inside[k] : k;
       south = Math.min(south, d.lat[i]); north = Math.max(north, d.lat[i]);
       west = Math.min(west, d.lon[i]); east = Math.max(east, d.lon[i]);
     }
     this.map.fitBounds([[south, west], [north, east]], {padding: [40, 40], maxZoom: 11, animate: false});
   };
+
+  // Labels crowd each other when zoomed out: show them from a useful zoom on.
+  function labelZoomClasses(map) {
+    var container = map.getContainer();
+    function update() {
+      var z = map.getZoom();
+      L.DomUtil[z < 6 ? 'addClass' : 'removeClass'](container, 'geomap-z-lt6');
+      L.DomUtil[z < 7 ? 'addClass' : 'removeClass'](container, 'geomap-z-lt7');
+    }
+    map.on('zoomend', update);
+    update();
+  }
 
   GeomapApp.prototype.onHit = function (e) {
     var hit = e.hit, map = this.map;
