@@ -1,18 +1,23 @@
-"""Corpus throughput: read and extract a 10,000-document corpus in one process.
+"""Corpus throughput: 1 process, 2 worker processes, Dask with 2 workers.
 
 Builds a JSONL corpus by repeating the FA-KES development articles with new
-ids (``../shared/data/corpus/fakes-dev.csv``, 408 articles), then measures
+ids (``../shared/data/corpus/fakes-dev.csv``, 408 articles) and runs
+:func:`geomap.corpus.run_corpus` on it (extraction of every document to
+partitioned GeoParquet), printing for each engine
 
-* reading: :func:`geomap.corpus.iter_documents` alone (documents/s, MB/s);
-* extraction: :func:`geomap.extract.extract_events` on every document in
-  one process (documents/s after the gazetteer is loaded, events found);
-* peak resident memory of the process.
+* documents/s (wall clock, including loading the gazetteer in each worker);
+* the speed-up over one process;
+* peak resident memory per worker process.
+
+It also prints how fast :func:`geomap.corpus.iter_documents` alone reads the
+corpus, and the machine's load average: on a shared machine the figures
+move with it.
 
 Usage::
 
-    python bench/bench_corpus.py                      # 10,000 documents
-    python bench/bench_corpus.py --documents 1000     # a quicker run
-    python bench/bench_corpus.py --source other.csv --keep corpus.jsonl
+    python bench/bench_corpus.py                          # 10,000 documents, every engine
+    python bench/bench_corpus.py --documents 2000         # quicker
+    python bench/bench_corpus.py --modes 1 workers        # skip Dask
 
 Figures depend on the machine; the script prints them, it asserts nothing.
 """
@@ -28,13 +33,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from geomap.corpus import Document, iter_documents
+from geomap.corpus import iter_documents, run_corpus
 
 DEFAULT_SOURCE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "corpus" / "fakes-dev.csv"
+MODES = ("1", "workers", "dask")
 
 
 def build_corpus(source: Path, documents: int, out: Path) -> int:
-    """Write ``documents`` records to ``out`` (JSONL), cycling through ``source``; return bytes written."""
+    """Write ``documents`` records to ``out`` (JSONL), cycling through ``source``; return its size in bytes."""
     articles = list(iter_documents(source))
     if not articles:
         raise SystemExit(f"{source}: no documents")
@@ -52,61 +58,73 @@ def build_corpus(source: Path, documents: int, out: Path) -> int:
     return out.stat().st_size
 
 
-def time_reading(corpus: Path) -> tuple[int, float]:
+def time_reading(corpus: Path) -> float:
     start = time.perf_counter()
     count = sum(1 for _ in iter_documents(corpus))
-    return count, time.perf_counter() - start
+    return count / (time.perf_counter() - start)
 
 
-def time_extraction(corpus: Path) -> tuple[int, int, float, float]:
-    from geomap.extract import extract_events
-    from geomap.gazetteer import Gazetteer
+def _own_peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def run_one_process(corpus: Path, out: Path) -> tuple[float, int, float]:
+    start = time.perf_counter()
+    run = run_corpus(corpus, out, progress=False)
+    return time.perf_counter() - start, run.events, _own_peak_mb()
+
+
+def run_worker_processes(corpus: Path, out: Path, workers: int) -> tuple[float, int, float]:
+    start = time.perf_counter()
+    run = run_corpus(corpus, out, workers=workers, progress=False)
+    # ru_maxrss of children is the peak of the largest worker process
+    return time.perf_counter() - start, run.events, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def run_dask(corpus: Path, out: Path, workers: int) -> tuple[float, int, float]:
+    from distributed import Client, LocalCluster
 
     start = time.perf_counter()
-    gazetteer = Gazetteer.load()
-    warm: Document = next(iter_documents(corpus))
-    extract_events(warm.text, report_date=warm.date, doc_id=warm.id, gazetteer=gazetteer)
-    setup = time.perf_counter() - start
-
-    count = events = 0
-    start = time.perf_counter()
-    for doc in iter_documents(corpus):
-        events += len(extract_events(doc.text, report_date=doc.date, doc_id=doc.id, source=doc.source,
-                                     gazetteer=gazetteer))
-        count += 1
-        if count % 1000 == 0:
-            print(f"  ... {count} documents, {count / (time.perf_counter() - start):.1f} documents/s",
-                  file=sys.stderr, flush=True)
-    return count, events, setup, time.perf_counter() - start
-
-
-def peak_rss_mb() -> float:
-    # ru_maxrss is in KiB on Linux
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        run = run_corpus(corpus, out, workers=workers, engine="dask", scheduler=client, progress=False)
+        seconds = time.perf_counter() - start
+        peaks = client.run(_own_peak_mb)
+    return seconds, run.events, max(peaks.values())
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--documents", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="FA-KES-layout CSV (default: %(default)s)")
-    parser.add_argument("--keep", type=Path, default=None, help="keep the built JSONL corpus here")
     args = parser.parse_args(argv)
     if not args.source.exists():
         print(f"{args.source}: not found (pass --source)", file=sys.stderr)
         return 1
 
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = args.keep or Path(tmp) / "corpus.jsonl"
+        corpus = Path(tmp) / "corpus.jsonl"
         size = build_corpus(args.source, args.documents, corpus)
-        read_count, read_seconds = time_reading(corpus)
-        count, events, setup, seconds = time_extraction(corpus)
-
-    mb = size / 1e6
-    print(f"corpus: {count} documents ({mb:.1f} MB JSONL) from {args.source.name}, CPUs: {os.cpu_count()}")
-    print(f"reading (iter_documents): {read_count / read_seconds:,.0f} documents/s, {mb / read_seconds:.0f} MB/s")
-    print(f"extraction, 1 process: {count / seconds:.1f} documents/s ({seconds:.1f} s, {events} events; "
-          f"gazetteer load + first document {setup:.1f} s)")
-    print(f"peak memory (1 process): {peak_rss_mb():.0f} MB")
+        print(f"corpus: {args.documents} documents ({size / 1e6:.1f} MB JSONL) from {args.source.name}; "
+              f"CPUs: {os.cpu_count()}; load average before: {os.getloadavg()[0]:.1f}", flush=True)
+        print(f"reading alone (iter_documents): {time_reading(corpus):,.0f} documents/s", flush=True)
+        baseline = None
+        for mode in args.modes:
+            out = Path(tmp) / f"events-{mode}.parquet"
+            if mode == "1":
+                label, (seconds, events, peak) = "1 process", run_one_process(corpus, out)
+            elif mode == "workers":
+                label, (seconds, events, peak) = (f"--workers {args.workers}",
+                                                  run_worker_processes(corpus, out, args.workers))
+            else:
+                label, (seconds, events, peak) = f"Dask local, {args.workers} workers", run_dask(corpus, out, args.workers)
+            rate = args.documents / seconds
+            baseline = baseline or (rate if mode == "1" else None)
+            speedup = f", {rate / baseline:.2f}x one process" if baseline and mode != "1" else ""
+            print(f"{label}: {rate:.1f} documents/s ({seconds:.0f} s, {events} events{speedup}); "
+                  f"peak memory per worker {peak:.0f} MB; load average {os.getloadavg()[0]:.1f}", flush=True)
     return 0
 
 
