@@ -421,9 +421,20 @@ def _load_cached(places_path: Path) -> tuple[_PlaceList, Index, list[str]]:
     try:
         with atomic_write(cache, "wb") as handle:
             pickle.dump((rows, index, fuzzy_keys), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        _prune_caches(cache.parent)
     except OSError:
         pass  # a read-only cache only costs speed
     return _PlaceList(rows, places), index, fuzzy_keys
+
+
+_KEEP_CACHES = 8
+
+
+def _prune_caches(folder: Path) -> None:
+    # Every data or code change leaves an index behind; keep the recent few.
+    old = sorted(folder.glob("gazetteer-index-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for path in old[_KEEP_CACHES:]:
+        path.unlink(missing_ok=True)
 
 
 # --- the gazetteer ---------------------------------------------------------
