@@ -77,8 +77,8 @@ def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[coding.ActorMention],
     mentions = find_mentions(tokens, gaz, masked)
     for mention in mentions:
         mention.names_actor = any(i in governments for i in range(mention.first, mention.last))
-    resolve_mentions(mentions, gaz, tokens)
-    return drop_junk(mentions, tokens)
+    country = resolve_mentions(mentions, gaz, tokens)
+    return drop_junk(mentions, tokens, country)
 
 
 def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str | None = None,

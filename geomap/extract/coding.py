@@ -98,8 +98,19 @@ def actor_name_spans(tokens: Tokens) -> list[tuple[int, int, Actor]]:
     """Token spans of every actor name, including those used as descriptors ("ISIS-held")."""
     matcher, case_sensitive, _sources = _actor_lexicon()
     spans = list(matcher.find(tokens))
-    spans.extend((i, i + 1, case_sensitive[word]) for i, word in enumerate(tokens.words) if word in case_sensitive)
+    for i, word in enumerate(tokens.words):
+        if (actor := _case_sensitive_actor(word, case_sensitive)) is not None:
+            spans.append((i, i + 1, actor))
     return spans
+
+
+def _case_sensitive_actor(word: str, case_sensitive: dict[str, Actor]) -> Actor | None:
+    """"IS", and "ISs" (a possessive that lost its apostrophe)."""
+    if word in case_sensitive:
+        return case_sensitive[word]
+    if word.endswith("s") and word[:-1] in case_sensitive:
+        return case_sensitive[word[:-1]]
+    return None
 
 
 def lexicon_words() -> frozenset[str]:
@@ -113,7 +124,9 @@ def _lexicon_words() -> frozenset[str]:
     for item in load_lexicon("triggers")["triggers"]:
         words.update(p for p in item["patterns"] if " " not in p)
     for item in load_lexicon("actors")["actors"]:
-        words.update(p for p in item.get("patterns", []) if " " not in p)
+        # a government named by its country or capital ("Russia", "Moscow") is still a place name
+        if not item["name"].startswith("Government of"):
+            words.update(p for p in item.get("patterns", []) if " " not in p)
     return frozenset(str(w) for w in words)
 
 
@@ -130,8 +143,8 @@ def find_actors(tokens: Tokens, masked: set[int] | None = None) -> list[ActorMen
     found = [(a, b, actor) for a, b, actor in matcher.find(tokens)]
     taken = {i for a, b, _ in found for i in range(a, b)}
     for i, word in enumerate(tokens.words):
-        if word in case_sensitive and i not in taken:
-            found.append((i, i + 1, case_sensitive[word]))
+        if i not in taken and (actor := _case_sensitive_actor(word, case_sensitive)) is not None:
+            found.append((i, i + 1, actor))
     text = tokens.text
     mentions = []
     for a, b, actor in sorted(found, key=lambda m: m[0]):

@@ -158,6 +158,10 @@ def build_events(doc: _Doc) -> list[EventRecord]:
                 records.append(record)
         last_places.extend((m, s_index) for m in s_places if m.place.kind != "country")
     for record in records:
+        if record.place is not None and record.place.kind == "country" and doc.focus is not None \
+                and doc.focus.country == record.place.country:
+            record.place, record.geo_precision = doc.focus, 3
+            record.place_reason += f", which names only the country: the document's focus {doc.focus.name!r} instead"
         if record.place is None and doc.focus is not None:
             record.place, record.geo_precision = doc.focus, 3
             record.place_reason = f"no place in the sentence: the document's focus {doc.focus.name!r} (its most named place)"
@@ -444,19 +448,24 @@ def merge_duplicates(records: list[EventRecord]) -> list[EventRecord]:
 
 
 def document_focus(mentions: list[Mention]) -> Place | None:
-    """The place a document is mostly about: its most named sub-national place."""
+    """The place a document is mostly about: its most named sub-national place,
+    taken from the country it names most (a report on Syria that quotes
+    Moscow is still about a Syrian place)."""
+    located = [m.place for m in mentions if m.place is not None and not m.based]
+    countries = Counter(p.country for p in located)
+    if not countries:
+        return None
+    home = countries.most_common(1)[0][0]
     counts: Counter[str] = Counter()
     places: dict[str, Place] = {}
-    for m in mentions:
-        place = m.place
-        if place is None or m.based or place.kind == "country":
+    for place in located:
+        if place.kind == "country" or place.country != home:
             continue
         counts[place.place_id] += 1
         places.setdefault(place.place_id, place)
     if not counts:
         return None
-    top = counts.most_common(1)[0][0]
-    return places[top]
+    return places[counts.most_common(1)[0][0]]
 
 
 def to_row(record: EventRecord, index: int, doc_id: str | None, text: str, source: str | None,

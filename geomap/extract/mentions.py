@@ -282,8 +282,11 @@ def _ordinary_word(tokens: Tokens, i: int, lowercase_words: set[str]) -> bool:
     word ("Attack", "Rebels"), or written in lower case elsewhere in the same text."""
     from geomap.extract.coding import lexicon_words
 
-    low = tokens.low[i]
-    return low in _toponym_lexicon()["common"] or low in lexicon_words() or low in lowercase_words
+    words = {tokens.low[i]}
+    if tokens.low[i].endswith("s"):
+        words.add(tokens.low[i][:-1])  # possessives that lost their apostrophe: "Assads"
+    common = _toponym_lexicon()["common"]
+    return any(w in common or w in lexicon_words() or w in lowercase_words for w in words)
 
 
 def _attached_article(tokens: Tokens, i: int) -> bool:
@@ -433,7 +436,7 @@ def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
                 mention.cue = "neighbourhood"
 
 
-def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Tokens) -> None:
+def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Tokens) -> str | None:
     """Resolve every mention with the whole document as context (in place).
 
     The same two steps as :meth:`Gazetteer.resolve_many`: each distinct
@@ -450,7 +453,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
     for mention in mentions:
         queries.setdefault((mention.text, mention.cue, mention.city), len(queries))
     if not queries:
-        return
+        return None
     memo = _memo(gazetteer)
     items = list(queries)
     alone = [_memoised(memo, gazetteer, name, ResolveContext(cue=cue)) for name, cue, _city in items]
@@ -467,6 +470,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
         final.append(_memoised(memo, gazetteer, name, ResolveContext(country=country, nearby=nearby, cue=cue, city=city)))
     for mention in mentions:
         mention.resolution = final[queries[(mention.text, mention.cue, mention.city)]]
+    return country
 
 
 # The most nearby context can add to a candidate's score (the gazetteer's
@@ -505,16 +509,24 @@ def _memoised(memo: dict, gazetteer: Gazetteer, name: str, context: ResolveConte
     return found
 
 
-def drop_junk(mentions: list[Mention], tokens: Tokens) -> list[Mention]:
+# A single word resolved to a place outside the document's country must be
+# spelled almost like it: "Trust" is not Trieste, "Topic" not Tepic.
+_MIN_FOREIGN_SIMILARITY = 0.85
+
+
+def drop_junk(mentions: list[Mention], tokens: Tokens, country: str | None = None) -> list[Mention]:
     """Remove bare single-word matches whose spelling is far from every candidate's name."""
     kept = []
     for mention in mentions:
         res = mention.resolution
-        if mention.in_gazetteer and mention.last - mention.first == 1 and mention.cue is None and res is not None:
+        if mention.in_gazetteer and mention.last - mention.first == 1 and res is not None:
             best = _best_similarity(mention.text, res)
-            if best < _MIN_SIMILARITY and not (mention.prep and res.place is not None and best >= 0.6):
-                continue
-            if mention.sentence_initial and mention.prep is None and (best < 0.999 or res.place is None):
+            if mention.cue is None:
+                if best < _MIN_SIMILARITY and not (mention.prep and res.place is not None and best >= 0.6):
+                    continue
+                if mention.sentence_initial and mention.prep is None and (best < 0.999 or res.place is None):
+                    continue
+            if res.place is not None and country and res.place.country != country and best < _MIN_FOREIGN_SIMILARITY:
                 continue
         kept.append(mention)
     return kept
