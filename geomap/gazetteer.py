@@ -578,15 +578,16 @@ class Gazetteer:
         return self._fuzzy_buckets
 
     def _fuzzy_candidates(self, key: str) -> list[Candidate]:
-        # A typo rarely hits the first letter, and a ratio >= FUZZY_CUTOFF
-        # bounds the length difference, so only that slice is compared.
+        # Only keys with the same first letter and a length within one letter
+        # per ten are compared: a typo or a transliteration variant rarely
+        # changes the first letter of a key, and adds or drops a letter or two.
         from rapidfuzz import fuzz, process
 
         bucket = self._buckets().get(key[0])
         if bucket is None:
             return []
         lengths, keys = bucket
-        spread = max(1, round(len(key) * (100 - FUZZY_CUTOFF) / (100 + FUZZY_CUTOFF)) + 1)
+        spread = 1 + len(key) // 10
         lo = bisect.bisect_left(lengths, len(key) - spread)
         hi = bisect.bisect_right(lengths, len(key) + spread)
         matches = process.extract(key, keys[lo:hi], scorer=fuzz.ratio, limit=_FUZZY_LIMIT, score_cutoff=FUZZY_CUTOFF)
