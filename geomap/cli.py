@@ -38,8 +38,13 @@ def _add_geocode(sub: argparse._SubParsersAction) -> Runner:
 
 _GEOCODE_OTHERS = 4
 
+from typing import TYPE_CHECKING  # noqa: E402  (kept inside the geocode section)
 
-def _geocode_record(result) -> dict:
+if TYPE_CHECKING:
+    from geomap.gazetteer import Resolution
+
+
+def _geocode_record(result: Resolution) -> dict:
     place = result.place
     return {
         "query": result.query,
@@ -57,7 +62,7 @@ def _geocode_record(result) -> dict:
     }
 
 
-def _geocode_text(result) -> str:
+def _geocode_text(result: Resolution) -> str:
     place = result.place
     if place is None:
         lines = [f"{result.query}: not located ({result.status}): {result.reason}"]
