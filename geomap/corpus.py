@@ -23,6 +23,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
@@ -123,19 +124,52 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
 
     Notes
     -----
-    Order of decisions: a UTF-8 or UTF-16 byte-order mark wins; then strict
-    UTF-8; then UTF-16 without BOM if NUL bytes alternate with text; then the
-    best of cp1252, cp1256 and latin-1 according to charset-normalizer. latin-1
-    decodes any byte, so no text input ever fails to decode.
+    Order of decisions: a UTF-8 or UTF-16 byte-order mark wins; then UTF-16
+    without BOM if NUL bytes alternate with text; then UTF-8. Text that is not
+    all UTF-8 is decoded line by line: lines that are valid UTF-8 as UTF-8,
+    the others in the best of cp1252, cp1256 and latin-1 according to
+    charset-normalizer (so files pasted together from several sources read
+    right). latin-1 decodes any byte, so no text input ever fails to decode.
     """
     encoding = sniff_encoding(data[:_SAMPLE_BYTES], name)
+    if encoding.startswith("utf-16"):
+        return data.decode(encoding, errors="replace")
     if encoding in ("utf-8", "utf-8-sig"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
-            # Valid UTF-8 in the sample, broken later: judge the whole file.
-            encoding = _guess_legacy(data)
-    return data.decode(encoding, errors="replace")
+            pass
+    start = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0
+    if data[start:].decode("utf-8", errors="ignore").isascii():
+        # No UTF-8 at all: one legacy encoding for the whole file (fast path).
+        return data[start:].decode(_guess_legacy(data), errors="replace")
+    legacy = _guess_legacy(_invalid_lines(data))
+    return "".join(_decode_line(line, legacy) for line in data[start:].splitlines(keepends=True))
+
+
+
+def _decode_line(line: bytes, legacy: str) -> str:
+    """UTF-8 if the line is valid UTF-8, else the legacy encoding.
+
+    Files assembled from several sources mix encodings line by line; legacy
+    bytes above 0x7F almost never form valid UTF-8, so the test is safe.
+    """
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode(legacy, errors="replace")
+
+
+def _invalid_lines(data: bytes) -> bytes:
+    bad = []
+    for line in data.splitlines():
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(line)
+            if sum(map(len, bad)) > _SAMPLE_BYTES:
+                break
+    return b"\n".join(bad)
 
 
 def sniff_encoding(sample: bytes, name: str = "<bytes>") -> str:
@@ -160,7 +194,7 @@ def sniff_encoding(sample: bytes, name: str = "<bytes>") -> str:
         return "utf-8"
     except UnicodeDecodeError as exc:
         # A multi-byte character cut by the sample's end is still UTF-8.
-        if exc.start >= len(sample) - 3 and len(sample) == _SAMPLE_BYTES:
+        if exc.reason == "unexpected end of data" and exc.start >= len(sample) - 3:
             return "utf-8"
     return _guess_legacy(sample)
 
@@ -177,10 +211,11 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def _mostly_control(sample: bytes) -> bool:
-    if not sample:
-        return False
-    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return control > 0.3 * len(sample)
 
 
@@ -188,7 +223,16 @@ def _guess_legacy(data: bytes) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[: 4 * _SAMPLE_BYTES], cp_isolation=_LEGACY_ENCODINGS).best()
-    return best.encoding if best is not None else "latin_1"
+    encoding = best.encoding if best is not None else "latin_1"
+    if encoding == "latin_1":
+        # latin-1 reads cp1252's quotes and dashes as invisible C1 controls,
+        # which real text never contains: prefer cp1252 whenever it fits.
+        try:
+            data.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            pass
+    return encoding
 
 
 def read_bytes(path: PathLike) -> bytes:
@@ -325,32 +369,51 @@ def _fail(errors: list[DocumentError] | None, error: DocumentError) -> None:
     errors.append(error)
 
 
-def _open_text_stream(path: PathLike) -> IO[str]:
-    """Open ``path`` for streaming text, its encoding sniffed from the start."""
+@contextmanager
+def _text_lines(path: PathLike) -> Iterator[Iterator[str]]:
+    """Stream the decoded lines of ``path`` (line endings kept), never the whole file.
+
+    The encoding is sniffed from the first 64 KiB; lines that are not valid
+    UTF-8 are decoded in the legacy encoding (see :func:`decode_bytes`).
+    """
     name = str(path)
     if name == "-":
         raw: IO[bytes] = sys.stdin.buffer
     else:
         try:
-            raw = open(path, "rb")  # noqa: SIM115 - closed by the caller via the wrapper
+            raw = open(path, "rb", buffering=_SAMPLE_BYTES)  # noqa: SIM115 - closed below
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror or exc}", path=name) from None
-    buffered = io.BufferedReader(raw) if not isinstance(raw, io.BufferedReader) else raw
-    sample = buffered.peek(_SAMPLE_BYTES)[:_SAMPLE_BYTES]
-    if not sample.strip():
-        buffered.close()
-        raise InputError("empty file", path=name)
-    encoding = sniff_encoding(sample, name)
-    # A stray bad byte deep in a big corpus becomes U+FFFD rather than
-    # aborting a run that has already processed thousands of records.
-    return io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="")
+    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)
+    try:
+        sample = buffered.peek(_SAMPLE_BYTES)[:_SAMPLE_BYTES]
+        if not sample.strip():
+            raise InputError("empty file", path=name)
+        encoding = sniff_encoding(sample, name)
+        if encoding.startswith("utf-16"):
+            yield io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="")
+        else:
+            legacy = encoding if encoding not in ("utf-8", "utf-8-sig") else "cp1252"
+            yield _decoded_lines(buffered, legacy)
+    finally:
+        if name != "-":
+            buffered.close()
+
+
+def _decoded_lines(stream: IO[bytes], legacy: str) -> Iterator[str]:
+    first = True
+    for line in stream:
+        if first and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8):]
+        first = False
+        yield _decode_line(line, legacy)
 
 
 def _read_jsonl(path: PathLike, fallback: dt.date | None, errors: list[DocumentError] | None) -> Iterator[Document]:
     name = str(path)
     stem = "stdin" if name == "-" else Path(name).stem
-    with _open_text_stream(path) as stream:
-        for number, line in enumerate(stream, start=1):
+    with _text_lines(path) as lines:
+        for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
@@ -373,8 +436,8 @@ def _read_csv_corpus(path: PathLike, fallback: dt.date | None, errors: list[Docu
     name = str(path)
     stem = "stdin" if name == "-" else Path(name).stem
     _raise_csv_field_limit()
-    with _open_text_stream(path) as stream:
-        reader = csv.reader(stream)
+    with _text_lines(path) as lines:
+        reader = csv.reader(lines)
         try:
             header = [h.strip().lower() for h in next(reader)]
         except StopIteration:

@@ -52,6 +52,14 @@ def test_read_text_decodes_latin1(tmp_path: Path) -> None:
     assert read_text(path) == text
 
 
+def test_mixed_encodings_are_decoded_line_by_line(tmp_path: Path) -> None:
+    utf8_line = "Shelling in حلب — “today”\n"
+    cp1252_line = "Café “Daraa” report – 5 €\n"
+    path = tmp_path / "pasted.txt"
+    path.write_bytes(utf8_line.encode() + cp1252_line.encode("cp1252") + utf8_line.encode())
+    assert read_text(path) == utf8_line + cp1252_line + utf8_line
+
+
 def test_decode_never_raises_on_arbitrary_high_bytes() -> None:
     data = bytes(range(128, 256)) * 4 + b" plain words"
     assert decode_bytes(data).endswith(" plain words")
@@ -168,6 +176,23 @@ def test_jsonl_streams_without_reading_the_whole_file(tmp_path: Path) -> None:
     path.write_text("".join(json.dumps({"text": f"doc {i}"}) + "\n" for i in range(1000)) + "{broken\n", encoding="utf-8")
     docs = iter_documents(path)
     assert next(docs).text == "doc 0"  # the broken last line is not reached yet
+
+
+def test_jsonl_utf8_character_across_the_sniffed_sample_is_not_misread(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    filler = "x" * (65536 - len('{"text": "') - 1)  # "ح" (2 bytes) straddles the 64 KiB sample
+    path.write_text(json.dumps({"text": filler + "حلب"}, ensure_ascii=False) + "\n"
+                    + json.dumps({"text": "قصف على حلب"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    first, second = iter_documents(path)
+    assert first.text.endswith("حلب") and second.text == "قصف على حلب"
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16"])
+def test_jsonl_in_legacy_and_utf16_encodings(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "corpus.jsonl"
+    text = "“Shelling” in Ma’arrat – café"
+    path.write_bytes(((json.dumps({"text": text}, ensure_ascii=False) + "\n") * 2).encode(encoding))
+    assert [d.text for d in iter_documents(path)] == [text, text]
 
 
 def test_csv_corpus_in_fakes_layout(tmp_path: Path) -> None:
