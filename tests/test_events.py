@@ -695,3 +695,45 @@ def test_parse_date_reads_every_acled_spelling_of_a_date(day: dt.date) -> None:
     for text in (day.isoformat(), day.strftime("%-d-%b-%y"), day.strftime("%d %B %Y"), day.strftime("%-m/%-d/%Y"),
                  day.strftime("%b %-d, %Y")):
         assert parse_date(text, today=today) == day, text
+
+
+# --- the review loop, end to end ----------------------------------------------------------------
+
+def test_review_loop_extract_edit_map(tmp_path: Path) -> None:
+    """extract -> the analyst edits the CSV (deletes, re-places, adds by name) -> map."""
+    pytest.importorskip("geomap.extract")
+    from geomap.cli import main
+
+    report = tmp_path / "report.txt"
+    report.write_text("Government forces shelled Aleppo on Monday, killing 3 people.\n"
+                      "An air strike hit a market in Idlib on Tuesday, killing 12 civilians.\n", encoding="utf-8")
+    events_csv = tmp_path / "events.csv"
+    assert main(["extract", str(report), "--date", "2016-05-04", "-o", str(events_csv)]) == 0
+    with events_csv.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["location"] for r in rows] == ["Aleppo", "Idlib"]
+
+    # the analyst: deletes the first event, moves the second to Homs (clearing its
+    # coordinates), and adds one known only by its place name
+    del rows[0]
+    rows[0].update(location="Homs", latitude="", longitude="", place_id="", admin1="", admin2="", geo_precision="")
+    rows.append({**{k: "" for k in rows[0]}, "event_id": "analyst-1", "event_date": "2016-05-04",
+                 "event_type": "Battles", "sub_event_type": "Armed clash", "location": "Douma",
+                 "country": "Syria", "notes": "added from a phone call"})
+    with events_csv.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+    table, report_ = load_events(events_csv)
+    assert report_.ok and (report_.read, report_.mapped, report_.geocoded) == (2, 2, 2)
+    homs, douma = table.iloc[0], table.iloc[1]
+    assert 34.5 < homs["latitude"] < 35 and 36.5 < homs["longitude"] < 37
+    assert 33.4 < douma["latitude"] < 33.7 and 36.2 < douma["longitude"] < 36.6
+    assert set(table["reason"]) == {"geocoded from location column"}
+
+    html = tmp_path / "map.html"
+    assert main(["map", str(events_csv), "-o", str(html)]) == 0
+    page = html.read_text(encoding="utf-8")
+    assert "added from a phone call" in page and "Douma" in page
+    assert events_csv.read_text(encoding="utf-8").count("\n") == 3  # the input table is left as edited
