@@ -129,12 +129,14 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             i = j
             continue
         kind = _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at)
-        if kind:
+        if kind and value <= _MAX_FIGURE:
             figures.append(Figure(value, kind, tokens.starts[i], tokens.ends[j - 1]))
         i = j
     return figures
 
 
+# Larger figures are typing errors or not casualty counts (the event table caps at 100,000).
+_MAX_FIGURE = 100_000
 _VAGUE_HEADS = frozenset("several a few dozens scores tens hundreds thousands couple".split())
 
 
