@@ -152,7 +152,7 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
     for match in _TOKEN_RE.finditer(text):
         start, end = match.span()
         token = match.group()
-        if len(token) >= 5 and _POSSESSIVE_RE.search(token):
+        if len(token) >= 5 and token[-2] in _APOSTROPHES and _POSSESSIVE_RE.search(token):
             end -= 2
             token = token[:-2]
         tokens.append((token, start, end))
@@ -243,13 +243,23 @@ def fold_token(token: str) -> str:
     cleaning (a lone tatweel, say); callers skip empty keys.
     """
     key = _fold_once(token)
+    if key in _FIXED_POINTS:
+        return key
     for _ in range(_MAX_PASSES):
         # Lower-case ASCII letters and digits are already what _basic returns.
         again = _fold_basic(key) if key.isascii() and key == key.lower() else _fold_once(key)
         if again == key:
+            if len(_FIXED_POINTS) < _MAX_FIXED_POINTS:
+                _FIXED_POINTS.add(key)
             break
         key = again
     return key
+
+
+# Keys already checked to fold to themselves: spelling variants share keys, so
+# most tokens skip the checking pass.
+_FIXED_POINTS: set[str] = set()
+_MAX_FIXED_POINTS = 1_000_000
 
 
 def token_keys(text: str) -> list[tuple[str, int, int]]:
