@@ -196,3 +196,11 @@ def test_mention_offsets_point_into_the_text():
     text = "Fighting in al-Muhafaza, Aleppo, went on."
     for row in mentions(text).itertuples():
         assert text[row.char_start:row.char_end] == row.text
+
+
+def test_government_names_do_not_pull_the_focus_abroad():
+    text = ("The U.S. and the United States Congress debated the war, a New York-based group said. "
+            "Washington warned Moscow. Government forces shelled the outskirts of Damascus on Monday.")
+    found = events(text)
+    shelling = found[found.sub_event_type == "Shelling/artillery/missile attack"].iloc[0]
+    assert shelling.country == "Syria" and shelling.location == "Damascus"

@@ -457,7 +457,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
     memo = _memo(gazetteer)
     items = list(queries)
     alone = [_memoised(memo, gazetteer, name, ResolveContext(cue=cue)) for name, cue, _city in items]
-    country = gazetteer.infer_country(alone) or DEFAULT_COUNTRY
+    country = _focus_country(mentions, queries, alone, gazetteer)
     first = [_memoised(memo, gazetteer, name, ResolveContext(country=country, cue=cue, city=city)) for name, cue, city in items]
     keys = [normalise(name) for name, _c, _t in items]
     final = []
@@ -484,6 +484,18 @@ def _settled(resolution: Resolution) -> bool:
     if len(ranked) <= 1:
         return True
     return resolution.place is not None and ranked[0][0] - ranked[1][0] > _MAX_NEARBY_BONUS
+
+
+def _focus_country(mentions: list[Mention], queries: dict, alone: list[Resolution], gazetteer: Gazetteer) -> str:
+    """The country most mentions resolve to on their own, one vote per mention.
+
+    Countries and capitals that stand for a government ("the U.S. said",
+    "Washington and Moscow") do not vote: a report on Syria quoting
+    Washington ten times is still about Syria (and its Damascus is not
+    Damascus, Maryland).
+    """
+    votes = [alone[queries[(m.text, m.cue, m.city)]] for m in mentions if not m.names_actor]
+    return gazetteer.infer_country(votes) or DEFAULT_COUNTRY
 
 
 _MEMO_LIMIT = 200_000
