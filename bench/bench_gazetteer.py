@@ -52,25 +52,29 @@ def spelling_variant(name: str, rng: random.Random) -> str:
     text = name
     if rng.random() < 0.5:
         text = _strip_marks(text)
+    article = ""
     for prefix in ("Al-", "al-", "Al ", "al ", "Ar-", "As-", "An-", "Ad-", "Ash-", "At-", "Az-", "Ad "):
         if text.startswith(prefix):
+            article, text = text[: len(prefix)], text[len(prefix):]
             if rng.random() < 0.5:
-                text = text[len(prefix):]
+                article = ""
             break
     else:
         if rng.random() < 0.3:
-            text = rng.choice(_ARTICLES) + text
-    if rng.random() < 0.4:
-        text = text.replace("-", " ") if "-" in text else text.replace(" ", "-")
+            article = rng.choice(_ARTICLES)
     for _ in range(rng.randint(0, 2)):
         old, new = rng.choice(_VOWEL_SWAPS)
         if old in text[1:]:
             at = text.index(old, 1)
             text = text[:at] + new + text[at + len(old):]
     if rng.random() < 0.2:
+        # Doubled consonants come and go in Latin transliteration (Arabic script writes a shadda).
         at = rng.randrange(1, max(2, len(text)))
-        if text[at - 1].isalpha():
+        if text[at - 1].isascii() and text[at - 1].isalpha():
             text = text[:at] + text[at - 1] + text[at:]
+    text = article + text
+    if rng.random() < 0.4:
+        text = text.replace("-", " ") if "-" in text else text.replace(" ", "-")
     case = rng.random()
     if case < 0.15:
         text = text.upper()
