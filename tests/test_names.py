@@ -152,3 +152,17 @@ def test_normalise_is_idempotent_on_name_like_text(text: str) -> None:
     key = normalise(text)
     assert normalise(key) == key
     assert all(" " not in k and k for k in key.split(" ")) or key == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_tokens_point_into_the_text(text: str) -> None:
+    for token, start, end in tokenize(text):
+        assert text[start:end] == token and token
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), _NAMEISH))
+def test_normalise_is_built_from_token_keys(text: str) -> None:
+    keys = [fold_token(t) for t, _, _ in tokenize(text) if not is_article(t)]
+    assert normalise(text) == " ".join(k for k in keys if k)
