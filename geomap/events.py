@@ -240,6 +240,12 @@ class ReadReport:
         """True when no row was flagged or rejected."""
         return not self.problems
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> ReadReport:
+        # pandas deep-copies ``DataFrame.attrs`` on every operation; a report
+        # of many problems would make each filter slow, and it describes the
+        # file as read, so derived tables share it.
+        return self
+
     def summary(self) -> str:
         """One line: ``FILE: N rows read: M mapped (G geocoded), F flagged, R rejected``."""
         parts = [f"{self.mapped} mapped" + (f" ({self.geocoded} geocoded)" if self.geocoded else "")]
@@ -686,6 +692,7 @@ def _read_geojson_table(path: PathLike) -> _RawTable:
         raise InputError(f"invalid JSON: {exc.msg}", path=name, line=exc.lineno) from None
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
         raise InputError("not a GeoJSON FeatureCollection", path=name)
+    _check_geojson_crs(document.get("crs"), name)
     features = document.get("features")
     if not isinstance(features, list):
         raise InputError("GeoJSON FeatureCollection has no 'features' list", path=name)
@@ -710,6 +717,17 @@ def _read_geojson_table(path: PathLike) -> _RawTable:
         header.update(dict.fromkeys(values))
         rows.append((where, values, found))
     return _RawTable(name, list(header) or ["latitude", "longitude"], rows)
+
+
+def _check_geojson_crs(crs: Any, name: str) -> None:
+    """Refuse the pre-RFC 7946 ``crs`` member unless it names WGS 84 lon/lat."""
+    if crs is None:
+        return
+    crs_name = str((crs.get("properties") or {}).get("name", "")) if isinstance(crs, dict) else str(crs)
+    if not re.search(r"(CRS84|EPSG::?4326)$", crs_name):
+        raise InputError(
+            f"GeoJSON crs {crs_name or crs!r} is not supported: geomap reads RFC 7946 GeoJSON "
+            "(WGS 84 longitude/latitude); reproject the file first", path=name)
 
 
 def _geometry_into(geometry: Any, values: dict[str, Any], found: list[str]) -> None:
@@ -743,6 +761,11 @@ def _read_parquet_table(path: PathLike) -> _RawTable:
             raise InputError(f"cannot read Parquet: {exc}", path=name) from None
     except Exception as exc:
         raise InputError(f"cannot read GeoParquet: {exc}", path=name) from None
+    if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+        try:
+            frame = frame.to_crs("EPSG:4326")
+        except Exception as exc:  # pyproj raises several types
+            raise InputError(f"cannot reproject from {frame.crs} to EPSG:4326: {exc}", path=name) from None
     header = [_normalise_header([str(c)])[0] for c in frame.columns if c != "geometry"]
     if isinstance(frame, gpd.GeoDataFrame):
         header.extend(c for c in ("latitude", "longitude") if c not in header)

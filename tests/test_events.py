@@ -254,6 +254,29 @@ def test_reads_geoparquet_written_by_geopandas(tmp_path: Path) -> None:
     assert (table.loc[0, "latitude"], table.loc[0, "longitude"], table.loc[0, "fatalities"]) == (36.2, 37.16, 2)
 
 
+def test_geojson_in_another_crs_is_refused(tmp_path: Path) -> None:
+    collection = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:3857"}},
+                  "features": []}
+    with pytest.raises(InputError, match="GeoJSON crs 'EPSG:3857' is not supported"):
+        read_events(write(tmp_path, json.dumps(collection), name="events.geojson"))
+    collection["crs"]["properties"]["name"] = "urn:ogc:def:crs:OGC:1.3:CRS84"
+    assert len(read_events(write(tmp_path, json.dumps(collection), name="ok.geojson"))) == 0
+
+
+def test_geoparquet_in_a_projected_crs_is_reprojected(tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame({"event_id": ["e1"]}, geometry=gpd.points_from_xy([37.16], [36.2]), crs="EPSG:4326")
+    path = tmp_path / "events.parquet"
+    frame.to_crs("EPSG:3857").to_parquet(path)
+    table = read_events(path)
+    assert table.loc[0, "latitude"] == pytest.approx(36.2) and table.loc[0, "longitude"] == pytest.approx(37.16)
+
+
+def test_report_is_shared_not_copied_by_pandas(tmp_path: Path) -> None:
+    path = write(tmp_path, csv_of("a,2016-12-01,,,,,,36.2,37.16,-1,"))
+    table = read_events(path)
+    assert table[table["latitude"] > 0].attrs["report"] is table.attrs["report"]
+
+
 def test_unknown_format_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="unknown table format"):
         read_events(write(tmp_path, "x", name="events.xlsx"))
