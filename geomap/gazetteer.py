@@ -613,8 +613,19 @@ class Gazetteer:
         -------
         Resolution
             ``place`` is ``None`` when nothing matches, when only weak fuzzy
-            matches exist, or when far-apart candidates are equally plausible;
-            ``reason`` says which, or why the chosen place won.
+            matches exist, when far-apart candidates are equally plausible, or
+            when the best match is a small or differently spelled place outside
+            the document's country; ``reason`` says which, or why the chosen
+            place won.
+
+        Notes
+        -----
+        A name the gazetteer lacks is retried without a kind word ("Idlib
+        province" -> "Idlib" with the cue "province") and, inside the focus
+        country, without a direction word ("northern Latakia" -> "Latakia").
+        Candidates are ranked by spelling (alike beats merely folded alike),
+        kind and population, then bonuses for the focus country, nearness to
+        the other places named, lying in the enclosing city, and fitting the cue.
         """
         context = context or ResolveContext()
         found = self.candidates(name, fuzzy=False)
@@ -766,7 +777,7 @@ class Gazetteer:
             return None
         if self._near_country(place, context.country):
             return None
-        return (f"the only match, {place.label()}, is a small place outside the document's country "
+        return (f"the best match, {place.label()}, is a small place far outside the document's country "
                 f"{context.country}; not guessing")
 
     def _near_country(self, place: Place, country: str) -> bool:
