@@ -690,8 +690,10 @@ def _read_geojson_table(path: PathLike) -> _RawTable:
         document = json.loads(decode_bytes(data, name))
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg}", path=name, line=exc.lineno) from None
+    if isinstance(document, dict) and document.get("type") == "Feature":
+        document = {"type": "FeatureCollection", "features": [document], "crs": document.get("crs")}
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
-        raise InputError("not a GeoJSON FeatureCollection", path=name)
+        raise InputError("not a GeoJSON FeatureCollection (nor a Feature)", path=name)
     _check_geojson_crs(document.get("crs"), name)
     features = document.get("features")
     if not isinstance(features, list):

@@ -254,6 +254,18 @@ def test_reads_geoparquet_written_by_geopandas(tmp_path: Path) -> None:
     assert (table.loc[0, "latitude"], table.loc[0, "longitude"], table.loc[0, "fatalities"]) == (36.2, 37.16, 2)
 
 
+def test_reads_a_single_geojson_feature(tmp_path: Path) -> None:
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [37.16, 36.2]}, "properties": None}
+    table = read_events(write(tmp_path, json.dumps(feature), name="one.geojson"))
+    assert (len(table), table.loc[0, "latitude"]) == (1, 36.2)
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", '{"type": "Polygon"}', "{not json"])
+def test_not_geojson_is_refused(tmp_path: Path, text: str) -> None:
+    with pytest.raises(InputError, match=r"not a GeoJSON FeatureCollection|invalid JSON"):
+        read_events(write(tmp_path, text, name="x.geojson"))
+
+
 def test_geojson_in_another_crs_is_refused(tmp_path: Path) -> None:
     collection = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:3857"}},
                   "features": []}
