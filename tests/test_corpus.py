@@ -339,3 +339,32 @@ def test_run_corpus_rejects_bad_settings(tmp_path: Path) -> None:
         run_corpus([], tmp_path / "x", engine="spark")
     with pytest.raises(ValueError, match="at least 1"):
         run_corpus([], tmp_path / "x", workers=0)
+
+
+# --- properties -------------------------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.binary(max_size=2000))
+def test_decode_bytes_returns_text_or_says_binary(data: bytes) -> None:
+    try:
+        text = decode_bytes(data, "x.txt")
+    except InputError as exc:
+        assert str(exc).startswith("x.txt: binary file")
+    else:
+        assert isinstance(text, str)
+
+
+@given(st.text(max_size=300).filter(lambda t: "\x00" not in t))
+def test_utf8_text_always_decodes_to_itself(text: str) -> None:
+    data = text.encode("utf-8", errors="surrogatepass")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return  # lone surrogates are not UTF-8
+    try:
+        assert decode_bytes(data) == text.removeprefix("\ufeff")
+    except InputError:
+        assert sum(ord(c) < 32 and c not in "\t\n\x0c\r" for c in text) > 0.3 * len(data)
