@@ -9,6 +9,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import geopy.geocoders  # noqa: F401  urllib3 opens a socket at import to probe IPv6: import before sockets are blocked
 import pytest
 import yaml
 
