@@ -35,18 +35,22 @@ _ISO_RE = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")
 _DAY_MONTH_RE = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>(?:19|20)\d\d))?\b")
 _MONTH_DAY_RE = re.compile(rf"\b{_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:km|kilomet|people|civilians|%))(?:,?\s+(?P<year>(?:19|20)\d\d))?")
 _MONTH_ONLY_RE = re.compile(rf"\b(?:in|since|during|until|early|late|mid|last|this|of)[\s-]+{_MONTH}(?:\s+(?P<year>(?:19|20)\d\d))?\b")
+_ANY_MONTH_RE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
 _WEEKDAY_RE = re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b")
+# (keyword that must occur in the lower-cased text, pattern, unit, amount, precision);
+# the keyword test skips most patterns on most texts.
 _RELATIVE = [
-    (re.compile(r"\b(?:yesterday|last night)\b", re.I), "days", -1, 1),
-    (re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier today)\b", re.I), "days", 0, 1),
-    (re.compile(r"\b(?:the day before yesterday)\b", re.I), "days", -2, 1),
-    (re.compile(r"\b(?:over|at|during) the weekend\b|\blast weekend\b|\bthis weekend\b", re.I), "weekend", 0, 2),
-    (re.compile(r"\blate last week\b", re.I), "lastweek", 4, 2),
-    (re.compile(r"\bearly last week\b", re.I), "lastweek", 0, 2),
-    (re.compile(r"\blast week\b|\bthe previous week\b|\ba week ago\b", re.I), "lastweek", 2, 2),
-    (re.compile(r"\b(?:earlier )?this week\b", re.I), "thisweek", 0, 2),
-    (re.compile(r"\b(?:late |early )?last month\b|\bthe previous month\b|\ba month ago\b", re.I), "lastmonth", 0, 3),
-    (re.compile(r"\b(?:earlier )?this month\b", re.I), "thismonth", 0, 3),
+    ("yesterday", re.compile(r"\byesterday\b", re.I), "days", -1, 1),
+    ("night", re.compile(r"\blast night\b", re.I), "days", -1, 1),
+    ("t", re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier today)\b", re.I), "days", 0, 1),
+    ("day before", re.compile(r"\b(?:the day before yesterday)\b", re.I), "days", -2, 1),
+    ("weekend", re.compile(r"\b(?:over|at|during) the weekend\b|\blast weekend\b|\bthis weekend\b", re.I), "weekend", 0, 2),
+    ("week", re.compile(r"\blate last week\b", re.I), "lastweek", 4, 2),
+    ("week", re.compile(r"\bearly last week\b", re.I), "lastweek", 0, 2),
+    ("week", re.compile(r"\blast week\b|\bthe previous week\b|\ba week ago\b", re.I), "lastweek", 2, 2),
+    ("week", re.compile(r"\b(?:earlier )?this week\b", re.I), "thisweek", 0, 2),
+    ("month", re.compile(r"\b(?:late |early )?last month\b|\bthe previous month\b|\ba month ago\b", re.I), "lastmonth", 0, 3),
+    ("month", re.compile(r"\b(?:earlier )?this month\b", re.I), "thismonth", 0, 3),
 ]
 
 
@@ -108,12 +112,17 @@ def find_dates(text: str, start: int = 0, end: int | None = None, ref: dt.date |
         In text order, overlapping expressions removed (the explicit one wins).
     """
     end = len(text) if end is None else end
+    lowered = text[start:end].lower()
     found: list[DateMention] = []
     for m in _ISO_RE.finditer(text, start, end):
         d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
         if d:
             found.append(DateMention(d, 1, m.start(), m.end(), True))
-    for regex in (_DAY_MONTH_RE, _MONTH_DAY_RE):
+    if not _ANY_MONTH_RE.search(text, start, end):
+        regexes: tuple = ()
+    else:
+        regexes = (_DAY_MONTH_RE, _MONTH_DAY_RE)
+    for regex in regexes:
         for m in regex.finditer(text, start, end):
             if m["month"] == "May" and regex is _MONTH_DAY_RE and text[m.start() - 1:m.start()] not in ("", " ", "(", ","):
                 continue
@@ -122,16 +131,18 @@ def find_dates(text: str, start: int = 0, end: int | None = None, ref: dt.date |
             d = _safe_date(year, month, day) if year else None
             if d or year is None:
                 found.append(DateMention(d, 1, m.start(), m.end(), bool(m["year"])))
-    for m in _MONTH_ONLY_RE.finditer(text, start, end):
+    for m in (_MONTH_ONLY_RE.finditer(text, start, end) if regexes else ()):
         month = MONTHS[m["month"]]
         year = int(m["year"]) if m["year"] else _year_for(month, 1, ref)
         found.append(DateMention(_safe_date(year, month, 1) if year else None, 3, m.start("month"), m.end()))
-    for m in _WEEKDAY_RE.finditer(text, start, end):
+    for m in (_WEEKDAY_RE.finditer(text, start, end) if "day" in lowered else ()):
         d = None
         if ref is not None:
             d = ref - dt.timedelta(days=(ref.weekday() - WEEKDAYS[m["wd"]]) % 7)
         found.append(DateMention(d, 1, m.start(), m.end()))
-    for regex, unit, amount, precision in _RELATIVE:
+    for keyword, regex, unit, amount, precision in _RELATIVE:
+        if keyword not in lowered:
+            continue
         for m in regex.finditer(text, start, end):
             found.append(DateMention(_relative(ref, unit, amount), precision, m.start(), m.end()))
     return _non_overlapping(found)

@@ -155,21 +155,34 @@ def _automaton(gazetteer: Gazetteer) -> Any:
     return automaton
 
 
+_STREAM_KEYS: dict[int, dict[str, str]] = {}
+
+
+def _stream_key(word: str, known: Any) -> str:
+    """The search key of one word: "" for an article, a blocker for a lower-case word."""
+    if is_article(word):
+        return ""
+    # a lower-case Latin word is never part of a mention: keep it out of the search
+    if "a" <= word[0] <= "z":
+        return "\x00"
+    key = fold_token(word)
+    if known is not None and key not in known and word.endswith("s") and not word.endswith("ss"):
+        # a possessive that lost its apostrophe: "Syrias", "Aleppos"
+        stripped = fold_token(word[:-1])
+        if stripped in known:
+            return stripped
+    return key
+
+
 def _key_stream(tokens: Tokens, known: Any = None) -> tuple[str, dict[int, int], list[int]]:
     """The document's token keys joined by spaces, with a map back to token indices."""
     parts: list[str] = []
     token_of: list[int] = []
+    cache = _STREAM_KEYS.setdefault(id(known), {}) if known is not None else {}
     for i, word in enumerate(tokens.words):
-        if is_article(word):
-            continue
-        # a lower-case Latin word is never part of a mention: keep it out of the search
-        key = fold_token(word) if not ("a" <= word[0] <= "z") else "\x00"
-        if known is not None and key not in known and word.endswith("s") and not word.endswith("ss"):
-            # a possessive that lost its apostrophe: "Syrias", "Aleppos"
-            stripped = fold_token(word[:-1])
-            if stripped in known:
-                key = stripped
-
+        key = cache.get(word)
+        if key is None:
+            key = cache[word] = _stream_key(word, known)
         if key:
             parts.append(key)
             token_of.append(i)
@@ -459,7 +472,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
     alone = [_memoised(memo, gazetteer, name, ResolveContext(cue=cue)) for name, cue, _city in items]
     country = _focus_country(mentions, queries, alone, gazetteer)
     first = [_memoised(memo, gazetteer, name, ResolveContext(country=country, cue=cue, city=city)) for name, cue, city in items]
-    keys = [normalise(name) for name, _c, _t in items]
+    keys = [_normalised(name) for name, _c, _t in items]
     final = []
     for i, (name, cue, city) in enumerate(items):
         if _settled(first[i]):
@@ -498,6 +511,7 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: list[Resolutio
     return gazetteer.infer_country(votes) or DEFAULT_COUNTRY
 
 
+_normalised = lru_cache(maxsize=100_000)(normalise)
 _MEMO_LIMIT = 200_000
 _MEMOS: dict[int, tuple[Gazetteer, dict]] = {}
 
@@ -550,8 +564,13 @@ def _light(text: str) -> str:
 
 
 def _best_similarity(text: str, res: Resolution) -> float:
+    places = (res.place,) if res.place is not None else tuple(c.place for _s, c in res.candidates[:10])
+    return _similarity(text, places)
+
+
+@lru_cache(maxsize=100_000)
+def _similarity(text: str, places: tuple[Place, ...]) -> float:
     query = _light(text)
-    places = [res.place] if res.place is not None else [c.place for _s, c in res.candidates[:10]]
     best = 0.0
     for place in places:
         for name in place.names:
