@@ -89,6 +89,15 @@ def _trigger_lexicon() -> tuple[PhraseMatcher, PhraseMatcher, dict[str, frozense
     return PhraseMatcher(phrase_table(entries)), not_events, irrealis
 
 
+@lru_cache(maxsize=1)
+def actors_by_name() -> dict[str, Actor]:
+    """Every canonical actor of the lexicon, by name."""
+    return {
+        item["name"]: Actor(item["name"], int(item["inter"]), bool(item.get("generic")), bool(item.get("government")))
+        for item in load_lexicon("actors")["actors"]
+    }
+
+
 def source_spans(tokens: Tokens) -> list[tuple[int, int]]:
     """Token spans naming a report's source ("activists said", "state TV", "the Observatory")."""
     return [(a, b) for a, b, _ in _actor_lexicon()[2].find(tokens)]

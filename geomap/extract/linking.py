@@ -336,13 +336,8 @@ def _actors_from_control(clause: str) -> tuple[Actor | None, Actor | None]:
     return None, None
 
 
-@lru_cache(maxsize=1)
 def _actor_index() -> dict[str, Actor]:
-    matcher, case_sensitive, _ = coding._actor_lexicon()
-    found: dict[str, Actor] = {a.name: a for a in case_sensitive.values()}
-    for (_n, _l, actor) in matcher._automaton.values():
-        found.setdefault(actor.name, actor)
-    return found
+    return coding.actors_by_name()
 
 
 def _definite(tokens: Tokens, trigger: Trigger, c_lo: int) -> bool:

@@ -155,7 +155,7 @@ def _automaton(gazetteer: Gazetteer) -> Any:
     return automaton
 
 
-_STREAM_KEYS: dict[int, dict[str, str]] = {}
+_STREAM_KEYS: dict[int, tuple[Gazetteer, dict[str, str]]] = {}
 
 
 def _stream_key(word: str, known: Any) -> str:
@@ -174,11 +174,17 @@ def _stream_key(word: str, known: Any) -> str:
     return key
 
 
-def _key_stream(tokens: Tokens, known: Any = None) -> tuple[str, dict[int, int], list[int]]:
+def _key_stream(tokens: Tokens, gazetteer: Gazetteer | None = None) -> tuple[str, dict[int, int], list[int]]:
     """The document's token keys joined by spaces, with a map back to token indices."""
     parts: list[str] = []
     token_of: list[int] = []
-    cache = _STREAM_KEYS.setdefault(id(known), {}) if known is not None else {}
+    known = gazetteer.keys() if gazetteer is not None else None
+    cache: dict[str, str] = {}
+    if gazetteer is not None:
+        entry = _STREAM_KEYS.get(id(gazetteer))
+        if entry is None or entry[0] is not gazetteer:
+            entry = _STREAM_KEYS[id(gazetteer)] = (gazetteer, {})
+        cache = entry[1]
     for i, word in enumerate(tokens.words):
         key = cache.get(word)
         if key is None:
@@ -196,7 +202,7 @@ def _key_stream(tokens: Tokens, known: Any = None) -> tuple[str, dict[int, int],
 
 def _raw_matches(tokens: Tokens, gazetteer: Gazetteer) -> list[tuple[int, int]]:
     """Longest non-overlapping gazetteer matches as token spans ``(first, last)``."""
-    joined, offsets, token_of = _key_stream(tokens, gazetteer.keys())
+    joined, offsets, token_of = _key_stream(tokens, gazetteer)
     found = []
     for end, (key_len, n_keys) in _automaton(gazetteer).iter(joined):
         k = offsets.get(end - key_len + 2)
