@@ -215,6 +215,7 @@
         window.__geomapReadyAt = performance.now();
         window.__geomapReady = true;
       }
+      if (!this._announced) { this._announced = true; this._map.fire('geomap:ready'); }
     },
 
     // Individual markers, batched into one path per (actor, type) for speed.
@@ -382,10 +383,25 @@
     var group = L.layerGroup([], {
       attribution: 'Boundaries: OCHA Syria COD (CC BY 3.0 IGO) · Places: GeoNames (CC BY 4.0)'
     });
-    group.addLayer(L.geoJSON(basemap.boundaries, {
-      renderer: renderer, interactive: false, pane: 'geomap-base',
-      style: function (f) { return styles[f.properties.kind]; }
-    }));
+    function boundaries(kinds) {
+      return L.geoJSON(basemap.boundaries, {
+        renderer: renderer, interactive: false, pane: 'geomap-base',
+        filter: function (f) { return kinds.indexOf(f.properties.kind) !== -1; },
+        style: function (f) { return styles[f.properties.kind]; }
+      });
+    }
+    var governorates = boundaries(['admin1']);
+    group.addLayer(boundaries(['country']));
+    group.addLayer(governorates);
+    // District lines are the costliest part of the basemap; draw them once the
+    // events are on screen, under the governorate lines.
+    var districts = boundaries(['admin2']);
+    map.once('geomap:ready', function () {
+      setTimeout(function () {
+        group.addLayer(districts);  // drawn now if the offline basemap is shown, else when it is chosen
+        if (map.hasLayer(group)) { governorates.bringToFront(); }
+      }, 0);
+    });
     function label(latlng, text, cls) {
       var node = el('span', {text: text});
       group.addLayer(L.marker(latlng, {
