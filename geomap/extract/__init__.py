@@ -68,7 +68,7 @@ def _sources(tokens: Tokens) -> set[int]:
     return {i for a, b in coding.source_spans(tokens) for i in range(a, b)}
 
 
-def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[coding.ActorMention], sources: set[int]) -> list[Mention]:
+def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[coding.ActorMention], sources: set[int]) -> tuple[list[Mention], str | None]:
     # governments named by their country or capital ("Russia", "Washington")
     # are still places; other actor names ("Jaish al-Islam") are not
     names = coding.actor_name_spans(tokens)
@@ -78,7 +78,7 @@ def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[coding.ActorMention],
     for mention in mentions:
         mention.names_actor = any(i in governments for i in range(mention.first, mention.last))
     country = resolve_mentions(mentions, gaz, tokens)
-    return drop_junk(mentions, tokens, country)
+    return drop_junk(mentions, tokens, country), country
 
 
 def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str | None = None,
@@ -88,10 +88,10 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
     tokens = Tokens.of(text)
     sources = _sources(tokens)
     actors = coding.find_actors(tokens, sources)
-    mentions = _mentions(tokens, gaz, actors, sources)
+    mentions, country = _mentions(tokens, gaz, actors, sources)
     ref = _as_date(report_date) or dateline(text)
     triggers = [t for t in coding.find_triggers(tokens) if not any(i in sources for i in range(t.first, t.end))]
-    doc = linking._Doc(text, tokens, actors, mentions, triggers, ref, linking.document_focus(mentions), gaz)
+    doc = linking._Doc(text, tokens, actors, mentions, triggers, ref, linking.document_focus(mentions, country), gaz)
     return Analysis(text, doc_id, tokens, mentions, linking.build_events(doc), gaz)
 
 
@@ -206,5 +206,5 @@ def extract_mentions(text: str, *, doc_id: str | None = None, gazetteer: Gazette
     tokens = Tokens.of(text)
     gaz = _gazetteer(gazetteer)
     sources = _sources(tokens)
-    mentions = _mentions(tokens, gaz, coding.find_actors(tokens, sources), sources)
+    mentions, _country = _mentions(tokens, gaz, coding.find_actors(tokens, sources), sources)
     return mentions_frame(mention_rows(mentions, doc_id))

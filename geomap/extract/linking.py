@@ -38,7 +38,6 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from geomap.extract import coding
@@ -168,7 +167,7 @@ def build_events(doc: _Doc) -> list[EventRecord]:
     return merge_duplicates(records)
 
 
-_LOCATIVE = frozenset("in at near to from inside outside around into".split())
+_LOCATIVE = frozenset("in near to inside outside around".split())
 
 
 def _usable(m: Mention) -> bool:
@@ -442,15 +441,16 @@ def merge_duplicates(records: list[EventRecord]) -> list[EventRecord]:
     return out
 
 
-def document_focus(mentions: list[Mention]) -> Place | None:
-    """The place a document is mostly about: its most named sub-national place,
-    taken from the country it names most (a report on Syria that quotes
-    Moscow is still about a Syrian place)."""
-    located = [m.place for m in mentions if m.place is not None and not m.based]
+def document_focus(mentions: list[Mention], country: str | None = None) -> Place | None:
+    """The place a document is mostly about: its most named sub-national place
+    in the document's focus ``country`` (a report on Syria that quotes
+    Washington is still about a Syrian place); names standing for a
+    government ("Washington said") do not count."""
+    located = [m.place for m in mentions if _usable(m)]
     countries = Counter(p.country for p in located)
     if not countries:
         return None
-    home = countries.most_common(1)[0][0]
+    home = country if country in countries else countries.most_common(1)[0][0]
     counts: Counter[str] = Counter()
     places: dict[str, Place] = {}
     for place in located:
