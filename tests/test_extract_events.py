@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from geomap.extract import extract_events, extract_mentions
@@ -204,3 +205,12 @@ def test_government_names_do_not_pull_the_focus_abroad():
     found = events(text)
     shelling = found[found.sub_event_type == "Shelling/artillery/missile attack"].iloc[0]
     assert shelling.country == "Syria" and shelling.location == "Damascus"
+
+
+def test_tallies_over_a_period_are_not_events():
+    assert len(events("The monitor has documented the killing of 900 civilians in air raids on Idlib over the past year.")) == 0
+
+
+def test_a_state_fights_through_its_forces():
+    event = one("Russia carried out air strikes on Idlib on Monday as the United Nations appealed for calm.")
+    assert event.actor1 == "Military Forces of Russia" and pd.isna(event.actor2)

@@ -86,6 +86,7 @@ def _trigger_lexicon() -> tuple[PhraseMatcher, PhraseMatcher, dict[str, frozense
         entries.extend((p, kind) for p in item["patterns"])
     not_events = PhraseMatcher(phrase_table((p, True) for p in lex.get("not_events", [])))
     irrealis = {k: frozenset(v) for k, v in lex["irrealis"].items()}
+    irrealis["aggregates"] = frozenset(" ".join(str(p).split()) for p in lex.get("aggregates", []))
     return PhraseMatcher(phrase_table(entries)), not_events, irrealis
 
 
@@ -204,7 +205,14 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     window = low[max(clause_first, trigger.first - 4):trigger.first] + low[trigger.end:trigger.end + 5]
     if any(w in irrealis["near"] for w in window):
         return True
+    if trigger.type.violent and _clause_has_anywhere(tokens, clause_first, clause_end, irrealis["aggregates"]):
+        return True
     return bool(trigger.type.needs) and not _clause_has(tokens, clause_first, clause_end, trigger, trigger.type.needs)
+
+
+def _clause_has_anywhere(tokens: Tokens, clause_first: int, clause_end: int, phrases: frozenset[str]) -> bool:
+    joined = " " + " ".join(tokens.low[clause_first:clause_end]) + " "
+    return any(f" {p} " in joined for p in phrases)
 
 
 def _clause_has(tokens: Tokens, clause_first: int, clause_end: int, trigger: Trigger, phrases: tuple[str, ...]) -> bool:

@@ -401,6 +401,13 @@ def _carry_date(records: list[EventRecord], record: EventRecord, ref: dt.date | 
 
 def _default_actors(record: EventRecord) -> None:
     actors = _actor_index()
+    if record.violent:
+        # in fighting, a state acts through its forces; diplomats are not a side
+        if record.actor1 is not None and record.actor1.name.startswith("Government of "):
+            forces = actors.get("Military Forces of " + record.actor1.name.removeprefix("Government of "))
+            record.actor1 = forces or record.actor1
+        if record.actor2 is not None and (record.actor2.name.startswith("Government of ") or record.actor2.name == "United Nations"):
+            record.actor2 = None
     if record.actor1 is not None and record.actor1.inter == 7 and record.event_type not in ("Protests", "Riots"):
         record.actor1, record.actor2 = record.actor2, record.actor2 or record.actor1
         if record.actor1 == record.actor2:
