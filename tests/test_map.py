@@ -186,6 +186,15 @@ def test_rows_without_coordinates_are_listed_not_dropped() -> None:
     assert payload["missing"][0]["notes"] == events.loc[1, "notes"]
 
 
+def test_no_located_event_still_gives_a_map() -> None:
+    events = synthetic_events(2)
+    events[["latitude", "longitude"]] = float("nan")
+    payload = blob_of(render_html(build_map(events)))
+    assert payload["lat"] == [] and payload["actors"] == [] and len(payload["missing"]) == 2
+    empty = blob_of(render_html(build_map(pd.DataFrame())))
+    assert empty["total"] == 0
+
+
 def test_minimal_table_with_only_coordinates() -> None:
     events = pd.DataFrame({"latitude": [36.2, 33.5], "longitude": [37.1, 36.3]})
     payload = blob_of(render_html(build_map(events)))
@@ -261,3 +270,71 @@ def test_save_map_writes_readable_file_atomically(tmp_path: Path) -> None:
 def test_map_displays_in_jupyter() -> None:
     html = build_map(synthetic_events(3))._repr_html_()
     assert html.startswith("<div") and "srcdoc=" in html
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def run_cli(*argv: str) -> int:
+    from geomap.cli import main
+
+    return main(list(argv))
+
+
+def test_cli_maps_an_event_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from geomap.events import write_events
+
+    table = tmp_path / "events.csv"
+    events = synthetic_events(40, seed=9)
+    write_events(gpd.GeoDataFrame(events, geometry=gpd.points_from_xy(events.longitude, events.latitude), crs=4326), table)
+    out, png = tmp_path / "out" / "map.html", tmp_path / "out" / "map.png"
+    assert run_cli("map", str(table), "-o", str(out), "--png", str(png), "--title", "Forty") == 0
+    err = capsys.readouterr().err
+    assert "40 events read, 40 mapped, 0 without coordinates" in err
+    html = out.read_text(encoding="utf-8")
+    assert "<title>Forty</title>" in html
+    assert len(blob_of(html)["lat"]) == 40
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cli_refuses_to_overwrite_an_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "events.csv"
+    synthetic_events(3).to_csv(table, index=False)
+    before = table.read_bytes()
+    assert run_cli("map", str(table), "-o", str(table)) == 1
+    assert "refusing to overwrite" in capsys.readouterr().err
+    assert table.read_bytes() == before
+
+
+def test_cli_embed_prints_an_escaped_responsive_iframe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / 'a "map" <b>.html'
+    target.write_text("<!DOCTYPE html>", encoding="utf-8")
+    assert run_cli("embed", f"{target}#types=Battles&z=7") == 0
+    snippet = capsys.readouterr().out
+    assert "allowfullscreen" in snippet and "padding-bottom:62.5%" in snippet
+    assert "<b>" not in snippet and '"map"' not in snippet
+    assert re.search(r'src="[^"]*a%20%22map%22%20%3Cb%3E\.html#types=Battles&amp;z=7"', snippet)
+    assert run_cli("embed", str(tmp_path / "missing.html")) == 1
+
+
+def test_cli_demo_writes_the_example_map(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("geomap.extract")
+    from geomap.paths import examples_dir, gazetteer_dir
+
+    monkeypatch.delenv("GEOMAP_GAZETTEER")  # the demo runs on the bundled gazetteer
+    if not (gazetteer_dir() / "places.tsv").is_file():
+        pytest.skip("the bundled gazetteer is not built")
+
+    if not (examples_dir() / "aleppo-2016-05-03.txt").is_file():
+        pytest.skip("the bundled example report is not there yet")
+    assert run_cli("demo", "-o", str(tmp_path)) == 0
+    captured = capsys.readouterr()
+    html = tmp_path / "aleppo-2016-05-03.html"
+    assert str(html) in captured.out
+    assert (tmp_path / "aleppo-2016-05-03.png").stat().st_size > 10_000
+    payload = blob_of(html.read_text(encoding="utf-8"))
+    assert payload["lat"], "the example report yields located events"
+    assert payload["unlocated"] is not None
+    assert "events read" in captured.err

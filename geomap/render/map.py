@@ -316,7 +316,9 @@ def map_payload(
     type_rank = {name: i for i, name in enumerate(type_names)}
     pair_counts = pd.DataFrame({"type": etype, "sub": esub}).value_counts()
     sub_keys = sorted(pair_counts.index, key=lambda p: (type_rank[p[0]], -int(pair_counts[p]), p[1]))
-    sub_codes = pd.MultiIndex.from_tuples(sub_keys).get_indexer(pd.MultiIndex.from_arrays([etype, esub])).tolist()
+    sub_codes: list[int] = []
+    if sub_keys:
+        sub_codes = pd.MultiIndex.from_tuples(sub_keys).get_indexer(pd.MultiIndex.from_arrays([etype, esub])).tolist()
 
     strings = _StringTable()
     text_columns = {}

@@ -1,0 +1,53 @@
+"""The static PNG map for print reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.image as mpimg
+import pytest
+
+from geomap.render import synthetic_events
+from geomap.render.png import save_png
+
+
+@pytest.fixture(autouse=True)
+def tiny_gazetteer(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from test_map import write_tiny_gazetteer
+
+    folder = write_tiny_gazetteer(tmp_path_factory.mktemp("gazetteer"))
+    monkeypatch.setenv("GEOMAP_GAZETTEER", str(folder))
+    return folder
+
+
+def test_png_is_written_atomically_and_reproducibly(tmp_path: Path) -> None:
+    events = synthetic_events(200, seed=7)
+    first, second = tmp_path / "a" / "map.png", tmp_path / "b.png"
+    save_png(events, first, title="Synthetic <events>")
+    save_png(events, second, title="Synthetic <events>")
+    assert first.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert first.read_bytes() == second.read_bytes()
+    assert [p.name for p in first.parent.iterdir()] == ["map.png"]  # no temporary file left behind
+    height, width = mpimg.imread(first).shape[:2]
+    assert width > 800 and height > 600
+
+
+def test_png_copes_with_no_located_events(tmp_path: Path) -> None:
+    events = synthetic_events(3)
+    events[["latitude", "longitude"]] = float("nan")
+    target = save_png(events, tmp_path / "empty.png")
+    assert target.stat().st_size > 1000
+
+
+def test_failed_png_leaves_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "map.png"
+    target.write_bytes(b"previous")
+    import matplotlib.figure
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", broken)
+    with pytest.raises(RuntimeError):
+        save_png(synthetic_events(5), target)
+    assert target.read_bytes() == b"previous"
