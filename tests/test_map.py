@@ -14,7 +14,7 @@ from shapely.geometry import Point
 
 from geomap.errors import GeomapError
 from geomap.render import build_map, render_html, save_map, synthetic_events
-from geomap.render.map import CLUSTER_THRESHOLD, json_for_script
+from geomap.render.map import CLUSTER_THRESHOLD, json_for_script, payload_coordinates
 
 # References that are allowed in an offline file: XML namespace names (never
 # fetched) and the link in Leaflet's own attribution prefix / licence header.
@@ -117,8 +117,9 @@ def test_same_input_gives_identical_bytes(tmp_path: Path) -> None:
 def test_blob_round_trips_the_events() -> None:
     events = synthetic_events(500, seed=1)
     payload = blob_of(render_html(build_map(events)))
-    assert payload["lat"] == pytest.approx(events["latitude"].tolist(), abs=1e-5)
-    assert payload["lon"] == pytest.approx(events["longitude"].tolist(), abs=1e-5)
+    lat, lon = payload_coordinates(payload)
+    assert lat == pytest.approx(events["latitude"].tolist(), abs=1e-5)
+    assert lon == pytest.approx(events["longitude"].tolist(), abs=1e-5)
     actors = [payload["actors"][k]["name"] for k in payload["actor"]]
     assert actors == events["actor1"].tolist()
     subs = [payload["subs"][k] for k in payload["sub"]]
@@ -209,8 +210,7 @@ def test_geodataframe_points_are_used() -> None:
         crs=4326,
     )
     payload = blob_of(render_html(build_map(frame)))
-    assert payload["lat"] == [36.2, 33.5]
-    assert payload["lon"] == [37.1, 36.3]
+    assert payload_coordinates(payload) == ([36.2, 33.5], [37.1, 36.3])
     assert day_column(payload)[0] == day_column(payload)[1]
 
 

@@ -30,7 +30,7 @@ from geomap.io_util import atomic_write
 from geomap.paths import gazetteer_dir
 from geomap.render import assets
 
-__all__ = ["build_map", "save_map", "BASEMAPS", "CLUSTER_THRESHOLD", "map_payload"]
+__all__ = ["build_map", "save_map", "BASEMAPS", "CLUSTER_THRESHOLD", "map_payload", "payload_coordinates"]
 
 CLUSTER_THRESHOLD = 5000
 """Above this many located events, ``cluster="auto"`` groups nearby markers."""
@@ -333,8 +333,7 @@ def map_payload(
         "title": title or "",
         "total": int(len(frame)),
         "cluster": bool(cluster),
-        "lat": np.round(lat[located], 5).tolist(),
-        "lon": np.round(lon[located], 5).tolist(),
+        **_fixed_point(lat[located], lon[located]),
         "actor": actor_codes,
         "sub": sub_codes,
         "day0": day0,
@@ -358,6 +357,29 @@ def map_payload(
         "missing": _missing_rows(frame[~located]),
     }
     return payload
+
+
+COORDINATE_SCALE = 100_000  # 5 decimals: about a metre, finer than any gazetteer point
+
+
+def _fixed_point(lat: np.ndarray, lon: np.ndarray) -> dict[str, Any]:
+    """Coordinates as whole 1e-5 degree steps from a corner: shorter JSON than decimals."""
+    origin = [float(np.floor(lat.min())), float(np.floor(lon.min()))] if len(lat) else [0.0, 0.0]
+    return {
+        "origin": origin,
+        "scale": COORDINATE_SCALE,
+        "lat": np.rint((lat - origin[0]) * COORDINATE_SCALE).astype(np.int64).tolist(),
+        "lon": np.rint((lon - origin[1]) * COORDINATE_SCALE).astype(np.int64).tolist(),
+    }
+
+
+def payload_coordinates(payload: dict[str, Any]) -> tuple[list[float], list[float]]:
+    """Latitudes and longitudes of the located events of a :func:`map_payload`."""
+    (lat0, lon0), scale = payload["origin"], payload["scale"]
+    return (
+        [round(lat0 + v / scale, 5) for v in payload["lat"]],
+        [round(lon0 + v / scale, 5) for v in payload["lon"]],
+    )
 
 
 def _codes(values: pd.Series, order: Sequence[str]) -> list[int]:

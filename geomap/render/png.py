@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from geomap.io_util import atomic_write
-from geomap.render.map import map_payload
+from geomap.render.map import map_payload, payload_coordinates
 
 __all__ = ["save_png"]
 
@@ -79,7 +79,7 @@ def save_png(
             ax.annotate(name, (lon, lat), xytext=(3, 2), textcoords="offset points", fontsize=6.5, color="#222222", zorder=3)
 
         actors = payload["actors"]
-        lats, lons = payload["lat"], payload["lon"]
+        lats, lons = payload_coordinates(payload)
         fat = payload["fat"] or [None] * len(lats)
         for code in range(len(actors) - 1, -1, -1):  # most frequent actor drawn last, on top
             rows = [i for i, a in enumerate(payload["actor"]) if a == code]

@@ -122,7 +122,15 @@
   // Expand the compact columns: absent numeric columns become nulls, day
   // offsets become absolute day numbers.
   function normalise(data) {
-    var n = data.lat.length;
+    var n = data.lat.length, i;
+    // Coordinates come as whole steps of 1/scale degree from `origin`.
+    var lat = new Float64Array(n), lon = new Float64Array(n);
+    for (i = 0; i < n; i++) {
+      lat[i] = data.origin[0] + data.lat[i] / data.scale;
+      lon[i] = data.origin[1] + data.lon[i] / data.scale;
+    }
+    data.lat = lat;
+    data.lon = lon;
     ['fat', 'wounded', 'precision'].forEach(function (name) {
       if (!data[name]) { data[name] = new Array(n).fill(null); }
     });
