@@ -313,3 +313,29 @@ def test_seed_report_map_loads_offline(open_map, tmp_path: Path) -> None:
     assert loaded.page.locator("#geomap-missing").count() == 1
     OUTPUT.mkdir(exist_ok=True)
     loaded.page.screenshot(path=str(OUTPUT / "map-seed-report.png"))
+
+
+def test_empty_table_and_single_day_maps_load(open_map, tmp_path: Path, gazetteer_env: None) -> None:
+    empty = tmp_path / "empty.html"
+    save_map(build_map(pd.DataFrame({"latitude": [], "longitude": []})), empty)
+    loaded = open_map(empty)
+    assert loaded.shown() == 0 and loaded.errors == [] and loaded.blocked == []
+
+    one_day = tmp_path / "one-day.html"
+    events = synthetic_events(20, days=1)
+    save_map(build_map(events), one_day)
+    loaded = open_map(one_day)
+    assert loaded.shown() == 20
+    assert loaded.page.locator("#geomap-from").count() == 0  # no date range for a single day
+    assert loaded.errors == []
+
+
+def test_online_basemap_requests_only_its_tiles(open_map, tmp_path: Path, gazetteer_env: None) -> None:
+    path = tmp_path / "osm.html"
+    save_map(build_map(synthetic_events(20), basemap="osm"), path)
+    loaded = open_map(path)
+    loaded.page.wait_for_timeout(300)
+    assert loaded.blocked, "the chosen online basemap asks for tiles"
+    assert all(url.startswith("https://tile.openstreetmap.org/") for url in loaded.blocked), loaded.blocked
+    labels = loaded.page.inner_text(".leaflet-control-layers-base")
+    assert "Offline basemap" in labels and "CARTO light" in labels and "Humanitarian OSM" in labels
