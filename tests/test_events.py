@@ -689,7 +689,7 @@ def blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(valid_events(), min_size=1, max_size=6))
 def test_any_valid_table_validates_clean_and_round_trips(tmp_path: Path, records: list[dict[str, Any]]) -> None:
     original = events_from_records(records)
