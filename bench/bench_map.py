@@ -149,20 +149,21 @@ def fmt_row(name: str, n: int, build: float | None, size: int | None, on_screen:
         return "—" if value is None else format(value, spec)
 
     mb = None if size is None else size / 1e6
-    return (f"| {name:<22} | {n:>7,} | {cell(build, '.2f'):>8} | {cell(mb, '.2f'):>8} | {cell(on_screen, '.0f'):>9} "
+    return (f"| {name:<24} | {n:>7,} | {cell(build, '.2f'):>12} | {cell(mb, '.2f'):>7} | {cell(on_screen, '.0f'):>12} "
             f"| {cell(toggle, '.1f'):>9} | {note}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
-    parser.add_argument("--budget", type=float, default=60.0, help="skip the CircleMarker peer above this build time (s)")
+    parser.add_argument("--budget", type=float, default=120.0, help="skip the CircleMarker peer above this build time (s)")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
 
-    print("| map                    |  events | build+save s |  HTML MB | on screen ms | toggle ms | note")
-    print("|------------------------|---------|----------|----------|-----------|-----------|-----")
+    print(f"| {'map':<24} | {'events':>7} | {'build+save s':>12} | {'HTML MB':>7} | {'on screen ms':>12} "
+          f"| {'toggle ms':>9} | note")
+    print(f"|{'-' * 26}|{'-' * 9}|{'-' * 14}|{'-' * 9}|{'-' * 14}|{'-' * 11}|------")
     circle_rate: float | None = None
     results: dict[int, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
