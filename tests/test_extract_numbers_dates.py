@@ -36,6 +36,9 @@ def figures(sentence: str) -> list[tuple[int, str]]:
         ("Twenty-five fighters died and thirty were injured.", [(25, "killed"), (30, "wounded")]),
         ("The death toll rose to 70 on Friday.", [(70, "killed")]),
         ("Activists reported three dead in the village.", [(3, "killed")]),
+        ("The war has left one hundred thousand people dead.", [(100000, "killed")]),
+        ("One hundred and one people were killed.", [(101, "killed")]),
+        ("Two thousand and five people were wounded.", [(2005, "wounded")]),
     ],
 )
 def test_casualty_figures(sentence, expected):

@@ -79,14 +79,15 @@ def _parse_number(tokens: Tokens, i: int, hi: int) -> tuple[int, int] | None:
             if w in ("a", "an", "single") and not (j + 1 < hi and low[j + 1] in mult):
                 break
             current += units[w]
+        elif mult[w] >= 1000:
+            # "two thousand and five", "one hundred thousand": close the group
+            value += max(current, 1) * mult[w]
+            current = 0
         else:
             current = max(current, 1) * mult[w]
-            if mult[w] >= 100:
-                value += current
-                current = 0
         seen = True
         j += 1
-        if j < hi and low[j] == "and" and j + 1 < hi and low[j + 1] in units and value:
+        if j < hi and low[j] == "and" and j + 1 < hi and low[j + 1] in units and (value or current >= 100):
             j += 1
     if not seen:
         return None
