@@ -116,6 +116,8 @@ def actor_name_spans(tokens: Tokens) -> list[tuple[int, int, Actor]]:
 
 def _case_sensitive_actor(word: str, case_sensitive: dict[str, Actor]) -> Actor | None:
     """"IS", and "ISs" (a possessive that lost its apostrophe)."""
+    if not word[:1].isupper() or len(word) > 5:
+        return None
     if word in case_sensitive:
         return case_sensitive[word]
     if word.endswith("s") and word[:-1] in case_sensitive:

@@ -141,9 +141,10 @@ def build_events(doc: _Doc) -> list[EventRecord]:
         s_lo, s_hi = tokens.index_at(s0), tokens.index_before(s1)
         s_dates = [d for d in all_dates if s0 <= d.start and d.end <= s1]
         s_places = [m for m in doc.mentions if s0 <= m.start and m.end <= s1 and _usable(m)]
+        s_triggers = [t for t in doc.triggers if s_lo <= t.first and t.end <= s_hi]
         for c0, c1 in clause_spans(text, s0, s1):
             c_lo, c_hi = tokens.index_at(c0), tokens.index_before(c1)
-            real = [t for t in doc.triggers if c_lo <= t.first and t.end <= c_hi and not coding.is_irrealis(tokens, t, c_lo, c_hi)]
+            real = [t for t in s_triggers if c_lo <= t.first and t.end <= c_hi and not coding.is_irrealis(tokens, t, c_lo, c_hi)]
             figures = find_figures(tokens, c_lo, c_hi)
             if not real:
                 if not _CONTRAST_RE.match(text, c0):
