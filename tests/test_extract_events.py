@@ -214,3 +214,8 @@ def test_tallies_over_a_period_are_not_events():
 def test_a_state_fights_through_its_forces():
     event = one("Russia carried out air strikes on Idlib on Monday as the United Nations appealed for calm.")
     assert event.actor1 == "Military Forces of Russia" and pd.isna(event.actor2)
+
+
+def test_a_named_side_before_a_generic_word_is_the_actor():
+    event = one("Government helicopters dropped barrel bombs on Daraa yesterday, killing at least seven people.")
+    assert event.actor1 == "Military Forces of Syria" and event.fatalities == 7 and event.event_date == "2016-05-02"

@@ -171,10 +171,15 @@ def find_actors(tokens: Tokens, masked: set[int] | None = None) -> list[ActorMen
 
 
 def _drop_generic_before_named(mentions: list[ActorMention]) -> list[ActorMention]:
+    """A generic description next to a named side gives way to it: "rebel group
+    Jaish al-Islam", "government helicopters", "regime warplanes"."""
     kept = []
     for k, m in enumerate(mentions):
         nxt = mentions[k + 1] if k + 1 < len(mentions) else None
+        prev = mentions[k - 1] if k > 0 else None
         if m.actor.generic and nxt is not None and not nxt.actor.generic and nxt.first - m.end <= 1:
+            continue
+        if m.actor.generic and prev is not None and not prev.actor.generic and prev.end == m.first:
             continue
         kept.append(m)
     return kept
