@@ -214,6 +214,19 @@ def test_geodataframe_points_are_used() -> None:
     assert day_column(payload)[0] == day_column(payload)[1]
 
 
+def test_dates_of_any_common_shape_become_days() -> None:
+    import datetime as dt
+
+    events = pd.DataFrame({
+        "latitude": [36.2] * 5, "longitude": [37.1] * 5,
+        "event_date": [dt.date(2016, 5, 3), pd.Timestamp("2016-05-03 23:30", tz="Asia/Damascus"), "03 May 2016",
+                       "2016-05-04", "not a date"],
+    })
+    days = day_column(blob_of(render_html(build_map(events))))
+    may3 = (pd.Timestamp("2016-05-03") - pd.Timestamp("1970-01-01")).days
+    assert days == [may3, may3, may3, may3 + 1, None]
+
+
 def test_unlocated_mentions_table_keeps_only_unlocated_rows() -> None:
     mentions = pd.DataFrame(
         {

@@ -9,6 +9,7 @@ the page skeleton; its CDN scripts are replaced by inlined copies.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import math
@@ -471,6 +472,8 @@ def _days(frame: pd.DataFrame) -> tuple[int | None, list[int | None] | None]:
     column = frame["event_date"]
     if not pd.api.types.is_datetime64_any_dtype(column):
         raw = column.astype(object).where(column.notna(), None)
+        if not pd.api.types.is_string_dtype(column) or column.dtype == object:
+            raw = raw.map(_date_text, na_action="ignore")
         # ISO dates parse fast; other spellings ("03 May 2016", ACLED exports) fall back to the slow parser.
         parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601")
         retry = parsed.isna() & raw.notna()
@@ -484,6 +487,15 @@ def _days(frame: pd.DataFrame) -> tuple[int | None, list[int | None] | None]:
         return None, None
     day0 = int(days.min())
     return day0, _nullable_ints(days - day0)
+
+
+def _date_text(value: Any) -> str:
+    """A date-like value as text; datetimes give their calendar day (an event date is a day)."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def _integers(frame: pd.DataFrame, column: str) -> list[int | None] | None:
