@@ -219,3 +219,14 @@ def test_a_state_fights_through_its_forces():
 def test_a_named_side_before_a_generic_word_is_the_actor():
     event = one("Government helicopters dropped barrel bombs on Daraa yesterday, killing at least seven people.")
     assert event.actor1 == "Military Forces of Syria" and event.fatalities == 7 and event.event_date == "2016-05-02"
+
+
+def test_the_subject_not_the_object_is_the_doer():
+    event = one("Rebels attacked government forces with two suicide car bombs near Hama on Monday.")
+    assert event.sub_event_type == "Suicide bomb"
+    assert (event.actor1, event.actor2) == ("Opposition Rebels (Syria)", "Military Forces of Syria")
+
+
+def test_a_side_that_only_reports_is_not_the_doer():
+    event = one("Rebels said government forces shelled Talbiseh on Monday.")
+    assert event.actor1 == "Military Forces of Syria"

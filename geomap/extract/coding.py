@@ -167,17 +167,19 @@ def find_actors(tokens: Tokens, masked: set[int] | None = None) -> list[ActorMen
         if _PRO_ANTI_RE.search(text, max(0, tokens.starts[a] - 6), tokens.starts[a]):
             continue
         mentions.append(ActorMention(a, b, actor))
-    return _drop_generic_before_named(mentions)
+    return _drop_generic_before_named(mentions, tokens.low)
 
 
-def _drop_generic_before_named(mentions: list[ActorMention]) -> list[ActorMention]:
+def _drop_generic_before_named(mentions: list[ActorMention], low: list[str]) -> list[ActorMention]:
     """A generic description next to a named side gives way to it: "rebel group
     Jaish al-Islam", "government helicopters", "regime warplanes"."""
     kept = []
     for k, m in enumerate(mentions):
         nxt = mentions[k + 1] if k + 1 < len(mentions) else None
         prev = mentions[k - 1] if k > 0 else None
-        if m.actor.generic and nxt is not None and not nxt.actor.generic and nxt.first - m.end <= 1:
+        if m.actor.generic and nxt is not None and not nxt.actor.generic and (
+            nxt.first == m.end or (nxt.first - m.end == 1 and low[m.end] in ("of", "from"))
+        ):
             continue
         if m.actor.generic and prev is not None and not prev.actor.generic and prev.end == m.first:
             continue

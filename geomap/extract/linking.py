@@ -302,20 +302,41 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
         if gainer is not None:
             return gainer.actor, loser, True
         return None, loser, bool(loser)
-    subjects = [a for a in before if not _preceded_by(low, a.first, tuple(_TARGET_PREPS)) and a.actor.inter != 7]
+    # not a subject: a target ("against X"), an agent of something else ("by X"), or a
+    # government named by its capital or country after a locative ("in Moscow")
+    subjects = [a for a in before if not _preceded_by(low, a.first, (*_TARGET_PREPS, *_LOCATIVE, "by", "with", "of", "from"))
+                and a.actor.inter != 7]
     if agent is not None:
         actor2 = subjects[-1].actor if subjects else next((a.actor for a in before), None)
         return agent.actor, actor2, True
-    actor1 = subjects[-1].actor if subjects else None
+    subjects = _drop_speakers(low, subjects)
+    # the grammatical subject comes first: "rebels attacked government forces with car bombs"
+    actor1 = subjects[0].actor if subjects else None
     if actor1 is None and trigger.type.event_type == "Protests":
         actor1 = next((a.actor for a in before if a.actor.inter == 7), None)
     if actor1 is None:
         # the subject of an earlier clause of the sentence: "Rebels attacked X, ..., and shelled Y"
         earlier = [a for a in doc.actors if s_lo <= a.first and a.end <= c_lo and a.actor.inter != 7]
         actor1 = earlier[-1].actor if earlier and not _preceded_by(low, earlier[-1].first, ("by", *_TARGET_PREPS)) else None
-    others = [a.actor for a in after if a.actor != actor1] + [a.actor for a in before if a.actor != actor1 and a.actor.inter == 7]
+    others = ([a.actor for a in after if a.actor != actor1]
+              + [a.actor for a in subjects[1:] if a.actor != actor1]  # the object: "attacked government forces with ..."
+              + [a.actor for a in before if a.actor != actor1 and a.actor.inter == 7])
     actor2 = others[0] if others else None
     return actor1, actor2, actor1 is not None
+
+
+_SPEECH = frozenset("said says say told tells claimed claims accused accuses reported reports announced denied added stated".split())
+
+
+def _drop_speakers(low: list[str], subjects: list[ActorMention]) -> list[ActorMention]:
+    """Drop a side that only reports what another did: "rebels said government forces shelled"."""
+    kept = []
+    for k, a in enumerate(subjects):
+        speaks = any(w in _SPEECH for w in low[a.end:a.end + 3])
+        if speaks and k + 1 < len(subjects):
+            continue
+        kept.append(a)
+    return kept
 
 
 def _preceded_by(low: list[str], index: int, words: tuple[str, ...]) -> bool:
