@@ -9,6 +9,10 @@
 (function () {
   'use strict';
 
+  // Clustering is a grid over the currently visible events, recomputed on each
+  // redraw (O(n), a few ms at 100,000 events), so clusters always respect the
+  // filters. Leaflet.markercluster needed ~11 s to index 100,000 markers in
+  // headless Chromium and would have to re-index on every filter change.
   var CLUSTER_CELL = 64;          // px: events closer than this merge into one cluster
   var CLUSTER_UNTIL_ZOOM = 13;    // from this zoom on, every event is drawn on its own
   var POPUP_LIST_LIMIT = 10;      // events listed in one popup at a crowded spot
@@ -209,7 +213,7 @@
 
     _draw: function () {
       if (!this._map || !this._bounds) { return; }
-      var map = this._map, model = this._model;
+      var map = this._map;
       var scale = map.options.crs.scale(map.getZoom()), origin = map.getPixelOrigin();
       var b = this._bounds, ctx = this._ctx;
       this._hits = {idx: [], x: [], y: [], r: []};
@@ -339,7 +343,7 @@
     var rows = [];
     function row(label, value) {
       if (value === '' || value === null || value === undefined) { return; }
-      rows.push(el('tr', {}, [el('th', {text: label}), el('td', {}, [typeof value === 'string' ? value : value])]));
+      rows.push(el('tr', {}, [el('th', {text: label}), el('td', {}, [value])]));
     }
     row('Actor', el('span', {}, [el('span', {class: 'geomap-swatch', style: 'background:' + actor.color}), actor.name]));
     row('Other party', model.text('actor2', i));
