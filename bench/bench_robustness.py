@@ -1,0 +1,154 @@
+"""Benchmark geomap's robustness: malformed input, XSS in the browser, extraction time per MB.
+
+Usage::
+
+    python bench/bench_robustness.py [--sizes 1,10,100] [--corpus FAKES.csv] [--no-browser] [--no-single]
+
+Prints
+
+* malformed-input cases tried and handled (exit 1, a one-line error naming the
+  file/line, no traceback, inputs unchanged): the cases of tests/test_robustness.py;
+* XSS payloads x fields tried in headless Chromium and how many executed (must
+  be 0): the corpus and probe of tests/test_xss_browser.py;
+* extraction seconds per MB of a JSONL corpus built by repeating the FA-KES
+  development articles (default ../shared/data/corpus/fakes-dev.csv) to 1, 10
+  and 100 MB, streamed through ``iter_documents`` + ``extract_corpus`` on one
+  core, with the ratio to the 1 MB rate (linear = 1.0) and peak memory;
+* (unless ``--no-single``) the same text as ONE document of 0.1, 0.2 and 0.4 MB,
+  which shows how a single long report scales.
+
+Repeated articles let the gazetteer's memo answer more names than new text
+would, so absolute rates are optimistic; the ratios are what this measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "corpus" / "fakes-dev.csv"
+sys.path.insert(0, str(REPO / "tests"))
+
+
+def malformed_figures() -> tuple[int, int, list[str]]:
+    """Run every malformed-input case; return (tried, handled, names of unhandled cases)."""
+    from test_robustness import handled, malformed_cases, run_case
+
+    cases = malformed_cases()
+    failed = []
+    for case in cases:
+        with tempfile.TemporaryDirectory() as tmp:
+            if not handled(case, run_case(case, Path(tmp))):
+                failed.append(case.name)
+    return len(cases), len(cases) - len(failed), failed
+
+
+def xss_figures():
+    """Probe the hostile maps in headless Chromium; return the XssResult."""
+    from playwright.sync_api import sync_playwright
+
+    from conftest import CHROMIUM, CHROMIUM_ARGS
+    from test_xss_browser import run_xss
+
+    with sync_playwright() as pw, tempfile.TemporaryDirectory() as tmp:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            return run_xss(browser, Path(tmp))
+        finally:
+            browser.close()
+
+
+def _articles(corpus: Path) -> list[str]:
+    import pandas as pd
+
+    frame = pd.read_csv(corpus, encoding="latin-1")
+    return [str(text) for text in frame["article_content"].dropna()]
+
+
+def write_corpus(articles: list[str], megabytes: float, path: Path) -> int:
+    """Write a JSONL corpus of about ``megabytes`` MB of article text; return its text bytes."""
+    target, written, i = int(megabytes * 1_000_000), 0, 0
+    with path.open("w", encoding="utf-8") as out:
+        while written < target:
+            text = articles[i % len(articles)]
+            out.write(json.dumps({"id": f"a{i}", "text": text, "date": "2017-04-05"}) + "\n")
+            written += len(text.encode("utf-8"))
+            i += 1
+    return written
+
+
+def corpus_seconds(path: Path) -> tuple[float, int]:
+    """Stream the corpus through extraction; return (seconds, events)."""
+    from geomap.corpus import iter_documents
+    from geomap.extract import extract_corpus
+
+    start = time.perf_counter()
+    events, _mentions = extract_corpus(iter_documents(path))
+    return time.perf_counter() - start, len(events)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1,10", help="corpus sizes in MB, comma-separated (default 1,10)")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--no-single", action="store_true")
+    args = parser.parse_args(argv)
+
+    tried, ok, failed = malformed_figures()
+    print(f"malformed input: {tried} cases tried, {ok} handled (exit 1, one-line error, no traceback, inputs unchanged)")
+    for name in failed:
+        print(f"  NOT handled: {name}")
+
+    if not args.no_browser:
+        result = xss_figures()
+        print(f"XSS: {result.tried} payload x field placements tried in Chromium, {result.executed} executed, "
+              f"{result.injected} injected elements, {len(result.not_shown)} not shown as text, "
+              f"{len(result.requests)} requests")
+
+    if not args.corpus.is_file():
+        print(f"extraction: skipped, {args.corpus} not found")
+        return 0 if not failed else 1
+    from geomap.extract import extract_document
+    from geomap.gazetteer import Gazetteer
+
+    articles = _articles(args.corpus)
+    extract_document("Rebels shelled Aleppo on Monday.", report_date="2016-05-03", gazetteer=Gazetteer.load())
+    base = None
+    for size in [float(s) for s in args.sizes.split(",")]:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "corpus.jsonl"
+            nbytes = write_corpus(articles, size, path)
+            seconds, events = corpus_seconds(path)
+        rate = seconds / (nbytes / 1e6)
+        base = base or rate
+        print(f"extraction, corpus of {nbytes / 1e6:6.1f} MB: {seconds:8.1f} s, {rate:5.2f} s/MB, "
+              f"ratio to the first size {rate / base:4.2f}, {events:,} events, peak RSS {peak_mb():,.0f} MB", flush=True)
+
+    if not args.no_single:
+        text = "\n\n".join(articles)
+        single_base = None
+        for size in (0.1, 0.2, 0.4):
+            chunk = text[: int(size * 1e6)]
+            start = time.perf_counter()
+            extract_document(chunk, report_date="2017-04-05")
+            seconds = time.perf_counter() - start
+            rate = seconds / size
+            single_base = single_base or rate
+            print(f"extraction, ONE document of {size:.1f} MB: {seconds:6.1f} s, {rate:5.1f} s/MB, "
+                  f"ratio to 0.1 MB {rate / single_base:4.2f}", flush=True)
+    return 0 if not failed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
