@@ -437,11 +437,14 @@ def _read_csv_corpus(path: PathLike, fallback: dt.date | None, errors: list[Docu
     stem = "stdin" if name == "-" else Path(name).stem
     _raise_csv_field_limit()
     with _text_lines(path) as lines:
-        reader = csv.reader(lines)
+        # strict: an unclosed quote must fail loudly instead of swallowing the rest of the corpus
+        reader = csv.reader(lines, strict=True)
         try:
             header = [h.strip().lower() for h in next(reader)]
         except StopIteration:
             raise InputError("empty file", path=name) from None
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV header: {exc}", path=name, line=1) from None
         columns = _csv_corpus_columns(header, name)
         last_line = reader.line_num
         while True:
@@ -451,7 +454,7 @@ def _read_csv_corpus(path: PathLike, fallback: dt.date | None, errors: list[Docu
             except StopIteration:
                 break
             except csv.Error as exc:
-                raise InputError(f"malformed CSV: {exc}", path=name, line=start) from None
+                raise InputError(_csv_error_message(exc), path=name, line=start) from None
             last_line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
@@ -462,6 +465,13 @@ def _read_csv_corpus(path: PathLike, fallback: dt.date | None, errors: list[Docu
                 yield _make_document(record, name, start, f"{stem}:{start}", fallback, slash_order="mdy")
             except InputError as exc:
                 _fail(errors, DocumentError(name, start, _bare_message(exc)))
+
+
+def _csv_error_message(exc: csv.Error) -> str:
+    """The csv module's complaint, with what it means for the record starting on this line."""
+    if "unexpected end of data" in str(exc):
+        return "malformed CSV: a quoted field opened in the record starting here is never closed"
+    return f"malformed CSV ({exc}); the record starting here is broken"
 
 
 def _csv_corpus_columns(header: list[str], name: str) -> dict[str, int]:

@@ -224,6 +224,37 @@ def test_csv_corpus_ragged_row_is_reported_at_its_line(tmp_path: Path) -> None:
     assert [str(e) for e in errors] == [f"{path}:4: row has 3 fields, header has 2"]
 
 
+def test_csv_corpus_unclosed_quote_is_an_error_at_the_record_start(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text('id,text\n0,"A fine, quoted report."\n1,"Rebels shelled Aleppo.\n2,more\n', encoding="utf-8")
+    errors: list[DocumentError] = []
+    docs = list(iter_documents(path, errors=errors))
+    assert [d.id for d in docs] == ["0"]  # the record before the broken one is kept
+    assert [str(e) for e in errors] == [
+        f"{path}:3: malformed CSV: a quoted field opened in the record starting here is never closed"
+    ]
+    with pytest.raises(InputError, match=rf"^{path}:3: malformed CSV"):
+        list(iter_documents(path))
+
+
+def test_csv_corpus_stray_quote_inside_a_field_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text('id,text\n1,"Aleppo" was shelled\n', encoding="utf-8")
+    with pytest.raises(InputError, match=rf"^{path}:2: malformed CSV \(.*\); the record starting here is broken"):
+        list(iter_documents(path))
+
+
+def test_cli_extract_reports_an_unclosed_quote(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from geomap.cli import main
+
+    (tmp_path / "c.csv").write_text('id,text\n1,"Rebels shelled Aleppo.\n2,more\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["extract", "c.csv"]) == 1
+    err = capsys.readouterr().err
+    assert "geomap extract: error: c.csv:2: malformed CSV" in err
+
+
 def test_bad_default_date() -> None:
     with pytest.raises(InputError, match="not YYYY-MM-DD"):
         list(iter_documents([], default_date="yesterday"))
