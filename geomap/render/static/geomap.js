@@ -436,6 +436,12 @@
 
   // ------------------------------------------------------------------ controls
 
+  // In a small frame (an embedded iframe, a phone) the panels start folded so the map stays visible.
+  function isSmall(map) {
+    var size = map.getSize();
+    return size.x < 700 || size.y < 560;
+  }
+
   function titleControl(title) {
     var Title = L.Control.extend({
       onAdd: function () { return el('div', {class: 'geomap-title', text: title}); }
@@ -471,8 +477,9 @@
           body.push(el('div', {class: 'geomap-legend-section geomap-more',
             text: 'Numbered circles group nearby events; click one to zoom in.'}));
         }
-        return el('details', {class: 'geomap-panel geomap-legend', open: ''},
-          [el('summary', {text: 'Legend'})].concat(body));
+        var panel = el('details', {class: 'geomap-panel geomap-legend'}, [el('summary', {text: 'Legend'})].concat(body));
+        panel.open = !isSmall(this._map);
+        return panel;
       }
     });
     return new Legend({position: 'bottomleft'});
@@ -555,7 +562,7 @@
     var view = this.readHash();
     this.actorLayers.forEach(function (layer, k) { if (model.actorOn[k]) { layer.addTo(map); } });
 
-    this.layers = L.control.layers(bases, overlays, {collapsed: false, position: 'topright'}).addTo(map);
+    this.layers = L.control.layers(bases, overlays, {collapsed: isSmall(map), position: 'topright'}).addTo(map);
     L.DomUtil.addClass(this.layers.getContainer(), 'geomap-layers');
     this.filterPanel().addTo(map);
     if (d.title) { titleControl(d.title).addTo(map); }
@@ -758,7 +765,8 @@
             app.fromBox, ' to ', app.toBox
           ]));
         }
-        var panel = el('details', {class: 'geomap-panel geomap-filters', open: ''}, body);
+        var panel = el('details', {class: 'geomap-panel geomap-filters'}, body);
+        panel.open = !isSmall(app.map);
         L.DomEvent.disableClickPropagation(panel);
         L.DomEvent.disableScrollPropagation(panel);
         app.syncBoxes();
