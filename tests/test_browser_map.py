@@ -339,3 +339,16 @@ def test_online_basemap_requests_only_its_tiles(open_map, tmp_path: Path, gazett
     assert all(url.startswith("https://tile.openstreetmap.org/") for url in loaded.blocked), loaded.blocked
     labels = loaded.page.inner_text(".leaflet-control-layers-base")
     assert "Offline basemap" in labels and "CARTO light" in labels and "Humanitarian OSM" in labels
+
+
+def test_small_frame_starts_with_folded_panels(open_map, synthetic_map) -> None:
+    path, events = synthetic_map
+    loaded = open_map(path, viewport={"width": 640, "height": 420})
+    page = loaded.page
+    assert page.evaluate("document.querySelector('.geomap-filters').open") is False
+    assert page.evaluate("document.querySelector('.geomap-legend').open") is False
+    assert not page.locator(".leaflet-control-layers-expanded").count()
+    page.click(".geomap-filters summary")
+    click_type(page, "Battles")
+    assert loaded.shown() == (events["event_type"] != "Battles").sum()
+    assert loaded.errors == []
