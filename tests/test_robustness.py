@@ -80,6 +80,8 @@ def malformed_cases() -> list[Case]:
              ("extract", "c.csv"), r"c\.csv:3: row has 4 fields, header has 2"),
         Case("CSV corpus without a text column", {"c.csv": b"id,headline\n1,Rebels shelled Aleppo.\n"},
              ("extract", "c.csv"), r"c\.csv:1: CSV corpus has no text column"),
+        Case("CSV corpus with a quote left open", {"c.csv": b'id,text\n1,"Rebels shelled Aleppo.\n2,more\n'},
+             ("extract", "c.csv"), r"c\.csv:2: malformed CSV"),
         Case("bad report date", {"r.txt": REPORT.encode()}, ("extract", "--date", "03/05/2016", "r.txt"),
              r"default date '03/05/2016' is not YYYY-MM-DD"),
         Case("unknown output format", {"r.txt": REPORT.encode()}, ("extract", "r.txt", "-o", "events.xlsx"),
