@@ -284,12 +284,63 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 _VERBS = (_add_demo, _add_geocode, _add_extract, _add_map, _add_embed, _add_gazetteer)
 
+# Shown under each verb's --help: what people type most, copy-pastable.
+_EXAMPLES = {
+    "demo": """\
+examples:
+  geomap demo                      # map the bundled Aleppo report into output/
+  geomap demo -o /tmp/maps""",
+    "geocode": """\
+examples:
+  geomap geocode Aleppo "Idlib province" Saraqib
+  geomap geocode --alone --country SY Homs
+  geomap geocode --json Raqqa""",
+    "extract": """\
+examples:
+  geomap extract report.txt -o events.csv
+  geomap extract - < report.txt                 # report on stdin, CSV on stdout
+  geomap extract reports/ --date 2016-05-03 -o events.geojson
+  geomap extract corpus.jsonl -o events.parquet --mentions mentions.csv""",
+    "map": """\
+examples:
+  geomap map report.txt -o output/map.html --png output/map.png
+  geomap map events.csv -o output/map.html      # an edited or ACLED table
+  geomap map events.parquet --title "Aleppo, May 2016" -o output/aleppo.html""",
+    "embed": """\
+examples:
+  geomap embed output/map.html
+  geomap embed "output/map.html#from=2016-05-01&to=2016-05-03" --ratio 75""",
+    "gazetteer": """\
+examples:
+  geomap gazetteer build --ocha-2020 src/ocha2020 --ocha-2015 src/ocha2015 --geonames src/geonames""",
+}
+
+_MAIN_EPILOG = """\
+examples:
+  geomap demo                                   # try it on the bundled report
+  geomap extract report.txt -o events.csv       # events to review in a spreadsheet
+  geomap map events.csv -o output/map.html      # an offline map of the (edited) table
+  geomap VERB --help                            # options and examples of one verb
+
+exit status: 0 success, 1 some input failed (details on stderr), 2 usage error.
+'-' stands for standard input or output where a file is expected."""
+
+
+def _add_examples(parser: argparse.ArgumentParser, verb: str) -> None:
+    examples = _EXAMPLES.get(verb)
+    if examples:
+        parser.epilog = examples
+        # Keep the example lines as written instead of re-flowing them.
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Runner]]:
     """Return the argument parser and the runner of each verb."""
     parser = argparse.ArgumentParser(
         prog="geomap",
         description="Offline geoparsing of conflict reports into events and self-contained maps.",
+        epilog=_MAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"geomap {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -300,6 +351,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Runner]]:
         runner = add(sub)
         (name,) = set(sub.choices) - before
         runners[name] = runner
+        _add_examples(sub.choices[name], name)
     return parser, runners
 
 
