@@ -95,3 +95,7 @@ def test_clauses_split_at_contrasts():
     text = "Rebels shelled the city, while the army bombed villages; talks stalled."
     clauses = [text[a:b].strip() for a, b in clause_spans(text, 0, len(text))]
     assert clauses == ["Rebels shelled the city", "while the army bombed villages", "talks stalled."]
+
+
+def test_superscripts_and_other_digit_signs_are_not_figures():
+    assert figures("Shelling hit the town, killing ² people.") == []

@@ -56,11 +56,11 @@ def _parse_number(tokens: Tokens, i: int, hi: int) -> tuple[int, int] | None:
     lex = _lexicon()
     low = tokens.low
     word = low[i]
-    if word.isdigit():
+    if word.isdecimal():
         value = int(word)
         j = i + 1
         # thousands separators split the figure into tokens: "1,200"
-        while j < hi and low[j].isdigit() and len(low[j]) == 3 and tokens.text[tokens.ends[j - 1]:tokens.starts[j]] == ",":
+        while j < hi and low[j].isdecimal() and len(low[j]) == 3 and tokens.text[tokens.ends[j - 1]:tokens.starts[j]] == ",":
             value = value * 1000 + int(low[j])
             j += 1
         return value, j
@@ -121,7 +121,7 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             figures.append(zero)
             i = tokens.index_at(zero.end)
             continue
-        parsed = _parse_number(tokens, i, hi) if (low[i].isdigit() or low[i] in lex["units"] or low[i] in lex["multipliers"] or low[i] in _VAGUE_HEADS) else None
+        parsed = _parse_number(tokens, i, hi) if (low[i].isdecimal() or low[i] in lex["units"] or low[i] in lex["multipliers"] or low[i] in _VAGUE_HEADS) else None
         if parsed is None:
             i += 1
             continue
@@ -171,10 +171,10 @@ def _zero_at(tokens: Tokens, i: int, hi: int, kind_at: dict) -> Figure | None:
 
 
 def _is_year(tokens: Tokens, i: int, value: int) -> bool:
-    if not tokens.low[i].isdigit() or not 1900 <= value <= 2100:
+    if not tokens.low[i].isdecimal() or not 1900 <= value <= 2100:
         return False
     prev = tokens.low[i - 1] if i else ""
-    return prev in _YEAR_CUES or prev[:3] in {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} or prev.isdigit()
+    return prev in _YEAR_CUES or prev[:3] in {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} or prev.isdecimal()
 
 
 def _gap(tokens: Tokens, a: int, b: int) -> str:
@@ -218,7 +218,7 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
             if end < hi and low[end] in ("or", "and") and end + 1 < hi and end + 1 in kind_at and kind_at[end + 1][1] != kind:
                 return None
             return kind
-        if low[k] in _STOP_AFTER or low[k].isdigit() or low[k] in _lexicon()["units"]:
+        if low[k] in _STOP_AFTER or low[k].isdecimal() or low[k] in _lexicon()["units"]:
             return None
     return None
 
