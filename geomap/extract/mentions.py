@@ -156,6 +156,7 @@ def _automaton(gazetteer: Gazetteer) -> Any:
 
 
 _STREAM_KEYS: dict[int, tuple[Gazetteer, dict[str, str]]] = {}
+_STREAM_KEY_LIMIT = 500_000
 
 
 def _stream_key(word: str, known: Any) -> str:
@@ -185,6 +186,8 @@ def _key_stream(tokens: Tokens, gazetteer: Gazetteer | None = None) -> tuple[str
         if entry is None or entry[0] is not gazetteer:
             entry = _STREAM_KEYS[id(gazetteer)] = (gazetteer, {})
         cache = entry[1]
+        if len(cache) > _STREAM_KEY_LIMIT:
+            cache.clear()
     for i, word in enumerate(tokens.words):
         key = cache.get(word)
         if key is None:
@@ -518,7 +521,8 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: list[Resolutio
 
 
 _normalised = lru_cache(maxsize=100_000)(normalise)
-_MEMO_LIMIT = 200_000
+# Bounded so a large corpus cannot grow the memo without limit (each entry keeps its candidates).
+_MEMO_LIMIT = 20_000
 _MEMOS: dict[int, tuple[Gazetteer, dict]] = {}
 
 
