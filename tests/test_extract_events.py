@@ -230,3 +230,8 @@ def test_the_subject_not_the_object_is_the_doer():
 def test_a_side_that_only_reports_is_not_the_doer():
     event = one("Rebels said government forces shelled Talbiseh on Monday.")
     assert event.actor1 == "Military Forces of Syria"
+
+
+def test_part_of_a_place_is_precision_two():
+    event = one("Rebels shelled government-held parts of Aleppo on Monday.")
+    assert event.location == "Aleppo" and event.geo_precision == 2 and event.actor1 == "Opposition Rebels (Syria)"

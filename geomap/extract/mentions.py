@@ -61,7 +61,7 @@ _SKIP_BACK = frozenset(
     "countryside parts part of outskirts".split()
 )
 _PREPOSITIONS = frozenset("in at near on from outside around across into toward towards to over inside through between within".split())
-_NEAR_WORDS = frozenset("near outside around outskirts countryside toward towards".split())
+_NEAR_WORDS = frozenset("near outside around outskirts countryside toward towards part parts edge edges".split())
 _SPEECH_VERBS = frozenset("said says say told tells announced added stated warned claimed denied insisted urged called wrote tweeted".split())
 _CUE_OF = {
     "city": "city", "town": "town", "village": "village", "province": "province", "governorate": "governorate",
@@ -120,7 +120,7 @@ class Mention:
     @property
     def near(self) -> bool:
         """True if the text puts the event near, not at, the place ("east of X", "near X")."""
-        return self.prep is not None and (self.prep in _NEAR_WORDS or self.prep.split()[0] in _DIRECTIONS)
+        return self.prep is not None and (self.prep.split()[0] in _NEAR_WORDS or self.prep.split()[0] in _DIRECTIONS)
 
 
 @lru_cache(maxsize=1)
@@ -253,8 +253,8 @@ def _prep_and_cue(tokens: Tokens, first: int, last: int) -> tuple[str | None, st
             break
         if word == "of" and i > 0 and low[i - 1] in _CUE_OF and cue is None:
             cue = _CUE_OF[low[i - 1]]
-        if word == "of" and i > 0 and low[i - 1] in ("outskirts", "countryside"):
-            prep = low[i - 1]
+        if word == "of" and i > 0 and low[i - 1] in ("outskirts", "countryside", "part", "parts", "edge", "edges"):
+            prep = f"{low[i - 1]} of"
             break
         if word in _PREPOSITIONS:
             prep = word
