@@ -481,3 +481,45 @@ def test_a_ten_thousand_name_list_extracts_quickly(warm_extractor: Callable[[str
     text = "Airstrikes hit " + ", ".join(names[i % len(names)] for i in range(10_000)) + "."
     # Measured 1.0 s on one core.
     assert _seconds(lambda: warm_extractor(text)) < 10
+
+
+# --- successful runs leave their inputs alone ----------------------------------------------------
+
+def test_read_only_inputs_are_read_and_left_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "r.txt").write_text(REPORT)
+    (folder / "t.csv").write_text(TABLE_HEADER + GOOD_ROW)
+    for path in folder.iterdir():
+        path.chmod(0o444)
+    before = _digest(folder)
+    out = tmp_path / "out"
+    assert main(["extract", str(folder / "r.txt"), "-o", str(out / "e.csv"), "--mentions", str(out / "m.csv"),
+                 "--date", "2016-05-03"]) == 0
+    assert main(["map", str(folder / "r.txt"), str(folder / "t.csv"), "-o", str(out / "m.html"),
+                 "--png", str(out / "m.png"), "--date", "2016-05-03"]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert _digest(folder) == before
+    assert sorted(p.name for p in out.iterdir()) == ["e.csv", "m.csv", "m.html", "m.png"]
+
+
+def test_embed_keeps_a_crafted_fragment_inside_the_src_attribute(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from html.parser import HTMLParser
+
+    target = tmp_path / "m.html"
+    target.write_text("<!DOCTYPE html>")
+    crafted = '#actors=<img src=x onerror="alert(1)">"><script>alert(2)</script>&z=8'
+    assert main(["embed", str(target) + crafted]) == 0
+    snippet = capsys.readouterr().out
+    tags: list[tuple[str, dict[str, str | None]]] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            tags.append((tag, dict(attrs)))
+
+    Tags().feed(snippet)
+    assert [tag for tag, _ in tags] == ["div", "iframe"]
+    attributes = tags[1][1]
+    assert set(attributes) == {"src", "title", "loading", "allowfullscreen", "style"}
+    assert attributes["src"].startswith(target.as_posix()) and "<" not in attributes["src"]
