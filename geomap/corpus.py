@@ -589,12 +589,14 @@ class CorpusRun:
                 f"place mentions located{failed}")
 
 
-def extract_batch(documents: list[Document]) -> tuple[Any, Any]:
+def extract_batch(documents: list[Document], gazetteer: Any = None) -> tuple[Any, Any]:
     """Extract the events and mentions of a batch of documents (runs on a worker).
 
     Returns ``(events, mentions)`` as two DataFrames, rows in document order.
     The gazetteer is loaded once per worker process (it is cached by
-    :meth:`geomap.gazetteer.Gazetteer.load`).
+    :meth:`geomap.gazetteer.Gazetteer.load`, and a gazetteer with user places
+    is rebuilt from that cache when it arrives, see
+    :meth:`geomap.gazetteer.Gazetteer.with_places`).
     """
     import pandas as pd
 
@@ -603,7 +605,8 @@ def extract_batch(documents: list[Document]) -> tuple[Any, Any]:
 
     events, mentions = [], []
     for doc in documents:
-        found, named = extract_document(doc.text, report_date=doc.date, doc_id=doc.id, source=doc.source)
+        found, named = extract_document(doc.text, report_date=doc.date, doc_id=doc.id, source=doc.source,
+                                        gazetteer=gazetteer)
         events.append(pd.DataFrame(found))
         mentions.append(named)
     if not events:
@@ -622,6 +625,7 @@ def run_corpus(
     scheduler: Any = None,
     batch_size: int = 50,
     progress: bool | None = None,
+    gazetteer: Any = None,
 ) -> CorpusRun:
     """Extract the events of a corpus in parallel into partitioned GeoParquet.
 
@@ -656,6 +660,10 @@ def run_corpus(
         Documents per batch (and per output part).
     progress : bool, optional
         Show a progress bar on stderr; default: only when stderr is a terminal.
+    gazetteer : geomap.gazetteer.Gazetteer, optional
+        Default: the bundled one. Pass ``Gazetteer.load().with_places(...)``
+        to use the user's own places; workers receive it cheaply (they
+        rebuild it from their own cached copy of the bundled index).
 
     Returns
     -------
@@ -675,7 +683,7 @@ def run_corpus(
         outputs.append(_PartsFolder(Path(mentions_output)))
     bar = tqdm(unit="doc", desc="extract", disable=None if progress is None else not progress, file=sys.stderr)
     try:
-        for index, batch, (events, mentions) in _execute(batches, workers, engine, scheduler):
+        for index, batch, (events, mentions) in _execute(batches, workers, engine, scheduler, gazetteer):
             _write_part(outputs, index, events, mentions)
             run.documents += len(batch)
             run.events += len(events)
@@ -708,25 +716,25 @@ def _batches(documents: Iterator[Document], size: int) -> Iterator[tuple[int, li
         yield index, batch
 
 
-def _execute(batches: Iterator[tuple[int, list[Document]]], workers: int, engine: str,
-             scheduler: Any) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
+def _execute(batches: Iterator[tuple[int, list[Document]]], workers: int, engine: str, scheduler: Any,
+             gazetteer: Any) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
     if engine == "dask":
-        yield from _execute_dask(batches, workers, scheduler)
+        yield from _execute_dask(batches, workers, scheduler, gazetteer)
     elif workers == 1:
         for index, batch in batches:
-            yield index, batch, extract_batch(batch)
+            yield index, batch, extract_batch(batch, gazetteer)
     else:
-        yield from _execute_processes(batches, workers)
+        yield from _execute_processes(batches, workers, gazetteer)
 
 
-def _execute_processes(batches: Iterator[tuple[int, list[Document]]],
-                       workers: int) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
+def _execute_processes(batches: Iterator[tuple[int, list[Document]]], workers: int,
+                       gazetteer: Any) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    with ProcessPoolExecutor(max_workers=workers, initializer=_load_gazetteer) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_load_gazetteer, initargs=(gazetteer,)) as pool:
         pending: dict[Any, tuple[int, list[Document]]] = {}
         for index, batch in batches:
-            pending[pool.submit(extract_batch, batch)] = (index, batch)
+            pending[pool.submit(extract_batch, batch, gazetteer)] = (index, batch)
             if len(pending) >= 2 * workers:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -735,8 +743,8 @@ def _execute_processes(batches: Iterator[tuple[int, list[Document]]],
             yield (*pending.pop(future), future.result())
 
 
-def _execute_dask(batches: Iterator[tuple[int, list[Document]]], workers: int,
-                  scheduler: Any) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
+def _execute_dask(batches: Iterator[tuple[int, list[Document]]], workers: int, scheduler: Any,
+                  gazetteer: Any) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
     try:
         import dask.bag as db
         from distributed import Client, LocalCluster
@@ -751,15 +759,15 @@ def _execute_dask(batches: Iterator[tuple[int, list[Document]]], workers: int,
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
-        client.run(_load_gazetteer)  # each worker loads the gazetteer once, before any batch
+        client.run(_load_gazetteer, gazetteer)  # each worker loads the gazetteer once, before any batch
         window: list[tuple[int, list[Document]]] = []
         for item in batches:
             window.append(item)
             if len(window) == 2 * workers:
-                yield from _dask_window(db, client, window)
+                yield from _dask_window(db, client, window, gazetteer)
                 window = []
         if window:
-            yield from _dask_window(db, client, window)
+            yield from _dask_window(db, client, window, gazetteer)
     finally:
         if own_client:
             cluster = client.cluster
@@ -768,17 +776,20 @@ def _execute_dask(batches: Iterator[tuple[int, list[Document]]], workers: int,
                 cluster.close()
 
 
-def _dask_window(db: Any, client: Any, window: list[tuple[int, list[Document]]]) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
+def _dask_window(db: Any, client: Any, window: list[tuple[int, list[Document]]],
+                 gazetteer: Any) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
     bag = db.from_sequence([batch for _, batch in window], npartitions=len(window))
-    results = client.compute(bag.map(extract_batch)).result()
+    results = client.compute(bag.map(extract_batch, gazetteer=gazetteer)).result()
     for (index, batch), result in zip(window, results):
         yield index, batch, result
 
 
-def _load_gazetteer() -> None:
-    from geomap.gazetteer import Gazetteer
+def _load_gazetteer(gazetteer: Any = None) -> None:
+    # Unpickling a gazetteer already loads it (and its user layer); else load the bundled one.
+    if gazetteer is None:
+        from geomap.gazetteer import Gazetteer
 
-    Gazetteer.load()
+        Gazetteer.load()
 
 
 class _PartsFolder:

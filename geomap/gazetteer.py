@@ -24,8 +24,8 @@ import hashlib
 import math
 import pickle
 import re
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections import ChainMap, Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -394,6 +394,29 @@ class _PlaceList(Sequence[Place]):
         return (row[0] for row in self._rows)
 
 
+class _ChainedPlaces(Sequence[Place]):
+    """The places of a base gazetteer followed by extra ones, without copying the base."""
+
+    def __init__(self, base: Sequence[Place], extra: Sequence[Place]) -> None:
+        self._base = base
+        self._extra = extra
+
+    def __len__(self) -> int:
+        return len(self._base) + len(self._extra)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        n = len(self._base)
+        return self._base[i] if i < n else self._extra[i - n]
+
+    def __iter__(self) -> Iterator[Place]:
+        yield from self._base
+        yield from self._extra
+
+
 def _data_digest(places_path: Path) -> str:
     digest = hashlib.sha256()
     digest.update(f"index-v{INDEX_VERSION}".encode())
@@ -448,12 +471,20 @@ class Gazetteer:
 
     _loaded: dict[Path, Gazetteer] = {}
 
-    def __init__(self, places: _PlaceList, index: Index, fuzzy_keys: list[str], directory: Path | None = None) -> None:
+    def __init__(self, places: Sequence[Place], index: Mapping[str, int | tuple[int, ...]], fuzzy_keys: list[str],
+                 directory: Path | None = None, *, positions: Mapping[str, int] | None = None,
+                 base: Gazetteer | None = None) -> None:
         self._places = places
         self._index = index
         self._fuzzy_keys = fuzzy_keys
-        self._positions = {place_id: i for i, place_id in enumerate(places.ids())}
+        self._positions = positions if positions is not None else {
+            place_id: i for i, place_id in enumerate(places.ids())  # type: ignore[attr-defined]
+        }
         self.directory = directory
+        # A layered gazetteer (see with_places) keeps the one it extends and its own places.
+        self._base = base
+        self.user_places: tuple[Place, ...] = ()
+        self._layers: dict[tuple[Place, ...], Gazetteer] = {}
         self.places_path: Path | None = None
         self._fuzzy_buckets: dict[str, tuple[list[int], list[str]]] | None = None
         self._exact: dict[str, tuple[Candidate, ...]] = {}
@@ -500,9 +531,84 @@ class Gazetteer:
         rows = _PlaceList([_row(place) for place in places], places)
         return cls(rows, _build_index(places), _fuzzy_keys(places))
 
+    def with_places(self, places: Iterable[Place | Mapping[str, Any]]) -> Gazetteer:
+        """Return a gazetteer with ``places`` layered over this one; they win.
+
+        A name (or alternative name) of an added place hides every entry of
+        this gazetteer that has the same key: the user's "Dubeet hospital"
+        or their own spelling of a village is what the name resolves to. An
+        added place with a ``place_id`` already used replaces that entry for
+        :meth:`get`. This gazetteer is left unchanged and its index is
+        shared, not rebuilt, so layering a few hundred places is instant.
+
+        Parameters
+        ----------
+        places : iterable of Place or mapping
+            Entries with the fields of :class:`Place`, e.g. the dicts of
+            :func:`geomap.events.read_user_places`. A place without
+            ``country``, ``admin1`` or ``admin2`` gets those of the
+            boundaries containing its point, when this gazetteer has them.
+
+        Returns
+        -------
+        Gazetteer
+            A new gazetteer (the same object for the same places, within one
+            process), or this one when ``places`` is empty.
+
+        Examples
+        --------
+        >>> hospital = {"place_id": "my:1", "name": "Dubeet hospital", "kind": "facility",
+        ...             "latitude": 36.21, "longitude": 37.13}
+        >>> gaz = Gazetteer.load().with_places([hospital])
+        >>> gaz.resolve("Dubeet hospital").place.place_id
+        'my:1'
+        """
+        extra = tuple(self._completed(_as_place(p)) for p in places)
+        if not extra:
+            return self
+        layered = self._layers.get(extra)
+        if layered is None:
+            layered = self._layers[extra] = self._layered(extra)
+        return layered
+
+    def _layered(self, extra: tuple[Place, ...]) -> Gazetteer:
+        offset = len(self._places)
+        own = {
+            key: ids + offset if isinstance(ids, int) else tuple(i + offset for i in ids)
+            for key, ids in _build_index(extra).items()
+        }
+        positions = {place.place_id: offset + j for j, place in enumerate(extra)}
+        fuzzy = sorted(set(self._fuzzy_keys).union(k for p in extra for k in map(normalise, p.names) if k))
+        layered = Gazetteer(
+            _ChainedPlaces(self._places, extra), ChainMap(own, self._index), fuzzy, self.directory,
+            positions=ChainMap(positions, self._positions), base=self,
+        )
+        layered.user_places = extra
+        return layered
+
+    def _completed(self, place: Place) -> Place:
+        """Fill a new place's missing country and admin names from the boundaries holding it."""
+        if place.country and place.admin1 and place.admin2:
+            return place
+        filled = {}
+        try:
+            for kind, column in (("country", "country"), ("admin1", "admin1"), ("admin2", "admin2")):
+                if getattr(place, column):
+                    continue
+                unit = self.containing(place.latitude, place.longitude, kind=kind)
+                if unit is not None:
+                    filled[column] = unit.place_id if kind == "country" else unit.name
+        except GazetteerError:
+            return place  # no boundaries: the place keeps what its row says
+        if filled.get("country") and place.country and filled["country"] != place.country:
+            return place  # the row names another country: admin names from ours would be wrong
+        return place._replace(**filled)
+
     def __reduce__(self) -> tuple:
         # Worker processes (Dask, multiprocessing) reload from their own index
         # cache instead of receiving the whole gazetteer through a pipe.
+        if self._base is not None:
+            return (_layered_gazetteer, (self._base, self.user_places))
         if self.places_path is not None:
             return (Gazetteer.load, (self.places_path,))
         return (Gazetteer.from_places, (list(self._places),))
@@ -809,6 +915,8 @@ class Gazetteer:
         return None
 
     def _boundary_index(self) -> dict[str, tuple[Any, list[str]]]:
+        if self._base is not None:
+            return self._base._boundary_index()
         if self._boundaries is None:
             import json
 
@@ -844,6 +952,29 @@ class Gazetteer:
             if km < best_km:
                 best, best_km = place, km
         return best
+
+
+def _layered_gazetteer(base: Gazetteer, places: tuple[Place, ...]) -> Gazetteer:
+    """Unpickling a layered gazetteer: the base is the process's cached one."""
+    return base.with_places(places)
+
+
+def _as_place(value: Place | Mapping[str, Any]) -> Place:
+    if isinstance(value, Place):
+        return value
+    fields = {name: value.get(name) for name in Place._fields}
+    for name in ("place_id", "name", "kind", "country", "admin1", "admin2", "parent_id", "source"):
+        fields[name] = "" if fields[name] is None else str(fields[name])
+    if not fields["name"] or fields["latitude"] is None or fields["longitude"] is None:
+        raise GazetteerError(f"a place needs a name, latitude and longitude: {dict(value)!r}")
+    if fields["kind"] not in _KIND_WEIGHT:
+        raise GazetteerError(f"unknown kind {fields['kind']!r} for {fields['name']!r} (one of: {', '.join(KINDS)})")
+    fields["latitude"], fields["longitude"] = float(fields["latitude"]), float(fields["longitude"])
+    alt = fields["alt_names"]
+    fields["alt_names"] = tuple(alt) if isinstance(alt, (list, tuple)) else tuple(a for a in str(alt or "").split("|") if a)
+    fields["place_id"] = fields["place_id"] or f"user:{fields['name']}"
+    fields["source"] = fields["source"] or "user"
+    return Place(**fields)
 
 
 _ADMIN_KINDS = ("country", "admin1", "admin2", "admin3")

@@ -1,0 +1,146 @@
+"""The user's own places (``--gazetteer FILE``) layered over the bundled gazetteer."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geomap.errors import InputError
+from geomap.events import load_events, read_user_places
+from geomap.gazetteer import Gazetteer, Place
+
+# A facility the bundled gazetteer lacks, and a village whose name the
+# bundled data already has (the user's coordinates must win).
+USER_CSV = (
+    "name,lat,lon,kind,alt_names\n"
+    "Dubeet Hospital,36.2101,37.1302,facility,Al-Dubeet Hospital;Dubeet Hosp\n"
+    "Kafr Hamra,36.3000,37.0000,village,\n"
+)
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Gazetteer:
+    return Gazetteer.load()
+
+
+@pytest.fixture
+def places_file(tmp_path: Path) -> Path:
+    path = tmp_path / "my-places.csv"
+    path.write_text(USER_CSV, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def layered(bundled: Gazetteer, places_file: Path) -> Gazetteer:
+    return bundled.with_places(read_user_places(places_file))
+
+
+# --- the API ---------------------------------------------------------------------------
+
+def test_user_facility_resolves_to_the_users_point(layered: Gazetteer, bundled: Gazetteer) -> None:
+    assert bundled.resolve("Dubeet Hospital").place is None
+    place = layered.resolve("Dubeet Hospital").place
+    assert place is not None
+    assert (place.name, place.kind, place.latitude, place.longitude) == ("Dubeet Hospital", "facility", 36.2101, 37.1302)
+    assert place.place_id == "user:2" and place.source == "user:my-places.csv"
+    assert layered.resolve("Al-Dubeet Hospital").place == place  # alternative names count
+    assert layered.resolve("Dubeet Hospitl").place == place  # and so do typos (fuzzy)
+
+
+def test_user_row_named_like_a_bundled_place_wins(layered: Gazetteer, bundled: Gazetteer) -> None:
+    ours = bundled.resolve("Kafr Hamra").place
+    assert ours is not None and ours.source != "user:my-places.csv"
+    theirs = layered.resolve("Kafr Hamra").place
+    assert (theirs.latitude, theirs.longitude, theirs.place_id) == (36.3, 37.0, "user:3")
+    assert [c.place.place_id for c in layered.candidates("Kafr Hamra")] == ["user:3"]
+
+
+def test_bundled_gazetteer_is_left_unchanged(layered: Gazetteer, bundled: Gazetteer) -> None:
+    assert Gazetteer.load() is bundled
+    assert bundled.resolve("Dubeet Hospital").place is None
+    assert len(layered) == len(bundled) + 2
+    assert layered.resolve("Aleppo").place == bundled.resolve("Aleppo").place  # other names unaffected
+    assert layered.get("user:2").name == "Dubeet Hospital"
+    with pytest.raises(KeyError):
+        bundled.get("user:2")
+
+
+def test_missing_country_and_admin_names_come_from_the_boundaries(layered: Gazetteer) -> None:
+    place = layered.get("user:2")
+    assert (place.country, place.admin1) == ("SY", "Aleppo")
+    assert place.admin2
+
+
+def test_same_places_give_the_same_layered_object_even_after_pickling(bundled: Gazetteer, places_file: Path,
+                                                                       layered: Gazetteer) -> None:
+    assert bundled.with_places(read_user_places(places_file)) is layered
+    assert bundled.with_places([]) is bundled
+    # workers receive the base by reference to its folder and the few user places, not the whole index
+    data = pickle.dumps(layered)
+    assert len(data) < 5_000
+    assert pickle.loads(data) is layered
+
+
+def test_places_can_be_given_as_place_objects_or_plain_dicts(bundled: Gazetteer) -> None:
+    point = {"name": "Field clinic 7", "kind": "facility", "latitude": 35.93, "longitude": 36.63}
+    from_dict = bundled.with_places([point]).resolve("Field clinic 7").place
+    assert from_dict.place_id == "user:Field clinic 7"
+    as_place = Place(**{**from_dict._asdict(), "place_id": "clinic-7"})
+    assert bundled.with_places([as_place]).get("clinic-7").latitude == 35.93
+
+
+def test_bad_user_rows_are_listed_with_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("name,lat,lon,kind\nOK place,36,37,village\n,36,37,village\nX,95,37,village\nY,36,37,castle\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_user_places(path)
+    message = str(info.value)
+    assert f"{path}:3: name is empty" in message
+    assert f"{path}:4: latitude 95.0 is out of range" in message
+    assert f"{path}:5: unknown kind 'castle'" in message
+
+
+# --- the stages accept the layered gazetteer ---------------------------------------------------
+
+REPORT = "Regime aircraft struck the Dubeet Hospital on Tuesday, killing 4 people."
+
+
+def test_extraction_places_events_at_the_users_point(layered: Gazetteer) -> None:
+    from geomap.extract import extract_events, extract_mentions
+
+    events = extract_events(REPORT, report_date="2016-05-04", gazetteer=layered)
+    assert list(events["place_id"]) == ["user:2"]
+    assert (events.loc[0, "latitude"], events.loc[0, "longitude"]) == (36.2101, 37.1302)
+    assert events.loc[0, "country"] == "Syria"
+    mentions = extract_mentions(REPORT, gazetteer=layered)
+    assert mentions.loc[mentions["text"] == "Dubeet Hospital", "status"].tolist() == ["located"]
+
+
+def test_event_table_rows_without_coordinates_are_geocoded_with_user_places(tmp_path: Path,
+                                                                            layered: Gazetteer) -> None:
+    table = tmp_path / "events.csv"
+    table.write_text("event_date,event_type,location,latitude,longitude\n"
+                     "2016-05-03,Explosions/Remote violence,Dubeet Hospital,,\n"
+                     "2016-05-03,Explosions/Remote violence,Kafr Hamra,,\n", encoding="utf-8")
+    events, report = load_events(table, gazetteer=layered)
+    assert list(events["place_id"]) == ["user:2", "user:3"]
+    assert (report.mapped, report.geocoded, report.flagged) == (2, 2, 0)
+    _, plain = load_events(table)
+    assert (plain.mapped, plain.flagged) == (1, 1)  # the bundled gazetteer lacks the hospital
+
+
+def test_corpus_workers_use_the_user_places(tmp_path: Path, layered: Gazetteer) -> None:
+    from geomap.corpus import run_corpus
+    from geomap.events import read_events
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(f'{{"id": "d{i}", "text": "{REPORT}", "date": "2016-05-04"}}\n' for i in range(4)),
+                      encoding="utf-8")
+    run = run_corpus(corpus, tmp_path / "events.parquet", workers=2, batch_size=2, progress=False, gazetteer=layered)
+    assert run.documents == 4
+    events = pd.DataFrame(read_events(tmp_path / "events.parquet"))
+    assert list(events["place_id"]) == ["user:2"] * 4
