@@ -77,6 +77,7 @@ def test_missing_country_and_admin_names_come_from_the_boundaries(layered: Gazet
 def test_same_places_give_the_same_layered_object_even_after_pickling(bundled: Gazetteer, places_file: Path,
                                                                        layered: Gazetteer) -> None:
     assert bundled.with_places(read_user_places(places_file)) is layered
+    assert bundled.with_places_file(places_file) is layered
     assert bundled.with_places([]) is bundled
     # workers receive the base by reference to its folder and the few user places, not the whole index
     data = pickle.dumps(layered)
