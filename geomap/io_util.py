@@ -26,6 +26,8 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | 
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror or exc}", path=str(target)) from exc
     try:
+        # mkstemp makes a private (0600) file; outputs get the permissions a plain open() would give.
+        os.chmod(tmp, 0o666 & ~_current_umask())
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding, newline=None if "b" in mode else "") as handle:
             yield handle
         os.replace(tmp, target)
@@ -35,6 +37,12 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | 
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def refuse_overwriting_inputs(output: str | os.PathLike[str] | None, inputs: Iterable[str | os.PathLike[str]]) -> None:

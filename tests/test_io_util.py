@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from geomap.errors import InputError
@@ -45,3 +47,12 @@ def test_output_equal_to_an_input_is_refused(tmp_path):
         refuse_overwriting_inputs(str(tmp_path / "." / "events.csv"), [source])
     refuse_overwriting_inputs("-", [source])
     refuse_overwriting_inputs(tmp_path / "other.csv", [source])
+
+
+def test_atomic_write_gives_ordinary_permissions(tmp_path):
+    target = tmp_path / "shared.html"
+    with atomic_write(target) as handle:
+        handle.write("x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask

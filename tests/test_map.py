@@ -351,3 +351,12 @@ def test_cli_demo_writes_the_example_map(
     assert payload["lat"], "the example report yields located events"
     assert payload["unlocated"] is not None
     assert "events read" in captured.err
+
+
+def test_absurd_or_non_finite_counts_are_unknown_not_wrapped():
+    import pandas as pd
+
+    from geomap.render.map import _nullable_ints
+
+    values = pd.Series([3, 1e30, float("inf"), float("nan"), -2])
+    assert _nullable_ints(values) == [3, None, None, None, -2]

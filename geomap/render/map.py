@@ -168,10 +168,6 @@ def save_map(m: folium.Map, path: str | os.PathLike[str]) -> Path:
     target = Path(path)
     with atomic_write(target, "w", encoding="utf-8") as handle:
         handle.write(text)
-    # The temporary file behind atomic_write is private (0600); a map is meant to be shared.
-    umask = os.umask(0)
-    os.umask(umask)
-    target.chmod(0o666 & ~umask)
     return target
 
 
@@ -509,8 +505,9 @@ def _integers(frame: pd.DataFrame, column: str) -> list[int | None] | None:
 
 
 def _nullable_ints(values: pd.Series) -> list[int | None]:
+    """Whole numbers as ints; missing, non-finite or out-of-range values as None (never a wrapped negative)."""
     array = values.to_numpy(dtype=float)
-    missing = np.isnan(array)
+    missing = ~np.isfinite(array) | (np.abs(array) >= 2.0**53)
     out: list[int | None] = np.where(missing, 0, array).astype(np.int64).tolist()
     for i in np.flatnonzero(missing):
         out[i] = None
