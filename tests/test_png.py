@@ -51,3 +51,14 @@ def test_failed_png_leaves_previous_file(tmp_path: Path, monkeypatch: pytest.Mon
     with pytest.raises(RuntimeError):
         save_png(synthetic_events(5), target)
     assert target.read_bytes() == b"previous"
+
+
+def test_dollar_signs_in_labels_are_drawn_literally(tmp_path):
+    import pandas as pd
+
+    from geomap.render.png import save_png
+
+    events = pd.DataFrame({"event_date": ["2016-05-01"], "latitude": [36.2], "longitude": [37.1],
+                           "actor1": [r"a $\badcommand$ b"]})
+    out = save_png(events, tmp_path / "m.png", title=r"Costs $\x$")
+    assert out.stat().st_size > 0

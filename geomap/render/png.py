@@ -56,68 +56,70 @@ def save_png(
 
     payload = map_payload(events, title=title, cluster=False)
     features = payload["basemap"]["boundaries"]["features"]
-    fig, ax = plt.subplots(figsize=size)
-    try:
-        ax.set_facecolor("#dde5ea")
-        if features:
-            shapes = gpd.GeoDataFrame.from_features(features, crs=4326)
-            for kind, style in (
-                ("country", {"facecolor": "#f6f3ea", "edgecolor": "#4a4a4a", "linewidth": 1.2}),
-                ("admin2", {"facecolor": "none", "edgecolor": "#cfc8b8", "linewidth": 0.4}),
-                ("admin1", {"facecolor": "none", "edgecolor": "#8d877a", "linewidth": 0.8}),
-            ):
-                part = shapes[shapes["kind"] == kind]
-                if len(part):
-                    part.plot(ax=ax, **style)
-            for feature in features:
-                label = feature["properties"].get("label")
-                if label:
-                    ax.annotate(feature["properties"]["name"].upper(), (label[1], label[0]), ha="center", va="center",
-                                fontsize=6.5, color="#6b6457")
-        for name, lat, lon in payload["basemap"]["cities"]:
-            ax.plot(lon, lat, "o", color="#333333", markersize=2.5, zorder=3)
-            ax.annotate(name, (lon, lat), xytext=(3, 2), textcoords="offset points", fontsize=6.5, color="#222222", zorder=3)
+    # Text from input is drawn literally: "$...$" in an actor name or title is not mathtext.
+    with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+        fig, ax = plt.subplots(figsize=size)
+        try:
+            ax.set_facecolor("#dde5ea")
+            if features:
+                shapes = gpd.GeoDataFrame.from_features(features, crs=4326)
+                for kind, style in (
+                    ("country", {"facecolor": "#f6f3ea", "edgecolor": "#4a4a4a", "linewidth": 1.2}),
+                    ("admin2", {"facecolor": "none", "edgecolor": "#cfc8b8", "linewidth": 0.4}),
+                    ("admin1", {"facecolor": "none", "edgecolor": "#8d877a", "linewidth": 0.8}),
+                ):
+                    part = shapes[shapes["kind"] == kind]
+                    if len(part):
+                        part.plot(ax=ax, **style)
+                for feature in features:
+                    label = feature["properties"].get("label")
+                    if label:
+                        ax.annotate(feature["properties"]["name"].upper(), (label[1], label[0]), ha="center", va="center",
+                                    fontsize=6.5, color="#6b6457")
+            for name, lat, lon in payload["basemap"]["cities"]:
+                ax.plot(lon, lat, "o", color="#333333", markersize=2.5, zorder=3)
+                ax.annotate(name, (lon, lat), xytext=(3, 2), textcoords="offset points", fontsize=6.5, color="#222222", zorder=3)
 
-        actors = payload["actors"]
-        lats, lons = payload_coordinates(payload)
-        fat = payload["fat"] or [None] * len(lats)
-        for code in range(len(actors) - 1, -1, -1):  # most frequent actor drawn last, on top
-            rows = [i for i, a in enumerate(payload["actor"]) if a == code]
-            if not rows:
-                continue
-            ax.scatter([lons[i] for i in rows], [lats[i] for i in rows],
-                       s=[(4 + 1.4 * ((fat[i] or 0) ** 0.5)) ** 2 * 0.9 for i in rows],
-                       c=actors[code]["color"], edgecolors="#222222", linewidths=0.5, alpha=0.85, zorder=4)
-        handles = [Line2D([], [], marker="o", linestyle="", markerfacecolor=a["color"], markeredgecolor="#222222",
-                          markersize=7, label=f"{a['name']} ({a['count']})") for a in actors[:12]]
-        if len(actors) > 12:
-            handles.append(Line2D([], [], linestyle="", label=f"... {len(actors) - 12} more actors"))
-        if handles:
-            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, framealpha=0.92,
-                      title="Actor (events)", title_fontsize=7.5)
-        if lats:
-            pad = 0.4
-            ax.set_xlim(min(min(lons) - pad, 35.5), max(max(lons) + pad, 42.5))
-            ax.set_ylim(min(min(lats) - pad, 32.2), max(max(lats) + pad, 37.5))
-        else:
-            ax.set_xlim(35.5, 42.5)
-            ax.set_ylim(32.2, 37.5)
-        ax.set_aspect(1 / 0.82)  # roughly equal distances at Syria's latitude
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        if title:
-            ax.set_title(title, fontsize=11)
-        missing = payload["total"] - len(lats)
-        caption = f"{len(lats)} events mapped" + (f", {missing} without coordinates (not shown)" if missing else "")
-        caption += ". Boundaries: OCHA Syria COD (CC BY 3.0 IGO); places: GeoNames (CC BY 4.0)."
-        ax.text(0, -0.015, caption, transform=ax.transAxes, va="top", fontsize=6.5, color="#444444")
-        buffer = io.BytesIO()
-        # No timestamp in the metadata, so the same input gives the same bytes.
-        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-    finally:
-        plt.close(fig)
+            actors = payload["actors"]
+            lats, lons = payload_coordinates(payload)
+            fat = payload["fat"] or [None] * len(lats)
+            for code in range(len(actors) - 1, -1, -1):  # most frequent actor drawn last, on top
+                rows = [i for i, a in enumerate(payload["actor"]) if a == code]
+                if not rows:
+                    continue
+                ax.scatter([lons[i] for i in rows], [lats[i] for i in rows],
+                           s=[(4 + 1.4 * ((fat[i] or 0) ** 0.5)) ** 2 * 0.9 for i in rows],
+                           c=actors[code]["color"], edgecolors="#222222", linewidths=0.5, alpha=0.85, zorder=4)
+            handles = [Line2D([], [], marker="o", linestyle="", markerfacecolor=a["color"], markeredgecolor="#222222",
+                              markersize=7, label=f"{a['name']} ({a['count']})") for a in actors[:12]]
+            if len(actors) > 12:
+                handles.append(Line2D([], [], linestyle="", label=f"... {len(actors) - 12} more actors"))
+            if handles:
+                ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, framealpha=0.92,
+                          title="Actor (events)", title_fontsize=7.5)
+            if lats:
+                pad = 0.4
+                ax.set_xlim(min(min(lons) - pad, 35.5), max(max(lons) + pad, 42.5))
+                ax.set_ylim(min(min(lats) - pad, 32.2), max(max(lats) + pad, 37.5))
+            else:
+                ax.set_xlim(35.5, 42.5)
+                ax.set_ylim(32.2, 37.5)
+            ax.set_aspect(1 / 0.82)  # roughly equal distances at Syria's latitude
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_xlabel("")
+            ax.set_ylabel("")
+            if title:
+                ax.set_title(title, fontsize=11)
+            missing = payload["total"] - len(lats)
+            caption = f"{len(lats)} events mapped" + (f", {missing} without coordinates (not shown)" if missing else "")
+            caption += ". Boundaries: OCHA Syria COD (CC BY 3.0 IGO); places: GeoNames (CC BY 4.0)."
+            ax.text(0, -0.015, caption, transform=ax.transAxes, va="top", fontsize=6.5, color="#444444")
+            buffer = io.BytesIO()
+            # No timestamp in the metadata, so the same input gives the same bytes.
+            fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+        finally:
+            plt.close(fig)
     target = Path(path)
     with atomic_write(target, "wb") as handle:
         handle.write(buffer.getvalue())
