@@ -718,7 +718,8 @@ def _read_geojson_table(path: PathLike) -> _RawTable:
         _geometry_into(feature.get("geometry"), values, found)
         header.update(dict.fromkeys(values))
         rows.append((where, values, found))
-    return _RawTable(name, list(header) or ["latitude", "longitude"], rows)
+    # Coordinates come from the geometry, so a file of non-Point features is flagged per feature.
+    return _RawTable(name, list(dict.fromkeys([*header, "latitude", "longitude"])), rows)
 
 
 def _check_geojson_crs(crs: Any, name: str) -> None:

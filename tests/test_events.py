@@ -772,3 +772,18 @@ def test_review_loop_extract_edit_map(tmp_path: Path) -> None:
     page = html.read_text(encoding="utf-8")
     assert "added from a phone call" in page and "Douma" in page
     assert events_csv.read_text(encoding="utf-8").count("\n") == 3  # the input table is left as edited
+
+
+def test_geojson_of_polygons_is_flagged_per_feature(tmp_path):
+    import json
+
+    from geomap.events import load_events
+
+    path = tmp_path / "poly.geojson"
+    square = [[[36.0, 35.0], [36.1, 35.0], [36.1, 35.1], [36.0, 35.0]]]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": square},
+         "properties": {"event_date": "2016-01-01", "actor1": "A"}}]}))
+    table, report = load_events(path)
+    assert len(table) + report.rejected == 1
+    assert any("feature 1" in str(p) and "Polygon" in str(p) for p in report.problems)
