@@ -141,22 +141,100 @@ def _run_gazetteer(args: argparse.Namespace) -> int:
 # --- extract ---------------------------------------------------------------
 
 def _add_extract(sub: argparse._SubParsersAction) -> Runner:
-    p = sub.add_parser("extract", help="extract located events from reports (.txt, folder, .jsonl)")
-    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    from geomap.corpus import ENGINES
+
+    p = sub.add_parser("extract", help="extract located events from reports (.txt, folder, .jsonl, .csv corpus)")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="reports (.txt), folders of them, .jsonl or .csv corpora; '-' reads one report from stdin")
     p.add_argument("--date", default=None, help="report date YYYY-MM-DD for relative dates")
-    p.add_argument("-o", "--output", default=None, help="events.csv|.geojson|.parquet (default: CSV on stdout)")
-    p.add_argument("--mentions", default=None, help="write the toponym mentions table here")
+    p.add_argument("-o", "--output", default=None,
+                   help="events.csv|.geojson|.parquet (default or '-': CSV on stdout); "
+                        ".parquet writes a folder of partitioned GeoParquet")
+    p.add_argument("--mentions", default=None,
+                   help="write the toponym mentions table here (a .parquet folder when -o is .parquet, else CSV)")
+    p.add_argument("--gazetteer", default=None, metavar="FILE",
+                   help="your own places: CSV with name, lat, lon (optional kind, alt_names, country); "
+                        "they win over the bundled gazetteer")
+    p.add_argument("--workers", type=_positive_int, default=1, metavar="N",
+                   help="extract documents in N parallel processes (with -o EVENTS.parquet)")
+    p.add_argument("--engine", choices=ENGINES, default="processes",
+                   help="local worker processes, or a Dask cluster (pip install 'geomap[dask]'); default: processes")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="Dask scheduler to run on, e.g. tcp://host:8786 (implies --engine dask)")
     return _run_extract
 
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from geomap.gazetteer import Gazetteer
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _is_parquet(path: str | None) -> bool:
+    return path is not None and path.lower().endswith(".parquet")
+
+
+def _user_gazetteer(path: str | None) -> Gazetteer | None:
+    """The bundled gazetteer with the user's places over it; None keeps the bundled one."""
+    if path is None:
+        return None
+    from geomap.gazetteer import Gazetteer
+
+    return Gazetteer.load().with_places_file(path)
+
+
+def _extract_usage_error(args: argparse.Namespace) -> str | None:
+    parallel = args.workers > 1 or args.engine == "dask" or args.scheduler is not None
+    if parallel and not _is_parquet(args.output):
+        return "--workers, --engine dask and --scheduler write partitioned GeoParquet: give -o EVENTS.parquet"
+    if args.mentions is not None and _is_parquet(args.mentions) != _is_parquet(args.output):
+        return "--mentions is a .parquet folder exactly when -o is EVENTS.parquet (else a CSV file)"
+    return None
+
+
 def _run_extract(args: argparse.Namespace) -> int:
+    from geomap.io_util import refuse_overwriting_inputs
+
+    usage = _extract_usage_error(args)
+    if usage is not None:
+        print(f"geomap extract: error: {usage}", file=sys.stderr)
+        return 2
+    for out in (args.output, args.mentions):
+        refuse_overwriting_inputs(out, args.inputs)
+    gazetteer = _user_gazetteer(args.gazetteer)
+    if _is_parquet(args.output):
+        return _extract_to_parquet(args, gazetteer)
+    return _extract_to_table(args, gazetteer)
+
+
+def _extract_to_parquet(args: argparse.Namespace, gazetteer: Gazetteer | None) -> int:
+    from geomap.corpus import run_corpus
+
+    run = run_corpus(args.inputs, args.output, mentions_output=args.mentions, default_date=args.date,
+                     workers=args.workers, engine="dask" if args.scheduler else args.engine,
+                     scheduler=args.scheduler, gazetteer=gazetteer)
+    print(f"geomap extract: {run.summary()} -> {args.output} ({run.parts} parts)", file=sys.stderr)
+    for error in run.errors:
+        print(f"geomap extract: error: {error}", file=sys.stderr)
+    return 1 if run.errors else 0
+
+
+def _extract_to_table(args: argparse.Namespace, gazetteer: Gazetteer | None) -> int:
     from geomap.corpus import DocumentError, iter_documents
     from geomap.events import write_events
     from geomap.extract import extract_corpus
-    from geomap.io_util import atomic_write, refuse_overwriting_inputs
+    from geomap.io_util import atomic_write
 
-    for out in (args.output, args.mentions):
-        refuse_overwriting_inputs(out, args.inputs)
     errors: list[DocumentError] = []
     counted: list[str] = []
 
@@ -165,7 +243,7 @@ def _run_extract(args: argparse.Namespace) -> int:
             counted.append(doc.id)
             yield doc
 
-    events, mentions = extract_corpus(documents())
+    events, mentions = extract_corpus(documents(), gazetteer=gazetteer)
     write_events(events, args.output or "-")
     located = int((mentions["status"] == "located").sum())
     if args.mentions:
@@ -183,7 +261,8 @@ def _run_extract(args: argparse.Namespace) -> int:
 def _add_map(sub: argparse._SubParsersAction) -> Runner:
     p = sub.add_parser("map", help="write a self-contained HTML map from reports or event tables")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="reports (.txt, .jsonl, folder: extraction runs first) or event tables (.csv, .geojson, .parquet)")
+                   help="reports (.txt, .jsonl, folder: extraction runs first) or event tables "
+                        "(.csv, .geojson, .parquet file or folder)")
     p.add_argument("-o", "--output", required=True, help="output/NAME.html")
     p.add_argument("--date", default=None, help="report date YYYY-MM-DD (for reports)")
     p.add_argument("--title", default=None)
@@ -192,20 +271,75 @@ def _add_map(sub: argparse._SubParsersAction) -> Runner:
     p.add_argument("--online-basemaps", action="store_true",
                    help="also offer the online tile layers in the layer control of an offline map")
     p.add_argument("--png", default=None, help="also write a static PNG map here")
+    p.add_argument("--gazetteer", default=None, metavar="FILE",
+                   help="your own places: CSV with name, lat, lon (optional kind, alt_names, country); they "
+                        "geocode table rows that have a location but no coordinates, and win over the bundled ones")
+    p.add_argument("--strict", action="store_true",
+                   help="leave table rows with a problem off the map (default: map them, flagged); "
+                        "either way each problem is listed and the exit status is 1")
     return _run_map
+
+
+def _is_map_table(path: str) -> bool:
+    from pathlib import Path
+
+    from geomap.render.inputs import TABLE_SUFFIXES
+
+    p = Path(path)
+    suffix = p.suffix.lower()
+    # run_corpus writes EVENTS.parquet as a folder of parts: still one table
+    return suffix in TABLE_SUFFIXES and (suffix == ".parquet" or not p.is_dir())
+
+
+def _read_map_tables(paths: list[str], strict: bool, gazetteer: Gazetteer | None) -> tuple[list[pd.DataFrame], bool]:
+    """Read event tables, printing each problem (``FILE:LINE: message``) and a summary per table.
+
+    Returns the tables and whether every row of every table was clean.
+    """
+    import pandas as pd
+
+    from geomap.events import load_events
+
+    frames, clean = [], True
+    for path in paths:
+        table, report = load_events(path, strict=strict, gazetteer=gazetteer)
+        for problem in report.problems:
+            print(problem, file=sys.stderr)
+        print(report.summary(), file=sys.stderr)
+        clean = clean and report.ok
+        frames.append(pd.DataFrame(table))
+    return frames, clean
 
 
 def _run_map(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    import pandas as pd
+
     from geomap.io_util import refuse_overwriting_inputs
     from geomap.render import build_map, save_map
-    from geomap.render.inputs import load_map_inputs
+    from geomap.render.inputs import MapInputs, load_map_inputs
 
     refuse_overwriting_inputs(args.output, args.inputs)
     if args.png:
         refuse_overwriting_inputs(args.png, args.inputs)
-    loaded = load_map_inputs(args.inputs, report_date=args.date)
+    tables = [p for p in args.inputs if _is_map_table(p)]
+    reports = [p for p in args.inputs if not _is_map_table(p)]
+    # `geomap demo` calls this with a namespace of its own, without the table options
+    user_places = getattr(args, "gazetteer", None)
+    if user_places is not None and reports:
+        print("geomap map: error: --gazetteer applies to event tables; for reports run "
+              "`geomap extract REPORT --gazetteer FILE -o events.csv` and map events.csv", file=sys.stderr)
+        return 2
+    frames, clean = _read_map_tables(tables, getattr(args, "strict", False), _user_gazetteer(user_places))
+    unlocated, documents = None, 0
+    if reports:
+        extracted = load_map_inputs(reports, report_date=args.date)
+        frames.append(extracted.events)
+        unlocated, documents = extracted.unlocated, extracted.documents
+    frames = [f for f in frames if len(f)]
+    events = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"latitude": [], "longitude": []})
+    loaded = MapInputs(events=events, unlocated=unlocated, documents=documents)
     title = args.title if args.title is not None else ", ".join(Path(p).stem for p in args.inputs)
     m = build_map(loaded.events, title=title, basemap=args.basemap, unlocated=loaded.unlocated,
                   online_basemaps=True if args.online_basemaps else None)
@@ -217,10 +351,10 @@ def _run_map(args: argparse.Namespace) -> int:
         save_png(loaded.events, args.png, title=title)
         written.append(args.png)
     total, located = len(loaded.events), loaded.located
-    unlocated = "" if loaded.unlocated is None else f", {len(loaded.unlocated)} unlocated place mentions"
+    unlocated_note = "" if loaded.unlocated is None else f", {len(loaded.unlocated)} unlocated place mentions"
     print(f"geomap map: {total} events read, {located} mapped, {total - located} without coordinates"
-          f"{unlocated} -> {', '.join(map(str, written))}", file=sys.stderr)
-    return 0
+          f"{unlocated_note} -> {', '.join(map(str, written))}", file=sys.stderr)
+    return 0 if clean else 1
 
 
 # --- embed -----------------------------------------------------------------
@@ -300,11 +434,14 @@ examples:
   geomap extract report.txt -o events.csv
   geomap extract - < report.txt                 # report on stdin, CSV on stdout
   geomap extract reports/ --date 2016-05-03 -o events.geojson
-  geomap extract corpus.jsonl -o events.parquet --mentions mentions.csv""",
+  geomap extract report.txt --gazetteer my-places.csv -o events.csv
+  geomap extract corpus.jsonl -o events.parquet --workers 2      # a folder of GeoParquet parts
+  geomap extract archive/ -o events.parquet --scheduler tcp://dask-host:8786""",
     "map": """\
 examples:
   geomap map report.txt -o output/map.html --png output/map.png
   geomap map events.csv -o output/map.html      # an edited or ACLED table
+  geomap map events.csv --gazetteer my-places.csv --strict -o output/map.html
   geomap map events.parquet --title "Aleppo, May 2016" -o output/aleppo.html""",
     "embed": """\
 examples:

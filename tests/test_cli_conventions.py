@@ -89,6 +89,25 @@ def test_success_exits_0_and_data_goes_to_stdout_only(tmp_path: Path, capsys: py
     assert "geomap extract:" in err and "geomap extract:" not in out  # the summary is a message
 
 
+def test_map_names_every_problem_row_exits_1_and_still_writes_the_map(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "events.csv"
+    table.write_text("event_date,event_type,location,latitude,longitude\n"
+                     "2016-05-03,Battles,Aleppo,36.2,37.15\n"
+                     "2016-05-03,Picnic,Homs,34.73,36.71\n"
+                     "2016-05-03,Battles,Hama,95,36.75\n", encoding="utf-8")
+    html = tmp_path / "map.html"
+    status, out, err = run(["map", str(table), "-o", str(html)], capsys)
+    assert (status, out) == (1, "")
+    assert f"{table}:3: unknown event_type 'Picnic'" in err
+    assert f"{table}:4: latitude 95.0 is out of range" in err
+    assert f"{table}: 3 rows read: 1 mapped, 2 flagged, 0 rejected" in err
+    assert html.stat().st_size > 10_000
+    status, _out, err = run(["map", str(table), "--strict", "-o", str(html)], capsys)
+    assert status == 1
+    assert f"{table}: 3 rows read: 1 mapped, 0 flagged, 2 rejected" in err
+
+
 # --- '-' for stdin and stdout -------------------------------------------------------------
 
 def test_dash_reads_the_report_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -399,3 +399,60 @@ def test_utf8_text_always_decodes_to_itself(text: str) -> None:
         assert decode_bytes(data) == text.removeprefix("\ufeff")
     except InputError:
         assert sum(ord(c) < 32 and c not in "\t\n\x0c\r" for c in text) > 0.3 * len(data)
+
+
+# --- the command line: corpora into partitioned GeoParquet ------------------------------------------
+
+def test_cli_extract_corpus_with_workers_writes_parts_and_reports_bad_records(
+        small_corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from geomap.cli import main
+
+    out = tmp_path / "events.parquet"
+    assert main(["extract", str(small_corpus), "-o", str(out), "--workers", "2"]) == 1  # one record is broken
+    err = capsys.readouterr().err
+    assert "geomap extract: 14 documents" in err
+    assert f"geomap extract: error: {small_corpus}:15: invalid JSON" in err
+    assert out.is_dir() and [p.name for p in out.iterdir()] == ["part-00000.parquet"]
+    assert len(table_of(out)) > 0
+    # the folder is an event table for `geomap map`
+    html = tmp_path / "map.html"
+    assert main(["map", str(out), "-o", str(html)]) == 0
+    assert html.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("extra", [["--workers", "2"], ["--engine", "dask"], ["--scheduler", "tcp://127.0.0.1:8786"]])
+def test_cli_parallel_options_need_a_parquet_output(small_corpus: Path, tmp_path: Path, extra: list[str],
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from geomap.cli import main
+
+    assert main(["extract", str(small_corpus), "-o", str(tmp_path / "events.csv"), *extra]) == 2
+    assert "-o EVENTS.parquet" in capsys.readouterr().err
+    assert not (tmp_path / "events.csv").exists()
+
+
+def test_cli_workers_must_be_a_positive_number(small_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from geomap.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["extract", str(small_corpus), "-o", "x.parquet", "--workers", "0"])
+    assert info.value.code == 2
+    assert "--workers" in capsys.readouterr().err
+
+
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1", "::1"])
+def test_cli_scheduler_address_runs_on_that_cluster(small_corpus: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    distributed = pytest.importorskip("distributed")
+    from geomap.cli import main
+
+    assert main(["extract", str(small_corpus), "-o", str(tmp_path / "one.parquet")]) == 1
+    # in-process workers, but reached over TCP like a remote scheduler
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None,
+                                  protocol="tcp", host="127.0.0.1") as cluster:
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+        assert main(["extract", str(small_corpus), "-o", str(tmp_path / "dask.parquet"),
+                     "--scheduler", cluster.scheduler_address]) == 1
+        assert len(cluster.scheduler.workers) == 2  # the cluster is left running for its owner
+    pd.testing.assert_frame_equal(table_of(tmp_path / "one.parquet"), table_of(tmp_path / "dask.parquet"))

@@ -145,3 +145,57 @@ def test_corpus_workers_use_the_user_places(tmp_path: Path, layered: Gazetteer) 
     assert run.documents == 4
     events = pd.DataFrame(read_events(tmp_path / "events.parquet"))
     assert list(events["place_id"]) == ["user:2"] * 4
+
+
+# --- the command line: --gazetteer FILE ----------------------------------------------------------
+
+def test_cli_extract_places_events_with_the_users_file(tmp_path: Path, places_file: Path) -> None:
+    from geomap.cli import main
+
+    report = tmp_path / "report.txt"
+    report.write_text(REPORT + "\n", encoding="utf-8")
+    out = tmp_path / "events.csv"
+    assert main(["extract", str(report), "--date", "2016-05-04", "--gazetteer", str(places_file), "-o", str(out)]) == 0
+    events = pd.read_csv(out)
+    assert list(events["place_id"]) == ["user:2"]
+    assert list(events["latitude"]) == [36.2101]
+
+
+def test_cli_map_geocodes_table_rows_with_the_users_file(tmp_path: Path, places_file: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from geomap.cli import main
+
+    table = tmp_path / "events.csv"
+    table.write_text("event_date,event_type,location,latitude,longitude\n"
+                     "2016-05-03,Explosions/Remote violence,Dubeet Hospital,,\n", encoding="utf-8")
+    html = tmp_path / "map.html"
+    assert main(["map", str(table), "--gazetteer", str(places_file), "-o", str(html)]) == 0
+    assert f"{table}: 1 rows read: 1 mapped (1 geocoded), 0 flagged, 0 rejected" in capsys.readouterr().err
+    assert "Dubeet Hospital" in html.read_text(encoding="utf-8")
+    # without the user's file the row cannot be placed: named, flagged, exit 1
+    assert main(["map", str(table), "-o", str(html)]) == 1
+    assert f"{table}:2: unlocated: Dubeet Hospital" in capsys.readouterr().err
+
+
+def test_cli_bad_user_gazetteer_names_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from geomap.cli import main
+
+    bad = tmp_path / "places.csv"
+    bad.write_text("name,lat,lon\nSomewhere,not-a-number,37\n", encoding="utf-8")
+    report = tmp_path / "report.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    assert main(["extract", str(report), "--gazetteer", str(bad), "-o", str(tmp_path / "e.csv")]) == 1
+    assert f"{bad}:2: latitude 'not-a-number' is not a number" in capsys.readouterr().err
+    assert not (tmp_path / "e.csv").exists()
+
+
+def test_cli_map_of_a_report_with_user_places_says_to_extract_first(tmp_path: Path, places_file: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from geomap.cli import main
+
+    report = tmp_path / "report.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    html = tmp_path / "map.html"
+    assert main(["map", str(report), "--gazetteer", str(places_file), "-o", str(html)]) == 2
+    assert "geomap extract REPORT --gazetteer FILE" in capsys.readouterr().err
+    assert not html.exists()
