@@ -25,3 +25,67 @@ def test_any_text_extracts_with_valid_offsets(text):
     for row in events.itertuples():
         assert 0 <= row.char_start < row.char_end <= len(text)
         assert row.fatalities >= 0
+
+
+# --- resource bounds: one long document or clause stays linear -------------
+import time  # noqa: E402
+
+from geomap.extract import extract_mentions  # noqa: E402
+from geomap.extract.coding import find_triggers, is_irrealis  # noqa: E402
+from geomap.extract.text import Tokens  # noqa: E402
+
+_PARAGRAPH = (
+    "Government warplanes struck the town of Maarat al-Numan on Tuesday, killing at least 12 civilians, "
+    "activists said. Rebels shelled government-held parts of Aleppo on Monday; three people were wounded. "
+    "Clashes between the army and Islamic State fighters continued near Palmyra, while a car bomb exploded "
+    "in Homs on 3 May 2016, killing 5 people. Talks in Geneva could be resumed next week.\n\n"
+)
+
+
+def _cpu_seconds(func, *args) -> float:
+    """Best of two runs (CPU time), after a warm-up run that fills the caches."""
+    func(*args)
+    best = float("inf")
+    for _ in range(2):
+        start = time.process_time()
+        func(*args)
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def _growth(func, small: str, large: str) -> float:
+    """How much longer ``large`` takes per character than ``small``."""
+    return (_cpu_seconds(func, large) / len(large)) / (_cpu_seconds(func, small) / len(small))
+
+
+def _events(text: str):
+    return extract_document(text, report_date="2016-05-03")
+
+
+def test_one_long_document_extracts_in_linear_time():
+    # linking once scanned every mention, trigger, date and actor for each sentence
+    small, large = _PARAGRAPH * 40, _PARAGRAPH * 320
+    assert _growth(_events, small, large) < 2.5  # quadratic would be 8
+
+
+def test_one_long_document_keeps_every_event():
+    events, _mentions = _events(_PARAGRAPH * 30)
+    single, _m = _events(_PARAGRAPH)
+    # repeated paragraphs are the same events (merged), not lost ones
+    assert set(events["sub_event_type"]) == set(single["sub_event_type"])
+    assert set(events["location"].dropna()) == set(single["location"].dropna())
+
+
+def test_one_clause_with_many_triggers_is_linear():
+    # negation cues were looked up over the whole clause again for each trigger
+    unit = "rebels shelled Aleppo killing 3 people and "
+    assert _growth(_events, unit * 300, unit * 2400) < 2.5  # quadratic would be 8
+
+
+def test_irrealis_cues_still_count_anywhere_before_the_trigger_in_a_long_clause():
+    text = "officials denied that " + "rebels shelled Aleppo and " * 50 + "rebels shelled Homs"
+    tokens = Tokens.of(text)
+    triggers = find_triggers(tokens)
+    assert triggers and all(is_irrealis(tokens, t, 0, len(tokens)) for t in triggers)
+    plain = Tokens.of("rebels shelled Aleppo and " * 50)
+    assert not any(is_irrealis(plain, t, 0, len(plain)) for t in find_triggers(plain))

@@ -199,35 +199,82 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
 
     "could be resumed", "hope that", "if", "denied", "did not" ... make no
     event; for Strategic developments so do wordings of intent ("efforts to
-    extend the truce").
+    extend the truce").  The clause's cue words are indexed once, so a
+    clause with many triggers costs linear time.
     """
-    irrealis = _trigger_lexicon()[2]
     clause_end = len(tokens) if clause_end is None else clause_end
-    # the month "May" is not the modal "may"
-    low = [w if w != "may" or tokens.words[i] == "may" else "" for i, w in enumerate(tokens.low[clause_first:min(clause_end, trigger.end + 5)], clause_first)]
-    low = [""] * clause_first + low
-    before = low[clause_first:trigger.first]
-    if any(w in irrealis["before"] for w in before):
+    cues = _clause_cues(tokens, clause_first, clause_end)
+    if cues.first_before < trigger.first:
         return True
-    if not trigger.type.violent and any(w in irrealis["non_violent_before"] for w in before):
+    if not trigger.type.violent and cues.first_non_violent_before < trigger.first:
         return True
-    window = low[max(clause_first, trigger.first - 4):trigger.first] + low[trigger.end:trigger.end + 5]
+    irrealis = _trigger_lexicon()[2]
+    low = cues.low
+    lo = clause_first
+    window = low[max(0, trigger.first - 4 - lo):max(0, trigger.first - lo)] + low[trigger.end - lo:trigger.end + 5 - lo]
     if any(w in irrealis["near"] for w in window):
         return True
-    if trigger.type.violent and _clause_has_anywhere(tokens, clause_first, clause_end, irrealis["aggregates"]):
+    if trigger.type.violent and cues.aggregate:
         return True
-    return bool(trigger.type.needs) and not _clause_has(tokens, clause_first, clause_end, trigger, trigger.type.needs)
+    return bool(trigger.type.needs) and cues.first_end_of(trigger.type.needs) > min(clause_end, trigger.end + 12)
 
 
-def _clause_has_anywhere(tokens: Tokens, clause_first: int, clause_end: int, phrases: frozenset[str]) -> bool:
-    joined = " " + " ".join(tokens.low[clause_first:clause_end]) + " "
-    return any(f" {p} " in joined for p in phrases)
+@dataclass
+class _ClauseCues:
+    """Where a clause's irrealis cues are (token indices; ``_NEVER`` if absent)."""
+
+    tokens: Tokens
+    first: int
+    end: int
+    low: list[str]
+    first_before: int
+    first_non_violent_before: int
+    aggregate: bool
+    _needs: dict[tuple[str, ...], int]
+
+    def first_end_of(self, phrases: tuple[str, ...]) -> int:
+        """The token index just after the earliest-ending of ``phrases`` in the clause."""
+        found = self._needs.get(phrases)
+        if found is None:
+            found = self._needs[phrases] = _first_phrase_end(self.tokens.low, self.first, self.end, phrases)
+        return found
 
 
-def _clause_has(tokens: Tokens, clause_first: int, clause_end: int, trigger: Trigger, phrases: tuple[str, ...]) -> bool:
-    """True if one of ``phrases`` occurs in the clause (up to 12 words after the trigger)."""
-    joined = " " + " ".join(tokens.low[clause_first:min(clause_end, trigger.end + 12)]) + " "
-    return any(f" {p} " in joined for p in phrases)
+_NEVER = 1 << 62
+_LAST_CUES: list[_ClauseCues] = []
+
+
+def _clause_cues(tokens: Tokens, first: int, end: int) -> _ClauseCues:
+    # one entry: the linker asks about every trigger of a clause before moving on
+    if _LAST_CUES and _LAST_CUES[0].tokens is tokens and _LAST_CUES[0].first == first and _LAST_CUES[0].end == end:
+        return _LAST_CUES[0]
+    irrealis = _trigger_lexicon()[2]
+    # the month "May" is not the modal "may"
+    low = [w if w != "may" or tokens.words[i] == "may" else "" for i, w in enumerate(tokens.low[first:end], first)]
+    first_before = next((i for i, w in enumerate(low, first) if w in irrealis["before"]), _NEVER)
+    first_nv = next((i for i, w in enumerate(low, first) if w in irrealis["non_violent_before"]), _NEVER)
+    aggregate = _first_phrase_end(tokens.low, first, end, tuple(irrealis["aggregates"])) != _NEVER
+    cues = _ClauseCues(tokens, first, end, low, first_before, first_nv, aggregate, {})
+    _LAST_CUES[:] = [cues]
+    return cues
+
+
+def _first_phrase_end(low: list[str], first: int, end: int, phrases: tuple[str, ...]) -> int:
+    """The token index just after the earliest-ending occurrence of one of ``phrases`` in ``low[first:end]``."""
+    by_head: dict[str, list[list[str]]] = {}
+    for phrase in phrases:
+        words = phrase.split()
+        if words:
+            by_head.setdefault(words[0], []).append(words)
+    best = _NEVER
+    for i in range(first, end):
+        for words in by_head.get(low[i], ()):
+            stop = i + len(words)
+            if stop <= end and stop < best and low[i:stop] == words:
+                best = stop
+        if best <= i + 1:
+            break
+    return best
 
 
 def territory_sub_type(actor: Actor | None) -> str:
