@@ -14,6 +14,7 @@ left empty rather than guessed.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 import re
 from dataclasses import dataclass
 
@@ -169,11 +170,18 @@ def _relative(ref: dt.date | None, unit: str, amount: int) -> dt.date | None:
 
 def _non_overlapping(found: list[DateMention]) -> list[DateMention]:
     found.sort(key=lambda d: (not d.explicit, d.precision, d.start - d.end))
+    # kept spans never overlap, so sorted by start their ends are sorted too:
+    # one bisection finds the only neighbours a new span could overlap
     kept: list[DateMention] = []
+    starts: list[int] = []
     for mention in found:
-        if all(mention.end <= k.start or mention.start >= k.end for k in kept):
-            kept.append(mention)
-    kept.sort(key=lambda d: d.start)
+        k = bisect_right(starts, mention.start)
+        if k > 0 and kept[k - 1].end > mention.start:
+            continue
+        if k < len(kept) and kept[k].start < mention.end:
+            continue
+        kept.insert(k, mention)
+        starts.insert(k, mention.start)
     return kept
 
 

@@ -36,9 +36,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from geomap.extract import coding
 from geomap.extract.coding import Actor, ActorMention, Trigger
@@ -119,6 +121,27 @@ class EventRecord:
             (self.killed if figure.kind == "killed" else self.wounded).append(figure)
 
 
+_T = TypeVar("_T")
+
+
+class _ByStart(Generic[_T]):
+    """Items sorted by where they start, so a span's items are found by bisection.
+
+    Looking a sentence's or clause's items up this way keeps one long
+    document linear: a scan of every item per sentence is quadratic.
+    """
+
+    def __init__(self, items: Iterable[_T], start: Callable[[_T], int], end: Callable[[_T], int]) -> None:
+        self._items = sorted(items, key=start)
+        self._starts = [start(item) for item in self._items]
+        self._end = end
+
+    def within(self, lo: int, hi: int) -> list[_T]:
+        """The items that start at or after ``lo`` and end at or before ``hi``, in order."""
+        window = self._items[bisect_left(self._starts, lo):bisect_left(self._starts, hi)]
+        return [item for item in window if self._end(item) <= hi]
+
+
 @dataclass
 class _Doc:
     text: str
@@ -129,6 +152,15 @@ class _Doc:
     ref: dt.date | None
     focus: Place | None
     gazetteer: Gazetteer
+    # the latest event with a date of its own, which undated events inherit
+    last_dated: EventRecord | None = None
+    _actor_index: _ByStart[ActorMention] | None = field(default=None, repr=False)
+
+    def actors_within(self, lo: int, hi: int) -> list[ActorMention]:
+        """Actor mentions inside tokens ``lo:hi``."""
+        if self._actor_index is None:
+            self._actor_index = _ByStart(self.actors, lambda a: a.first, lambda a: a.end)
+        return self._actor_index.within(lo, hi)
 
 
 def build_events(doc: _Doc) -> list[EventRecord]:
@@ -136,26 +168,29 @@ def build_events(doc: _Doc) -> list[EventRecord]:
     records: list[EventRecord] = []
     tokens, text = doc.tokens, doc.text
     last_places: list[tuple[Mention, int]] = []
-    all_dates = [d for d in find_dates(text, 0, len(text), doc.ref) if d.date is not None]
+    dates = _ByStart((d for d in find_dates(text, 0, len(text), doc.ref) if d.date is not None),
+                     lambda d: d.start, lambda d: d.end)
+    places = _ByStart((m for m in doc.mentions if _usable(m)), lambda m: m.start, lambda m: m.end)
+    triggers = _ByStart(doc.triggers, lambda t: t.first, lambda t: t.end)
     for s_index, (s0, s1) in enumerate(sentence_spans(text)):
-        s_lo, s_hi = tokens.index_at(s0), tokens.index_before(s1)
-        s_dates = [d for d in all_dates if s0 <= d.start and d.end <= s1]
-        s_places = [m for m in doc.mentions if s0 <= m.start and m.end <= s1 and _usable(m)]
-        s_triggers = [t for t in doc.triggers if s_lo <= t.first and t.end <= s_hi]
+        s_lo = tokens.index_at(s0)
+        s_places = places.within(s0, s1)
         for c0, c1 in clause_spans(text, s0, s1):
             c_lo, c_hi = tokens.index_at(c0), tokens.index_before(c1)
-            real = [t for t in s_triggers if c_lo <= t.first and t.end <= c_hi and not coding.is_irrealis(tokens, t, c_lo, c_hi)]
+            real = [t for t in triggers.within(c_lo, c_hi) if not coding.is_irrealis(tokens, t, c_lo, c_hi)]
             figures = find_figures(tokens, c_lo, c_hi)
             if not real:
                 if not _CONTRAST_RE.match(text, c0):
                     _attach_figures(records, figures, s_index, s0, s1, _TARGET_RE.search(text, c0, c1))
                 continue
             trigger = max(real, key=lambda t: (t.type.priority, -t.first))
-            record = _code_clause(doc, trigger, (c0, c1, c_lo, c_hi), (s0, s1, s_lo, s_index), s_places, s_dates,
-                                  last_places, records)
+            record, new = _code_clause(doc, trigger, (c0, c1, c_lo, c_hi), (s0, s1, s_lo, s_index), s_places,
+                                       dates.within(s0, s1), last_places, records, places)
             record.absorb_figures(figures)
-            if not any(r is record for r in records):
+            if new:
                 records.append(record)
+                if record.date_explicit and record.date is not None:
+                    doc.last_dated = record
         last_places.extend((m, s_index) for m in s_places if m.place.kind != "country")
     for record in records:
         if record.place is not None and record.place.kind == "country" and doc.focus is not None \
@@ -205,7 +240,8 @@ def _attach_figures(records: list[EventRecord], figures: list[Figure], s_index: 
 
 def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_places: list[Mention],
                  s_dates: list[DateMention], last_places: list[tuple[Mention, int]],
-                 records: list[EventRecord]) -> EventRecord:
+                 records: list[EventRecord], places: _ByStart[Mention]) -> tuple[EventRecord, bool]:
+    """Code one clause's event; return it and whether it is new (not a continued earlier event)."""
     c0, c1, c_lo, c_hi = clause
     s0, s1, s_lo, s_index = sentence
     tokens, text = doc.tokens, doc.text
@@ -222,7 +258,7 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
     target = _TARGET_RE.search(text, tokens.ends[trigger.end - 1], max(t_end, tokens.ends[trigger.end - 1]))
     record.target = target.group(1).lower() if target else None
 
-    clause_places = [m for m in s_places if c0 <= m.start and m.end <= c1]
+    clause_places = places.within(c0, c1)
     chosen = _choose_place(clause_places)
     if chosen is not None:
         _set_place(record, chosen, f"{chosen.text!r} in the trigger's clause" + (f" after {chosen.prep!r}" if chosen.prep else ""))
@@ -231,7 +267,7 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
     elif (ana := _ANAPHORA_RE.search(text, c0, c1)) and (carried := _antecedent(last_places, ana.group(0), s_index)):
         _set_place(record, carried, f"{ana.group(0)!r} refers back to {carried.text!r} in a previous sentence")
 
-    clause_dates = [d for d in s_dates if c0 <= d.start < c1]
+    clause_dates = [d for d in s_dates[bisect_left([d.start for d in s_dates], c0):] if d.start < c1]
     date = (clause_dates or s_dates or [None])[0]
     if date is not None:
         record.date, record.time_precision, record.date_explicit = date.date, date.precision, True
@@ -239,15 +275,15 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
     earlier = _continued_event(records, record, trigger, tokens, s_index) if _definite(tokens, trigger, c_lo) else None
     if earlier is not None:
         _continue(earlier, record)
-        return earlier
+        return earlier, False
     if record.actor1 is None:
         _inherit_actor(records, record, s_index)
     if record.date is None:
-        _carry_date(records, record, doc.ref)
+        _carry_date(doc.last_dated, record, doc.ref)
     if sub_type == "territory":
         record.sub_event_type = coding.territory_sub_type(record.actor1)
     _default_actors(record)
-    return record
+    return record, True
 
 
 def _antecedent(last_places: list[tuple[Mention, int]], phrase: str, s_index: int) -> Mention | None:
@@ -289,7 +325,7 @@ def _choose_place(mentions: list[Mention]) -> Mention | None:
 
 def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -> tuple[Actor | None, Actor | None, bool]:
     low = doc.tokens.low
-    in_clause = [a for a in doc.actors if c_lo <= a.first and a.end <= c_hi]
+    in_clause = doc.actors_within(c_lo, c_hi)
     before = [a for a in in_clause if a.first <= trigger.first and a.end <= trigger.end]
     after = [a for a in in_clause if a.first >= trigger.end]
     between = "between" in low[trigger.end:c_hi]
@@ -316,7 +352,7 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
         actor1 = next((a.actor for a in before if a.actor.inter == 7), None)
     if actor1 is None:
         # the subject of an earlier clause of the sentence: "Rebels attacked X, ..., and shelled Y"
-        earlier = [a for a in doc.actors if s_lo <= a.first and a.end <= c_lo and a.actor.inter != 7]
+        earlier = [a for a in doc.actors_within(s_lo, c_lo) if a.actor.inter != 7]
         actor1 = earlier[-1].actor if earlier and not _preceded_by(low, earlier[-1].first, ("by", *_TARGET_PREPS)) else None
     others = ([a.actor for a in after if a.actor != actor1]
               + [a.actor for a in subjects[1:] if a.actor != actor1]  # the object: "attacked government forces with ..."
@@ -412,11 +448,10 @@ def _inherit_actor(records: list[EventRecord], record: EventRecord, s_index: int
             return
 
 
-def _carry_date(records: list[EventRecord], record: EventRecord, ref: dt.date | None) -> None:
-    for earlier in reversed(records):
-        if earlier.date is not None and earlier.date_explicit:
-            record.date, record.time_precision = earlier.date, earlier.time_precision
-            return
+def _carry_date(last_dated: EventRecord | None, record: EventRecord, ref: dt.date | None) -> None:
+    if last_dated is not None:
+        record.date, record.time_precision = last_dated.date, last_dated.time_precision
+        return
     if ref is not None:
         record.date, record.time_precision = ref, 1
 
