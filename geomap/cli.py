@@ -326,15 +326,11 @@ def _run_map(args: argparse.Namespace) -> int:
     tables = [p for p in args.inputs if _is_map_table(p)]
     reports = [p for p in args.inputs if not _is_map_table(p)]
     # `geomap demo` calls this with a namespace of its own, without the table options
-    user_places = getattr(args, "gazetteer", None)
-    if user_places is not None and reports:
-        print("geomap map: error: --gazetteer applies to event tables; for reports run "
-              "`geomap extract REPORT --gazetteer FILE -o events.csv` and map events.csv", file=sys.stderr)
-        return 2
-    frames, clean = _read_map_tables(tables, getattr(args, "strict", False), _user_gazetteer(user_places))
+    gazetteer = _user_gazetteer(getattr(args, "gazetteer", None))
+    frames, clean = _read_map_tables(tables, getattr(args, "strict", False), gazetteer)
     unlocated, documents = None, 0
     if reports:
-        extracted = load_map_inputs(reports, report_date=args.date)
+        extracted = load_map_inputs(reports, report_date=args.date, gazetteer=gazetteer)
         frames.append(extracted.events)
         unlocated, documents = extracted.unlocated, extracted.documents
     frames = [f for f in frames if len(f)]

@@ -189,13 +189,13 @@ def test_cli_bad_user_gazetteer_names_file_and_line(tmp_path: Path, capsys: pyte
     assert not (tmp_path / "e.csv").exists()
 
 
-def test_cli_map_of_a_report_with_user_places_says_to_extract_first(tmp_path: Path, places_file: Path,
-                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_map_of_a_report_places_events_at_the_users_point(tmp_path: Path, places_file: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
     from geomap.cli import main
 
     report = tmp_path / "report.txt"
     report.write_text(REPORT, encoding="utf-8")
     html = tmp_path / "map.html"
-    assert main(["map", str(report), "--gazetteer", str(places_file), "-o", str(html)]) == 2
-    assert "geomap extract REPORT --gazetteer FILE" in capsys.readouterr().err
-    assert not html.exists()
+    assert main(["map", str(report), "--date", "2016-05-04", "--gazetteer", str(places_file), "-o", str(html)]) == 0
+    assert "1 events read, 1 mapped" in capsys.readouterr().err
+    assert "Dubeet Hospital" in html.read_text(encoding="utf-8")

@@ -14,8 +14,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from geomap.gazetteer import Gazetteer
 
 TABLE_SUFFIXES = frozenset({".csv", ".geojson", ".json", ".parquet"})
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
@@ -55,7 +59,12 @@ def is_event_table(path: str | os.PathLike[str]) -> bool:
     return p.suffix.lower() in TABLE_SUFFIXES and not p.is_dir()
 
 
-def load_map_inputs(paths: Sequence[str | os.PathLike[str]], *, report_date: dt.date | str | None = None) -> MapInputs:
+def load_map_inputs(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    report_date: dt.date | str | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> MapInputs:
     """Read event tables and extract events from reports.
 
     Parameters
@@ -65,6 +74,9 @@ def load_map_inputs(paths: Sequence[str | os.PathLike[str]], *, report_date: dt.
         (``.csv``, ``.geojson``, ``.parquet``), in any mix.
     report_date : datetime.date or str, optional
         Date of reports that carry none (``YYYY-MM-DD``), for relative dates.
+    gazetteer : Gazetteer, optional
+        The gazetteer to geocode with (e.g. the bundled one with the user's
+        places over it); default the bundled one.
 
     Returns
     -------
@@ -76,11 +88,11 @@ def load_map_inputs(paths: Sequence[str | os.PathLike[str]], *, report_date: dt.
     tables = [p for p in paths if is_event_table(p)]
     reports = [p for p in paths if not is_event_table(p)]
     for path in tables:
-        frames.append(pd.DataFrame(read_events(path)))
+        frames.append(pd.DataFrame(read_events(path, gazetteer=gazetteer)))
     unlocated = None
     documents = 0
     if reports:
-        events, unlocated, documents = _extract(reports, report_date)
+        events, unlocated, documents = _extract(reports, report_date, gazetteer)
         frames.extend(events)
     frames = [f for f in frames if len(f)]
     events = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"latitude": [], "longitude": []})
@@ -88,7 +100,7 @@ def load_map_inputs(paths: Sequence[str | os.PathLike[str]], *, report_date: dt.
 
 
 def _extract(
-    reports: Sequence[str | os.PathLike[str]], report_date: dt.date | str | None
+    reports: Sequence[str | os.PathLike[str]], report_date: dt.date | str | None, gazetteer: Gazetteer | None
 ) -> tuple[list[pd.DataFrame], pd.DataFrame, int]:
     from geomap.corpus import iter_documents
     from geomap.extract import extract_events, extract_mentions
@@ -98,8 +110,9 @@ def _extract(
     documents = 0
     for doc in iter_documents(list(reports), default_date=report_date):
         documents += 1
-        events.append(pd.DataFrame(extract_events(doc.text, report_date=doc.date, doc_id=doc.id, source=doc.source)))
-        mentions = extract_mentions(doc.text, doc_id=doc.id)
+        events.append(pd.DataFrame(extract_events(doc.text, report_date=doc.date, doc_id=doc.id, source=doc.source,
+                                                  gazetteer=gazetteer)))
+        mentions = extract_mentions(doc.text, doc_id=doc.id, gazetteer=gazetteer)
         missing = mentions[mentions["status"].astype(str) == "unlocated"].copy()
         missing["context"] = [
             sentence_around(doc.text, int(start), int(end)) for start, end in zip(missing["char_start"], missing["char_end"])
