@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -89,3 +90,52 @@ def test_irrealis_cues_still_count_anywhere_before_the_trigger_in_a_long_clause(
     assert triggers and all(is_irrealis(tokens, t, 0, len(tokens)) for t in triggers)
     plain = Tokens.of("rebels shelled Aleppo and " * 50)
     assert not any(is_irrealis(plain, t, 0, len(plain)) for t in find_triggers(plain))
+
+
+def _twin_village_gazetteer(n: int):
+    """``n`` invented names, each a village twice in Syria (so nearby context must decide)."""
+    import itertools
+
+    from geomap.gazetteer import Gazetteer, Place
+
+    syllables = ["ba", "zo", "li", "ka", "ru", "mi", "ta", "sha", "qu", "de", "no", "fi", "ra", "wa"]
+    names = ["".join(parts).capitalize() for parts in itertools.product(syllables, repeat=3)][:n]
+    places = []
+    for k, name in enumerate(names):
+        for twin, (lat, lon) in enumerate(((33 + (k % 50) / 20, 36 + (k // 50) / 20), (36 - (k % 40) / 20, 38 - (k // 40) / 30))):
+            places.append(Place(f"T{k}-{twin}", name, "village", lat, lon, "SY", "", "", "", None, (), "test"))
+    return Gazetteer.from_places(places), names
+
+
+def test_a_long_list_of_ambiguous_names_resolves_in_linear_time():
+    # each name's nearby context was every other name of the document
+    gazetteer, names = _twin_village_gazetteer(2400)
+
+    def run(text: str) -> None:
+        extract_mentions(text, gazetteer=gazetteer)
+
+    small = "Clashes were reported in " + ", ".join(names[:300]) + "."
+    large = "Clashes were reported in " + ", ".join(names) + "."
+    assert _growth(run, small, large) < 2.5  # quadratic would be 8
+    found = extract_mentions(large, gazetteer=gazetteer)
+    assert len(found) == len(names)  # nothing dropped
+
+
+# --- unknown names opened by a generic head word ----------------------------
+
+@pytest.mark.parametrize("name", ["Qaryat Zizounat", "Ain Zizounat", "Tell Zizounat", "Kafr Zizounat", "Umm Zizounat",
+                                  "Deir Zizounat", "Khirbet Zizounat al-Gharbiya"])
+def test_an_unknown_name_is_one_unlocated_mention_not_its_first_word(name):
+    mentions = extract_mentions(f"Government airstrikes hit the village of {name}, killing 5 civilians.")
+    assert mentions[["text", "status"]].values.tolist() == [[name, "unlocated"]]
+
+
+def test_a_generic_head_word_opens_a_place_name_without_a_cue():
+    mentions = extract_mentions("Shelling hit Kafr Zizounat overnight, and Umm Ahmed said the Tell Zizounat road was cut.")
+    assert mentions[["text", "status"]].values.tolist() == [["Kafr Zizounat", "unlocated"], ["Tell Zizounat", "unlocated"]]
+
+
+@pytest.mark.parametrize("name", ["Kafr Nabl", "Tell Rifaat", "Ain Issa", "Deir Ezzor", "Khan Shaykhun", "Ras al-Ain"])
+def test_known_names_with_a_generic_head_still_locate(name):
+    mentions = extract_mentions(f"Government airstrikes hit {name}, killing 5 civilians.")
+    assert mentions[["text", "status", "country"]].values.tolist() == [[name, "located", "SY"]]

@@ -135,6 +135,7 @@ def _toponym_lexicon() -> dict[str, Any]:
         "cues_after": frozenset(lex["cues_after"]),
         "org_heads": frozenset(lex["organisation_heads"]),
         "demonym_endings": tuple(lex["demonym_endings"]),
+        "place_heads": frozenset(str(w).lower() for w in lex.get("place_heads", [])),
     }
 
 
@@ -356,7 +357,13 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
     covered: set[int] = set()
     sentence_start: set[int] = set()
     lowercase_words = {w for w in words if w[:1].islower()}
+    longer_name_until = 0
     for first, last in _raw_matches(tokens, gazetteer):
+        if first < longer_name_until:
+            continue  # inside a longer unknown name ("Tell Zizounat"): see _opens_longer_name
+        if _opens_longer_name(tokens, first, last):
+            longer_name_until = _name_run_end(tokens, first, set(), masked)
+            continue
         # keep a separate article before the name inside the mention ("al-Muhafaza")
         start_tok = first - 1 if first > 0 and _attached_article(tokens, first - 1) else first
         if any(i in masked for i in range(first, last)):
@@ -391,6 +398,34 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
     return mentions
 
 
+def _name_run_end(tokens: Tokens, i: int, covered: set[int], masked: set[int]) -> int:
+    """End of the run of capitalised words (and articles inside it) starting at token ``i``."""
+    text, words = tokens.text, tokens.words
+    n = len(words)
+    j = i
+    while j < n and j not in covered and j not in masked and (words[j][:1].isupper() or (is_article(words[j]) and j + 1 < n and words[j + 1][:1].isupper())) \
+            and (j == i or text[tokens.ends[j - 1]:tokens.starts[j]] in (" ", "-")):
+        j += 1
+    return j
+
+
+def _opens_longer_name(tokens: Tokens, first: int, last: int) -> bool:
+    """True if a match is only generic name heads ("Kafr", "Tell") that more capitalised
+    words extend into a longer name: "Kafr Zizounat" is not the village "Kafr"."""
+    heads = _toponym_lexicon()["place_heads"]
+    significant = [k for k in range(first, last) if not is_article(tokens.words[k])]
+    if not significant or not all(tokens.low[k] in heads for k in significant):
+        return False
+    return _name_run_end(tokens, first, set(), set()) > last
+
+
+def _self_cued(tokens: Tokens, sig: list[int]) -> bool:
+    """A run opened by a generic place head ("Kafr X", "Tell X") names a place by its form."""
+    lex = _toponym_lexicon()
+    head = tokens.low[sig[0]]
+    return len(sig) >= 2 and head in lex["place_heads"] and head not in lex["first_names"]
+
+
 def _cued_unknowns(tokens: Tokens, covered: set[int], masked: set[int], persons: _PersonTracker) -> list[Mention]:
     """Capitalised names after a location cue that no gazetteer key matched."""
     lex = _toponym_lexicon()
@@ -402,12 +437,10 @@ def _cued_unknowns(tokens: Tokens, covered: set[int], masked: set[int], persons:
         if i in covered or i in masked or not words[i][:1].isupper() or not words[i][:1].isalpha():
             i += 1
             continue
-        j = i
-        while j < n and j not in covered and j not in masked and (words[j][:1].isupper() or (is_article(words[j]) and j + 1 < n and words[j + 1][:1].isupper())) \
-                and (j == i or text[tokens.ends[j - 1]:tokens.starts[j]] in (" ", "-")):
-            j += 1
+        j = _name_run_end(tokens, i, covered, masked)
         sig = [k for k in range(i, j) if not is_article(words[k])]
-        cued = _cue_before(tokens, i) or (j < n and low[j] in lex["cues_after"] and low[j] in _CUE_OF)
+        cued = _cue_before(tokens, i) or (j < n and low[j] in lex["cues_after"] and low[j] in _CUE_OF) \
+            or (bool(sig) and _self_cued(tokens, sig))
         if cued and sig and j - i <= 4 and not _junk_name(tokens, i, j, sig) and not persons.is_person(tokens, i, j):
             if not (j < n and low[j] in lex["org_heads"]):
                 prep, cue = _prep_and_cue(tokens, i, j)
@@ -434,7 +467,8 @@ def _junk_name(tokens: Tokens, i: int, j: int, sig: list[int]) -> bool:
     """True if a capitalised run after a cue is not plausibly a place name."""
     lex = _toponym_lexicon()
     first = tokens.low[sig[0]]
-    if first in lex["common"] or first in lex["titles"] or first in lex["first_names"]:
+    opens_name = len(sig) >= 2 and first in lex["place_heads"]  # "Umm Zizounat", "Arab Zizounat"
+    if not opens_name and (first in lex["common"] or first in lex["titles"] or first in lex["first_names"]):
         return True
     if any(ch.isdigit() for k in sig for ch in tokens.words[k]):
         return True
@@ -482,17 +516,79 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
     country = _focus_country(mentions, queries, alone, gazetteer)
     first = [_memoised(memo, gazetteer, name, ResolveContext(country=country, cue=cue, city=city)) for name, cue, city in items]
     keys = [_normalised(name) for name, _c, _t in items]
+    context = _NearbyContext([queries[(m.text, m.cue, m.city)] for m in mentions], first, keys)
     final = []
     for i, (name, cue, city) in enumerate(items):
         if _settled(first[i]):
             final.append(first[i])
             continue
-        nearby = tuple({res.place.place_id: res.place for j, res in enumerate(first)
-                        if res.place is not None and keys[j] != keys[i]}.values())
+        nearby = context.around(i)
         final.append(_memoised(memo, gazetteer, name, ResolveContext(country=country, nearby=nearby, cue=cue, city=city)))
     for mention in mentions:
         mention.resolution = final[queries[(mention.text, mention.cue, mention.city)]]
     return country
+
+
+# Nearby context of one name: the places named closest to it in the text and
+# the document's most named places, at most this many of each.  Bounded, so a
+# list of thousands of names resolves in linear time; a report rarely names
+# more distinct places than this, so for most reports this is every place.
+_NEARBY_CLOSEST = 20
+_NEARBY_FREQUENT = 10
+# How far (in mentions, each side) to look for the closest places.
+_NEARBY_SCAN = 100
+
+
+class _NearbyContext:
+    """The nearby places that context-resolve each query of a document.
+
+    Parameters
+    ----------
+    order : list of int
+        The query index of each mention, in text order.
+    first : list of Resolution
+        Each query's resolution without nearby context.
+    keys : list of str
+        Each query's normalised name: a name is never its own context.
+    """
+
+    def __init__(self, order: list[int], first: list[Resolution], keys: list[str]) -> None:
+        self._order, self._first, self._keys = order, first, keys
+        self._position: dict[int, int] = {}
+        for k, q in enumerate(order):
+            self._position.setdefault(q, k)
+        counts: dict[str, int] = {}
+        for q in order:
+            place = first[q].place
+            if place is not None:
+                counts[place.place_id] = counts.get(place.place_id, 0) + 1
+        by_id = {first[q].place.place_id: (first[q].place, keys[q]) for q in order if first[q].place is not None}
+        ranked = sorted(counts, key=lambda pid: -counts[pid])
+        # a few spare entries: the query's own name is skipped
+        self._frequent = [by_id[pid] for pid in ranked[:_NEARBY_FREQUENT + 5]]
+
+    def around(self, query: int) -> tuple[Place, ...]:
+        """Deduplicated nearby places for ``query`` (never places of its own name)."""
+        own = self._keys[query]
+        found: dict[str, Place] = {}
+        centre = self._position.get(query, 0)
+        for step in range(1, _NEARBY_SCAN + 1):
+            for k in (centre - step, centre + step):
+                if 0 <= k < len(self._order) and len(found) < _NEARBY_CLOSEST:
+                    q = self._order[k]
+                    place = self._first[q].place
+                    if place is not None and self._keys[q] != own:
+                        found.setdefault(place.place_id, place)
+            if len(found) >= _NEARBY_CLOSEST or (centre - step < 0 and centre + step >= len(self._order)):
+                break
+        added = 0
+        for place, key in self._frequent:
+            if added == _NEARBY_FREQUENT:
+                break
+            if key != own:
+                found.setdefault(place.place_id, place)
+                added += 1
+        return tuple(found.values())
 
 
 # The most nearby context can add to a candidate's score (the gazetteer's
