@@ -62,3 +62,14 @@ def test_dollar_signs_in_labels_are_drawn_literally(tmp_path):
                            "actor1": [r"a $\badcommand$ b"]})
     out = save_png(events, tmp_path / "m.png", title=r"Costs $\x$")
     assert out.stat().st_size > 0
+
+
+def test_print_frame_stays_on_syria_and_counts_events_far_abroad():
+    from geomap.render.png import _frame
+
+    # Aleppo, Raqqa, Mosul (near: widens the frame), Moscow and Mexico City (far: counted)
+    lats = [36.20, 35.95, 36.34, 55.75, 19.43]
+    lons = [37.16, 39.01, 43.13, 37.62, -99.13]
+    (west, east), (south, north), outside = _frame(lats, lons)
+    assert outside == 2
+    assert west <= 37.16 and east >= 43.13 + 0.3 and south <= 35.95 and north < 40

@@ -97,13 +97,9 @@ def save_png(
             if handles:
                 ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, framealpha=0.92,
                           title="Actor (events)", title_fontsize=7.5)
-            if lats:
-                pad = 0.4
-                ax.set_xlim(min(min(lons) - pad, 35.5), max(max(lons) + pad, 42.5))
-                ax.set_ylim(min(min(lats) - pad, 32.2), max(max(lats) + pad, 37.5))
-            else:
-                ax.set_xlim(35.5, 42.5)
-                ax.set_ylim(32.2, 37.5)
+            (west, east), (south, north), outside = _frame(lats, lons)
+            ax.set_xlim(west, east)
+            ax.set_ylim(south, north)
             ax.set_aspect(1 / 0.82)  # roughly equal distances at Syria's latitude
             ax.set_xticks([])
             ax.set_yticks([])
@@ -112,7 +108,11 @@ def save_png(
             if title:
                 ax.set_title(title, fontsize=11)
             missing = payload["total"] - len(lats)
-            caption = f"{len(lats)} events mapped" + (f", {missing} without coordinates (not shown)" if missing else "")
+            caption = f"{len(lats) - outside} events shown"
+            if outside:
+                caption += f", {outside} outside this frame (see the HTML map)"
+            if missing:
+                caption += f", {missing} without coordinates"
             caption += ". Boundaries: OCHA Syria COD (CC BY 3.0 IGO); places: GeoNames (CC BY 4.0)."
             ax.text(0, -0.015, caption, transform=ax.transAxes, va="top", fontsize=6.5, color="#444444")
             buffer = io.BytesIO()
@@ -124,3 +124,28 @@ def save_png(
     with atomic_write(target, "wb") as handle:
         handle.write(buffer.getvalue())
     return target
+
+
+# Syria with a margin: the print map's frame unless events inside it lie beyond.
+_SYRIA_FRAME = ((35.5, 42.5), (32.2, 37.5))
+_FRAME_MARGIN = 3.0  # degrees around Syria still drawn (Lebanon, Hatay, Mosul...)
+
+
+def _frame(lats: list[float], lons: list[float]) -> tuple[tuple[float, float], tuple[float, float], int]:
+    """Frame of the print map and how many events fall outside it.
+
+    A print map of Syria stays on Syria: events far abroad (talks in Moscow,
+    Geneva) would shrink the country to a corner, so they are counted in the
+    caption instead of stretching the frame.
+    """
+    (west, east), (south, north) = _SYRIA_FRAME
+    near = [(la, lo) for la, lo in zip(lats, lons)
+            if west - _FRAME_MARGIN <= lo <= east + _FRAME_MARGIN and south - _FRAME_MARGIN <= la <= north + _FRAME_MARGIN]
+    pad = 0.4
+    if near:
+        west = min(west, min(lo for _, lo in near) - pad)
+        east = max(east, max(lo for _, lo in near) + pad)
+        south = min(south, min(la for la, _ in near) - pad)
+        north = max(north, max(la for la, _ in near) + pad)
+    return (west, east), (south, north), len(lats) - len(near)
+
