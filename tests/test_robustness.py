@@ -271,13 +271,18 @@ def test_every_bad_row_is_flagged_at_its_line_and_accounted_for(tmp_path: Path, 
         assert any(words in message for message in by_line.get(line, [])), (line, by_line.get(line))
 
 
-def test_map_summary_counts_every_event(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_map_names_every_flagged_row_and_accounts_for_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _hostile_table(tmp_path)
-    assert main(["map", str(path), "-o", str(tmp_path / "m.html")]) in (0, 1)
+    assert main(["map", str(path), "-o", str(tmp_path / "m.html")]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    read, mapped, without = map(int, re.search(r"(\d+) events read, (\d+) mapped, (\d+) without coordinates", err).groups())
-    assert read == len(HOSTILE_ROWS) + 1 == mapped + without
+    for line in HOSTILE_ROWS:
+        assert re.search(rf"^{re.escape(str(path))}:{line}: ", err, re.M), line
+    rows = len(HOSTILE_ROWS) + 1
+    assert f"{path}: {rows} rows read: 1 mapped, {len(HOSTILE_ROWS)} flagged, 0 rejected" in err
+    read, on_map, without = map(int, re.search(r"(\d+) events read, (\d+) mapped, (\d+) without coordinates", err).groups())
+    assert read == rows == on_map + without
+    assert (tmp_path / "m.html").is_file()  # flagged rows are kept: the map is still written
 
 
 # --- atomic outputs -----------------------------------------------------------------------------
@@ -434,7 +439,7 @@ def test_every_verb_runs_without_the_network(tmp_path: Path, connection_attempts
     report = tmp_path / "r.txt"
     report.write_text(REPORT)
     table = tmp_path / "t.csv"
-    table.write_text(TABLE_HEADER + GOOD_ROW + "2016-05-02,,,Rebels,1\n")
+    table.write_text(TABLE_HEADER + GOOD_ROW)
     runs = [
         ["geocode", "Aleppo", "Idlib"],
         ["extract", str(report), "-o", str(tmp_path / "e.csv"), "--date", "2016-05-03"],
