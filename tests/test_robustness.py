@@ -90,6 +90,10 @@ def malformed_cases() -> list[Case]:
              r"r\.txt: refusing to overwrite an input"),
         Case("mentions output is an input", {"r.txt": REPORT.encode()}, ("extract", "r.txt", "--mentions", "./r.txt"),
              r"\./r\.txt: refusing to overwrite an input"),
+        Case("user gazetteer with bad rows", {"r.txt": REPORT.encode(), "p.csv": b"name,lat,lon\nMyVillage,36.1,abc\n,36,37\n"},
+             ("extract", "r.txt", "--gazetteer", "p.csv"), r"p\.csv: bad user gazetteer rows"),
+        Case("user gazetteer without a longitude", {"r.txt": REPORT.encode(), "p.csv": b"name,lat\nA,1\n"},
+             ("extract", "r.txt", "--gazetteer", "p.csv"), r"p\.csv:1: user gazetteer needs columns"),
         # event tables (map)
         Case("empty table", {"t.csv": b""}, ("map", "t.csv", "-o", "m.html"), r"t\.csv: empty file"),
         Case("binary table", {"t.csv": binary}, ("map", "t.csv", "-o", "m.html"), r"t\.csv: binary file"),
@@ -271,17 +275,19 @@ def test_every_bad_row_is_flagged_at_its_line_and_accounted_for(tmp_path: Path, 
         assert any(words in message for message in by_line.get(line, [])), (line, by_line.get(line))
 
 
-def test_map_names_every_flagged_row_and_accounts_for_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("strict", [False, True])
+def test_map_names_every_flagged_row_and_accounts_for_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         strict: bool) -> None:
     path = _hostile_table(tmp_path)
-    assert main(["map", str(path), "-o", str(tmp_path / "m.html")]) == 1
+    assert main(["map", str(path), "-o", str(tmp_path / "m.html"), *(["--strict"] if strict else [])]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
     for line in HOSTILE_ROWS:
         assert re.search(rf"^{re.escape(str(path))}:{line}: ", err, re.M), line
-    rows = len(HOSTILE_ROWS) + 1
-    assert f"{path}: {rows} rows read: 1 mapped, {len(HOSTILE_ROWS)} flagged, 0 rejected" in err
+    rows, bad = len(HOSTILE_ROWS) + 1, len(HOSTILE_ROWS)
+    assert f"{path}: {rows} rows read: 1 mapped, {0 if strict else bad} flagged, {bad if strict else 0} rejected" in err
     read, on_map, without = map(int, re.search(r"(\d+) events read, (\d+) mapped, (\d+) without coordinates", err).groups())
-    assert read == rows == on_map + without
+    assert read == (1 if strict else rows) == on_map + without
     assert (tmp_path / "m.html").is_file()  # flagged rows are kept: the map is still written
 
 
