@@ -534,3 +534,26 @@ def test_embed_keeps_a_crafted_fragment_inside_the_src_attribute(tmp_path: Path,
     attributes = tags[1][1]
     assert set(attributes) == {"src", "title", "loading", "allowfullscreen", "style"}
     assert attributes["src"].startswith(target.as_posix()) and "<" not in attributes["src"]
+
+
+def test_interrupted_corpus_run_keeps_the_previous_parquet_folder(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import geomap.corpus as corpus
+
+    source = tmp_path / "c.jsonl"
+    source.write_text("\n".join(json.dumps({"id": f"d{i}", "text": REPORT}) for i in range(4)) + "\n")
+    output = tmp_path / "events.parquet"
+    corpus.run_corpus(source, output, batch_size=2)
+    before = _digest(output)
+    real = corpus._write_part
+
+    def write_then_stop(outputs, index, events, mentions) -> None:  # noqa: ANN001 - as corpus._write_part
+        real(outputs, index, events, mentions)
+        if index == 1:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(corpus, "_write_part", write_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        corpus.run_corpus(source, output, batch_size=1)
+    assert _digest(output) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl", "events.parquet"]
