@@ -25,6 +25,7 @@ Unknown places
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -35,7 +36,7 @@ from rapidfuzz import fuzz
 
 from geomap.extract.text import Tokens, load_lexicon, phrase_table
 from geomap import gazetteer as _gazetteer_module
-from geomap.gazetteer import Gazetteer, Place, Resolution, ResolveContext
+from geomap.gazetteer import Gazetteer, Place, Resolution, ResolveContext, haversine_km
 from geomap.names import normalise
 from geomap.names import fold_token, is_article
 
@@ -522,7 +523,10 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
         if _settled(first[i]):
             final.append(first[i])
             continue
-        nearby = context.around(i)
+        nearby = _within_reach(context.around(i), first[i])
+        if not nearby:
+            final.append(first[i])  # no place near enough to change a score: the same question as `first`
+            continue
         final.append(_memoised(memo, gazetteer, name, ResolveContext(country=country, nearby=nearby, cue=cue, city=city)))
     for mention in mentions:
         mention.resolution = final[queries[(mention.text, mention.cue, mention.city)]]
@@ -594,6 +598,29 @@ class _NearbyContext:
 # The most nearby context can add to a candidate's score (the gazetteer's
 # nearby weight): a lead larger than this cannot be overturned by context.
 _MAX_NEARBY_BONUS = float(getattr(_gazetteer_module, "NEARBY_WEIGHT", getattr(_gazetteer_module, "_W_NEARBY", 0.3)))
+
+
+# The gazetteer adds a nearby bonus weight * exp(-gap / scale) only when it
+# exceeds _NEARBY_FLOOR: a place farther than _NEARBY_REACH_KM from every
+# candidate changes no score.  Leaving such places out of the context gives the
+# same answer, and lets documents about the same area share memoised answers.
+_NEARBY_SCALE_KM = float(getattr(_gazetteer_module, "_NEARBY_SCALE_KM", 40.0))
+_NEARBY_FLOOR = 0.01
+_NEARBY_REACH_KM = 1.5 * _NEARBY_SCALE_KM * math.log(max(_MAX_NEARBY_BONUS, 2 * _NEARBY_FLOOR) / _NEARBY_FLOOR)
+_KM_PER_DEGREE_LAT = 111.0
+
+
+def _within_reach(nearby: tuple[Place, ...], resolution: Resolution) -> tuple[Place, ...]:
+    """The nearby places close enough to one of the resolution's candidates to count."""
+    spots = [(c.place.latitude, c.place.longitude) for _score, c in resolution.candidates]
+    reach_lat = _NEARBY_REACH_KM / _KM_PER_DEGREE_LAT
+    kept = []
+    for place in nearby:
+        lat, lon = place.latitude, place.longitude
+        if any(abs(lat - c_lat) <= reach_lat and haversine_km(lat, lon, c_lat, c_lon) <= _NEARBY_REACH_KM
+               for c_lat, c_lon in spots):
+            kept.append(place)
+    return tuple(kept)
 
 
 def _settled(resolution: Resolution) -> bool:
