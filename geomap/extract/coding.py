@@ -244,6 +244,11 @@ _NEVER = 1 << 62
 _LAST_CUES: list[_ClauseCues] = []
 
 
+@lru_cache(maxsize=1)
+def _aggregates() -> tuple[str, ...]:
+    return tuple(sorted(_trigger_lexicon()[2]["aggregates"]))
+
+
 def _clause_cues(tokens: Tokens, first: int, end: int) -> _ClauseCues:
     # one entry: the linker asks about every trigger of a clause before moving on
     if _LAST_CUES and _LAST_CUES[0].tokens is tokens and _LAST_CUES[0].first == first and _LAST_CUES[0].end == end:
@@ -253,19 +258,26 @@ def _clause_cues(tokens: Tokens, first: int, end: int) -> _ClauseCues:
     low = [w if w != "may" or tokens.words[i] == "may" else "" for i, w in enumerate(tokens.low[first:end], first)]
     first_before = next((i for i, w in enumerate(low, first) if w in irrealis["before"]), _NEVER)
     first_nv = next((i for i, w in enumerate(low, first) if w in irrealis["non_violent_before"]), _NEVER)
-    aggregate = _first_phrase_end(tokens.low, first, end, tuple(irrealis["aggregates"])) != _NEVER
+    aggregate = _first_phrase_end(tokens.low, first, end, _aggregates()) != _NEVER
     cues = _ClauseCues(tokens, first, end, low, first_before, first_nv, aggregate, {})
     _LAST_CUES[:] = [cues]
     return cues
 
 
-def _first_phrase_end(low: list[str], first: int, end: int, phrases: tuple[str, ...]) -> int:
-    """The token index just after the earliest-ending occurrence of one of ``phrases`` in ``low[first:end]``."""
+@lru_cache(maxsize=256)
+def _phrases_by_head(phrases: tuple[str, ...]) -> dict[str, list[list[str]]]:
+    """Phrases as word lists, grouped by their first word."""
     by_head: dict[str, list[list[str]]] = {}
     for phrase in phrases:
         words = phrase.split()
         if words:
             by_head.setdefault(words[0], []).append(words)
+    return by_head
+
+
+def _first_phrase_end(low: list[str], first: int, end: int, phrases: tuple[str, ...]) -> int:
+    """The token index just after the earliest-ending occurrence of one of ``phrases`` in ``low[first:end]``."""
+    by_head = _phrases_by_head(phrases)
     best = _NEVER
     for i in range(first, end):
         for words in by_head.get(low[i], ()):

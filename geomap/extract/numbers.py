@@ -48,7 +48,9 @@ def _lexicon() -> dict:
     kill.update(phrase_table((w, "wounded") for w in lex["wounded_words"]))
     zero = phrase_table((w, 0) for w in lex["zero_phrases"])
     heads = frozenset(phrase.split()[0] for phrase in kill)
-    return {"units": units, "multipliers": multipliers, "vague": vague, "words": kill, "zero": zero, "heads": heads}
+    zero_heads = frozenset(phrase.split()[0] for phrase in zero)
+    return {"units": units, "multipliers": multipliers, "vague": vague, "words": kill, "zero": zero, "heads": heads,
+            "zero_heads": zero_heads}
 
 
 def _parse_number(tokens: Tokens, i: int, hi: int) -> tuple[int, int] | None:
@@ -109,14 +111,14 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
     lex = _lexicon()
     if not any(w in lex["heads"] for w in tokens.low[lo:hi]):
         return []
-    words = {(a, b): kind for a, b, kind in _match(tokens, lex["words"], lo, hi)}
+    words = {(a, b): kind for a, b, kind in _match(tokens, lex["words"], lo, hi, lex["heads"])}
     kind_at: dict[int, tuple[int, str]] = {a: (b, kind) for (a, b), kind in words.items()}
     end_at: dict[int, tuple[int, str]] = {b: (a, kind) for (a, b), kind in words.items()}
     figures: list[Figure] = []
     i = lo
     low = tokens.low
     while i < hi:
-        zero = _zero_at(tokens, i, hi, kind_at)
+        zero = _zero_at(tokens, i, hi, kind_at) if low[i] in lex["zero_heads"] else None
         if zero is not None:
             figures.append(zero)
             i = tokens.index_at(zero.end)
@@ -141,11 +143,15 @@ _MAX_FIGURE = 100_000
 _VAGUE_HEADS = frozenset("several a few dozens scores tens hundreds thousands couple".split())
 
 
-def _match(tokens: Tokens, table: dict, lo: int, hi: int) -> list[tuple[int, int, str]]:
+def _match(tokens: Tokens, table: dict, lo: int, hi: int, heads: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Longest-first phrase matches of ``table`` in tokens ``lo:hi`` (``heads``: the phrases' first words)."""
     out = []
     low = tokens.low
     i = lo
     while i < hi:
+        if low[i] not in heads:
+            i += 1
+            continue
         for n in (3, 2, 1):
             phrase = " ".join(low[i:i + n]) if i + n <= hi else None
             if phrase is not None and phrase in table:
