@@ -46,10 +46,21 @@ def _current_umask() -> int:
 
 
 def refuse_overwriting_inputs(output: str | os.PathLike[str] | None, inputs: Iterable[str | os.PathLike[str]]) -> None:
-    """Raise :class:`InputError` if ``output`` is one of the ``inputs``."""
+    """Raise :class:`InputError` if writing ``output`` could change an input.
+
+    ``output`` may not be one of the ``inputs``, nor lie inside an input
+    folder (whose files are all read, so a later run would read the output
+    back as a report or overwrite one).
+    """
     if output is None or str(output) == "-":
         return
     out = Path(output).resolve()
     for item in inputs:
-        if str(item) != "-" and Path(item).resolve() == out:
+        if str(item) == "-":
+            continue
+        source = Path(item).resolve()
+        if source == out:
             raise InputError("refusing to overwrite an input file; choose another output path", path=str(output))
+        if source.is_dir() and out.is_relative_to(source):
+            raise InputError(f"refusing to write inside the input folder {item}; choose another output path",
+                             path=str(output))

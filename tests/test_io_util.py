@@ -56,3 +56,26 @@ def test_atomic_write_gives_ordinary_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_output_inside_an_input_folder_is_refused(tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "corpus.csv").write_text("id,text\n1,Rebels shelled Aleppo.\n")
+    for target in (reports / "corpus.csv", reports / "events.csv", reports / "sub" / "map.html"):
+        with pytest.raises(InputError, match="inside the input folder"):
+            refuse_overwriting_inputs(target, [reports])
+    refuse_overwriting_inputs(tmp_path / "events.csv", [reports])
+
+
+def test_cli_refuses_to_write_into_an_input_folder(tmp_path, capsys):
+    from geomap.cli import main
+
+    reports = tmp_path / "fin"
+    reports.mkdir()
+    corpus = reports / "corpus.csv"
+    corpus.write_text("id,text\n1,Rebels shelled Aleppo killing 3 people.\n")
+    before = corpus.read_bytes()
+    assert main(["extract", str(reports), "-o", str(corpus)]) == 1
+    assert "refusing to write inside the input folder" in capsys.readouterr().err
+    assert corpus.read_bytes() == before
