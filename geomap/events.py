@@ -1024,6 +1024,8 @@ def _same_country(place: Any, country: str, entry: Mapping[str, Any] | None) -> 
 
 
 _INT_TEXT = re.compile(r"[+-]?\d+(\.0*)?")
+_INT64_LIMIT = 2**63  # Int64 columns hold -2**63 .. 2**63 - 1
+_MAX_DIGITS = 30
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+")
 
 
@@ -1034,6 +1036,10 @@ def _checked_int(row: Mapping[str, Any], column: str, low: int, high: int | None
     number = _to_int(value)
     if number is None:
         problems.append(f"{column} {value!r} is not a whole number")
+        return None
+    if not -_INT64_LIMIT <= number < _INT64_LIMIT:
+        shown = str(value).strip()
+        problems.append(f"{column} {shown[:24]}{'...' if len(shown) > 24 else ''} is out of range")
         return None
     if number < low:
         problems.append(f"{column} {number} is negative" if low == 0 else f"{column} {number} is below {low}")
@@ -1053,7 +1059,13 @@ def _to_int(value: Any) -> int | None:
     text = str(value).strip()
     if _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
-    return int(float(text)) if _INT_TEXT.fullmatch(text) else None
+    if not _INT_TEXT.fullmatch(text):
+        return None
+    digits = text.split(".")[0]
+    if len(digits.lstrip("+-")) > _MAX_DIGITS:
+        # Python refuses int() of thousands of digits; anything this long is out of range anyway.
+        return -_INT64_LIMIT - 1 if digits.startswith("-") else _INT64_LIMIT
+    return int(digits)
 
 
 def _to_float(value: Any) -> float | None:

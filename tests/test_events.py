@@ -787,3 +787,15 @@ def test_geojson_of_polygons_is_flagged_per_feature(tmp_path):
     table, report = load_events(path)
     assert len(table) + report.rejected == 1
     assert any("feature 1" in str(p) and "Polygon" in str(p) for p in report.problems)
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "9" * 400, "9" * 5000, "-99999999999999999999"])
+def test_numbers_beyond_any_integer_column_are_flagged_not_crashing(tmp_path, value):
+    from geomap.events import load_events
+
+    path = tmp_path / "big.csv"
+    path.write_text(f"event_date,latitude,longitude,fatalities,char_start\n2016-05-01,36.2,37.1,{value},{value}\n")
+    table, report = load_events(path)
+    assert len(table) == 1 and table["fatalities"].isna().all() and table["char_start"].isna().all()
+    messages = [str(p) for p in report.problems]
+    assert any(m.startswith(f"{path}:2: fatalities") and "out of range" in m for m in messages)
