@@ -139,3 +139,21 @@ def test_a_generic_head_word_opens_a_place_name_without_a_cue():
 def test_known_names_with_a_generic_head_still_locate(name):
     mentions = extract_mentions(f"Government airstrikes hit {name}, killing 5 civilians.")
     assert mentions[["text", "status", "country"]].values.tolist() == [[name, "located", "SY"]]
+
+
+def test_a_number_thousands_of_digits_long_is_no_figure_and_no_crash():
+    from geomap.extract import extract_events
+
+    events = extract_events("Rebels shelled Aleppo, killing " + "9" * 5000 + " people.", report_date="2016-05-03")
+    assert len(events) == 1
+    assert events["fatalities"].iloc[0] in (0, None) or events["fatalities"].isna().iloc[0]
+
+
+@pytest.mark.parametrize("written", ["5 May 2099", "5 May 1850", "May 5, 2099"])
+def test_dates_after_the_report_or_before_1900_are_not_event_dates(written):
+    from geomap.extract.dates import find_dates
+    import datetime as dt
+
+    text = f"Rebels shelled Aleppo on {written}, killing 3."
+    assert [d.date for d in find_dates(text, ref=dt.date(2016, 5, 3))] == []
+    assert [d.date for d in find_dates("Rebels shelled Aleppo on 1 May 2016.", ref=dt.date(2016, 5, 3))] == [dt.date(2016, 5, 1)]

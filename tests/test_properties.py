@@ -84,7 +84,7 @@ def test_a_written_out_date_resolves_to_itself(day: dt.date, spelling: str) -> N
         "ordinal": f"{day.day}th of {month} {day.year}",
     }[spelling]
     text = f"Rebels shelled the town on {phrase}, activists said."
-    found = [d for d in find_dates(text, ref=dt.date(2016, 5, 3)) if d.date is not None]
+    found = [d for d in find_dates(text, ref=dt.date(2100, 1, 1)) if d.date is not None]
     assert [d.date for d in found] == [day], phrase
     assert found[0].precision == 1 and found[0].explicit
     assert phrase in text[found[0].start:found[0].end] or text[found[0].start:found[0].end] in phrase

@@ -32,10 +32,10 @@ MONTHS = {
 WEEKDAYS = {d: i for i, d in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])}
 
 _MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_ISO_RE = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")
-_DAY_MONTH_RE = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>(?:19|20)\d\d))?\b")
-_MONTH_DAY_RE = re.compile(rf"\b{_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:km|kilomet|people|civilians|%))(?:,?\s+(?P<year>(?:19|20)\d\d))?")
-_MONTH_ONLY_RE = re.compile(rf"\b(?:in|since|during|until|early|late|mid|last|this|of)[\s-]+{_MONTH}(?:\s+(?P<year>(?:19|20)\d\d))?\b")
+_ISO_RE = re.compile(r"\b(?P<y>1\d\d\d|20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")
+_DAY_MONTH_RE = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>1\d\d\d|20\d\d))?\b")
+_MONTH_DAY_RE = re.compile(rf"\b{_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:km|kilomet|people|civilians|%))(?:,?\s+(?P<year>1\d\d\d|20\d\d))?")
+_MONTH_ONLY_RE = re.compile(rf"\b(?:in|since|during|until|early|late|mid|last|this|of)[\s-]+{_MONTH}(?:\s+(?P<year>1\d\d\d|20\d\d))?\b")
 _ANY_MONTH_RE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
 _WEEKDAY_RE = re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b")
 # (keyword that must occur in the lower-cased text, pattern, unit, amount, precision);
@@ -146,7 +146,20 @@ def find_dates(text: str, start: int = 0, end: int | None = None, ref: dt.date |
             continue
         for m in regex.finditer(text, start, end):
             found.append(DateMention(_relative(ref, unit, amount), precision, m.start(), m.end()))
-    return _non_overlapping(found)
+    return [d for d in _non_overlapping(found) if _plausible(d.date, ref)]
+
+
+# An event is reported after it happens: a date after the report (plus a day for time
+# zones) is a plan or a deadline, and a date before 1900 a historical reference.
+_EARLIEST = dt.date(1900, 1, 1)
+
+
+def _plausible(date: dt.date | None, ref: dt.date | None) -> bool:
+    if date is None:
+        return True
+    if date < _EARLIEST:
+        return False
+    return ref is None or date <= ref + dt.timedelta(days=1)
 
 
 def _relative(ref: dt.date | None, unit: str, amount: int) -> dt.date | None:

@@ -59,6 +59,8 @@ def _parse_number(tokens: Tokens, i: int, hi: int) -> tuple[int, int] | None:
     low = tokens.low
     word = low[i]
     if word.isdecimal():
+        if len(word) > _MAX_DIGITS:
+            return None  # far above any figure; int() of thousands of digits is refused by Python
         value = int(word)
         j = i + 1
         # thousands separators split the figure into tokens: "1,200"
@@ -140,6 +142,7 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
 
 # Larger figures are typing errors or not casualty counts (the event table caps at 100,000).
 _MAX_FIGURE = 100_000
+_MAX_DIGITS = 9
 _VAGUE_HEADS = frozenset("several a few dozens scores tens hundreds thousands couple".split())
 
 
