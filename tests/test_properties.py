@@ -116,6 +116,21 @@ def test_a_day_and_month_take_the_year_that_puts_them_near_the_report(ref: dt.da
     assert -1 <= (ref - date).days <= 366
 
 
+_DATE_WORDS = st.one_of(
+    st.integers(1, 31).map(str), st.integers(1000, 2099).map(str), st.sampled_from(MONTH_NAMES),
+    st.sampled_from(sorted(WEEKDAYS)), st.dates(dt.date(1000, 1, 1), dt.date(2099, 12, 31)).map(dt.date.isoformat),
+    st.sampled_from(["on", "in", "of", "since", "late", "last", "week", "month", "yesterday", "this", "morning", ",", "."]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_DATE_WORDS, max_size=12).map(" ".join), st.dates(dt.date(1950, 1, 1), dt.date(2099, 12, 31)))
+def test_no_event_date_is_after_the_report_or_before_1900(text: str, ref: dt.date) -> None:
+    for found in find_dates(text, ref=ref):
+        if found.date is not None:
+            assert dt.date(1900, 1, 1) <= found.date <= ref + dt.timedelta(days=1), (text, found)
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=300), st.none() | st.dates(dt.date(1901, 1, 1), dt.date(2099, 12, 31)))
 def test_dates_in_any_text_never_raise_and_are_located(text: str, ref: dt.date | None) -> None:
