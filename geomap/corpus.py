@@ -14,7 +14,6 @@ never held in memory whole.
 from __future__ import annotations
 
 import codecs
-import csv
 import datetime as dt
 import io
 import json
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from geomap.errors import InputError
+from geomap.io_util import csv_records
 
 PathLike = str | os.PathLike[str]
 
@@ -435,27 +435,11 @@ def _jsonl_document(line: str, name: str, number: int, stem: str, fallback: dt.d
 def _read_csv_corpus(path: PathLike, fallback: dt.date | None, errors: list[DocumentError] | None) -> Iterator[Document]:
     name = str(path)
     stem = "stdin" if name == "-" else Path(name).stem
-    _raise_csv_field_limit()
     with _text_lines(path) as lines:
-        # strict: an unclosed quote must fail loudly instead of swallowing the rest of the corpus
-        reader = csv.reader(lines, strict=True)
-        try:
-            header = [h.strip().lower() for h in next(reader)]
-        except StopIteration:
-            raise InputError("empty file", path=name) from None
-        except csv.Error as exc:
-            raise InputError(f"malformed CSV header: {exc}", path=name, line=1) from None
+        records = csv_records(lines, name)
+        header = [h.strip().lower() for h in next(records)[1]]
         columns = _csv_corpus_columns(header, name)
-        last_line = reader.line_num
-        while True:
-            start = last_line + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                raise InputError(_csv_error_message(exc), path=name, line=start) from None
-            last_line = reader.line_num
+        for start, row in records:
             if not any(cell.strip() for cell in row):
                 continue
             record = {key: row[i] if i < len(row) else None for key, i in columns.items()}
@@ -465,13 +449,6 @@ def _read_csv_corpus(path: PathLike, fallback: dt.date | None, errors: list[Docu
                 yield _make_document(record, name, start, f"{stem}:{start}", fallback, slash_order="mdy")
             except InputError as exc:
                 _fail(errors, DocumentError(name, start, _bare_message(exc)))
-
-
-def _csv_error_message(exc: csv.Error) -> str:
-    """The csv module's complaint, with what it means for the record starting on this line."""
-    if "unexpected end of data" in str(exc):
-        return "malformed CSV: a quoted field opened in the record starting here is never closed"
-    return f"malformed CSV ({exc}); the record starting here is broken"
 
 
 def _csv_corpus_columns(header: list[str], name: str) -> dict[str, int]:
@@ -541,12 +518,6 @@ def _as_date(value: dt.date | str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise InputError(f"default date {value!r} is not YYYY-MM-DD") from None
-
-
-def _raise_csv_field_limit() -> None:
-    # News articles exceed the csv module's default 128 KiB field limit.
-    if csv.field_size_limit() < 2**31 - 1:
-        csv.field_size_limit(2**31 - 1)
 
 
 # --- scale-out -------------------------------------------------------------------

@@ -51,7 +51,7 @@ import yaml
 
 from geomap.corpus import decode_bytes, read_bytes
 from geomap.errors import GazetteerError, InputError
-from geomap.io_util import atomic_write
+from geomap.io_util import atomic_write, csv_records
 
 PathLike = str | os.PathLike[str]
 
@@ -589,28 +589,11 @@ def _read_csv_table(path: PathLike) -> _RawTable:
     if not data.strip():
         raise InputError("empty file", path=name)
     text = decode_bytes(data, name)
-    if csv.field_size_limit() < 2**31 - 1:
-        csv.field_size_limit(2**31 - 1)  # long notes exceed the 128 KiB default
     # newline="" keeps quoted newlines intact and lets csv count physical lines.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError("empty file", path=name) from None
-    except csv.Error as exc:
-        raise InputError(f"malformed CSV header: {exc}", path=name, line=1) from None
-    header = _normalise_header(header)
+    records = csv_records(io.StringIO(text, newline=""), name, delimiter=_delimiter(text))
+    header = _normalise_header(next(records)[1])
     raw = _RawTable(name, header, [])
-    last = reader.line_num
-    while True:
-        start = last + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise InputError(f"malformed CSV ({exc}); the record starting here is broken", path=name, line=start) from None
-        last = reader.line_num
+    for start, cells in records:
         if not any(c.strip() for c in cells):
             raw.blank += 1
             continue

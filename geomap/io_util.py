@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import tempfile
 from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Any, Iterator
 
 from geomap.errors import InputError
 
@@ -64,3 +65,39 @@ def refuse_overwriting_inputs(output: str | os.PathLike[str] | None, inputs: Ite
         if source.is_dir() and out.is_relative_to(source):
             raise InputError(f"refusing to write inside the input folder {item}; choose another output path",
                              path=str(output))
+
+
+def csv_records(lines: Iterable[str], name: str, **fmtparams: Any) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line, cells)`` for every record of CSV text, the header first.
+
+    ``line`` is the physical line where the record starts (quoted newlines
+    counted). The reader is strict: a quote left open raises
+    :class:`InputError` at the line where the broken record starts instead of
+    swallowing the rest of the file. No record at all is an "empty file" error.
+    """
+    if csv.field_size_limit() < 2**31 - 1:
+        csv.field_size_limit(2**31 - 1)  # news articles and long notes exceed the 128 KiB default
+    reader = csv.reader(lines, strict=True, **fmtparams)
+    last = 0
+    while True:
+        start = last + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            if last == 0:
+                raise InputError("empty file", path=name) from None
+            return
+        except csv.Error as exc:
+            raise InputError(_csv_error_message(exc, header=last == 0), path=name, line=start) from None
+        last = reader.line_num
+        yield start, cells
+
+
+def _csv_error_message(exc: csv.Error, *, header: bool) -> str:
+    """The csv module's complaint, with what it means for the record starting on this line."""
+    if header:
+        return f"malformed CSV header: {exc}"
+    if "unexpected end of data" in str(exc):
+        return "malformed CSV: a quoted field opened in the record starting here is never closed"
+    return f"malformed CSV ({exc}); the record starting here is broken"
+
