@@ -54,7 +54,7 @@ COLUMNS = (
 )
 KINDS = ("country", "admin1", "admin2", "admin3", "city", "town", "village", "neighbourhood", "region", "facility")
 # Bump when the pickled index layout or the ranking inputs it stores change.
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
 # How prominent a kind is when nothing else decides: a bare "Aleppo" in a news
 # report is the city, not the governorate of the same name.
@@ -279,7 +279,29 @@ def _light(name: str) -> str:
     Two spellings with the same light form are the same spelling; the folds
     of :func:`normalise` are what makes different spellings share a key.
     """
+    if name.isascii():
+        return _light_ascii(name)
     return " ".join(_names._basic(tok) for tok, _s, _e in tokenize(name) if not is_article(tok))
+
+
+# tokenize's word pattern restricted to ASCII text, where its letters are
+# [A-Za-z0-9] and its apostrophes ' and `: most names, at a fraction of the cost.
+_ASCII_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['`]+[A-Za-z0-9]+)*")
+
+
+def _light_ascii(name: str) -> str:
+    """:func:`_light` of an ASCII name (the same result, without the Unicode steps)."""
+    kept = []
+    for token in _ASCII_TOKEN_RE.findall(name):
+        if len(token) >= 5 and token[-2] in "'`" and token[-1] in "sS":
+            token = token[:-2]  # the English possessive, as tokenize cuts it
+        basic = token.lower()
+        if not basic.isalnum():
+            basic = basic.replace("'", "").replace("`", "")
+        if len(token) <= 8 and basic in _names._ARTICLES:
+            continue
+        kept.append(basic)
+    return " ".join(kept)
 
 
 # --- loading ---------------------------------------------------------------
@@ -361,7 +383,9 @@ def _fuzzy_keys(places: Sequence[Place]) -> list[str]:
 
 
 def _row(place: Place) -> tuple:
-    return (*place[:10], "|".join(place.alt_names), place.source)
+    # The light forms of every name come last: computed once here, at index
+    # build, they spare resolution a tokenisation per alternative name.
+    return (*place[:10], "|".join(place.alt_names), place.source, "|".join(_light(name) for name in place.names))
 
 
 def _place_from_row(row: tuple) -> Place:
@@ -393,6 +417,12 @@ class _PlaceList(Sequence[Place]):
     def ids(self) -> Iterator[str]:
         return (row[0] for row in self._rows)
 
+    def pinned(self, i: int) -> Place:
+        """Place ``i``, with the light forms of its names registered for ranking."""
+        place = self[i]
+        _pin(place, self._rows[i][12])
+        return place
+
 
 class _ChainedPlaces(Sequence[Place]):
     """The places of a base gazetteer followed by extra ones, without copying the base."""
@@ -411,6 +441,12 @@ class _ChainedPlaces(Sequence[Place]):
             i += len(self)
         n = len(self._base)
         return self._base[i] if i < n else self._extra[i - n]
+
+    def pinned(self, i: int) -> Place:
+        n = len(self._base)
+        if i < n and hasattr(self._base, "pinned"):
+            return self._base.pinned(i)  # type: ignore[attr-defined]
+        return self[i]
 
     def __iter__(self) -> Iterator[Place]:
         yield from self._base
@@ -489,6 +525,7 @@ class Gazetteer:
         self._fuzzy_buckets: dict[str, tuple[list[int], list[str]]] | None = None
         self._exact: dict[str, tuple[Candidate, ...]] = {}
         self._boundaries: dict[str, tuple[Any, list[str]]] | None = None
+        self._near_memo: dict[tuple[int, str], bool] = {}
 
     # construction
 
@@ -684,7 +721,7 @@ class Gazetteer:
             if not ids:
                 return self._fuzzy_candidates(key) if fuzzy else []
             # Documents name the same places again and again: keep the answer.
-            exact = self._exact[key] = tuple(Candidate(self._places[i], key, 100.0, False) for i in ids)
+            exact = self._exact[key] = tuple(Candidate(self._places.pinned(i), key, 100.0, False) for i in ids)
         return list(exact)
 
     def _buckets(self) -> dict[str, tuple[list[int], list[str]]]:
@@ -716,7 +753,7 @@ class Gazetteer:
         found = []
         for match, score, _pos in matches:
             for i in self._ids(match):
-                found.append(Candidate(self._places[i], match, float(score), True))
+                found.append(Candidate(self._places.pinned(i), match, float(score), True))
         return found
 
     # resolution
@@ -765,8 +802,9 @@ class Gazetteer:
         if not found:
             return Resolution(name, None, f"no gazetteer entry matches {name!r}")
         city = self._enclosing_city(context)
+        nearby = _Nearby(context.nearby) if context.nearby else None
         ranked = sorted(
-            ((self._rank(name, cand, context, city), cand) for cand in found),
+            ((self._rank(name, cand, context, city, nearby), cand) for cand in found),
             key=lambda item: -item[0][0],
         )
         scored = [(round(score, 4), cand) for (score, _notes), cand in ranked]
@@ -848,10 +886,13 @@ class Gazetteer:
         resolution = self.resolve(context.city, ResolveContext(country=context.country, cue="city"))
         return resolution.place
 
-    def _rank(self, name: str, cand: Candidate, context: ResolveContext, city: Place | None) -> tuple[float, list[str]]:
+    def _rank(self, name: str, cand: Candidate, context: ResolveContext, city: Place | None,
+              nearby: _Nearby | None = None) -> tuple[float, list[str]]:
         place = cand.place
+        facts = _facts(place)
+        query = _light(name)
         notes: list[str] = []
-        spelling = _spelling_similarity(name, place)
+        spelling = _light_similarity(query, place)
         if spelling < 1.0:
             # Sharing a key through the folds is weaker evidence than being spelled
             # alike: "Erbil" is Erbil before it is a Syrian town once written "Aarbil".
@@ -860,12 +901,12 @@ class Gazetteer:
             spelling *= cand.score / 100.0
         elif spelling == 1.0:
             notes.append("same spelling")
-        score = _W_SPELLING * spelling + _W_KIND * _KIND_WEIGHT[place.kind]
-        if _light(place.name) == _light(name):
+        score = _W_SPELLING * spelling + facts.kind_term
+        if facts.main_light == query:
             score += _W_MAIN_NAME  # "London" is London before it is the City of London
         if place.population:
-            score += _W_POPULATION * min(1.0, math.log10(place.population + 1) / 7.0)
-            notes.append(f"population {place.population:,}")
+            score += facts.population_term
+            notes.append(facts.population_note)
         if context.country and place.country == context.country:
             score += _W_COUNTRY
             notes.append(f"in the document's country {context.country}")
@@ -873,12 +914,14 @@ class Gazetteer:
             score += _W_NEAR_COUNTRY
             notes.append(f"within {_FOREIGN_NEAR_KM:.0f} km of the document's country {context.country}")
         if context.nearby:
-            gap, near = min((_gap_km(place, other), other) for other in context.nearby)
-            bonus = _W_NEARBY * math.exp(-gap / _NEARBY_SCALE_KM)
-            if bonus > 0.01:
-                score += bonus
-                near_name = near.name if isinstance(near, Place) else f"{near[0]:.3f},{near[1]:.3f}"
-                notes.append(f"{gap:.0f} km from {near_name}, also named in the text")
+            closest = (nearby or _Nearby(context.nearby)).closest(place)
+            if closest is not None:
+                gap, near = closest
+                bonus = _W_NEARBY * math.exp(-gap / _NEARBY_SCALE_KM)
+                if bonus > 0.01:
+                    score += bonus
+                    near_name = near.name if isinstance(near, Place) else f"{near[0]:.3f},{near[1]:.3f}"
+                    notes.append(f"{gap:.0f} km from {near_name}, also named in the text")
         if city is not None and place.place_id != city.place_id and (
             place.parent_id == city.place_id or _distance(place, city) <= _IN_CITY_KM
         ):
@@ -903,8 +946,15 @@ class Gazetteer:
                 f"{context.country}; not guessing")
 
     def _near_country(self, place: Place, country: str) -> bool:
-        home = self._find(country)
-        return home is not None and home.kind == "country" and _distance(place, home) <= _FOREIGN_NEAR_KM
+        memo_key = (id(_facts(place).place), country)  # _FACTS pins the place, so its id stays its own
+        near = self._near_memo.get(memo_key)
+        if near is None:
+            home = self._find(country)
+            near = home is not None and home.kind == "country" and _distance(place, home) <= _FOREIGN_NEAR_KM
+            if len(self._near_memo) >= _SIMILARITY_LIMIT:
+                self._near_memo.clear()
+            self._near_memo[memo_key] = near
+        return near
 
     # geometry
 
@@ -1034,6 +1084,40 @@ def _prefer_settlement(ranked: list, context: ResolveContext) -> tuple:
     return top
 
 
+# A nearby place farther than this adds less than the 0.01 floor of the
+# nearby bonus (plus a margin for rounding): it cannot change a score.
+_NEARBY_REACH_KM = _NEARBY_SCALE_KM * math.log(_W_NEARBY / 0.01) + 1.0
+
+
+# Kilometres per degree of latitude, rounded down: two points farther apart in
+# latitude than reach / this are farther than reach apart.
+_KM_PER_DEGREE = 111.0
+
+
+class _Nearby:
+    """The nearby places of one resolution, with a cheap cut by latitude.
+
+    :meth:`closest` returns what ``min((_gap_km(place, other), other) for
+    other in nearby)`` would whenever that minimum is within reach of the
+    nearby bonus, and None or a place beyond reach when it is not (then no
+    bonus applies either way).
+    """
+
+    def __init__(self, nearby: Sequence[Place | tuple[float, float]]) -> None:
+        self._spots = [
+            (o.latitude if isinstance(o, Place) else float(o[0]), o) for o in nearby
+        ]
+
+    def closest(self, place: Place) -> tuple[float, Place | tuple[float, float]] | None:
+        """The nearest nearby place to ``place`` and its distance, if within reach."""
+        lat, reach = place.latitude, _NEARBY_REACH_KM / _KM_PER_DEGREE
+        within = [other for other_lat, other in self._spots if abs(other_lat - lat) <= reach]
+        if not within:
+            return None
+        # in the original order, so ties resolve as a plain min over all would
+        return min((_gap_km(place, other), other) for other in within)
+
+
 def _gap_km(place: Place, other: Place | tuple[float, float]) -> float:
     if isinstance(other, Place):
         return _distance(place, other)
@@ -1042,16 +1126,85 @@ def _gap_km(place: Place, other: Place | tuple[float, float]) -> float:
 
 def _spelling_similarity(name: str, place: Place) -> float:
     """1.0 when the query is spelled like one of the place's names, else the best ratio."""
-    from rapidfuzz import fuzz
+    return _light_similarity(_light(name), place)
 
-    query = _light(name)
-    best = 0.0
+
+# Per-place facts the ranking needs again and again, computed once per place
+# object: its main name's light form, the kind and population terms of the score.
+# Keyed by ``id(place)``; each value holds the place itself, so the id cannot
+# be reused by another object while the entry exists.
+class _Facts(NamedTuple):
+    place: Place
+    lights: tuple[str, ...] | None  # of place.names, when the index supplied them
+    main_light: str
+    kind_term: float
+    population_term: float
+    population_note: str
+
+
+_FACTS: dict[int, _Facts] = {}
+# (light query, id(place)) -> spelling similarity; ids are pinned by _FACTS.
+_SIMILARITY: dict[tuple[str, int], float] = {}
+# Bounded so that a long-running process over many gazetteers cannot grow them without limit.
+_FACTS_LIMIT = 200_000
+_SIMILARITY_LIMIT = 500_000
+
+
+def _pin(place: Place, lights: str) -> None:
+    """Register the light forms of a place's names (``|``-joined, from the index)."""
+    facts = _FACTS.get(id(place))
+    if facts is None or facts.place is not place or facts.lights is None:
+        _FACTS[id(place)] = _make_facts(place, tuple(lights.split("|")))
+
+
+def _facts(place: Place) -> _Facts:
+    facts = _FACTS.get(id(place))
+    if facts is None or facts.place is not place:
+        facts = _FACTS[id(place)] = _make_facts(place, None)
+    return facts
+
+
+def _make_facts(place: Place, lights: tuple[str, ...] | None) -> _Facts:
+    if len(_FACTS) >= _FACTS_LIMIT:
+        _FACTS.clear()
+        _SIMILARITY.clear()  # its ids are only safe while _FACTS pins the places
+    population = place.population
+    population_term = _W_POPULATION * min(1.0, math.log10(population + 1) / 7.0) if population else 0.0
+    return _Facts(
+        place, lights, lights[0] if lights else _light(place.name), _W_KIND * _KIND_WEIGHT[place.kind],
+        population_term, f"population {population:,}" if population else "",
+    )
+
+
+def _light_similarity(query: str, place: Place) -> float:
+    memo_key = (query, id(place))
+    found = _SIMILARITY.get(memo_key)
+    if found is None:
+        facts = _facts(place)  # pins the place: its id is its own while the memo entry lives
+        found = _similarity_uncached(query, place, facts.lights)
+        if len(_SIMILARITY) >= _SIMILARITY_LIMIT:
+            _SIMILARITY.clear()
+        _SIMILARITY[memo_key] = found
+    return found
+
+
+def _similarity_uncached(query: str, place: Place, known: tuple[str, ...] | None = None) -> float:
+    from rapidfuzz import fuzz, process
+
+    if known is not None and len(known) == len(place.names):
+        if query in known:
+            return 1.0
+        return process.extractOne(query, known, scorer=fuzz.ratio)[1] / 100.0
+    # Names in order, stopping at the first spelled alike: world cities carry
+    # dozens of alternative names, most never needed.
+    lights = []
     for candidate_name in place.names:
         light = _light(candidate_name)
         if light == query:
             return 1.0
-        best = max(best, fuzz.ratio(query, light) / 100.0)
-    return best
+        lights.append(light)
+    # the largest ratio over the names; dividing the maximum equals maximising the quotients
+    return process.extractOne(query, lights, scorer=fuzz.ratio)[1] / 100.0 if lights else 0.0
 
 
 # --- geopy ------------------------------------------------------------------
