@@ -105,6 +105,15 @@ _FOREIGN_MIN_POPULATION = 100_000
 _FOREIGN_NEAR_KM = 500.0
 # The folds are tuned on Syrian names; abroad, a key match must also look alike.
 FOREIGN_SPELLING = 0.8
+# In a document focused on another country, a foreign town or city must be
+# spelled exactly like one of its names; a name this short (in letters) must
+# be a country or province, or a city of at least _FOREIGN_LARGE people; and
+# a foreign place smaller than that loses to a place of the focus country
+# spelled (almost) like the mention. See Gazetteer.resolve.
+FOREIGN_SHORT_LETTERS = 3
+_FOREIGN_LARGE = 1_000_000
+HOME_NAMESAKE_SPELLING = 0.9
+_FOREIGN_EXEMPT_KINDS = ("country", "admin1", "region")
 
 
 class Place(NamedTuple):
@@ -785,6 +794,30 @@ class Gazetteer:
         Candidates are ranked by spelling (alike beats merely folded alike),
         kind and population, then bonuses for the focus country, nearness to
         the other places named, lying in the enclosing city, and fitting the cue.
+
+        With a country focus, a candidate town or city (not a country,
+        province or region) in *another* country is set aside when:
+
+        - it matches only through the transliteration folds or fuzzily, not
+          by the exact spelling of its name or of an alternative name
+          (case, diacritics and articles aside). The folds are tuned on
+          Arabic names; abroad they mostly join unrelated words ("Mar" and
+          Muar);
+        - the mention has at most :data:`FOREIGN_SHORT_LETTERS` letters and
+          the place has under a million inhabitants: short words and
+          abbreviations match some foreign alternative name far too often
+          ("Tu" is an alternative name of Tsu, Japan), while a capital
+          or a large city named in so few letters is rare;
+        - it has under a million inhabitants and a candidate in the focus
+          country is spelled like the mention, or almost (similarity at
+          least :data:`HOME_NAMESAKE_SPELLING`): a report on Syria naming
+          "Mansoura" means one of its own Mansuras before a city in Egypt,
+          though it still means Baghdad, Iraq before the Baghdad
+          neighbourhood of Damascus.
+
+        When every candidate is set aside the name is unlocated, with the
+        reason. Large and well-known places abroad (Geneva, Moscow, Ankara,
+        Beirut, Amman, Mosul, Erbil) are spelled as named and pass.
         """
         context = context or ResolveContext()
         found = self.candidates(name, fuzzy=False)
@@ -813,6 +846,12 @@ class Gazetteer:
             if not ranked:
                 listing = ", ".join(f"{c.place.name} ({c.score:.0f})" for _s, c in scored[:3])
                 return Resolution(name, None, f"only weak fuzzy matches for {name!r}: {listing}", 0.0, True, scored)
+        if context.country:
+            kept = self._without_foreign_junk(name, ranked, context.country)
+            if not kept:
+                why = self._foreign_objection(name, ranked[0][1].place, context.country, ranked)
+                return Resolution(name, None, f"{name!r}: {why}; not guessing", 0.0, ranked[0][1].fuzzy, scored)
+            ranked = kept
         (best_score, notes), best = _prefer_settlement(ranked, context)
         for (score, _n), other in ranked:
             if other is best or best_score - score >= _TIE_MARGIN:
@@ -931,6 +970,31 @@ class Gazetteer:
             score += _W_CUE
             notes.append(f"kind {place.kind} fits the cue {context.cue!r}")
         return score, notes
+
+    def _without_foreign_junk(self, name: str, ranked: list, country: str) -> list:
+        """The ranked candidates minus the foreign ones :meth:`_foreign_objection` rejects."""
+        return [item for item in ranked if self._foreign_objection(name, item[1].place, country, ranked) is None]
+
+    def _foreign_objection(self, name: str, place: Place, country: str, ranked: list) -> str | None:
+        """Why a candidate outside the focus ``country`` is not what ``name`` means here, or None."""
+        if place.country == country or place.kind in _FOREIGN_EXEMPT_KINDS:
+            return None
+        query = _light(name)
+        large = (place.population or 0) >= _FOREIGN_LARGE
+        if _light_similarity(query, place) < 1.0:
+            return (f"{place.label()} lies outside the document's country {country} and matches "
+                    f"only through spelling folds, not by one of its names")
+        letters = sum(ch.isalpha() for ch in query)
+        if letters <= FOREIGN_SHORT_LETTERS and not large:
+            return (f"{name!r} is too short a name to place a town outside the document's country {country} "
+                    f"({place.label()})")
+        if not large and any(
+            other.place.country == country and _light_similarity(query, other.place) >= HOME_NAMESAKE_SPELLING
+            for _score, other in ranked
+        ):
+            return (f"{place.label()} is a small place outside the document's country {country}, "
+                    f"which has a place of that name")
+        return None
 
     def _foreign_refusal(self, name: str, place: Place, context: ResolveContext) -> str | None:
         if not context.country or place.country == context.country:

@@ -431,3 +431,81 @@ def test_containment_in_governorates(bundled: Gazetteer) -> None:
     assert bundled.containing(36.2012, 37.1612).place_id == "SY02"
     assert bundled.containing(33.5102, 36.2913, kind="country").place_id == "SY"
     assert bundled.containing(46.2, 6.14) is None
+
+
+# --- foreign namesakes in a document focused on another country ------------
+
+def _place(place_id: str, name: str, kind: str, lat: float, lon: float, country: str,
+           population: int | None = None, alt_names: tuple[str, ...] = ()) -> Place:
+    return Place(place_id, name, kind, lat, lon, country, "", "", "", population, alt_names, "test")
+
+
+@pytest.fixture()
+def namesakes() -> Gazetteer:
+    # Invented places: a home country (SY), a far one (ZZ) and a neighbour (QQ).
+    return Gazetteer.from_places([
+        _place("SY", "Syria", "country", 34.8, 38.6, "SY", 22_000_000),
+        _place("QQ", "Quarland", "country", 33.0, 44.0, "QQ", 9_000_000, ("QL",)),
+        _place("Z1", "Zarvona", "city", 10.0, 100.0, "ZZ", 250_000),
+        _place("Z2", "Pellworth", "city", 12.0, 101.0, "ZZ", 180_000, ("Ptu",)),
+        _place("Z3", "Great Velmor", "city", 14.0, 102.0, "ZZ", 3_000_000, ("Vm",)),
+        _place("S1", "Mirdana", "village", 36.1, 37.5, "SY"),
+        _place("Q1", "Mirdanah", "city", 33.3, 44.4, "QQ", 400_000),
+        _place("S2", "Kastrel", "neighbourhood", 33.51, 36.29, "SY"),
+        _place("Q2", "Kastrel", "city", 33.4, 44.3, "QQ", 4_000_000),
+    ])
+
+
+def test_foreign_place_reached_only_through_folds_is_refused(namesakes: Gazetteer) -> None:
+    # "Zarvana" shares Zarvona's key through the vowel folds, a Syrian spelling habit
+    alone = namesakes.resolve("Zarvana")
+    assert alone.place is not None and alone.place.place_id == "Z1"
+    focused = namesakes.resolve("Zarvana", ResolveContext(country="SY"))
+    assert focused.place is None
+    assert "folds" in focused.reason
+    # spelled as the place is named, it is still found
+    assert namesakes.resolve("Zarvona", ResolveContext(country="SY")).place.place_id == "Z1"
+
+
+def test_very_short_name_of_a_foreign_town_is_refused(namesakes: Gazetteer) -> None:
+    assert namesakes.resolve("Ptu").place.place_id == "Z2"
+    refused = namesakes.resolve("Ptu", ResolveContext(country="SY"))
+    assert refused.place is None and "too short" in refused.reason
+    # a large city and a country keep their short names
+    assert namesakes.resolve("Vm", ResolveContext(country="SY")).place.place_id == "Z3"
+    assert namesakes.resolve("QL", ResolveContext(country="SY")).place.place_id == "QQ"
+
+
+def test_small_foreign_namesake_yields_to_the_focus_country(namesakes: Gazetteer) -> None:
+    # the foreign city is larger and would win on prominence alone
+    assert namesakes.resolve("Mirdanah").place.place_id == "Q1"
+    home = namesakes.resolve("Mirdanah", ResolveContext(country="SY"))
+    assert home.place is not None and home.place.place_id == "S1"
+    # in a report about that country, its own city
+    assert namesakes.resolve("Mirdanah", ResolveContext(country="QQ")).place.place_id == "Q1"
+
+
+def test_large_foreign_city_still_beats_a_home_namesake(namesakes: Gazetteer) -> None:
+    assert namesakes.resolve("Kastrel", ResolveContext(country="SY")).place.place_id == "Q2"
+
+
+@requires_bundled
+@pytest.mark.parametrize(("mention", "country"), [
+    ("Geneva", "CH"), ("Moscow", "RU"), ("Mexico City", "MX"), ("Washington", "US"), ("Ankara", "TR"),
+    ("Tehran", "IR"), ("Beirut", "LB"), ("Amman", "JO"), ("Baghdad", "IQ"), ("Erbil", "IQ"), ("Mosul", "IQ"),
+])
+def test_world_cities_still_resolve_in_a_syria_report(bundled: Gazetteer, mention: str, country: str) -> None:
+    result = bundled.resolve(mention, ResolveContext(country="SY"))
+    assert result.place is not None and result.place.country == country, result.reason
+
+
+@requires_bundled
+def test_mosul_in_an_iraq_report(bundled: Gazetteer) -> None:
+    assert bundled.resolve("Mosul", ResolveContext(country="IQ")).place.place_id == "GN99072"
+
+
+@requires_bundled
+@pytest.mark.parametrize("mention", ["Mar", "Tu", "Mansoura"])
+def test_stray_words_are_not_placed_abroad_in_a_syria_report(bundled: Gazetteer, mention: str) -> None:
+    place = bundled.resolve(mention, ResolveContext(country="SY")).place
+    assert place is None or place.country == "SY"
