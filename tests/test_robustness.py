@@ -557,3 +557,16 @@ def test_interrupted_corpus_run_keeps_the_previous_parquet_folder(tmp_path: Path
         corpus.run_corpus(source, output, batch_size=1)
     assert _digest(output) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl", "events.parquet"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".geojson", ".parquet"])
+def test_what_extract_writes_map_reads_back_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str) -> None:
+    source = tmp_path / "c.jsonl"
+    source.write_text("\n".join(json.dumps({"id": f"d{i}", "text": text}) for i, text in enumerate(
+        [REPORT, "Airstrikes hit Homs on Tuesday, killing 2 people.", "Clashes were reported in Hama."])) + "\n")
+    events = tmp_path / f"events{suffix}"
+    assert main(["extract", str(source), "-o", str(events), "--date", "2016-05-03"]) == 0
+    extracted = int(re.search(r"(\d+) events", capsys.readouterr().err).group(1))
+    assert main(["map", str(events), "-o", str(tmp_path / "m.html")]) == 0
+    err = capsys.readouterr().err
+    assert f"{extracted} events read, {extracted} mapped, 0 without coordinates" in err
