@@ -139,6 +139,34 @@ def test_dates_in_any_text_never_raise_and_are_located(text: str, ref: dt.date |
         assert found.precision in (1, 2, 3)
 
 
+# --- corpora: every record is a document or an error ---------------------------------------------
+
+_JSONL_LINES = st.one_of(
+    TEXT.filter(str.strip).map(lambda t: json.dumps({"text": t})),
+    st.sampled_from(["{broken", "[1, 2]", '{"text": ""}', '{"id": 5, "text": "Rebels shelled Aleppo."}', "null"]),
+    # raw junk, but one line of it: no line breaks of any kind
+    st.text(st.characters(blacklist_categories=("Cs", "Zl", "Zp", "Cc")), max_size=10),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_JSONL_LINES, min_size=1, max_size=8), st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))
+def test_every_jsonl_record_is_a_document_or_an_error_at_its_line(lines: list[str], encoding: str) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from geomap.corpus import iter_documents
+
+    assume(any(line.strip() for line in lines))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "c.jsonl"
+        path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+        errors: list = []
+        documents = list(iter_documents(path, errors=errors))
+    records = [number for number, line in enumerate(lines, start=1) if line.strip()]
+    assert sorted([d.line for d in documents] + [e.line for e in errors]) == records
+
+
 # --- the map builder ---------------------------------------------------------------------------
 
 _ACLED_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
