@@ -420,17 +420,13 @@ class _PlaceList(Sequence[Place]):
             return [self[j] for j in range(*i.indices(len(self)))]
         place = self._made[i]
         if place is None:
-            place = self._made[i] = _place_from_row(self._rows[i])
+            row = self._rows[i]
+            place = self._made[i] = _place_from_row(row)
+            _pin(place, row[12])
         return place
 
     def ids(self) -> Iterator[str]:
         return (row[0] for row in self._rows)
-
-    def pinned(self, i: int) -> Place:
-        """Place ``i``, with the light forms of its names registered for ranking."""
-        place = self[i]
-        _pin(place, self._rows[i][12])
-        return place
 
 
 class _ChainedPlaces(Sequence[Place]):
@@ -450,12 +446,6 @@ class _ChainedPlaces(Sequence[Place]):
             i += len(self)
         n = len(self._base)
         return self._base[i] if i < n else self._extra[i - n]
-
-    def pinned(self, i: int) -> Place:
-        n = len(self._base)
-        if i < n and hasattr(self._base, "pinned"):
-            return self._base.pinned(i)  # type: ignore[attr-defined]
-        return self[i]
 
     def __iter__(self) -> Iterator[Place]:
         yield from self._base
@@ -730,7 +720,7 @@ class Gazetteer:
             if not ids:
                 return self._fuzzy_candidates(key) if fuzzy else []
             # Documents name the same places again and again: keep the answer.
-            exact = self._exact[key] = tuple(Candidate(self._places.pinned(i), key, 100.0, False) for i in ids)
+            exact = self._exact[key] = tuple(Candidate(self._places[i], key, 100.0, False) for i in ids)
         return list(exact)
 
     def _buckets(self) -> dict[str, tuple[list[int], list[str]]]:
@@ -762,7 +752,7 @@ class Gazetteer:
         found = []
         for match, score, _pos in matches:
             for i in self._ids(match):
-                found.append(Candidate(self._places.pinned(i), match, float(score), True))
+                found.append(Candidate(self._places[i], match, float(score), True))
         return found
 
     # resolution
@@ -1214,17 +1204,22 @@ _FACTS_LIMIT = 200_000
 _SIMILARITY_LIMIT = 500_000
 
 
+# id(place) -> (place, its names' light forms ``|``-joined), noted when a
+# place is made from its index row; turned into _Facts only if it gets ranked.
+_PINNED: dict[int, tuple[Place, str]] = {}
+
+
 def _pin(place: Place, lights: str) -> None:
-    """Register the light forms of a place's names (``|``-joined, from the index)."""
-    facts = _FACTS.get(id(place))
-    if facts is None or facts.place is not place or facts.lights is None:
-        _FACTS[id(place)] = _make_facts(place, tuple(lights.split("|")))
+    """Note the light forms of a place's names (``|``-joined, from the index)."""
+    _PINNED[id(place)] = (place, lights)  # at most one entry per loaded place
 
 
 def _facts(place: Place) -> _Facts:
     facts = _FACTS.get(id(place))
-    if facts is None or facts.place is not place:
-        facts = _FACTS[id(place)] = _make_facts(place, None)
+    if facts is None or facts.place is not place or (facts.lights is None and id(place) in _PINNED):
+        pinned = _PINNED.get(id(place))
+        lights = tuple(pinned[1].split("|")) if pinned is not None and pinned[0] is place else None
+        facts = _FACTS[id(place)] = _make_facts(place, lights)
     return facts
 
 
