@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -468,6 +469,10 @@ def _csv_corpus_columns(header: list[str], name: str) -> dict[str, int]:
     return columns
 
 
+# C0 controls other than tab, newline and carriage return (a JSON "\u0000" is legal but is no text).
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _make_document(
     record: dict, name: str, line: int, default_id: str, fallback: dt.date | None, *, slash_order: str
 ) -> Document:
@@ -481,7 +486,8 @@ def _make_document(
     ident = record.get("id")
     return Document(
         id=str(ident).strip() if ident not in (None, "") else default_id,
-        text=text,
+        # one character for one, so offsets into the text stay true
+        text=_CONTROL_CHARS.sub("\ufffd", text),
         date=date,
         source=_optional_str(record.get("source")),
         title=_optional_str(record.get("title")),

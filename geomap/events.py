@@ -778,7 +778,7 @@ def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _validate(raw: _RawTable, *, strict: bool, gazetteer: Any) -> tuple[gpd.GeoDataFrame, ReadReport]:
     taxonomy = load_taxonomy()
-    order = slash_order_of(str(r[1].get("event_date") or "") for r in raw.rows)
+    order = slash_order_of("" if _is_missing(r[1].get("event_date")) else str(r[1].get("event_date")) for r in raw.rows)
     report = ReadReport(raw.path, blank=raw.blank)
     checker = _RowChecker(taxonomy, order, gazetteer)
     kept: list[dict[str, Any]] = []
@@ -1218,7 +1218,11 @@ def _cell_text(value: Any) -> str:
         return ""
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    # A NUL would make the file read back as binary; control characters carry no text.
+    return _CONTROL_CHARS.sub("\ufffd", str(value))
+
+
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _write_csv(frame: pd.DataFrame, columns: list[str], handle: Any) -> None:

@@ -456,3 +456,12 @@ def test_cli_scheduler_address_runs_on_that_cluster(small_corpus: Path, tmp_path
                      "--scheduler", cluster.scheduler_address]) == 1
         assert len(cluster.scheduler.workers) == 2  # the cluster is left running for its owner
     pd.testing.assert_frame_equal(table_of(tmp_path / "one.parquet"), table_of(tmp_path / "dask.parquet"))
+
+
+def test_control_characters_in_a_jsonl_text_are_replaced_one_for_one(tmp_path):
+    from geomap.corpus import iter_documents
+
+    path = tmp_path / "nul.jsonl"
+    path.write_text('{"id": "n1", "text": "Rebels shelled Aleppo.\\u0000 More later."}\n', encoding="utf-8")
+    (doc,) = list(iter_documents([path]))
+    assert doc.text == "Rebels shelled Aleppo.\ufffd More later."

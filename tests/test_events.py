@@ -799,3 +799,23 @@ def test_numbers_beyond_any_integer_column_are_flagged_not_crashing(tmp_path, va
     assert len(table) == 1 and table["fatalities"].isna().all() and table["char_start"].isna().all()
     messages = [str(p) for p in report.problems]
     assert any(m.startswith(f"{path}:2: fatalities") and "out of range" in m for m in messages)
+
+
+def test_missing_dates_as_pandas_na_are_missing_not_a_crash():
+    from geomap.events import validate_events
+
+    frame = pd.DataFrame({"latitude": [36.0, 36.1], "longitude": [37.0, 37.1],
+                          "event_date": pd.array(["2016-05-01", None], dtype="string")})
+    table, report = validate_events(frame, gazetteer=None)
+    assert len(table) + report.rejected == 2
+
+
+def test_control_characters_in_text_never_make_a_written_table_unreadable(tmp_path):
+    from geomap.events import events_from_records, load_events, write_events
+
+    table = events_from_records([{"event_date": "2016-05-01", "latitude": 36.2, "longitude": 37.1,
+                                  "notes": "killed 3.\x00 More\x07 later."}])
+    path = tmp_path / "events.csv"
+    write_events(table, path)
+    back, report = load_events(path)
+    assert back["notes"].iloc[0] == "killed 3.\ufffd More\ufffd later."
