@@ -22,6 +22,7 @@ import re
 import shutil
 import sys
 import tempfile
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -730,14 +731,16 @@ def _execute_dask(batches: Iterator[tuple[int, list[Document]]], workers: int, s
         client = Client(cluster)
     try:
         client.run(_load_gazetteer, gazetteer)  # each worker loads the gazetteer once, before any batch
-        window: list[tuple[int, list[Document]]] = []
-        for item in batches:
-            window.append(item)
-            if len(window) == 2 * workers:
-                yield from _dask_window(db, client, window, gazetteer)
-                window = []
-        if window:
-            yield from _dask_window(db, client, window, gazetteer)
+        # Two windows in flight: the workers start on the next window while the results of
+        # the previous one are written, instead of idling at every window's end.
+        in_flight: deque[tuple[list[tuple[int, list[Document]]], Any]] = deque()
+        for window in _windows(batches, 2 * workers):
+            bag = db.from_sequence([batch for _, batch in window], npartitions=len(window))
+            in_flight.append((window, client.compute(bag.map(extract_batch, gazetteer=gazetteer))))
+            if len(in_flight) == 2:
+                yield from _window_results(*in_flight.popleft())
+        while in_flight:
+            yield from _window_results(*in_flight.popleft())
     finally:
         if own_client:
             cluster = client.cluster
@@ -746,11 +749,21 @@ def _execute_dask(batches: Iterator[tuple[int, list[Document]]], workers: int, s
                 cluster.close()
 
 
-def _dask_window(db: Any, client: Any, window: list[tuple[int, list[Document]]],
-                 gazetteer: Any) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
-    bag = db.from_sequence([batch for _, batch in window], npartitions=len(window))
-    results = client.compute(bag.map(extract_batch, gazetteer=gazetteer)).result()
-    for (index, batch), result in zip(window, results):
+def _windows(batches: Iterator[tuple[int, list[Document]]],
+             size: int) -> Iterator[list[tuple[int, list[Document]]]]:
+    window: list[tuple[int, list[Document]]] = []
+    for item in batches:
+        window.append(item)
+        if len(window) == size:
+            yield window
+            window = []
+    if window:
+        yield window
+
+
+def _window_results(window: list[tuple[int, list[Document]]],
+                    future: Any) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
+    for (index, batch), result in zip(window, future.result()):
         yield index, batch, result
 
 
