@@ -29,20 +29,16 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from geomap.errors import GazetteerError
+from geomap.gazetteer import COLUMNS
+from geomap.gazetteer import KINDS as _KIND_ORDER  # the reader's order; the build tests membership
 from geomap.io_util import atomic_write
 from geomap.paths import REPO_DIR
 
 if TYPE_CHECKING:
     from geopandas import GeoDataFrame
 
-COLUMNS: tuple[str, ...] = (
-    "place_id", "name", "kind", "latitude", "longitude", "country", "admin1",
-    "admin2", "parent_id", "population", "alt_names", "source",
-)
-KINDS: frozenset[str] = frozenset({
-    "country", "admin1", "admin2", "admin3", "city", "town", "village",
-    "neighbourhood", "region", "facility",
-})
+# The data contract is the reader's: one definition of the columns and kinds.
+KINDS: frozenset[str] = frozenset(_KIND_ORDER)
 DEFAULT_CURATED = REPO_DIR / "gazetteer" / "curated.tsv"
 
 OCHA_2020_FILES = ("syr_admin0.shp", "syr_admin1.shp", "syr_admin2.shp", "syr_admin3.shp", "syr_neighborhoods.shp")
@@ -119,6 +115,11 @@ class BuildReport:
     damaged_names: list[str] = field(default_factory=list)
     merges: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+    def note(self, text: str, log: LogFn) -> None:
+        """Keep ``text`` for the README and print it to the build log."""
+        self.notes.append(text)
+        log(text)
     files: dict[str, int] = field(default_factory=dict)
 
     def count_table(self) -> str:
@@ -518,13 +519,11 @@ def _communities(path: Path, admin_names: dict[str, str], admin3_frame: GeoDataF
         per_code = ", ".join(f"{code} ({n})" for code, n in sorted(Counter(stale).items()))
         note = (f"{len(stale)} communities name a sub-district code absent from the 2020 boundaries "
                 f"({per_code}); their parent is the 2020 sub-district that contains their point")
-        report.notes.append(note)
-        log(note)
+        report.note(note, log)
     if bad_levels:
         note = (f"capital level ignored for {len(bad_levels)} communit{'y' if len(bad_levels) == 1 else 'ies'} "
                 f"whose CAPIT_LVL is not 1-3 (Damascus itself carries 1): {', '.join(bad_levels)}")
-        report.notes.append(note)
-        log(note)
+        report.note(note, log)
     return communities
 
 
@@ -679,8 +678,7 @@ def _note_neighbourhood_villages(hoods: list[Place], community_ids: dict[str, Pl
         listed = ", ".join(f"{hoods[i].place_id}/{towns[j].place_id} {hoods[i].name}" for i, j in sorted(pairs))
         note = (f"{len(pairs)} neighbourhoods of 2020 share name and place (within {NEIGHBOURHOOD_MERGE_KM:g} km) "
                 f"with a community of 2015; both rows are kept: {listed}")
-        report.notes.append(note)
-        log(note)
+        report.note(note, log)
 
 
 def _neighbourhoods_2015(path: Path, existing: list[Place], community_ids: dict[str, Place],
@@ -770,8 +768,7 @@ def _world_places(countries: list[CountryRecord], cities: list[GeoNamesRecord],
     if unplaced:
         note = (f"{len(unplaced)} countries have no city of 15,000 people or more in cities15000.txt, "
                 f"so no point to place them at; left out: {', '.join(unplaced)}")
-        report.notes.append(note)
-        log(note)
+        report.note(note, log)
     return places
 
 
