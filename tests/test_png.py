@@ -11,13 +11,7 @@ from geomap.render import synthetic_events
 from geomap.render.png import save_png
 
 
-@pytest.fixture(autouse=True)
-def tiny_gazetteer(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    from test_map import write_tiny_gazetteer
-
-    folder = write_tiny_gazetteer(tmp_path_factory.mktemp("gazetteer"))
-    monkeypatch.setenv("GEOMAP_GAZETTEER", str(folder))
-    return folder
+from test_map import tiny_gazetteer  # noqa: E402,F401  the same autouse fixture: a small offline gazetteer
 
 
 def test_png_is_written_atomically_and_reproducibly(tmp_path: Path) -> None:
