@@ -207,6 +207,32 @@ def test_government_names_do_not_pull_the_focus_abroad():
     assert shelling.country == "Syria" and shelling.location == "Damascus"
 
 
+def test_a_name_spelled_like_no_local_place_does_not_pull_the_focus_abroad():
+    # "Marea" folds to the key of Maroua (Cameroon) but is written like the Syrian town;
+    # "London-based" says where a source sits, not where the report is
+    text = ("Syrian activists said a missile struck the town of Marea overnight, killing nine people. "
+            "The London-based monitor also reported the attack on Marea.")
+    found = events(text)
+    assert set(found.country) == {"Syria"} and set(found.admin1) == {"Aleppo"}
+
+
+def test_possessive_without_apostrophe_is_the_place():
+    found = mentions("Rebels shelled Aleppos western districts on Monday.")
+    assert list(found.name) == ["Aleppo"] and list(found.text) == ["Aleppos"]
+
+
+def test_street_named_after_a_city_is_not_the_city():
+    found = mentions("Clashes raged on Castello Road north of Aleppo, near Baghdad Street.")
+    by_text = dict(zip(found.text, found.status))
+    assert by_text == {"Castello Road": "unlocated", "Aleppo": "located", "Baghdad Street": "unlocated"}
+
+
+def test_ordinary_capitalised_words_that_only_resemble_foreign_towns_are_not_mentions():
+    text = ("Rebels shelled Idlib on Monday. Follow us. Topic: Trust Principles. "
+            "He spoke via Skype. Jun 2016.")
+    assert list(mentions(text).text) == ["Idlib"]
+
+
 def test_tallies_over_a_period_are_not_events():
     assert len(events("The monitor has documented the killing of 900 civilians in air raids on Idlib over the past year.")) == 0
 

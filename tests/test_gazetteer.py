@@ -403,6 +403,8 @@ SYRIAN_VARIANTS = {
     (35.4144, 36.6364): ["Khan Shaykhun", "Khan Sheikhoun"],
     (35.6475, 36.6726): ["Maarat al-Numan", "Ma'arrat al-Nu'man", "Maarat an-Numan"],
     (36.8909, 38.3539): ["Kobani", "Ain al-Arab", "Kobane"],
+    (35.9829, 36.7022): ["al-Fuaa", "Foua", "Al-Fouaa", "الفوعة"],
+    (35.9907, 36.6775): ["Kafraya", "Kefraya"],
 }
 
 

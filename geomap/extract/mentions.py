@@ -109,6 +109,7 @@ class Mention:
     sentence_initial: bool = False
     names_actor: bool = False
     resolution: Resolution | None = field(default=None, repr=False)
+    query: str = ""  # the name looked up: ``text`` without a lost-apostrophe possessive "s"
 
     @property
     def place(self) -> Any:
@@ -135,6 +136,7 @@ def _toponym_lexicon() -> dict[str, Any]:
         "cues_before": frozenset(cues_before),
         "cues_after": frozenset(lex["cues_after"]),
         "org_heads": frozenset(lex["organisation_heads"]),
+        "street_heads": frozenset(lex["street_heads"]),
         "demonym_endings": tuple(lex["demonym_endings"]),
         "place_heads": frozenset(str(w).lower() for w in lex.get("place_heads", [])),
     }
@@ -370,6 +372,8 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
         if any(i in masked for i in range(first, last)):
             covered.update(range(first, last))
             continue
+        if _names_street(tokens, last) or (last - first == 1 and _names_street(tokens, first)):
+            continue  # left uncovered: the whole street name is listed by _cued_unknowns
         significant = [i for i in range(first, last) if not is_article(words[i])]
         if not all(_is_capitalised(words[i]) for i in significant[:1]) or not _is_capitalised(words[last - 1]):
             continue
@@ -420,6 +424,11 @@ def _opens_longer_name(tokens: Tokens, first: int, last: int) -> bool:
     return _name_run_end(tokens, first, set(), set()) > last
 
 
+def _names_street(tokens: Tokens, i: int) -> bool:
+    """True if token ``i`` is a capitalised street word ending a name ("Castello Road")."""
+    return i < len(tokens.words) and tokens.low[i] in _toponym_lexicon()["street_heads"] and tokens.words[i][:1].isupper()
+
+
 def _self_cued(tokens: Tokens, sig: list[int]) -> bool:
     """A run opened by a generic place head ("Kafr X", "Tell X") names a place by its form."""
     lex = _toponym_lexicon()
@@ -441,7 +450,7 @@ def _cued_unknowns(tokens: Tokens, covered: set[int], masked: set[int], persons:
         j = _name_run_end(tokens, i, covered, masked)
         sig = [k for k in range(i, j) if not is_article(words[k])]
         cued = _cue_before(tokens, i) or (j < n and low[j] in lex["cues_after"] and low[j] in _CUE_OF) \
-            or (bool(sig) and _self_cued(tokens, sig))
+            or (bool(sig) and _self_cued(tokens, sig)) or (j - i >= 2 and _names_street(tokens, j - 1))
         if cued and sig and j - i <= 4 and not _junk_name(tokens, i, j, sig) and not persons.is_person(tokens, i, j):
             if not (j < n and low[j] in lex["org_heads"]):
                 prep, cue = _prep_and_cue(tokens, i, j)
@@ -508,7 +517,8 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
     """
     queries: dict[tuple[str, str | None, str | None], int] = {}
     for mention in mentions:
-        queries.setdefault((mention.text, mention.cue, mention.city), len(queries))
+        mention.query = _query_name(mention.text, gazetteer)
+        queries.setdefault((mention.query, mention.cue, mention.city), len(queries))
     if not queries:
         return None
     memo = _memo(gazetteer)
@@ -517,7 +527,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
     country = _focus_country(mentions, queries, alone, gazetteer)
     first = [_memoised(memo, gazetteer, name, ResolveContext(country=country, cue=cue, city=city)) for name, cue, city in items]
     keys = [_normalised(name) for name, _c, _t in items]
-    context = _NearbyContext([queries[(m.text, m.cue, m.city)] for m in mentions], first, keys)
+    context = _NearbyContext([queries[(m.query, m.cue, m.city)] for m in mentions], first, keys)
     final = []
     for i, (name, cue, city) in enumerate(items):
         if _settled(first[i]):
@@ -529,8 +539,18 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
             continue
         final.append(_memoised(memo, gazetteer, name, ResolveContext(country=country, nearby=nearby, cue=cue, city=city)))
     for mention in mentions:
-        mention.resolution = final[queries[(mention.text, mention.cue, mention.city)]]
+        mention.resolution = final[queries[(mention.query, mention.cue, mention.city)]]
     return country
+
+
+def _query_name(text: str, gazetteer: Gazetteer) -> str:
+    """The name to look up: "Syrias" is "Syria" when only the latter is a gazetteer name
+    (a possessive whose apostrophe was lost, as the stream search also reads it)."""
+    if len(text) > 3 and text.endswith("s") and not text.endswith("ss"):
+        known = gazetteer.keys()
+        if _normalised(text) not in known and _normalised(text[:-1]) in known:
+            return text[:-1]
+    return text
 
 
 # Nearby context of one name: the places named closest to it in the text and
@@ -637,9 +657,18 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: list[Resolutio
     Countries and capitals that stand for a government ("the U.S. said",
     "Washington and Moscow") do not vote: a report on Syria quoting
     Washington ten times is still about Syria (and its Damascus is not
-    Damascus, Maryland).
+    Damascus, Maryland).  Nor does a name that reaches its place only
+    through the spelling folds: "Marea" shares a key with Maroua in
+    Cameroon, but is written like none of its names; nor where a source is
+    based ("the Britain-based Observatory").
     """
-    votes = [alone[queries[(m.text, m.cue, m.city)]] for m in mentions if not m.names_actor]
+    votes = []
+    for mention in mentions:
+        res = alone[queries[(mention.query, mention.cue, mention.city)]]
+        if mention.names_actor or mention.based or res.place is None:
+            continue
+        if _similarity(mention.query, (res.place,)) >= 0.999:
+            votes.append(res)
     return gazetteer.infer_country(votes) or DEFAULT_COUNTRY
 
 
@@ -679,7 +708,7 @@ def drop_junk(mentions: list[Mention], tokens: Tokens, country: str | None = Non
     for mention in mentions:
         res = mention.resolution
         if mention.in_gazetteer and mention.last - mention.first == 1 and res is not None:
-            best = _best_similarity(mention.text, res)
+            best = _best_similarity(mention.query or mention.text, res)
             if mention.cue is None:
                 if best < _MIN_SIMILARITY and not (mention.prep and res.place is not None and best >= 0.6):
                     continue
@@ -687,8 +716,21 @@ def drop_junk(mentions: list[Mention], tokens: Tokens, country: str | None = Non
                     continue
             if res.place is not None and country and res.place.country != country and best < _MIN_FOREIGN_SIMILARITY:
                 continue
+        if _foreign_lookalike(mention, res, country):
+            continue
         kept.append(mention)
     return kept
+
+
+def _foreign_lookalike(mention: Mention, res: Resolution | None, country: str | None) -> bool:
+    """A bare name the gazetteer refused whose every candidate lies abroad and is
+    spelled otherwise ("Trust" ~ Trieste, "Skype" ~ Skopje): nothing in the text
+    says it is a place, and no place is written like it, so it is not a mention."""
+    if res is None or res.place is not None or mention.cue or mention.prep or not country or not res.candidates:
+        return False
+    if any(c.place.country == country for _score, c in res.candidates):
+        return False
+    return _best_similarity(mention.query or mention.text, res) < 0.999
 
 
 @lru_cache(maxsize=50_000)
