@@ -11,6 +11,12 @@ and MB/s of article text, events per article, the share of toponym
 mentions located, the share of articles whose most frequent event
 governorate (event ``admin1``) is the labelled one, and how many articles
 raised an exception (must be 0).  The gazetteer is loaded before timing.
+
+FA-KES labels locations with 11 values and none for Rural Damascus (Rif
+Dimashq): its articles on Eastern Ghouta, Douma or Qalamoun are labelled
+"damascus".  The agreement figure therefore reads that label as the
+Damascus or the Rural Damascus governorate; the single-governorate figure is
+printed beside it.
 """
 
 from __future__ import annotations
@@ -94,7 +100,7 @@ def main(argv: list[str]) -> int:
         top = collections.Counter(admin1).most_common(1)[0][0]
         wanted = labels.get(row.location)
         agree += top == wanted
-        # the corpus labels Damascus' countryside "damascus" too
+        # the corpus labels Damascus' countryside "damascus" too (see the module docstring)
         agree_lenient += top == wanted or (wanted == "Damascus" and top == "Rural Damascus")
     n_docs = len(corpus)
     print(f"corpus: {path.name}, {n_docs} articles, {n_bytes / 1e6:.2f} MB")
@@ -106,9 +112,10 @@ def main(argv: list[str]) -> int:
           f"{half_bytes / 1e6 / half_cpu:.3f} MB/s")
     print(f"events per article: {n_events / n_docs:.2f}")
     print(f"toponym mentions located: {located}/{total_mentions} = {located / max(total_mentions, 1):.1%}")
-    print(f"articles whose most frequent event governorate is the labelled one: {agree}/{n_docs} = {agree / n_docs:.1%}"
-          f" (of the {with_events} articles with a located event: {agree / max(with_events, 1):.1%};"
-          f" counting Rural Damascus for 'damascus': {agree_lenient / n_docs:.1%})")
+    print(f"articles whose most frequent event governorate is the labelled one: {agree_lenient}/{n_docs} = "
+          f"{agree_lenient / n_docs:.1%} ('damascus' = Damascus or Rural Damascus, the label set having no "
+          f"Rural Damascus; Damascus alone: {agree / n_docs:.1%}; of the {with_events} articles with a located "
+          f"event: {agree_lenient / max(with_events, 1):.1%})")
     print(f"articles that raised: {raised}")
     return 1 if raised else 0
 

@@ -216,6 +216,12 @@ def test_a_name_spelled_like_no_local_place_does_not_pull_the_focus_abroad():
     assert set(found.country) == {"Syria"} and set(found.admin1) == {"Aleppo"}
 
 
+def test_a_wire_dateline_is_not_where_the_event_happened():
+    found = events("BEIRUT (AP) -- Clashes broke out on Monday, killing 12 people, activists said.")
+    assert found.location.isna().all()
+    assert list(mentions("DAMASCUS, Syria (AP) -- Talks resumed.").text) == ["DAMASCUS", "Syria"]
+
+
 def test_possessive_without_apostrophe_is_the_place():
     found = mentions("Rebels shelled Aleppos western districts on Monday.")
     assert list(found.name) == ["Aleppo"] and list(found.text) == ["Aleppos"]

@@ -207,10 +207,11 @@ _LOCATIVE = frozenset("in near to inside outside around".split())
 
 
 def _usable(m: Mention) -> bool:
-    """Can this mention locate an event?  Not "Aleppo-based", and a country or
-    capital standing for its government ("the U.S. and Russia agreed") only
-    after a locative preposition ("talks in Russia")."""
-    if m.place is None or m.based:
+    """Can this mention locate an event?  Not "Aleppo-based" or a dateline
+    ("BEIRUT (AP)"), and a country or capital standing for its government
+    ("the U.S. and Russia agreed") only after a locative preposition ("talks
+    in Russia")."""
+    if m.place is None or m.based or m.dateline:
         return False
     return not m.names_actor or m.prep in _LOCATIVE
 

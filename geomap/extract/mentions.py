@@ -26,6 +26,7 @@ Unknown places
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -88,6 +89,9 @@ class Mention:
         What the text calls it ("city", "province", "neighbourhood" ...).
     prep : str or None
         The preposition that introduces it ("in", "near", "east of").
+    dateline : bool
+        A wire dateline ("BEIRUT (AP) --"): where the report was filed, not
+        where anything happened.
     city : str or None
         The enclosing city the text names ("the X neighbourhood of Aleppo").
     in_gazetteer : bool
@@ -108,6 +112,7 @@ class Mention:
     based: bool = False
     sentence_initial: bool = False
     names_actor: bool = False
+    dateline: bool = False
     resolution: Resolution | None = field(default=None, repr=False)
     query: str = ""  # the name looked up: ``text`` without a lost-apostrophe possessive "s"
 
@@ -394,9 +399,10 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
         if last - first == 1 and prep is None and cue is None and last < len(low) and low[last] in _SPEECH_VERBS:
             continue  # "Damascus said": a government speaking, not a place
         based = text[tokens.ends[last - 1]:tokens.ends[last - 1] + 6].lower() == "-based"
-        mentions.append(Mention(tokens.starts[start_tok], tokens.ends[last - 1], start_tok, last,
-                                text[tokens.starts[start_tok]:tokens.ends[last - 1]], cue, prep, None, True, based,
-                                sentence_initial=len(mentions) in sentence_start))
+        written = text[tokens.starts[start_tok]:tokens.ends[last - 1]]
+        mentions.append(Mention(tokens.starts[start_tok], tokens.ends[last - 1], start_tok, last, written,
+                                cue, prep, None, True, based, sentence_initial=len(mentions) in sentence_start,
+                                dateline=_is_dateline(written, text, tokens.ends[last - 1])))
     mentions.extend(_cued_unknowns(tokens, covered, masked, persons))
     mentions.sort(key=lambda m: m.start)
     _link_cities(tokens, mentions)
@@ -422,6 +428,19 @@ def _opens_longer_name(tokens: Tokens, first: int, last: int) -> bool:
     if not significant or not all(tokens.low[k] in heads for k in significant):
         return False
     return _name_run_end(tokens, first, set(), set()) > last
+
+
+# What follows a dateline's city: an optional country, then the agency in
+# brackets or a dash or colon ("DAMASCUS, Syria (AP) --", "MOSCOW (Sputnik)", "BEIRUT:").
+_DATELINE_TAIL = re.compile(r",?[ \t]*(?:[A-Z][a-z]+[ \t]*)?(?:\(|--|\u2014|\u2013|:|-[ \t])")
+
+
+def _is_dateline(written: str, text: str, end: int) -> bool:
+    """True for a place written in capitals and followed by a wire dateline's tail."""
+    letters = [ch for ch in written if ch.isalpha()]
+    if len(letters) < 3 or not all(ch.isupper() for ch in letters):
+        return False
+    return _DATELINE_TAIL.match(text, end) is not None
 
 
 def _names_street(tokens: Tokens, i: int) -> bool:
@@ -665,7 +684,7 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: list[Resolutio
     votes = []
     for mention in mentions:
         res = alone[queries[(mention.query, mention.cue, mention.city)]]
-        if mention.names_actor or mention.based or res.place is None:
+        if mention.names_actor or mention.based or mention.dateline or res.place is None:
             continue
         if _similarity(mention.query, (res.place,)) >= 0.999:
             votes.append(res)
