@@ -230,30 +230,16 @@ def _extract_to_parquet(args: argparse.Namespace, gazetteer: Gazetteer | None) -
 
 
 def _extract_to_table(args: argparse.Namespace, gazetteer: Gazetteer | None) -> int:
-    from geomap.corpus import DocumentError, iter_documents
-    from geomap.events import write_events
-    from geomap.extract import extract_corpus
-    from geomap.io_util import atomic_write
+    from geomap.corpus import extract_table
 
-    errors: list[DocumentError] = []
-    counted: list[str] = []
-
-    def documents():
-        for doc in iter_documents(args.inputs, default_date=args.date, errors=errors):
-            counted.append(doc.id)
-            yield doc
-
-    events, mentions = extract_corpus(documents(), gazetteer=gazetteer)
-    write_events(events, args.output or "-")
-    located = int((mentions["status"] == "located").sum())
-    if args.mentions:
-        with atomic_write(args.mentions) as handle:
-            mentions.to_csv(handle, index=False)
-    print(f"geomap extract: {len(counted)} documents, {len(events)} events, "
-          f"{located} mentions located, {len(mentions) - located} unlocated or ambiguous", file=sys.stderr)
-    for error in errors:
+    # Streamed in batches: a 200 MB report or corpus does not have to fit in memory as one table.
+    run = extract_table(args.inputs, args.output or "-", mentions_output=args.mentions, default_date=args.date,
+                        gazetteer=gazetteer)
+    print(f"geomap extract: {run.documents} documents, {run.events} events, "
+          f"{run.located} mentions located, {run.mentions - run.located} unlocated or ambiguous", file=sys.stderr)
+    for error in run.errors:
         print(f"geomap extract: error: {error}", file=sys.stderr)
-    return 1 if errors else 0
+    return 1 if run.errors else 0
 
 
 # --- map -------------------------------------------------------------------

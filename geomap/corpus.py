@@ -8,7 +8,11 @@ charset-normalizer); binary and empty files are refused with an
 :class:`~geomap.errors.InputError` naming the file.
 
 Corpora are streamed: a JSONL or CSV corpus is read one record at a time and
-never held in memory whole.
+never held in memory whole. A plain-text report larger than
+:data:`PIECE_CHARS` is streamed too: it is read in pieces of about that many
+characters, cut at paragraph ends (else at sentence ends), each yielded as a
+:class:`Document` that keeps the report's id and knows its offset in the
+report's text (see :func:`iter_documents`).
 """
 
 from __future__ import annotations
@@ -47,6 +51,13 @@ CSV_TITLE_COLUMNS = ("title", "article_title")
 _LEGACY_ENCODINGS = ["cp1252", "cp1256", "latin_1"]
 _SAMPLE_BYTES = 1 << 16
 
+#: A text report bigger than this many bytes is read in pieces of about this
+#: many characters; smaller reports are read whole, as one document.
+PIECE_CHARS = 256_000
+# Lines longer than this are read in parts, so that one huge line (no newline
+# in 200 MB) never becomes one string.
+_LINE_LIMIT = 1 << 20
+
 
 @dataclass(frozen=True)
 class Document:
@@ -70,6 +81,12 @@ class Document:
         The file the document came from (``-`` for stdin).
     line : int or None
         Line of the record in a JSONL/CSV corpus (1-based), None for a text file.
+    offset : int
+        Character offset of ``text`` in the whole report: 0, except for the
+        pieces of a report read in pieces (see :data:`PIECE_CHARS`).
+    part : int
+        Piece number within such a report (0 for the first piece and for
+        every document read whole).
     """
 
     id: str
@@ -79,6 +96,8 @@ class Document:
     title: str | None = None
     path: str = ""
     line: int | None = None
+    offset: int = 0
+    part: int = 0
 
 
 @dataclass(frozen=True)
@@ -309,18 +328,35 @@ def iter_documents(
     Yields
     ------
     Document
+
+    Notes
+    -----
+    A text report of more than :data:`PIECE_CHARS` bytes is never held whole:
+    it is yielded as consecutive pieces of about :data:`PIECE_CHARS`
+    characters, cut after a blank line (a paragraph end) where there is one,
+    else after a sentence end, a line end or a space. The pieces share the
+    report's ``id``, ``offset`` tells where each starts in the report's text
+    and ``part`` numbers them (``part == 0`` is the first: count documents
+    with it). Each piece is extracted on its own: the country a piece is
+    about is judged from that piece, and an event told across a piece
+    boundary is two events. Pieces after the first carry the report's date
+    (``default_date``, else the dateline at the top of the report), so
+    relative dates resolve as in the first piece.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     fallback = _as_date(default_date)
     seen: dict[str, int] = {}
+    ident = ""
     for path in paths:
         for item in _expand(path, errors):
             for doc in _read_any(item, fallback, errors):
-                count = seen.get(doc.id, 0) + 1
-                seen[doc.id] = count
-                # Corpora do repeat ids (FA-KES has 4); events must stay traceable to one document.
-                yield doc if count == 1 else replace(doc, id=f"{doc.id}#{count}")
+                if doc.part == 0:
+                    count = seen.get(doc.id, 0) + 1
+                    seen[doc.id] = count
+                    # Corpora do repeat ids (FA-KES has 4); events must stay traceable to one document.
+                    ident = doc.id if count == 1 else f"{doc.id}#{count}"
+                yield doc if ident == doc.id else replace(doc, id=ident)
 
 
 def _expand(path: PathLike, errors: list[DocumentError] | None) -> list[PathLike]:
@@ -349,13 +385,89 @@ def _read_any(path: PathLike, fallback: dt.date | None, errors: list[DocumentErr
         elif suffix == ".csv":
             yield from _read_csv_corpus(path, fallback, errors)
         else:
-            text = read_text(path)
-            stem = "stdin" if str(path) == "-" else Path(path).stem
-            yield Document(id=stem, text=text, date=fallback, path=str(path))
+            yield from _read_report(path, fallback)
     except InputError as exc:
         if errors is None:
             raise
         errors.append(DocumentError(exc.path or str(path), exc.line, _bare_message(exc)))
+
+
+def _read_report(path: PathLike, fallback: dt.date | None) -> Iterator[Document]:
+    """One text report: whole if small, else in pieces (see :func:`iter_documents`)."""
+    name = str(path)
+    stem = "stdin" if name == "-" else Path(name).stem
+    if name == "-" or _size(path) <= PIECE_CHARS:
+        yield Document(id=stem, text=read_text(path), date=fallback, path=name)
+        return
+    offset, part, date = 0, 0, fallback
+    with _text_lines(path, line_limit=_LINE_LIMIT) as lines:
+        for piece in _pieces(lines, PIECE_CHARS):
+            start, offset = offset, offset + len(piece)
+            if not piece.strip():
+                continue
+            if part == 0 and date is None:
+                from geomap.extract.dates import dateline
+
+                date = dateline(piece)
+            yield Document(id=stem, text=piece, date=date if part else fallback, path=name, offset=start, part=part)
+            part += 1
+    if part == 0:
+        raise InputError("empty file (only whitespace)", path=name)
+
+
+def _size(path: PathLike) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0  # read_text names the problem
+
+
+# Where a piece may end, best first: after a blank line, a sentence, a line, a space.
+_PIECE_ENDS = (
+    re.compile(r"\n[^\S\n]*\n"),
+    re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+"),
+    re.compile(r"\n"),
+    re.compile(r"\s+"),
+)
+
+
+def _pieces(lines: Iterable[str], size: int) -> Iterator[str]:
+    """Join ``lines`` into pieces of about ``size`` characters (the last may be shorter).
+
+    Every character is in exactly one piece, in order, so offsets add up.
+    See :func:`_piece_end` for where a piece ends.
+    """
+    buffer: list[str] = []
+    length = 0
+    for line in lines:
+        buffer.append(line)
+        length += len(line)
+        while length >= size:
+            text = "".join(buffer)
+            cut = _piece_end(text, size)
+            yield text[:cut]
+            rest = text[cut:]
+            buffer, length = ([rest] if rest else []), len(rest)
+    if buffer:
+        yield "".join(buffer)
+
+
+def _piece_end(text: str, size: int) -> int:
+    """Where the first piece of ``text`` ends.
+
+    At the last paragraph end between half ``size`` and ``size`` characters
+    (else sentence end, line end, space there); failing all of them, at the
+    first place past ``size`` where one of them ends; a text with none is
+    cut where it stands.
+    """
+    for pattern in _PIECE_ENDS:
+        last = None
+        for last in pattern.finditer(text, size // 2, size):
+            pass
+        if last is not None:
+            return last.end()
+    later = [found.end() for pattern in _PIECE_ENDS if (found := pattern.search(text, size))]
+    return min(later, default=len(text))
 
 
 def _bare_message(exc: InputError) -> str:
@@ -372,11 +484,13 @@ def _fail(errors: list[DocumentError] | None, error: DocumentError) -> None:
 
 
 @contextmanager
-def _text_lines(path: PathLike) -> Iterator[Iterator[str]]:
+def _text_lines(path: PathLike, line_limit: int | None = None) -> Iterator[Iterator[str]]:
     """Stream the decoded lines of ``path`` (line endings kept), never the whole file.
 
     The encoding is sniffed from the first 64 KiB; lines that are not valid
     UTF-8 are decoded in the legacy encoding (see :func:`decode_bytes`).
+    With ``line_limit``, a longer line comes in parts of at most that many
+    bytes (characters for UTF-16), never splitting a character.
     """
     name = str(path)
     if name == "-":
@@ -393,16 +507,51 @@ def _text_lines(path: PathLike) -> Iterator[Iterator[str]]:
             raise InputError("empty file", path=name)
         encoding = sniff_encoding(sample, name)
         if encoding.startswith("utf-16"):
-            yield io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="")
+            text = io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="")
+            yield text if line_limit is None else iter(lambda: text.readline(line_limit), "")
         else:
             legacy = encoding if encoding not in ("utf-8", "utf-8-sig") else "cp1252"
-            yield _decoded_lines(buffered, legacy)
+            raw_lines = buffered if line_limit is None else _bounded_lines(buffered, line_limit)
+            yield _decoded_lines(raw_lines, legacy)
     finally:
         if name != "-":
             buffered.close()
 
 
-def _decoded_lines(stream: IO[bytes], legacy: str) -> Iterator[str]:
+def _bounded_lines(stream: IO[bytes], limit: int) -> Iterator[bytes]:
+    """The lines of ``stream``, a line longer than ``limit`` bytes in parts.
+
+    A part ends before a UTF-8 character that it would cut (that character
+    starts the next part), so every part decodes as the whole line would.
+    """
+    carry = b""
+    while True:
+        line = stream.readline(limit)
+        if not line:
+            if carry:
+                yield carry
+            return
+        line, carry = carry + line, b""
+        if not line.endswith(b"\n"):
+            keep = _utf8_boundary(line)
+            line, carry = line[:keep], line[keep:]
+        if line:
+            yield line
+
+
+def _utf8_boundary(data: bytes) -> int:
+    """Length of ``data`` without a UTF-8 character cut at its end."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:
+            return len(data)
+        if byte >= 0xC0:  # a lead byte: is its character complete?
+            need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return len(data) if back >= need else len(data) - back
+    return len(data)
+
+
+def _decoded_lines(stream: Iterable[bytes], legacy: str) -> Iterator[str]:
     first = True
     for line in stream:
         if first and line.startswith(codecs.BOM_UTF8):
@@ -525,6 +674,135 @@ def _as_date(value: dt.date | str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise InputError(f"default date {value!r} is not YYYY-MM-DD") from None
+
+
+# --- one table, streamed -------------------------------------------------------------
+
+def extract_table(
+    paths: PathLike | Iterable[PathLike],
+    output: PathLike,
+    *,
+    mentions_output: PathLike | None = None,
+    default_date: dt.date | str | None = None,
+    gazetteer: Any = None,
+    batch_chars: int | None = None,
+) -> CorpusRun:
+    """Extract reports and corpora into one event table, in one process, memory bounded.
+
+    Documents are streamed from :func:`iter_documents` (a long report in
+    pieces) and extracted in batches of about ``batch_chars`` characters
+    (:data:`geomap.extract.BATCH_CHARS` by default, see
+    :func:`geomap.extract.iter_extract_corpus`). A CSV output is written
+    batch by batch, so memory does not grow with the input; a GeoJSON or
+    single-file GeoParquet output is assembled in memory and written at the
+    end (for partitioned GeoParquet of any size see :func:`run_corpus`).
+
+    Parameters
+    ----------
+    paths : path or iterable of paths
+        Reports, folders, JSONL or CSV corpora (see :func:`iter_documents`).
+    output : path
+        The event table (see :func:`geomap.events.write_events`); ``-``
+        writes CSV to standard output. Written atomically.
+    mentions_output : path, optional
+        A CSV file for the toponym mentions, also streamed.
+    default_date : datetime.date or str, optional
+        Date of documents that carry none.
+    gazetteer : geomap.gazetteer.Gazetteer, optional
+        Default: the bundled one.
+    batch_chars : int, optional
+        Characters of text extracted per batch.
+
+    Returns
+    -------
+    CorpusRun
+        Counts (``parts`` is the number of batches) and the documents that
+        could not be read.
+    """
+    from geomap.extract import BATCH_CHARS, iter_extract_corpus
+
+    run = CorpusRun()
+
+    def documents() -> Iterator[Document]:
+        for doc in iter_documents(paths, default_date=default_date, errors=run.errors):
+            run.documents += doc.part == 0
+            yield doc
+
+    batches = iter_extract_corpus(documents(), gazetteer=gazetteer, batch_chars=batch_chars or BATCH_CHARS)
+    with _event_writer(output) as write_events_batch, _mentions_writer(mentions_output) as write_mentions_batch:
+        for events, mentions in batches:
+            write_events_batch(events)
+            write_mentions_batch(mentions)
+            run.parts += 1
+            run.events += len(events)
+            run.mentions += len(mentions)
+            run.located += int((mentions["status"].astype(str) == "located").sum())
+    return run
+
+
+@contextmanager
+def _text_output(path: PathLike) -> Iterator[IO[str]]:
+    if str(path) == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+    else:
+        from geomap.io_util import atomic_write
+
+        with atomic_write(path) as handle:
+            yield handle
+
+
+@contextmanager
+def _event_writer(path: PathLike) -> Iterator[Any]:
+    """Yield a function taking event tables batch by batch; CSV is written as the batches come."""
+    import pandas as pd
+
+    from geomap.events import empty_events, write_events
+
+    if not (str(path) == "-" or Path(path).suffix.lower() in (".csv", ".tsv")):
+        frames: list[Any] = []
+        yield frames.append
+        write_events(pd.concat(frames, ignore_index=True) if frames else empty_events(), path)
+        return
+    first = True
+    with tempfile.TemporaryDirectory(prefix="geomap-batch-") as tmp, _text_output(path) as handle:
+        part = Path(tmp) / "events.csv"
+
+        def write(frame: Any) -> None:
+            # The batch goes through write_events (the one CSV writer of event tables), then is appended.
+            nonlocal first
+            write_events(frame, part, format="csv")
+            with part.open(encoding="utf-8", newline="") as lines:
+                header = lines.readline()
+                if first:
+                    handle.write(header)
+                shutil.copyfileobj(lines, handle)
+            first = False
+
+        yield write
+        if first:
+            write(empty_events())
+
+
+@contextmanager
+def _mentions_writer(path: PathLike | None) -> Iterator[Any]:
+    """Yield a function taking mention tables batch by batch (a no-op without ``path``)."""
+    if path is None:
+        yield lambda frame: None
+        return
+    from geomap.extract.mentions import mentions_frame
+
+    first = True
+    with _text_output(path) as handle:
+
+        def write(frame: Any) -> None:
+            nonlocal first
+            frame.to_csv(handle, index=False, header=first)
+            first = False
+
+        yield write
+        if first:
+            write(mentions_frame([]))
 
 
 # --- scale-out -------------------------------------------------------------------
@@ -656,7 +934,7 @@ def run_corpus(
     try:
         for index, batch, (events, mentions) in _execute(batches, workers, engine, scheduler, gazetteer):
             _write_part(outputs, index, events, mentions)
-            run.documents += len(batch)
+            run.documents += sum(doc.part == 0 for doc in batch)  # a long report's pieces are one document
             run.events += len(events)
             run.mentions += len(mentions)
             if len(mentions):

@@ -157,3 +157,162 @@ def test_dates_after_the_report_or_before_1900_are_not_event_dates(written):
     text = f"Rebels shelled Aleppo on {written}, killing 3."
     assert [d.date for d in find_dates(text, ref=dt.date(2016, 5, 3))] == []
     assert [d.date for d in find_dates("Rebels shelled Aleppo on 1 May 2016.", ref=dt.date(2016, 5, 3))] == [dt.date(2016, 5, 1)]
+
+
+# --- a long report streams: read in pieces, offsets into the whole text, memory bounded -----------
+import json  # noqa: E402
+import tracemalloc  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import geomap.corpus as corpus  # noqa: E402
+import geomap.extract as extract  # noqa: E402
+from geomap.corpus import iter_documents, read_text  # noqa: E402
+from geomap.extract import extract_corpus  # noqa: E402
+
+_TOWNS = ["Aleppo", "Homs", "Hama", "Idlib", "Daraa", "Raqqa", "Latakia", "Palmyra", "Manbij", "Azaz"]
+
+
+def _long_report(paragraphs: int) -> str:
+    """A dated report of distinct paragraphs (one place each), long enough to be read in pieces."""
+    body = [
+        f"Rebels shelled {_TOWNS[i % len(_TOWNS)]} on Monday, killing {i % 7 + 2} people, activists said. "
+        f"Residents of the {i}th quarter fled.\n\n"
+        for i in range(paragraphs)
+    ]
+    return "ALEPPO, May 3, 2016 - " + "".join(body)
+
+
+@pytest.fixture
+def small_pieces(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Read reports over 2,000 bytes in pieces of about 2,000 characters."""
+    monkeypatch.setattr(corpus, "PIECE_CHARS", 2000)
+    return 2000
+
+
+def test_a_small_report_is_still_one_whole_document(tmp_path: Path) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text(_long_report(3))
+    [doc] = iter_documents(path)
+    assert (doc.id, doc.text, doc.offset, doc.part, doc.date) == ("r", read_text(path), 0, 0, None)
+
+
+def test_a_long_report_comes_in_pieces_that_add_up_to_its_text(tmp_path: Path, small_pieces: int) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text(_long_report(200))
+    pieces = list(iter_documents(path))
+    text = read_text(path)
+    assert len(pieces) > 10
+    assert "".join(p.text for p in pieces) == text
+    assert [p.part for p in pieces] == list(range(len(pieces)))
+    assert {p.id for p in pieces} == {"r"}
+    for piece in pieces:
+        assert text[piece.offset:piece.offset + len(piece.text)] == piece.text
+    for piece in pieces[:-1]:
+        assert piece.text.endswith("\n\n")  # cut at a paragraph end, never inside a sentence
+        assert small_pieces // 2 <= len(piece.text) <= 2 * small_pieces
+
+
+def test_pieces_without_paragraphs_end_at_sentences(tmp_path: Path, small_pieces: int) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text("Rebels shelled Aleppo on Monday, killing 3 people. " * 200)
+    pieces = list(iter_documents(path))
+    assert len(pieces) > 2 and all(p.text.endswith("people. ") for p in pieces)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
+def test_a_long_line_in_any_encoding_streams_to_the_same_text(tmp_path: Path, small_pieces: int,
+                                                               monkeypatch: pytest.MonkeyPatch, encoding: str) -> None:
+    monkeypatch.setattr(corpus, "_LINE_LIMIT", 333)  # lines read in parts that may fall inside a character
+    path = tmp_path / "r.txt"
+    path.write_bytes(("Les rebelles ont bombardé Alep, « tuant » 3 civils’ " * 300 + "\nFin.\n").encode(encoding))
+    pieces = list(iter_documents(path))
+    assert len(pieces) > 2
+    assert "".join(p.text for p in pieces) == read_text(path)
+
+
+def test_a_long_report_extracts_with_offsets_into_the_whole_text(tmp_path: Path, small_pieces: int) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text(_long_report(60))
+    text = read_text(path)
+    events, mentions = extract_corpus(iter_documents(path))
+    assert set(events["doc_id"]) == {"r"} and set(mentions["doc_id"]) == {"r"}
+    assert events["event_id"].is_unique
+    for row in mentions.itertuples():
+        assert text[row.char_start:row.char_end] == row.text
+    for row in events.itertuples():
+        assert row.notes.startswith(" ".join(text[row.char_start:row.char_end].split()))  # its first sentence
+    # every piece reads "on Monday" against the dateline at the top of the report
+    assert set(events["event_date"].astype(str)) == {"2016-05-02"}
+    # nothing is lost; what the whole text merges (same place, same day) pieces may report once per piece
+    whole, _ = extract_corpus([corpus.Document(id="r", text=text)])
+    assert set(zip(events["location"], events["sub_event_type"])) == set(zip(whole["location"], whole["sub_event_type"]))
+    assert len(whole) <= len(events) <= 60
+
+
+def test_the_cli_streams_the_same_table_it_would_write_at_once(tmp_path: Path, small_pieces: int,
+                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from geomap.cli import main
+    from geomap.events import write_events
+
+    monkeypatch.setattr(extract, "BATCH_CHARS", 3000)
+    report = tmp_path / "r.txt"
+    report.write_text(_long_report(60))
+    corpus_file = tmp_path / "c.jsonl"
+    corpus_file.write_text("".join(json.dumps({"id": f"d{i}", "text": _long_report(2)}) + "\n" for i in range(8)))
+    out, mentions = tmp_path / "e.csv", tmp_path / "m.csv"
+    assert main(["extract", str(report), str(corpus_file), "-o", str(out), "--mentions", str(mentions)]) == 0
+    assert "geomap extract: 9 documents," in capsys.readouterr().err
+    events, found = extract_corpus(iter_documents([report, corpus_file]))
+    write_events(events, tmp_path / "at-once.csv")
+    assert out.read_text() == (tmp_path / "at-once.csv").read_text()
+    assert mentions.read_text() == found.to_csv(index=False)
+
+
+def test_run_corpus_counts_a_report_in_pieces_as_one_document(tmp_path: Path, small_pieces: int) -> None:
+    import pandas as pd
+
+    report = tmp_path / "r.txt"
+    report.write_text(_long_report(60))
+    run = corpus.run_corpus(report, tmp_path / "events.parquet", batch_size=1)
+    assert run.documents == 1 and run.parts > 1
+    events = pd.read_parquet(tmp_path / "events.parquet")
+    assert len(events) == run.events and events["event_id"].is_unique
+    assert events["char_end"].max() > 2 * small_pieces
+
+
+def _streamed_peak(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
+    """(largest text handed to extraction, tracemalloc peak) of ``geomap extract`` on ``path``.
+
+    Extraction itself is replaced by a stub that records its input: what is
+    measured is how the report is read, cut and written, at any size.
+    """
+    largest = 0
+
+    def no_rows(text, report_date, doc_id, gazetteer, source):  # noqa: ANN001, ANN202 - as extract._rows
+        nonlocal largest
+        largest = max(largest, len(text))
+        return [], []
+
+    monkeypatch.setattr(extract, "_rows", no_rows)
+    tracemalloc.start()
+    try:
+        corpus.extract_table(path, path.with_suffix(".csv"), gazetteer=object())
+        return largest, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_memory_reading_a_long_report_does_not_grow_with_its_size(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    paragraph = _long_report(40).encode()
+    sizes = {}
+    for megabytes in (5, 20):
+        path = tmp_path / f"r{megabytes}.txt"
+        with path.open("wb") as out:
+            for _ in range(megabytes * 1_000_000 // len(paragraph) + 1):
+                out.write(paragraph)
+        sizes[megabytes] = _streamed_peak(path, monkeypatch)
+    (largest5, peak5), (largest20, peak20) = sizes[5], sizes[20]
+    assert largest5 == largest20 and largest20 <= 2 * corpus.PIECE_CHARS
+    assert peak20 < 1.5 * peak5 and peak20 < 40_000_000, sizes

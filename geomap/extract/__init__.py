@@ -13,7 +13,7 @@ is data in ``lexicon/*.yaml``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -26,7 +26,8 @@ from geomap.extract.mentions import Mention, drop_junk, find_mentions, mention_r
 from geomap.extract.text import Tokens
 from geomap.gazetteer import Gazetteer
 
-__all__ = ["extract_events", "extract_mentions", "extract_document", "extract_corpus", "analyse"]
+__all__ = ["extract_events", "extract_mentions", "extract_document", "extract_corpus", "iter_extract_corpus",
+           "analyse"]
 
 
 class DocumentLike(Protocol):
@@ -159,7 +160,10 @@ def extract_corpus(documents: Iterable[DocumentLike], *, gazetteer: Gazetteer | 
     ----------
     documents : iterable of Document
         Objects with ``id``, ``text``, ``date`` and ``source`` (see
-        :func:`geomap.corpus.iter_documents`).
+        :func:`geomap.corpus.iter_documents`), and optionally ``offset`` and
+        ``part`` when they are pieces of one long report: offsets in the
+        tables then point into the whole report, and the events of piece
+        ``part > 0`` are numbered ``ID/PART-N``.
     gazetteer : Gazetteer, optional
         Defaults to the bundled gazetteer.
     report_date : datetime.date or str, optional
@@ -169,7 +173,8 @@ def extract_corpus(documents: Iterable[DocumentLike], *, gazetteer: Gazetteer | 
     -------
     (geopandas.GeoDataFrame, pandas.DataFrame)
         The event table and the mentions table; tables are built once at
-        the end, which is what makes large corpora fast.
+        the end, which is what makes many short reports fast. For inputs
+        too big to hold as one table, see :func:`iter_extract_corpus`.
     """
     from geomap.events import events_from_records
 
@@ -177,10 +182,58 @@ def extract_corpus(documents: Iterable[DocumentLike], *, gazetteer: Gazetteer | 
     events: list[dict[str, Any]] = []
     mentions: list[dict[str, Any]] = []
     for doc in documents:
-        e, m = _rows(doc.text, doc.date or report_date, doc.id, gaz, doc.source)
+        e, m = _document_rows(doc, gaz, report_date)
         events.extend(e)
         mentions.extend(m)
     return events_from_records(events), mentions_frame(mentions)
+
+
+#: Characters of text per table yielded by :func:`iter_extract_corpus`.
+BATCH_CHARS = 2_000_000
+
+
+def iter_extract_corpus(documents: Iterable[DocumentLike], *, gazetteer: Gazetteer | None = None,
+                        report_date: dt.date | str | None = None,
+                        batch_chars: int = BATCH_CHARS) -> Iterator[tuple[gpd.GeoDataFrame, pd.DataFrame]]:
+    """Extract many reports as a stream of tables, so memory stays bounded.
+
+    Parameters are those of :func:`extract_corpus`, plus ``batch_chars``:
+    documents are taken until their text reaches this many characters, then
+    that batch's event and mention tables are yielded. Concatenated, the
+    tables are what :func:`extract_corpus` returns for the same documents.
+
+    Yields
+    ------
+    (geopandas.GeoDataFrame, pandas.DataFrame)
+        The events and mentions of one batch of documents; nothing is
+        yielded for no documents.
+    """
+    batch: list[DocumentLike] = []
+    size = 0
+    for doc in documents:
+        batch.append(doc)
+        size += len(doc.text)
+        if size >= batch_chars:
+            yield extract_corpus(batch, gazetteer=gazetteer, report_date=report_date)
+            batch, size = [], 0
+    if batch:
+        yield extract_corpus(batch, gazetteer=gazetteer, report_date=report_date)
+
+
+def _document_rows(doc: DocumentLike, gaz: Gazetteer,
+                   report_date: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows of one document, with offsets into the whole report when it is one piece of it."""
+    events, mentions = _rows(doc.text, doc.date or report_date, doc.id, gaz, doc.source)
+    offset, part = getattr(doc, "offset", 0), getattr(doc, "part", 0)
+    if offset:
+        for row in (*events, *mentions):
+            row["char_start"] += offset
+            row["char_end"] += offset
+    if part:
+        # Pieces are extracted apart (maybe by other workers), so a piece's ids cannot continue the last one's.
+        for index, row in enumerate(events, start=1):
+            row["event_id"] = f"{doc.id}/{part}-{index}"
+    return events, mentions
 
 
 def extract_mentions(text: str, *, doc_id: str | None = None, gazetteer: Gazetteer | None = None) -> pd.DataFrame:

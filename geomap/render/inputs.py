@@ -103,19 +103,20 @@ def _extract(
     reports: Sequence[str | os.PathLike[str]], report_date: dt.date | str | None, gazetteer: Gazetteer | None
 ) -> tuple[list[pd.DataFrame], pd.DataFrame, int]:
     from geomap.corpus import iter_documents
-    from geomap.extract import extract_events, extract_mentions
+    from geomap.extract import extract_corpus
 
     events: list[pd.DataFrame] = []
     unlocated: list[pd.DataFrame] = []
     documents = 0
+    # A long report comes in pieces; each is extracted alone, offsets pointing into the whole report.
     for doc in iter_documents(list(reports), default_date=report_date):
-        documents += 1
-        events.append(pd.DataFrame(extract_events(doc.text, report_date=doc.date, doc_id=doc.id, source=doc.source,
-                                                  gazetteer=gazetteer)))
-        mentions = extract_mentions(doc.text, doc_id=doc.id, gazetteer=gazetteer)
+        documents += doc.part == 0
+        found, mentions = extract_corpus([doc], gazetteer=gazetteer)
+        events.append(pd.DataFrame(found))
         missing = mentions[mentions["status"].astype(str) == "unlocated"].copy()
         missing["context"] = [
-            sentence_around(doc.text, int(start), int(end)) for start, end in zip(missing["char_start"], missing["char_end"])
+            sentence_around(doc.text, int(start) - doc.offset, int(end) - doc.offset)
+            for start, end in zip(missing["char_start"], missing["char_end"])
         ]
         unlocated.append(missing)
     frame = pd.concat(unlocated, ignore_index=True) if unlocated else pd.DataFrame()
