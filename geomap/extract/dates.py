@@ -38,20 +38,21 @@ _MONTH_DAY_RE = re.compile(rf"\b{_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?
 _MONTH_ONLY_RE = re.compile(rf"\b(?:in|since|during|until|early|late|mid|last|this|of)[\s-]+{_MONTH}(?:\s+(?P<year>1\d\d\d|20\d\d))?\b")
 _ANY_MONTH_RE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
 _WEEKDAY_RE = re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b")
-# (keyword that must occur in the lower-cased text, pattern, unit, amount, precision);
-# the keyword test skips most patterns on most texts.
+# (keywords, one of which must occur in the lower-cased text, pattern, unit, amount,
+# precision); the keyword test skips most patterns on most texts.
 _RELATIVE = [
-    ("yesterday", re.compile(r"\byesterday\b", re.I), "days", -1, 1),
-    ("night", re.compile(r"\blast night\b", re.I), "days", -1, 1),
-    ("t", re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier today)\b", re.I), "days", 0, 1),
-    ("day before", re.compile(r"\b(?:the day before yesterday)\b", re.I), "days", -2, 1),
-    ("weekend", re.compile(r"\b(?:over|at|during) the weekend\b|\blast weekend\b|\bthis weekend\b", re.I), "weekend", 0, 2),
-    ("week", re.compile(r"\blate last week\b", re.I), "lastweek", 4, 2),
-    ("week", re.compile(r"\bearly last week\b", re.I), "lastweek", 0, 2),
-    ("week", re.compile(r"\blast week\b|\bthe previous week\b|\ba week ago\b", re.I), "lastweek", 2, 2),
-    ("week", re.compile(r"\b(?:earlier )?this week\b", re.I), "thisweek", 0, 2),
-    ("month", re.compile(r"\b(?:late |early )?last month\b|\bthe previous month\b|\ba month ago\b", re.I), "lastmonth", 0, 3),
-    ("month", re.compile(r"\b(?:earlier )?this month\b", re.I), "thismonth", 0, 3),
+    (("yesterday",), re.compile(r"\byesterday\b", re.I), "days", -1, 1),
+    (("night",), re.compile(r"\blast night\b", re.I), "days", -1, 1),
+    (("today", "this morning", "this afternoon", "this evening", "tonight"),
+     re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier today)\b", re.I), "days", 0, 1),
+    (("day before",), re.compile(r"\b(?:the day before yesterday)\b", re.I), "days", -2, 1),
+    (("weekend",), re.compile(r"\b(?:over|at|during) the weekend\b|\blast weekend\b|\bthis weekend\b", re.I), "weekend", 0, 2),
+    (("week",), re.compile(r"\blate last week\b", re.I), "lastweek", 4, 2),
+    (("week",), re.compile(r"\bearly last week\b", re.I), "lastweek", 0, 2),
+    (("week",), re.compile(r"\blast week\b|\bthe previous week\b|\ba week ago\b", re.I), "lastweek", 2, 2),
+    (("week",), re.compile(r"\b(?:earlier )?this week\b", re.I), "thisweek", 0, 2),
+    (("month",), re.compile(r"\b(?:late |early )?last month\b|\bthe previous month\b|\ba month ago\b", re.I), "lastmonth", 0, 3),
+    (("month",), re.compile(r"\b(?:earlier )?this month\b", re.I), "thismonth", 0, 3),
 ]
 
 
@@ -141,8 +142,8 @@ def find_dates(text: str, start: int = 0, end: int | None = None, ref: dt.date |
         if ref is not None:
             d = ref - dt.timedelta(days=(ref.weekday() - WEEKDAYS[m["wd"]]) % 7)
         found.append(DateMention(d, 1, m.start(), m.end()))
-    for keyword, regex, unit, amount, precision in _RELATIVE:
-        if keyword not in lowered:
+    for keywords, regex, unit, amount, precision in _RELATIVE:
+        if not any(keyword in lowered for keyword in keywords):
             continue
         for m in regex.finditer(text, start, end):
             found.append(DateMention(_relative(ref, unit, amount), precision, m.start(), m.end()))
