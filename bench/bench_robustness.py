@@ -2,7 +2,8 @@
 
 Usage::
 
-    python bench/bench_robustness.py [--sizes 1,10,100] [--corpus FAKES.csv] [--no-browser] [--no-single]
+    python bench/bench_robustness.py [--sizes 1,10,100] [--report-mb 200] [--corpus FAKES.csv] [--no-browser]
+                                     [--no-single]
 
 Prints
 
@@ -12,8 +13,13 @@ Prints
   be 0): the corpus and probe of tests/test_xss_browser.py;
 * extraction seconds per MB of a JSONL corpus built by repeating the FA-KES
   development articles (default ../shared/data/corpus/fakes-dev.csv) to 1, 10
-  and 100 MB, streamed through ``iter_documents`` + ``extract_corpus`` on one
+  and 100 MB, streamed through ``iter_documents`` + ``iter_extract_corpus`` on one
   core, with the ratio to the 1 MB rate (linear = 1.0) and peak memory;
+* ONE plain-text report of ``--report-mb`` MB (default 200: the same articles
+  joined by blank lines) through ``geomap extract REPORT.txt -o events.csv``
+  in a child process: seconds (wall and CPU) per MB and the child's peak RSS,
+  which stays bounded because the report is read, extracted and written in
+  pieces;
 * (unless ``--no-single``) the same text as ONE document of 0.1, 0.2 and 0.4 MB,
   which shows how a single long report scales.
 
@@ -25,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -83,14 +90,54 @@ def write_corpus(articles: list[str], megabytes: float, path: Path) -> int:
     return written
 
 
-def corpus_seconds(path: Path) -> tuple[float, int]:
-    """Stream the corpus through extraction; return (seconds, events)."""
+def corpus_seconds(path: Path) -> tuple[float, float, int]:
+    """Stream the corpus through extraction; return (wall seconds, CPU seconds, events)."""
     from geomap.corpus import iter_documents
-    from geomap.extract import extract_corpus
+    from geomap.extract import iter_extract_corpus
 
+    start, cpu = time.perf_counter(), time.process_time()
+    events = sum(len(table) for table, _mentions in iter_extract_corpus(iter_documents(path)))
+    return time.perf_counter() - start, time.process_time() - cpu, events
+
+
+def write_report(articles: list[str], megabytes: float, path: Path) -> int:
+    """Write ONE text report of about ``megabytes`` MB (articles joined by blank lines); return its bytes."""
+    target, written, i = int(megabytes * 1_000_000), 0, 0
+    with path.open("w", encoding="utf-8") as out:
+        while written < target:
+            text = " ".join(articles[i % len(articles)].split()) + "\n\n"
+            out.write(text)
+            written += len(text.encode("utf-8"))
+            i += 1
+    return written
+
+
+def report_figures(path: Path) -> dict[str, float]:
+    """Run ``geomap extract PATH -o events.csv`` in a child process; return its own rusage figures."""
+    import subprocess
+
+    output = path.with_suffix(".csv")
     start = time.perf_counter()
-    events, _mentions = extract_corpus(iter_documents(path))
-    return time.perf_counter() - start, len(events)
+    done = subprocess.run([sys.executable, __file__, "--child-extract", str(path), str(output)],
+                          capture_output=True, text=True, check=True)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["wall"] = time.perf_counter() - start
+    figures["summary"] = done.stderr.strip().splitlines()[-1]
+    return figures
+
+
+def child_extract(report: str, output: str) -> int:
+    """The child of :func:`report_figures`: extract, then print CPU seconds and peak RSS as JSON."""
+    from geomap.cli import main as geomap_main
+
+    status = geomap_main(["extract", report, "-o", output])
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}))
+    return status
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def peak_mb() -> float:
@@ -103,7 +150,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--no-single", action="store_true")
+    parser.add_argument("--report-mb", type=float, default=200,
+                        help="size of the ONE long report run through geomap extract (0 skips it)")
+    parser.add_argument("--child-extract", nargs=2, metavar=("REPORT", "OUTPUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child_extract:
+        return child_extract(*args.child_extract)
 
     tried, ok, failed = malformed_figures()
     print(f"malformed input: {tried} cases tried, {ok} handled (exit 1, one-line error, no traceback, inputs unchanged)")
@@ -129,11 +181,25 @@ def main(argv: list[str]) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "corpus.jsonl"
             nbytes = write_corpus(articles, size, path)
-            seconds, events = corpus_seconds(path)
-        rate = seconds / (nbytes / 1e6)
+            seconds, cpu, events = corpus_seconds(path)
+        rate = cpu / (nbytes / 1e6)
         base = base or rate
-        print(f"extraction, corpus of {nbytes / 1e6:6.1f} MB: {seconds:8.1f} s, {rate:5.2f} s/MB, "
-              f"ratio to the first size {rate / base:4.2f}, {events:,} events, peak RSS {peak_mb():,.0f} MB", flush=True)
+        print(f"extraction, corpus of {nbytes / 1e6:6.1f} MB: {seconds:7.1f} s wall, {cpu:7.1f} s CPU, "
+              f"{rate:5.2f} CPU s/MB, ratio to the first size {rate / base:4.2f}, {events:,} events, "
+              f"peak RSS {peak_mb():,.0f} MB, load {_load()}", flush=True)
+
+    if args.report_mb > 0:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "report.txt"
+            nbytes = write_report(articles, args.report_mb, path)
+            figures = report_figures(path)
+        mb = nbytes / 1e6
+        rate = figures["cpu"] / mb
+        ratio = f", ratio to the first corpus size {rate / base:4.2f}" if base else ""
+        print(f"extraction, ONE report of {mb:6.1f} MB (geomap extract, streamed): {figures['wall']:7.1f} s wall, "
+              f"{figures['cpu']:7.1f} s CPU, {rate:5.2f} CPU s/MB{ratio}, peak RSS {figures['peak_mb']:,.0f} MB, "
+              f"load {_load()}", flush=True)
+        print(f"  {figures['summary']}", flush=True)
 
     if not args.no_single:
         text = "\n\n".join(articles)
