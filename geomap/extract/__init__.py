@@ -77,7 +77,7 @@ def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[coding.ActorMention],
     masked = sources | ({i for a, b, _actor in names for i in range(a, b)} - governments)
     mentions = find_mentions(tokens, gaz, masked)
     for mention in mentions:
-        mention.names_actor = any(i in governments for i in range(mention.first, mention.last))
+        mention.names_actor = not governments.isdisjoint(range(mention.first, mention.last))
     country = resolve_mentions(mentions, gaz, tokens)
     return drop_junk(mentions, tokens, country), country
 
@@ -91,7 +91,7 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
     actors = coding.find_actors(tokens, sources)
     mentions, country = _mentions(tokens, gaz, actors, sources)
     ref = _as_date(report_date) or dateline(text)
-    triggers = [t for t in coding.find_triggers(tokens) if not any(i in sources for i in range(t.first, t.end))]
+    triggers = [t for t in coding.find_triggers(tokens) if sources.isdisjoint(range(t.first, t.end))]
     doc = linking._Doc(text, tokens, actors, mentions, triggers, ref, linking.document_focus(mentions, country), gaz)
     return Analysis(text, doc_id, tokens, mentions, linking.build_events(doc), gaz)
 

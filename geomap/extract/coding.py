@@ -106,12 +106,27 @@ def source_spans(tokens: Tokens) -> list[tuple[int, int]]:
 
 def actor_name_spans(tokens: Tokens) -> list[tuple[int, int, Actor]]:
     """Token spans of every actor name, including those used as descriptors ("ISIS-held")."""
-    matcher, case_sensitive, _sources = _actor_lexicon()
-    spans = list(matcher.find(tokens))
-    for i, word in enumerate(tokens.words):
-        if (actor := _case_sensitive_actor(word, case_sensitive)) is not None:
+    matcher, _case_sensitive, _sources = _actor_lexicon()
+    return list(matcher.find(tokens)) + _case_sensitive_spans(tokens)
+
+
+def _case_sensitive_spans(tokens: Tokens, taken: set[int] | frozenset[int] = frozenset()) -> list[tuple[int, int, Actor]]:
+    """Single-token actor names matched as written ("IS", not "is"), outside ``taken``."""
+    _matcher, case_sensitive, _sources = _actor_lexicon()
+    forms = _case_sensitive_forms()
+    spans = []
+    # a set lookup per token; the full test only for the few that can pass it
+    for i in [i for i, word in enumerate(tokens.words) if word in forms]:
+        if i not in taken and (actor := _case_sensitive_actor(tokens.words[i], case_sensitive)) is not None:
             spans.append((i, i + 1, actor))
     return spans
+
+
+@lru_cache(maxsize=1)
+def _case_sensitive_forms() -> frozenset[str]:
+    """Every token :func:`_case_sensitive_actor` can accept: the word, and with a possessive "s"."""
+    words = _actor_lexicon()[1]
+    return frozenset(words) | frozenset(w + "s" for w in words)
 
 
 def _case_sensitive_actor(word: str, case_sensitive: dict[str, Actor]) -> Actor | None:
@@ -150,17 +165,15 @@ def find_actors(tokens: Tokens, masked: set[int] | None = None) -> list[ActorMen
     "anti-IS group") are left out; a generic description right before a named
     group ("rebel group Jaish al-Islam") gives way to the group.
     """
-    matcher, case_sensitive, _sources = _actor_lexicon()
+    matcher, _case_sensitive, _sources = _actor_lexicon()
     masked = masked or set()
     found = [(a, b, actor) for a, b, actor in matcher.find(tokens)]
     taken = {i for a, b, _ in found for i in range(a, b)}
-    for i, word in enumerate(tokens.words):
-        if i not in taken and (actor := _case_sensitive_actor(word, case_sensitive)) is not None:
-            found.append((i, i + 1, actor))
+    found.extend(_case_sensitive_spans(tokens, taken))
     text = tokens.text
     mentions = []
     for a, b, actor in sorted(found, key=lambda m: m[0]):
-        if any(i in masked for i in range(a, b)):
+        if not masked.isdisjoint(range(a, b)):
             continue
         if _HELD_RE.match(text, tokens.ends[b - 1]) and text[tokens.ends[b - 1]:tokens.ends[b - 1] + 1] == "-":
             continue
@@ -191,7 +204,7 @@ def find_triggers(tokens: Tokens) -> list[Trigger]:
     """Return every trigger of a document, in text order (phrases in ``not_events`` excluded)."""
     matcher, not_events, _irrealis = _trigger_lexicon()
     blocked = {i for a, b, _ in not_events.find(tokens) for i in range(a, b)}
-    return [Trigger(a, b, kind) for a, b, kind in matcher.find(tokens) if not any(i in blocked for i in range(a, b))]
+    return [Trigger(a, b, kind) for a, b, kind in matcher.find(tokens) if blocked.isdisjoint(range(a, b))]
 
 
 def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end: int | None = None) -> bool:

@@ -178,11 +178,14 @@ def build_events(doc: _Doc) -> list[EventRecord]:
         for c0, c1 in clause_spans(text, s0, s1):
             c_lo, c_hi = tokens.index_at(c0), tokens.index_before(c1)
             real = [t for t in triggers.within(c_lo, c_hi) if not coding.is_irrealis(tokens, t, c_lo, c_hi)]
-            figures = find_figures(tokens, c_lo, c_hi)
             if not real:
-                if not _CONTRAST_RE.match(text, c0):
-                    _attach_figures(records, figures, s_index, s0, s1, _TARGET_RE.search(text, c0, c1))
+                # a toll alone continues an earlier event: none yet, nothing to read
+                if records and not _CONTRAST_RE.match(text, c0):
+                    figures = find_figures(tokens, c_lo, c_hi)
+                    if figures:
+                        _attach_figures(records, figures, s_index, s0, s1, _TARGET_RE.search(text, c0, c1))
                 continue
+            figures = find_figures(tokens, c_lo, c_hi)
             trigger = max(real, key=lambda t: (t.type.priority, -t.first))
             record, new = _code_clause(doc, trigger, (c0, c1, c_lo, c_hi), (s0, s1, s_lo, s_index), s_places,
                                        dates.within(s0, s1), last_places, records, places)

@@ -228,7 +228,7 @@ def _raw_matches(tokens: Tokens, gazetteer: Gazetteer) -> list[tuple[int, int]]:
     used: set[int] = set()
     spans = []
     for a, b in found:
-        if any(k in used for k in range(a, b)):
+        if not used.isdisjoint(range(a, b)):
             continue
         used.update(range(a, b))
         spans.append((token_of[a], token_of[b - 1] + 1))
@@ -374,7 +374,7 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
             continue
         # keep a separate article before the name inside the mention ("al-Muhafaza")
         start_tok = first - 1 if first > 0 and _attached_article(tokens, first - 1) else first
-        if any(i in masked for i in range(first, last)):
+        if not masked.isdisjoint(range(first, last)):
             covered.update(range(first, last))
             continue
         if _names_street(tokens, last) or (last - first == 1 and _names_street(tokens, first)):
@@ -649,17 +649,36 @@ _NEARBY_REACH_KM = 1.5 * _NEARBY_SCALE_KM * math.log(max(_MAX_NEARBY_BONUS, 2 * 
 _KM_PER_DEGREE_LAT = 111.0
 
 
+# Per memoised resolution: which places lie within reach of one of its
+# candidates.  Resolutions recur across a corpus and so do the places named
+# near them; keyed by id, holding the resolution so the id stays its own.
+_REACH: dict[int, tuple[Resolution, dict[str, bool]]] = {}
+
+
 def _within_reach(nearby: tuple[Place, ...], resolution: Resolution) -> tuple[Place, ...]:
     """The nearby places close enough to one of the resolution's candidates to count."""
-    spots = [(c.place.latitude, c.place.longitude) for _score, c in resolution.candidates]
-    reach_lat = _NEARBY_REACH_KM / _KM_PER_DEGREE_LAT
+    entry = _REACH.get(id(resolution))
+    if entry is None or entry[0] is not resolution:
+        if len(_REACH) > _MEMO_LIMIT:
+            _REACH.clear()
+        entry = _REACH[id(resolution)] = (resolution, {})
+    known = entry[1]
     kept = []
     for place in nearby:
-        lat, lon = place.latitude, place.longitude
-        if any(abs(lat - c_lat) <= reach_lat and haversine_km(lat, lon, c_lat, c_lon) <= _NEARBY_REACH_KM
-               for c_lat, c_lon in spots):
+        close = known.get(place.place_id)
+        if close is None:
+            close = known[place.place_id] = _near_a_candidate(place, resolution)
+        if close:
             kept.append(place)
     return tuple(kept)
+
+
+def _near_a_candidate(place: Place, resolution: Resolution) -> bool:
+    reach_lat = _NEARBY_REACH_KM / _KM_PER_DEGREE_LAT
+    lat, lon = place.latitude, place.longitude
+    return any(abs(lat - c.place.latitude) <= reach_lat
+               and haversine_km(lat, lon, c.place.latitude, c.place.longitude) <= _NEARBY_REACH_KM
+               for _score, c in resolution.candidates)
 
 
 def _settled(resolution: Resolution) -> bool:

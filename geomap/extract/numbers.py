@@ -111,7 +111,7 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
     """
     hi = len(tokens) if hi is None else hi
     lex = _lexicon()
-    if not any(w in lex["heads"] for w in tokens.low[lo:hi]):
+    if lex["heads"].isdisjoint(tokens.low[lo:hi]):
         return []
     words = {(a, b): kind for a, b, kind in _match(tokens, lex["words"], lo, hi, lex["heads"])}
     kind_at: dict[int, tuple[int, str]] = {a: (b, kind) for (a, b), kind in words.items()}

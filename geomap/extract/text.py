@@ -151,7 +151,7 @@ def _longest_first(found: list[tuple[int, int, Any]]) -> list[tuple[int, int, An
     used: set[int] = set()
     for first, end, payload in found:
         span = range(first, end)
-        if any(i in used for i in span):
+        if not used.isdisjoint(span):
             continue
         used.update(span)
         taken.append((first, end, payload))
