@@ -547,10 +547,11 @@ def test_interrupted_corpus_run_keeps_the_previous_parquet_folder(tmp_path: Path
     before = _digest(output)
     real = corpus._write_part
 
-    def write_then_stop(outputs, index, events, mentions) -> None:  # noqa: ANN001 - as corpus._write_part
-        real(outputs, index, events, mentions)
+    def write_then_stop(folders, index, *rest):  # noqa: ANN001, ANN202 - as corpus._write_part
+        written = real(folders, index, *rest)
         if index == 1:
             raise KeyboardInterrupt
+        return written
 
     monkeypatch.setattr(corpus, "_write_part", write_then_stop)
     with pytest.raises(KeyboardInterrupt):
@@ -570,3 +571,47 @@ def test_what_extract_writes_map_reads_back_whole(tmp_path: Path, capsys: pytest
     assert main(["map", str(events), "-o", str(tmp_path / "m.html")]) == 0
     err = capsys.readouterr().err
     assert f"{extracted} events read, {extracted} mapped, 0 without coordinates" in err
+
+
+# --- absurd values handed to the Python API never reach the map as they are ----------------------
+
+def _counts_table() -> "pd.DataFrame":
+    import pandas as pd
+
+    return pd.DataFrame({
+        "event_id": ["E1", "E2", "E3", "E4", "E5"],
+        "latitude": [36.2, 36.3, 35.1, 34.7, 33.5], "longitude": [37.1, 37.2, 36.7, 36.7, 36.3],
+        "fatalities": [-5, 10**12, 3, "many", "1,200"],
+        "wounded": [None, 2.5, 1, None, 4],
+    })
+
+
+def test_build_map_flags_negative_and_absurd_counts_like_a_file(tmp_path: Path) -> None:
+    from geomap.events import load_events
+    from geomap.render import build_map
+    from geomap.render.map import map_payload, render_html
+
+    table = _counts_table()
+    untouched = table.copy()
+    payload = map_payload(table)
+    assert payload["fat"] == [None, None, 3, None, 1200]  # never -5 or 10**12: not summed, not sized
+    assert payload["wounded"] == [None, None, 1, None, 4]
+    assert table.equals(untouched)  # the caller's table is left as it was
+    # the same rules, the same words as reading the table from a file
+    path = tmp_path / "t.csv"
+    table.to_csv(path, index=False)
+    _read, report = load_events(path)
+    from_file = sorted(p.message for p in report.problems if p.message.startswith(("fatalities", "wounded")))
+    assert sorted(flag.split(": ", 1)[1] for flag in payload["flagged"]) == [m.replace("'2.5'", "2.5") for m in from_file]
+    assert [flag.split(":")[0] for flag in payload["flagged"]] == ["E1", "E2", "E2", "E4"]
+    html = render_html(build_map(table))
+    assert "flagged: fatalities -5 is negative (shown as unknown)" in html.replace("\\u0026", "&")
+
+
+def test_a_clean_table_has_nothing_flagged() -> None:
+    from geomap.render.map import map_payload
+
+    table = _counts_table().iloc[[2, 4]]
+    payload = map_payload(table)
+    assert payload["flagged"] == [] and payload["fat"] == [3, 1200]
+    assert "reason" not in payload["text"]

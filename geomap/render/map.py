@@ -92,6 +92,13 @@ def build_map(
         ``latitude``/``longitude`` (or a Point ``geometry``) matter for
         placing a marker; every other column is optional. Rows without
         coordinates are listed in the side panel, never dropped silently.
+        Counts are validated as :func:`geomap.events.read_events` validates
+        a file's rows: a ``fatalities`` or ``wounded`` value that is not a
+        whole number from 0 to :data:`geomap.events.MAX_FATALITIES` is
+        flagged, drawn as unknown (it neither sizes the marker nor counts in
+        the map's fatality total), and the event's popup says why; the
+        problems are listed in the payload's ``flagged`` (see
+        :func:`map_payload`).
     title : str, optional
         Shown on the map and as the page title (escaped).
     basemap : {"offline", "osm", "carto-light", "hot"}
@@ -290,11 +297,13 @@ def map_payload(
 
     Exposed for tests and for tools that want the same normalisation the map
     uses: ``lat``/``lon``/``actor``/``sub``/``day``/``fat``... arrays have one
-    entry per located event, in input order.
+    entry per located event, in input order; ``flagged`` lists the values
+    set aside as ``"WHERE: problem"`` (WHERE is the event id, else ``row N``
+    counted from 1), see :func:`build_map`.
     """
     if not isinstance(events, pd.DataFrame):
         raise InputError(f"events must be a DataFrame, not {type(events).__name__}")
-    frame = pd.DataFrame(events).reset_index(drop=True)
+    frame, flagged = _checked_counts(pd.DataFrame(events).reset_index(drop=True))
     lat, lon = _coordinates(frame)
     located = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
     on_map = frame[located].reset_index(drop=True)
@@ -352,8 +361,56 @@ def map_payload(
         "basemap": _basemap_payload(basemap, online_basemaps),
         "unlocated": _unlocated_rows(unlocated),
         "missing": _missing_rows(frame[~located]),
+        "flagged": flagged,
     }
     return payload
+
+
+_COUNT_COLUMNS = ("fatalities", "wounded")
+
+
+def _checked_counts(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Set aside the counts :mod:`geomap.events` would flag in a file; return the frame and the problems.
+
+    A table read from a file was validated when read, but a DataFrame
+    handed to :func:`build_map` may hold anything (-5, 10**12, "many"): such a
+    value becomes unknown, and the row's ``reason`` (shown in its popup) says
+    why. ``frame`` is a copy of the caller's table, so assigning is safe.
+    """
+    from geomap.events import MAX_FATALITIES, _checked_int
+
+    problems: dict[int, list[str]] = {}
+    for column in _COUNT_COLUMNS:
+        if column not in frame.columns:
+            continue
+        raw = frame[column]
+        numbers = pd.to_numeric(raw, errors="coerce").astype(float)
+        plausible = numbers.between(0, MAX_FATALITIES) & (numbers % 1 == 0)
+        present = raw.notna()
+        if not pd.api.types.is_numeric_dtype(raw):
+            present &= raw.astype(str).str.strip() != ""
+        # Only the rows that fail this quick test go through the file reader's own rule.
+        for i in np.flatnonzero((present & ~plausible).to_numpy()):
+            found: list[str] = []
+            given = raw.iat[i]
+            given = given.item() if isinstance(given, np.generic) else given  # shown as 2.5, not np.float64(2.5)
+            value = _checked_int({column: given}, column, 0, MAX_FATALITIES, found)
+            numbers.iat[i] = np.nan if found or value is None else value
+            problems.setdefault(int(i), []).extend(found)
+        frame[column] = numbers
+    if not problems:
+        return frame, []
+    reasons = _text(frame, "reason", "").astype(object)
+    flagged = []
+    for i, found in sorted(problems.items()):
+        if not found:
+            continue
+        note = "flagged: " + "; ".join(found) + " (shown as unknown)"
+        reasons.iat[i] = f"{reasons.iat[i]} · {note}" if reasons.iat[i] else note
+        where = _clean(frame["event_id"].iat[i]) if "event_id" in frame.columns else ""
+        flagged.extend(f"{where or f'row {i + 1}'}: {message}" for message in found)
+    frame["reason"] = reasons.replace("", None)
+    return frame, flagged
 
 
 COORDINATE_SCALE = 100_000  # 5 decimals: about a metre, finer than any gazetteer point
