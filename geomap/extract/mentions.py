@@ -764,8 +764,9 @@ def _foreign_lookalike(mention: Mention, res: Resolution | None, country: str | 
     """A bare name the gazetteer refused whose every candidate lies abroad and is
     spelled otherwise ("Trust" ~ Trieste, "Skype" ~ Skopje): nothing in the text
     says it is a place, and no place is written like it, so it is not a mention."""
-    if res is None or res.place is not None or mention.cue or mention.prep or not country or not res.candidates:
-        return False
+    if not mention.in_gazetteer or res is None or res.place is not None or mention.cue or mention.prep \
+            or not country or not res.candidates:
+        return False  # names found by their form ("Kafr X", "X Road") are listed whatever they resemble
     if any(c.place.country == country for _score, c in res.candidates):
         return False
     return _best_similarity(mention.query or mention.text, res) < 0.999
