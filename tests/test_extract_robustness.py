@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import tracemalloc
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geomap.extract import extract_document
+from geomap import corpus, extract
+from geomap.corpus import iter_documents, read_text
 from geomap.events import EVENT_COLUMNS
+from geomap.extract import extract_corpus, extract_document
 
 WORDS = st.sampled_from(
     ["Aleppo", "Homs", "rebels", "shelled", "killing", "12", "at", "least", "people", "on", "Tuesday", "the",
@@ -160,14 +166,6 @@ def test_dates_after_the_report_or_before_1900_are_not_event_dates(written):
 
 
 # --- a long report streams: read in pieces, offsets into the whole text, memory bounded -----------
-import json  # noqa: E402
-import tracemalloc  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import geomap.corpus as corpus  # noqa: E402
-import geomap.extract as extract  # noqa: E402
-from geomap.corpus import iter_documents, read_text  # noqa: E402
-from geomap.extract import extract_corpus  # noqa: E402
 
 _TOWNS = ["Aleppo", "Homs", "Hama", "Idlib", "Daraa", "Raqqa", "Latakia", "Palmyra", "Manbij", "Azaz"]
 
@@ -289,7 +287,7 @@ def _streamed_peak(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, in
     """
     largest = 0
 
-    def no_rows(text, report_date, doc_id, gazetteer, source):  # noqa: ANN001, ANN202 - as extract._rows
+    def no_rows(text, report_date, doc_id, gazetteer, source):  # the signature of extract._rows
         nonlocal largest
         largest = max(largest, len(text))
         return [], []

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geomap.cli import main
@@ -547,7 +548,7 @@ def test_interrupted_corpus_run_keeps_the_previous_parquet_folder(tmp_path: Path
     before = _digest(output)
     real = corpus._write_part
 
-    def write_then_stop(folders, index, *rest):  # noqa: ANN001, ANN202 - as corpus._write_part
+    def write_then_stop(folders, index, *rest):  # the signature of corpus._write_part
         written = real(folders, index, *rest)
         if index == 1:
             raise KeyboardInterrupt
@@ -575,9 +576,7 @@ def test_what_extract_writes_map_reads_back_whole(tmp_path: Path, capsys: pytest
 
 # --- absurd values handed to the Python API never reach the map as they are ----------------------
 
-def _counts_table() -> "pd.DataFrame":
-    import pandas as pd
-
+def _counts_table() -> pd.DataFrame:
     return pd.DataFrame({
         "event_id": ["E1", "E2", "E3", "E4", "E5"],
         "latitude": [36.2, 36.3, 35.1, 34.7, 33.5], "longitude": [37.1, 37.2, 36.7, 36.7, 36.3],
