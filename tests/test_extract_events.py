@@ -222,6 +222,13 @@ def test_a_wire_dateline_is_not_where_the_event_happened():
     assert list(mentions("DAMASCUS, Syria (AP) -- Talks resumed.").text) == ["DAMASCUS", "Syria"]
 
 
+def test_a_generic_part_of_a_city_is_the_city_not_a_namesake_abroad():
+    # Jerusalem's Old City is a gazetteer entry; "the Old City of Homs" is Homs
+    found = events("Rebels shelled the Old City of Homs on Monday.")
+    assert list(found.location) == ["Homs"] and list(found.country) == ["Syria"]
+    assert list(mentions("Clashes went on in Hay al-Sukkari in Aleppo.").text) == ["al-Sukkari", "Aleppo"]
+
+
 def test_possessive_without_apostrophe_is_the_place():
     found = mentions("Rebels shelled Aleppos western districts on Monday.")
     assert list(found.name) == ["Aleppo"] and list(found.text) == ["Aleppos"]

@@ -142,6 +142,7 @@ def _toponym_lexicon() -> dict[str, Any]:
         "cues_after": frozenset(lex["cues_after"]),
         "org_heads": frozenset(lex["organisation_heads"]),
         "street_heads": frozenset(lex["street_heads"]),
+        "city_parts": frozenset(" ".join(str(p).lower().split()) for p in lex["generic_city_parts"]),
         "demonym_endings": tuple(lex["demonym_endings"]),
         "place_heads": frozenset(str(w).lower() for w in lex.get("place_heads", [])),
     }
@@ -379,6 +380,9 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
             continue
         if _names_street(tokens, last) or (last - first == 1 and _names_street(tokens, first)):
             continue  # left uncovered: the whole street name is listed by _cued_unknowns
+        if " ".join(low[first:last]) in lex["city_parts"]:
+            covered.update(range(first, last))
+            continue
         significant = [i for i in range(first, last) if not is_article(words[i])]
         if not all(_is_capitalised(words[i]) for i in significant[:1]) or not _is_capitalised(words[last - 1]):
             continue
