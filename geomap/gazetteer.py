@@ -281,6 +281,26 @@ def _distance(a: Place, b: Place) -> float:
     return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
 
 
+# A settlement the text puts in a city ("X in Aleppo") may lie anywhere in the
+# city's governorate ("in Aleppo" also names the province), or this close to it.
+_OUTSIDE_CITY_KM = 50.0
+_SETTLEMENT_KINDS = frozenset({"city", "town", "village", "neighbourhood"})
+
+
+def _outside_city(place: Place, city: Place | None) -> str | None:
+    """Why ``place`` cannot be what the text puts inside ``city``, or None."""
+    if city is None or place.kind not in _SETTLEMENT_KINDS or city.kind == "country":
+        return None
+    if place.place_id == city.place_id or place.parent_id == city.place_id:
+        return None
+    if place.country == city.country and place.admin1 and place.admin1 == city.admin1:
+        return None
+    gap = _distance(place, city)
+    if gap <= _OUTSIDE_CITY_KM:
+        return None
+    return f"the text puts it in {city.name}, but the best match, {place.label()}, lies {gap:.0f} km away; not guessing"
+
+
 @lru_cache(maxsize=100_000)
 def _light(name: str) -> str:
     """Case, diacritics, apostrophes and articles removed, no transliteration folds.
@@ -921,7 +941,7 @@ class Gazetteer:
                     f"({_distance(best.place, other.place):.0f} km apart); more context needed",
                     0.0, best.fuzzy, scored,
                 )
-        refusal = self._foreign_refusal(name, best.place, context)
+        refusal = self._foreign_refusal(name, best.place, context) or _outside_city(best.place, city)
         if refusal:
             return Resolution(name, None, f"{name!r}: {refusal}", 0.0, best.fuzzy, scored)
         match = f"fuzzy match ({best.score:.0f}) on {best.key!r}" if best.fuzzy else "exact match"

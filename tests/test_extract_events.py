@@ -229,6 +229,16 @@ def test_a_generic_part_of_a_city_is_the_city_not_a_namesake_abroad():
     assert list(mentions("Clashes went on in Hay al-Sukkari in Aleppo.").text) == ["al-Sukkari", "Aleppo"]
 
 
+def test_a_village_the_text_puts_in_a_city_is_not_its_namesake_far_away():
+    # the only "Mallah" in the gazetteer is a town in As-Sweida, 300 km from Aleppo
+    found = mentions("Clashes raged in Mallah in Aleppo on Monday.")
+    mallah = found[found.text == "Mallah"].iloc[0]
+    assert mallah.status != "located" and "Aleppo" in mallah.reason
+    # a namesake inside the governorate the text names is kept
+    found = mentions("Shells hit Khan Sheikhoun in Idlib.")
+    assert found[found.text == "Khan Sheikhoun"].iloc[0].admin1 == "Idleb"
+
+
 def test_possessive_without_apostrophe_is_the_place():
     found = mentions("Rebels shelled Aleppos western districts on Monday.")
     assert list(found.name) == ["Aleppo"] and list(found.text) == ["Aleppos"]

@@ -523,6 +523,8 @@ def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
             mention.city = nxt.text
             if mention.cue is None:
                 mention.cue = "neighbourhood"
+        elif between == ["in"] and tokens.text[tokens.ends[mention.last - 1]:tokens.starts[nxt.first]] == " in ":
+            mention.city = nxt.text  # "Hazm in Aleppo": a place inside the next one
 
 
 def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Tokens) -> str | None:
