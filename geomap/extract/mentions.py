@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -187,8 +188,6 @@ def _stream_key(word: str, known: Any) -> str:
 
 def _key_stream(tokens: Tokens, gazetteer: Gazetteer | None = None) -> tuple[str, dict[int, int], list[int]]:
     """The document's token keys joined by spaces, with a map back to token indices."""
-    parts: list[str] = []
-    token_of: list[int] = []
     known = gazetteer.keys() if gazetteer is not None else None
     cache: dict[str, str] = {}
     if gazetteer is not None:
@@ -198,18 +197,15 @@ def _key_stream(tokens: Tokens, gazetteer: Gazetteer | None = None) -> tuple[str
         cache = entry[1]
         if len(cache) > _STREAM_KEY_LIMIT:
             cache.clear()
-    for i, word in enumerate(tokens.words):
-        key = cache.get(word)
+    words = tokens.words
+    keys = [cache.get(word) for word in words]
+    for i, key in enumerate(keys):
         if key is None:
-            key = cache[word] = _stream_key(word, known)
-        if key:
-            parts.append(key)
-            token_of.append(i)
-    offsets: dict[int, int] = {}
-    pos = 1
-    for k, part in enumerate(parts):
-        offsets[pos] = k
-        pos += len(part) + 1
+            keys[i] = cache[words[i]] = _stream_key(words[i], known)
+    token_of = [i for i, key in enumerate(keys) if key]
+    parts = [keys[i] for i in token_of]
+    # each part starts one past the previous part and its separating space
+    offsets = dict(zip(accumulate((len(part) + 1 for part in parts), initial=1), range(len(parts))))
     return " " + " ".join(parts) + " ", offsets, token_of
 
 
@@ -611,6 +607,8 @@ class _NearbyContext:
             place = first[q].place
             if place is not None:
                 counts[place.place_id] = counts.get(place.place_id, 0) + 1
+        # per position in the text: (place, name key), or None where unresolved
+        self._spots = [(first[q].place, keys[q]) if first[q].place is not None else None for q in order]
         by_id = {first[q].place.place_id: (first[q].place, keys[q]) for q in order if first[q].place is not None}
         ranked = sorted(counts, key=lambda pid: -counts[pid])
         # a few spare entries: the query's own name is skipped
@@ -621,14 +619,15 @@ class _NearbyContext:
         own = self._keys[query]
         found: dict[str, Place] = {}
         centre = self._position.get(query, 0)
-        for step in range(1, _NEARBY_SCAN + 1):
+        spots, n = self._spots, len(self._spots)
+        for step in range(1, min(_NEARBY_SCAN, max(centre, n - 1 - centre)) + 1):
             for k in (centre - step, centre + step):
-                if 0 <= k < len(self._order) and len(found) < _NEARBY_CLOSEST:
-                    q = self._order[k]
-                    place = self._first[q].place
-                    if place is not None and self._keys[q] != own:
-                        found.setdefault(place.place_id, place)
-            if len(found) >= _NEARBY_CLOSEST or (centre - step < 0 and centre + step >= len(self._order)):
+                spot = spots[k] if 0 <= k < n else None
+                if spot is not None and spot[1] != own:
+                    found.setdefault(spot[0].place_id, spot[0])
+                    if len(found) >= _NEARBY_CLOSEST:
+                        break
+            if len(found) >= _NEARBY_CLOSEST:
                 break
         added = 0
         for place, key in self._frequent:
