@@ -28,7 +28,7 @@ import sys
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
@@ -930,19 +930,18 @@ def run_corpus(
     outputs = [_PartsFolder(Path(output))]
     if mentions_output is not None:
         outputs.append(_PartsFolder(Path(mentions_output)))
+    folders = tuple(str(folder.tmp) for folder in outputs)
     bar = tqdm(unit="doc", desc="extract", disable=None if progress is None else not progress, file=sys.stderr)
     try:
-        for index, batch, (events, mentions) in _execute(batches, workers, engine, scheduler, gazetteer):
-            _write_part(outputs, index, events, mentions)
+        for batch, part in _execute(batches, folders, workers, engine, scheduler, gazetteer):
             run.documents += sum(doc.part == 0 for doc in batch)  # a long report's pieces are one document
-            run.events += len(events)
-            run.mentions += len(mentions)
-            if len(mentions):
-                run.located += int((mentions["status"].astype(str) == "located").sum())
+            run.events += part.events
+            run.mentions += part.mentions
+            run.located += part.located
             run.parts += 1
             bar.update(len(batch))
         if run.parts == 0:  # still leave a readable (empty) table behind
-            _write_part(outputs, 0, *extract_batch([]))
+            _write_part(folders, 0, *extract_batch([]))
             run.parts = 1
         for folder in outputs:
             folder.commit()
@@ -953,7 +952,56 @@ def run_corpus(
     return run
 
 
-def _batches(documents: Iterator[Document], size: int) -> Iterator[tuple[int, list[Document]]]:
+_QUIET_CLUSTER = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+
+
+def local_cluster(workers: int) -> Any:
+    """Start the Dask cluster ``run_corpus(engine="dask")`` uses when given no scheduler.
+
+    One single-threaded worker process per CPU asked for (extraction is pure
+    Python: threads would only share one interpreter lock) and no dashboard.
+    Dask's housekeeping is slowed down to what a batch job needs, because on a
+    small machine it competes with the workers for the same cores: no
+    statistical profiler in the workers (it samples the running task's stack
+    every 10 ms and keeps the profiles in memory), and event-loop, system and
+    memory monitors every second or more instead of every 20 to 500 ms.
+
+    Parameters
+    ----------
+    workers : int
+        Worker processes.
+
+    Returns
+    -------
+    distributed.LocalCluster
+        Close it (or use it in a ``with`` block) when done.
+    """
+    import dask
+    from distributed import LocalCluster
+
+    # Workers copy the configuration in force when they start.
+    with dask.config.set(_QUIET_CLUSTER):
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """What one batch gave, as counted where its part files were written."""
+
+    events: int
+    mentions: int
+    located: int
+
+
+_Batch = tuple[int, list[Document]]
+
+
+def _batches(documents: Iterator[Document], size: int) -> Iterator[_Batch]:
     batch: list[Document] = []
     index = 0
     for doc in documents:
@@ -965,71 +1013,86 @@ def _batches(documents: Iterator[Document], size: int) -> Iterator[tuple[int, li
         yield index, batch
 
 
-def _execute(batches: Iterator[tuple[int, list[Document]]], workers: int, engine: str, scheduler: Any,
-             gazetteer: Any) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
+def _extract_part(index: int, batch: list[Document], folders: tuple[str, ...], gazetteer: Any) -> _Part:
+    # Runs on the worker: its tables go straight to disk and only three counts travel back.
+    return _write_part(folders, index, *extract_batch(batch, gazetteer))
+
+
+def _extract_tables(index: int, batch: list[Document], gazetteer: Any) -> tuple[int, Any, Any]:
+    return (index, *extract_batch(batch, gazetteer))
+
+
+def _execute(batches: Iterator[_Batch], folders: tuple[str, ...], workers: int, engine: str, scheduler: Any,
+             gazetteer: Any) -> Iterator[tuple[list[Document], _Part]]:
     if engine == "dask":
-        yield from _execute_dask(batches, workers, scheduler, gazetteer)
+        yield from _execute_dask(batches, folders, workers, scheduler, gazetteer)
     elif workers == 1:
         for index, batch in batches:
-            yield index, batch, extract_batch(batch, gazetteer)
+            yield batch, _extract_part(index, batch, folders, gazetteer)
     else:
-        yield from _execute_processes(batches, workers, gazetteer)
+        yield from _execute_processes(batches, folders, workers, gazetteer)
 
 
-def _execute_processes(batches: Iterator[tuple[int, list[Document]]], workers: int,
-                       gazetteer: Any) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
+def _execute_processes(batches: Iterator[_Batch], folders: tuple[str, ...], workers: int,
+                       gazetteer: Any) -> Iterator[tuple[list[Document], _Part]]:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     with ProcessPoolExecutor(max_workers=workers, initializer=_load_gazetteer, initargs=(gazetteer,)) as pool:
-        pending: dict[Any, tuple[int, list[Document]]] = {}
+        pending: dict[Any, list[Document]] = {}
         for index, batch in batches:
-            pending[pool.submit(extract_batch, batch, gazetteer)] = (index, batch)
+            pending[pool.submit(_extract_part, index, batch, folders, gazetteer)] = batch
             if len(pending) >= 2 * workers:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    yield (*pending.pop(future), future.result())
+                    yield pending.pop(future), future.result()
         for future in list(pending):
-            yield (*pending.pop(future), future.result())
+            yield pending.pop(future), future.result()
 
 
-def _execute_dask(batches: Iterator[tuple[int, list[Document]]], workers: int, scheduler: Any,
-                  gazetteer: Any) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
+def _execute_dask(batches: Iterator[_Batch], folders: tuple[str, ...], workers: int, scheduler: Any,
+                  gazetteer: Any) -> Iterator[tuple[list[Document], _Part]]:
     try:
         import dask.bag as db
-        from distributed import Client, LocalCluster
+        from dask import delayed
+        from distributed import Client
     except ImportError:
         raise InputError("the dask engine needs the geomap[dask] extra: pip install 'geomap[dask]'") from None
-    own_client = not isinstance(scheduler, Client)
-    if isinstance(scheduler, Client):
-        client = scheduler
-    elif scheduler is not None:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-        client = Client(cluster)
-    try:
+    with ExitStack() as stack:
+        if isinstance(scheduler, Client):
+            client = scheduler
+        else:
+            client = stack.enter_context(Client(scheduler or stack.enter_context(local_cluster(workers))))
         client.run(_load_gazetteer, gazetteer)  # each worker loads the gazetteer once, before any batch
-        # Two windows in flight: the workers start on the next window while the results of
-        # the previous one are written, instead of idling at every window's end.
-        in_flight: deque[tuple[list[tuple[int, list[Document]]], Any]] = deque()
-        for window in _windows(batches, 2 * workers):
-            bag = db.from_sequence([batch for _, batch in window], npartitions=len(window))
-            in_flight.append((window, client.compute(bag.map(extract_batch, gazetteer=gazetteer))))
-            if len(in_flight) == 2:
-                yield from _window_results(*in_flight.popleft())
-        while in_flight:
-            yield from _window_results(*in_flight.popleft())
-    finally:
-        if own_client:
-            cluster = client.cluster
-            client.close()
-            if cluster is not None and scheduler is None:
-                cluster.close()
+        # Workers that see the output folders (this machine, or a shared file system) write
+        # their parts themselves; others send their tables here to be written.
+        on_workers = all(client.run(_sees, folders).values())
+        # Two windows in flight: the workers start on the next window while the previous one
+        # is collected, instead of idling at every window's end.
+        slots = sum(client.nthreads().values()) or workers  # a remote cluster has its own size
+        in_flight: deque[tuple[list[_Batch], Any]] = deque()
+        try:
+            for window in _windows(batches, 2 * slots):
+                # Not db.from_sequence, which would hash the text of every document to name the tasks.
+                bag = db.from_delayed([delayed([batch], traverse=False) for batch in window])
+                tasks = (bag.starmap(_extract_part, folders=folders, gazetteer=gazetteer) if on_workers
+                         else bag.starmap(_extract_tables, gazetteer=gazetteer))
+                in_flight.append((window, client.compute(tasks)))
+                if len(in_flight) == 2:
+                    yield from _window_results(*in_flight.popleft(), folders)
+            while in_flight:
+                yield from _window_results(*in_flight.popleft(), folders)
+        finally:
+            # After a failure, a cluster that outlives this run must not go on writing into the folders.
+            client.cancel([future for _, future in in_flight])
 
 
-def _windows(batches: Iterator[tuple[int, list[Document]]],
-             size: int) -> Iterator[list[tuple[int, list[Document]]]]:
-    window: list[tuple[int, list[Document]]] = []
+def _sees(folders: tuple[str, ...]) -> bool:
+    # The folders have random names (mkdtemp): another machine sees them only through a shared file system.
+    return all(os.path.isdir(folder) for folder in folders)
+
+
+def _windows(batches: Iterator[_Batch], size: int) -> Iterator[list[_Batch]]:
+    window: list[_Batch] = []
     for item in batches:
         window.append(item)
         if len(window) == size:
@@ -1039,10 +1102,10 @@ def _windows(batches: Iterator[tuple[int, list[Document]]],
         yield window
 
 
-def _window_results(window: list[tuple[int, list[Document]]],
-                    future: Any) -> Iterator[tuple[int, list[Document], tuple[Any, Any]]]:
-    for (index, batch), result in zip(window, future.result()):
-        yield index, batch, result
+def _window_results(window: list[_Batch], future: Any,
+                    folders: tuple[str, ...]) -> Iterator[tuple[list[Document], _Part]]:
+    for (_, batch), result in zip(window, future.result()):
+        yield batch, result if isinstance(result, _Part) else _write_part(folders, *result)
 
 
 def _load_gazetteer(gazetteer: Any = None) -> None:
@@ -1061,9 +1124,6 @@ class _PartsFolder:
         final.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
 
-    def part(self, index: int) -> Path:
-        return self.tmp / f"part-{index:05d}.parquet"
-
     def commit(self) -> None:
         if self.final.is_dir():
             old = self.final.with_name(f".{self.final.name}.old-{os.getpid()}")
@@ -1079,9 +1139,13 @@ class _PartsFolder:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def _write_part(outputs: list[_PartsFolder], index: int, events: Any, mentions: Any) -> None:
+def _write_part(folders: tuple[str, ...], index: int, events: Any, mentions: Any) -> _Part:
+    """Write batch ``index``'s tables into the parts folders; return its counts."""
     from geomap.events import write_events
 
-    write_events(events, outputs[0].part(index), format="parquet")
-    if len(outputs) > 1:
-        mentions.to_parquet(outputs[1].part(index), index=False)
+    name = f"part-{index:05d}.parquet"
+    write_events(events, Path(folders[0], name), format="parquet")
+    if len(folders) > 1:
+        mentions.to_parquet(Path(folders[1], name), index=False)
+    located = int((mentions["status"].astype(str) == "located").sum()) if len(mentions) else 0
+    return _Part(events=len(events), mentions=len(mentions), located=located)

@@ -343,6 +343,53 @@ def test_run_corpus_same_result_on_a_dask_local_cluster(small_corpus: Path, tmp_
     pd.testing.assert_frame_equal(table_of(tmp_path / "one.parquet"), table_of(tmp_path / "dask.parquet"))
 
 
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1", "::1"])
+def test_run_corpus_dask_workers_that_cannot_see_the_output_send_their_tables_back(
+        small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    distributed = pytest.importorskip("distributed")
+    import geomap.corpus
+    from geomap.corpus import run_corpus
+
+    one = run_corpus(small_corpus, tmp_path / "one.parquet", mentions_output=tmp_path / "one-mentions.parquet",
+                     batch_size=3, progress=False)
+    # as if the workers ran on other machines without a shared file system
+    monkeypatch.setattr(geomap.corpus, "_sees", lambda folders: False)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        remote = run_corpus(small_corpus, tmp_path / "remote.parquet", mentions_output=tmp_path / "remote-mentions.parquet",
+                            engine="dask", scheduler=client, batch_size=3, progress=False)
+    assert one.summary() == remote.summary()
+    for name in ("", "-mentions"):
+        one_parts = sorted(p.name for p in (tmp_path / f"one{name}.parquet").iterdir())
+        assert one_parts == sorted(p.name for p in (tmp_path / f"remote{name}.parquet").iterdir())
+    pd.testing.assert_frame_equal(table_of(tmp_path / "one.parquet"), table_of(tmp_path / "remote.parquet"))
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "one-mentions.parquet"),
+                                  pd.read_parquet(tmp_path / "remote-mentions.parquet"))
+
+
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1", "::1"])
+def test_run_corpus_dask_without_a_scheduler_runs_its_own_worker_processes(small_corpus: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    pytest.importorskip("distributed")
+    from geomap.corpus import run_corpus
+
+    one = run_corpus(small_corpus, tmp_path / "one.parquet", mentions_output=tmp_path / "one-mentions.parquet",
+                     batch_size=3, progress=False)
+    # Worker processes write their own parts into the folder this process then renames into place.
+    dask = run_corpus(small_corpus, tmp_path / "dask.parquet", mentions_output=tmp_path / "dask-mentions.parquet",
+                      engine="dask", workers=2, batch_size=3, progress=False)
+    assert one.summary() == dask.summary()
+    pd.testing.assert_frame_equal(table_of(tmp_path / "one.parquet"), table_of(tmp_path / "dask.parquet"))
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "one-mentions.parquet"),
+                                  pd.read_parquet(tmp_path / "dask-mentions.parquet"))
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left
+
+
 def test_run_corpus_replaces_a_previous_output_folder(small_corpus: Path, tmp_path: Path) -> None:
     from geomap.corpus import run_corpus
 
