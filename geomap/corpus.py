@@ -288,8 +288,11 @@ def read_text(path: PathLike) -> str:
     InputError
         If the file is missing, empty (or only whitespace) or binary.
     """
-    name = str(path)
-    data = read_bytes(path)
+    return _text_of(read_bytes(path), str(path))
+
+
+def _text_of(data: bytes, name: str) -> str:
+    """The text of a whole file's bytes (see :func:`read_text`)."""
     if not data.strip():
         raise InputError("empty file" if not data else "empty file (only whitespace)", path=name)
     text = decode_bytes(data, name)
@@ -396,11 +399,19 @@ def _read_report(path: PathLike, fallback: dt.date | None) -> Iterator[Document]
     """One text report: whole if small, else in pieces (see :func:`iter_documents`)."""
     name = str(path)
     stem = "stdin" if name == "-" else Path(name).stem
-    if name == "-" or _size(path) <= PIECE_CHARS:
+    raw = None
+    if name == "-":
+        # Standard input has no size to look at: its first bytes tell whether it is a long report.
+        head = sys.stdin.buffer.read(PIECE_CHARS + 1)
+        if len(head) <= PIECE_CHARS:
+            yield Document(id=stem, text=_text_of(head, name), date=fallback, path=name)
+            return
+        raw = _Prefixed(head, sys.stdin.buffer)
+    elif _size(path) <= PIECE_CHARS:
         yield Document(id=stem, text=read_text(path), date=fallback, path=name)
         return
     offset, part, date = 0, 0, fallback
-    with _text_lines(path, line_limit=_LINE_LIMIT) as lines:
+    with _text_lines(path, line_limit=_LINE_LIMIT, raw=raw) as lines:
         for piece in _pieces(lines, PIECE_CHARS):
             start, offset = offset, offset + len(piece)
             if not piece.strip():
@@ -413,6 +424,28 @@ def _read_report(path: PathLike, fallback: dt.date | None) -> Iterator[Document]
             part += 1
     if part == 0:
         raise InputError("empty file (only whitespace)", path=name)
+
+
+class _Prefixed(io.RawIOBase):
+    """A byte stream that gives ``head`` again before the rest of ``stream``."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+        super().__init__()
+        self._head = memoryview(head)
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._stream.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
 
 
 def _size(path: PathLike) -> int:
@@ -484,23 +517,26 @@ def _fail(errors: list[DocumentError] | None, error: DocumentError) -> None:
 
 
 @contextmanager
-def _text_lines(path: PathLike, line_limit: int | None = None) -> Iterator[Iterator[str]]:
+def _text_lines(path: PathLike, line_limit: int | None = None,
+                raw: IO[bytes] | None = None) -> Iterator[Iterator[str]]:
     """Stream the decoded lines of ``path`` (line endings kept), never the whole file.
 
     The encoding is sniffed from the first 64 KiB; lines that are not valid
     UTF-8 are decoded in the legacy encoding (see :func:`decode_bytes`).
     With ``line_limit``, a longer line comes in parts of at most that many
-    bytes (characters for UTF-16), never splitting a character.
+    bytes (characters for UTF-16), never splitting a character. ``raw``, if
+    given, is read instead of opening ``path`` (which then only names it).
     """
     name = str(path)
-    if name == "-":
-        raw: IO[bytes] = sys.stdin.buffer
-    else:
+    if raw is None and name == "-":
+        raw = sys.stdin.buffer
+    elif raw is None:
         try:
             raw = open(path, "rb", buffering=_SAMPLE_BYTES)  # noqa: SIM115 - closed below
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror or exc}", path=name) from None
-    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)
+    # A buffer as big as the sample, so that peek() can show all of it.
+    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw, buffer_size=_SAMPLE_BYTES)
     try:
         sample = buffered.peek(_SAMPLE_BYTES)[:_SAMPLE_BYTES]
         if not sample.strip():

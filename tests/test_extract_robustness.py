@@ -314,3 +314,29 @@ def test_memory_reading_a_long_report_does_not_grow_with_its_size(tmp_path: Path
     (largest5, peak5), (largest20, peak20) = sizes[5], sizes[20]
     assert largest5 == largest20 and largest20 <= 2 * corpus.PIECE_CHARS
     assert peak20 < 1.5 * peak5 and peak20 < 40_000_000, sizes
+
+
+def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+
+
+def test_a_short_report_on_standard_input_is_one_whole_document(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _long_report(3).encode("cp1252")
+    _stdin(monkeypatch, data)
+    [doc] = iter_documents("-")
+    (tmp_path / "r.txt").write_bytes(data)
+    assert (doc.id, doc.text, doc.offset, doc.part) == ("stdin", read_text(tmp_path / "r.txt"), 0, 0)
+
+
+def test_a_long_report_on_standard_input_streams_in_pieces(tmp_path: Path, small_pieces: int,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _long_report(200).encode("utf-16")
+    _stdin(monkeypatch, data)
+    pieces = list(iter_documents("-"))
+    (tmp_path / "r.txt").write_bytes(data)
+    assert len(pieces) > 10 and {p.id for p in pieces} == {"stdin"}
+    assert "".join(p.text for p in pieces) == read_text(tmp_path / "r.txt")
