@@ -54,7 +54,7 @@ COLUMNS = (
 )
 KINDS = ("country", "admin1", "admin2", "admin3", "city", "town", "village", "neighbourhood", "region", "facility")
 # Bump when the pickled index layout or the ranking inputs it stores change.
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 # How prominent a kind is when nothing else decides: a bare "Aleppo" in a news
 # report is the city, not the governorate of the same name.
@@ -168,6 +168,11 @@ class Candidate(NamedTuple):
     key: str
     score: float
     fuzzy: bool
+
+
+# Candidate(...) goes through a generated Python __new__; first-sight exact
+# lookups build candidates by the thousand, so they call tuple's directly.
+_new_tuple = tuple.__new__
 
 
 class Query(NamedTuple):
@@ -411,71 +416,6 @@ def _fuzzy_keys(places: Sequence[Place]) -> list[str]:
     return sorted(keys)
 
 
-# The lookup key of each lower-case ASCII word of the gazetteer's names, as
-# fold_token gives it, computed at index build: a query spelled with known
-# words is keyed without running the folds (see _lookup_key).
-_TOKEN_FOLDS: dict[str, str] = {}
-_QUERY_KEYS: dict[str, str] = {}
-_QUERY_KEYS_LIMIT = 100_000
-
-
-def _token_folds(places: Sequence[Place]) -> dict[str, str]:
-    folds: dict[str, str] = {}
-    for place in places:
-        for name in place.names:
-            if name.isascii():
-                for token in _ascii_tokens(name):
-                    basic = _ascii_basic(token)
-                    if basic not in folds:
-                        folds[basic] = _names.fold_token(token)
-    return folds
-
-
-def _ascii_tokens(name: str) -> list[str]:
-    """tokenize's tokens of an ASCII name (possessive cut), without offsets."""
-    tokens = _ASCII_TOKEN_RE.findall(name)
-    for i, token in enumerate(tokens):
-        if len(token) >= 5 and token[-2] in "'`" and token[-1] in "sS":
-            tokens[i] = token[:-2]
-    return tokens
-
-
-def _ascii_basic(token: str) -> str:
-    """names._basic of an ASCII token: lower case, apostrophes dropped."""
-    basic = token.lower()
-    return basic if basic.isalnum() else basic.replace("'", "").replace("`", "")
-
-
-def _lookup_key(name: str) -> str:
-    """:func:`geomap.names.normalise` of ``name``, faster for ASCII names.
-
-    For ASCII text the key of a token depends only on its lower-case form
-    without apostrophes, so the folds computed for the gazetteer's own words
-    at index build serve any query made of those words.
-    """
-    key = _QUERY_KEYS.get(name)
-    if key is not None:
-        return key
-    if not name.isascii():
-        key = normalise(name)
-    else:
-        parts = []
-        for token in _ascii_tokens(name):
-            basic = _ascii_basic(token)
-            if len(token) <= 8 and basic in _names._ARTICLES:
-                continue
-            fold = _TOKEN_FOLDS.get(basic)
-            if fold is None:
-                fold = _names.fold_token(token)
-            if fold:
-                parts.append(fold)
-        key = " ".join(parts)
-    if len(_QUERY_KEYS) >= _QUERY_KEYS_LIMIT:
-        _QUERY_KEYS.clear()
-    _QUERY_KEYS[name] = key
-    return key
-
-
 def _row(place: Place) -> tuple:
     # The light forms of every name come last: computed once here, at index
     # build, they spare resolution a tokenisation per alternative name.
@@ -553,8 +493,8 @@ def _load_cached(places_path: Path) -> tuple[_PlaceList, Index, list[str]]:
     cache = cache_dir() / f"gazetteer-index-{digest}.pickle"
     try:
         with open(cache, "rb") as handle:
-            rows, index, fuzzy_keys, token_folds = pickle.load(handle)
-        _TOKEN_FOLDS.update(token_folds)
+            rows, index, fuzzy_keys, word_keys, fixed_keys = pickle.load(handle)
+        _names.add_word_keys(word_keys, fixed_keys)
         return _PlaceList(rows), index, fuzzy_keys
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
         pass  # absent or damaged: rebuild below
@@ -562,11 +502,12 @@ def _load_cached(places_path: Path) -> tuple[_PlaceList, Index, list[str]]:
     rows = [_row(place) for place in places]
     index = _build_index(places)
     fuzzy_keys = _fuzzy_keys(places)
-    token_folds = _token_folds(places)
-    _TOKEN_FOLDS.update(token_folds)
+    # The keys of the gazetteer's own words, so queries spelled with them skip the folds.
+    word_keys, fixed_keys = _names.word_keys(name for place in places for name in place.names)
+    _names.add_word_keys(word_keys, fixed_keys)
     try:
         with atomic_write(cache, "wb") as handle:
-            pickle.dump((rows, index, fuzzy_keys, token_folds), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((rows, index, fuzzy_keys, word_keys, fixed_keys), handle, protocol=pickle.HIGHEST_PROTOCOL)
         _prune_caches(cache.parent)
     except OSError:
         pass  # a read-only cache only costs speed
@@ -799,16 +740,21 @@ class Gazetteer:
             Exact matches (``score`` 100) in gazetteer order; or, only when
             there is none, fuzzy matches best first.
         """
-        key = _lookup_key(name)
+        key = normalise(name)
         if not key:
             return []
         exact = self._exact.get(key)
         if exact is None:
-            ids = self._ids(key)
-            if not ids:
+            ids = self._index.get(key)
+            if ids is None:
                 return self._fuzzy_candidates(key) if fuzzy else []
             # Documents name the same places again and again: keep the answer.
-            exact = self._exact[key] = tuple(Candidate(self._places[i], key, 100.0, False) for i in ids)
+            places = self._places
+            if type(ids) is int:
+                exact = (_new_tuple(Candidate, (places[ids], key, 100.0, False)),)
+            else:
+                exact = tuple([_new_tuple(Candidate, (places[i], key, 100.0, False)) for i in ids])
+            self._exact[key] = exact
         return list(exact)
 
     def _buckets(self) -> dict[str, tuple[list[int], list[str]]]:

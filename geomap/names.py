@@ -57,15 +57,34 @@ a collision costs a ranking decision, not a wrong answer by construction.
 Guarantees: :func:`normalise` is idempotent and never raises on any ``str``.
 A key never contains a token that :func:`is_article` would drop (a fold
 that would produce one, e.g. ``Ain`` -> ``an``, doubles its last letter).
+
+Speed
+-----
+Gazetteer lookups key names never seen before, so the folds must be cheap.
+The key of a word depends only on its basic form (case, diacritics and
+apostrophes gone), and a word's basic form is the concatenation of its
+characters' forms; so :func:`normalise` turns a whole name into the basic
+forms of its words with one ``str.translate`` (a byte table for plain
+ASCII) and a split, and looks each word up among keys computed in advance
+(:func:`word_keys`, which a gazetteer computes for its own words when it
+builds its index and hands to :func:`add_word_keys`); only other words run
+the folds. Names with apostrophes, or with many combining marks that could
+hide an article's length, take the token-by-token path. Every path gives the
+keys the definition above gives (``tests/test_names.py`` checks them against
+a fixture made by the plain implementation).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["normalise", "tokenize", "fold_token", "is_article", "token_keys"]
+__all__ = [
+    "normalise", "tokenize", "fold_token", "is_article", "token_keys",
+    "word_keys", "add_word_keys", "clear_caches",
+]
 
 # Combining marks Python's ``\w`` does not match: Latin diacritics in NFD text,
 # Hebrew/Arabic vowel signs, and the general combining blocks.
@@ -78,12 +97,17 @@ _APOSTROPHES = "'\u2019\u2018\u02bf\u02be\u02bc\u02bb`\u00b4"
 _WORD = rf"(?:[^\W_]|[{_MARKS}])"
 _TOKEN_RE = re.compile(rf"[^\W_]{_WORD}*(?:[{_APOSTROPHES}]+{_WORD}+)*")
 _POSSESSIVE_RE = re.compile(rf"[{_APOSTROPHES}]s$", re.IGNORECASE)
+# _TOKEN_RE restricted to ASCII text, where its letters are [A-Za-z0-9] and its
+# apostrophes ' and `; without apostrophes a token is a plain alphanumeric run.
+_ASCII_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['`]+[A-Za-z0-9]+)*")
 
 _LATIN_ARTICLES = frozenset(
     """al el il ul l ar er as es ash esh ad ed adh edh an en az ez at et ath eth""".split()
 )
 _ARABIC_ARTICLE = "\u0627\u0644"  # ال
 _ARTICLES = _LATIN_ARTICLES | {_ARABIC_ARTICLE}
+# Articles have at most three letters; the margin allows marks and apostrophes.
+_ARTICLE_MAX_CHARS = 8
 
 _SPECIAL_LETTERS = str.maketrans(
     {
@@ -109,23 +133,35 @@ _LATIN_CLASSES = str.maketrans(
         "q": "k", "c": "k", "j": "g", "p": "b", "v": "f",
     }
 )
-_DIGRAPHS = (("sch", "sh"), ("ch", "sh"), ("dh", "th"), ("ph", "f"))
+# The same classes for ASCII text, where a byte table is several times faster.
+_LATIN_CLASSES_ASCII = bytes.maketrans(b"aeiouywqcjpv", b"aaaaaaakkgbf")
+# Plain ASCII names (no apostrophes): letters lower-cased, anything else a space.
+_ASCII_WORDS = bytes(
+    byte + 32 if 65 <= byte <= 90 else byte if 97 <= byte <= 122 or 48 <= byte <= 57 else 32 for byte in range(256)
+)
 # French "ou" before a vowel is a w (Soueida, Ouadi).
 _OU_RE = re.compile(r"ou(?=[aei])")
 # The nisba ending -iyya (Latakia, Ladhiqiyah, Lattakieh, Darayya, Rashidiyeh): a
 # "ya" of its own, so Rashidiyeh is not Rashideh, nor Darayya Daraa.
 _NISBA_RE = re.compile(r"(?<=[a-z]{2})(?:[ie]?y[ae]h?|i[ae]h?)$")
+_NISBA_ENDINGS = ("ya", "ye", "yah", "yeh", "ia", "ie", "iah", "ieh")  # what _NISBA_RE can end with
 # w before a vowel is a consonant and swallows the vowels before it
 # (Suwayda/Sweida, Kuweires/Kweires); y between vowels is one (Mayadin).
 _W_RE = re.compile(r"[aeiou]*w(?=[aeiouy])")
 _Y_RE = re.compile(r"[aeiou]+y(?=[aeiou])")
-# An assimilated article glued to its word: Arraqqa, Ezzor, Ashshaddadi.
-_GLUED_ASSIMILATED_RE = re.compile(r"^[ae](?=(sh|th|dh|[tdrzsn])\1[a-z]{2})(?:sh|th|dh|[tdrzsn])")
-# ``al`` glued before a consonant (Alraqqa, Alqamishli); not before a vowel (Aleppo).
-_GLUED_AL_RE = re.compile(r"^al(?=[bcdfghjkmnpqrstvxz][a-z]{2})")
+# An article glued to its word: assimilated (Arraqqa, Ezzor, Ashshaddadi), or
+# ``al`` before a consonant (Alraqqa, Alqamishli; not Aleppo). Once an
+# assimilated article is gone the word starts with a consonant, so at most one
+# of the two ever applies.
+_GLUED_ARTICLE_RE = re.compile(
+    r"^(?:[ae](?=(sh|th|dh|[tdrzsn])\1[a-z]{2})(?:sh|th|dh|[tdrzsn])|al(?=[bcdfghjkmnpqrstvxz][a-z]{2}))"
+)
 _MAX_PASSES = 6
 _ASCII_JUNK_RE = re.compile(r"[^a-z0-9]+")
-_DOUBLED_RE = re.compile(r"(.)\1+")
+# Deleting every character its twin follows collapses each run to one letter,
+# with a literal replacement (a ``\1`` template would call back into Python).
+_DOUBLED_RE = re.compile(r"(.)(?=\1)")
+_DOUBLE_RE = re.compile(r"(.)\1")
 _LATIN_RE = re.compile("[a-z]")
 
 
@@ -159,16 +195,90 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
     return tokens
 
 
+def _words(text: str) -> list[str]:
+    """The tokens of :func:`tokenize`, without offsets."""
+    pattern = _ASCII_TOKEN_RE if text.isascii() else _TOKEN_RE
+    words = pattern.findall(text)
+    for i, word in enumerate(words):
+        if len(word) >= 5 and word[-2] in _APOSTROPHES and _POSSESSIVE_RE.search(word):
+            words[i] = word[:-2]
+    return words
+
+
+def _basic_char(char: str) -> str:
+    """Case, compatibility form, diacritics and letter forms of one character."""
+    text = unicodedata.normalize("NFKD", char.casefold())
+    text = "".join(ch for ch in text if not unicodedata.category(ch).startswith("M"))
+    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+class _BasicChars(dict):
+    """``str.translate`` table: code point -> its basic form, filled on first sight.
+
+    The basic form of a word is the concatenation of its characters' forms:
+    case folding is context-free, and the only context NFKD uses (reordering
+    of combining marks, canonical class > 0) touches marks alone, which are
+    all dropped (every character of class > 0 is a mark and not alphanumeric).
+    """
+
+    _LIMIT = 50_000  # distinct characters kept; beyond, computed each time
+
+    def __missing__(self, code: int) -> str:
+        basic = _basic_char(chr(code))
+        if len(self) < self._LIMIT:
+            self[code] = basic
+        return basic
+
+
+_BASIC_CHARS = _BasicChars()
+
+_ALNUM_RE = re.compile(r"[^\W_]")
+_MARK_RE = re.compile(f"[{_MARKS}]")
+# What _NAME_CHARS maps a character to when it is not a word letter with a basic form.
+_SEPARATOR, _UNSURE, _SILENT = " ", "\x01", "\x02"
+
+
+class _NameChars(dict):
+    """``str.translate`` table that turns a name into its words' basic forms at once.
+
+    A letter or digit becomes its basic form, or ``_SILENT`` when that is
+    empty (tatweel); a combining mark ``_SILENT``; any other character a
+    space. Apostrophes (which may join a word or start a possessive) and the
+    rare marks with a basic form of their own become ``_UNSURE``: names with
+    one take the token-by-token path.
+    """
+
+    _LIMIT = 50_000
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char in _APOSTROPHES:
+            value = _UNSURE
+        elif _ALNUM_RE.match(char):
+            value = _BASIC_CHARS[code] or _SILENT
+        elif _MARK_RE.match(char):
+            value = _UNSURE if _BASIC_CHARS[code] else _SILENT
+        else:
+            value = _SEPARATOR
+        if len(self) < self._LIMIT:
+            self[code] = value
+        return value
+
+
+_NAME_CHARS = _NameChars()
+# A word whose basic form is an article is an article only if it has at most
+# _ARTICLE_MAX_CHARS characters; with fewer silent ones than this in the whole
+# name, every such word has (an article's basic form is 3 letters at most).
+_SILENT_LIMIT = _ARTICLE_MAX_CHARS - 3 + 1
+
+
 def _basic(token: str) -> str:
     """Case, compatibility forms, diacritics, apostrophes and Arabic letter forms."""
-    text = token.casefold()
-    if text.isascii():  # NFKD leaves ASCII alone; most names take this path
+    if token.isascii():  # NFKD leaves ASCII alone; most names take this path
+        text = token.lower()
         return text if text.isalnum() else _ASCII_JUNK_RE.sub("", text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.category(ch).startswith("M"))
-    text = text.translate(_SPECIAL_LETTERS)
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if ch.isalnum())
+    return token.translate(_BASIC_CHARS)
 
 
 @lru_cache(maxsize=65_536)
@@ -179,26 +289,21 @@ def is_article(token: str) -> bool:
     ath adh`` and their ``e``-spellings) and Arabic-script ``ال``, in any case
     and with or without diacritics.
     """
-    # Articles have at most three letters; the margin allows marks and apostrophes.
-    return len(token) <= 8 and _basic(token) in _ARTICLES
-
-
-def _collapse_doubles(text: str) -> str:
-    return _DOUBLED_RE.sub(r"\1", text) if _DOUBLED_RE.search(text) else text
+    return len(token) <= _ARTICLE_MAX_CHARS and _basic(token) in _ARTICLES
 
 
 def _fold_latin(text: str) -> str:
     if text[0] in "ae":
-        text = _GLUED_ASSIMILATED_RE.sub("", text, count=1)
-        text = _GLUED_AL_RE.sub("", text, count=1)
-    for old, new in _DIGRAPHS:
-        if old in text:
-            text = text.replace(old, new)
-    text = _collapse_doubles(text)
+        text = _GLUED_ARTICLE_RE.sub("", text, count=1)
+    if "h" in text:
+        # None of the replacements makes a new digraph, so their order is free.
+        text = text.replace("sch", "sh").replace("ch", "sh").replace("dh", "th").replace("ph", "f")
+    if _DOUBLE_RE.search(text):
+        text = _DOUBLED_RE.sub("", text)
     if "ou" in text:
         text = _OU_RE.sub("w", text)
     suffix = ""
-    if "y" in text or "i" in text:
+    if text.endswith(_NISBA_ENDINGS):
         nisba = _NISBA_RE.search(text)
         if nisba:
             text, suffix = text[: nisba.start()], "ya"
@@ -206,48 +311,45 @@ def _fold_latin(text: str) -> str:
         text = _W_RE.sub("W", text)
     if "y" in text:
         text = _Y_RE.sub("aY", text)
-    head = ""
-    if text[:1] in ("y", "w"):
-        head, text = text[0], text[1:]
     # Upper-case W and Y are the consonants marked above; translate leaves them be.
-    text = head + text.translate(_LATIN_CLASSES)
+    head = text[0] if text[0] in "yw" else ""
+    if text.isascii():
+        text = head + text[len(head):].encode().translate(_LATIN_CLASSES_ASCII).decode()
+    else:
+        text = head + text[len(head):].translate(_LATIN_CLASSES)
     if "nb" in text:
         text = text.replace("nb", "mb")
-    text = _collapse_doubles(text)
+    if _DOUBLE_RE.search(text):
+        text = _DOUBLED_RE.sub("", text)
     if len(text) > 2 and text.endswith("ah"):
         text = text[:-1]
     return text.lower() + suffix
 
 
-def _fold_once(token: str) -> str:
-    return _fold_basic(_basic(token))
-
-
 def _fold_basic(text: str) -> str:
     if not text:
         return ""
-    if text.startswith(_ARABIC_ARTICLE) and len(text) >= 4:
-        text = text[2:]
-    if text.isascii() or _LATIN_RE.search(text):
+    if text.isascii():
         text = _fold_latin(text)
+    else:
+        if text.startswith(_ARABIC_ARTICLE) and len(text) >= 4:
+            text = text[2:]
+        if text.isascii() or _LATIN_RE.search(text):
+            text = _fold_latin(text)
     if text in _ARTICLES:
         text += text[-1]
     return text
 
 
 @lru_cache(maxsize=200_000)
-def fold_token(token: str) -> str:
-    """Return the lookup key of one token (see the module docstring).
-
-    May return ``""`` for a token with no letters or digits left after
-    cleaning (a lone tatweel, say); callers skip empty keys.
-    """
-    key = _fold_once(token)
-    if key in _FIXED_POINTS:
+def _fold_new(basic: str) -> str:
+    """The key of a word's basic form: the folds repeated until nothing changes."""
+    key = _fold_basic(basic)
+    if key in _KNOWN_FIXED_POINTS or key in _FIXED_POINTS:
         return key
     for _ in range(_MAX_PASSES):
         # Lower-case ASCII letters and digits are already what _basic returns.
-        again = _fold_basic(key) if key.isascii() and key == key.lower() else _fold_once(key)
+        again = _fold_basic(key) if key.isascii() and key == key.lower() else _fold_basic(_basic(key))
         if again == key:
             if len(_FIXED_POINTS) < _MAX_FIXED_POINTS:
                 _FIXED_POINTS.add(key)
@@ -257,9 +359,36 @@ def fold_token(token: str) -> str:
 
 
 # Keys already checked to fold to themselves: spelling variants share keys, so
-# most tokens skip the checking pass.
+# most words skip the checking pass. A gazetteer's own come with its word keys
+# (add_word_keys); the others are learned from the words folded.
+_KNOWN_FIXED_POINTS: set[str] = set()
 _FIXED_POINTS: set[str] = set()
 _MAX_FIXED_POINTS = 1_000_000
+# Basic form -> key of words known in advance (a gazetteer's own words, see
+# add_word_keys), and "" for the articles' basic forms: the one lookup serves
+# the name paths, where a word spelled like an article is one.
+_WORD_KEYS: dict[str, str] = dict.fromkeys(_ARTICLES, "")
+
+
+def _basic_key(basic: str) -> str:
+    return _WORD_KEYS.get(basic) or _fold_new(basic)
+
+
+def fold_token(token: str) -> str:
+    """Return the lookup key of one token (see the module docstring).
+
+    May return ``""`` for a token with no letters or digits left after
+    cleaning (a lone tatweel, say); callers skip empty keys.
+    """
+    return _basic_key(_basic(token))
+
+
+def _token_key(token: str) -> str:
+    """The key of a token, or ``""`` for an article."""
+    basic = _basic(token)
+    if basic in _ARTICLES and len(token) <= _ARTICLE_MAX_CHARS:
+        return ""
+    return _basic_key(basic)
 
 
 def token_keys(text: str) -> list[tuple[str, int, int]]:
@@ -270,12 +399,38 @@ def token_keys(text: str) -> list[tuple[str, int, int]]:
     """
     keys = []
     for token, start, end in tokenize(text):
-        if is_article(token):
-            continue
-        key = fold_token(token)
+        key = _token_key(token)
         if key:
             keys.append((key, start, end))
     return keys
+
+
+def _plain_word_key(basic: str) -> str:
+    """The key of a word's basic form, ``""`` for an article (the word is short enough to be one)."""
+    key = _WORD_KEYS.get(basic)
+    return key if key is not None else _fold_new(basic)
+
+
+def _join_keys(words: list[str]) -> str:
+    """The key of a name from the basic forms of its words (none of them an overlong article)."""
+    keys = list(map(_WORD_KEYS.get, words))
+    if None in keys:
+        keys = list(map(_plain_word_key, words))
+    if "" in keys:
+        keys = [key for key in keys if key]
+    return " ".join(keys)
+
+
+def _normalise(name: str) -> str:
+    if name.isascii():
+        if "'" not in name and "`" not in name:
+            # Each lower-cased alphanumeric run is a token and its own basic form.
+            return _join_keys(name.encode().translate(_ASCII_WORDS).decode().split())
+    else:
+        words = name.translate(_NAME_CHARS)
+        if _UNSURE not in words and words.count(_SILENT) < _SILENT_LIMIT:
+            return _join_keys(words.replace(_SILENT, "").split())
+    return " ".join(key for key in map(_token_key, _words(name)) if key)
 
 
 @lru_cache(maxsize=100_000)
@@ -300,4 +455,53 @@ def normalise(name: str) -> str:
     >>> normalise("Ar-Raqqah") == normalise("Raqqa")
     True
     """
-    return " ".join(key for key, _start, _end in token_keys(name))
+    return _normalise(name)
+
+
+def word_keys(names: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+    """Compute the keys of every word of ``names``, for :func:`add_word_keys`.
+
+    Parameters
+    ----------
+    names : iterable of str
+        Place names, e.g. every name of a gazetteer.
+
+    Returns
+    -------
+    (dict, list)
+        Basic form (lower case, no diacritics or apostrophes) -> key of each
+        word that is not an article, and the keys checked to fold to
+        themselves. Both depend on this module's code: store them only with
+        a digest of it.
+    """
+    keys: dict[str, str] = {}
+    for name in names:
+        for word in _words(name):
+            basic = _basic(word)
+            if basic and basic not in _ARTICLES and basic not in keys:
+                key = _fold_new(basic)
+                if key:
+                    keys[basic] = key
+    fixed = sorted({key for key in keys.values() if key and _fold_basic(_basic(key)) == key})
+    return keys, fixed
+
+
+def add_word_keys(keys: dict[str, str], fixed: Iterable[str]) -> None:
+    """Remember word keys computed by :func:`word_keys`, so their words skip the folds.
+
+    Later calls of :func:`normalise`, :func:`fold_token` and :func:`token_keys`
+    return exactly what they would without this; only faster.
+    """
+    _WORD_KEYS.update(keys)
+    _KNOWN_FIXED_POINTS.update(fixed)
+
+
+def clear_caches() -> None:
+    """Forget the keys memoised from earlier inputs (not those of :func:`add_word_keys`).
+
+    For benchmarks that must time names never seen before.
+    """
+    normalise.cache_clear()
+    is_article.cache_clear()
+    _fold_new.cache_clear()
+    _FIXED_POINTS.clear()

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import csv
+import json
+
 import pytest
+from conftest import REPO, SOURCE_DATA, requires_shared
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from geomap import names
 from geomap.names import fold_token, is_article, normalise, token_keys, tokenize
+
+# Names and the keys the implementation before the speed-up gave them (see
+# tests/data/make_name_keys.py): the gazetteer's merges and every extraction
+# result depend on these keys, so a faster normaliser must give the same.
+REFERENCE = REPO / "tests" / "data" / "name_keys.jsonl"
+PLACES = REPO / "gazetteer" / "places.tsv"
 
 VARIANT_FAMILIES = [
     ["Deir ez-Zor", "Dayr az Zawr", "Deir Ezzor", "Deir al-Zour", "Deir-ez-Zor", "DEIR EZ-ZOR", "Dayr az-Zawr", "Deir el-Zor"],
@@ -166,3 +177,103 @@ def test_tokens_point_into_the_text(text: str) -> None:
 def test_normalise_is_built_from_token_keys(text: str) -> None:
     keys = [fold_token(t) for t, _, _ in tokenize(text) if not is_article(t)]
     assert normalise(text) == " ".join(k for k in keys if k)
+
+
+def _reference_rows() -> list[list]:
+    with open(REFERENCE, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def _token_path(text: str) -> str:
+    """normalise as the module docstring defines it, token by token."""
+    keys = [fold_token(t) for t, _, _ in tokenize(text) if not is_article(t)]
+    return " ".join(k for k in keys if k)
+
+
+def test_keys_are_those_of_the_reference_implementation() -> None:
+    rows = _reference_rows()
+    assert len(rows) > 4000
+    names.clear_caches()  # computed here, not remembered from earlier tests
+    wrong = []
+    for text, key, tokens in rows:
+        got = [[tok, fold_token(tok), is_article(tok)] for tok, _s, _e in tokenize(text)]
+        if normalise(text) != key or got != tokens:
+            wrong.append((text, key, normalise(text)))
+    assert not wrong, wrong[:5]
+
+
+def test_reference_covers_every_path() -> None:
+    """The fixture holds Arabic script, diacritics, apostrophes, hyphens, articles and marks."""
+    texts = [row[0] for row in _reference_rows()]
+    assert sum(any("\u0600" <= c <= "\u06ff" for c in t) for t in texts) > 500
+    assert sum(any("\u00c0" <= c <= "\u024f" for c in t) for t in texts) > 300
+    assert sum("'" in t or "\u2019" in t or "\u02bf" in t for t in texts) > 300
+    assert sum("-" in t for t in texts) > 300
+    assert sum(any(article for _t, _k, article in row[2]) for row in _reference_rows()) > 300
+    assert sum("\u0640" in t or "\u064e" in t for t in texts) > 100
+
+
+@pytest.mark.skipif(not PLACES.exists(), reason="gazetteer/places.tsv not built yet")
+def test_whole_name_paths_agree_with_the_token_path_on_gazetteer_names() -> None:
+    # normalise keys plain ASCII and most other names without tokenising;
+    # the gazetteer's every name must get the key the token path gives.
+    with open(PLACES, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
+    all_names = [name for row in rows for name in [row[1], *row[10].split("|")] if name]
+    names.clear_caches()
+    wrong = [name for name in all_names[::3] if normalise(name) != _token_path(name)]
+    assert not wrong, wrong[:10]
+
+
+@requires_shared
+def test_whole_name_paths_agree_with_the_token_path_on_news_text() -> None:
+    corpus = SOURCE_DATA / "corpus" / "fakes-dev.csv"
+    csv.field_size_limit(1 << 30)
+    with open(corpus, encoding="latin-1", newline="") as handle:
+        texts = [row["article_title"] for row in csv.DictReader(handle)]
+    words = sorted({word for text in texts for word in text.split()})
+    names.clear_caches()
+    assert not [w for w in words + texts if normalise(w) != _token_path(w)]
+
+
+@pytest.mark.parametrize("text", [
+    "al" + "\u064e" * 6,  # enough marks to make the word too long to be an article
+    "a\u0301\u0301\u0301\u0301\u0301\u0301\u0301l Raqqa",
+    "\u0345al",  # a mark with a letter of its own, before the word it does not belong to
+    "Homs's", "Ra's al-Ain", "d`Alep", "ﬀa", "Straße", "ـالرقة", "\u3381bc",
+])
+def test_edge_cases_take_the_same_path_as_tokens(text: str) -> None:
+    names.clear_caches()
+    assert normalise(text) == _token_path(text)
+
+
+def test_characters_fold_one_at_a_time() -> None:
+    # The per-character tables rely on this: NFKD reorders only characters of
+    # a combining class above 0, and every one of them is a mark, which the
+    # basic form drops. A Unicode update that broke it must fail here.
+    import sys
+    import unicodedata
+
+    odd = [hex(code) for code in range(sys.maxunicode + 1)
+           if unicodedata.combining(chr(code)) and (not unicodedata.category(chr(code)).startswith("M")
+                                                   or chr(code).isalnum())]
+    assert not odd
+
+
+def test_word_keys_are_the_folds_of_their_words() -> None:
+    sample = ["Deir ez-Zor", "Ma'arrat al-Nu'man", "Ḩalab", "الرقة", "Tell Abyad", "Ra's al 'Ayn"]
+    keys, fixed = names.word_keys(sample)
+    assert keys["deir"] == fold_token("Deir") and keys["halab"] == fold_token("Ḩalab")
+    assert "al" not in keys and "ال" not in keys  # articles are not words
+    assert all(key and fold_token(basic) == key for basic, key in keys.items())
+    assert fixed and all(fold_token(key) == key for key in fixed)
+    before = [normalise(name) for name in sample]
+    names.add_word_keys(keys, fixed)
+    names.clear_caches()
+    assert [normalise(name) for name in sample] == before
+
+
+def test_clear_caches_forgets_earlier_names() -> None:
+    normalise("Kafr Nabl")
+    names.clear_caches()
+    assert normalise.cache_info().currsize == 0
