@@ -10,6 +10,7 @@ Each verb has an ``_add_<verb>`` function that declares its arguments and a
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -488,6 +489,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("geomap: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`geomap extract ... | head`): not an error of ours.
+        # Point stdout at devnull so the interpreter's final flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

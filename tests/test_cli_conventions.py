@@ -145,6 +145,17 @@ def test_console_script_pipes_stdin_to_stdout(tmp_path: Path) -> None:
     assert (bad.returncode, bad.stdout) == (2, b"")
 
 
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    # `geomap geocode ... | head -1`: output larger than a pipe's buffer, the reader closes after one line
+    names = ["Aleppo", "Raqqa", "Homs", "Hama", "Idlib", "Daraa"] * 60  # some 170 kB of answers
+    proc = subprocess.Popen([sys.executable, "-m", "geomap.cli", "geocode", *names], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=tmp_path)
+    assert proc.stdout is not None and proc.stdout.readline().startswith(b"Aleppo:")
+    proc.stdout.close()
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and b"Traceback" not in err and b"BrokenPipe" not in err
+
+
 # --- the public API ---------------------------------------------------------------------------
 
 def test_public_api_names_resolve() -> None:
