@@ -12,11 +12,15 @@ REPO_DIR = PACKAGE_DIR.parent
 def gazetteer_dir() -> Path:
     """Return the folder of the bundled gazetteer.
 
-    ``$GEOMAP_GAZETTEER`` overrides the default, the ``gazetteer/`` folder
-    beside the package (an editable install or a source checkout).
+    ``$GEOMAP_GAZETTEER`` overrides the default: the ``gazetteer/`` folder
+    beside the package in a source checkout or an editable install, else the
+    copy a wheel installs inside the package (``geomap/gazetteer_data``).
     """
     override = os.environ.get("GEOMAP_GAZETTEER")
-    return Path(override) if override else REPO_DIR / "gazetteer"
+    if override:
+        return Path(override)
+    checkout = REPO_DIR / "gazetteer"
+    return checkout if (checkout / "places.tsv").is_file() else PACKAGE_DIR / "gazetteer_data"
 
 
 def cache_dir() -> Path:
