@@ -5,9 +5,16 @@ ids (``../shared/data/corpus/fakes-dev.csv``, 408 articles) and runs
 :func:`geomap.corpus.run_corpus` on it (extraction of every document to
 partitioned GeoParquet), printing for each engine
 
-* documents/s (wall clock, including loading the gazetteer in each worker);
+* documents/s (wall clock, including starting the workers and loading the
+  gazetteer in each; for Dask, starting the local cluster of
+  :func:`geomap.corpus.local_cluster`, the one ``--engine dask`` starts);
 * the speed-up over one process;
-* peak resident memory per worker process.
+* CPU seconds spent by all the processes of the run (main process, workers,
+  and for Dask the scheduler and nannies, which live in the main process):
+  on a machine shared with other work this moves less than wall time;
+* peak resident memory per worker process: ``ru_maxrss`` of the largest
+  worker (for 1 process, of the process itself), so shared library pages
+  count in full in every worker.
 
 It also prints how fast :func:`geomap.corpus.iter_documents` alone reads the
 corpus, and the machine's load average: on a shared machine the figures
@@ -31,9 +38,10 @@ import resource
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from geomap.corpus import iter_documents, run_corpus
+from geomap.corpus import iter_documents, local_cluster, run_corpus
 
 DEFAULT_SOURCE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "corpus" / "fakes-dev.csv"
 MODES = ("1", "workers", "dask")
@@ -68,29 +76,53 @@ def _own_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def run_one_process(corpus: Path, out: Path) -> tuple[float, int, float]:
-    start = time.perf_counter()
+def _own_cpu() -> float:
+    return time.process_time()
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass
+class Measure:
+    """One engine's run: wall seconds, CPU seconds of every process, peak RSS of the largest worker."""
+
+    seconds: float
+    events: int
+    cpu: float
+    peak_mb: float
+    note: str = ""
+
+
+def run_one_process(corpus: Path, out: Path) -> Measure:
+    cpu, start = time.process_time(), time.perf_counter()
     run = run_corpus(corpus, out, progress=False)
-    return time.perf_counter() - start, run.events, _own_peak_mb()
+    return Measure(time.perf_counter() - start, run.events, time.process_time() - cpu, _own_peak_mb())
 
 
-def run_worker_processes(corpus: Path, out: Path, workers: int) -> tuple[float, int, float]:
-    start = time.perf_counter()
+def run_worker_processes(corpus: Path, out: Path, workers: int) -> Measure:
+    cpu, children, start = time.process_time(), _children_cpu(), time.perf_counter()
     run = run_corpus(corpus, out, workers=workers, progress=False)
-    # ru_maxrss of children is the peak of the largest worker process
-    return time.perf_counter() - start, run.events, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu + _children_cpu() - children
+    # ru_maxrss of the children is the peak of the largest worker process (no other children ran before)
+    return Measure(seconds, run.events, cpu, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
 
-def run_dask(corpus: Path, out: Path, workers: int) -> tuple[float, int, float]:
-    from distributed import Client, LocalCluster
+def run_dask(corpus: Path, out: Path, workers: int) -> Measure:
+    """Dask with the local cluster ``run_corpus(engine="dask")`` starts (its start-up is timed too)."""
+    from distributed import Client
 
-    start = time.perf_counter()
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    cpu, start = time.process_time(), time.perf_counter()
+    with local_cluster(workers) as cluster, Client(cluster) as client:
+        ready = time.perf_counter() - start
         run = run_corpus(corpus, out, workers=workers, engine="dask", scheduler=client, progress=False)
         seconds = time.perf_counter() - start
+        cpu = time.process_time() - cpu + sum(client.run(_own_cpu).values())
         peaks = client.run(_own_peak_mb)
-    return seconds, run.events, max(peaks.values())
+    return Measure(seconds, run.events, cpu, max(peaks.values()), f"cluster start {ready:.1f} s included")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,20 +143,22 @@ def main(argv: list[str] | None = None) -> int:
               f"CPUs: {os.cpu_count()}; load average before: {os.getloadavg()[0]:.1f}", flush=True)
         print(f"reading alone (iter_documents): {time_reading(corpus):,.0f} documents/s", flush=True)
         baseline = None
-        for mode in args.modes:
+        for mode in sorted(args.modes, key=MODES.index):  # fixed order: see run_worker_processes
             out = Path(tmp) / f"events-{mode}.parquet"
             if mode == "1":
-                label, (seconds, events, peak) = "1 process", run_one_process(corpus, out)
+                label, measure = "1 process", run_one_process(corpus, out)
             elif mode == "workers":
-                label, (seconds, events, peak) = (f"--workers {args.workers}",
-                                                  run_worker_processes(corpus, out, args.workers))
+                label, measure = f"--workers {args.workers}", run_worker_processes(corpus, out, args.workers)
             else:
-                label, (seconds, events, peak) = f"Dask local, {args.workers} workers", run_dask(corpus, out, args.workers)
-            rate = args.documents / seconds
-            baseline = baseline or (rate if mode == "1" else None)
-            speedup = f", {rate / baseline:.2f}x one process" if baseline and mode != "1" else ""
-            print(f"{label}: {rate:.1f} documents/s ({seconds:.0f} s, {events} events{speedup}); "
-                  f"peak memory per worker {peak:.0f} MB; load average {os.getloadavg()[0]:.1f}", flush=True)
+                label, measure = f"Dask local, {args.workers} workers", run_dask(corpus, out, args.workers)
+            rate = args.documents / measure.seconds
+            baseline = rate if mode == "1" else baseline
+            speedup = f"{rate / baseline:.2f}x one process, " if baseline and mode != "1" else ""
+            note = f"; {measure.note}" if measure.note else ""
+            print(f"{label}: {rate:.1f} documents/s ({speedup}{measure.seconds:.1f} s wall, "
+                  f"{measure.cpu:.1f} s CPU in all processes, {measure.events} events); "
+                  f"peak memory per worker {measure.peak_mb:.0f} MB; load average {os.getloadavg()[0]:.1f}{note}",
+                  flush=True)
     return 0
 
 
