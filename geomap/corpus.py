@@ -993,6 +993,8 @@ _QUIET_CLUSTER = {
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
     "distributed.worker.memory.monitor-interval": "1s",
+    # batches wait in the scheduler's queue until a worker is free: nothing to steal
+    "distributed.scheduler.work-stealing": False,
 }
 
 
@@ -1004,8 +1006,9 @@ def local_cluster(workers: int) -> Any:
     Dask's housekeeping is slowed down to what a batch job needs, because on a
     small machine it competes with the workers for the same cores: no
     statistical profiler in the workers (it samples the running task's stack
-    every 10 ms and keeps the profiles in memory), and event-loop, system and
-    memory monitors every second or more instead of every 20 to 500 ms.
+    every 10 ms and keeps the profiles in memory), event-loop, system and
+    memory monitors every second or more instead of every 20 to 500 ms, and
+    no work stealing.
 
     Parameters
     ----------
