@@ -405,31 +405,7 @@ def token_keys(text: str) -> list[tuple[str, int, int]]:
     return keys
 
 
-def _plain_word_key(basic: str) -> str:
-    """The key of a word's basic form, ``""`` for an article (the word is short enough to be one)."""
-    key = _WORD_KEYS.get(basic)
-    return key if key is not None else _fold_new(basic)
-
-
-def _join_keys(words: list[str]) -> str:
-    """The key of a name from the basic forms of its words (none of them an overlong article)."""
-    keys = list(map(_WORD_KEYS.get, words))
-    if None in keys:
-        keys = list(map(_plain_word_key, words))
-    if "" in keys:
-        keys = [key for key in keys if key]
-    return " ".join(keys)
-
-
-def _normalise(name: str) -> str:
-    if name.isascii():
-        if "'" not in name and "`" not in name:
-            # Each lower-cased alphanumeric run is a token and its own basic form.
-            return _join_keys(name.encode().translate(_ASCII_WORDS).decode().split())
-    else:
-        words = name.translate(_NAME_CHARS)
-        if _UNSURE not in words and words.count(_SILENT) < _SILENT_LIMIT:
-            return _join_keys(words.replace(_SILENT, "").split())
+def _token_path(name: str) -> str:
     return " ".join(key for key in map(_token_key, _words(name)) if key)
 
 
@@ -455,7 +431,24 @@ def normalise(name: str) -> str:
     >>> normalise("Ar-Raqqah") == normalise("Raqqa")
     True
     """
-    return _normalise(name)
+    if name.isascii():
+        if "'" in name or "`" in name:
+            return _token_path(name)
+        # Each lower-cased alphanumeric run is a token and its own basic form.
+        words = name.encode().translate(_ASCII_WORDS).decode().split()
+    else:
+        words = name.translate(_NAME_CHARS)
+        if _UNSURE in words or words.count(_SILENT) >= _SILENT_LIMIT:
+            return _token_path(name)
+        words = words.replace(_SILENT, "").split()
+    # No word here is an article too long to be one, so "" (an article's key
+    # in _WORD_KEYS) means "drop it".
+    keys = list(map(_WORD_KEYS.get, words))
+    if None in keys:
+        keys = [_fold_new(word) if key is None else key for word, key in zip(words, keys)]
+    if "" in keys:
+        keys = [key for key in keys if key]
+    return " ".join(keys)
 
 
 def word_keys(names: Iterable[str]) -> tuple[dict[str, str], list[str]]:
