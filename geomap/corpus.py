@@ -916,10 +916,13 @@ def run_corpus(
 
     Documents are streamed from :func:`iter_documents`, cut into batches of
     ``batch_size`` and extracted by ``workers`` processes (or a Dask
-    cluster); at most ``2 * workers`` batches are in flight, so memory stays
-    bounded whatever the corpus size. Batch ``i`` becomes
+    cluster); at most two (Dask: four) batches per worker are in flight, so
+    memory stays bounded whatever the corpus size. Batch ``i`` becomes
     ``OUTPUT/part-{i:05d}.parquet``: the same input gives the same files
-    whatever the engine and number of workers.
+    whatever the engine and number of workers. Workers write their parts
+    themselves and send back only counts; Dask workers that cannot see the
+    output folder (another machine without a shared file system) send their
+    tables back to be written here instead.
 
     Parameters
     ----------
@@ -940,7 +943,8 @@ def run_corpus(
         ``dask.distributed`` cluster (the ``geomap[dask]`` extra).
     scheduler : str or distributed.Client, optional
         For ``engine="dask"``: a scheduler address (``tcp://host:8786``) or a
-        client; default: a local cluster of ``workers`` processes.
+        client; default: a local cluster of ``workers`` processes
+        (:func:`local_cluster`).
     batch_size : int
         Documents per batch (and per output part).
     progress : bool, optional
@@ -1093,7 +1097,7 @@ def _execute_dask(batches: Iterator[_Batch], folders: tuple[str, ...], workers: 
     try:
         import dask.bag as db
         from dask import delayed
-        from distributed import Client
+        from distributed import Client, wait
     except ImportError:
         raise InputError("the dask engine needs the geomap[dask] extra: pip install 'geomap[dask]'") from None
     with ExitStack() as stack:
@@ -1121,8 +1125,9 @@ def _execute_dask(batches: Iterator[_Batch], folders: tuple[str, ...], workers: 
             while in_flight:
                 yield from _window_results(*in_flight.popleft(), folders)
         finally:
-            # After a failure, a cluster that outlives this run must not go on writing into the folders.
-            client.cancel([future for _, future in in_flight])
+            # After a failure, let the batches still in flight end before the caller removes the
+            # folders they write into (a cluster may outlive this run).
+            wait([future for _, future in in_flight])
 
 
 def _sees(folders: tuple[str, ...]) -> bool:

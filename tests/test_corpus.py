@@ -372,6 +372,31 @@ def test_run_corpus_dask_workers_that_cannot_see_the_output_send_their_tables_ba
 
 @pytest.mark.enable_socket
 @pytest.mark.allow_hosts(["127.0.0.1", "::1"])
+def test_run_corpus_dask_failure_leaves_no_output_and_the_cluster_usable(
+        small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    distributed = pytest.importorskip("distributed")
+    import geomap.corpus
+    from geomap.corpus import run_corpus
+
+    write_part = geomap.corpus._write_part
+
+    def disk_full_at_part_2(folders, index, *tables):
+        if index == 2:
+            raise OSError(28, "No space left on device")
+        return write_part(folders, index, *tables)
+
+    monkeypatch.setattr(geomap.corpus, "_write_part", disk_full_at_part_2)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        with pytest.raises(OSError, match="No space left"):
+            run_corpus(small_corpus, tmp_path / "events.parquet", engine="dask", scheduler=client, batch_size=3,
+                       progress=False)
+        assert client.submit(sum, [1, 2]).result() == 3  # the caller's cluster is left working
+    assert not list(tmp_path.glob("*.parquet")) and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1", "::1"])
 def test_run_corpus_dask_without_a_scheduler_runs_its_own_worker_processes(small_corpus: Path, tmp_path: Path) -> None:
     import pandas as pd
 
