@@ -330,6 +330,20 @@ def test_empty_table_and_single_day_maps_load(open_map, tmp_path: Path, gazettee
     assert loaded.errors == []
 
 
+def test_flagged_counts_are_counted_and_listed(open_map, tmp_path: Path, gazetteer_env: None) -> None:
+    events = synthetic_events(5)
+    events["fatalities"] = [3, -5, 2, 1, 250000]
+    path = tmp_path / "flagged.html"
+    save_map(build_map(events), path)
+    loaded = open_map(path)
+    assert loaded.errors == [] and loaded.shown() == 5
+    assert loaded.fatalities() == 6  # the absurd values count for nothing
+    summary = loaded.page.inner_text("#geomap-missing summary")
+    assert "2 values flagged, shown as unknown" in summary
+    listed = loaded.page.locator(".geomap-flagged li").all_text_contents()  # the panel starts folded
+    assert len(listed) == 2 and any("-5 is negative" in item for item in listed)
+
+
 def test_online_basemap_requests_only_its_tiles(open_map, tmp_path: Path, gazetteer_env: None) -> None:
     path = tmp_path / "osm.html"
     save_map(build_map(synthetic_events(20), basemap="osm"), path)

@@ -486,13 +486,17 @@
   }
 
   function missingControl(model) {
-    var d = model.data, unlocated = d.unlocated, missing = d.missing;
+    var d = model.data, unlocated = d.unlocated, missing = d.missing, flagged = d.flagged || [];
     var Missing = L.Control.extend({
       onAdd: function () {
         var parts = [];
         if (unlocated !== null) { parts.push(unlocated.length + ' unlocated place mention' + (unlocated.length === 1 ? '' : 's')); }
         parts.push(missing.length + ' event' + (missing.length === 1 ? '' : 's') + ' without coordinates');
-        var body = [el('summary', {text: 'Not on the map: ' + parts.join(', ')})];
+        var summary = 'Not on the map: ' + parts.join(', ');
+        if (flagged.length) {
+          summary += ' · ' + flagged.length + ' value' + (flagged.length === 1 ? '' : 's') + ' flagged, shown as unknown';
+        }
+        var body = [el('summary', {text: summary})];
         if (unlocated !== null) {
           var list = el('ul', {class: 'geomap-unlocated'});
           unlocated.forEach(function (u) {
@@ -518,6 +522,12 @@
           });
           body.push(el('h4', {text: 'Events without coordinates'}));
           body.push(events);
+        }
+        if (flagged.length) {
+          var flags = el('ul', {class: 'geomap-flagged'});
+          flagged.forEach(function (f) { flags.appendChild(el('li', {text: f})); });
+          body.push(el('h4', {text: 'Flagged values (shown as unknown)'}));
+          body.push(flags);
         }
         var panel = el('details', {class: 'geomap-panel geomap-missing-panel', id: 'geomap-missing'}, body);
         L.DomEvent.disableClickPropagation(panel);
