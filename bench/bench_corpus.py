@@ -16,6 +16,10 @@ partitioned GeoParquet), printing for each engine
   worker (for 1 process, of the process itself), so shared library pages
   count in full in every worker.
 
+Each engine runs in a new Python process that has imported geomap (and
+pandas) but loaded no gazetteer and extracted nothing, as a command-line run
+would start: no engine inherits caches warmed by another one.
+
 It also prints how fast :func:`geomap.corpus.iter_documents` alone reads the
 corpus, and the machine's load average: on a shared machine the figures
 move with it.
@@ -35,10 +39,11 @@ import argparse
 import json
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from geomap.corpus import iter_documents, local_cluster, run_corpus
@@ -107,7 +112,7 @@ def run_worker_processes(corpus: Path, out: Path, workers: int) -> Measure:
     run = run_corpus(corpus, out, workers=workers, progress=False)
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu + _children_cpu() - children
-    # ru_maxrss of the children is the peak of the largest worker process (no other children ran before)
+    # ru_maxrss of the children is the peak of the largest worker process (this process runs no others)
     return Measure(seconds, run.events, cpu, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
 
@@ -125,11 +130,41 @@ def run_dask(corpus: Path, out: Path, workers: int) -> Measure:
     return Measure(seconds, run.events, cpu, max(peaks.values()), f"cluster start {ready:.1f} s included")
 
 
+def measure_in_new_process(mode: str, corpus: Path, out: Path, workers: int) -> Measure:
+    """Run one engine in a new Python process and return what it measured.
+
+    Every engine starts alike, as from the command line: no gazetteer loaded,
+    nothing memoised from an earlier run (worker processes forked from a
+    process that had already extracted the corpus would inherit its warm
+    caches), and no other engine's processes among its children.
+    """
+    command = [sys.executable, __file__, "--run", mode, str(corpus), str(out), str(workers)]
+    result = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
+    return Measure(**json.loads(result.stdout.splitlines()[-1]))
+
+
+def _run_mode(mode: str, corpus: Path, out: Path, workers: int) -> int:
+    import geomap.events  # noqa: F401 - imported before the clock starts, as after reading the first records
+
+    if mode == "1":
+        measure = run_one_process(corpus, out)
+    elif mode == "workers":
+        measure = run_worker_processes(corpus, out, workers)
+    else:
+        measure = run_dask(corpus, out, workers)
+    print(json.dumps(asdict(measure)), flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--run"]:
+        mode, corpus, out, workers = argv[1:5]
+        return _run_mode(mode, Path(corpus), Path(out), int(workers))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES), help="engines to run, each in a new process")
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="FA-KES-layout CSV (default: %(default)s)")
     args = parser.parse_args(argv)
     if not args.source.exists():
@@ -143,14 +178,10 @@ def main(argv: list[str] | None = None) -> int:
               f"CPUs: {os.cpu_count()}; load average before: {os.getloadavg()[0]:.1f}", flush=True)
         print(f"reading alone (iter_documents): {time_reading(corpus):,.0f} documents/s", flush=True)
         baseline = None
-        for mode in sorted(args.modes, key=MODES.index):  # fixed order: see run_worker_processes
-            out = Path(tmp) / f"events-{mode}.parquet"
-            if mode == "1":
-                label, measure = "1 process", run_one_process(corpus, out)
-            elif mode == "workers":
-                label, measure = f"--workers {args.workers}", run_worker_processes(corpus, out, args.workers)
-            else:
-                label, measure = f"Dask local, {args.workers} workers", run_dask(corpus, out, args.workers)
+        for mode in args.modes:
+            label = {"1": "1 process", "workers": f"--workers {args.workers}",
+                     "dask": f"Dask local, {args.workers} workers"}[mode]
+            measure = measure_in_new_process(mode, corpus, Path(tmp) / f"events-{mode}.parquet", args.workers)
             rate = args.documents / measure.seconds
             baseline = rate if mode == "1" else baseline
             speedup = f"{rate / baseline:.2f}x one process, " if baseline and mode != "1" else ""

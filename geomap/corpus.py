@@ -970,7 +970,7 @@ def run_corpus(
     outputs = [_PartsFolder(Path(output))]
     if mentions_output is not None:
         outputs.append(_PartsFolder(Path(mentions_output)))
-    folders = tuple(str(folder.tmp) for folder in outputs)
+    folders = tuple(str(folder.tmp.absolute()) for folder in outputs)  # workers may run in another folder
     bar = tqdm(unit="doc", desc="extract", disable=None if progress is None else not progress, file=sys.stderr)
     try:
         for batch, part in _execute(batches, folders, workers, engine, scheduler, gazetteer):
@@ -1112,22 +1112,25 @@ def _execute_dask(batches: Iterator[_Batch], folders: tuple[str, ...], workers: 
         # Two windows in flight: the workers start on the next window while the previous one
         # is collected, instead of idling at every window's end.
         slots = sum(client.nthreads().values()) or workers  # a remote cluster has its own size
-        in_flight: deque[tuple[list[_Batch], Any]] = deque()
+        in_flight: deque[tuple[list[_Batch], list[Any]]] = deque()
         try:
             for window in _windows(batches, 2 * slots):
                 # Not db.from_sequence, which would hash the text of every document to name the tasks.
                 bag = db.from_delayed([delayed([batch], traverse=False) for batch in window])
                 tasks = (bag.starmap(_extract_part, folders=folders, gazetteer=gazetteer) if on_workers
                          else bag.starmap(_extract_tables, gazetteer=gazetteer))
-                in_flight.append((window, client.compute(tasks)))
+                # one future per partition (batch), so a failure can wait for each of them
+                in_flight.append((window, client.compute(tasks.to_delayed())))
                 if len(in_flight) == 2:
-                    yield from _window_results(*in_flight.popleft(), folders)
+                    yield from _window_results(*in_flight[0], folders)
+                    in_flight.popleft()
             while in_flight:
-                yield from _window_results(*in_flight.popleft(), folders)
+                yield from _window_results(*in_flight[0], folders)
+                in_flight.popleft()
         finally:
             # After a failure, let the batches still in flight end before the caller removes the
             # folders they write into (a cluster may outlive this run).
-            wait([future for _, future in in_flight])
+            wait([future for _, futures in in_flight for future in futures])
 
 
 def _sees(folders: tuple[str, ...]) -> bool:
@@ -1146,9 +1149,10 @@ def _windows(batches: Iterator[_Batch], size: int) -> Iterator[list[_Batch]]:
         yield window
 
 
-def _window_results(window: list[_Batch], future: Any,
+def _window_results(window: list[_Batch], futures: list[Any],
                     folders: tuple[str, ...]) -> Iterator[tuple[list[Document], _Part]]:
-    for (_, batch), result in zip(window, future.result()):
+    for (_, batch), future in zip(window, futures):
+        (result,) = future.result()
         yield batch, result if isinstance(result, _Part) else _write_part(folders, *result)
 
 
