@@ -26,6 +26,7 @@ import re
 import shutil
 import sys
 import tempfile
+import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -1096,7 +1097,6 @@ def _execute_dask(batches: Iterator[_Batch], folders: tuple[str, ...], workers: 
                   gazetteer: Any) -> Iterator[tuple[list[Document], _Part]]:
     try:
         import dask.bag as db
-        from dask import delayed
         from distributed import Client, wait
     except ImportError:
         raise InputError("the dask engine needs the geomap[dask] extra: pip install 'geomap[dask]'") from None
@@ -1115,8 +1115,11 @@ def _execute_dask(batches: Iterator[_Batch], folders: tuple[str, ...], workers: 
         in_flight: deque[tuple[list[_Batch], list[Any]]] = deque()
         try:
             for window in _windows(batches, 2 * slots):
-                # Not db.from_sequence, which would hash the text of every document to name the tasks.
-                bag = db.from_delayed([delayed([batch], traverse=False) for batch in window])
+                # Each batch is the data of its own partition, so every task is a root the scheduler
+                # gives to whichever worker is free (and not db.from_sequence, which would hash the
+                # text of every document to name the tasks).
+                name = f"geomap-batches-{uuid.uuid4().hex}"
+                bag = db.Bag({(name, i): [batch] for i, batch in enumerate(window)}, name, len(window))
                 tasks = (bag.starmap(_extract_part, folders=folders, gazetteer=gazetteer) if on_workers
                          else bag.starmap(_extract_tables, gazetteer=gazetteer))
                 # one future per partition (batch), so a failure can wait for each of them
