@@ -1136,8 +1136,8 @@ def _execute_dask(batches: Iterator[_Batch], folders: tuple[str, ...], workers: 
             wait([future for _, futures in in_flight for future in futures])
 
 
-#: Windows of ``2 * workers`` batches a Dask run keeps in flight (2 left workers idle 8-10% of
-#: a run waiting for the oldest window's slowest batch; 4 about half as much).
+#: Windows of ``2 * workers`` batches a Dask run keeps in flight: enough that every worker
+#: still has batches queued while the oldest window waits for its slowest one.
 _WINDOWS_IN_FLIGHT = 4
 
 
