@@ -188,11 +188,16 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
     for match in _TOKEN_RE.finditer(text):
         start, end = match.span()
         token = match.group()
-        if len(token) >= 5 and token[-2] in _APOSTROPHES and _POSSESSIVE_RE.search(token):
+        if _has_possessive(token):
             end -= 2
             token = token[:-2]
         tokens.append((token, start, end))
     return tokens
+
+
+def _has_possessive(token: str) -> bool:
+    """An English possessive 's to cut off (``Aleppo's``; not short words like ``Ra's``)."""
+    return len(token) >= 5 and token[-2] in _APOSTROPHES and _POSSESSIVE_RE.search(token) is not None
 
 
 def _words(text: str) -> list[str]:
@@ -200,7 +205,7 @@ def _words(text: str) -> list[str]:
     pattern = _ASCII_TOKEN_RE if text.isascii() else _TOKEN_RE
     words = pattern.findall(text)
     for i, word in enumerate(words):
-        if len(word) >= 5 and word[-2] in _APOSTROPHES and _POSSESSIVE_RE.search(word):
+        if _has_possessive(word):
             words[i] = word[:-2]
     return words
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Container
 from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -117,6 +118,9 @@ class Mention:
     resolution: Resolution | None = field(default=None, repr=False)
     query: str = ""  # the name looked up: ``text`` without a lost-apostrophe possessive "s"
 
+    def __post_init__(self) -> None:
+        self.query = self.query or self.text
+
     @property
     def place(self) -> Any:
         return self.resolution.place if self.resolution is not None else None
@@ -177,13 +181,15 @@ def _stream_key(word: str, known: Any) -> str:
     # a lower-case Latin word is never part of a mention: keep it out of the search
     if "a" <= word[0] <= "z":
         return "\x00"
-    key = fold_token(word)
-    if known is not None and key not in known and word.endswith("s") and not word.endswith("ss"):
-        # a possessive that lost its apostrophe: "Syrias", "Aleppos"
-        stripped = fold_token(word[:-1])
-        if stripped in known:
-            return stripped
-    return key
+    if known is not None and _lost_apostrophe(word, fold_token, known):
+        return fold_token(word[:-1])
+    return fold_token(word)
+
+
+def _lost_apostrophe(name: str, key_of: Callable[[str], str], known: Container[str]) -> bool:
+    """A possessive that lost its apostrophe ("Syrias", "Aleppos"): unknown as
+    written, known without its final "s"."""
+    return name.endswith("s") and not name.endswith("ss") and key_of(name) not in known and key_of(name[:-1]) in known
 
 
 def _key_stream(tokens: Tokens, gazetteer: Gazetteer | None = None) -> tuple[str, dict[int, int], list[int]]:
@@ -565,13 +571,8 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
 
 
 def _query_name(text: str, gazetteer: Gazetteer) -> str:
-    """The name to look up: "Syrias" is "Syria" when only the latter is a gazetteer name
-    (a possessive whose apostrophe was lost, as the stream search also reads it)."""
-    if len(text) > 3 and text.endswith("s") and not text.endswith("ss"):
-        known = gazetteer.keys()
-        if _normalised(text) not in known and _normalised(text[:-1]) in known:
-            return text[:-1]
-    return text
+    """The name to look up: "Syrias" is "Syria", as the stream search read it."""
+    return text[:-1] if len(text) > 3 and _lost_apostrophe(text, _normalised, gazetteer.keys()) else text
 
 
 # Nearby context of one name: the places named closest to it in the text and
@@ -751,7 +752,7 @@ def drop_junk(mentions: list[Mention], tokens: Tokens, country: str | None = Non
     for mention in mentions:
         res = mention.resolution
         if mention.in_gazetteer and mention.last - mention.first == 1 and res is not None:
-            best = _best_similarity(mention.query or mention.text, res)
+            best = _best_similarity(mention.query, res)
             if mention.cue is None:
                 if best < _MIN_SIMILARITY and not (mention.prep and res.place is not None and best >= 0.6):
                     continue
@@ -774,7 +775,7 @@ def _foreign_lookalike(mention: Mention, res: Resolution | None, country: str | 
         return False  # names found by their form ("Kafr X", "X Road") are listed whatever they resemble
     if any(c.place.country == country for _score, c in res.candidates):
         return False
-    return _best_similarity(mention.query or mention.text, res) < 0.999
+    return _best_similarity(mention.query, res) < 0.999
 
 
 @lru_cache(maxsize=50_000)
