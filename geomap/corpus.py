@@ -773,7 +773,7 @@ def extract_table(
             run.parts += 1
             run.events += len(events)
             run.mentions += len(mentions)
-            run.located += int((mentions["status"].astype(str) == "located").sum())
+            run.located += _located(mentions)
     return run
 
 
@@ -1208,5 +1208,9 @@ def _write_part(folders: tuple[str, ...], index: int, events: Any, mentions: Any
     write_events(events, Path(folders[0], name), format="parquet")
     if len(folders) > 1:
         mentions.to_parquet(Path(folders[1], name), index=False)
-    located = int((mentions["status"].astype(str) == "located").sum()) if len(mentions) else 0
-    return _Part(events=len(events), mentions=len(mentions), located=located)
+    return _Part(events=len(events), mentions=len(mentions), located=_located(mentions))
+
+
+def _located(mentions: Any) -> int:
+    """How many rows of a mentions table are located."""
+    return int((mentions["status"].astype(str) == "located").sum()) if len(mentions) else 0
