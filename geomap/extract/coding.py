@@ -7,6 +7,7 @@ this module only applies it to a token stream.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -212,69 +213,116 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
 
     "could be resumed", "hope that", "if", "denied", "did not" ... make no
     event; for Strategic developments so do wordings of intent ("efforts to
-    extend the truce").  The clause's cue words are indexed once, so a
-    clause with many triggers costs linear time.
+    extend the truce").  The document's cue words are indexed once, so each
+    question about a clause is a bisection.
     """
-    clause_end = len(tokens) if clause_end is None else clause_end
-    cues = _clause_cues(tokens, clause_first, clause_end)
-    if cues.first_before < trigger.first:
-        return True
-    if not trigger.type.violent and cues.first_non_violent_before < trigger.first:
-        return True
-    irrealis = _trigger_lexicon()[2]
-    low = cues.low
     lo = clause_first
-    window = low[max(0, trigger.first - 4 - lo):max(0, trigger.first - lo)] + low[trigger.end - lo:trigger.end + 5 - lo]
-    if any(w in irrealis["near"] for w in window):
+    end = len(tokens) if clause_end is None else clause_end
+    cues = tokens.derived("irrealis", _CueIndex.of)
+    if cues.first_before(lo, end) < trigger.first:
         return True
-    if trigger.type.violent and cues.aggregate:
+    if not trigger.type.violent and cues.first_non_violent_before(lo, end) < trigger.first:
         return True
-    return bool(trigger.type.needs) and cues.first_end_of(trigger.type.needs) > min(clause_end, trigger.end + 12)
-
-
-@dataclass
-class _ClauseCues:
-    """Where a clause's irrealis cues are (token indices; ``_NEVER`` if absent)."""
-
-    tokens: Tokens
-    first: int
-    end: int
-    low: list[str]
-    first_before: int
-    first_non_violent_before: int
-    aggregate: bool
-    _needs: dict[tuple[str, ...], int]
-
-    def first_end_of(self, phrases: tuple[str, ...]) -> int:
-        """The token index just after the earliest-ending of ``phrases`` in the clause."""
-        found = self._needs.get(phrases)
-        if found is None:
-            found = self._needs[phrases] = _first_phrase_end(self.tokens.low, self.first, self.end, phrases)
-        return found
+    near = _trigger_lexicon()[2]["near"]
+    low = cues.low
+    window = low[max(lo, trigger.first - 4):max(lo, trigger.first)] + low[trigger.end:min(end, trigger.end + 5)]
+    if any(w in near for w in window):
+        return True
+    if trigger.type.violent and cues.aggregate(lo, end):
+        return True
+    return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)
 
 
 _NEVER = 1 << 62
-_LAST_CUES: list[_ClauseCues] = []
 
 
 @lru_cache(maxsize=1)
-def _aggregates() -> tuple[str, ...]:
-    return tuple(sorted(_trigger_lexicon()[2]["aggregates"]))
-
-
-def _clause_cues(tokens: Tokens, first: int, end: int) -> _ClauseCues:
-    # one entry: the linker asks about every trigger of a clause before moving on
-    if _LAST_CUES and _LAST_CUES[0].tokens is tokens and _LAST_CUES[0].first == first and _LAST_CUES[0].end == end:
-        return _LAST_CUES[0]
+def _cue_word_matcher() -> PhraseMatcher:
+    """Single cue words -> (voids any later trigger, voids a later non-violent one); "may" for the month."""
     irrealis = _trigger_lexicon()[2]
-    # the month "May" is not the modal "may"
-    low = [w if w != "may" or tokens.words[i] == "may" else "" for i, w in enumerate(tokens.low[first:end], first)]
-    first_before = next((i for i, w in enumerate(low, first) if w in irrealis["before"]), _NEVER)
-    first_nv = next((i for i, w in enumerate(low, first) if w in irrealis["non_violent_before"]), _NEVER)
-    aggregate = _first_phrase_end(tokens.low, first, end, _aggregates()) != _NEVER
-    cues = _ClauseCues(tokens, first, end, low, first_before, first_nv, aggregate, {})
-    _LAST_CUES[:] = [cues]
-    return cues
+    before, non_violent = irrealis["before"], irrealis["non_violent_before"]
+    return PhraseMatcher({w: (w in before, w in non_violent) for w in before | non_violent | {"may"}})
+
+
+@lru_cache(maxsize=1)
+def _aggregate_matcher() -> PhraseMatcher:
+    return PhraseMatcher({phrase: True for phrase in _trigger_lexicon()[2]["aggregates"]})
+
+
+@dataclass(frozen=True)
+class _CueIndex:
+    """Where a document's irrealis cues are, so a clause's first cue is one bisection away.
+
+    Attributes
+    ----------
+    low : list of str
+        ``tokens.low`` with the month "May" blanked (it is not the modal "may").
+    before, non_violent : list of int
+        Token indices of the two kinds of cue that void a later trigger.
+    aggregate_starts, aggregate_stops : list of int
+        Where each occurrence of a tally phrase ("since 2011") starts, and
+        the earliest end of a phrase starting there.
+    """
+
+    low: list[str]
+    before: list[int]
+    non_violent: list[int]
+    aggregate_starts: list[int]
+    aggregate_stops: list[int]
+
+    @classmethod
+    def of(cls, tokens: Tokens) -> "_CueIndex":
+        low, words = tokens.low, tokens.words
+        masked = low
+        before_at: list[int] = []
+        non_violent_at: list[int] = []
+        for i, _end, (is_before, is_non_violent) in _cue_word_matcher().occurrences(tokens):
+            if low[i] == "may" and words[i] != "may":
+                if masked is low:
+                    masked = list(low)  # copied only for a document that names the month
+                masked[i] = ""
+                continue
+            if is_before:
+                before_at.append(i)
+            if is_non_violent:
+                non_violent_at.append(i)
+        earliest: dict[int, int] = {}
+        for first, end, _payload in _aggregate_matcher().occurrences(tokens):
+            earliest[first] = min(end, earliest.get(first, end))
+        starts = sorted(earliest)
+        return cls(masked, before_at, non_violent_at, starts, [earliest[k] for k in starts])
+
+    def first_before(self, lo: int, end: int) -> int:
+        """The first "before" cue in tokens ``lo:end`` (``_NEVER`` if none)."""
+        return _first_in(self.before, lo, end)
+
+    def first_non_violent_before(self, lo: int, end: int) -> int:
+        """The first cue of intent ("efforts to", "calls for") in tokens ``lo:end``."""
+        return _first_in(self.non_violent, lo, end)
+
+    def aggregate(self, lo: int, end: int) -> bool:
+        """True if a tally phrase lies wholly inside tokens ``lo:end``."""
+        k = bisect_left(self.aggregate_starts, lo)
+        while k < len(self.aggregate_starts) and self.aggregate_starts[k] < end:
+            if self.aggregate_stops[k] <= end:
+                return True
+            k += 1
+        return False
+
+
+def _first_in(positions: list[int], lo: int, end: int) -> int:
+    k = bisect_left(positions, lo)
+    return positions[k] if k < len(positions) and positions[k] < end else _NEVER
+
+
+def _needs_end(tokens: Tokens, lo: int, end: int, needs: tuple[str, ...]) -> int:
+    # several triggers of one clause may need the same wording: search the clause once
+    memo = tokens.derived("needs", lambda _tokens: {})
+    key = (lo, end, needs)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _first_phrase_end(tokens.low, lo, end, needs)
+    return found
 
 
 @lru_cache(maxsize=256)

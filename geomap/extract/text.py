@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import ahocorasick
 import yaml
@@ -24,6 +24,7 @@ LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 
 _APOSTROPHES = "'\u2019\u2018\u02bf\u02be\u02bc\u02bb`\u00b4"
 _APOSTROPHE_RE = re.compile(f"[{_APOSTROPHES}]")
+_T = TypeVar("_T")
 
 
 @lru_cache(maxsize=None)
@@ -69,6 +70,7 @@ class Tokens:
     ends: list[int]
     _joined: str | None = field(default=None, repr=False)
     _offsets: dict[int, int] | None = field(default=None, repr=False)
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, text: str) -> "Tokens":
@@ -96,6 +98,17 @@ class Tokens:
             self._joined = " " + " ".join(self.low) + " "
             self._offsets = offsets
         return self._joined, self._offsets  # type: ignore[return-value]
+
+    def derived(self, key: str, build: Callable[["Tokens"], _T]) -> _T:
+        """Return ``build(self)``, built once per document and kept under ``key``.
+
+        For indices over the whole token list that many clauses consult: one
+        pass over the document instead of one scan per clause.
+        """
+        found = self._derived.get(key)
+        if found is None:
+            found = self._derived[key] = build(self)
+        return found
 
     def index_at(self, char: int) -> int:
         """Return the index of the first token starting at or after ``char``."""
@@ -131,6 +144,10 @@ class PhraseMatcher:
 
     def find(self, tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, Any]]:
         """Return ``(first_token, end_token, payload)`` of the best non-overlapping matches, in text order."""
+        return _longest_first(self.occurrences(tokens, lo, hi))
+
+    def occurrences(self, tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, Any]]:
+        """Return ``(first_token, end_token, payload)`` of every match, overlapping ones included."""
         if self._empty or not len(tokens):
             return []
         joined, offsets = tokens.joined()
@@ -142,7 +159,7 @@ class PhraseMatcher:
             if first is None or first < lo or first + n_words > hi:
                 continue
             found.append((first, first + n_words, payload))
-        return _longest_first(found)
+        return found
 
 
 def _longest_first(found: list[tuple[int, int, Any]]) -> list[tuple[int, int, Any]]:
