@@ -107,8 +107,12 @@ def source_spans(tokens: Tokens) -> list[tuple[int, int]]:
 
 def actor_name_spans(tokens: Tokens) -> list[tuple[int, int, Actor]]:
     """Token spans of every actor name, including those used as descriptors ("ISIS-held")."""
-    matcher, _case_sensitive, _sources = _actor_lexicon()
-    return list(matcher.find(tokens)) + _case_sensitive_spans(tokens)
+    return _actor_matches(tokens) + _case_sensitive_spans(tokens)
+
+
+def _actor_matches(tokens: Tokens) -> list[tuple[int, int, Actor]]:
+    """The actor lexicon's matches (one search per document: actors and place masking both read them)."""
+    return tokens.derived("actor_matches", _actor_lexicon()[0].find)
 
 
 def _case_sensitive_spans(tokens: Tokens, taken: set[int] | frozenset[int] = frozenset()) -> list[tuple[int, int, Actor]]:
@@ -116,8 +120,8 @@ def _case_sensitive_spans(tokens: Tokens, taken: set[int] | frozenset[int] = fro
     _matcher, case_sensitive, _sources = _actor_lexicon()
     forms = _case_sensitive_forms()
     spans = []
-    # a set lookup per token; the full test only for the few that can pass it
-    for i in [i for i, word in enumerate(tokens.words) if word in forms]:
+    # a set lookup per token, once per document; the full test only for the few that can pass it
+    for i in tokens.derived("case_sensitive_actors", lambda t: [i for i, word in enumerate(t.words) if word in forms]):
         if i not in taken and (actor := _case_sensitive_actor(tokens.words[i], case_sensitive)) is not None:
             spans.append((i, i + 1, actor))
     return spans
@@ -166,9 +170,8 @@ def find_actors(tokens: Tokens, masked: set[int] | None = None) -> list[ActorMen
     "anti-IS group") are left out; a generic description right before a named
     group ("rebel group Jaish al-Islam") gives way to the group.
     """
-    matcher, _case_sensitive, _sources = _actor_lexicon()
     masked = masked or set()
-    found = [(a, b, actor) for a, b, actor in matcher.find(tokens)]
+    found = list(_actor_matches(tokens))
     taken = {i for a, b, _ in found for i in range(a, b)}
     found.extend(_case_sensitive_spans(tokens, taken))
     text = tokens.text
