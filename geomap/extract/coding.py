@@ -11,7 +11,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geomap.extract.text import PhraseMatcher, Tokens, load_lexicon, phrase_table
+from geomap.extract.text import PhraseGroup, PhraseMatcher, Tokens, load_lexicon, phrase_table
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,14 @@ def _trigger_lexicon() -> tuple[PhraseMatcher, PhraseMatcher, dict[str, frozense
 
 
 @lru_cache(maxsize=1)
+def _phrases() -> PhraseGroup:
+    """Every phrase lexicon of this module, searched in one pass per document."""
+    actors, _case_sensitive, sources = _actor_lexicon()
+    triggers, not_events, _irrealis = _trigger_lexicon()
+    return PhraseGroup([actors, sources, triggers, not_events, _cue_word_matcher(), _aggregate_matcher()])
+
+
+@lru_cache(maxsize=1)
 def actors_by_name() -> dict[str, Actor]:
     """Every canonical actor of the lexicon, by name."""
     return {
@@ -102,7 +110,7 @@ def actors_by_name() -> dict[str, Actor]:
 
 def source_spans(tokens: Tokens) -> list[tuple[int, int]]:
     """Token spans naming a report's source ("activists said", "state TV", "the Observatory")."""
-    return [(a, b) for a, b, _ in _actor_lexicon()[2].find(tokens)]
+    return [(a, b) for a, b, _ in _phrases().find(tokens, _actor_lexicon()[2])]
 
 
 def actor_name_spans(tokens: Tokens) -> list[tuple[int, int, Actor]]:
@@ -112,7 +120,7 @@ def actor_name_spans(tokens: Tokens) -> list[tuple[int, int, Actor]]:
 
 def _actor_matches(tokens: Tokens) -> list[tuple[int, int, Actor]]:
     """The actor lexicon's matches (one search per document: actors and place masking both read them)."""
-    return tokens.derived("actor_matches", _actor_lexicon()[0].find)
+    return tokens.derived("actor_matches", lambda t: _phrases().find(t, _actor_lexicon()[0]))
 
 
 def _case_sensitive_spans(tokens: Tokens, taken: set[int] | frozenset[int] = frozenset()) -> list[tuple[int, int, Actor]]:
@@ -207,8 +215,8 @@ def _drop_generic_before_named(mentions: list[ActorMention], low: list[str]) -> 
 def find_triggers(tokens: Tokens) -> list[Trigger]:
     """Return every trigger of a document, in text order (phrases in ``not_events`` excluded)."""
     matcher, not_events, _irrealis = _trigger_lexicon()
-    blocked = {i for a, b, _ in not_events.find(tokens) for i in range(a, b)}
-    return [Trigger(a, b, kind) for a, b, kind in matcher.find(tokens) if blocked.isdisjoint(range(a, b))]
+    blocked = {i for a, b, _ in _phrases().find(tokens, not_events) for i in range(a, b)}
+    return [Trigger(a, b, kind) for a, b, kind in _phrases().find(tokens, matcher) if blocked.isdisjoint(range(a, b))]
 
 
 def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end: int | None = None) -> bool:
@@ -279,7 +287,7 @@ class _CueIndex:
         masked = low
         before_at: list[int] = []
         non_violent_at: list[int] = []
-        for i, _end, (is_before, is_non_violent) in _cue_word_matcher().occurrences(tokens):
+        for i, _end, (is_before, is_non_violent) in _phrases().occurrences(tokens, _cue_word_matcher()):
             if low[i] == "may" and words[i] != "may":
                 if masked is low:
                     masked = list(low)  # copied only for a document that names the month
@@ -290,7 +298,7 @@ class _CueIndex:
             if is_non_violent:
                 non_violent_at.append(i)
         earliest: dict[int, int] = {}
-        for first, end, _payload in _aggregate_matcher().occurrences(tokens):
+        for first, end, _payload in _phrases().occurrences(tokens, _aggregate_matcher()):
             earliest[first] = min(end, earliest.get(first, end))
         starts = sorted(earliest)
         return cls(masked, before_at, non_violent_at, starts, [earliest[k] for k in starts])

@@ -129,10 +129,14 @@ class PhraseMatcher:
     """
 
     def __init__(self, phrases: Mapping[str, Any]) -> None:
-        self._automaton = ahocorasick.Automaton()
+        # " w1 ... wn " -> (n, key length, payload): keys match whole tokens of Tokens.joined()
+        self.keys: dict[str, tuple[int, int, Any]] = {}
         for phrase, payload in phrases.items():
             key = " " + " ".join(phrase.split()) + " "
-            self._automaton.add_word(key, (len(phrase.split()), len(key), payload))
+            self.keys[key] = (len(phrase.split()), len(key), payload)
+        self._automaton = ahocorasick.Automaton()
+        for key, entry in self.keys.items():
+            self._automaton.add_word(key, entry)
         self._empty = len(phrases) == 0
         if not self._empty:
             self._automaton.make_automaton()
@@ -154,6 +158,60 @@ class PhraseMatcher:
             if first is None or first < lo or first + n_words > hi:
                 continue
             found.append((first, first + n_words, payload))
+        return found
+
+
+class PhraseGroup:
+    """Several :class:`PhraseMatcher` answered from one pass over a document.
+
+    Each automaton costs a pass over the whole text; the matchers of a group
+    share one, run on the first question about a document, and the hits are
+    kept with its tokens.  Every answer is the one the matcher itself gives.
+
+    Parameters
+    ----------
+    matchers : iterable of PhraseMatcher
+        The matchers this group answers for.
+    """
+
+    def __init__(self, matchers: Iterable[PhraseMatcher]) -> None:
+        matchers = list(matchers)
+        self._index = {id(m): k for k, m in enumerate(matchers)}
+        self._size = len(matchers)
+        shared: dict[str, list[tuple[int, int, Any]]] = {}
+        for k, m in enumerate(matchers):
+            for key, (n_words, _key_len, payload) in m.keys.items():
+                shared.setdefault(key, []).append((k, n_words, payload))
+        self._automaton = ahocorasick.Automaton()
+        for key, entries in shared.items():
+            self._automaton.add_word(key, (len(key), tuple(entries)))
+        if shared:
+            self._automaton.make_automaton()
+        self._empty = not shared
+        self._key = f"phrase-group-{id(self)}"
+
+    def find(self, tokens: Tokens, matcher: PhraseMatcher, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, Any]]:
+        """What ``matcher.find(tokens, lo, hi)`` returns."""
+        return _longest_first(self.occurrences(tokens, matcher, lo, hi))
+
+    def occurrences(self, tokens: Tokens, matcher: PhraseMatcher, lo: int = 0,
+                    hi: int | None = None) -> list[tuple[int, int, Any]]:
+        """What ``matcher.occurrences(tokens, lo, hi)`` returns (a new list)."""
+        hits = tokens.derived(self._key, self._scan)[self._index[id(matcher)]]
+        hi = len(tokens) if hi is None else hi
+        return [hit for hit in hits if hit[0] >= lo and hit[1] <= hi]
+
+    def _scan(self, tokens: Tokens) -> list[list[tuple[int, int, Any]]]:
+        found: list[list[tuple[int, int, Any]]] = [[] for _ in range(self._size)]
+        if self._empty or not len(tokens):
+            return found
+        joined, offsets = tokens.joined()
+        for end, (key_len, entries) in self._automaton.iter(joined):
+            first = offsets.get(end - key_len + 2)
+            if first is None:
+                continue
+            for k, n_words, payload in entries:
+                found[k].append((first, first + n_words, payload))
         return found
 
 
