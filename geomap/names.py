@@ -414,7 +414,6 @@ def _token_path(name: str) -> str:
     return " ".join(key for key in map(_token_key, _words(name)) if key)
 
 
-@lru_cache(maxsize=100_000)
 def normalise(name: str) -> str:
     """Return the canonical lookup key of a place name.
 
@@ -448,12 +447,21 @@ def normalise(name: str) -> str:
         words = words.replace(_SILENT, "").split()
     # No word here is an article too long to be one, so "" (an article's key
     # in _WORD_KEYS) means "drop it".
+    if len(words) == 1:
+        key = _WORD_KEYS.get(words[0])
+        return _fold_new(words[0]) if key is None else key
     keys = list(map(_WORD_KEYS.get, words))
     if None in keys:
         keys = [_fold_new(word) if key is None else key for word, key in zip(words, keys)]
     if "" in keys:
         keys = [key for key in keys if key]
     return " ".join(keys)
+
+
+# Callers that remember their own answers (Gazetteer.candidates) key names
+# without this memo; everyone else shares it.
+_normalise_unmemoised = normalise
+normalise = lru_cache(maxsize=100_000)(normalise)
 
 
 def word_keys(names: Iterable[str]) -> tuple[dict[str, str], list[str]]:

@@ -277,3 +277,53 @@ def test_clear_caches_forgets_earlier_names() -> None:
     normalise("Kafr Nabl")
     names.clear_caches()
     assert normalise.cache_info().currsize == 0
+
+
+# --- exact lookups (Gazetteer.candidates keys names with normalise) ---------
+
+_LOOKUP_ROWS = [
+    ("t:1", "Raqqa", "city", "35.95", "39.01", "SY", "Raqqa", "Raqqa", "", "500000", "Ar-Raqqah|الرقة", "test"),
+    ("t:2", "Ar-Raqqa", "admin1", "35.9", "38.9", "SY", "Raqqa", "", "", "", "Raqqa Governorate", "test"),
+    ("t:3", "Kafr Nabl", "town", "35.61", "36.56", "SY", "Idlib", "Maarrat", "", "", "", "test"),
+]
+
+
+def _lookup_gazetteer(folder, monkeypatch):
+    """A small gazetteer loaded the way later processes load it: from its index cache, no place made yet."""
+    from geomap.gazetteer import COLUMNS, Gazetteer
+
+    monkeypatch.setenv("GEOMAP_CACHE", str(folder / "cache"))
+    path = folder / "places.tsv"
+    path.write_text("\n".join("\t".join(row) for row in [COLUMNS, *_LOOKUP_ROWS]) + "\n", encoding="utf-8")
+    Gazetteer.load(path)  # builds the index cache
+    Gazetteer._loaded.pop(path.resolve())
+    return Gazetteer.load(path)
+
+
+def test_exact_lookups_list_every_place_of_the_key_in_gazetteer_order(tmp_path, monkeypatch) -> None:
+    gazetteer = _lookup_gazetteer(tmp_path, monkeypatch)
+    for spelling in ("Al Raqqah", "RAKKA", "الرقه"):
+        found = gazetteer.candidates(spelling, fuzzy=False)
+        ids = ["t:1", "t:2"] if spelling != "الرقه" else ["t:1"]
+        assert [c.place.place_id for c in found] == ids, spelling
+        assert all(c.score == 100.0 and not c.fuzzy and c.key == normalise(spelling) for c in found)
+        assert all(c.place is gazetteer.get(c.place.place_id) for c in found)
+
+
+def test_remembered_lookups_give_fresh_lists(tmp_path, monkeypatch) -> None:
+    gazetteer = _lookup_gazetteer(tmp_path, monkeypatch)
+    for spelling in ("Raqqa", "Kafr Nabl"):
+        first = gazetteer.candidates(spelling)
+        again = gazetteer.candidates(spelling)
+        assert again == first and again is not first
+        first.clear()  # a caller's list is its own
+        assert gazetteer.candidates(spelling) == again
+
+
+def test_a_name_without_exact_match_still_gets_fuzzy_candidates_later(tmp_path, monkeypatch) -> None:
+    gazetteer = _lookup_gazetteer(tmp_path, monkeypatch)
+    assert gazetteer.candidates("Kafr Nablx", fuzzy=False) == []
+    fuzzy = gazetteer.candidates("Kafr Nablx")
+    assert [c.place.place_id for c in fuzzy] == ["t:3"] and fuzzy[0].fuzzy
+    assert gazetteer.candidates("Kafr Nablx", fuzzy=False) == []
+    assert gazetteer.candidates("al-", fuzzy=True) == [] == gazetteer.candidates("al-")
