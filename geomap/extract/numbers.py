@@ -53,6 +53,12 @@ def _lexicon() -> dict:
             "zero_heads": zero_heads}
 
 
+def toll_word_positions(tokens: Tokens) -> list[int]:
+    """Ascending indices of the tokens that can open a kill/wound phrase (found once per document)."""
+    heads = _lexicon()["heads"]
+    return tokens.derived("toll_words", lambda t: [i for i, w in enumerate(t.low) if w in heads])
+
+
 def _parse_number(tokens: Tokens, i: int, hi: int) -> tuple[int, int] | None:
     """Parse a figure starting at token ``i``; return ``(value, next_index)``."""
     lex = _lexicon()
