@@ -565,7 +565,9 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
         return None
     memo = _memo(gazetteer)
     items = list(queries)
-    alone = [_memoised(memo, gazetteer, name, ResolveContext(cue=cue)) for name, cue, _city in items]
+    # a name resolved on its own serves only the country vote: none for names that cannot vote
+    voters = {queries[(m.query, m.cue, m.city)] for m in mentions if _votes(m)}
+    alone = {i: _memoised(memo, gazetteer, items[i][0], ResolveContext(cue=items[i][1])) for i in sorted(voters)}
     country = _focus_country(mentions, queries, alone, gazetteer)
     first = [_memoised(memo, gazetteer, name, ResolveContext(country=country, cue=cue, city=city)) for name, cue, city in items]
     keys = [_normalised(name) for name, _c, _t in items]
@@ -710,7 +712,12 @@ def _settled(resolution: Resolution) -> bool:
     return resolution.place is not None and ranked[0][0] - ranked[1][0] > _MAX_NEARBY_BONUS
 
 
-def _focus_country(mentions: list[Mention], queries: dict, alone: list[Resolution], gazetteer: Gazetteer) -> str:
+def _votes(mention: Mention) -> bool:
+    """Can this mention vote for the document's country (see :func:`_focus_country`)?"""
+    return not (mention.names_actor or mention.based or mention.dateline)
+
+
+def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Resolution], gazetteer: Gazetteer) -> str:
     """The country most mentions resolve to on their own, one vote per mention.
 
     Countries and capitals that stand for a government ("the U.S. said",
@@ -719,12 +726,15 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: list[Resolutio
     Damascus, Maryland).  Nor does a name that reaches its place only
     through the spelling folds: "Marea" shares a key with Maroua in
     Cameroon, but is written like none of its names; nor where a source is
-    based ("the Britain-based Observatory").
+    based ("the Britain-based Observatory").  ``alone`` holds the
+    resolution of each voting query with no context but its cue.
     """
     votes = []
     for mention in mentions:
+        if not _votes(mention):
+            continue
         res = alone[queries[(mention.query, mention.cue, mention.city)]]
-        if mention.names_actor or mention.based or mention.dateline or res.place is None:
+        if res.place is None:
             continue
         if _similarity(mention.query, (res.place,)) >= 0.999:
             votes.append(res)
