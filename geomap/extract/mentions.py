@@ -302,10 +302,10 @@ class _PersonTracker:
         if low[first] in self.surnames:
             return True
         prev = first - 1
-        if prev >= 0 and tokens.text[tokens.ends[prev]:tokens.starts[first]].strip() in ("", "."):
-            if (words[prev][:1].isupper() and low[prev] in lex["first_names"]) or low[prev] in lex["titles"]:
-                self.surnames.update(low[first:last])
-                return True
+        if prev >= 0 and (low[prev] in lex["titles"] or (low[prev] in lex["first_names"] and words[prev][:1].isupper())) \
+                and tokens.text[tokens.ends[prev]:tokens.starts[first]].strip() in ("", "."):
+            self.surnames.update(low[first:last])
+            return True
         # a known first name followed by a capitalised surname: "Said Hassan"
         if last - first == 1 and low[first] in lex["first_names"] and last < len(words) and words[last][:1].isupper() \
                 and not is_article(words[last]) and tokens.text[tokens.ends[first]:tokens.starts[last]] == " ":
@@ -394,9 +394,7 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
         if " ".join(low[first:last]) in lex["city_parts"]:
             covered.update(range(first, last))
             continue
-        significant = [i for i in range(first, last) if not is_article(words[i])]
-        if not all(_is_capitalised(words[i]) for i in significant[:1]) or not _is_capitalised(words[last - 1]):
-            continue
+        # (_raw_matches only returns names capitalised at both ends, which are not articles)
         covered.update(range(start_tok, last))
         if persons.is_person(tokens, first, last):
             continue
