@@ -327,3 +327,34 @@ def test_a_name_without_exact_match_still_gets_fuzzy_candidates_later(tmp_path, 
     assert [c.place.place_id for c in fuzzy] == ["t:3"] and fuzzy[0].fuzzy
     assert gazetteer.candidates("Kafr Nablx", fuzzy=False) == []
     assert gazetteer.candidates("al-", fuzzy=True) == [] == gazetteer.candidates("al-")
+
+
+def _plain_key(basic: str) -> str:
+    """A word's key by the definition: the folds repeated until nothing changes (no tables)."""
+    key = names._fold_basic(basic)
+    for _ in range(names._MAX_PASSES):
+        again = names._fold_basic(names._basic(key))
+        if again == key:
+            break
+        key = again
+    return key
+
+
+@pytest.mark.skipif(not PLACES.exists(), reason="gazetteer/places.tsv not built yet")
+def test_variants_of_gazetteer_words_get_the_keys_the_folds_give() -> None:
+    # A word the first folds turn into a gazetteer word takes that word's key
+    # from the table: doubled or single letters, glued articles and digraph
+    # spellings must all end where the folds themselves end.
+    with open(PLACES, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
+    words = sorted({names._basic(w) for row in rows for name in [row[1], *row[10].split("|")][:3]
+                    for w in names._words(name) if names._basic(w).isascii()})[::20]
+    keys, fixed = names.word_keys(words)
+    names.add_word_keys(keys, fixed)
+    variants = {word[:at] + word[at - 1] + word[at:] for word in words if len(word) > 2 for at in range(1, len(word))}
+    variants |= {("a" + word[0] if word[0] in "tdrzsn" else "al") + word for word in words}
+    variants |= {word.replace("sh", "sch").replace("th", "dh").replace("f", "ph") for word in words}
+    names.clear_caches()
+    wrong = [v for v in sorted(variants) if names.fold_token(v) != _plain_key(v)]
+    assert not wrong, wrong[:10]
+    assert sum(names._fold_start(v) in keys for v in variants) > 2_000  # the table was used
