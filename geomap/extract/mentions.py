@@ -28,8 +28,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Container
-from itertools import accumulate, compress, count
-from operator import add
+from itertools import accumulate, count
+from operator import add, itemgetter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -38,7 +38,7 @@ import ahocorasick
 import pandas as pd
 from rapidfuzz import fuzz
 
-from geomap.extract.text import Tokens, load_lexicon, phrase_table
+from geomap.extract.text import Tokens, load_lexicon, phrase_table, positions
 from geomap import gazetteer as _gazetteer_module
 from geomap.gazetteer import Gazetteer, Place, Resolution, ResolveContext, haversine_km
 from geomap.names import normalise
@@ -145,6 +145,7 @@ def _toponym_lexicon() -> dict[str, Any]:
         "titles": frozenset(w.lower() for w in lex["titles"]),
         "first_names": frozenset(w.lower() for w in lex["first_names"]),
         "cues_before": frozenset(cues_before),
+        "cue_ends": frozenset(phrase.split()[-1] for phrase in cues_before),
         "cues_after": frozenset(lex["cues_after"]),
         "org_heads": frozenset(lex["organisation_heads"]),
         "street_heads": frozenset(lex["street_heads"]),
@@ -171,6 +172,7 @@ def _automaton(gazetteer: Gazetteer) -> Any:
     return automaton
 
 
+_FIRST_LETTER = itemgetter(slice(0, 1))
 _STREAM_KEYS: dict[int, tuple[Gazetteer, dict[str, str]]] = {}
 _STREAM_KEY_LIMIT = 500_000
 
@@ -210,7 +212,7 @@ def _key_stream(tokens: Tokens, gazetteer: Gazetteer | None = None) -> tuple[str
         for i in [i for i, key in enumerate(keys) if key is None]:
             keys[i] = cache[words[i]] = _stream_key(words[i], known)
     # articles have an empty key and are left out (iterators, not a Python loop per token)
-    token_of = list(compress(range(len(keys)), keys))
+    token_of = positions(keys)
     parts = list(filter(None, keys))
     # part k starts after the leading space, k separating spaces and the k parts before it
     offsets = dict(zip(map(add, accumulate(map(len, parts), initial=0), count(1)), range(len(parts))))
@@ -481,7 +483,7 @@ def _cued_unknowns(tokens: Tokens, covered: set[int], masked: set[int], persons:
     n = len(words)
     i = 0
     # only a capitalised word can open a name: the others are skipped without a Python step each
-    for start in [k for k, word in enumerate(words) if word[:1].isupper()]:
+    for start in positions(map(str.isupper, map(_FIRST_LETTER, words))):
         if start < i or start in covered or start in masked or not words[start][:1].isalpha():
             continue
         i = start
@@ -501,6 +503,8 @@ def _cued_unknowns(tokens: Tokens, covered: set[int], masked: set[int], persons:
 def _cue_before(tokens: Tokens, i: int) -> bool:
     lex = _toponym_lexicon()
     low = tokens.low
+    if i == 0 or (low[i - 1] not in lex["cue_ends"] and low[i - 1] != "the"):
+        return False  # most words: no cue phrase ends right before them
     for n in (3, 2, 1):
         if i - n >= 0 and " ".join(low[i - n:i]) in lex["cues_before"]:
             gap = tokens.text[tokens.ends[i - 1]:tokens.starts[i]]
