@@ -68,10 +68,12 @@ forms of its words with one ``str.translate`` (a byte table for plain
 ASCII) and a split, and looks each word up among keys computed in advance
 (:func:`word_keys`, which a gazetteer computes for its own words when it
 builds its index and hands to :func:`add_word_keys`); only other words run
-the folds. Names with apostrophes, or with many combining marks that could
-hide an article's length, take the token-by-token path. Every path gives the
-keys the definition above gives (``tests/test_names.py`` checks them against
-a fixture made by the plain implementation).
+the folds, and those the first folds (a glued article, digraph spellings,
+doubled letters) turn into a gazetteer word stop there and take its key.
+Names with apostrophes, or with many combining marks that could hide an
+article's length, take the token-by-token path. Every path gives the keys
+the definition above gives (``tests/test_names.py`` checks them against a
+fixture made by the plain implementation, and against the folds themselves).
 """
 
 from __future__ import annotations
