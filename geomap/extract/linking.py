@@ -38,7 +38,7 @@ import datetime as dt
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -211,6 +211,9 @@ def build_events(doc: _Doc) -> list[EventRecord]:
 
 
 _LOCATIVE = frozenset("in near to inside outside around".split())
+# words before a side that is not the subject: a target, a place, an agent, an instrument
+_NOT_BEFORE_SUBJECT = _TARGET_PREPS | _LOCATIVE | {"by", "with", "of", "from"}
+_BEFORE_AGENT_OR_TARGET = _TARGET_PREPS | {"by"}
 
 
 def _any_between(positions: list[int], lo: int, hi: int) -> bool:
@@ -354,7 +357,7 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
         return None, loser, bool(loser)
     # not a subject: a target ("against X"), an agent of something else ("by X"), or a
     # government named by its capital or country after a locative ("in Moscow")
-    subjects = [a for a in before if not _preceded_by(low, a.first, (*_TARGET_PREPS, *_LOCATIVE, "by", "with", "of", "from"))
+    subjects = [a for a in before if not _preceded_by(low, a.first, _NOT_BEFORE_SUBJECT)
                 and a.actor.inter != 7]
     if agent is not None:
         actor2 = subjects[-1].actor if subjects else next((a.actor for a in before), None)
@@ -367,7 +370,7 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
     if actor1 is None:
         # the subject of an earlier clause of the sentence: "Rebels attacked X, ..., and shelled Y"
         earlier = [a for a in doc.actors_within(s_lo, c_lo) if a.actor.inter != 7]
-        actor1 = earlier[-1].actor if earlier and not _preceded_by(low, earlier[-1].first, ("by", *_TARGET_PREPS)) else None
+        actor1 = earlier[-1].actor if earlier and not _preceded_by(low, earlier[-1].first, _BEFORE_AGENT_OR_TARGET) else None
     others = ([a.actor for a in after if a.actor != actor1]
               + [a.actor for a in subjects[1:] if a.actor != actor1]  # the object: "attacked government forces with ..."
               + [a.actor for a in before if a.actor != actor1 and a.actor.inter == 7])
@@ -389,7 +392,7 @@ def _drop_speakers(low: list[str], subjects: list[ActorMention]) -> list[ActorMe
     return kept
 
 
-def _preceded_by(low: list[str], index: int, words: tuple[str, ...]) -> bool:
+def _preceded_by(low: list[str], index: int, words: Container[str]) -> bool:
     """True if one of ``words`` stands right before ``index`` (over an article)."""
     k = index - 1
     while k >= 0 and low[k] in ("the", "a", "an", "syrian", "its", "their"):
