@@ -180,7 +180,8 @@ class PhraseGroup:
     """
 
     def __init__(self, matchers: Iterable[PhraseMatcher]) -> None:
-        matchers = list(matchers)
+        self._matchers = list(matchers)  # held, so the ids below stay theirs
+        matchers = self._matchers
         self._index = {id(m): k for k, m in enumerate(matchers)}
         self._size = len(matchers)
         shared: dict[str, list[tuple[int, int, Any]]] = {}
