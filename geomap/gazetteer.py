@@ -174,8 +174,8 @@ class Candidate(NamedTuple):
 # Candidate(...) goes through a generated Python __new__; first-sight exact
 # lookups build candidates by the thousand, so they call tuple's directly.
 _new_tuple = tuple.__new__
-# Names whose candidates a gazetteer remembers; beyond, it starts afresh.
-_EXACT_LIMIT = 100_000
+# Names whose keys a gazetteer remembers; beyond, it starts afresh.
+_KEYS_LIMIT = 100_000
 
 
 class Query(NamedTuple):
@@ -554,9 +554,10 @@ class Gazetteer:
         self._layers: dict[tuple[Place, ...], Gazetteer] = {}
         self.places_path: Path | None = None
         self._fuzzy_buckets: dict[str, tuple[list[int], list[str]]] | None = None
-        # Name as written -> its exact candidates (one, or a tuple of several),
-        # or its key when there are none; see candidates().
-        self._exact: dict[str, Candidate | tuple[Candidate, ...] | str] = {}
+        # Name as written -> key, and key -> exact candidates (one, or a tuple
+        # of several); see candidates().
+        self._keys: dict[str, str] = {}
+        self._exact: dict[str, Candidate | tuple[Candidate, ...]] = {}
         # The places made so far, by position (None: not yet), which candidates()
         # reads directly; other sequences (layered places) are read one by one.
         self._made: list[Place | None] = places.made if isinstance(places, _PlaceList) else [None] * len(places)
@@ -748,34 +749,33 @@ class Gazetteer:
             Exact matches (``score`` 100) in gazetteer order; or, only when
             there is none, fuzzy matches best first.
         """
-        # Documents name the same places again and again: the answer for each
-        # name as written is kept (its exact candidates, or its key when it has
-        # none), so the names' own memo of keys is not needed here.
-        exact = self._exact.get(name)
+        # Documents name the same places again and again, in a few spellings:
+        # each name's key and each key's exact candidates are kept (the names'
+        # own memo of keys is not needed here).
+        key = self._keys.get(name)
+        if key is None:
+            if len(self._keys) >= _KEYS_LIMIT:
+                self._keys.clear()
+            key = self._keys[name] = _names._normalise_unmemoised(name)
+        exact = self._exact.get(key)
         if exact is None:
-            if len(self._exact) >= _EXACT_LIMIT:
-                self._exact.clear()
-            key = _names._normalise_unmemoised(name)
             ids = self._index.get(key)
             if ids is None:
-                self._exact[name] = key
                 return self._fuzzy_candidates(key) if fuzzy and key else []
             # First sight is the common case, so the places come from the list
             # of those already made, without a Python call per place.
             if type(ids) is int:
                 place = self._made[ids] or self._places[ids]
-                exact = self._exact[name] = _new_tuple(Candidate, (place, key, 100.0, False))
+                exact = self._exact[key] = _new_tuple(Candidate, (place, key, 100.0, False))
                 return [exact]
             found = itemgetter(*ids)(self._made)  # several ids: a tuple of places
             if not all(found):  # a place not made yet (a Place is a non-empty tuple)
                 found = [self._places[i] for i in ids]
             cands = [_new_tuple(Candidate, (place, key, 100.0, False)) for place in found]
-            self._exact[name] = tuple(cands)
+            self._exact[key] = tuple(cands)
             return cands
         if type(exact) is Candidate:
             return [exact]
-        if type(exact) is str:  # the key of a name without exact candidates
-            return self._fuzzy_candidates(exact) if fuzzy and exact else []
         return list(exact)
 
     def _buckets(self) -> dict[str, tuple[list[int], list[str]]]:

@@ -81,6 +81,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import accumulate
@@ -295,6 +296,38 @@ class _NameChars(dict):
 
 
 _NAME_CHARS = _NameChars()
+
+
+class _UnseenCharacter(Exception):
+    """A character a fast table (see _fast_table) does not hold yet."""
+
+
+def _unseen() -> str:
+    raise _UnseenCharacter
+
+
+def _fast_table() -> defaultdict[int, str]:
+    """A ``str.translate`` table whose lookups stay in C and whose misses raise _UnseenCharacter.
+
+    str.translate reads a dict subclass with ``__missing__`` (like
+    _NameChars) through a Python-level ``__getitem__`` call per character,
+    even when the character is there; a defaultdict is read like a dict, and
+    its factory raising stops the translation, so the caller can fill the
+    table from the full one and translate again.
+    """
+    return defaultdict(_unseen)
+
+
+def _learn(text: str, fast: defaultdict[int, str], full: _BasicChars | _NameChars) -> str:
+    """``text.translate(full)``, after which ``fast`` holds the characters of ``text`` (within its limit)."""
+    translated = text.translate(full)
+    if len(fast) < full._LIMIT:
+        fast.update({code: full[code] for code in map(ord, set(text))})
+    return translated
+
+
+_BASIC_FAST = _fast_table()
+_NAME_FAST = _fast_table()
 # A word whose basic form is an article is an article only if it has at most
 # _ARTICLE_MAX_CHARS characters; with fewer silent ones than this in the whole
 # name, every such word has (an article's basic form is 3 letters at most).
@@ -306,7 +339,10 @@ def _basic(token: str) -> str:
     if token.isascii():  # NFKD leaves ASCII alone; most names take this path
         text = token.lower()
         return text if text.isalnum() else _ASCII_JUNK_RE.sub("", text)
-    return token.translate(_BASIC_CHARS)
+    try:
+        return token.translate(_BASIC_FAST)
+    except _UnseenCharacter:
+        return _learn(token, _BASIC_FAST, _BASIC_CHARS)
 
 
 @lru_cache(maxsize=65_536)
@@ -489,7 +525,10 @@ def normalise(name: str) -> str:
         # Each lower-cased alphanumeric run is a token and its own basic form.
         words = name.encode().translate(_ASCII_WORDS).decode().split()
     else:
-        words = name.translate(_NAME_CHARS)
+        try:
+            words = name.translate(_NAME_FAST)
+        except _UnseenCharacter:
+            words = _learn(name, _NAME_FAST, _NAME_CHARS)
         if _UNSURE in words or words.count(_SILENT) >= _SILENT_LIMIT:
             return _token_path(name)
         words = words.replace(_SILENT, "").split()

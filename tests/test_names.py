@@ -283,6 +283,20 @@ def test_edge_cases_take_the_same_path_as_tokens(text: str) -> None:
     assert normalise(text) == _token_path(text)
 
 
+def test_translate_tables_learn_new_characters_within_their_limit(monkeypatch) -> None:
+    # normalise and _basic read tables that raise on a character they lack,
+    # then learn the name's characters from the full tables: same keys
+    # before, while and after learning, and nothing learned past the limit.
+    monkeypatch.setattr(names, "_NAME_FAST", names._fast_table())
+    monkeypatch.setattr(names, "_BASIC_FAST", names._fast_table())
+    monkeypatch.setattr(names._NameChars, "_LIMIT", 4)
+    monkeypatch.setattr(names._BasicChars, "_LIMIT", 4)
+    texts = ["Ḥimṣ", "الرقة", "Dūmā Ḥimṣ", "Ἀθῆναι", "ÉL-BAB", "Ḥimṣ", "الرقة"]
+    names.clear_caches()
+    assert [normalise(text) for text in texts] == [_token_path(text) for text in texts]
+    assert 0 < len(names._NAME_FAST) < 4 + 5 and 0 < len(names._BASIC_FAST) < 4 + 5
+
+
 def test_characters_fold_one_at_a_time() -> None:
     # The per-character tables rely on this: NFKD reorders only characters of
     # a combining class above 0, and every one of them is a mark, which the
