@@ -1012,6 +1012,27 @@ _MAX_DIGITS = 30
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+")
 
 
+def check_count(value: Any, column: str = "fatalities") -> tuple[int | None, list[str]]:
+    """Check one casualty count by the rule the table readers apply to a row.
+
+    Parameters
+    ----------
+    value : Any
+        The count as given (``12``, ``"12"``, ``2.5``, ``-5``, ``"many"``).
+    column : str
+        Its column, named in the problems.
+
+    Returns
+    -------
+    (int or None, list of str)
+        The whole number in ``[0, MAX_FATALITIES]``, else ``None``; and what
+        is wrong with the value (empty when nothing is).
+    """
+    problems: list[str] = []
+    number = _checked_int({column: value}, column, 0, MAX_FATALITIES, problems)
+    return (None if problems else number), problems
+
+
 def _checked_int(row: Mapping[str, Any], column: str, low: int, high: int | None, problems: list[str]) -> int | None:
     value = row.get(column)
     if value is None:

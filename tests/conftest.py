@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 import pytest
+
+# folium imports requests, whose urllib3 opens (and closes) a socket when first
+# imported, to learn whether the machine has IPv6; nothing is sent. Imported
+# here, before pytest-socket blocks sockets for each test, that probe is not
+# reported as a test trying the network.
+with contextlib.suppress(ImportError):
+    import urllib3  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("GEOMAP_SHARED", REPO.parent / "shared"))

@@ -19,6 +19,7 @@ from geomap.events import (
     EVENT_COLUMNS,
     FLAGS_COLUMN,
     acled_event_types,
+    check_count,
     empty_events,
     events_from_records,
     load_events,
@@ -819,3 +820,17 @@ def test_control_characters_in_text_never_make_a_written_table_unreadable(tmp_pa
     write_events(table, path)
     back, report = load_events(path)
     assert back["notes"].iloc[0] == "killed 3.\ufffd More\ufffd later."
+
+
+@pytest.mark.parametrize(
+    ("given", "number", "problem"),
+    [(12, 12, None), ("12", 12, None), (0, 0, None), (2.5, None, "not a whole number"),
+     (-5, None, "negative"), (10**12, None, "absurd count"), ("many", None, "not a whole number")],
+)
+def test_check_count_applies_the_readers_rule_to_one_value(given, number, problem) -> None:
+    value, problems = check_count(given, "wounded")
+    assert value == number
+    if problem is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and problem in problems[0] and problems[0].startswith("wounded ")

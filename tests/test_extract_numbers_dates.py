@@ -81,6 +81,36 @@ def test_modal_may_is_not_a_date():
     assert find_dates("Talks may resume soon.", ref=TUESDAY) == []
 
 
+def test_relative_patterns_fit_the_window_searched_around_their_keywords():
+    # find_dates tries a relative pattern only from word starts at most RELATIVE_MAX_LEN
+    # characters before the end of a keyword it found: a longer pattern would be missed
+    from re import _parser  # the regex engine's own parse: the pattern's longest match
+
+    from geomap.extract.dates import _RELATIVE, RELATIVE_MAX_LEN
+
+    for _keywords, regex, *_rest in _RELATIVE:
+        assert _parser.parse(regex.pattern, regex.flags).getwidth()[1] <= RELATIVE_MAX_LEN, regex.pattern
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("THE DAY BEFORE YESTERDAY, and on 1st of May and since-April, then this week.",
+         [(11, "THE DAY BEFORE YESTERDAY"), (1, "1st of May"), (1, "April"), (9, "this week")]),
+        # "ſ" (long s) matches "s" case-insensitively though it does not lower-case to it,
+        # and "İ" lowers to two characters: keyword positions in the lowered text are
+        # not used then, and every match is still found
+        ("Shelling resumed yesterday and yeſterday.", [(12, "yesterday"), (12, "yeſterday")]),
+        ("İdlib was hit early last week and on Mondays.", [(2, "early last week"), (9, "Mondays")]),
+        ("Fighting in 2016-05-01, on 12 May and on May 2, 2016; 3rd  of   March.",
+         [(1, "2016-05-01"), (12, "12 May"), (2, "May 2, 2016"), (3, "3rd  of   March")]),
+    ],
+)
+def test_dates_found_wherever_they_stand(text, expected):
+    found = find_dates(text, ref=dt.date(2016, 5, 13))
+    assert [(d.date.day, text[d.start:d.end]) for d in found] == expected
+
+
 def test_dateline_is_the_first_full_date():
     assert dateline("Wed 05 Apr 2017 Syria attack. It happened on Tuesday.") == dt.date(2017, 4, 5)
 

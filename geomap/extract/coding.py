@@ -7,10 +7,11 @@ this module only applies it to a token stream.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geomap.extract.text import PhraseMatcher, Tokens, load_lexicon, phrase_table
+from geomap.extract.text import PhraseGroup, PhraseMatcher, Tokens, load_lexicon, phrase_table
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,14 @@ def _trigger_lexicon() -> tuple[PhraseMatcher, PhraseMatcher, dict[str, frozense
 
 
 @lru_cache(maxsize=1)
+def _phrases() -> PhraseGroup:
+    """Every phrase lexicon of this module, searched in one pass per document."""
+    actors, _case_sensitive, sources = _actor_lexicon()
+    triggers, not_events, _irrealis = _trigger_lexicon()
+    return PhraseGroup([actors, sources, triggers, not_events, _cue_word_matcher(), _aggregate_matcher()])
+
+
+@lru_cache(maxsize=1)
 def actors_by_name() -> dict[str, Actor]:
     """Every canonical actor of the lexicon, by name."""
     return {
@@ -101,13 +110,17 @@ def actors_by_name() -> dict[str, Actor]:
 
 def source_spans(tokens: Tokens) -> list[tuple[int, int]]:
     """Token spans naming a report's source ("activists said", "state TV", "the Observatory")."""
-    return [(a, b) for a, b, _ in _actor_lexicon()[2].find(tokens)]
+    return [(a, b) for a, b, _ in _phrases().find(tokens, _actor_lexicon()[2])]
 
 
 def actor_name_spans(tokens: Tokens) -> list[tuple[int, int, Actor]]:
     """Token spans of every actor name, including those used as descriptors ("ISIS-held")."""
-    matcher, _case_sensitive, _sources = _actor_lexicon()
-    return list(matcher.find(tokens)) + _case_sensitive_spans(tokens)
+    return _actor_matches(tokens) + _case_sensitive_spans(tokens)
+
+
+def _actor_matches(tokens: Tokens) -> list[tuple[int, int, Actor]]:
+    """The actor lexicon's matches (one search per document: actors and place masking both read them)."""
+    return tokens.derived("actor_matches", lambda t: _phrases().find(t, _actor_lexicon()[0]))
 
 
 def _case_sensitive_spans(tokens: Tokens, taken: set[int] | frozenset[int] = frozenset()) -> list[tuple[int, int, Actor]]:
@@ -115,8 +128,8 @@ def _case_sensitive_spans(tokens: Tokens, taken: set[int] | frozenset[int] = fro
     _matcher, case_sensitive, _sources = _actor_lexicon()
     forms = _case_sensitive_forms()
     spans = []
-    # a set lookup per token; the full test only for the few that can pass it
-    for i in [i for i, word in enumerate(tokens.words) if word in forms]:
+    # a set lookup per token, once per document; the full test only for the few that can pass it
+    for i in tokens.derived("case_sensitive_actors", lambda t: [i for i, word in enumerate(t.words) if word in forms]):
         if i not in taken and (actor := _case_sensitive_actor(tokens.words[i], case_sensitive)) is not None:
             spans.append((i, i + 1, actor))
     return spans
@@ -165,9 +178,8 @@ def find_actors(tokens: Tokens, masked: set[int] | None = None) -> list[ActorMen
     "anti-IS group") are left out; a generic description right before a named
     group ("rebel group Jaish al-Islam") gives way to the group.
     """
-    matcher, _case_sensitive, _sources = _actor_lexicon()
     masked = masked or set()
-    found = [(a, b, actor) for a, b, actor in matcher.find(tokens)]
+    found = list(_actor_matches(tokens))
     taken = {i for a, b, _ in found for i in range(a, b)}
     found.extend(_case_sensitive_spans(tokens, taken))
     text = tokens.text
@@ -203,8 +215,8 @@ def _drop_generic_before_named(mentions: list[ActorMention], low: list[str]) -> 
 def find_triggers(tokens: Tokens) -> list[Trigger]:
     """Return every trigger of a document, in text order (phrases in ``not_events`` excluded)."""
     matcher, not_events, _irrealis = _trigger_lexicon()
-    blocked = {i for a, b, _ in not_events.find(tokens) for i in range(a, b)}
-    return [Trigger(a, b, kind) for a, b, kind in matcher.find(tokens) if blocked.isdisjoint(range(a, b))]
+    blocked = {i for a, b, _ in _phrases().find(tokens, not_events) for i in range(a, b)}
+    return [Trigger(a, b, kind) for a, b, kind in _phrases().find(tokens, matcher) if blocked.isdisjoint(range(a, b))]
 
 
 def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end: int | None = None) -> bool:
@@ -212,69 +224,116 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
 
     "could be resumed", "hope that", "if", "denied", "did not" ... make no
     event; for Strategic developments so do wordings of intent ("efforts to
-    extend the truce").  The clause's cue words are indexed once, so a
-    clause with many triggers costs linear time.
+    extend the truce").  The document's cue words are indexed once, so each
+    question about a clause is a bisection.
     """
-    clause_end = len(tokens) if clause_end is None else clause_end
-    cues = _clause_cues(tokens, clause_first, clause_end)
-    if cues.first_before < trigger.first:
-        return True
-    if not trigger.type.violent and cues.first_non_violent_before < trigger.first:
-        return True
-    irrealis = _trigger_lexicon()[2]
-    low = cues.low
     lo = clause_first
-    window = low[max(0, trigger.first - 4 - lo):max(0, trigger.first - lo)] + low[trigger.end - lo:trigger.end + 5 - lo]
-    if any(w in irrealis["near"] for w in window):
+    end = len(tokens) if clause_end is None else clause_end
+    cues = tokens.derived("irrealis", _CueIndex.of)
+    if cues.first_before(lo, end) < trigger.first:
         return True
-    if trigger.type.violent and cues.aggregate:
+    if not trigger.type.violent and cues.first_non_violent_before(lo, end) < trigger.first:
         return True
-    return bool(trigger.type.needs) and cues.first_end_of(trigger.type.needs) > min(clause_end, trigger.end + 12)
-
-
-@dataclass
-class _ClauseCues:
-    """Where a clause's irrealis cues are (token indices; ``_NEVER`` if absent)."""
-
-    tokens: Tokens
-    first: int
-    end: int
-    low: list[str]
-    first_before: int
-    first_non_violent_before: int
-    aggregate: bool
-    _needs: dict[tuple[str, ...], int]
-
-    def first_end_of(self, phrases: tuple[str, ...]) -> int:
-        """The token index just after the earliest-ending of ``phrases`` in the clause."""
-        found = self._needs.get(phrases)
-        if found is None:
-            found = self._needs[phrases] = _first_phrase_end(self.tokens.low, self.first, self.end, phrases)
-        return found
+    near = _trigger_lexicon()[2]["near"]
+    low = cues.low
+    window = low[max(lo, trigger.first - 4):max(lo, trigger.first)] + low[trigger.end:min(end, trigger.end + 5)]
+    if any(w in near for w in window):
+        return True
+    if trigger.type.violent and cues.aggregate(lo, end):
+        return True
+    return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)
 
 
 _NEVER = 1 << 62
-_LAST_CUES: list[_ClauseCues] = []
 
 
 @lru_cache(maxsize=1)
-def _aggregates() -> tuple[str, ...]:
-    return tuple(sorted(_trigger_lexicon()[2]["aggregates"]))
-
-
-def _clause_cues(tokens: Tokens, first: int, end: int) -> _ClauseCues:
-    # one entry: the linker asks about every trigger of a clause before moving on
-    if _LAST_CUES and _LAST_CUES[0].tokens is tokens and _LAST_CUES[0].first == first and _LAST_CUES[0].end == end:
-        return _LAST_CUES[0]
+def _cue_word_matcher() -> PhraseMatcher:
+    """Single cue words -> (voids any later trigger, voids a later non-violent one); "may" for the month."""
     irrealis = _trigger_lexicon()[2]
-    # the month "May" is not the modal "may"
-    low = [w if w != "may" or tokens.words[i] == "may" else "" for i, w in enumerate(tokens.low[first:end], first)]
-    first_before = next((i for i, w in enumerate(low, first) if w in irrealis["before"]), _NEVER)
-    first_nv = next((i for i, w in enumerate(low, first) if w in irrealis["non_violent_before"]), _NEVER)
-    aggregate = _first_phrase_end(tokens.low, first, end, _aggregates()) != _NEVER
-    cues = _ClauseCues(tokens, first, end, low, first_before, first_nv, aggregate, {})
-    _LAST_CUES[:] = [cues]
-    return cues
+    before, non_violent = irrealis["before"], irrealis["non_violent_before"]
+    return PhraseMatcher({w: (w in before, w in non_violent) for w in before | non_violent | {"may"}})
+
+
+@lru_cache(maxsize=1)
+def _aggregate_matcher() -> PhraseMatcher:
+    return PhraseMatcher({phrase: True for phrase in _trigger_lexicon()[2]["aggregates"]})
+
+
+@dataclass(frozen=True)
+class _CueIndex:
+    """Where a document's irrealis cues are, so a clause's first cue is one bisection away.
+
+    Attributes
+    ----------
+    low : list of str
+        ``tokens.low`` with the month "May" blanked (it is not the modal "may").
+    before, non_violent : list of int
+        Token indices of the two kinds of cue that void a later trigger.
+    aggregate_starts, aggregate_stops : list of int
+        Where each occurrence of a tally phrase ("since 2011") starts, and
+        the earliest end of a phrase starting there.
+    """
+
+    low: list[str]
+    before: list[int]
+    non_violent: list[int]
+    aggregate_starts: list[int]
+    aggregate_stops: list[int]
+
+    @classmethod
+    def of(cls, tokens: Tokens) -> "_CueIndex":
+        low, words = tokens.low, tokens.words
+        masked = low
+        before_at: list[int] = []
+        non_violent_at: list[int] = []
+        for i, _end, (is_before, is_non_violent) in _phrases().occurrences(tokens, _cue_word_matcher()):
+            if low[i] == "may" and words[i] != "may":
+                if masked is low:
+                    masked = list(low)  # copied only for a document that names the month
+                masked[i] = ""
+                continue
+            if is_before:
+                before_at.append(i)
+            if is_non_violent:
+                non_violent_at.append(i)
+        earliest: dict[int, int] = {}
+        for first, end, _payload in _phrases().occurrences(tokens, _aggregate_matcher()):
+            earliest[first] = min(end, earliest.get(first, end))
+        starts = sorted(earliest)
+        return cls(masked, before_at, non_violent_at, starts, [earliest[k] for k in starts])
+
+    def first_before(self, lo: int, end: int) -> int:
+        """The first "before" cue in tokens ``lo:end`` (``_NEVER`` if none)."""
+        return _first_in(self.before, lo, end)
+
+    def first_non_violent_before(self, lo: int, end: int) -> int:
+        """The first cue of intent ("efforts to", "calls for") in tokens ``lo:end``."""
+        return _first_in(self.non_violent, lo, end)
+
+    def aggregate(self, lo: int, end: int) -> bool:
+        """True if a tally phrase lies wholly inside tokens ``lo:end``."""
+        k = bisect_left(self.aggregate_starts, lo)
+        while k < len(self.aggregate_starts) and self.aggregate_starts[k] < end:
+            if self.aggregate_stops[k] <= end:
+                return True
+            k += 1
+        return False
+
+
+def _first_in(positions: list[int], lo: int, end: int) -> int:
+    k = bisect_left(positions, lo)
+    return positions[k] if k < len(positions) and positions[k] < end else _NEVER
+
+
+def _needs_end(tokens: Tokens, lo: int, end: int, needs: tuple[str, ...]) -> int:
+    # several triggers of one clause may need the same wording: search the clause once
+    memo = tokens.derived("needs", lambda _tokens: {})
+    key = (lo, end, needs)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _first_phrase_end(tokens.low, lo, end, needs)
+    return found
 
 
 @lru_cache(maxsize=256)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 MONTHS = {
@@ -32,12 +33,25 @@ MONTHS = {
 WEEKDAYS = {d: i for i, d in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])}
 
 _MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY_SUFFIXES = ("st", "nd", "rd", "th")
+_MONTH_CUES = ("in", "since", "during", "until", "early", "late", "mid", "last", "this", "of")
 _ISO_RE = re.compile(r"\b(?P<y>1\d\d\d|20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")
-_DAY_MONTH_RE = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>1\d\d\d|20\d\d))?\b")
-_MONTH_DAY_RE = re.compile(rf"\b{_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*(?:km|kilomet|people|civilians|%))(?:,?\s+(?P<year>1\d\d\d|20\d\d))?")
-_MONTH_ONLY_RE = re.compile(rf"\b(?:in|since|during|until|early|late|mid|last|this|of)[\s-]+{_MONTH}(?:\s+(?P<year>1\d\d\d|20\d\d))?\b")
+_DAY_MONTH_RE = re.compile(rf"\b(?P<day>[0-3]?\d)(?:{'|'.join(_DAY_SUFFIXES)})?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>1\d\d\d|20\d\d))?\b")
+_MONTH_DAY_RE = re.compile(rf"\b{_MONTH}\s+(?P<day>[0-3]?\d)(?:{'|'.join(_DAY_SUFFIXES)})?\b(?!\s*(?:km|kilomet|people|civilians|%))(?:,?\s+(?P<year>1\d\d\d|20\d\d))?")
+_MONTH_ONLY_RE = re.compile(rf"\b(?:{'|'.join(_MONTH_CUES)})[\s-]+{_MONTH}(?:\s+(?P<year>1\d\d\d|20\d\d))?\b")
 _ANY_MONTH_RE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
 _WEEKDAY_RE = re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b")
+# A pattern that opens with a word boundary makes the regex engine try every
+# position of the text; a bare literal lets it skip ahead to the literal's
+# first letters, several times faster.  So the literals every match must hold
+# are found first, and the patterns tried only where a match can begin (see
+# _anchored).  Month and weekday names start with a capital and go on in lower
+# case, so no two occurrences overlap and one scan finds them all; every month
+# name starts with one of these abbreviations.
+_MONTH_HINT_RE = re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+_WEEKDAY_HINT_RE = re.compile("|".join(WEEKDAYS))
+_ISO_HINT_RE = re.compile(r"(?:1\d|20)\d\d-\d\d-\d\d")
+_WORD_START_RE = re.compile(r"\b\w")
 # (keywords, one of which must occur in the lower-cased text, pattern, unit, amount,
 # precision); the keyword test skips most patterns on most texts.
 _RELATIVE = [
@@ -54,6 +68,8 @@ _RELATIVE = [
     (("month",), re.compile(r"\b(?:late |early )?last month\b|\bthe previous month\b|\ba month ago\b", re.I), "lastmonth", 0, 3),
     (("month",), re.compile(r"\b(?:earlier )?this month\b", re.I), "thismonth", 0, 3),
 ]
+# The longest text a _RELATIVE pattern matches ("the day before yesterday"); a test checks it.
+RELATIVE_MAX_LEN = 24
 
 
 @dataclass(frozen=True)
@@ -116,16 +132,16 @@ def find_dates(text: str, start: int = 0, end: int | None = None, ref: dt.date |
     end = len(text) if end is None else end
     lowered = text[start:end].lower()
     found: list[DateMention] = []
-    for m in _ISO_RE.finditer(text, start, end):
+    # every ISO date holds a hint match, and there is rarely one: the exact pattern runs only then
+    for m in (_ISO_RE.finditer(text, start, end) if _ISO_HINT_RE.search(text, start, end) else ()):
         d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
         if d:
             found.append(DateMention(d, 1, m.start(), m.end(), True))
-    if not _ANY_MONTH_RE.search(text, start, end):
-        regexes: tuple = ()
-    else:
-        regexes = (_DAY_MONTH_RE, _MONTH_DAY_RE)
-    for regex in regexes:
-        for m in regex.finditer(text, start, end):
+    months = [m.start() for m in _MONTH_HINT_RE.finditer(text, start, end)]
+    if next(_anchored(_ANY_MONTH_RE, text, months, end), None) is None:
+        months = []
+    for regex, starts in ((_DAY_MONTH_RE, _day_starts(text, months, start)), (_MONTH_DAY_RE, months)):
+        for m in _anchored(regex, text, starts, end):
             if m["month"] == "May" and regex is _MONTH_DAY_RE and text[m.start() - 1:m.start()] not in ("", " ", "(", ","):
                 continue
             month, day = MONTHS[m["month"]], int(m["day"])
@@ -133,21 +149,98 @@ def find_dates(text: str, start: int = 0, end: int | None = None, ref: dt.date |
             d = _safe_date(year, month, day) if year else None
             if d or year is None:
                 found.append(DateMention(d, 1, m.start(), m.end(), bool(m["year"])))
-    for m in (_MONTH_ONLY_RE.finditer(text, start, end) if regexes else ()):
+    for m in _anchored(_MONTH_ONLY_RE, text, _cue_starts(text, months, start), end):
         month = MONTHS[m["month"]]
         year = int(m["year"]) if m["year"] else _year_for(month, 1, ref)
         found.append(DateMention(_safe_date(year, month, 1) if year else None, 3, m.start("month"), m.end()))
-    for m in (_WEEKDAY_RE.finditer(text, start, end) if "day" in lowered else ()):
+    weekdays = [m.start() for m in _WEEKDAY_HINT_RE.finditer(text, start, end)] if "day" in lowered else []
+    for m in _anchored(_WEEKDAY_RE, text, weekdays, end):
         d = None
         if ref is not None:
             d = ref - dt.timedelta(days=(ref.weekday() - WEEKDAYS[m["wd"]]) % 7)
         found.append(DateMention(d, 1, m.start(), m.end()))
+    # Case-insensitive matching pairs "ı" with "i" and "ſ" with "s", which lower() does not,
+    # and "İ" lowers to two characters: elsewhere the keywords found in `lowered` are
+    # where a match of the case-insensitive pattern lies.
+    aligned = len(lowered) == end - start and "\u0131" not in lowered and "\u017f" not in lowered
     for keywords, regex, unit, amount, precision in _RELATIVE:
-        if not any(keyword in lowered for keyword in keywords):
+        hits = [(k, len(keyword)) for keyword in keywords for k in _occurrences(lowered, keyword)]
+        if not hits:
             continue
-        for m in regex.finditer(text, start, end):
+        matches = _anchored(regex, text, _words_around(text, hits, start), end) if aligned else regex.finditer(text, start, end)
+        for m in matches:
             found.append(DateMention(_relative(ref, unit, amount), precision, m.start(), m.end()))
     return [d for d in _non_overlapping(found) if _plausible(d.date, ref)]
+
+
+def _anchored(regex: re.Pattern[str], text: str, starts: Iterable[int], end: int) -> Iterator[re.Match[str]]:
+    """The matches ``regex.finditer(text, start, end)`` yields, trying only ``starts``.
+
+    ``starts`` must be ascending, from ``start`` on, and hold every position
+    where a match can begin; ``regex`` must not match the empty string.
+    Like ``finditer``, a match begins no earlier than the previous one ends.
+    """
+    resume = 0
+    for at in starts:
+        if at >= resume and (m := regex.match(text, at, end)) is not None:
+            yield m
+            resume = m.end()
+
+
+def _space_before(text: str, at: int, start: int, extra: str = "") -> int:
+    """Where the run of white space (and ``extra`` characters) ending at ``at`` begins."""
+    while at > start and (text[at - 1].isspace() or text[at - 1] in extra):
+        at -= 1
+    return at
+
+
+def _day_starts(text: str, months: list[int], start: int) -> list[int]:
+    """Where a "3 May" / "3rd of May" date can begin, given where month names begin.
+
+    Between the day and the month there is only white space, "of" and white
+    space, and a suffix: read back from the month, the day ends at one of
+    two places and starts one or two characters before that.
+    """
+    starts = set()
+    for month in months:
+        gap = _space_before(text, month, start)
+        if gap == month:
+            continue
+        day_ends = [gap]
+        if gap - 2 >= start and text[gap - 2:gap] == "of" and (before_of := _space_before(text, gap - 2, start)) < gap - 2:
+            day_ends.append(before_of)
+        for end in day_ends:
+            digits_end = (end, end - 2) if end - 2 >= start and text[end - 2:end] in _DAY_SUFFIXES else (end,)
+            starts.update(at for e in digits_end for at in (e - 1, e - 2) if at >= start)
+    return sorted(starts)
+
+
+def _cue_starts(text: str, months: list[int], start: int) -> list[int]:
+    """Where an "in May" / "since-March" expression can begin: a cue word, then white space or hyphens, then the month."""
+    starts = []
+    for month in months:
+        gap = _space_before(text, month, start, "-")
+        if gap < month:
+            starts.extend(gap - len(cue) for cue in _MONTH_CUES if gap - len(cue) >= start and text.startswith(cue, gap - len(cue)))
+    return sorted(set(starts))
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
+
+
+def _words_around(text: str, hits: list[tuple[int, int]], start: int) -> list[int]:
+    """Word starts from which a relative expression could reach a keyword
+    found at ``(offset from start, length)``: at most RELATIVE_MAX_LEN before its end."""
+    starts = set()
+    for offset, length in hits:
+        at = start + offset
+        lo = max(start, at + length - RELATIVE_MAX_LEN)
+        starts.update(m.start() for m in _WORD_START_RE.finditer(text, lo, at + 1))
+    return sorted(starts)
 
 
 # An event is reported after it happens: a date after the report (plus a day for time

@@ -28,7 +28,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Container
-from itertools import accumulate
+from itertools import accumulate, compress, count
+from operator import add
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -207,13 +208,14 @@ def _key_stream(tokens: Tokens, gazetteer: Gazetteer | None = None) -> tuple[str
             cache.clear()
     words = tokens.words
     keys = [cache.get(word) for word in words]
-    for i, key in enumerate(keys):
-        if key is None:
+    if None in keys:
+        for i in [i for i, key in enumerate(keys) if key is None]:
             keys[i] = cache[words[i]] = _stream_key(words[i], known)
-    token_of = [i for i, key in enumerate(keys) if key]
-    parts = [keys[i] for i in token_of]
-    # each part starts one past the previous part and its separating space
-    offsets = dict(zip(accumulate((len(part) + 1 for part in parts), initial=1), range(len(parts))))
+    # articles have an empty key and are left out (iterators, not a Python loop per token)
+    token_of = list(compress(range(len(keys)), keys))
+    parts = list(filter(None, keys))
+    # part k starts after the leading space, k separating spaces and the k parts before it
+    offsets = dict(zip(map(add, accumulate(map(len, parts), initial=0), count(1)), range(len(parts))))
     return " " + " ".join(parts) + " ", offsets, token_of
 
 
@@ -331,16 +333,23 @@ class _PersonTracker:
         return False
 
 
-def _ordinary_word(tokens: Tokens, i: int, lowercase_words: set[str]) -> bool:
+def _ordinary_word(tokens: Tokens, i: int, written: Container[str]) -> bool:
     """A capitalised single word that is an ordinary word: in the stoplist, a lexicon
-    word ("Attack", "Rebels"), or written in lower case elsewhere in the same text."""
+    word ("Attack", "Rebels"), or written in lower case elsewhere in the same text
+    (``written``: every word of the text as written)."""
+    low = tokens.low[i]
+    forms = (low, low[:-1]) if low.endswith("s") else (low,)  # possessives that lost their apostrophe: "Assads"
+    ordinary = _ordinary_words()
+    # a lower-case form is in the text in lower case exactly when it is one of its words
+    return any(w in ordinary or (w[:1].islower() and w in written) for w in forms)
+
+
+@lru_cache(maxsize=1)
+def _ordinary_words() -> frozenset[str]:
+    """The stoplist and every single-word trigger or actor pattern."""
     from geomap.extract.coding import lexicon_words
 
-    words = {tokens.low[i]}
-    if tokens.low[i].endswith("s"):
-        words.add(tokens.low[i][:-1])  # possessives that lost their apostrophe: "Assads"
-    common = _toponym_lexicon()["common"]
-    return any(w in common or w in lexicon_words() or w in lowercase_words for w in words)
+    return _toponym_lexicon()["common"] | lexicon_words()
 
 
 def _attached_article(tokens: Tokens, i: int) -> bool:
@@ -387,7 +396,7 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
     mentions: list[Mention] = []
     covered: set[int] = set()
     sentence_start: set[int] = set()
-    lowercase_words = {w for w in words if w[:1].islower()}
+    text_words = set(words)
     longer_name_until = 0
     for first, last in _raw_matches(tokens, gazetteer):
         if first < longer_name_until:
@@ -413,7 +422,7 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
         if persons.is_person(tokens, first, last):
             continue
         strong = _strong_cue(tokens, first, last)
-        if last - first == 1 and not strong and _ordinary_word(tokens, first, lowercase_words):
+        if last - first == 1 and not strong and _ordinary_word(tokens, first, text_words):
             continue
         if _demonym(words[first]) and last - first == 1:
             continue
@@ -451,6 +460,8 @@ def _opens_longer_name(tokens: Tokens, first: int, last: int) -> bool:
     """True if a match is only generic name heads ("Kafr", "Tell") that more capitalised
     words extend into a longer name: "Kafr Zizounat" is not the village "Kafr"."""
     heads = _toponym_lexicon()["place_heads"]
+    if tokens.low[first] not in heads and not is_article(tokens.words[first]):
+        return False  # the usual case, decided by the first word
     significant = [k for k in range(first, last) if not is_article(tokens.words[k])]
     if not significant or not all(tokens.low[k] in heads for k in significant):
         return False
@@ -464,10 +475,13 @@ _DATELINE_TAIL = re.compile(r",?[ \t]*(?:[A-Z][a-z]+[ \t]*)?(?:\(|--|\u2014|\u20
 
 def _is_dateline(written: str, text: str, end: int) -> bool:
     """True for a place written in capitals and followed by a wire dateline's tail."""
-    letters = [ch for ch in written if ch.isalpha()]
-    if len(letters) < 3 or not all(ch.isupper() for ch in letters):
-        return False
-    return _DATELINE_TAIL.match(text, end) is not None
+    letters = 0
+    for ch in written:
+        if ch.isalpha():
+            if not ch.isupper():
+                return False  # usually the second character: "Aleppo"
+            letters += 1
+    return letters >= 3 and _DATELINE_TAIL.match(text, end) is not None
 
 
 def _names_street(tokens: Tokens, i: int) -> bool:
@@ -489,10 +503,11 @@ def _cued_unknowns(tokens: Tokens, covered: set[int], masked: set[int], persons:
     out = []
     n = len(words)
     i = 0
-    while i < n:
-        if i in covered or i in masked or not words[i][:1].isupper() or not words[i][:1].isalpha():
-            i += 1
+    # only a capitalised word can open a name: the others are skipped without a Python step each
+    for start in [k for k, word in enumerate(words) if word[:1].isupper()]:
+        if start < i or start in covered or start in masked or not words[start][:1].isalpha():
             continue
+        i = start
         j = _name_run_end(tokens, i, covered, masked)
         sig = [k for k in range(i, j) if not is_article(words[k])]
         cued = _cue_before(tokens, i) or (j < n and low[j] in lex["cues_after"] and low[j] in _CUE_OF) \

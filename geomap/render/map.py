@@ -377,7 +377,7 @@ def _checked_counts(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     value becomes unknown, and the row's ``reason`` (shown in its popup) says
     why. ``frame`` is a copy of the caller's table, so assigning is safe.
     """
-    from geomap.events import MAX_FATALITIES, _checked_int
+    from geomap.events import MAX_FATALITIES, check_count
 
     problems: dict[int, list[str]] = {}
     for column in _COUNT_COLUMNS:
@@ -391,11 +391,10 @@ def _checked_counts(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
             present &= raw.astype(str).str.strip() != ""
         # Only the rows that fail this quick test go through the file reader's own rule.
         for i in np.flatnonzero((present & ~plausible).to_numpy()):
-            found: list[str] = []
             given = raw.iat[i]
             given = given.item() if isinstance(given, np.generic) else given  # shown as 2.5, not np.float64(2.5)
-            value = _checked_int({column: given}, column, 0, MAX_FATALITIES, found)
-            numbers.iat[i] = np.nan if found or value is None else value
+            value, found = check_count(given, column)
+            numbers.iat[i] = np.nan if value is None else value
             problems.setdefault(int(i), []).extend(found)
         frame[column] = numbers
     if not problems:
