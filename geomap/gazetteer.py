@@ -28,6 +28,7 @@ from collections import ChainMap, Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -173,6 +174,8 @@ class Candidate(NamedTuple):
 # Candidate(...) goes through a generated Python __new__; first-sight exact
 # lookups build candidates by the thousand, so they call tuple's directly.
 _new_tuple = tuple.__new__
+# Names whose candidates a gazetteer remembers; beyond, it starts afresh.
+_EXACT_LIMIT = 100_000
 
 
 class Query(NamedTuple):
@@ -435,7 +438,7 @@ class _PlaceList(Sequence[Place]):
 
     def __init__(self, rows: list[tuple], places: Sequence[Place] | None = None) -> None:
         self._rows = rows
-        self._made: list[Place | None] = list(places) if places is not None else [None] * len(rows)
+        self.made: list[Place | None] = list(places) if places is not None else [None] * len(rows)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -443,10 +446,10 @@ class _PlaceList(Sequence[Place]):
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        place = self._made[i]
+        place = self.made[i]
         if place is None:
             row = self._rows[i]
-            place = self._made[i] = _place_from_row(row)
+            place = self.made[i] = _place_from_row(row)
             _pin(place, row[12])
         return place
 
@@ -551,7 +554,12 @@ class Gazetteer:
         self._layers: dict[tuple[Place, ...], Gazetteer] = {}
         self.places_path: Path | None = None
         self._fuzzy_buckets: dict[str, tuple[list[int], list[str]]] | None = None
-        self._exact: dict[str, tuple[Candidate, ...]] = {}
+        # Name as written -> its exact candidates (one, or a tuple of several),
+        # or its key when there are none; see candidates().
+        self._exact: dict[str, Candidate | tuple[Candidate, ...] | str] = {}
+        # The places made so far, by position (None: not yet), which candidates()
+        # reads directly; other sequences (layered places) are read one by one.
+        self._made: list[Place | None] = places.made if isinstance(places, _PlaceList) else [None] * len(places)
         self._boundaries: dict[str, tuple[Any, list[str]]] | None = None
         self._near_memo: dict[tuple[int, str], bool] = {}
 
@@ -740,21 +748,34 @@ class Gazetteer:
             Exact matches (``score`` 100) in gazetteer order; or, only when
             there is none, fuzzy matches best first.
         """
-        key = normalise(name)
-        if not key:
-            return []
-        exact = self._exact.get(key)
+        # Documents name the same places again and again: the answer for each
+        # name as written is kept (its exact candidates, or its key when it has
+        # none), so the names' own memo of keys is not needed here.
+        exact = self._exact.get(name)
         if exact is None:
+            if len(self._exact) >= _EXACT_LIMIT:
+                self._exact.clear()
+            key = _names._normalise_unmemoised(name)
             ids = self._index.get(key)
             if ids is None:
-                return self._fuzzy_candidates(key) if fuzzy else []
-            # Documents name the same places again and again: keep the answer.
-            places = self._places
+                self._exact[name] = key
+                return self._fuzzy_candidates(key) if fuzzy and key else []
+            # First sight is the common case, so the places come from the list
+            # of those already made, without a Python call per place.
             if type(ids) is int:
-                exact = (_new_tuple(Candidate, (places[ids], key, 100.0, False)),)
-            else:
-                exact = tuple([_new_tuple(Candidate, (places[i], key, 100.0, False)) for i in ids])
-            self._exact[key] = exact
+                place = self._made[ids] or self._places[ids]
+                exact = self._exact[name] = _new_tuple(Candidate, (place, key, 100.0, False))
+                return [exact]
+            found = itemgetter(*ids)(self._made)  # several ids: a tuple of places
+            if not all(found):  # a place not made yet (a Place is a non-empty tuple)
+                found = [self._places[i] for i in ids]
+            cands = [_new_tuple(Candidate, (place, key, 100.0, False)) for place in found]
+            self._exact[name] = tuple(cands)
+            return cands
+        if type(exact) is Candidate:
+            return [exact]
+        if type(exact) is str:  # the key of a name without exact candidates
+            return self._fuzzy_candidates(exact) if fuzzy and exact else []
         return list(exact)
 
     def _buckets(self) -> dict[str, tuple[list[int], list[str]]]:

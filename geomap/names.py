@@ -298,13 +298,26 @@ def is_article(token: str) -> bool:
 
 
 def _fold_latin(text: str) -> str:
+    return _fold_rest(_fold_start(text))
+
+
+def _fold_start(text: str) -> str:
+    """The first Latin folds: a glued article, digraph spellings, doubled letters.
+
+    Their result is a fixed point of this function: the replacements leave no
+    digraph they replace and collapsing doubled letters makes none (a glued
+    article is checked apart, see _fold_new).
+    """
     if text[0] in "ae":
         text = _GLUED_ARTICLE_RE.sub("", text, count=1)
     if "h" in text:
         # None of the replacements makes a new digraph, so their order is free.
         text = text.replace("sch", "sh").replace("ch", "sh").replace("dh", "th").replace("ph", "f")
-    if _DOUBLE_RE.search(text):
-        text = _DOUBLED_RE.sub("", text)
+    # One pass of sub, without a search first: most words it sees have a doubled letter.
+    return _DOUBLED_RE.sub("", text)
+
+
+def _fold_rest(text: str) -> str:
     if "ou" in text:
         text = _OU_RE.sub("w", text)
     suffix = ""
@@ -349,7 +362,19 @@ def _fold_basic(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def _fold_new(basic: str) -> str:
     """The key of a word's basic form: the folds repeated until nothing changes."""
-    key = _fold_basic(basic)
+    if basic.isascii() and basic:
+        text = _fold_start(basic)
+        # A word the first folds turn into a gazetteer word (Raqa, Hassakeh,
+        # Alraqqa) has that word's key: the folds of both go on from the same
+        # text, unless it still starts with a glued article.
+        known = _WORD_KEYS.get(text)
+        if known and (text[0] not in "ae" or _GLUED_ARTICLE_RE.match(text) is None):
+            return known
+        key = _fold_rest(text)
+        if key in _ARTICLES:
+            key += key[-1]
+    else:
+        key = _fold_basic(basic)
     if key in _KNOWN_FIXED_POINTS or key in _FIXED_POINTS:
         return key
     for _ in range(_MAX_PASSES):
@@ -414,7 +439,6 @@ def _token_path(name: str) -> str:
     return " ".join(key for key in map(_token_key, _words(name)) if key)
 
 
-@lru_cache(maxsize=100_000)
 def normalise(name: str) -> str:
     """Return the canonical lookup key of a place name.
 
@@ -448,12 +472,21 @@ def normalise(name: str) -> str:
         words = words.replace(_SILENT, "").split()
     # No word here is an article too long to be one, so "" (an article's key
     # in _WORD_KEYS) means "drop it".
+    if len(words) == 1:
+        key = _WORD_KEYS.get(words[0])
+        return _fold_new(words[0]) if key is None else key
     keys = list(map(_WORD_KEYS.get, words))
     if None in keys:
         keys = [_fold_new(word) if key is None else key for word, key in zip(words, keys)]
     if "" in keys:
         keys = [key for key in keys if key]
     return " ".join(keys)
+
+
+# Callers that remember their own answers (Gazetteer.candidates) key names
+# without this memo; everyone else shares it.
+_normalise_unmemoised = normalise
+normalise = lru_cache(maxsize=100_000)(normalise)
 
 
 def word_keys(names: Iterable[str]) -> tuple[dict[str, str], list[str]]:

@@ -277,3 +277,84 @@ def test_clear_caches_forgets_earlier_names() -> None:
     normalise("Kafr Nabl")
     names.clear_caches()
     assert normalise.cache_info().currsize == 0
+
+
+# --- exact lookups (Gazetteer.candidates keys names with normalise) ---------
+
+_LOOKUP_ROWS = [
+    ("t:1", "Raqqa", "city", "35.95", "39.01", "SY", "Raqqa", "Raqqa", "", "500000", "Ar-Raqqah|الرقة", "test"),
+    ("t:2", "Ar-Raqqa", "admin1", "35.9", "38.9", "SY", "Raqqa", "", "", "", "Raqqa Governorate", "test"),
+    ("t:3", "Kafr Nabl", "town", "35.61", "36.56", "SY", "Idlib", "Maarrat", "", "", "", "test"),
+]
+
+
+def _lookup_gazetteer(folder, monkeypatch):
+    """A small gazetteer loaded the way later processes load it: from its index cache, no place made yet."""
+    from geomap.gazetteer import COLUMNS, Gazetteer
+
+    monkeypatch.setenv("GEOMAP_CACHE", str(folder / "cache"))
+    path = folder / "places.tsv"
+    path.write_text("\n".join("\t".join(row) for row in [COLUMNS, *_LOOKUP_ROWS]) + "\n", encoding="utf-8")
+    Gazetteer.load(path)  # builds the index cache
+    Gazetteer._loaded.pop(path.resolve())
+    return Gazetteer.load(path)
+
+
+def test_exact_lookups_list_every_place_of_the_key_in_gazetteer_order(tmp_path, monkeypatch) -> None:
+    gazetteer = _lookup_gazetteer(tmp_path, monkeypatch)
+    for spelling in ("Al Raqqah", "RAKKA", "الرقه"):
+        found = gazetteer.candidates(spelling, fuzzy=False)
+        ids = ["t:1", "t:2"] if spelling != "الرقه" else ["t:1"]
+        assert [c.place.place_id for c in found] == ids, spelling
+        assert all(c.score == 100.0 and not c.fuzzy and c.key == normalise(spelling) for c in found)
+        assert all(c.place is gazetteer.get(c.place.place_id) for c in found)
+
+
+def test_remembered_lookups_give_fresh_lists(tmp_path, monkeypatch) -> None:
+    gazetteer = _lookup_gazetteer(tmp_path, monkeypatch)
+    for spelling in ("Raqqa", "Kafr Nabl"):
+        first = gazetteer.candidates(spelling)
+        again = gazetteer.candidates(spelling)
+        assert again == first and again is not first
+        first.clear()  # a caller's list is its own
+        assert gazetteer.candidates(spelling) == again
+
+
+def test_a_name_without_exact_match_still_gets_fuzzy_candidates_later(tmp_path, monkeypatch) -> None:
+    gazetteer = _lookup_gazetteer(tmp_path, monkeypatch)
+    assert gazetteer.candidates("Kafr Nablx", fuzzy=False) == []
+    fuzzy = gazetteer.candidates("Kafr Nablx")
+    assert [c.place.place_id for c in fuzzy] == ["t:3"] and fuzzy[0].fuzzy
+    assert gazetteer.candidates("Kafr Nablx", fuzzy=False) == []
+    assert gazetteer.candidates("al-", fuzzy=True) == [] == gazetteer.candidates("al-")
+
+
+def _plain_key(basic: str) -> str:
+    """A word's key by the definition: the folds repeated until nothing changes (no tables)."""
+    key = names._fold_basic(basic)
+    for _ in range(names._MAX_PASSES):
+        again = names._fold_basic(names._basic(key))
+        if again == key:
+            break
+        key = again
+    return key
+
+
+@pytest.mark.skipif(not PLACES.exists(), reason="gazetteer/places.tsv not built yet")
+def test_variants_of_gazetteer_words_get_the_keys_the_folds_give() -> None:
+    # A word the first folds turn into a gazetteer word takes that word's key
+    # from the table: doubled or single letters, glued articles and digraph
+    # spellings must all end where the folds themselves end.
+    with open(PLACES, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
+    words = sorted({names._basic(w) for row in rows for name in [row[1], *row[10].split("|")][:3]
+                    for w in names._words(name) if names._basic(w).isascii()})[::20]
+    keys, fixed = names.word_keys(words)
+    names.add_word_keys(keys, fixed)
+    variants = {word[:at] + word[at - 1] + word[at:] for word in words if len(word) > 2 for at in range(1, len(word))}
+    variants |= {("a" + word[0] if word[0] in "tdrzsn" else "al") + word for word in words}
+    variants |= {word.replace("sh", "sch").replace("th", "dh").replace("f", "ph") for word in words}
+    names.clear_caches()
+    wrong = [v for v in sorted(variants) if names.fold_token(v) != _plain_key(v)]
+    assert not wrong, wrong[:10]
+    assert sum(names._fold_start(v) in keys for v in variants) > 2_000  # the table was used

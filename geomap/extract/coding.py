@@ -11,7 +11,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geomap.extract.text import PhraseGroup, PhraseMatcher, Tokens, load_lexicon, phrase_table
+from geomap.extract.text import PhraseGroup, PhraseMatcher, Tokens, load_lexicon, phrase_table, positions
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def _case_sensitive_spans(tokens: Tokens, taken: set[int] | frozenset[int] = fro
     forms = _case_sensitive_forms()
     spans = []
     # a set lookup per token, once per document; the full test only for the few that can pass it
-    for i in tokens.derived("case_sensitive_actors", lambda t: [i for i, word in enumerate(t.words) if word in forms]):
+    for i in tokens.derived("case_sensitive_actors", lambda t: positions(map(forms.__contains__, t.words))):
         if i not in taken and (actor := _case_sensitive_actor(tokens.words[i], case_sensitive)) is not None:
             spans.append((i, i + 1, actor))
     return spans

@@ -46,7 +46,7 @@ from geomap.extract import coding
 from geomap.extract.coding import Actor, ActorMention, Trigger
 from geomap.extract.dates import DateMention, find_dates
 from geomap.extract.mentions import Mention
-from geomap.extract.numbers import Figure, find_figures, most_conservative
+from geomap.extract.numbers import Figure, find_figures, most_conservative, toll_word_positions
 from geomap.extract.text import Tokens, clause_spans, sentence_spans
 from geomap.gazetteer import Gazetteer, Place
 
@@ -172,10 +172,14 @@ def build_events(doc: _Doc) -> list[EventRecord]:
                      lambda d: d.start, lambda d: d.end)
     places = _ByStart((m for m in doc.mentions if _usable(m)), lambda m: m.start, lambda m: m.end)
     triggers = _ByStart(doc.triggers, lambda t: t.first, lambda t: t.end)
+    tolls = toll_word_positions(tokens)
     for s_index, (s0, s1) in enumerate(sentence_spans(text)):
         s_lo = tokens.index_at(s0)
         s_places = places.within(s0, s1)
-        for c0, c1 in clause_spans(text, s0, s1):
+        s_hi = tokens.index_before(s1)
+        # a sentence with no trigger and no kill/wound word codes nothing and adds no toll
+        quiet = not triggers.within(s_lo, s_hi) and not _any_between(tolls, s_lo, s_hi)
+        for c0, c1 in ([] if quiet else clause_spans(text, s0, s1)):
             c_lo, c_hi = tokens.index_at(c0), tokens.index_before(c1)
             real = [t for t in triggers.within(c_lo, c_hi) if not coding.is_irrealis(tokens, t, c_lo, c_hi)]
             if not real:
@@ -207,6 +211,12 @@ def build_events(doc: _Doc) -> list[EventRecord]:
 
 
 _LOCATIVE = frozenset("in near to inside outside around".split())
+
+
+def _any_between(positions: list[int], lo: int, hi: int) -> bool:
+    """True if one of the ascending ``positions`` lies in ``lo:hi``."""
+    k = bisect_left(positions, lo)
+    return k < len(positions) and positions[k] < hi
 
 
 def _usable(m: Mention) -> bool:
@@ -389,6 +399,9 @@ def _preceded_by(low: list[str], index: int, words: tuple[str, ...]) -> bool:
 
 def _actors_from_control(clause: str) -> tuple[Actor | None, Actor | None]:
     """Who attacked, when the text only says whose area was hit."""
+    low = clause.lower()
+    if "held" not in low and "controlled" not in low:
+        return None, None  # what both patterns end with: most clauses need no regex search
     actors = _actor_index()
     if _GOV_HELD_RE.search(clause) and not _REBEL_HELD_RE.search(clause):
         return actors.get("Opposition Rebels (Syria)"), actors.get("Civilians (Syria)")

@@ -28,8 +28,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Container
-from itertools import accumulate, compress, count
-from operator import add
+from itertools import accumulate, count
+from operator import add, itemgetter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -38,7 +38,7 @@ import ahocorasick
 import pandas as pd
 from rapidfuzz import fuzz
 
-from geomap.extract.text import Tokens, load_lexicon, phrase_table
+from geomap.extract.text import Tokens, load_lexicon, phrase_table, positions
 from geomap import gazetteer as _gazetteer_module
 from geomap.gazetteer import Gazetteer, Place, Resolution, ResolveContext, haversine_km
 from geomap.names import normalise
@@ -145,6 +145,7 @@ def _toponym_lexicon() -> dict[str, Any]:
         "titles": frozenset(w.lower() for w in lex["titles"]),
         "first_names": frozenset(w.lower() for w in lex["first_names"]),
         "cues_before": frozenset(cues_before),
+        "cue_ends": frozenset(phrase.split()[-1] for phrase in cues_before),
         "cues_after": frozenset(lex["cues_after"]),
         "org_heads": frozenset(lex["organisation_heads"]),
         "street_heads": frozenset(lex["street_heads"]),
@@ -172,6 +173,7 @@ def _automaton(gazetteer: Gazetteer) -> Any:
     return automaton
 
 
+_FIRST_LETTER = itemgetter(slice(0, 1))
 _STREAM_KEYS: dict[int, tuple[Gazetteer, dict[str, str]]] = {}
 _STREAM_KEY_LIMIT = 500_000
 
@@ -212,7 +214,7 @@ def _key_stream(tokens: Tokens, gazetteer: Gazetteer | None = None) -> tuple[str
         for i in [i for i, key in enumerate(keys) if key is None]:
             keys[i] = cache[words[i]] = _stream_key(words[i], known)
     # articles have an empty key and are left out (iterators, not a Python loop per token)
-    token_of = list(compress(range(len(keys)), keys))
+    token_of = positions(keys)
     parts = list(filter(None, keys))
     # part k starts after the leading space, k separating spaces and the k parts before it
     offsets = dict(zip(map(add, accumulate(map(len, parts), initial=0), count(1)), range(len(parts))))
@@ -322,10 +324,10 @@ class _PersonTracker:
         if low[first] in self.surnames:
             return True
         prev = first - 1
-        if prev >= 0 and tokens.text[tokens.ends[prev]:tokens.starts[first]].strip() in ("", "."):
-            if (words[prev][:1].isupper() and low[prev] in lex["first_names"]) or low[prev] in lex["titles"]:
-                self.surnames.update(low[first:last])
-                return True
+        if prev >= 0 and (low[prev] in lex["titles"] or (low[prev] in lex["first_names"] and words[prev][:1].isupper())) \
+                and tokens.text[tokens.ends[prev]:tokens.starts[first]].strip() in ("", "."):
+            self.surnames.update(low[first:last])
+            return True
         # a known first name followed by a capitalised surname: "Said Hassan"
         if last - first == 1 and low[first] in lex["first_names"] and last < len(words) and words[last][:1].isupper() \
                 and not is_article(words[last]) and tokens.text[tokens.ends[first]:tokens.starts[last]] == " ":
@@ -414,10 +416,7 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
         if " ".join(low[first:last]) in lex["city_parts"]:
             covered.update(range(first, last))
             continue
-        significant = [i for i in range(first, last) if not is_article(words[i])]
-        if not all(_is_capitalised(words[i]) for i in significant[:1]) \
-                or not _ends_a_name(tokens, last - 1, significant[-2] if len(significant) > 1 else None):
-            continue
+        # (_raw_matches only returns names that may start and end there, which are not articles)
         covered.update(range(start_tok, last))
         if persons.is_person(tokens, first, last):
             continue
@@ -504,7 +503,7 @@ def _cued_unknowns(tokens: Tokens, covered: set[int], masked: set[int], persons:
     n = len(words)
     i = 0
     # only a capitalised word can open a name: the others are skipped without a Python step each
-    for start in [k for k, word in enumerate(words) if word[:1].isupper()]:
+    for start in positions(map(str.isupper, map(_FIRST_LETTER, words))):
         if start < i or start in covered or start in masked or not words[start][:1].isalpha():
             continue
         i = start
@@ -524,6 +523,8 @@ def _cued_unknowns(tokens: Tokens, covered: set[int], masked: set[int], persons:
 def _cue_before(tokens: Tokens, i: int) -> bool:
     lex = _toponym_lexicon()
     low = tokens.low
+    if i == 0 or (low[i - 1] not in lex["cue_ends"] and low[i - 1] != "the"):
+        return False  # most words: no cue phrase ends right before them
     for n in (3, 2, 1):
         if i - n >= 0 and " ".join(low[i - n:i]) in lex["cues_before"]:
             gap = tokens.text[tokens.ends[i - 1]:tokens.starts[i]]
@@ -586,7 +587,9 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
         return None
     memo = _memo(gazetteer)
     items = list(queries)
-    alone = [_memoised(memo, gazetteer, name, ResolveContext(cue=cue)) for name, cue, _city in items]
+    # a name resolved on its own serves only the country vote: none for names that cannot vote
+    voters = {queries[(m.query, m.cue, m.city)] for m in mentions if _votes(m)}
+    alone = {i: _memoised(memo, gazetteer, items[i][0], ResolveContext(cue=items[i][1])) for i in sorted(voters)}
     country = _focus_country(mentions, queries, alone, gazetteer)
     first = [_memoised(memo, gazetteer, name, ResolveContext(country=country, cue=cue, city=city)) for name, cue, city in items]
     keys = [_normalised(name) for name, _c, _t in items]
@@ -731,7 +734,12 @@ def _settled(resolution: Resolution) -> bool:
     return resolution.place is not None and ranked[0][0] - ranked[1][0] > _MAX_NEARBY_BONUS
 
 
-def _focus_country(mentions: list[Mention], queries: dict, alone: list[Resolution], gazetteer: Gazetteer) -> str:
+def _votes(mention: Mention) -> bool:
+    """Can this mention vote for the document's country (see :func:`_focus_country`)?"""
+    return not (mention.names_actor or mention.based or mention.dateline)
+
+
+def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Resolution], gazetteer: Gazetteer) -> str:
     """The country most mentions resolve to on their own, one vote per mention.
 
     Countries and capitals that stand for a government ("the U.S. said",
@@ -740,12 +748,15 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: list[Resolutio
     Damascus, Maryland).  Nor does a name that reaches its place only
     through the spelling folds: "Marea" shares a key with Maroua in
     Cameroon, but is written like none of its names; nor where a source is
-    based ("the Britain-based Observatory").
+    based ("the Britain-based Observatory").  ``alone`` holds the
+    resolution of each voting query with no context but its cue.
     """
     votes = []
     for mention in mentions:
+        if not _votes(mention):
+            continue
         res = alone[queries[(mention.query, mention.cue, mention.city)]]
-        if mention.names_actor or mention.based or mention.dateline or res.place is None:
+        if res.place is None:
             continue
         if _similarity(mention.query, (res.place,)) >= 0.999:
             votes.append(res)

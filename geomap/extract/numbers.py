@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geomap.extract.text import Tokens, load_lexicon, phrase_table
+from geomap.extract.text import Tokens, load_lexicon, phrase_table, positions
 
 # Words that may sit between a figure and its verb ("12 people were killed").
 _STOP_AFTER = frozenset("and or but year years month months day days hour hours km kilometres kilometers miles percent per metres meters".split())
@@ -51,6 +51,12 @@ def _lexicon() -> dict:
     zero_heads = frozenset(phrase.split()[0] for phrase in zero)
     return {"units": units, "multipliers": multipliers, "vague": vague, "words": kill, "zero": zero, "heads": heads,
             "zero_heads": zero_heads}
+
+
+def toll_word_positions(tokens: Tokens) -> list[int]:
+    """Ascending indices of the tokens that can open a kill/wound phrase (found once per document)."""
+    heads = _lexicon()["heads"]
+    return tokens.derived("toll_words", lambda t: positions(map(heads.__contains__, t.low)))
 
 
 def _parse_number(tokens: Tokens, i: int, hi: int) -> tuple[int, int] | None:
