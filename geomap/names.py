@@ -78,8 +78,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import accumulate
 
 __all__ = [
     "normalise", "tokenize", "fold_token", "is_article", "token_keys",
@@ -100,6 +102,14 @@ _POSSESSIVE_RE = re.compile(rf"[{_APOSTROPHES}]s$", re.IGNORECASE)
 # _TOKEN_RE restricted to ASCII text, where its letters are [A-Za-z0-9] and its
 # apostrophes ' and `; without apostrophes a token is a plain alphanumeric run.
 _ASCII_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['`]+[A-Za-z0-9]+)*")
+# _TOKEN_RE for text without combining marks: its letters are one class, which
+# the regex engine runs in a tight loop instead of trying two branches a letter.
+_PLAIN_TOKEN_RE = re.compile(rf"[^\W_]+(?:[{_APOSTROPHES}]+[^\W_]+)*")
+# Each token pattern as one group, for re.split: the tokens and the text between
+# them come out as strings, without a match object per token.
+_SPLIT_RES = {pattern: re.compile(f"({pattern.pattern})") for pattern in (_TOKEN_RE, _ASCII_TOKEN_RE, _PLAIN_TOKEN_RE)}
+# Where a possessive may end a token (a superset: _has_possessive decides).
+_APOSTROPHE_S_RE = re.compile(rf"[{_APOSTROPHES}]s", re.IGNORECASE)
 
 _LATIN_ARTICLES = frozenset(
     """al el il ul l ar er as es ash esh ad ed adh edh an en az ez at et ath eth""".split()
@@ -184,15 +194,27 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
     list of (str, int, int)
         ``(token, start, end)`` with ``text[start:end] == token``.
     """
-    tokens = []
-    for match in _TOKEN_RE.finditer(text):
-        start, end = match.span()
-        token = match.group()
-        if _has_possessive(token):
-            end -= 2
-            token = token[:-2]
-        tokens.append((token, start, end))
+    parts = _SPLIT_RES[_token_pattern(text)].split(text)
+    # The parts alternate between the text before a token and the token, so
+    # the running sums of their lengths are the tokens' offsets.
+    bounds = list(accumulate(map(len, parts)))
+    words = parts[1::2]
+    tokens = list(zip(words, bounds[0::2], bounds[1::2]))
+    ends: list[int] | None = None
+    for match in _APOSTROPHE_S_RE.finditer(text):
+        if ends is None:
+            ends = bounds[1::2]
+        i = bisect_left(ends, match.end())
+        if i < len(ends) and ends[i] == match.end() and _has_possessive(words[i]):
+            tokens[i] = (words[i][:-2], tokens[i][1], ends[i] - 2)
     return tokens
+
+
+def _token_pattern(text: str) -> re.Pattern[str]:
+    """_TOKEN_RE, or a simpler pattern that finds the same tokens in ``text``."""
+    if text.isascii():
+        return _ASCII_TOKEN_RE
+    return _TOKEN_RE if _MARK_RE.search(text) else _PLAIN_TOKEN_RE
 
 
 def _has_possessive(token: str) -> bool:
@@ -202,8 +224,7 @@ def _has_possessive(token: str) -> bool:
 
 def _words(text: str) -> list[str]:
     """The tokens of :func:`tokenize`, without offsets."""
-    pattern = _ASCII_TOKEN_RE if text.isascii() else _TOKEN_RE
-    words = pattern.findall(text)
+    words = _token_pattern(text).findall(text)
     for i, word in enumerate(words):
         if _has_possessive(word):
             words[i] = word[:-2]

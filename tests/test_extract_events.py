@@ -284,3 +284,15 @@ def test_a_side_that_only_reports_is_not_the_doer():
 def test_part_of_a_place_is_precision_two():
     event = one("Rebels shelled government-held parts of Aleppo on Monday.")
     assert event.location == "Aleppo" and event.geo_precision == 2 and event.actor1 == "Opposition Rebels (Syria)"
+
+
+def test_a_stage_clock_times_every_stage_and_changes_nothing():
+    from geomap.extract import StageClock, analyse
+
+    text = "Rebels shelled Aleppo on Monday, killing 3 people. The army said it retook Palmyra."
+    clock = StageClock()
+    timed = analyse(text, report_date=DATE, clock=clock)
+    plain = analyse(text, report_date=DATE)
+    assert timed.events == plain.events and timed.mentions == plain.mentions
+    assert set(clock.seconds) == {"tokens", "lexicons", "toponyms", "resolution", "events"}
+    assert all(seconds >= 0 for seconds in clock.seconds.values())

@@ -13,6 +13,7 @@ is data in ``lexicon/*.yaml``.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -27,7 +28,7 @@ from geomap.extract.text import Tokens
 from geomap.gazetteer import Gazetteer
 
 __all__ = ["extract_events", "extract_mentions", "extract_document", "extract_corpus", "iter_extract_corpus",
-           "analyse"]
+           "analyse", "StageClock"]
 
 
 class DocumentLike(Protocol):
@@ -69,7 +70,42 @@ def _sources(tokens: Tokens) -> set[int]:
     return {i for a, b in coding.source_spans(tokens) for i in range(a, b)}
 
 
-def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[coding.ActorMention], sources: set[int]) -> tuple[list[Mention], str | None]:
+class StageClock:
+    """CPU seconds of each extraction stage, summed over the documents timed with it.
+
+    Pass one to :func:`analyse` (benchmarks do); ``seconds`` maps a stage
+    ("tokens", "lexicons", "toponyms", "resolution", "events", "rows") to its
+    CPU time (``time.process_time``).
+    """
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.process_time()
+
+    def start(self) -> None:
+        """Start timing a document: what ran since the last stage is nobody's."""
+        self._last = time.process_time()
+
+    def lap(self, stage: str) -> None:
+        """Charge the CPU time since the last call to ``stage``."""
+        now = time.process_time()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self._last
+        self._last = now
+
+
+class _NoClock(StageClock):
+    def start(self) -> None:
+        pass
+
+    def lap(self, stage: str) -> None:
+        pass
+
+
+_NO_CLOCK = _NoClock()
+
+
+def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[coding.ActorMention], sources: set[int],
+              clock: StageClock = _NO_CLOCK) -> tuple[list[Mention], str | None]:
     # governments named by their country or capital ("Russia", "Washington")
     # are still places; other actor names ("Jaish al-Islam") are not
     names = coding.actor_name_spans(tokens)
@@ -78,29 +114,43 @@ def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[coding.ActorMention],
     mentions = find_mentions(tokens, gaz, masked)
     for mention in mentions:
         mention.names_actor = not governments.isdisjoint(range(mention.first, mention.last))
+    clock.lap("toponyms")
     country = resolve_mentions(mentions, gaz, tokens)
-    return drop_junk(mentions, tokens, country), country
+    kept = drop_junk(mentions, tokens, country)
+    clock.lap("resolution")
+    return kept, country
 
 
 def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str | None = None,
-            gazetteer: Gazetteer | None = None) -> Analysis:
-    """Run every extraction stage on one document and keep the intermediate results."""
+            gazetteer: Gazetteer | None = None, clock: StageClock | None = None) -> Analysis:
+    """Run every extraction stage on one document and keep the intermediate results.
+
+    ``clock``, if given, is charged the CPU time of each stage (see :class:`StageClock`).
+    """
+    clock = clock or _NO_CLOCK
+    clock.start()
     gaz = _gazetteer(gazetteer)
     tokens = Tokens.of(text)
+    clock.lap("tokens")
     sources = _sources(tokens)
     actors = coding.find_actors(tokens, sources)
-    mentions, country = _mentions(tokens, gaz, actors, sources)
-    ref = _as_date(report_date) or dateline(text)
     triggers = [t for t in coding.find_triggers(tokens) if sources.isdisjoint(range(t.first, t.end))]
+    clock.lap("lexicons")
+    mentions, country = _mentions(tokens, gaz, actors, sources, clock)
+    ref = _as_date(report_date) or dateline(text)
     doc = linking._Doc(text, tokens, actors, mentions, triggers, ref, linking.document_focus(mentions, country), gaz)
-    return Analysis(text, doc_id, tokens, mentions, linking.build_events(doc), gaz)
+    events = linking.build_events(doc)
+    clock.lap("events")
+    return Analysis(text, doc_id, tokens, mentions, events, gaz)
 
 
 def _rows(text: str, report_date: Any, doc_id: str | None, gazetteer: Gazetteer | None,
-          source: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    found = analyse(text, report_date=report_date, doc_id=doc_id, gazetteer=gazetteer)
+          source: str | None, clock: StageClock | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    found = analyse(text, report_date=report_date, doc_id=doc_id, gazetteer=gazetteer, clock=clock)
     events = [linking.to_row(r, i, doc_id, text, source, found.gazetteer) for i, r in enumerate(found.events, start=1)]
-    return events, mention_rows(found.mentions, doc_id)
+    rows = events, mention_rows(found.mentions, doc_id)
+    (clock or _NO_CLOCK).lap("rows")
+    return rows
 
 
 def extract_events(text: str, *, report_date: dt.date | str | None = None, doc_id: str | None = None,

@@ -6,6 +6,7 @@ live in ``lexicon/numbers.yaml`` with the reasons for them.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,6 +52,14 @@ def _lexicon() -> dict:
     zero_heads = frozenset(phrase.split()[0] for phrase in zero)
     return {"units": units, "multipliers": multipliers, "vague": vague, "words": kill, "zero": zero, "heads": heads,
             "zero_heads": zero_heads}
+
+
+def _figure_starts(tokens: Tokens) -> list[int]:
+    """Ascending indices of the tokens a figure (or a zero phrase) can start at: digits and number words."""
+    lex = _lexicon()
+    words = lex["units"].keys() | lex["multipliers"].keys() | _VAGUE_HEADS | lex["zero_heads"]
+    return tokens.derived("figure_starts", lambda t: sorted(
+        positions(map(str.isdecimal, t.low)) + positions(map(words.__contains__, t.low))))
 
 
 def toll_word_positions(tokens: Tokens) -> list[int]:
@@ -125,7 +134,12 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
     figures: list[Figure] = []
     i = lo
     low = tokens.low
-    while i < hi:
+    starts = _figure_starts(tokens)
+    # only where a figure can start; every other word would just be stepped over
+    for at in starts[bisect_left(starts, lo):bisect_left(starts, hi)]:
+        if at < i:
+            continue
+        i = at
         zero = _zero_at(tokens, i, hi, kind_at) if low[i] in lex["zero_heads"] else None
         if zero is not None:
             figures.append(zero)
@@ -197,23 +211,33 @@ def _gap(tokens: Tokens, a: int, b: int) -> str:
     return tokens.text[tokens.ends[a]:tokens.starts[b]]
 
 
+_PAUSES = frozenset(",.;:")
+_PAUSES_AND_BRACKETS = frozenset(",.;:()")
+_STOPS = frozenset(".;:")
+
+
+def _broken(tokens: Tokens, a: int, b: int, marks: frozenset[str]) -> bool:
+    """True if punctuation of ``marks`` stands between token ``a`` and token ``b``."""
+    return not marks.isdisjoint(_gap(tokens, a, b))
+
+
 def _governed_before(tokens: Tokens, i: int, lo: int, end_at: dict) -> str | None:
     """Kind of a kill/wound word just before token ``i`` (over qualifiers only)."""
     j = i
     steps = 0
     while j > lo and steps <= 5:
-        if j == i and any(c in _gap(tokens, i - 1, i) for c in ",.;:"):
+        if j == i and _broken(tokens, i - 1, i, _PAUSES):
             return None
         if j in end_at:
             start, kind = end_at[j]
-            if any(c in _gap(tokens, j - 1, j) for c in ",.;:") and j != i:
+            if _broken(tokens, j - 1, j, _PAUSES) and j != i:
                 return None
             if kind == "wounded" and start >= 2 and tokens.low[start - 1] in ("and", "or") and tokens.low[start - 2] in _COMBINED:
                 return None
             if j == i or all(tokens.low[k] in _FILLERS_BEFORE for k in range(j, i)):
                 return kind
             return None
-        if any(c in _gap(tokens, j - 1, j) for c in ",.;:"):
+        if _broken(tokens, j - 1, j, _PAUSES):
             return None
         j -= 1
         steps += 1
@@ -224,9 +248,9 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
     """Kind of a kill/wound word shortly after a figure ending before token ``j``."""
     low = tokens.low
     for k in range(j, min(hi, j + 6)):
-        if k > 0 and k != j and any(c in _gap(tokens, k - 1, k) for c in ",.;:()"):
+        if k > 0 and k != j and _broken(tokens, k - 1, k, _PAUSES_AND_BRACKETS):
             return None
-        if k == j and k > 0 and any(c in _gap(tokens, k - 1, k) for c in ".;:"):
+        if k == j and k > 0 and _broken(tokens, k - 1, k, _STOPS):
             return None
         if k in kind_at:
             end, kind = kind_at[k]
