@@ -447,6 +447,75 @@ def _name_parts(name: str) -> list[str]:
     return parts if len(parts) > 1 else []
 
 
+# OCHA's English names translate the Arabic qualifier of a village name ("Big Orm"
+# for أورم الكبرى, "Upper Diwan" for ديوان فوقاني); news transliterate it instead
+# ("Orm al-Kubra", "Urum al-Kubra", "Diwan Fawqani"). The qualifier words of the
+# Arabic names (without their article), each with what it means and how English
+# news spells it; a spelling per distinct key (normalise folds the rest).
+_ARABIC_QUALIFIERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "كبير": ("big", ("Kabir", "Kbir")),
+    "كبيرة": ("big", ("Kabira", "Kbireh")),
+    "كبرى": ("big", ("Kubra",)),
+    "صغير": ("little", ("Saghir", "Sghir")),
+    "صغيرة": ("little", ("Saghira", "Sghireh")),
+    "صغرى": ("little", ("Sughra",)),
+    "فوقاني": ("upper", ("Fawqani", "Foqani")),
+    "فوقا": ("upper", ("Fawqa", "Foqa")),
+    "تحتاني": ("lower", ("Tahtani",)),
+    "تحتا": ("lower", ("Tahta",)),
+    "سفلي": ("lower", ("Sufli",)),
+    "شرقي": ("east", ("Sharqi",)),
+    "شرقية": ("east", ("Sharqiya",)),
+    "غربي": ("west", ("Gharbi",)),
+    "غربية": ("west", ("Gharbiya",)),
+    "شمالي": ("north", ("Shamali",)),
+    "شمالية": ("north", ("Shamaliya",)),
+    "جنوبي": ("south", ("Janubi",)),
+    "جنوبية": ("south", ("Janubiya",)),
+    "وسطاني": ("middle", ("Wastani",)),
+    "وسطى": ("middle", ("Wusta",)),
+    "عتيق": ("old", ("Atiq",)),
+    "قديم": ("old", ("Qadim",)),
+}
+_ENGLISH_QUALIFIERS = {
+    "Big": "big", "Little": "little", "Upper": "upper", "Lower": "lower", "Eastern": "east", "East": "east",
+    "Western": "west", "West": "west", "Northern": "north", "North": "north", "Southern": "south",
+    "South": "south", "Middle": "middle", "Old": "old",
+}
+
+
+def qualifier_spellings(name_en: str, name_ar: str) -> list[str]:
+    """News spellings of a village name whose qualifier OCHA translated.
+
+    Parameters
+    ----------
+    name_en : str
+        OCHA's English name, e.g. ``"Big Orm"``.
+    name_ar : str
+        OCHA's Arabic name, e.g. ``"أورم الكبرى"``.
+
+    Returns
+    -------
+    list of str
+        ``["Orm al-Kubra"]`` and the like: the English name without its
+        qualifier, followed by the transliterated Arabic qualifier (with the
+        article where the Arabic has one). Empty unless the English name
+        starts with a qualifier and the Arabic name ends with one of the same
+        meaning (the sources disagree now and then), or when either name is
+        composite.
+    """
+    head, _, rest = name_en.partition(" ")
+    words = name_ar.split()
+    if not rest or len(words) < 2 or _name_parts(name_en) or _name_parts(name_ar):
+        return []
+    word = words[-1].replace("\u0640", "")  # tatweel
+    article = word.startswith("ال")
+    meaning, spellings = _ARABIC_QUALIFIERS.get(word[2:] if article else word, (None, ()))
+    if meaning is None or _ENGLISH_QUALIFIERS.get(head) != meaning:
+        return []
+    return [f"{rest} {'al-' if article else ''}{spelling}" for spelling in spellings]
+
+
 def _settlement_kind(capital_level: int | None, population: int | None) -> str:
     if capital_level == 1 or (population or 0) >= CITY_POPULATION:
         return "city"
@@ -512,7 +581,7 @@ def _communities(path: Path, admin_names: dict[str, str], admin3_frame: GeoDataF
             # Only the cut-off last part is damaged; the parts before it are intact.
             names += _name_parts(name_ar)[:-1] if _name_parts(name_ar) else []
         else:
-            names += [name_ar, *_name_parts(name_ar)]
+            names += [name_ar, *_name_parts(name_ar), *qualifier_spellings(name_en, name_ar)]
         place.add_names(names)
         communities.append(Community(place, level, _keys([place.name, *place.alt_names])))
     if stale:

@@ -421,6 +421,22 @@ def test_syrian_spelling_variants_resolve_to_the_right_place(bundled: Gazetteer,
 
 
 @requires_bundled
+@pytest.mark.parametrize(
+    ("name", "place_id"),
+    [
+        # OCHA writes "Big Orm" for the village news call Urum al-Kubra (Arabic أورم الكبرى)
+        ("Urum al-Kubra", "C1029"), ("Orum al-Kubra", "C1029"), ("Orm al-Sughra", "C1027"),
+        ("Euphrates Valley", "CUR-euphrates-valley"), ("Middle Euphrates valley", "CUR-euphrates-valley"),
+        ("Badia", "CUR-syrian-desert"), ("Syrian desert", "CUR-syrian-desert"),
+    ],
+)
+def test_news_names_the_sources_write_otherwise(bundled: Gazetteer, name: str, place_id: str) -> None:
+    result = bundled.resolve(name, ResolveContext(country="SY"))
+    assert result.place is not None, result.reason
+    assert result.place.place_id == place_id, result.reason
+
+
+@requires_bundled
 @pytest.mark.parametrize("name", ["Xyzzyville", "Springfield", "Qwertzuiop", "Menagh Airbase Xq"])
 def test_unknown_names_are_not_guessed(bundled: Gazetteer, name: str) -> None:
     assert bundled.resolve(name, ResolveContext(country="SY")).place is None

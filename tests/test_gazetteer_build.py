@@ -14,7 +14,9 @@ from shapely.geometry import shape
 
 from conftest import REPO, SOURCE_DATA, requires_shared
 from geomap.errors import GazetteerError
-from geomap.gazetteer_build import COLUMNS, KINDS, build_gazetteer, read_curated, useful_alt_names
+from geomap.gazetteer_build import (
+    COLUMNS, KINDS, build_gazetteer, qualifier_spellings, read_curated, useful_alt_names,
+)
 
 GAZETTEER = REPO / "gazetteer"
 
@@ -132,6 +134,45 @@ def test_curated_regions_and_spellings(places):
     assert "Raqqa" in _names(places["C5710"])
     assert "Muhafaza" in _names(places["N0151"])
     assert "Kobani" in _names(places["C1946"])
+
+
+def test_curated_regions_news_name_without_a_source_polygon(places):
+    valley = places["CUR-euphrates-valley"]
+    assert valley["kind"] == "region" and valley["admin1"] == "Deir-ez-Zor"
+    assert "Middle Euphrates valley" in _names(valley)
+    assert "Badia" in _names(places["CUR-syrian-desert"])
+
+
+@pytest.mark.parametrize(
+    ("english", "arabic", "expected"),
+    [
+        ("Big Orm", "أورم الكبرى", ["Orm al-Kubra"]),
+        ("Little Sharmukh", "شرموخ صغير", ["Sharmukh Saghir", "Sharmukh Sghir"]),
+        ("Upper Diwan", "ديوان فوقاني", ["Diwan Fawqani", "Diwan Foqani"]),
+        ("Western Sarja", "سرجة غربية", ["Sarja Gharbiya"]),
+        ("Eastern Jarda", "الجرذى الشرقي", ["Jarda al-Sharqi"]),
+    ],
+)
+def test_translated_qualifiers_get_their_news_spellings(english, arabic, expected):
+    assert qualifier_spellings(english, arabic) == expected
+
+
+@pytest.mark.parametrize(
+    ("english", "arabic"),
+    [
+        ("Eastern Huweiz", "الحويز الشمالي"),  # the two names disagree: neither is trusted
+        ("Big Duwara - Jraqli", "الدوارة الكبيرة_جارقلي"),  # composite: its parts are names of their own
+        ("Tal Ahmar", "تل أحمر"),  # no qualifier
+        ("Big", "كبير"),
+    ],
+)
+def test_qualifier_spellings_only_when_both_names_agree(english, arabic):
+    assert qualifier_spellings(english, arabic) == []
+
+
+def test_ocha_villages_carry_their_transliterated_qualifier(places):
+    assert "Orm al-Kubra" in _names(places["C1029"])
+    assert "Orm al-Sughra" in _names(places["C1027"])
 
 
 def test_curated_rows_cite_a_source():

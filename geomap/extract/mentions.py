@@ -149,6 +149,7 @@ def _toponym_lexicon() -> dict[str, Any]:
         "cues_after": frozenset(lex["cues_after"]),
         "org_heads": frozenset(lex["organisation_heads"]),
         "street_heads": frozenset(lex["street_heads"]),
+        "landform_heads": frozenset(lex["landform_heads"]),
         "city_parts": frozenset(" ".join(str(p).lower().split()) for p in lex["generic_city_parts"]),
         "demonym_endings": tuple(lex["demonym_endings"]),
         "place_heads": frozenset(str(w).lower() for w in lex.get("place_heads", [])),
@@ -181,8 +182,9 @@ def _stream_key(word: str, known: Any) -> str:
     """The search key of one word: "" for an article, a blocker for a lower-case word."""
     if is_article(word):
         return ""
-    # a lower-case Latin word is never part of a mention: keep it out of the search
-    if "a" <= word[0] <= "z":
+    # a lower-case Latin word is never part of a mention (but may end a region's name,
+    # see _raw_matches): keep it out of the search
+    if "a" <= word[0] <= "z" and word not in _toponym_lexicon()["landform_heads"]:
         return "\x00"
     if known is not None and _lost_apostrophe(word, fold_token, known):
         return fold_token(word[:-1])
@@ -222,13 +224,15 @@ def _key_stream(tokens: Tokens, gazetteer: Gazetteer | None = None) -> tuple[str
 def _raw_matches(tokens: Tokens, gazetteer: Gazetteer) -> list[tuple[int, int]]:
     """Longest non-overlapping gazetteer matches as token spans ``(first, last)``."""
     joined, offsets, token_of = _key_stream(tokens, gazetteer)
+    words = tokens.words
     found = []
     for end, (key_len, n_keys) in _automaton(gazetteer).iter(joined):
         k = offsets.get(end - key_len + 2)
         if k is None:
             continue
         # a place name is capitalised at both ends (Latin script): "in Deir" is not "Ain Dar"
-        if not (_is_capitalised(tokens.words[token_of[k]]) and _is_capitalised(tokens.words[token_of[k + n_keys - 1]])):
+        before = token_of[k + n_keys - 2] if n_keys > 1 else None
+        if not (_is_capitalised(words[token_of[k]]) and _ends_a_name(tokens, token_of[k + n_keys - 1], before)):
             continue
         found.append((k, k + n_keys))
     found.sort(key=lambda m: (m[0] - m[1], m[0]))
@@ -241,6 +245,22 @@ def _raw_matches(tokens: Tokens, gazetteer: Gazetteer) -> list[tuple[int, int]]:
         spans.append((token_of[a], token_of[b - 1] + 1))
     spans.sort()
     return spans
+
+
+def _ends_a_name(tokens: Tokens, last: int, before: int | None) -> bool:
+    """Whether token ``last`` may end a place name whose word before it is token ``before``.
+
+    It must be capitalised, unless it is the generic landform word that ends
+    a region's name in news style ("the Euphrates valley", "the Ghab plain")
+    after a capitalised word ("The valley" opening a sentence is no name).
+    """
+    words = tokens.words
+    if _is_capitalised(words[last]):
+        return True
+    lex = _toponym_lexicon()
+    if before is None or words[last] not in lex["landform_heads"] or not _is_capitalised(words[before]):
+        return False
+    return not (_sentence_initial(tokens, before) and tokens.low[before] in lex["common"])
 
 
 def _is_capitalised(word: str) -> bool:
@@ -396,7 +416,7 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
         if " ".join(low[first:last]) in lex["city_parts"]:
             covered.update(range(first, last))
             continue
-        # (_raw_matches only returns names capitalised at both ends, which are not articles)
+        # (_raw_matches only returns names that may start and end there, which are not articles)
         covered.update(range(start_tok, last))
         if persons.is_person(tokens, first, last):
             continue
