@@ -46,3 +46,8 @@ def test_event_in_a_region_is_placed_at_the_region() -> None:
 def test_translated_qualifier_is_found_in_running_text() -> None:
     # OCHA lists the village as "Big Orm"; news write its Arabic name, Urum al-Kubra
     assert ("Urum al-Kubra", "C1029") in located("Rebels shelled Urum al-Kubra west of Aleppo.")
+
+
+def test_a_quarter_news_name_by_its_short_name() -> None:
+    # OCHA's "Karm Al-Qaterji" is "Qaterji" in wire copy
+    assert ("Qaterji", "N0177") in located("Air strikes hit the Qaterji neighbourhood of Aleppo.")

@@ -428,6 +428,8 @@ def test_syrian_spelling_variants_resolve_to_the_right_place(bundled: Gazetteer,
         ("Urum al-Kubra", "C1029"), ("Orum al-Kubra", "C1029"), ("Orm al-Sughra", "C1027"),
         ("Euphrates Valley", "CUR-euphrates-valley"), ("Middle Euphrates valley", "CUR-euphrates-valley"),
         ("Badia", "CUR-syrian-desert"), ("Syrian desert", "CUR-syrian-desert"),
+        # OCHA's Tal Tufan (تل طوقان) as news write it
+        ("Tal Toughan", "C3903"), ("Tell Touqan", "C3903"),
     ],
 )
 def test_news_names_the_sources_write_otherwise(bundled: Gazetteer, name: str, place_id: str) -> None:
