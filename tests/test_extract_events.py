@@ -188,6 +188,22 @@ def test_person_names_and_common_words_are_not_places():
     assert found.empty
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "\"There is no bread,\" said Bilal Qaterji, a textile worker in the city.",  # a Damascus quarter is named Bilal
+        "Residents told Hamza Sarmada they had fled.",
+    ],
+)
+def test_an_arab_first_name_and_surname_are_a_person_not_places(sentence: str) -> None:
+    assert mentions(sentence).empty
+
+
+def test_a_quarter_named_like_a_first_name_is_still_a_place() -> None:
+    found = mentions("Shells hit Bilal in Damascus.")
+    assert list(found.text) == ["Bilal", "Damascus"] and set(found.status) == {"located"}
+
+
 def test_actor_names_hide_their_place_words():
     found = mentions("Hayat Tahrir al-Sham and Jaish al-Islam fighters clashed in Douma.")
     assert list(found.text) == ["Douma"]
