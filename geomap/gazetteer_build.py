@@ -548,6 +548,7 @@ def _communities(path: Path, admin_names: dict[str, str], admin3_frame: GeoDataF
         report.damaged_names.append(note)
         log(f"damaged name: {path.name} feature {index}: {note}")
     communities = []
+    qualified = 0
     bad_levels: list[str] = []
     stale: list[str] = []
     admin3_ids = set(admin3_frame["adm3_pcode"])
@@ -581,9 +582,14 @@ def _communities(path: Path, admin_names: dict[str, str], admin3_frame: GeoDataF
             # Only the cut-off last part is damaged; the parts before it are intact.
             names += _name_parts(name_ar)[:-1] if _name_parts(name_ar) else []
         else:
-            names += [name_ar, *_name_parts(name_ar), *qualifier_spellings(name_en, name_ar)]
+            spelled = qualifier_spellings(name_en, name_ar)
+            qualified += bool(spelled)
+            names += [name_ar, *_name_parts(name_ar), *spelled]
         place.add_names(names)
         communities.append(Community(place, level, _keys([place.name, *place.alt_names])))
+    report.note(f"{qualified} communities whose English name translates the Arabic qualifier (\"Big Orm\" for "
+                f"أورم الكبرى) also carry it transliterated as news write it (\"Orm al-Kubra\"; see "
+                f"qualifier_spellings)", log)
     if stale:
         per_code = ", ".join(f"{code} ({n})" for code, n in sorted(Counter(stale).items()))
         note = (f"{len(stale)} communities name a sub-district code absent from the 2020 boundaries "
