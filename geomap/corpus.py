@@ -1000,7 +1000,8 @@ _QUIET_CLUSTER = {
     "distributed.worker.memory.monitor-interval": "1s",
     # batches wait in the scheduler's queue until a worker is free: nothing to steal
     "distributed.scheduler.work-stealing": False,
-    # glibc's own heap trimming: the 64 kB threshold Dask sets costs CPU on every free
+    # Dask's own pre-spawn environment also sets MALLOC_TRIM_THRESHOLD_ to 64 kB, which costs
+    # CPU on every free: replaced by its thread limits alone, glibc's own heap trimming applies
     "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1},
 }
 
@@ -1051,15 +1052,20 @@ _Batch = tuple[int, list[Document]]
 
 
 def _batches(documents: Iterator[Document], size: int) -> Iterator[_Batch]:
-    batch: list[Document] = []
-    index = 0
-    for doc in documents:
-        batch.append(doc)
-        if len(batch) == size:
-            yield index, batch
-            index, batch = index + 1, []
-    if batch:
-        yield index, batch
+    """Numbered batches of ``size`` documents: batch ``i`` becomes part ``i``."""
+    return enumerate(_chunks(documents, size))
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Consecutive lists of ``size`` items (the last may be shorter; none for no items)."""
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _extract_part(index: int, batch: list[Document], folders: tuple[str, ...], gazetteer: Any) -> _Part:
@@ -1119,7 +1125,7 @@ def _execute_dask(batches: Iterator[_Batch], folders: tuple[str, ...], workers: 
         slots = sum(client.nthreads().values()) or workers  # a remote cluster has its own size
         in_flight: deque[tuple[list[_Batch], list[Any]]] = deque()
         try:
-            for window in _windows(batches, 2 * slots):
+            for window in _chunks(batches, 2 * slots):
                 # Each batch is the data of its own partition, so every task is a root the scheduler
                 # gives to whichever worker is free (and not db.from_sequence, which would hash the
                 # text of every document to name the tasks).
@@ -1149,17 +1155,6 @@ _WINDOWS_IN_FLIGHT = 4
 def _sees(folders: tuple[str, ...]) -> bool:
     # The folders have random names (mkdtemp): another machine sees them only through a shared file system.
     return all(os.path.isdir(folder) for folder in folders)
-
-
-def _windows(batches: Iterator[_Batch], size: int) -> Iterator[list[_Batch]]:
-    window: list[_Batch] = []
-    for item in batches:
-        window.append(item)
-        if len(window) == size:
-            yield window
-            window = []
-    if window:
-        yield window
 
 
 def _window_results(window: list[_Batch], futures: list[Any],

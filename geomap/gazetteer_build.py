@@ -499,10 +499,10 @@ def qualifier_spellings(name_en: str, name_ar: str) -> list[str]:
     list of str
         ``["Orm al-Kubra"]`` and the like: the English name without its
         qualifier, followed by the transliterated Arabic qualifier (with the
-        article where the Arabic has one). Empty unless the English name
-        starts with a qualifier and the Arabic name ends with one of the same
-        meaning (the sources disagree now and then), or when either name is
-        composite.
+        article where the Arabic has one). Empty when either name is
+        composite, and unless the English name starts with a qualifier and the
+        Arabic name ends with one of the same meaning (the sources disagree
+        now and then).
     """
     head, _, rest = name_en.partition(" ")
     words = name_ar.split()

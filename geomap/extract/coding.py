@@ -11,7 +11,9 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geomap.extract.text import PhraseGroup, PhraseMatcher, Tokens, load_lexicon, phrase_table, positions
+from geomap.extract.text import (
+    PhraseGroup, PhraseMatcher, Tokens, first_within, load_lexicon, phrase_table, positions,
+)
 
 
 @dataclass(frozen=True)
@@ -321,9 +323,9 @@ class _CueIndex:
         return False
 
 
-def _first_in(positions: list[int], lo: int, end: int) -> int:
-    k = bisect_left(positions, lo)
-    return positions[k] if k < len(positions) and positions[k] < end else _NEVER
+def _first_in(where: list[int], lo: int, end: int) -> int:
+    found = first_within(where, lo, end)
+    return _NEVER if found is None else found
 
 
 def _needs_end(tokens: Tokens, lo: int, end: int, needs: tuple[str, ...]) -> int:

@@ -39,7 +39,6 @@ _ISO_RE = re.compile(r"\b(?P<y>1\d\d\d|20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")
 _DAY_MONTH_RE = re.compile(rf"\b(?P<day>[0-3]?\d)(?:{'|'.join(_DAY_SUFFIXES)})?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>1\d\d\d|20\d\d))?\b")
 _MONTH_DAY_RE = re.compile(rf"\b{_MONTH}\s+(?P<day>[0-3]?\d)(?:{'|'.join(_DAY_SUFFIXES)})?\b(?!\s*(?:km|kilomet|people|civilians|%))(?:,?\s+(?P<year>1\d\d\d|20\d\d))?")
 _MONTH_ONLY_RE = re.compile(rf"\b(?:{'|'.join(_MONTH_CUES)})[\s-]+{_MONTH}(?:\s+(?P<year>1\d\d\d|20\d\d))?\b")
-_ANY_MONTH_RE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
 _WEEKDAY_RE = re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b")
 # A pattern that opens with a word boundary makes the regex engine try every
 # position of the text; a bare literal lets it skip ahead to the literal's
@@ -49,6 +48,7 @@ _WEEKDAY_RE = re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Sat
 # case, so no two occurrences overlap and one scan finds them all; every month
 # name starts with one of these abbreviations.
 _MONTH_HINT_RE = re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+_ANY_MONTH_RE = re.compile(rf"\b(?:{_MONTH_HINT_RE.pattern})")
 _WEEKDAY_HINT_RE = re.compile("|".join(WEEKDAYS))
 _ISO_HINT_RE = re.compile(r"(?:1\d|20)\d\d-\d\d-\d\d")
 _WORD_START_RE = re.compile(r"\b\w")

@@ -47,7 +47,7 @@ from geomap.extract.coding import Actor, ActorMention, Trigger
 from geomap.extract.dates import DateMention, find_dates
 from geomap.extract.mentions import Mention
 from geomap.extract.numbers import Figure, find_figures, most_conservative, toll_word_positions
-from geomap.extract.text import Tokens, clause_spans, sentence_spans
+from geomap.extract.text import Tokens, clause_spans, first_within, sentence_spans
 from geomap.gazetteer import Gazetteer, Place
 
 GEO_PRECISION = {
@@ -178,7 +178,7 @@ def build_events(doc: _Doc) -> list[EventRecord]:
         s_places = places.within(s0, s1)
         s_hi = tokens.index_before(s1)
         # a sentence with no trigger and no kill/wound word codes nothing and adds no toll
-        quiet = not triggers.within(s_lo, s_hi) and not _any_between(tolls, s_lo, s_hi)
+        quiet = not triggers.within(s_lo, s_hi) and first_within(tolls, s_lo, s_hi) is None
         for c0, c1 in ([] if quiet else clause_spans(text, s0, s1)):
             c_lo, c_hi = tokens.index_at(c0), tokens.index_before(c1)
             real = [t for t in triggers.within(c_lo, c_hi) if not coding.is_irrealis(tokens, t, c_lo, c_hi)]
@@ -214,12 +214,6 @@ _LOCATIVE = frozenset("in near to inside outside around".split())
 # words before a side that is not the subject: a target, a place, an agent, an instrument
 _NOT_BEFORE_SUBJECT = _TARGET_PREPS | _LOCATIVE | {"by", "with", "of", "from"}
 _BEFORE_AGENT_OR_TARGET = _TARGET_PREPS | {"by"}
-
-
-def _any_between(positions: list[int], lo: int, hi: int) -> bool:
-    """True if one of the ascending ``positions`` lies in ``lo:hi``."""
-    k = bisect_left(positions, lo)
-    return k < len(positions) and positions[k] < hi
 
 
 def _usable(m: Mention) -> bool:

@@ -56,10 +56,16 @@ def _lexicon() -> dict:
 
 def _figure_starts(tokens: Tokens) -> list[int]:
     """Ascending indices of the tokens a figure (or a zero phrase) can start at: digits and number words."""
-    lex = _lexicon()
-    words = lex["units"].keys() | lex["multipliers"].keys() | _VAGUE_HEADS | lex["zero_heads"]
+    words = _figure_words()
     return tokens.derived("figure_starts", lambda t: sorted(
         positions(map(str.isdecimal, t.low)) + positions(map(words.__contains__, t.low))))
+
+
+@lru_cache(maxsize=1)
+def _figure_words() -> frozenset[str]:
+    """Number words, multipliers, vague heads ("dozens") and zero phrase heads."""
+    lex = _lexicon()
+    return frozenset(lex["units"].keys() | lex["multipliers"].keys() | _VAGUE_HEADS | lex["zero_heads"])
 
 
 def toll_word_positions(tokens: Tokens) -> list[int]:

@@ -7,7 +7,7 @@ event or mention can always be traced back to the words it came from.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -119,6 +119,12 @@ class Tokens:
 def positions(flags: Iterable[Any]) -> list[int]:
     """Indices of the true ``flags``: with ``map`` over a token list, a pass with no Python step per token."""
     return list(compress(count(), flags))
+
+
+def first_within(where: list[int], lo: int, hi: int) -> int | None:
+    """The first of the ascending positions ``where`` that lies in ``lo:hi``, or None (one bisection)."""
+    k = bisect_left(where, lo)
+    return where[k] if k < len(where) and where[k] < hi else None
 
 
 class PhraseMatcher:
