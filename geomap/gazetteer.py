@@ -184,12 +184,16 @@ class Query(NamedTuple):
     ``cue`` is what the text says about it (see :data:`CUES`: "city" for
     "the city of X", "province" for "X province", "neighbourhood" for "the
     X neighbourhood"); ``city`` is an enclosing city the text names ("the
-    Muhafaza neighbourhood of Aleppo" -> ``city="Aleppo"``).
+    Muhafaza neighbourhood of Aleppo" -> ``city="Aleppo"``); ``anchor`` is a
+    place the text locates it from ("X, 20 km west of Aleppo" ->
+    ``anchor="Aleppo", anchor_km=20``; see :class:`ResolveContext`).
     """
 
     name: str
     cue: str | None = None
     city: str | None = None
+    anchor: str | None = None
+    anchor_km: float | None = None
 
 
 @dataclass(frozen=True)
@@ -206,12 +210,22 @@ class ResolveContext:
         A key of :data:`CUES`.
     city : Place or str or None
         The enclosing city the text names, resolved first if a string.
+    anchor : Place or str or None
+        A place the text locates it from, by a direction or nearness ("X,
+        west of Aleppo", "X near Aleppo"), resolved first if a string. A
+        village, town or neighbourhood so placed lies in the anchor's
+        governorate or within :data:`ANCHOR_REACH_KM` of it (or of the
+        distance the text gives); a namesake farther away is refused.
+    anchor_km : float or None
+        The distance from the anchor the text gives ("20 km west of").
     """
 
     country: str | None = None
     nearby: tuple[Place | tuple[float, float], ...] = ()
     cue: str | None = None
     city: Place | str | None = None
+    anchor: Place | str | None = None
+    anchor_km: float | None = None
 
     def __post_init__(self) -> None:
         if self.cue is not None and self.cue not in CUES:
@@ -307,6 +321,32 @@ def _outside_city(place: Place, city: Place | None) -> str | None:
     if gap <= _OUTSIDE_CITY_KM:
         return None
     return f"the text puts it in {city.name}, but the best match, {place.label()}, lies {gap:.0f} km away; not guessing"
+
+
+#: How far from the place the text locates it from ("X, west of Aleppo") a
+#: village, town or neighbourhood outside that place's governorate may lie
+#: when the text gives no distance. News places a small place from a nearby
+#: landmark; a namesake hundreds of kilometres away is another place.
+ANCHOR_REACH_KM = 100.0
+_ANCHORED_KINDS = frozenset({"town", "village", "neighbourhood"})
+
+
+def _anchor_reach(stated_km: float | None) -> float:
+    """How far from its anchor a place may lie: the stated distance with a margin, at least ANCHOR_REACH_KM."""
+    return ANCHOR_REACH_KM if stated_km is None else max(ANCHOR_REACH_KM, 1.5 * stated_km + 10.0)
+
+
+def _far_from_anchor(place: Place, anchor: Place | None, stated_km: float | None) -> str | None:
+    """Why ``place`` cannot be what the text locates from ``anchor``, or None."""
+    if anchor is None or place.kind not in _ANCHORED_KINDS or anchor.kind == "country":
+        return None
+    if place.country == anchor.country and place.admin1 and place.admin1 == anchor.admin1:
+        return None
+    gap = _distance(place, anchor)
+    if gap <= _anchor_reach(stated_km):
+        return None
+    return (f"the text locates it from {anchor.name}, but the best match, {place.label()}, lies {gap:.0f} km "
+            f"from there; not guessing")
 
 
 @lru_cache(maxsize=100_000)
@@ -820,7 +860,8 @@ class Gazetteer:
         name : str
             The place name as written.
         context : ResolveContext, optional
-            Country focus, nearby places, cue and enclosing city.
+            Country focus, nearby places, cue, enclosing city and the place
+            the text locates it from.
 
         Returns
         -------
@@ -838,7 +879,8 @@ class Gazetteer:
         country, without a direction word ("northern Latakia" -> "Latakia").
         Candidates are ranked by spelling (alike beats merely folded alike),
         kind and population, then bonuses for the focus country, nearness to
-        the other places named, lying in the enclosing city, and fitting the cue.
+        the other places named, lying in the enclosing city or within reach of
+        the place the text locates it from, and fitting the cue.
 
         With a country focus, a candidate town or city (not a country,
         province or region) in *another* country is set aside when:
@@ -880,9 +922,10 @@ class Gazetteer:
         if not found:
             return Resolution(name, None, f"no gazetteer entry matches {name!r}")
         city = self._enclosing_city(context)
+        anchor = self._anchor(context)
         nearby = _Nearby(context.nearby) if context.nearby else None
         ranked = sorted(
-            ((self._rank(name, cand, context, city, nearby), cand) for cand in found),
+            ((self._rank(name, cand, context, city, nearby, anchor), cand) for cand in found),
             key=lambda item: -item[0][0],
         )
         scored = [(round(score, 4), cand) for (score, _notes), cand in ranked]
@@ -908,7 +951,8 @@ class Gazetteer:
                     f"({_distance(best.place, other.place):.0f} km apart); more context needed",
                     0.0, best.fuzzy, scored,
                 )
-        refusal = self._foreign_refusal(name, best.place, context) or _outside_city(best.place, city)
+        refusal = (self._foreign_refusal(name, best.place, context) or _outside_city(best.place, city)
+                   or _far_from_anchor(best.place, anchor, context.anchor_km))
         if refusal:
             return Resolution(name, None, f"{name!r}: {refusal}", 0.0, best.fuzzy, scored)
         match = f"fuzzy match ({best.score:.0f}) on {best.key!r}" if best.fuzzy else "exact match"
@@ -941,7 +985,8 @@ class Gazetteer:
             One per query, in order.
         """
         items = [q if isinstance(q, Query) else Query(q) if isinstance(q, str) else Query(*q) for q in queries]
-        first = [self.resolve(q.name, ResolveContext(country=country, cue=q.cue, city=q.city)) for q in items]
+        first = [self.resolve(q.name, ResolveContext(country=country, cue=q.cue, city=q.city, anchor=q.anchor,
+                                                     anchor_km=q.anchor_km)) for q in items]
         if country is None:
             country = self.infer_country(first)
         keys = [normalise(q.name) for q in items]
@@ -951,7 +996,8 @@ class Gazetteer:
                 res.place for j, res in enumerate(first)
                 if res.place is not None and keys[j] != keys[i]
             )
-            context = ResolveContext(country=country, nearby=nearby, cue=query.cue, city=query.city)
+            context = ResolveContext(country=country, nearby=nearby, cue=query.cue, city=query.city,
+                                     anchor=query.anchor, anchor_km=query.anchor_km)
             final.append(self.resolve(query.name, context))
         return final
 
@@ -967,11 +1013,22 @@ class Gazetteer:
     def _enclosing_city(self, context: ResolveContext) -> Place | None:
         if context.city is None or isinstance(context.city, Place):
             return context.city
-        resolution = self.resolve(context.city, ResolveContext(country=context.country, cue="city"))
-        return resolution.place
+        return self._holding_place(context.city, context.country, "city")
+
+    def _anchor(self, context: ResolveContext) -> Place | None:
+        if context.anchor is None or isinstance(context.anchor, Place):
+            return context.anchor
+        return self._holding_place(context.anchor, context.country, None)
+
+    def _holding_place(self, name: str, country: str | None, cue: str | None) -> Place | None:
+        """The place a mention's city or anchor names: "Anbar province" is the province, not a village."""
+        bare, named_cue = split_cue(name)
+        if named_cue in ("province", "governorate"):
+            name, cue = bare, named_cue
+        return self.resolve(name, ResolveContext(country=country, cue=cue)).place
 
     def _rank(self, name: str, cand: Candidate, context: ResolveContext, city: Place | None,
-              nearby: _Nearby | None = None) -> tuple[float, list[str]]:
+              nearby: _Nearby | None = None, anchor: Place | None = None) -> tuple[float, list[str]]:
         place = cand.place
         facts = _facts(place)
         query = _light(name)
@@ -1007,10 +1064,16 @@ class Gazetteer:
                     near_name = near.name if isinstance(near, Place) else f"{near[0]:.3f},{near[1]:.3f}"
                     notes.append(f"{gap:.0f} km from {near_name}, also named in the text")
         if city is not None and place.place_id != city.place_id and (
-            place.parent_id == city.place_id or _distance(place, city) <= _IN_CITY_KM
+            _nested(city, place) if city.kind in _ADMIN_KINDS  # "X in Hasakeh province": town and district alike
+            else place.parent_id == city.place_id or _distance(place, city) <= _IN_CITY_KM
         ):
             score += _W_IN_CITY
-            notes.append(f"inside {city.name}, the city the text names")
+            notes.append(f"inside {city.name}, which the text puts it in")
+        if anchor is not None and place.place_id != anchor.place_id and anchor.kind != "country" and (
+            _distance(place, anchor) <= _anchor_reach(context.anchor_km)
+        ):
+            score += _W_IN_CITY
+            notes.append(f"within reach of {anchor.name}, which the text locates it from")
         if context.cue and place.kind in CUES[context.cue]:
             score += _W_CUE
             notes.append(f"kind {place.kind} fits the cue {context.cue!r}")
@@ -1169,7 +1232,8 @@ def _nested(a: Place, b: Place) -> bool:
     return False
 
 
-_SETTLEMENT_KINDS = ("city", "town", "village")
+# What an admin unit's name means without a cue, when a settlement of that name lies in it.
+_TOWN_KINDS = ("city", "town", "village")
 
 
 def _trusted_fuzzy(name: str, cand: Candidate) -> bool:
@@ -1188,7 +1252,7 @@ def _prefer_settlement(ranked: list, context: ResolveContext) -> tuple:
         return top
     for item in ranked[1:]:
         place = item[1].place
-        if place.kind in _SETTLEMENT_KINDS and _nested(top[1].place, place):
+        if place.kind in _TOWN_KINDS and _nested(top[1].place, place):
             return item
     return top
 

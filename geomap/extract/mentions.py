@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Container
 from itertools import accumulate, count
 from operator import add, itemgetter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -97,6 +97,11 @@ class Mention:
         where anything happened.
     city : str or None
         The enclosing city the text names ("the X neighbourhood of Aleppo").
+    anchor : str or None
+        A place the text locates it from ("X, 20 km west of Aleppo", "X near
+        Aleppo"): see :class:`geomap.gazetteer.ResolveContext`.
+    anchor_km : float or None
+        The distance from the anchor the text gives, in km.
     in_gazetteer : bool
         Found by a gazetteer key (else a capitalised name after a cue).
     resolution : Resolution or None
@@ -118,9 +123,16 @@ class Mention:
     dateline: bool = False
     resolution: Resolution | None = field(default=None, repr=False)
     query: str = ""  # the name looked up: ``text`` without a lost-apostrophe possessive "s"
+    anchor: str | None = None
+    anchor_km: float | None = None
 
     def __post_init__(self) -> None:
         self.query = self.query or self.text
+
+    @property
+    def question(self) -> tuple[str, str | None, str | None, str | None, float | None]:
+        """What resolving it asks: mentions asking the same are resolved once per document."""
+        return self.query, self.cue, self.city, self.anchor, self.anchor_km
 
     @property
     def place(self) -> Any:
@@ -150,6 +162,7 @@ def _toponym_lexicon() -> dict[str, Any]:
         "org_heads": frozenset(lex["organisation_heads"]),
         "street_heads": frozenset(lex["street_heads"]),
         "landform_heads": frozenset(lex["landform_heads"]),
+        "site_words": frozenset(w for phrase in lex["site_heads"] for w in str(phrase).lower().split()),
         "city_parts": frozenset(" ".join(str(p).lower().split()) for p in lex["generic_city_parts"]),
         "demonym_endings": tuple(lex["demonym_endings"]),
         "place_heads": frozenset(str(w).lower() for w in lex.get("place_heads", [])),
@@ -551,26 +564,61 @@ def _junk_name(tokens: Tokens, i: int, j: int, sig: list[int]) -> bool:
 
 
 def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
-    """Give a neighbourhood the city named right after it ("the X neighbourhood of Aleppo")."""
+    """Link a mention to the place named right after it that holds it or locates it.
+
+    "the X neighbourhood of Aleppo", "X in Aleppo", "X Farms in Aleppo" give
+    X the enclosing city; "X, 20 km west of Aleppo" and "X near Aleppo" its
+    anchor (see :class:`Mention`).
+    """
     low = tokens.low
+    sites = _toponym_lexicon()["site_words"]
     for k, mention in enumerate(mentions[:-1]):
         nxt = mentions[k + 1]
+        if k + 2 < len(mentions) and sites.issuperset(low[nxt.first:nxt.last]):
+            nxt = mentions[k + 2]  # "Mallah Farms in Aleppo", the gazetteer knowing some "Farms"
         between = low[mention.last:nxt.first]
+        gap = tokens.text[tokens.ends[mention.last - 1]:tokens.starts[nxt.first]]
         if len(between) <= 3 and between and between[-1] in ("of", "in") and (
             mention.cue in ("neighbourhood", "district") or any(w in _CUE_OF for w in between)
         ):
             mention.city = nxt.text
             if mention.cue is None:
                 mention.cue = "neighbourhood"
-        elif between == ["in"] and tokens.text[tokens.ends[mention.last - 1]:tokens.starts[nxt.first]] == " in ":
-            mention.city = nxt.text  # "Hazm in Aleppo": a place inside the next one
+        elif between and between[-1] == "in" and len(between) <= 3 and sites.issuperset(between[:-1]) and (
+            gap.lower() == f" {' '.join(between)} "
+        ):
+            # "Hazm in Aleppo", "Mallah Farms in Aleppo": a place inside the next one
+            mention.city = _holder(nxt)
+        else:
+            anchored = _ANCHOR_GAP_RE.fullmatch(gap)
+            if anchored:
+                mention.anchor = _holder(nxt)
+                if anchored["km"]:
+                    mention.anchor_km = float(anchored["km"].replace(",", "")) * _KM_PER[anchored["unit"].lower()[:2]]
+
+
+def _holder(mention: Mention) -> str:
+    """The name a holding place is resolved by: "Anbar province" is the province, not a village Anbar."""
+    return f"{mention.text} {mention.cue}" if mention.cue in ("province", "governorate") else mention.text
+
+
+# What lies between a place and the place the text locates it from:
+# "X, (some) 20 km west of (the city of) Aleppo", "X near Aleppo", "X on the outskirts of Aleppo".
+_ANCHOR_GAP_RE = re.compile(
+    r",?\s+(?:(?:some|about|around|roughly|nearly|approximately|almost|just|only|over|more\s+than|less\s+than)\s+)?"
+    r"(?:(?P<km>\d{1,4}(?:,\d{3})*(?:\.\d+)?)\s*-?\s*(?P<unit>km|kms|kilomet(?:er|re)s?|miles?|mi)\s+)?"
+    r"(?:(?:north|south)(?:[- ]?(?:east|west))?|east|west)\s+of\s+(?:the\s+(?:city|town|village|province|capital)\s+of\s+)?"
+    r"|,?\s+(?:near|outside|on\s+the\s+outskirts\s+of|in\s+the\s+outskirts\s+of)\s+(?:the\s+(?:city|town|village)\s+of\s+)?",
+    re.IGNORECASE,
+)
+_KM_PER = {"km": 1.0, "ki": 1.0, "mi": 1.609344}
 
 
 def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Tokens) -> str | None:
     """Resolve every mention with the whole document as context (in place).
 
     The same two steps as :meth:`Gazetteer.resolve_many`: each distinct
-    (name, cue, city) alone with the document's country focus, then again
+    :attr:`Mention.question` alone with the document's country focus, then again
     with the places of the *other* names as nearby context.  The focus is the
     country most names resolve to on their own; when that is undecided,
     Syria (:data:`DEFAULT_COUNTRY`), the war this tool reads about.
@@ -579,23 +627,27 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
     per gazetteer, which is what makes corpora fast; a name with a single
     candidate skips the nearby step (context cannot change its answer).
     """
-    queries: dict[tuple[str, str | None, str | None], int] = {}
+    queries: dict[tuple[str, str | None, str | None, str | None, float | None], int] = {}
     for mention in mentions:
         mention.query = _query_name(mention.text, gazetteer)
-        queries.setdefault((mention.query, mention.cue, mention.city), len(queries))
+    _share_links(mentions)
+    for mention in mentions:
+        queries.setdefault(mention.question, len(queries))
     if not queries:
         return None
     memo = _memo(gazetteer)
     items = list(queries)
     # a name resolved on its own serves only the country vote: none for names that cannot vote
-    voters = {queries[(m.query, m.cue, m.city)] for m in mentions if _votes(m)}
+    voters = {queries[m.question] for m in mentions if _votes(m)}
     alone = {i: _memoised(memo, gazetteer, items[i][0], ResolveContext(cue=items[i][1])) for i in sorted(voters)}
     country = _focus_country(mentions, queries, alone, gazetteer)
-    first = [_memoised(memo, gazetteer, name, ResolveContext(country=country, cue=cue, city=city)) for name, cue, city in items]
-    keys = [_normalised(name) for name, _c, _t in items]
-    context = _NearbyContext([queries[(m.query, m.cue, m.city)] for m in mentions], first, keys)
+    first = [_memoised(memo, gazetteer, name, ResolveContext(country=country, cue=cue, city=city, anchor=anchor,
+                                                             anchor_km=km))
+             for name, cue, city, anchor, km in items]
+    keys = [_normalised(item[0]) for item in items]
+    context = _NearbyContext([queries[m.question] for m in mentions], first, keys)
     final = []
-    for i, (name, cue, city) in enumerate(items):
+    for i, (name, cue, city, anchor, km) in enumerate(items):
         if _settled(first[i]):
             final.append(first[i])
             continue
@@ -603,10 +655,31 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
         if not nearby:
             final.append(first[i])  # no place near enough to change a score: the same question as `first`
             continue
-        final.append(_memoised(memo, gazetteer, name, ResolveContext(country=country, nearby=nearby, cue=cue, city=city)))
+        final.append(_memoised(memo, gazetteer, name, ResolveContext(country=country, nearby=nearby, cue=cue, city=city,
+                                                                     anchor=anchor, anchor_km=km)))
     for mention in mentions:
-        mention.resolution = final[queries[(mention.query, mention.cue, mention.city)]]
+        mention.resolution = final[queries[mention.question]]
     return country
+
+
+def _share_links(mentions: list[Mention]) -> None:
+    """Give every mention of a name the enclosing city or anchor the text gives it once.
+
+    One place per name in a document: "battles around al-Maleh north of
+    Aleppo" says which al-Maleh a later bare "al-Maleh" is. The first link
+    of a name wins.
+    """
+    links: dict[str, tuple[str | None, str | None, float | None]] = {}
+    for mention in mentions:
+        if mention.city is not None or mention.anchor is not None:
+            links.setdefault(_normalised(mention.query), (mention.city, mention.anchor, mention.anchor_km))
+    if not links:
+        return
+    for mention in mentions:
+        if mention.city is None and mention.anchor is None:
+            link = links.get(_normalised(mention.query))
+            if link is not None:
+                mention.city, mention.anchor, mention.anchor_km = link
 
 
 def _query_name(text: str, gazetteer: Gazetteer) -> str:
@@ -755,7 +828,7 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Reso
     for mention in mentions:
         if not _votes(mention):
             continue
-        res = alone[queries[(mention.query, mention.cue, mention.city)]]
+        res = alone[queries[mention.question]]
         if res.place is None:
             continue
         if _similarity(mention.query, (res.place,)) >= 0.999:
@@ -781,7 +854,9 @@ def _memo(gazetteer: Gazetteer) -> dict:
 
 def _memoised(memo: dict, gazetteer: Gazetteer, name: str, context: ResolveContext) -> Resolution:
     city = context.city.place_id if isinstance(context.city, Place) else context.city
-    key = (name, context.cue, city, context.country, frozenset(p.place_id for p in context.nearby))
+    anchor = context.anchor.place_id if isinstance(context.anchor, Place) else context.anchor
+    key = (name, context.cue, city, anchor, context.anchor_km, context.country,
+           frozenset(p.place_id for p in context.nearby))
     found = memo.get(key)
     if found is None:
         found = memo[key] = gazetteer.resolve(name, context)
@@ -802,7 +877,13 @@ def drop_junk(mentions: list[Mention], tokens: Tokens, country: str | None = Non
             best = _best_similarity(mention.query, res)
             if mention.cue is None:
                 if best < _MIN_SIMILARITY and not (mention.prep and res.place is not None and best >= 0.6):
-                    continue
+                    if not _linked(mention, res):
+                        continue
+                    # "Sarrin in Aleppo province", "Atherya near Hama": the text says it is a place,
+                    # but not this one
+                    if res.place is not None:
+                        mention.resolution = replace(res, place=None, score=0.0, reason=(
+                            f"{mention.query!r} is spelled unlike its best match, {res.place.label()}; not guessing"))
                 if mention.sentence_initial and mention.prep is None and (best < 0.999 or res.place is None):
                     continue
             if res.place is not None and country and res.place.country != country and best < _MIN_FOREIGN_SIMILARITY:
@@ -811,6 +892,19 @@ def drop_junk(mentions: list[Mention], tokens: Tokens, country: str | None = Non
             continue
         kept.append(mention)
     return kept
+
+
+def _linked(mention: Mention, res: Resolution) -> bool:
+    """The text puts the name in or near another place ("Sarrin in Aleppo"), so it names a place.
+
+    Without a preposition before it ("by Erika Solomon in Beirut"), only if
+    some candidate is spelled like it.
+    """
+    if (mention.city is None and mention.anchor is None) or mention.sentence_initial:
+        return False
+    if mention.prep is not None:
+        return True
+    return _similarity(mention.query, tuple(c.place for _s, c in res.candidates[:10])) >= _MIN_SIMILARITY
 
 
 def _foreign_lookalike(mention: Mention, res: Resolution | None, country: str | None) -> bool:
