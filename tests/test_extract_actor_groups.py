@@ -31,6 +31,7 @@ GROUPS = [
     ("The Sham Legion shelled government positions in Aleppo.", "Sham Legion", "Faylaq al-Sham", 2, 1),
     ("The Levant Front clashed with Kurdish fighters near Tal Rifaat.", "Levant Front", "Levant Front", 2, 1),
     ("The Islamic Front shelled government positions in Aleppo.", "Islamic Front", "Islamic Front", 2, 1),
+    ("Jaish al-Islam fighters clashed with Jaish al-Fustat in Misraba.", "Jaish al-Fustat", "Jaish al-Fustat", 2, 2),
     ("The Syria Revolutionaries Front clashed with al-Nusra fighters in Jabal al-Zawiya.",
      "Syria Revolutionaries Front", "Syria Revolutionaries Front", 2, 1),
     ("The Army of Mujahideen clashed with Islamic State militants west of Aleppo.", "Army of Mujahideen",
