@@ -13,7 +13,8 @@ from collections import defaultdict
 import pytest
 
 from geomap.extract import extract_events, extract_mentions
-from geomap.extract.text import load_lexicon, phrase_table
+from geomap.extract.coding import find_actors
+from geomap.extract.text import Tokens, load_lexicon, phrase_table
 
 DATE = "2016-05-03"
 
@@ -175,3 +176,51 @@ def test_each_spelling_names_one_actor():
             for key in phrase_table([(pattern, True)]):
                 owners[key].add(item["name"])
     assert {key: names for key, names in owners.items() if len(names) > 1} == {}
+
+
+@pytest.mark.parametrize(
+    "spelling, actor",
+    [
+        ("Hazzm movement", "Harakat Hazm"),
+        ("Nour el-Din el-Zinki", "Nour al-Din al-Zenki Movement"),
+        ("Harakat Nour al-Din al-Zenki", "Nour al-Din al-Zenki Movement"),
+        ("al-Zenki", "Nour al-Din al-Zenki Movement"),
+        ("Jaish al-Izzah", "Jaish al-Izza"),
+        ("Army of Glory", "Jaish al-Izza"),
+        ("Failaq al-Sham", "Faylaq al-Sham"),
+        ("Jabhat al-Shamiya", "Levant Front"),
+        ("Jaysh al-Mujahideen", "Army of Mujahideen"),
+        ("Ajnad ash-Sham", "Ajnad al-Sham"),
+        ("FSA's Southern Front", "Southern Front"),
+        ("Usud al-Sharqiya", "Lions of the East Army"),
+        ("Raqqa Revolutionaries Brigade", "Liwa Thuwar al-Raqqa"),
+        ("Firqat al-Hamza", "Hamza Division"),
+        ("Turkestan Islamic Party", "Turkistan Islamic Party"),
+        ("Hurras ad-Din", "Hurras al-Din"),
+        ("Jaish Khalid bin al-Waleed", "Jaish Khalid ibn al-Walid"),
+        ("Yarmouk Martyrs Brigade", "Jaish Khalid ibn al-Walid"),
+        ("Harakat al-Muthanna", "Jaish Khalid ibn al-Walid"),
+        ("Kurdistan Workers' Party", "Kurdistan Workers' Party (PKK)"),
+        ("Asayesh", "Asayish"),
+        ("Fatemiyoun Division", "Fatemiyoun Brigade"),
+        ("Zeinabiyoun", "Zainabiyoun Brigade"),
+        ("Asaib Ahl al-Haq", "Asa'ib Ahl al-Haq"),
+        ("Asa\u2019ib Ahl al-Haq", "Asa'ib Ahl al-Haq"),
+        ("Hezbollah al-Nujaba", "Harakat al-Nujaba"),
+        ("Kataib Hezbollah", "Kata'ib Hezbollah"),
+        ("Suqur al-Sahara", "Desert Hawks Brigade"),
+        ("Qawat al-Nimr", "Military Forces of Syria"),
+        ("Quds Force", "Military Forces of Iran"),
+        ("IDF", "Military Forces of Israel"),
+        ("NDF", "Pro-Government Militia (Syria)"),
+        ("Khorasan group", "Al Qaeda"),
+        ("Liwa al-Islam", "Jaish al-Islam"),
+        ("Rahman Legion", "Faylaq al-Rahman"),
+        ("Jabhat Fath al-Sham", "Hayat Tahrir al-Sham / Jabhat al-Nusra"),
+        ("Jaysh Al Fateh", "Jaish al-Fatah"),
+        ("Peoples Protection Units", "Syrian Democratic Forces"),
+    ],
+)
+def test_news_spellings_name_the_group(spelling, actor):
+    tokens = Tokens.of(f"On Monday {spelling} said it had repelled the attack.")
+    assert [m.actor.name for m in find_actors(tokens)] == [actor]
