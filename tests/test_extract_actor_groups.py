@@ -64,6 +64,9 @@ GROUPS = [
     ("The PKK attacked a Turkish army post in Hakkari.", "PKK", "Kurdistan Workers' Party (PKK)", 2, 1),
     ("Kurdish Asayish forces clashed with government troops in Qamishli.", "Asayish", "Asayish", 3, 1),
     ("Peshmerga forces clashed with Islamic State militants near Mosul.", "Peshmerga", "Peshmerga", 8, 1),
+    ("The Manbij Military Council clashed with Turkish-backed rebels near Jarablus.", "Manbij Military Council",
+     "Syrian Democratic Forces", 2, 1),
+    ("Rijal al-Karama fighters clashed with government troops in Sweida.", "Rijal al-Karama", "Rijal al-Karama", 4, 1),
     ("The Desert Hawks Brigade clashed with Islamic State militants near Palmyra.", "Desert Hawks Brigade",
      "Desert Hawks Brigade", 3, 1),
     ("Afghan Fatemiyoun fighters clashed with Islamic State militants near Palmyra.", "Fatemiyoun",
@@ -219,6 +222,9 @@ def test_each_spelling_names_one_actor():
         ("Jabhat Fath al-Sham", "Hayat Tahrir al-Sham / Jabhat al-Nusra"),
         ("Jaysh Al Fateh", "Jaish al-Fatah"),
         ("Peoples Protection Units", "Syrian Democratic Forces"),
+        ("Sanadid Forces", "Syrian Democratic Forces"),
+        ("Jaysh al-Thuwar", "Syrian Democratic Forces"),
+        ("Men of Dignity", "Rijal al-Karama"),
     ],
 )
 def test_news_spellings_name_the_group(spelling, actor):
