@@ -173,6 +173,30 @@ def test_unknown_village_after_cue_is_unlocated_not_dropped():
     assert "Idlib" in set(found.text)
 
 
+@pytest.mark.parametrize("sentence", [
+    "Jets struck targets in Northeastern Syria on Monday.",
+    "Markets in Wednesdays are busier, a trader in Idlib said.",
+    "Clashes in N. Syria went on.",
+])
+def test_direction_words_weekdays_and_initials_are_not_unknown_places(sentence: str) -> None:
+    found = mentions(sentence)
+    assert (found.status == "located").all(), list(found.text)
+
+
+def test_a_title_case_headline_lists_no_unknown_capitalised_words():
+    found = mentions("Syrian Troops Liberate Another Village In Zizounat Province\n"
+                     "Troops entered the village of Qarqoozville in Idlib province.")
+    unlocated = set(found[found.status != "located"].text)
+    assert unlocated == {"Qarqoozville"}
+
+
+def test_a_capitalised_preposition_in_a_headline_opens_no_place_name():
+    # "In Tell" shares a key with Ayn at-Tal, a quarter of Aleppo
+    found = mentions("Rebels Shell Government Positions In Tell Rifaat Near Aleppo")
+    assert list(found.text) == ["Tell Rifaat", "Aleppo"]
+    assert (found.status == "located").all()
+
+
 def test_demonyms_are_not_places():
     found = mentions("Syrian and Russian jets struck Turkish-backed rebels.")
     assert found.empty

@@ -237,7 +237,7 @@ def _key_stream(tokens: Tokens, gazetteer: Gazetteer | None = None) -> tuple[str
 def _raw_matches(tokens: Tokens, gazetteer: Gazetteer) -> list[tuple[int, int]]:
     """Longest non-overlapping gazetteer matches as token spans ``(first, last)``."""
     joined, offsets, token_of = _key_stream(tokens, gazetteer)
-    words = tokens.words
+    words, low = tokens.words, tokens.low
     found = []
     for end, (key_len, n_keys) in _automaton(gazetteer).iter(joined):
         k = offsets.get(end - key_len + 2)
@@ -247,6 +247,8 @@ def _raw_matches(tokens: Tokens, gazetteer: Gazetteer) -> list[tuple[int, int]]:
         before = token_of[k + n_keys - 2] if n_keys > 1 else None
         if not (_is_capitalised(words[token_of[k]]) and _ends_a_name(tokens, token_of[k + n_keys - 1], before)):
             continue
+        if low[token_of[k]] in _FUNCTION_WORDS and _in_title_case(tokens, token_of[k]):
+            continue  # the same in a headline: "Positions In Tell Rifaat" (In ~ Ayn, "spring")
         found.append((k, k + n_keys))
     found.sort(key=lambda m: (m[0] - m[1], m[0]))
     used: set[int] = set()
@@ -524,13 +526,49 @@ def _cued_unknowns(tokens: Tokens, covered: set[int], masked: set[int], persons:
         sig = [k for k in range(i, j) if not is_article(words[k])]
         cued = _cue_before(tokens, i) or (j < n and low[j] in lex["cues_after"] and low[j] in _CUE_OF) \
             or (bool(sig) and _self_cued(tokens, sig)) or (j - i >= 2 and _names_street(tokens, j - 1))
-        if cued and sig and j - i <= 4 and not _junk_name(tokens, i, j, sig) and not persons.is_person(tokens, i, j):
+        if cued and sig and j - i <= 4 and not _junk_name(tokens, i, j, sig) and not persons.is_person(tokens, i, j) \
+                and not (_in_title_case(tokens, i) and not _self_cued(tokens, sig)):
             if not (j < n and low[j] in lex["org_heads"]):
                 prep, cue = _prep_and_cue(tokens, i, j)
                 out.append(Mention(tokens.starts[i], tokens.ends[j - 1], i, j, text[tokens.starts[i]:tokens.ends[j - 1]],
                                    cue, prep, None, False))
         i = max(j, i + 1)
     return out
+
+
+# A sentence with at least this many words of four letters or more, nearly all
+# capitalised, is a headline in title case: there, capitalisation tells nothing.
+_TITLE_WORDS = 4
+_TITLE_SHARE = 0.8
+
+
+# Words a headline capitalises that never open a place name ("In" folds like Ayn, "spring").
+_FUNCTION_WORDS = frozenset("in on at of for to from by with the a an and or near via as is into over".split())
+_SENTENCE_RE = re.compile(r"[^.!?\n]+")
+_LONG_WORD_RE = re.compile(r"\b[^\W\d_]{4,}")
+
+
+def _title_case_spans(tokens: Tokens) -> list[tuple[int, int]]:
+    """Character spans of the sentences written in title case ("Troops Liberate Another Village")."""
+    spans = tokens._derived.get("title_case")
+    if spans is None:
+        spans = []
+        for sentence in _SENTENCE_RE.finditer(tokens.text):
+            long_words = _LONG_WORD_RE.findall(sentence.group())[1:]  # the first is capitalised anyway
+            if len(long_words) >= _TITLE_WORDS and \
+                    sum(w[0].isupper() for w in long_words) >= _TITLE_SHARE * len(long_words):
+                spans.append(sentence.span())
+        tokens._derived["title_case"] = spans
+    return spans
+
+
+def _in_title_case(tokens: Tokens, i: int) -> bool:
+    """True if token ``i`` lies in a sentence written in title case, where capitals tell nothing."""
+    spans = _title_case_spans(tokens)
+    if not spans:
+        return False
+    at = tokens.starts[i]
+    return any(start <= at < end for start, end in spans)
 
 
 def _cue_before(tokens: Tokens, i: int) -> bool:
@@ -553,8 +591,11 @@ def _junk_name(tokens: Tokens, i: int, j: int, sig: list[int]) -> bool:
     lex = _toponym_lexicon()
     first = tokens.low[sig[0]]
     opens_name = len(sig) >= 2 and first in lex["place_heads"]  # "Umm Zizounat", "Arab Zizounat"
-    if not opens_name and (first in lex["common"] or first in lex["titles"] or first in lex["first_names"]):
+    if not opens_name and (first in lex["common"] or first in lex["titles"] or first in lex["first_names"]
+                           or (first.endswith("s") and first[:-1] in lex["common"])):  # "Wednesdays"
         return True
+    if len(sig) == 1 and len(tokens.words[sig[0]]) == 1:
+        return True  # an initial ("N. Syria")
     if any(ch.isdigit() for k in sig for ch in tokens.words[k]):
         return True
     word = tokens.words[sig[0]]
