@@ -99,6 +99,8 @@ class Measure:
     cpu: float
     peak_mb: float
     note: str = ""
+    cpu_main: float = 0.0
+    cpu_workers: tuple[float, ...] = ()
 
 
 def run_one_process(corpus: Path, out: Path) -> Measure:
@@ -111,9 +113,11 @@ def run_worker_processes(corpus: Path, out: Path, workers: int) -> Measure:
     cpu, children, start = time.process_time(), _children_cpu(), time.perf_counter()
     run = run_corpus(corpus, out, workers=workers, progress=False)
     seconds = time.perf_counter() - start
-    cpu = time.process_time() - cpu + _children_cpu() - children
+    main = time.process_time() - cpu
+    workers_cpu = _children_cpu() - children  # getrusage sums the children: no figure per worker
     # ru_maxrss of the children is the peak of the largest worker process (this process runs no others)
-    return Measure(seconds, run.events, cpu, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    return Measure(seconds, run.events, main + workers_cpu, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                   cpu_main=main, cpu_workers=(workers_cpu,))
 
 
 def run_dask(corpus: Path, out: Path, workers: int) -> Measure:
@@ -125,9 +129,11 @@ def run_dask(corpus: Path, out: Path, workers: int) -> Measure:
         ready = time.perf_counter() - start
         run = run_corpus(corpus, out, workers=workers, engine="dask", scheduler=client, progress=False)
         seconds = time.perf_counter() - start
-        cpu = time.process_time() - cpu + sum(client.run(_own_cpu).values())
+        main = time.process_time() - cpu
+        workers_cpu = tuple(client.run(_own_cpu).values())
         peaks = client.run(_own_peak_mb)
-    return Measure(seconds, run.events, cpu, max(peaks.values()), f"cluster start {ready:.1f} s included")
+    return Measure(seconds, run.events, main + sum(workers_cpu), max(peaks.values()),
+                   f"cluster start {ready:.1f} s included", cpu_main=main, cpu_workers=workers_cpu)
 
 
 def measure_in_new_process(mode: str, corpus: Path, out: Path, workers: int) -> Measure:
@@ -186,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
             baseline = rate if mode == "1" else baseline
             speedup = f"{rate / baseline:.2f}x one process, " if baseline and mode != "1" else ""
             note = f"; {measure.note}" if measure.note else ""
+            if mode != "1":
+                each = " + ".join(f"{c:.1f}" for c in measure.cpu_workers)
+                note += f"; CPU: this process {measure.cpu_main:.1f} s, workers {each} s"
             print(f"{label}: {rate:.1f} documents/s ({speedup}{measure.seconds:.1f} s wall, "
                   f"{measure.cpu:.1f} s CPU in all processes, {measure.events} events); "
                   f"peak memory per worker {measure.peak_mb:.0f} MB; load average {os.getloadavg()[0]:.1f}{note}",

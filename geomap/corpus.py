@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import io
+import itertools
 import json
 import os
 import re
@@ -350,17 +351,35 @@ def iter_documents(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     fallback = _as_date(default_date)
-    seen: dict[str, int] = {}
-    ident = ""
+    idents = _Idents()
     for path in paths:
         for item in _expand(path, errors):
             for doc in _read_any(item, fallback, errors):
-                if doc.part == 0:
-                    count = seen.get(doc.id, 0) + 1
-                    seen[doc.id] = count
-                    # Corpora do repeat ids (FA-KES has 4); events must stay traceable to one document.
-                    ident = doc.id if count == 1 else f"{doc.id}#{count}"
+                ident = idents.name(doc.id, doc.part)
                 yield doc if ident == doc.id else replace(doc, id=ident)
+
+
+class _Idents:
+    """Names documents uniquely, in reading order (see :attr:`Document.id`).
+
+    Corpora do repeat ids (FA-KES has 4), and events must stay traceable to
+    one document: the second document with an id gets ``ID#2``. The pieces
+    of a long report take the name of its first piece.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+        self._raw = self._name = ""
+
+    def name(self, ident: str, part: int) -> str:
+        """The unique name of the next document, whose own id is ``ident``."""
+        # A piece whose report began before this counter started (a batch that opens
+        # mid-report) counts as a sighting of its id, as that report's first piece would.
+        if part == 0 or ident != self._raw:
+            count = self._seen.get(ident, 0) + 1
+            self._seen[ident] = count
+            self._raw, self._name = ident, ident if count == 1 else f"{ident}#{count}"
+        return self._name
 
 
 def _expand(path: PathLike, errors: list[DocumentError] | None) -> list[PathLike]:
@@ -399,7 +418,7 @@ def _read_any(path: PathLike, fallback: dt.date | None, errors: list[DocumentErr
 def _read_report(path: PathLike, fallback: dt.date | None) -> Iterator[Document]:
     """One text report: whole if small, else in pieces (see :func:`iter_documents`)."""
     name = str(path)
-    stem = "stdin" if name == "-" else Path(name).stem
+    stem = _stem(name)
     raw = None
     if name == "-":
         # Standard input has no size to look at: its first bytes tell whether it is a long report.
@@ -409,7 +428,7 @@ def _read_report(path: PathLike, fallback: dt.date | None) -> Iterator[Document]
             return
         raw = _Prefixed(head, sys.stdin.buffer)
     elif _size(path) <= PIECE_CHARS:
-        yield Document(id=stem, text=read_text(path), date=fallback, path=name)
+        yield _read_small_report(name, name, fallback)
         return
     offset, part, date = 0, 0, fallback
     with _text_lines(path, line_limit=_LINE_LIMIT, raw=raw) as lines:
@@ -447,6 +466,26 @@ class _Prefixed(io.RawIOBase):
         data = self._stream.read(len(buffer))
         buffer[:len(data)] = data
         return len(data)
+
+
+def _stem(name: str) -> str:
+    """The default id prefix of the documents of file ``name``."""
+    return "stdin" if name == "-" else Path(name).stem
+
+
+def _read_small_report(name: str, location: str, fallback: dt.date | None) -> Document:
+    """A report of at most :data:`PIECE_CHARS` bytes as one document.
+
+    ``location`` is opened (an absolute path, for a worker in another
+    folder); ``name`` is the path as given, used in the document and errors.
+    """
+    try:
+        data = Path(location).read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path=name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=name) from None
+    return Document(id=_stem(name), text=_text_of(data, name), date=fallback, path=name)
 
 
 def _size(path: PathLike) -> int:
@@ -528,6 +567,18 @@ def _text_lines(path: PathLike, line_limit: int | None = None,
     bytes (characters for UTF-16), never splitting a character. ``raw``, if
     given, is read instead of opening ``path`` (which then only names it).
     """
+    with _sniffed(path, raw) as (stream, encoding):
+        yield _lines_of(stream, encoding, line_limit)
+
+
+@contextmanager
+def _sniffed(path: PathLike, raw: IO[bytes] | None = None) -> Iterator[tuple[io.BufferedReader, str]]:
+    """Open ``path`` (or read ``raw``) and sniff its encoding from the first 64 KiB.
+
+    Yields the buffered byte stream, still at its start, and the encoding
+    (see :func:`sniff_encoding`); raises :class:`InputError` for an empty or
+    binary file.
+    """
     name = str(path)
     if raw is None and name == "-":
         raw = sys.stdin.buffer
@@ -542,17 +593,28 @@ def _text_lines(path: PathLike, line_limit: int | None = None,
         sample = buffered.peek(_SAMPLE_BYTES)[:_SAMPLE_BYTES]
         if not sample.strip():
             raise InputError("empty file", path=name)
-        encoding = sniff_encoding(sample, name)
-        if encoding.startswith("utf-16"):
-            text = io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="")
-            yield text if line_limit is None else iter(lambda: text.readline(line_limit), "")
-        else:
-            legacy = encoding if encoding not in ("utf-8", "utf-8-sig") else "cp1252"
-            raw_lines = buffered if line_limit is None else _bounded_lines(buffered, line_limit)
-            yield _decoded_lines(raw_lines, legacy)
+        yield buffered, sniff_encoding(sample, name)
     finally:
         if name != "-":
             buffered.close()
+
+
+def _lines_of(stream: IO[bytes], encoding: str, line_limit: int | None = None, *,
+              first: bool = True) -> Iterator[str]:
+    """The decoded lines of a byte stream in ``encoding`` (see :func:`_text_lines`).
+
+    ``first`` says the stream starts the file (a UTF-8 byte-order mark there is dropped).
+    """
+    if encoding.startswith("utf-16"):
+        text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
+        return text if line_limit is None else iter(lambda: text.readline(line_limit), "")
+    raw_lines = stream if line_limit is None else _bounded_lines(stream, line_limit)
+    return _decoded_lines(raw_lines, _legacy(encoding), first=first)
+
+
+def _legacy(encoding: str) -> str:
+    """The encoding for lines that are not UTF-8 in a file sniffed as ``encoding``."""
+    return encoding if encoding not in ("utf-8", "utf-8-sig") else "cp1252"
 
 
 def _bounded_lines(stream: IO[bytes], limit: int) -> Iterator[bytes]:
@@ -588,8 +650,7 @@ def _utf8_boundary(data: bytes) -> int:
     return len(data)
 
 
-def _decoded_lines(stream: Iterable[bytes], legacy: str) -> Iterator[str]:
-    first = True
+def _decoded_lines(stream: Iterable[bytes], legacy: str, first: bool = True) -> Iterator[str]:
     for line in stream:
         if first and line.startswith(codecs.BOM_UTF8):
             line = line[len(codecs.BOM_UTF8):]
@@ -598,16 +659,21 @@ def _decoded_lines(stream: Iterable[bytes], legacy: str) -> Iterator[str]:
 
 
 def _read_jsonl(path: PathLike, fallback: dt.date | None, errors: list[DocumentError] | None) -> Iterator[Document]:
-    name = str(path)
-    stem = "stdin" if name == "-" else Path(name).stem
     with _text_lines(path) as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield _jsonl_document(line, name, number, stem, fallback)
-            except InputError as exc:
-                _fail(errors, DocumentError(name, number, _bare_message(exc)))
+        yield from _jsonl_documents(lines, str(path), 1, fallback, errors)
+
+
+def _jsonl_documents(lines: Iterable[str], name: str, first: int, fallback: dt.date | None,
+                     errors: list[DocumentError] | None) -> Iterator[Document]:
+    """The documents of JSONL ``lines`` of file ``name``, the first of them line ``first``."""
+    stem = _stem(name)
+    for number, line in enumerate(lines, start=first):
+        if not line.strip():
+            continue
+        try:
+            yield _jsonl_document(line, name, number, stem, fallback)
+        except InputError as exc:
+            _fail(errors, DocumentError(name, number, _bare_message(exc)))
 
 
 def _jsonl_document(line: str, name: str, number: int, stem: str, fallback: dt.date | None) -> Document:
@@ -622,21 +688,34 @@ def _jsonl_document(line: str, name: str, number: int, stem: str, fallback: dt.d
 
 def _read_csv_corpus(path: PathLike, fallback: dt.date | None, errors: list[DocumentError] | None) -> Iterator[Document]:
     name = str(path)
-    stem = "stdin" if name == "-" else Path(name).stem
     with _text_lines(path) as lines:
         records = csv_records(lines, name)
-        header = [h.strip().lower() for h in next(records)[1]]
-        columns = _csv_corpus_columns(header, name)
-        for start, row in records:
-            if not any(cell.strip() for cell in row):
-                continue
-            record = {key: row[i] if i < len(row) else None for key, i in columns.items()}
-            try:
-                if len(row) != len(header):
-                    raise InputError(f"row has {len(row)} fields, header has {len(header)}", path=name, line=start)
-                yield _make_document(record, name, start, f"{stem}:{start}", fallback, slash_order="mdy")
-            except InputError as exc:
-                _fail(errors, DocumentError(name, start, _bare_message(exc)))
+        header = _csv_header(records, name)
+        yield from _csv_documents(records, header, name, fallback, errors)
+
+
+def _csv_header(records: Iterator[tuple[int, list[str]]], name: str) -> list[str]:
+    """The column names of a CSV corpus (its first record), checked for a text column."""
+    header = [h.strip().lower() for h in next(records)[1]]
+    _csv_corpus_columns(header, name)
+    return header
+
+
+def _csv_documents(records: Iterable[tuple[int, list[str]]], header: list[str], name: str,
+                   fallback: dt.date | None, errors: list[DocumentError] | None) -> Iterator[Document]:
+    """The documents of the CSV ``records`` (after the header) of file ``name``."""
+    stem = _stem(name)
+    columns = _csv_corpus_columns(header, name)
+    for start, row in records:
+        if not any(cell.strip() for cell in row):
+            continue
+        record = {key: row[i] if i < len(row) else None for key, i in columns.items()}
+        try:
+            if len(row) != len(header):
+                raise InputError(f"row has {len(row)} fields, header has {len(header)}", path=name, line=start)
+            yield _make_document(record, name, start, f"{stem}:{start}", fallback, slash_order="mdy")
+        except InputError as exc:
+            _fail(errors, DocumentError(name, start, _bare_message(exc)))
 
 
 def _csv_corpus_columns(header: list[str], name: str) -> dict[str, int]:
@@ -915,15 +994,27 @@ def run_corpus(
 ) -> CorpusRun:
     """Extract the events of a corpus in parallel into partitioned GeoParquet.
 
-    Documents are streamed from :func:`iter_documents`, cut into batches of
-    ``batch_size`` and extracted by ``workers`` processes (or a Dask
-    cluster); at most two (Dask: eight) batches per worker are in flight, so
-    memory stays bounded whatever the corpus size. Batch ``i`` becomes
-    ``OUTPUT/part-{i:05d}.parquet``: the same input gives the same files
-    whatever the engine and number of workers. Workers write their parts
-    themselves and send back only counts; Dask workers that cannot see the
-    output folder (another machine without a shared file system) send their
-    tables back to be written here instead.
+    The input is cut into batches of about ``batch_size`` documents in input
+    order, which ``workers`` processes (or a Dask cluster) read and extract:
+    a JSONL corpus by position (``batch_size`` non-blank lines a batch, found
+    by looking for line ends only), short text reports by file. What workers
+    cannot read themselves is read here, with the same readers, and its
+    documents are sent: standard input, a long report in pieces, CSV and
+    UTF-16 corpora, and the whole input for Dask workers that do not see the
+    input files (another machine without a shared file system, or a copy of
+    another size or age). The documents, their ids (``ID#2`` for a repeated
+    id), the errors with their file and line, in input order, are those of
+    :func:`iter_documents`.
+
+    At most four (Dask: eight) batches per worker are in flight, so memory
+    stays bounded whatever the corpus size. Batch ``i`` becomes
+    ``OUTPUT/part-{i:05d}.parquet``; a batch never spans two corpus files,
+    and one in which no document could be read writes no part. The cut
+    depends on the input only: the same input gives the same files whatever
+    the engine and number of workers. Workers write their parts themselves
+    and send back only counts and their documents' ids; Dask workers that
+    cannot see the output folder send their tables back to be written here
+    instead.
 
     Parameters
     ----------
@@ -947,7 +1038,8 @@ def run_corpus(
         client; default: a local cluster of ``workers`` processes
         (:func:`local_cluster`).
     batch_size : int
-        Documents per batch (and per output part).
+        Documents per batch (and per output part); for a JSONL corpus, lines
+        that are not blank, bad records included.
     progress : bool, optional
         Show a progress bar on stderr; default: only when stderr is a terminal.
     gazetteer : geomap.gazetteer.Gazetteer, optional
@@ -966,21 +1058,32 @@ def run_corpus(
     from tqdm import tqdm
 
     run = CorpusRun()
-    documents = iter_documents(paths, default_date=default_date, errors=run.errors)
-    batches = _batches(documents, batch_size)
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    units = _plan(paths, _as_date(default_date), batch_size)
     outputs = [_PartsFolder(Path(output))]
     if mentions_output is not None:
         outputs.append(_PartsFolder(Path(mentions_output)))
     folders = tuple(str(folder.tmp.absolute()) for folder in outputs)  # workers may run in another folder
+    idents = _Idents()
     bar = tqdm(unit="doc", desc="extract", disable=None if progress is None else not progress, file=sys.stderr)
     try:
-        for batch, part in _execute(batches, folders, workers, engine, scheduler, gazetteer):
-            run.documents += sum(doc.part == 0 for doc in batch)  # a long report's pieces are one document
+        for done in _execute(paths, units, folders, workers, engine, scheduler, gazetteer):
+            run.errors.extend(done.errors)
+            renames = _renames(done.ids, idents)
+            if done.tables is not None:
+                part = _write_part(folders, done.index, *_renamed(*done.tables, renames))
+            else:
+                part = done.part
+                if renames and part is not None:
+                    _rename_part(folders, done.index, renames)
+            if part is None:  # nothing in this batch could be read
+                continue
+            run.documents += sum(piece == 0 for _, piece in done.ids)  # a long report's pieces are one document
             run.events += part.events
             run.mentions += part.mentions
             run.located += part.located
             run.parts += 1
-            bar.update(len(batch))
+            bar.update(len(done.ids))
         if run.parts == 0:  # still leave a readable (empty) table behind
             _write_part(folders, 0, *extract_batch([]))
             run.parts = 1
@@ -1048,12 +1151,303 @@ class _Part:
     located: int
 
 
-_Batch = tuple[int, list[Document]]
+# --- batches: cut in this process, read where they are extracted ---------------------------------
+
+@dataclass(frozen=True)
+class _Lines:
+    """Consecutive records of a JSONL or CSV corpus: bytes ``start`` to ``end`` of the file, from line ``line``.
+
+    ``name`` is the path as given (for documents and errors), ``location`` its
+    absolute form (for a worker in another folder); ``encoding`` is sniffed
+    once, from the start of the file, as when the file is read whole. A CSV
+    corpus has its ``header``: the lines of its first record, as read.
+    ``end`` None is the end of the file.
+    """
+
+    name: str
+    location: str
+    start: int
+    end: int | None
+    line: int
+    encoding: str
+    fallback: dt.date | None
+    header: tuple[str, ...] | None = None
 
 
-def _batches(documents: Iterator[Document], size: int) -> Iterator[_Batch]:
-    """Numbered batches of ``size`` documents: batch ``i`` becomes part ``i``."""
-    return enumerate(_chunks(documents, size))
+@dataclass(frozen=True)
+class _Reports:
+    """Short text reports, one document each: ``(name, location)`` pairs as in :class:`_Lines`."""
+
+    files: tuple[tuple[str, str], ...]
+    fallback: dt.date | None
+
+
+@dataclass(frozen=True)
+class _Read:
+    """Documents read in this process, and the errors met reading them."""
+
+    documents: tuple[Document, ...] = ()
+    errors: tuple[DocumentError, ...] = ()
+
+
+_Unit = _Lines | _Reports | _Read
+
+
+def _plan(paths: list[PathLike], fallback: dt.date | None, size: int) -> Iterator[_Unit]:
+    """Cut the input into batches of about ``size`` documents, in input order: batch ``i`` is part ``i``.
+
+    JSONL corpora are cut by position, ``size`` non-blank lines a batch, and
+    short text reports by file, so the workers read their batches themselves;
+    this process only looks for line ends. The rest (standard input, a long
+    report in pieces, a CSV or UTF-16 corpus) is read here and its documents
+    are cut into batches. The cut depends on the input only, so the parts are
+    the same whatever the engine; a batch never spans two corpus files.
+    """
+    reports: list[tuple[str, str]] = []
+    for path in paths:
+        missing: list[DocumentError] = []
+        items = _expand(path, missing)
+        if missing:
+            yield from _flush(reports, fallback)
+            yield _Read(errors=tuple(missing))
+        for item in items:
+            name = str(item)
+            suffix = Path(name).suffix.lower()
+            if name != "-" and suffix not in (".jsonl", ".csv") and _size(item) <= PIECE_CHARS:
+                reports.append((name, os.path.abspath(item)))
+                if len(reports) == size:
+                    yield from _flush(reports, fallback)
+                continue
+            yield from _flush(reports, fallback)
+            if name != "-" and suffix in (".jsonl", ".csv"):
+                yield from _plan_lines(name, suffix == ".csv", fallback, size)
+            else:
+                errors: list[DocumentError] = []
+                yield from _read_batches(_read_any(item, fallback, errors), errors, size)
+    yield from _flush(reports, fallback)
+
+
+def _flush(reports: list[tuple[str, str]], fallback: dt.date | None) -> Iterator[_Reports]:
+    if reports:
+        yield _Reports(tuple(reports), fallback)
+        reports.clear()
+
+
+def _read_batches(documents: Iterator[Document], errors: list[DocumentError], size: int) -> Iterator[_Read]:
+    """Batches of documents read here, each with the errors met while reading it."""
+    for chunk in _chunks(documents, size):
+        yield _Read(tuple(chunk), tuple(errors))
+        errors.clear()
+    if errors:
+        yield _Read(errors=tuple(errors))
+
+
+def _plan_lines(name: str, csv: bool, fallback: dt.date | None, size: int) -> Iterator[_Unit]:
+    """Batches of a JSONL or CSV corpus by position."""
+    try:
+        with _sniffed(name) as (stream, encoding):
+            if not encoding.startswith("utf-16"):
+                cuts = _csv_cuts(stream, encoding, name, size) if csv else _jsonl_cuts(stream, size)
+                header = next(cuts) if csv else None
+                location = os.path.abspath(name)
+                for start, end, line in cuts:
+                    yield _Lines(name, location, start, end, line, encoding, fallback, header)
+                return
+    except InputError as exc:
+        yield _Read(errors=(DocumentError(exc.path or name, exc.line, _bare_message(exc)),))
+        return
+    # UTF-16 bytes have no plain line ends to cut at: this process reads the file.
+    errors: list[DocumentError] = []
+    yield from _read_batches(_read_any(name, fallback, errors), errors, size)
+
+
+def _jsonl_cuts(stream: IO[bytes], size: int) -> Iterator[tuple[int, int, int]]:
+    """``(start, end, first line)`` of runs of ``size`` non-blank lines; no line is decoded."""
+    start = end = 0
+    line = count = 1
+    for number, raw in enumerate(stream, start=1):
+        end += len(raw)
+        count += bool(raw.strip())
+        if count > size:
+            yield start, end, line
+            start, line, count = end, number + 1, 1
+    if end > start:
+        yield start, end, line
+
+
+def _csv_cuts(stream: IO[bytes], encoding: str, name: str, size: int) -> Iterator[Any]:
+    """The header's lines, then ``(start, end, first line)`` of runs of ``size`` CSV records.
+
+    A record may span lines (a quoted field with newlines): the records are
+    found by the CSV reader, and cuts are made at the byte offset where one
+    starts. A malformed record ends the cutting: the last run goes to the
+    end of the file, where its reader meets the same error as the plain
+    reader would.
+    """
+    starts: dict[int, int] = {}  # byte offset of each line read and not yet cut off
+    head: list[str] | None = []
+
+    def lines() -> Iterator[str]:
+        legacy, offset = _legacy(encoding), 0
+        for number, raw in enumerate(stream, start=1):
+            starts[number] = offset
+            offset += len(raw)
+            (text,) = _decoded_lines((raw,), legacy, first=number == 1)
+            if head is not None:
+                head.append(text)
+            yield text
+
+    records = csv_records(lines(), name)
+    _csv_header(records, name)
+    yield tuple(head)
+    line = len(head) + 1
+    head = None
+    start, count = None, 0
+    try:
+        for record_line, row in records:
+            if start is None:
+                start = starts[record_line]
+            elif count == size:
+                yield start, starts[record_line], line
+                start, line, count = starts[record_line], record_line, 0
+                for old in [n for n in starts if n < line]:
+                    del starts[old]
+            count += any(cell.strip() for cell in row)
+    except InputError:
+        start = starts.get(line) if start is None else start  # the worker of the last run reports the error
+    if start is not None:
+        yield start, None, line
+
+
+def _read_here(unit: _Unit) -> _Read:
+    """The documents of ``unit``, read in this process (for workers that cannot see the input)."""
+    if isinstance(unit, _Read):
+        return unit
+    documents, errors = _documents_of(unit)
+    return _Read(tuple(documents), tuple(errors))
+
+
+def _documents_of(unit: _Unit) -> tuple[list[Document], list[DocumentError]]:
+    """Read a batch with the readers of :func:`iter_documents`: its documents (ids as read) and errors."""
+    if isinstance(unit, _Read):
+        return list(unit.documents), list(unit.errors)
+    errors: list[DocumentError] = []
+    documents: list[Document] = []
+    if isinstance(unit, _Reports):
+        for name, location in unit.files:
+            try:
+                documents.append(_read_small_report(name, location, unit.fallback))
+            except InputError as exc:
+                errors.append(DocumentError(exc.path or name, exc.line, _bare_message(exc)))
+        return documents, errors
+    try:
+        with open(unit.location, "rb") as handle:
+            handle.seek(unit.start)
+            data = handle.read(-1 if unit.end is None else unit.end - unit.start)
+    except OSError as exc:
+        return [], [DocumentError(unit.name, unit.line, f"cannot read: {exc.strerror or exc}")]
+    lines = _lines_of(io.BytesIO(data), unit.encoding, first=unit.start == 0)
+    try:
+        if unit.header is None:
+            documents.extend(_jsonl_documents(lines, unit.name, unit.line, unit.fallback, errors))
+        else:
+            # The header goes first, as in the file, so the CSV reader sees what the plain reader sees.
+            records = csv_records(itertools.chain(unit.header, lines), unit.name)
+            header = _csv_header(records, unit.name)
+            shift = unit.line - len(unit.header) - 1
+            # extend keeps the documents read before a malformed record stops the reader
+            documents.extend(_csv_documents(_shifted(records, shift), header, unit.name, unit.fallback, errors))
+    except InputError as exc:
+        errors.append(DocumentError(exc.path or unit.name, exc.line, _bare_message(exc)))
+    return documents, errors
+
+
+def _shifted(records: Iterator[tuple[int, list[str]]], shift: int) -> Iterator[tuple[int, list[str]]]:
+    """CSV records numbered ``shift`` lines further on, errors too."""
+    try:
+        for line, row in records:
+            yield line + shift, row
+    except InputError as exc:
+        line = None if exc.line is None else exc.line + shift
+        raise InputError(_bare_message(exc), path=exc.path, line=line) from None
+
+
+@dataclass(frozen=True)
+class _Done:
+    """What the worker of batch ``index`` sends back.
+
+    ``ids`` are the documents' own ids and piece numbers, in order (the
+    worker names them unique within its batch; this process renames them
+    when an id was seen in an earlier batch). ``part`` are the counts of the
+    part files the worker wrote, ``tables`` the events and mentions for this
+    process to write instead; both are None when no document could be read.
+    """
+
+    index: int
+    ids: tuple[tuple[str, int], ...]
+    errors: tuple[DocumentError, ...]
+    part: _Part | None = None
+    tables: tuple[Any, Any] | None = None
+
+
+def _extract_unit(index: int, unit: _Unit, folders: tuple[str, ...] | None, gazetteer: Any) -> _Done:
+    """Read and extract batch ``index`` (runs on a worker).
+
+    With ``folders``, the worker writes its part files there itself and only
+    counts travel back; without, its tables do.
+    """
+    documents, errors = _documents_of(unit)
+    ids = tuple((doc.id, doc.part) for doc in documents)
+    if not documents:
+        return _Done(index, ids, tuple(errors))
+    idents = _Idents()
+    named = [replace(doc, id=name) if (name := idents.name(doc.id, doc.part)) != doc.id else doc for doc in documents]
+    tables = extract_batch(named, gazetteer)
+    if folders is None:
+        return _Done(index, ids, tuple(errors), tables=tables)
+    return _Done(index, ids, tuple(errors), part=_write_part(folders, index, *tables))
+
+
+def _renames(ids: tuple[tuple[str, int], ...], idents: _Idents) -> dict[str, str]:
+    """Names a worker gave its batch's documents that ids seen in earlier batches make wrong.
+
+    ``idents`` names the documents of the whole run, batch after batch, so
+    the ids are those :func:`iter_documents` gives.
+    """
+    local = _Idents()
+    renames = {}
+    for ident, piece in ids:
+        mine, right = local.name(ident, piece), idents.name(ident, piece)
+        if mine != right:
+            renames[mine] = right
+    return renames
+
+
+def _renamed(events: Any, mentions: Any, renames: dict[str, str]) -> tuple[Any, Any]:
+    """The tables of a batch with its documents renamed (``doc_id`` and the ``event_id`` built on it)."""
+    if not renames:
+        return events, mentions
+    events, mentions = events.copy(), mentions.copy()
+    if len(events):
+        events["event_id"] = [renames[doc] + event[len(doc):] if doc in renames else event
+                              for doc, event in zip(events["doc_id"], events["event_id"])]
+        events["doc_id"] = [renames.get(doc, doc) for doc in events["doc_id"]]
+    if len(mentions):
+        mentions["doc_id"] = [renames.get(doc, doc) for doc in mentions["doc_id"]]
+    return events, mentions
+
+
+def _rename_part(folders: tuple[str, ...], index: int, renames: dict[str, str]) -> None:
+    """Rewrite the part files of batch ``index`` with its documents renamed (rare: repeated ids)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from geomap.extract.mentions import mentions_frame
+
+    name = f"part-{index:05d}.parquet"
+    events = gpd.read_parquet(Path(folders[0], name))
+    mentions = pd.read_parquet(Path(folders[1], name)) if len(folders) > 1 else mentions_frame([])
+    _write_tables(folders, index, *_renamed(events, mentions, renames))
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -1068,44 +1462,36 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _extract_part(index: int, batch: list[Document], folders: tuple[str, ...], gazetteer: Any) -> _Part:
-    # Runs on the worker: its tables go straight to disk and only three counts travel back.
-    return _write_part(folders, index, *extract_batch(batch, gazetteer))
+# --- engines: each yields the batches' results in input order ------------------------------------
 
-
-def _extract_tables(index: int, batch: list[Document], gazetteer: Any) -> tuple[int, Any, Any]:
-    return (index, *extract_batch(batch, gazetteer))
-
-
-def _execute(batches: Iterator[_Batch], folders: tuple[str, ...], workers: int, engine: str, scheduler: Any,
-             gazetteer: Any) -> Iterator[tuple[list[Document], _Part]]:
+def _execute(paths: list[PathLike], units: Iterator[_Unit], folders: tuple[str, ...], workers: int, engine: str,
+             scheduler: Any, gazetteer: Any) -> Iterator[_Done]:
     if engine == "dask":
-        yield from _execute_dask(batches, folders, workers, scheduler, gazetteer)
+        yield from _execute_dask(paths, units, folders, workers, scheduler, gazetteer)
     elif workers == 1:
-        for index, batch in batches:
-            yield batch, _extract_part(index, batch, folders, gazetteer)
+        for index, unit in enumerate(units):
+            yield _extract_unit(index, unit, folders, gazetteer)
     else:
-        yield from _execute_processes(batches, folders, workers, gazetteer)
+        yield from _execute_processes(units, folders, workers, gazetteer)
 
 
-def _execute_processes(batches: Iterator[_Batch], folders: tuple[str, ...], workers: int,
-                       gazetteer: Any) -> Iterator[tuple[list[Document], _Part]]:
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+def _execute_processes(units: Iterator[_Unit], folders: tuple[str, ...], workers: int,
+                       gazetteer: Any) -> Iterator[_Done]:
+    from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=workers, initializer=_load_gazetteer, initargs=(gazetteer,)) as pool:
-        pending: dict[Any, list[Document]] = {}
-        for index, batch in batches:
-            pending[pool.submit(_extract_part, index, batch, folders, gazetteer)] = batch
-            if len(pending) >= 2 * workers:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield pending.pop(future), future.result()
-        for future in list(pending):
-            yield pending.pop(future), future.result()
+        pending: deque[Any] = deque()
+        for index, unit in enumerate(units):
+            pending.append(pool.submit(_extract_unit, index, unit, folders, gazetteer))
+            # Results are taken in order: enough batches queued that no worker idles behind a slow one.
+            if len(pending) >= 4 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
-def _execute_dask(batches: Iterator[_Batch], folders: tuple[str, ...], workers: int, scheduler: Any,
-                  gazetteer: Any) -> Iterator[tuple[list[Document], _Part]]:
+def _execute_dask(paths: list[PathLike], units: Iterator[_Unit], folders: tuple[str, ...], workers: int, scheduler: Any,
+                  gazetteer: Any) -> Iterator[_Done]:
     try:
         import dask.bag as db
         from distributed import Client, wait
@@ -1120,31 +1506,35 @@ def _execute_dask(batches: Iterator[_Batch], folders: tuple[str, ...], workers: 
         # Workers that see the output folders (this machine, or a shared file system) write
         # their parts themselves; others send their tables here to be written.
         on_workers = all(client.run(_sees, folders).values())
+        # Workers that see the input files read their batches themselves; for others, this
+        # process reads them and ships the documents.
+        if not all(client.run(_sees_inputs, _input_files(paths)).values()):
+            units = map(_read_here, units)
+        units = enumerate(units)
         # Several windows in flight: results are collected in order, so a long batch at the head
         # would otherwise leave the other workers idle until its window completes.
         slots = sum(client.nthreads().values()) or workers  # a remote cluster has its own size
-        in_flight: deque[tuple[list[_Batch], list[Any]]] = deque()
+        in_flight: deque[list[Any]] = deque()
         try:
-            for window in _chunks(batches, 2 * slots):
+            for window in _chunks(units, 2 * slots):
                 # Each batch is the data of its own partition, so every task is a root the scheduler
                 # gives to whichever worker is free (and not db.from_sequence, which would hash the
-                # text of every document to name the tasks).
+                # batches to name the tasks).
                 name = f"geomap-batches-{uuid.uuid4().hex}"
-                bag = db.Bag({(name, i): [batch] for i, batch in enumerate(window)}, name, len(window))
-                tasks = (bag.starmap(_extract_part, folders=folders, gazetteer=gazetteer) if on_workers
-                         else bag.starmap(_extract_tables, gazetteer=gazetteer))
+                bag = db.Bag({(name, i): [item] for i, item in enumerate(window)}, name, len(window))
+                tasks = bag.starmap(_extract_unit, folders=folders if on_workers else None, gazetteer=gazetteer)
                 # one future per partition (batch), so a failure can wait for each of them
-                in_flight.append((window, client.compute(tasks.to_delayed())))
+                in_flight.append(client.compute(tasks.to_delayed()))
                 if len(in_flight) == _WINDOWS_IN_FLIGHT:
-                    yield from _window_results(*in_flight[0], folders)
+                    yield from _window_results(in_flight[0])
                     in_flight.popleft()
             while in_flight:
-                yield from _window_results(*in_flight[0], folders)
+                yield from _window_results(in_flight[0])
                 in_flight.popleft()
         finally:
             # After a failure, let the batches still in flight end before the caller removes the
             # folders they write into (a cluster may outlive this run).
-            wait([future for _, futures in in_flight for future in futures])
+            wait([future for futures in in_flight for future in futures])
 
 
 #: Windows of ``2 * workers`` batches a Dask run keeps in flight: enough that every worker
@@ -1157,11 +1547,33 @@ def _sees(folders: tuple[str, ...]) -> bool:
     return all(os.path.isdir(folder) for folder in folders)
 
 
-def _window_results(window: list[_Batch], futures: list[Any],
-                    folders: tuple[str, ...]) -> Iterator[tuple[list[Document], _Part]]:
-    for (_, batch), future in zip(window, futures):
-        (result,) = future.result()
-        yield batch, result if isinstance(result, _Part) else _write_part(folders, *result)
+_FileStamp = tuple[str, int, int]
+
+
+def _input_files(paths: list[PathLike]) -> tuple[_FileStamp, ...]:
+    """Absolute path, size and modification time of every input file (folders expanded)."""
+    stamps = []
+    for path in paths:
+        for item in _expand(path, []):
+            if str(item) != "-":
+                stat = os.stat(item)
+                stamps.append((os.path.abspath(item), stat.st_size, stat.st_mtime_ns))
+    return tuple(stamps)
+
+
+def _sees_inputs(files: tuple[_FileStamp, ...]) -> bool:
+    # Another machine may have a file of the same name: the size and modification time must match too.
+    try:
+        return all((stat := os.stat(path)).st_size == size and stat.st_mtime_ns == mtime
+                   for path, size, mtime in files)
+    except OSError:
+        return False
+
+
+def _window_results(futures: list[Any]) -> Iterator[_Done]:
+    for future in futures:
+        (done,) = future.result()
+        yield done
 
 
 def _load_gazetteer(gazetteer: Any = None) -> None:
@@ -1197,13 +1609,17 @@ class _PartsFolder:
 
 def _write_part(folders: tuple[str, ...], index: int, events: Any, mentions: Any) -> _Part:
     """Write batch ``index``'s tables into the parts folders; return its counts."""
+    _write_tables(folders, index, events, mentions)
+    return _Part(events=len(events), mentions=len(mentions), located=_located(mentions))
+
+
+def _write_tables(folders: tuple[str, ...], index: int, events: Any, mentions: Any) -> None:
     from geomap.events import write_events
 
     name = f"part-{index:05d}.parquet"
     write_events(events, Path(folders[0], name), format="parquet")
     if len(folders) > 1:
         mentions.to_parquet(Path(folders[1], name), index=False)
-    return _Part(events=len(events), mentions=len(mentions), located=_located(mentions))
 
 
 def _located(mentions: Any) -> int:

@@ -6,6 +6,7 @@ import codecs
 import datetime as dt
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -537,3 +538,166 @@ def test_control_characters_in_a_jsonl_text_are_replaced_one_for_one(tmp_path):
     path.write_text('{"id": "n1", "text": "Rebels shelled Aleppo.\\u0000 More later."}\n', encoding="utf-8")
     (doc,) = list(iter_documents([path]))
     assert doc.text == "Rebels shelled Aleppo.\ufffd More later."
+
+
+# --- batches read by the workers themselves --------------------------------------------------------
+
+@pytest.fixture
+def mixed_input(tmp_path: Path) -> Path:
+    """A folder with short reports (one empty), JSONL with bad and blank lines and repeated ids
+    (UTF-8 with BOM, and cp1252), and a CSV corpus."""
+    pytest.importorskip("geomap.extract")
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    for i, text in enumerate(REPORTS):
+        (folder / f"r{i}.txt").write_text(text, encoding="utf-8")
+    (folder / "r9.txt").write_bytes(b"")
+    lines = []
+    for i in range(11):
+        lines.append(json.dumps({"id": "same" if i % 4 == 0 else f"j{i}", "text": REPORTS[i % 4], "date": "2016-05-04"}))
+        if i == 2:
+            lines.append("")
+        if i in (3, 7):
+            lines.append("{broken")
+        if i == 5:
+            lines.append(json.dumps({"id": "no-text"}))
+    (folder / "s.jsonl").write_bytes(codecs.BOM_UTF8 + ("\n".join(lines) + "\n").encode("utf-8"))
+    legacy = "".join(json.dumps({"id": "same" if i == 1 else f"c{i}", "text": f"“{REPORTS[i]}” – café"},
+                                ensure_ascii=False) + "\n" for i in range(4))
+    (folder / "t.jsonl").write_bytes(legacy.encode("cp1252"))
+    (folder / "u.csv").write_text('id,text\nsame,"Shelling hit Homs, killing 2."\nv1,ok,extra\nv2,Clashes in Raqqa.\n',
+                                  encoding="utf-8")
+    return folder
+
+
+def _one_process_reference(inputs: Path, tmp_path: Path) -> tuple[list[str], "pd.DataFrame", "pd.DataFrame"]:
+    """Errors and tables of the plain reader and extraction, no batches at all."""
+    import pandas as pd
+
+    from geomap.events import write_events
+    from geomap.extract import extract_corpus
+
+    errors: list[DocumentError] = []
+    events, mentions = extract_corpus(iter_documents(inputs, errors=errors))
+    write_events(events, tmp_path / "reference.parquet")
+    return [str(e) for e in errors], table_of(tmp_path / "reference.parquet"), pd.DataFrame(mentions)
+
+
+def _parts_of(run_output: Path) -> list[str]:
+    return sorted(p.name for p in run_output.iterdir())
+
+
+def test_jsonl_batches_are_cut_by_position_with_their_first_line(tmp_path: Path) -> None:
+    from geomap.corpus import _Lines, _plan
+
+    path = tmp_path / "c.jsonl"
+    records = [json.dumps({"text": f"doc {i}"}) for i in range(7)]
+    path.write_text("\n".join(records[:3]) + "\n\n" + "\n".join(records[3:]) + "\n", encoding="utf-8")
+    units = list(_plan([path], None, 3))
+    assert all(isinstance(u, _Lines) for u in units)
+    assert [u.line for u in units] == [1, 4, 8]  # the blank line 4 is no document: lines 4-7 hold three
+    assert [(u.start, u.end) for u in units] == [(0, units[1].start), (units[1].start, units[2].start),
+                                                 (units[2].start, path.stat().st_size)]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_batches_read_by_workers_give_what_the_plain_reader_gives(mixed_input: Path, tmp_path: Path,
+                                                                  workers: int) -> None:
+    import pandas as pd
+
+    from geomap.corpus import run_corpus
+
+    errors, events, mentions = _one_process_reference(mixed_input, tmp_path)
+    assert len(errors) == 5 and events["doc_id"].str.contains("#").any()  # the case is a real one
+    run = run_corpus(mixed_input, tmp_path / "e.parquet", mentions_output=tmp_path / "m.parquet", batch_size=3,
+                     workers=workers, progress=False)
+    assert [str(e) for e in run.errors] == errors  # same messages, files and lines, in input order
+    assert run.documents == 4 + 11 + 4 + 2
+    pd.testing.assert_frame_equal(table_of(tmp_path / "e.parquet"), events)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "m.parquet"), mentions)
+
+
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1", "::1"])
+@pytest.mark.parametrize(("sees_inputs", "sees_output"), [(True, True), (False, True), (True, False)],
+                         ids=["workers-read", "documents-shipped", "tables-sent-back"])
+def test_dask_workers_reading_their_batches_or_not_give_the_same_parts(
+        mixed_input: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sees_inputs: bool,
+        sees_output: bool) -> None:
+    import pandas as pd
+
+    distributed = pytest.importorskip("distributed")
+    import geomap.corpus
+    from geomap.corpus import _read_here, run_corpus
+
+    errors, events, mentions = _one_process_reference(mixed_input, tmp_path)
+    one = run_corpus(mixed_input, tmp_path / "one.parquet", batch_size=3, progress=False)
+    read_here = []
+    monkeypatch.setattr(geomap.corpus, "_read_here", lambda unit: read_here.append(unit) or _read_here(unit))
+    # as if the workers ran on machines where the input files (or the output folder) are absent or different
+    monkeypatch.setattr(geomap.corpus, "_sees_inputs", lambda files: sees_inputs)
+    monkeypatch.setattr(geomap.corpus, "_sees", lambda folders: sees_output)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        dask = run_corpus(mixed_input, tmp_path / "dask.parquet", mentions_output=tmp_path / "m.parquet",
+                          engine="dask", scheduler=client, batch_size=3, progress=False)
+    assert bool(read_here) is not sees_inputs
+    assert [str(e) for e in dask.errors] == errors
+    assert dask.summary() == one.summary()
+    assert _parts_of(tmp_path / "dask.parquet") == _parts_of(tmp_path / "one.parquet")
+    pd.testing.assert_frame_equal(table_of(tmp_path / "dask.parquet"), events)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "m.parquet"), mentions)
+
+
+def test_workers_see_an_input_only_if_size_and_modification_time_match(tmp_path: Path) -> None:
+    from geomap.corpus import _input_files, _sees_inputs
+
+    (tmp_path / "a.jsonl").write_text('{"text": "x"}\n', encoding="utf-8")
+    (tmp_path / "b.txt").write_text("y", encoding="utf-8")
+    files = _input_files([tmp_path, "-"])
+    assert [Path(f[0]).name for f in files] == ["a.jsonl", "b.txt"] and _sees_inputs(files)
+    (tmp_path / "b.txt").write_text("another y", encoding="utf-8")
+    assert not _sees_inputs(files)
+    assert not _sees_inputs(((str(tmp_path / "absent.txt"), 1, 1),))
+
+
+def _read_by_batches(paths: list[Path], size: int) -> tuple[list[Document], list[str]]:
+    """The documents and errors of every batch of the plan, read as a worker reads its batch."""
+    from geomap.corpus import _documents_of, _Idents, _plan
+
+    documents, errors, idents = [], [], _Idents()
+    for unit in _plan(paths, dt.date(2020, 1, 1), size):
+        docs, errs = _documents_of(unit)
+        documents += [replace(d, id=idents.name(d.id, d.part)) for d in docs]
+        errors += [str(e) for e in errs]
+    return documents, errors
+
+
+CSV_CORPORA = {
+    "quoted-newlines-ragged-blank": 'id,text,date\n1,"Shelling\nin Homs",4/5/2017\n\n2,short\n3,"a ""quoted"" word",\n'
+                                    '4,"three\nline\nreport",\n5,x,\n6,"y\n",\n',
+    "stray-quote": 'id,text\n1,one\n2,two\n3,"Aleppo" was shelled\n4,four\n5,five\n',
+    "unclosed-quote": 'id,text\n1,one\n2,two\n3,three\n4,"never closed\n5,five\n6,six\n',
+    "header-on-two-lines": '"id","te\nxt",text\n1,a,b\n2,c,d\n3,e,f\n',
+    "no-text-column": "id,headline\n1,x\n",
+    "duplicate-ids": "id,text\nx,one\nx,two\ny,three\nx,four\n",
+}
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 50])
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "utf-16"])
+@pytest.mark.parametrize("case", sorted(CSV_CORPORA))
+def test_csv_batches_read_apart_give_the_documents_and_errors_of_the_whole_file(
+        tmp_path: Path, case: str, encoding: str, size: int) -> None:
+    path = tmp_path / f"{case}.csv"
+    path.write_bytes(CSV_CORPORA[case].replace("one", "“one” café").encode(encoding))
+    errors: list[DocumentError] = []
+    whole = list(iter_documents(path, default_date="2020-01-01", errors=errors))
+    assert _read_by_batches([path], size) == (whole, [str(e) for e in errors])
+
+
+@pytest.mark.parametrize("size", [1, 2, 4])
+def test_jsonl_and_report_batches_read_apart_give_what_the_plain_reader_gives(mixed_input: Path, size: int) -> None:
+    errors: list[DocumentError] = []
+    whole = list(iter_documents(mixed_input, default_date="2020-01-01", errors=errors))
+    assert _read_by_batches([mixed_input], size) == (whole, [str(e) for e in errors])
