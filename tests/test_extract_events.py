@@ -197,6 +197,19 @@ def test_a_capitalised_preposition_in_a_headline_opens_no_place_name():
     assert (found.status == "located").all()
 
 
+def test_a_possessive_that_lost_its_apostrophe_names_its_place():
+    # "Syrias" folds like Sari, Iran; "Russias" like Rassas, a Syrian village
+    found = mentions("A bomb hit a bus in Syrias Idlib province as Russias Defence Ministry spoke.")
+    located = dict(zip(found.text, found.name))
+    assert located["Syrias"] == "Syria" and located["Russias"] == "Russia"
+    assert found[found.text == "Idlib"].iloc[0].kind == "admin1"
+
+
+def test_a_plural_that_is_not_a_possessive_stays_what_it_is():
+    found = mentions("Envoys from the Americas met in Geneva.")
+    assert "United States" not in set(found.name)
+
+
 def test_demonyms_are_not_places():
     found = mentions("Syrian and Russian jets struck Turkish-backed rebels.")
     assert found.empty

@@ -670,7 +670,7 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
     """
     queries: dict[tuple[str, str | None, str | None, str | None, float | None], int] = {}
     for mention in mentions:
-        mention.query = _query_name(mention.text, gazetteer)
+        mention.query = _query_name(mention, tokens, gazetteer)
     _share_links(mentions)
     for mention in mentions:
         queries.setdefault(mention.question, len(queries))
@@ -723,9 +723,32 @@ def _share_links(mentions: list[Mention]) -> None:
                 mention.city, mention.anchor, mention.anchor_km = link
 
 
-def _query_name(text: str, gazetteer: Gazetteer) -> str:
-    """The name to look up: "Syrias" is "Syria", as the stream search read it."""
-    return text[:-1] if len(text) > 3 and _lost_apostrophe(text, _normalised, gazetteer.keys()) else text
+def _query_name(mention: Mention, tokens: Tokens, gazetteer: Gazetteer) -> str:
+    """The name to look up: "Syrias" is "Syria", as the stream search read it.
+
+    Also when the gazetteer knows the written form only through the spelling
+    folds ("Syrias" folds like Sari, Iran) and a name follows it ("Syrias
+    Idlib province"): a possessive that lost its apostrophe, if the form
+    without "s" is spelled like the name of a country, province or city.
+    """
+    text = mention.text
+    if len(text) <= 3 or not text.endswith("s") or text.endswith("ss"):
+        return text
+    if _lost_apostrophe(text, _normalised, gazetteer.keys()):
+        return text[:-1]
+    following = mention.last < len(tokens.words) and _is_capitalised(tokens.words[mention.last]) \
+        and tokens.text[tokens.ends[mention.last - 1]:tokens.starts[mention.last]] == " "
+    if not following:
+        return text
+    written = tuple(c.place for c in gazetteer.candidates(text, fuzzy=False))
+    if not written or _similarity(text, written) >= 0.999:
+        return text
+    bare = tuple(c.place for c in gazetteer.candidates(text[:-1], fuzzy=False) if c.place.kind in _POSSESSOR_KINDS)
+    return text[:-1] if bare and _similarity(text[:-1], bare) >= 0.999 else text
+
+
+# What a possessive that lost its apostrophe names: "Syrias Idlib", "Aleppos Sukkari".
+_POSSESSOR_KINDS = frozenset({"country", "admin1", "city"})
 
 
 # Nearby context of one name: the places named closest to it in the text and
