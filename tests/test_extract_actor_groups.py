@@ -129,8 +129,6 @@ def test_liwa_al_quds_is_not_a_place():
     assert "Liwa" not in " ".join(mentions["text"])
 
 
-@pytest.mark.xfail(strict=True, reason="'al Quds' (the newspaper) is a reporting source, and a source span inside "
-                                       "a longer actor name masks the actor; needs coding to prefer the longer match")
 def test_liwa_al_quds_is_a_pro_government_militia():
     events = _events("Liwa al-Quds fighters captured the village of Handarat.")
     assert ("Liwa al-Quds", 3) in list(zip(events["actor1"], events["inter1"]))

@@ -7,10 +7,11 @@ this module only applies it to a token stream.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from geomap.names import is_article, tokenize
 from geomap.extract.text import (
     PhraseGroup, PhraseMatcher, Tokens, first_within, load_lexicon, phrase_table, positions,
 )
@@ -111,13 +112,31 @@ def actors_by_name() -> dict[str, Actor]:
 
 
 def source_spans(tokens: Tokens) -> list[tuple[int, int]]:
-    """Token spans naming a report's source ("activists said", "state TV", "the Observatory")."""
-    return [(a, b) for a, b, _ in _phrases().find(tokens, _actor_lexicon()[2])]
+    """Token spans naming a report's source ("activists said", "state TV", "the Observatory").
+
+    A source named inside a longer actor name gives way to the actor: "al-Quds"
+    (a newspaper) in "Liwa al-Quds" (a militia).
+    """
+    return tokens.derived("source_spans", _source_spans)
+
+
+def _source_spans(tokens: Tokens) -> list[tuple[int, int]]:
+    actors = _actor_matches(tokens)
+    starts = [a for a, _b, _actor in actors]
+    spans = []
+    for a, b, _ in _phrases().find(tokens, _actor_lexicon()[2]):
+        # actor matches do not overlap, so only the last one starting at or before ``a`` can hold the source
+        k = bisect_right(starts, a) - 1
+        if k >= 0 and actors[k][1] >= b and actors[k][1] - actors[k][0] > b - a:
+            continue
+        spans.append((a, b))
+    return spans
 
 
 def actor_name_spans(tokens: Tokens) -> list[tuple[int, int, Actor]]:
-    """Token spans of every actor name, including those used as descriptors ("ISIS-held")."""
-    return _actor_matches(tokens) + _case_sensitive_spans(tokens)
+    """Token spans of every actor name, including those used as descriptors ("ISIS-held"),
+    and a named group's short name used alone after its full name ("Hazm" after "Harakat Hazm")."""
+    return _actor_matches(tokens) + _case_sensitive_spans(tokens) + _alias_spans(tokens)
 
 
 def _actor_matches(tokens: Tokens) -> list[tuple[int, int, Actor]]:
@@ -155,6 +174,153 @@ def _case_sensitive_actor(word: str, case_sensitive: dict[str, Actor]) -> Actor 
     return None
 
 
+# --- a named group's short name, used alone once the group is named in full ---
+
+# Words too short to tell a group apart (articles, "ibn", "of"): never a group's short name.
+_MIN_ALIAS_LENGTH = 3
+
+
+@lru_cache(maxsize=1)
+def _alias_table() -> dict[str, tuple[str, Actor]]:
+    """A named group's full names (multi-word patterns, as matched) -> (its short name, the group).
+
+    The short name is the last word of the pattern that is not generic, when
+    that word is not a common word: "Hazm" of "Harakat Hazm", "Zenki" of
+    "Nour al-Din al-Zenki".  Generic words are shared by several actors'
+    patterns ("jaish", "sham", "front", "division"), are lexicon words of their
+    own ("militants", "army"), or are too short ("al").  Common words, first
+    names and titles (the toponym lexicon's lists) are not short names:
+    "Manbij Military Council" ends in "council", "Hamza Division" names a
+    person.  Only named armed groups have one (not descriptions, not states).
+    """
+    lex = load_lexicon("actors")
+    owners: dict[str, set[str]] = {}
+    keyed: list[tuple[str, Actor]] = []
+    for item in lex["actors"]:
+        actor = Actor(item["name"], int(item["inter"]), bool(item.get("generic")), bool(item.get("government")))
+        for key in phrase_table((p, True) for p in item.get("patterns", [])):
+            for word in key.split():
+                owners.setdefault(word, set()).add(actor.name)
+            keyed.append((key, actor))
+    places = load_lexicon("toponyms")
+    common = {str(w).lower() for name in ("common_words", "first_names", "titles") for w in places[name]}
+    generic = {w for w, names in owners.items() if len(names) > 1 or len(w) < _MIN_ALIAS_LENGTH} | lexicon_words()
+    table = {}
+    for key, actor in keyed:
+        words = key.split()
+        if len(words) < 2 or actor.generic or actor.government or actor.inter not in (2, 3, 4):
+            continue
+        distinctive = next((w for w in reversed(words) if w not in generic), None)
+        if distinctive is not None and distinctive not in common:
+            table[key] = (distinctive, actor)
+    well_known = _well_known_places({word for word, _actor in table.values()})
+    return {key: found for key, found in table.items() if found[0] not in well_known}
+
+
+# A short name that is also a well-known place names the place: "Raqqa" after
+# "Liwa Thuwar al-Raqqa" is the city.  Well known: a country, a province or
+# district, or a city of this many people.
+_WELL_KNOWN_KINDS = frozenset(("country", "admin1", "admin2"))
+_WELL_KNOWN_POPULATION = 50_000
+
+
+def _well_known_places(words: set[str]) -> set[str]:
+    """The ``words`` that are, as written (an Arabic article aside), the name of a well-known place."""
+    from geomap.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    found = set()
+    for word in words:
+        for candidate in gazetteer.candidates(word, fuzzy=False):
+            place = candidate.place
+            if (place.kind in _WELL_KNOWN_KINDS or (place.population or 0) >= _WELL_KNOWN_POPULATION) \
+                    and word in {_without_article(name) for name in place.names}:
+                found.add(word)
+                break
+    return found
+
+
+def _without_article(name: str) -> str:
+    return " ".join(w for w, _s, _e in tokenize(name.lower()) if not is_article(w))
+
+
+@lru_cache(maxsize=1)
+def _place_cues() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The toponym lexicon's location cues: one-word cues before, two-word cues before, cues after."""
+    places = load_lexicon("toponyms")
+    before = [" ".join(str(c).lower().split()) for c in places["cues_before"]]
+    return (frozenset(c for c in before if " " not in c), frozenset(c for c in before if " " in c),
+            frozenset(" ".join(str(c).lower().split()) for c in places["cues_after"]))
+
+
+def _alias_spans(tokens: Tokens) -> list[tuple[int, int, Actor]]:
+    """A group's short name written alone after the document named the group in full.
+
+    Like a surname after a person's full name: "Harakat Hazm ... al-Nusra
+    attacked Hazm" is the group, not the village.  The short name must be
+    capitalised and stand alone (no capitalised word joined to it: "Rami Abdel
+    Rahman" is a person), and a document that uses the word as a place
+    anywhere ("in Hazm", "Hazm village") keeps it a place throughout.
+    """
+    return tokens.derived("actor_aliases", _find_aliases)
+
+
+def _find_aliases(tokens: Tokens) -> list[tuple[int, int, Actor]]:
+    table = _alias_table()
+    named = _actor_matches(tokens)
+    first_named: dict[str, tuple[int, Actor]] = {}
+    for a, b, _actor in named:
+        found = table.get(" ".join(tokens.low[a:b]))
+        # a name, not a description: the short name is written capitalised in the full name
+        if found is not None and found[0] not in first_named and _capitalised_within(tokens, a, b, found[0]):
+            first_named[found[0]] = (b, found[1])
+    if not first_named:
+        return []
+    taken = {i for a, b, _actor in named for i in range(a, b)}
+    taken.update(i for a, b in source_spans(tokens) for i in range(a, b))
+    taken.update(a for a, _b, _actor in _case_sensitive_spans(tokens, taken))
+    spans = []
+    for word, (after, actor) in first_named.items():
+        uses = [i for i, w in enumerate(tokens.low) if w == word and i not in taken]
+        # the document writes the word as an ordinary word, or names a place by it
+        if any(tokens.words[i][:1].islower() or _in_place_slot(tokens, i) for i in uses):
+            continue
+        spans.extend((i, i + 1, actor) for i in uses if i >= after and _stands_alone(tokens, i))
+    return sorted(spans, key=lambda m: m[0])
+
+
+def _capitalised_within(tokens: Tokens, a: int, b: int, word: str) -> bool:
+    return any(tokens.low[k] == word and tokens.words[k][:1].isupper() for k in range(a, b))
+
+
+def _in_place_slot(tokens: Tokens, i: int) -> bool:
+    """Is token ``i`` where a place is named: after a location cue or before a place word?"""
+    one, two, after = _place_cues()
+    low = tokens.low
+    k = i - 1 if i >= 1 and is_article(tokens.words[i - 1]) else i  # "near al-Bab"
+    return (k >= 1 and low[k - 1] in one) or (k >= 2 and f"{low[k - 2]} {low[k - 1]}" in two) \
+        or (i + 1 < len(low) and low[i + 1] in after)
+
+
+def _stands_alone(tokens: Tokens, i: int) -> bool:
+    """Capitalised, with no capitalised word or Arabic article joined to it: not part of a
+    longer name ("Rami Abdel Rahman", "al-Bab") or of a title-case headline."""
+    words = tokens.words
+    if not words[i][:1].isupper():
+        return False
+    def joined(j: int, k: int) -> bool:
+        return tokens.text[tokens.ends[j]:tokens.starts[k]] in (" ", "-")
+    if i > 0 and joined(i - 1, i) and (is_article(words[i - 1]) or (
+            words[i - 1][:1].isupper() and tokens.low[i - 1] not in _ENGLISH_ARTICLES)):
+        return False
+    # nor a prefix of a compound ("Pro-regime media")
+    return not (i + 1 < len(words) and joined(i, i + 1)
+                and (words[i + 1][:1].isupper() or tokens.text[tokens.ends[i]:tokens.starts[i + 1]] == "-"))
+
+
+_ENGLISH_ARTICLES = frozenset(("the", "a", "an"))
+
+
 def lexicon_words() -> frozenset[str]:
     """Every single word that is itself a trigger or actor pattern ("Attack", "Shelling", "Rebels")."""
     return _lexicon_words()
@@ -178,12 +344,17 @@ def find_actors(tokens: Tokens, masked: set[int] | None = None) -> list[ActorMen
     Reporting sources, sides named only as holders of territory
     ("government-held") and prefixed forms ("pro-government media",
     "anti-IS group") are left out; a generic description right before a named
-    group ("rebel group Jaish al-Islam") gives way to the group.
+    group ("rebel group Jaish al-Islam") gives way to the group.  A name with
+    its own abbreviation in brackets ("Syrian Democratic Forces (SDF)") is one
+    mention, and so are a group's members named before it ("fighters of
+    Jaish al-Islam", "militants of the Islamic State").  A group's short name
+    used alone after its full name is the group ("Hazm" after "Harakat Hazm").
     """
     masked = masked or set()
     found = list(_actor_matches(tokens))
     taken = {i for a, b, _ in found for i in range(a, b)}
     found.extend(_case_sensitive_spans(tokens, taken))
+    found.extend(_alias_spans(tokens))  # built outside every other name
     text = tokens.text
     mentions = []
     for a, b, actor in sorted(found, key=lambda m: m[0]):
@@ -194,7 +365,69 @@ def find_actors(tokens: Tokens, masked: set[int] | None = None) -> list[ActorMen
         if _PRO_ANTI_RE.search(text, max(0, tokens.starts[a] - 6), tokens.starts[a]):
             continue
         mentions.append(ActorMention(a, b, actor))
+    mentions = _fold_members(_fold_abbreviations(mentions, tokens), tokens.low)
     return _drop_generic_before_named(mentions, tokens.low)
+
+
+_ABBREVIATION_OPEN_RE = re.compile(r"\s*\(\s*$")
+_ABBREVIATION_CLOSE_RE = re.compile(r"\s*\)")
+
+
+def _fold_abbreviations(mentions: list[ActorMention], tokens: Tokens) -> list[ActorMention]:
+    """A side named and then abbreviated in brackets is one mention: "Syrian Democratic Forces (SDF)"."""
+    text = tokens.text
+    kept: list[ActorMention] = []
+    for m in mentions:
+        prev = kept[-1] if kept else None
+        if prev is not None and prev.actor == m.actor and m.end - m.first == 1 \
+                and _ABBREVIATION_OPEN_RE.match(text[tokens.ends[prev.end - 1]:tokens.starts[m.first]]) \
+                and _ABBREVIATION_CLOSE_RE.match(text, tokens.ends[m.first]):
+            kept[-1] = ActorMention(prev.first, m.end, prev.actor)
+            continue
+        kept.append(m)
+    return kept
+
+
+# Nouns for a group's members: "fighters of Jaish al-Islam" is Jaish al-Islam acting.
+_MEMBER_NOUNS = frozenset(
+    "fighters fighter members member militants militant gunmen jihadists jihadist troops forces soldiers units "
+    "militiamen militias militia combatants elements rebels insurgents terrorists loyalists warplanes jets "
+    "aircraft helicopters drones".split()
+)
+# Sides that are never a group's members ("children of ...", "protesters of ...").
+_NOT_MEMBERS = frozenset((6, 7))
+
+
+def _counted(low: list[str], noun: int) -> bool:
+    """Members counted ("38 members of government forces") are the dead or the
+    carried, not the doers: they stay a target."""
+    if noun == 0:
+        return False
+    word = low[noun - 1]
+    numbers = load_lexicon("numbers")
+    return word.isdecimal() or word in numbers["units"] or word in numbers["multipliers"]
+
+
+def _fold_members(mentions: list[ActorMention], low: list[str]) -> list[ActorMention]:
+    """A group's members named before it are the group: "fighters of Jaish al-Islam",
+    "militants from the Islamic State", "warplanes of the US-led coalition"."""
+    kept: list[ActorMention] = []
+    for m in mentions:
+        k = m.first - 1
+        if k >= 0 and low[k] == "the":
+            k -= 1
+        if m.actor.inter in _NOT_MEMBERS or k < 1 or low[k] not in ("of", "from"):
+            kept.append(m)
+            continue
+        prev = kept[-1] if kept else None
+        if prev is not None and prev.end == k and prev.actor.inter not in _NOT_MEMBERS \
+                and (prev.actor.generic or prev.actor == m.actor):
+            kept[-1] = ActorMention(prev.first, m.end, m.actor)
+        elif low[k - 1] in _MEMBER_NOUNS and (prev is None or prev.end < k) and not _counted(low, k - 1):
+            kept.append(ActorMention(k - 1, m.end, m.actor))
+        else:
+            kept.append(m)
+    return kept
 
 
 def _drop_generic_before_named(mentions: list[ActorMention], low: list[str]) -> list[ActorMention]:

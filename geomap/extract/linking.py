@@ -337,25 +337,29 @@ def _choose_place(mentions: list[Mention]) -> Mention | None:
 def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -> tuple[Actor | None, Actor | None, bool]:
     low = doc.tokens.low
     in_clause = doc.actors_within(c_lo, c_hi)
-    before = [a for a in in_clause if a.first <= trigger.first and a.end <= trigger.end]
+    # an actor whose name holds the trigger is its subject too: "warplanes of the coalition"
+    before = [a for a in in_clause if a.first <= trigger.first]
     after = [a for a in in_clause if a.first >= trigger.end]
     between = "between" in low[trigger.end:c_hi]
-    if between and len(after) >= 2:
-        return after[0].actor, after[1].actor, True
+    if between and after:
+        # the second side is the next one that is not the first named again
+        other = next((a.actor for a in after[1:] if a.actor != after[0].actor), None)
+        if other is not None:
+            return after[0].actor, other, True
     agent = next((a for a in after if a.first - trigger.end <= 6 and _preceded_by(low, a.first, ("by",))), None)
     if trigger.type.inverse:
         gainer = next((a for a in after if _preceded_by(low, a.first, ("to",))), None)
         loser = before[-1].actor if before else None
         if gainer is not None:
-            return gainer.actor, loser, True
+            return gainer.actor, loser if loser != gainer.actor else None, True
         return None, loser, bool(loser)
     # not a subject: a target ("against X"), an agent of something else ("by X"), or a
     # government named by its capital or country after a locative ("in Moscow")
     subjects = [a for a in before if not _preceded_by(low, a.first, _NOT_BEFORE_SUBJECT)
                 and a.actor.inter != 7]
     if agent is not None:
-        actor2 = subjects[-1].actor if subjects else next((a.actor for a in before), None)
-        return agent.actor, actor2, True
+        targets = [a.actor for a in (subjects[-1:] if subjects else before) if a.actor != agent.actor]
+        return agent.actor, (targets[0] if targets else None), True
     subjects = _drop_speakers(low, subjects)
     # the grammatical subject comes first: "rebels attacked government forces with car bombs"
     actor1 = subjects[0].actor if subjects else None
@@ -446,7 +450,7 @@ def _continue(record: EventRecord, new: EventRecord) -> None:
         record.geo_precision, record.place_reason = new.geo_precision, new.place_reason + " (a later sentence about the same event)"
     if record.actor1 is None and new.actor1 is not None:
         record.actor1, record.actor_explicit = new.actor1, new.actor_explicit
-    if record.actor2 is None:
+    if record.actor2 is None and new.actor2 != record.actor1:
         record.actor2 = new.actor2
     record.target = record.target or new.target
     if record.date is None and new.date is not None:
@@ -458,7 +462,9 @@ def _inherit_actor(records: list[EventRecord], record: EventRecord, s_index: int
         if s_index - earlier.last_sentence > _NEIGHBOURING_SENTENCES:
             return
         if earlier.sub_event_type == record.sub_event_type and earlier.actor1 is not None:
-            record.actor1 = earlier.actor1
+            # the earlier doer, unless it is this event's target ("the assault against DAESH")
+            if earlier.actor1 != record.actor2:
+                record.actor1 = earlier.actor1
             return
 
 
@@ -480,9 +486,8 @@ def _default_actors(record: EventRecord) -> None:
         if record.actor2 is not None and (record.actor2.name.startswith("Government of ") or record.actor2.name == "United Nations"):
             record.actor2 = None
     if record.actor1 is not None and record.actor1.inter == 7 and record.event_type not in ("Protests", "Riots"):
-        record.actor1, record.actor2 = record.actor2, record.actor2 or record.actor1
-        if record.actor1 == record.actor2:
-            record.actor1 = None
+        # civilians are what was hit, not who acted
+        record.actor1, record.actor2 = record.actor2, record.actor1
     if record.actor1 is None:
         if record.sub_event_type == "Air/drone strike":
             record.actor1 = actors.get("Unidentified Military Forces")
@@ -490,8 +495,17 @@ def _default_actors(record: EventRecord) -> None:
             record.actor1 = actors.get("Protesters (Syria)")
         elif record.violent:
             record.actor1 = actors.get("Unidentified Armed Group (Syria)")
+    _distinct_sides(record)
     if record.event_type == "Violence against civilians" and record.actor2 is None:
         record.actor2 = actors.get("Civilians (Syria)")
+        _distinct_sides(record)
+
+
+def _distinct_sides(record: EventRecord) -> None:
+    """An actor is never its own opponent: a side found twice (its name, then a
+    pronoun's antecedent or a default) is actor1 only."""
+    if record.actor2 is not None and record.actor2 == record.actor1:
+        record.actor2 = None
 
 
 def merge_duplicates(records: list[EventRecord]) -> list[EventRecord]:
@@ -512,7 +526,8 @@ def merge_duplicates(records: list[EventRecord]) -> list[EventRecord]:
         first.evidence.extend(e for e in record.evidence if e.sentence not in seen)
         first.killed.extend(record.killed)
         first.wounded.extend(record.wounded)
-        first.actor2 = first.actor2 or record.actor2
+        if first.actor2 is None and record.actor2 != first.actor1:
+            first.actor2 = record.actor2
         first.target = first.target or record.target
         if record.place_explicit and not first.place_explicit:
             first.place_explicit, first.place_reason, first.geo_precision = True, record.place_reason, record.geo_precision

@@ -6,7 +6,7 @@ live in ``lexicon/numbers.yaml`` with the reasons for them.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -50,8 +50,9 @@ def _lexicon() -> dict:
     zero = phrase_table((w, 0) for w in lex["zero_phrases"])
     heads = frozenset(phrase.split()[0] for phrase in kill)
     zero_heads = frozenset(phrase.split()[0] for phrase in zero)
+    times = tuple(tuple(str(w).lower().split()) for w in lex["time_words"])
     return {"units": units, "multipliers": multipliers, "vague": vague, "words": kill, "zero": zero, "heads": heads,
-            "zero_heads": zero_heads}
+            "zero_heads": zero_heads, "times": times, "labels": frozenset(str(w).lower() for w in lex["label_words"])}
 
 
 def _figure_starts(tokens: Tokens) -> list[int]:
@@ -156,7 +157,7 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             i += 1
             continue
         value, j = parsed
-        if _is_year(tokens, i, value):
+        if _is_year(tokens, i, value) or _not_a_count(tokens, i, j):
             i = j
             continue
         kind = _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at)
@@ -210,6 +211,38 @@ def _is_year(tokens: Tokens, i: int, value: int) -> bool:
         return False
     prev = tokens.low[i - 1] if i else ""
     return prev in _YEAR_CUES or prev[:3] in {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} or prev.isdecimal()
+
+
+def _not_a_count(tokens: Tokens, i: int, j: int) -> bool:
+    """True if the number in tokens ``i:j`` is a time, a label, a percentage or part of a date."""
+    if not tokens.low[i].isdecimal():
+        return False
+    lex = _lexicon()
+    low, text = tokens.low, tokens.text
+    after = text[tokens.ends[j - 1]:tokens.ends[j - 1] + 1]
+    before = text[tokens.starts[i] - 1:tokens.starts[i]] if tokens.starts[i] else ""
+    # a clock time ("10:07") or a percentage ("40%")
+    if after in (":", "%") or (before == ":" and i > 0 and low[i - 1].isdecimal()):
+        return True
+    if i > 0 and low[i - 1] in lex["labels"] and not _broken(tokens, i - 1, i, _PAUSES):
+        return True
+    if any(tuple(low[j:j + len(words)]) == words for words in lex["times"]):
+        return True
+    return _in_date(tokens, tokens.starts[i])
+
+
+def _in_date(tokens: Tokens, char: int) -> bool:
+    spans = tokens.derived("date_spans", _date_spans)
+    k = bisect_right(spans[0], char) - 1
+    return k >= 0 and char < spans[1][k]
+
+
+def _date_spans(tokens: Tokens) -> tuple[list[int], list[int]]:
+    """Where the document's date expressions start and end (ascending, not overlapping)."""
+    from geomap.extract.dates import find_dates
+
+    dates = find_dates(tokens.text)
+    return [d.start for d in dates], [d.end for d in dates]
 
 
 def _gap(tokens: Tokens, a: int, b: int) -> str:

@@ -1,0 +1,148 @@
+"""Who did it: actor spans and the actor1/actor2 an analyst would code, and numbers that are not tolls.
+
+Every sentence is written for these tests.  They cover a reporting source
+named inside a longer actor name, a named group's short name used alone
+after its full name, a group's members named before it ("fighters of X"),
+a name with its own abbreviation in brackets, a side never coded as its own
+opponent, and times, labels and dates that are never casualty figures.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.extract import extract_events, extract_mentions
+from geomap.extract.numbers import find_figures
+from geomap.extract.text import Tokens
+
+DATE = "2016-05-03"
+
+
+def _events(text: str):
+    return extract_events(text, report_date=DATE)
+
+
+def _sides(text: str) -> list[tuple[str | None, str | None]]:
+    events = _events(text)
+    return [(a if isinstance(a, str) else None, b if isinstance(b, str) else None)
+            for a, b in zip(events["actor1"], events["actor2"])]
+
+
+# --- a source inside a longer actor name ----------------------------------------
+
+def test_a_militia_whose_name_holds_a_newspapers_name_is_the_actor():
+    assert _sides("Liwa al-Quds fighters shelled rebel positions in Handarat.")[0][0] == "Liwa al-Quds"
+
+
+def test_the_newspaper_alone_is_still_a_source_not_an_actor():
+    events = _events("Al-Quds al-Arabi reported that rebels shelled Aleppo on Monday.")
+    assert list(events["actor1"]) == ["Opposition Rebels (Syria)"]
+
+
+# --- a group's short name used alone after its full name --------------------------
+
+HAZM_DOC = ("Harakat Hazm fighters withdrew from Atarib on Monday. "
+            "Weeks later al-Nusra fighters attacked Hazm at its last base near Atarib.")
+
+
+def test_a_groups_short_name_after_its_full_name_is_the_group_not_the_village():
+    events = _events(HAZM_DOC)
+    attack = events[events["notes"].str.contains("attacked Hazm")].iloc[0]
+    assert attack["actor1"] == "Hayat Tahrir al-Sham / Jabhat al-Nusra"
+    assert attack["actor2"] == "Harakat Hazm"
+    assert attack["location"] != "Hazm"
+    assert "Hazm" not in set(extract_mentions(HAZM_DOC)["text"])
+
+
+def test_the_short_name_without_the_full_name_stays_a_place():
+    mentions = extract_mentions("Rebels shelled Hazm on Monday.")
+    assert "Hazm" in set(mentions["text"])
+
+
+def test_a_document_that_uses_the_short_name_as_a_place_keeps_it_a_place():
+    text = ("Harakat Hazm fighters clashed with al-Nusra in Atarib on Monday. "
+            "Warplanes later struck the village of Hazm.")
+    events = _events(text)
+    strike = events[events["sub_event_type"] == "Air/drone strike"].iloc[0]
+    assert strike["location"] == "Hazm"
+
+
+def test_a_short_name_that_is_a_well_known_place_stays_the_place():
+    text = ("Liwa Thuwar al-Raqqa fighters clashed with Islamic State militants in Tal Abyad. "
+            "Warplanes bombed Raqqa on Monday.")
+    events = _events(text)
+    strike = events[events["sub_event_type"] == "Air/drone strike"].iloc[0]
+    assert strike["location"] == "Raqqa"
+    assert strike["actor2"] != "Liwa Thuwar al-Raqqa"
+
+
+def test_a_surname_that_is_a_groups_short_name_is_not_the_group():
+    text = ("Faylaq al-Rahman fighters shelled government positions in Harasta. "
+            "Observatory chief Rami Abdel Rahman said two soldiers were killed.")
+    sides = _sides(text)
+    assert sides == [("Faylaq al-Rahman", "Military Forces of Syria")] or sides[0][0] == "Faylaq al-Rahman"
+    assert all("Faylaq al-Rahman" not in (b or "") for _a, b in sides)
+
+
+# --- members named before their group -----------------------------------------------
+
+@pytest.mark.parametrize("sentence, actor", [
+    ("Fighters of Jaish al-Islam shelled Damascus on Monday.", "Jaish al-Islam"),
+    ("Militants of the Islamic State shelled Kobani on Monday.", "Islamic State (Syria)"),
+    ("Gunmen from Ahrar al-Sham attacked a checkpoint in Idlib.", "Ahrar al-Sham"),
+    ("Warplanes of the US-led coalition struck Raqqa on Monday.", "US-led Coalition"),
+])
+def test_a_groups_members_named_before_it_are_the_group(sentence, actor):
+    assert _sides(sentence)[0][0] == actor
+
+
+def test_members_counted_are_a_target_not_the_doer():
+    sides = _sides("Rebels ambushed a bus carrying 12 members of the Syrian army near Hama.")
+    assert sides[0][0] == "Opposition Rebels (Syria)"
+
+
+# --- one side, never its own opponent ------------------------------------------------
+
+def test_a_name_and_its_abbreviation_in_brackets_are_one_side():
+    sides = _sides("Clashes erupted between the Syrian Democratic Forces (SDF) and Islamic State militants in Hasakah.")
+    assert sides == [("Syrian Democratic Forces", "Islamic State (Syria)")]
+
+
+@pytest.mark.parametrize("text", [
+    "Clashes erupted between the People's Protection Units (YPG) and the YPG's rivals in Qamishli.",
+    "The attack was claimed by ISIS. The assault against ISIS in Manbij continued on Monday.",
+    "Government warplanes struck Douma, where government forces later shelled the market.",
+    "Rebels said rebels shelled Aleppo on Monday.",
+    "Activists said civilians were killed by civilians' relatives in Homs.",
+])
+def test_actor2_never_equals_actor1(text):
+    for actor1, actor2 in _sides(text):
+        assert actor2 is None or actor2 != actor1
+
+
+# --- numbers that are not tolls --------------------------------------------------------
+
+def _figures(text: str) -> list[int]:
+    return [f.value for f in find_figures(Tokens.of(text))]
+
+
+@pytest.mark.parametrize("text", [
+    "Six suicide bombers attacked the base at around 330 am whose bodies still lie in the field.",
+    "The attack began at 0430 GMT and left bodies in the streets.",
+    "Rebels attacked at 3:30 killed by the dozen later.",
+    "The Security Council adopted Resolution 2254 killed in committee.",
+    "Fighters overran Regiment 111 killing its defenders.",
+    "An April 4 attack killed many people.",
+    "Shelling killed 40% of the livestock.",
+])
+def test_times_labels_dates_and_percentages_are_not_casualty_figures(text):
+    assert _figures(text) == []
+
+
+def test_a_toll_beside_a_time_is_still_read():
+    assert _figures("Rebels attacked the base at 0600 GMT, killing 4 soldiers.") == [4]
+
+
+def test_a_day_of_the_month_gives_way_to_the_toll_words_after_it():
+    events = _events("An April 4 attack on Khan Sheikhoun killed dozens of people.")
+    assert list(events["fatalities"]) == [12]
