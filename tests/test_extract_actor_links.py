@@ -146,3 +146,30 @@ def test_a_toll_beside_a_time_is_still_read():
 def test_a_day_of_the_month_gives_way_to_the_toll_words_after_it():
     events = _events("An April 4 attack on Khan Sheikhoun killed dozens of people.")
     assert list(events["fatalities"]) == [12]
+
+
+# --- who did it: agents, "between", a side carried from the sentence before ----------
+
+def test_between_far_from_the_trigger_does_not_name_its_sides():
+    # the fighting "between" belongs to the area's description, not to the strike
+    text = ("Fighter jets struck the town of Atarib in an area that has seen fighting between the opposition "
+            "and the regime.")
+    assert _sides(text)[0][0] == "Unidentified Military Forces"
+
+
+@pytest.mark.parametrize("text, actor1, actor2", [
+    ("The border town of Kilis has faced rocket attacks from ISIS in recent months.", "Islamic State (Syria)", None),
+    ("A car bomb was detonated by ISIS militants in Qamishli, killing 20 civilians.", "Islamic State (Syria)",
+     "Civilians (Syria)"),
+    # a second agent is not the target
+    ("The airstrike was carried out by the regime or Russian warplanes in Idlib.", "Military Forces of Syria", None),
+])
+def test_the_doer_and_the_target(text, actor1, actor2):
+    assert _sides(text)[0] == (actor1, actor2)
+
+
+def test_a_side_named_again_after_the_trigger_is_the_doer_carried_from_before():
+    text = ("Rebels fired rockets at Hamdaniyeh in Aleppo on Monday. "
+            "Another rocket attack in Aleppo city: rebels fired two shells at the Midan district.")
+    for actor1, actor2 in _sides(text):
+        assert actor1 == "Opposition Rebels (Syria)" and actor2 != actor1

@@ -288,7 +288,7 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
         _continue(earlier, record)
         return earlier, False
     if record.actor1 is None:
-        _inherit_actor(records, record, s_index)
+        _inherit_actor(records, record, s_index, _targeted(doc, trigger, c_hi, record.actor2))
     if record.date is None:
         _carry_date(doc.last_dated, record, doc.ref)
     if sub_type == "territory":
@@ -340,13 +340,14 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
     # an actor whose name holds the trigger is its subject too: "warplanes of the coalition"
     before = [a for a in in_clause if a.first <= trigger.first]
     after = [a for a in in_clause if a.first >= trigger.end]
-    between = "between" in low[trigger.end:c_hi]
-    if between and after:
-        # the second side is the next one that is not the first named again
-        other = next((a.actor for a in after[1:] if a.actor != after[0].actor), None)
-        if other is not None:
-            return after[0].actor, other, True
+    sides = _between_sides(low, trigger, c_hi, after)
+    if sides is not None:
+        return sides[0], sides[1], True
     agent = next((a for a in after if a.first - trigger.end <= 6 and _preceded_by(low, a.first, ("by",))), None)
+    if agent is None and trigger.type.violent and trigger.type.sub_event_type != "territory":
+        # "rocket attacks from DAESH", "shelling from government forces" (but "captured X from Y": Y lost it)
+        agent = next((a for a in after if trigger.end < len(low) and low[trigger.end] == "from"
+                      and a.first - trigger.end <= _FROM_REACH and _preceded_by(low, a.first, ("from",))), None)
     if trigger.type.inverse:
         gainer = next((a for a in after if _preceded_by(low, a.first, ("to",))), None)
         loser = before[-1].actor if before else None
@@ -358,7 +359,12 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
     subjects = [a for a in before if not _preceded_by(low, a.first, _NOT_BEFORE_SUBJECT)
                 and a.actor.inter != 7]
     if agent is not None:
-        targets = [a.actor for a in (subjects[-1:] if subjects else before) if a.actor != agent.actor]
+        # the target: the subject of the passive, else civilians or a side named as a target
+        # after the agent ("a car bomb was detonated by ISIS ..., killing 20 civilians"),
+        # not a second agent ("by the regime or Russian warplanes")
+        targets = [a.actor for a in (subjects[-1:] if subjects else before) if a.actor != agent.actor] \
+            or [a.actor for a in after if a.first > agent.first and a.actor != agent.actor
+                and (a.actor.inter == 7 or _preceded_by(low, a.first, _TARGET_PREPS))]
         return agent.actor, (targets[0] if targets else None), True
     subjects = _drop_speakers(low, subjects)
     # the grammatical subject comes first: "rebels attacked government forces with car bombs"
@@ -374,6 +380,26 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
               + [a.actor for a in before if a.actor != actor1 and a.actor.inter == 7])
     actor2 = others[0] if others else None
     return actor1, actor2, actor1 is not None
+
+
+# "attacks from DAESH" ("from" right after the trigger): how far the side may follow the trigger
+_FROM_REACH = 3
+# "clashes erupted on Friday at midnight between X and Y": how far "between" may follow its trigger
+_BETWEEN_REACH = 6
+
+
+def _between_sides(low: list[str], trigger: Trigger, c_hi: int,
+                   after: list[ActorMention]) -> tuple[Actor, Actor] | None:
+    """The two sides of "fighting between X and Y", when "between" belongs to the trigger
+    (not "... where civilians died, an area traded between X and Y"); the second side
+    is the next one that is not the first named again."""
+    stop = min(c_hi, trigger.end + _BETWEEN_REACH + 1)
+    at = next((k for k in range(trigger.end, stop) if low[k] == "between"), None)
+    if at is None:
+        return None
+    named = [a.actor for a in after if a.first > at]
+    other = next((actor for actor in named[1:] if actor != named[0]), None)
+    return (named[0], other) if other is not None else None
 
 
 _SPEECH = frozenset("said says say told tells claimed claims accused accuses reported reports announced denied added stated".split())
@@ -457,15 +483,29 @@ def _continue(record: EventRecord, new: EventRecord) -> None:
         record.date, record.time_precision = new.date, new.time_precision
 
 
-def _inherit_actor(records: list[EventRecord], record: EventRecord, s_index: int) -> None:
+def _inherit_actor(records: list[EventRecord], record: EventRecord, s_index: int, targeted: bool) -> None:
+    """The doer of the last event of the same type a sentence or two before.
+
+    When that doer is this event's actor2, it is the target if the text says
+    so ("the assault against DAESH": no doer inherited), else the same side
+    named after the trigger ("... rocket attack in Homs. Terrorist groups
+    fired ...": the doer, and no actor2)."""
     for earlier in reversed(records):
         if s_index - earlier.last_sentence > _NEIGHBOURING_SENTENCES:
             return
         if earlier.sub_event_type == record.sub_event_type and earlier.actor1 is not None:
-            # the earlier doer, unless it is this event's target ("the assault against DAESH")
             if earlier.actor1 != record.actor2:
                 record.actor1 = earlier.actor1
+            elif not targeted:
+                record.actor1, record.actor2 = earlier.actor1, None
             return
+
+
+def _targeted(doc: _Doc, trigger: Trigger, c_hi: int, actor: Actor | None) -> bool:
+    """Is ``actor`` named after the trigger as its target ("attacks against X", "strikes on X")?"""
+    low = doc.tokens.low
+    return actor is not None and any(
+        a.actor == actor and _preceded_by(low, a.first, _TARGET_PREPS) for a in doc.actors_within(trigger.end, c_hi))
 
 
 def _carry_date(last_dated: EventRecord | None, record: EventRecord, ref: dt.date | None) -> None:

@@ -228,7 +228,18 @@ def _not_a_count(tokens: Tokens, i: int, j: int) -> bool:
         return True
     if any(tuple(low[j:j + len(words)]) == words for words in lex["times"]):
         return True
-    return _in_date(tokens, tokens.starts[i])
+    # only a number beside a month name can be part of a date: the date finder runs for those alone
+    months = _month_words()
+    beside_month = (i > 0 and tokens.words[i - 1] in months) or (j < len(low) and tokens.words[j] in months)
+    return beside_month and _in_date(tokens, tokens.starts[i])
+
+
+@lru_cache(maxsize=1)
+def _month_words() -> frozenset[str]:
+    """Month names and abbreviations as the date finder reads them (capitalised: "May", not "may")."""
+    from geomap.extract.dates import MONTHS
+
+    return frozenset(MONTHS)
 
 
 def _in_date(tokens: Tokens, char: int) -> bool:
