@@ -173,3 +173,11 @@ def test_a_side_named_again_after_the_trigger_is_the_doer_carried_from_before():
             "Another rocket attack in Aleppo city: rebels fired two shells at the Midan district.")
     for actor1, actor2 in _sides(text):
         assert actor1 == "Opposition Rebels (Syria)" and actor2 != actor1
+
+
+@pytest.mark.parametrize("text", [
+    "Last updated at Nov 022017 BEIRUT Government air strikes killed people in Douma.",
+    "AFP 2018 Service Member Dies in Manbij Blast.",
+])
+def test_a_dateline_or_photo_credit_year_is_not_a_casualty_figure(text):
+    assert _figures(text) == []

@@ -210,7 +210,9 @@ def _is_year(tokens: Tokens, i: int, value: int) -> bool:
     if not tokens.low[i].isdecimal() or not 1900 <= value <= 2100:
         return False
     prev = tokens.low[i - 1] if i else ""
-    return prev in _YEAR_CUES or prev[:3] in {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} or prev.isdecimal()
+    # a photo credit's year follows the agency in capitals: "AFP 2018"
+    credit = i > 0 and len(tokens.words[i - 1]) > 1 and tokens.words[i - 1].isupper()
+    return prev in _YEAR_CUES or prev[:3] in {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} or prev.isdecimal() or credit
 
 
 def _not_a_count(tokens: Tokens, i: int, j: int) -> bool:
@@ -230,8 +232,14 @@ def _not_a_count(tokens: Tokens, i: int, j: int) -> bool:
         return True
     # only a number beside a month name can be part of a date: the date finder runs for those alone
     months = _month_words()
-    beside_month = (i > 0 and tokens.words[i - 1] in months) or (j < len(low) and tokens.words[j] in months)
+    after_month = i > 0 and tokens.words[i - 1] in months
+    if after_month and len(low[i]) > _YEAR_DIGITS:
+        return True  # a day and a year run together: "Jul 152015"
+    beside_month = after_month or (j < len(low) and tokens.words[j] in months)
     return beside_month and _in_date(tokens, tokens.starts[i])
+
+
+_YEAR_DIGITS = 4
 
 
 @lru_cache(maxsize=1)
