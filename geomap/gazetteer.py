@@ -25,18 +25,20 @@ import math
 import pickle
 import re
 from collections import ChainMap, Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from geomap import names as _names
 from geomap.errors import GazetteerError
 from geomap.io_util import atomic_write
 from geomap.names import normalise, tokenize, is_article
 from geomap.paths import cache_dir, gazetteer_dir
+
+_T = TypeVar("_T")
 
 __all__ = [
     "Place",
@@ -528,7 +530,7 @@ def _data_digest(places_path: Path) -> str:
     return digest.hexdigest()[:24]
 
 
-def _load_cached(places_path: Path) -> tuple[_PlaceList, Index, list[str]]:
+def _load_cached(places_path: Path) -> tuple[_PlaceList, Index, list[str], str]:
     try:
         digest = _data_digest(places_path)
     except FileNotFoundError:
@@ -538,7 +540,7 @@ def _load_cached(places_path: Path) -> tuple[_PlaceList, Index, list[str]]:
         with open(cache, "rb") as handle:
             rows, index, fuzzy_keys, word_keys, fixed_keys = pickle.load(handle)
         _names.add_word_keys(word_keys, fixed_keys)
-        return _PlaceList(rows), index, fuzzy_keys
+        return _PlaceList(rows), index, fuzzy_keys, digest
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
         pass  # absent or damaged: rebuild below
     places = read_places(places_path)
@@ -551,18 +553,18 @@ def _load_cached(places_path: Path) -> tuple[_PlaceList, Index, list[str]]:
     try:
         with atomic_write(cache, "wb") as handle:
             pickle.dump((rows, index, fuzzy_keys, word_keys, fixed_keys), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        _prune_caches(cache.parent)
+        _prune_caches(cache.parent, "index")
     except OSError:
         pass  # a read-only cache only costs speed
-    return _PlaceList(rows, places), index, fuzzy_keys
+    return _PlaceList(rows, places), index, fuzzy_keys, digest
 
 
 _KEEP_CACHES = 8
 
 
-def _prune_caches(folder: Path) -> None:
+def _prune_caches(folder: Path, name: str) -> None:
     # Every data or code change leaves an index behind; keep the recent few.
-    old = sorted(folder.glob("gazetteer-index-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    old = sorted(folder.glob(f"gazetteer-{name}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
     for path in old[_KEEP_CACHES:]:
         path.unlink(missing_ok=True)
 
@@ -603,6 +605,8 @@ class Gazetteer:
         self._made: list[Place | None] = places.made if isinstance(places, _PlaceList) else [None] * len(places)
         self._boundaries: dict[str, tuple[Any, list[str]]] | None = None
         self._near_memo: dict[tuple[int, str], bool] = {}
+        # Digest of the data and code of a gazetteer loaded from a file (see derived()).
+        self._digest: str | None = None
 
     # construction
 
@@ -632,11 +636,48 @@ class Gazetteer:
         cached = cls._loaded.get(places_path)
         if cached is not None:
             return cached
-        places, index, fuzzy_keys = _load_cached(places_path)
+        places, index, fuzzy_keys, digest = _load_cached(places_path)
         gazetteer = cls(places, index, fuzzy_keys, places_path.parent)
         gazetteer.places_path = places_path
+        gazetteer._digest = digest
         cls._loaded[places_path] = gazetteer
         return gazetteer
+
+    def derived(self, name: str, build: Callable[[], _T]) -> _T:
+        """Return ``build()``, kept in the cache folder beside this gazetteer's index.
+
+        For data made from the gazetteer alone, such as an automaton over its
+        keys: a later process loads it instead of making it again. It is
+        rebuilt whenever the gazetteer's data or its keys' code change, and
+        made anew every time for a gazetteer built in memory or layered with
+        user places.
+
+        Parameters
+        ----------
+        name : str
+            Letters, digits, dots and dashes; it must change whenever what
+            ``build`` makes changes (put a version in it).
+        build : callable
+            Makes the data; its result must pickle.
+        """
+        if not re.fullmatch(r"[\w.-]+", name):
+            raise ValueError(f"bad name for derived gazetteer data: {name!r}")
+        if self._digest is None:
+            return build()
+        path = cache_dir() / f"gazetteer-{name}-{self._digest}.pickle"
+        try:
+            with open(path, "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+            pass  # absent, damaged or from other code: make it again
+        value = build()
+        try:
+            with atomic_write(path, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            _prune_caches(path.parent, name)
+        except (OSError, pickle.PicklingError):
+            pass  # a read-only cache only costs speed
+        return value
 
     @classmethod
     def from_places(cls, places: Iterable[Place]) -> Gazetteer:

@@ -131,6 +131,35 @@ def test_damaged_cache_is_ignored(fixture_dir: Path, tmp_path: Path, monkeypatch
     assert Gazetteer.load(fixture_dir).get("C1007").name == "Aleppo"
 
 
+def test_derived_data_is_cached_with_the_index_and_made_again_when_damaged(
+        fixture_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    cache = tmp_path / "derived-cache"
+    monkeypatch.setenv("GEOMAP_CACHE", str(cache))
+    Gazetteer._loaded.clear()
+    gz = Gazetteer.load(fixture_dir)
+    made = []
+
+    def build() -> list[str]:
+        made.append(1)
+        return sorted(gz.keys())
+
+    assert gz.derived("sorted-keys-v1", build) == sorted(gz.keys())
+    assert gz.derived("sorted-keys-v1", build) == sorted(gz.keys())  # a later process loads it
+    assert len(made) == 1 and len(list(cache.glob("gazetteer-sorted-keys-v1-*.pickle"))) == 1
+    for path in cache.glob("gazetteer-sorted-keys-v1-*.pickle"):
+        path.write_bytes(b"not a pickle")
+    assert gz.derived("sorted-keys-v1", build) == sorted(gz.keys()) and len(made) == 2
+
+
+def test_derived_data_of_an_in_memory_gazetteer_is_never_cached(gz: Gazetteer, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path))
+    memory = Gazetteer.from_places([gz.get("C1007")])
+    assert memory.derived("keys-v1", lambda: sorted(memory.keys())) == sorted(memory.keys())
+    assert not list(tmp_path.glob("gazetteer-keys-*"))
+    with pytest.raises(ValueError):
+        gz.derived("../escape", list)
+
+
 def test_pickles_cheaply_for_worker_processes(gz: Gazetteer) -> None:
     data = pickle.dumps(gz)
     assert len(data) < 1000  # a reference to the folder, not the data
