@@ -1138,8 +1138,23 @@ def local_cluster(workers: int) -> Any:
     from distributed import LocalCluster
 
     # Workers copy the configuration in force when they start.
-    with dask.config.set(_QUIET_CLUSTER):
+    with dask.config.set({**_QUIET_CLUSTER, "distributed.worker.multiprocessing-method": "forkserver"}):
+        _preload_forkserver()
         return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+
+
+#: Modules the worker processes of :func:`local_cluster` find imported when they start.
+_PRELOAD = ("distributed", "pandas", "geopandas", "pyarrow", "geomap.corpus", "geomap.events", "geomap.extract",
+            "geomap.gazetteer")
+
+
+def _preload_forkserver() -> None:
+    # Worker processes are forked from a fresh, single-threaded server process (not from this
+    # one, whose threads could hold locks a child would inherit), which imports these first:
+    # each worker then starts with them instead of importing them again.
+    from distributed.utils import get_mp_context
+
+    get_mp_context().set_forkserver_preload(list(_PRELOAD))
 
 
 @dataclass(frozen=True)
