@@ -181,3 +181,18 @@ def test_a_side_named_again_after_the_trigger_is_the_doer_carried_from_before():
 ])
 def test_a_dateline_or_photo_credit_year_is_not_a_casualty_figure(text):
     assert _figures(text) == []
+
+
+def test_a_short_name_at_a_sentences_start_counts_once_written_as_a_name_elsewhere():
+    alone = ("Harakat Hazm fighters clashed with al-Nusra in Atarib on Monday. "
+             "Hazm withdrew from its base on Tuesday.")
+    assert "Hazm" in set(extract_mentions(alone)["text"])
+    confirmed = ("Harakat Hazm fighters clashed with al-Nusra in Atarib on Monday. "
+                 "Al-Nusra attacked Hazm on Tuesday. Hazm withdrew from its base.")
+    assert "Hazm" not in set(extract_mentions(confirmed)["text"])
+
+
+def test_a_descriptive_word_of_a_militias_name_at_a_sentences_start_is_not_the_militia():
+    events = _events("Local Defence Forces shelled Aleppo on Monday. Local sources said rebels shelled Homs.")
+    homs = events[events["location"] == "Homs"].iloc[0]
+    assert homs["actor1"] == "Opposition Rebels (Syria)"

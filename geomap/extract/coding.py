@@ -259,8 +259,9 @@ def _alias_spans(tokens: Tokens) -> list[tuple[int, int, Actor]]:
     Like a surname after a person's full name: "Harakat Hazm ... al-Nusra
     attacked Hazm" is the group, not the village.  The short name must be
     capitalised and stand alone (no capitalised word joined to it: "Rami Abdel
-    Rahman" is a person), and a document that uses the word as a place
-    anywhere ("in Hazm", "Hazm village") keeps it a place throughout.
+    Rahman" is a person), written as a name at least once away from a
+    sentence's start, and a document that uses the word as a place anywhere
+    ("in Hazm", "Hazm village") or in lower case keeps it a place throughout.
     """
     return tokens.derived("actor_aliases", _find_aliases)
 
@@ -285,8 +286,17 @@ def _find_aliases(tokens: Tokens) -> list[tuple[int, int, Actor]]:
         # the document writes the word as an ordinary word, or names a place by it
         if any(tokens.words[i][:1].islower() or _in_place_slot(tokens, i) for i in uses):
             continue
-        spans.extend((i, i + 1, actor) for i in uses if i >= after and _stands_alone(tokens, i))
+        alone = [i for i in uses if i >= after and _stands_alone(tokens, i)]
+        if any(_plainly_a_name(tokens, i) for i in alone):
+            spans.extend((i, i + 1, actor) for i in alone)
     return sorted(spans, key=lambda m: m[0])
+
+
+def _plainly_a_name(tokens: Tokens, i: int) -> bool:
+    """At a sentence's start a capital says nothing ("Local sources said", after "Local
+    Defence Forces"): a short name counts there only once the document also writes it
+    as a name elsewhere, mid-sentence or before its members ("Hazm fighters")."""
+    return not _sentence_initial(tokens, i) or (i + 1 < len(tokens) and tokens.low[i + 1] in _MEMBER_NOUNS)
 
 
 def _capitalised_within(tokens: Tokens, a: int, b: int, word: str) -> bool:
@@ -319,6 +329,11 @@ def _stands_alone(tokens: Tokens, i: int) -> bool:
 
 
 _ENGLISH_ARTICLES = frozenset(("the", "a", "an"))
+_SENTENCE_BREAKS = frozenset('.!?\n"\u201c:')
+
+
+def _sentence_initial(tokens: Tokens, i: int) -> bool:
+    return i == 0 or not _SENTENCE_BREAKS.isdisjoint(tokens.text[tokens.ends[i - 1]:tokens.starts[i]])
 
 
 def lexicon_words() -> frozenset[str]:
