@@ -10,7 +10,9 @@ partitioned GeoParquet), printing for each engine
   :func:`geomap.corpus.local_cluster`, the one ``--engine dask`` starts);
 * the speed-up over one process;
 * CPU seconds spent by all the processes of the run (main process, workers,
-  and for Dask the scheduler and nannies, which live in the main process):
+  and for Dask the scheduler and nannies, which live in the main process,
+  and the forkserver the workers are forked from), then for each engine
+  with workers the split between this process and the workers:
   on a machine shared with other work this moves less than wall time;
 * peak resident memory per worker process: ``ru_maxrss`` of the largest
   worker (for 1 process, of the process itself), so shared library pages
@@ -101,6 +103,7 @@ class Measure:
     note: str = ""
     cpu_main: float = 0.0
     cpu_workers: tuple[float, ...] = ()
+    cpu_forkserver: float = 0.0
 
 
 def run_one_process(corpus: Path, out: Path) -> Measure:
@@ -132,8 +135,22 @@ def run_dask(corpus: Path, out: Path, workers: int) -> Measure:
         main = time.process_time() - cpu
         workers_cpu = tuple(client.run(_own_cpu).values())
         peaks = client.run(_own_peak_mb)
-    return Measure(seconds, run.events, main + sum(workers_cpu), max(peaks.values()),
-                   f"cluster start {ready:.1f} s included", cpu_main=main, cpu_workers=workers_cpu)
+    server = _forkserver_cpu()
+    return Measure(seconds, run.events, main + server + sum(workers_cpu), max(peaks.values()),
+                   f"cluster start {ready:.1f} s included", cpu_main=main, cpu_workers=workers_cpu,
+                   cpu_forkserver=server)
+
+
+def _forkserver_cpu() -> float:
+    """CPU seconds of the process the local cluster's workers were forked from (0 if none)."""
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if pid is None:
+        return 0.0
+    with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def measure_in_new_process(mode: str, corpus: Path, out: Path, workers: int) -> Measure:
@@ -194,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
             note = f"; {measure.note}" if measure.note else ""
             if mode != "1":
                 each = " + ".join(f"{c:.1f}" for c in measure.cpu_workers)
-                note += f"; CPU: this process {measure.cpu_main:.1f} s, workers {each} s"
+                server = f", forkserver {measure.cpu_forkserver:.1f} s" if measure.cpu_forkserver else ""
+                note += f"; CPU: this process {measure.cpu_main:.1f} s, workers {each} s{server}"
             print(f"{label}: {rate:.1f} documents/s ({speedup}{measure.seconds:.1f} s wall, "
                   f"{measure.cpu:.1f} s CPU in all processes, {measure.events} events); "
                   f"peak memory per worker {measure.peak_mb:.0f} MB; load average {os.getloadavg()[0]:.1f}{note}",

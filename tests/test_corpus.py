@@ -701,3 +701,10 @@ def test_jsonl_and_report_batches_read_apart_give_what_the_plain_reader_gives(mi
     errors: list[DocumentError] = []
     whole = list(iter_documents(mixed_input, default_date="2020-01-01", errors=errors))
     assert _read_by_batches([mixed_input], size) == (whole, [str(e) for e in errors])
+
+
+@requires_shared
+def test_the_fakes_corpus_read_in_batches_is_the_corpus_read_whole() -> None:
+    path = SOURCE_DATA / "corpus" / "fakes-dev.csv"
+    whole = list(iter_documents(path, default_date="2020-01-01"))
+    assert _read_by_batches([path], 7) == (whole, [])
