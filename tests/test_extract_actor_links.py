@@ -196,3 +196,30 @@ def test_a_descriptive_word_of_a_militias_name_at_a_sentences_start_is_not_the_m
     events = _events("Local Defence Forces shelled Aleppo on Monday. Local sources said rebels shelled Homs.")
     homs = events[events["location"] == "Homs"].iloc[0]
     assert homs["actor1"] == "Opposition Rebels (Syria)"
+
+
+def test_militants_counted_before_their_group_are_not_the_doer_of_the_strike():
+    sides = _sides("At least 20 militants of the Islamic State were killed in US-led coalition air strikes near Raqqa.")
+    assert sides[0][0] == "US-led Coalition"
+
+
+@pytest.mark.parametrize("text, actor1, actor2", [
+    # the toll's subject is who was hit, the modifier of the strike who struck
+    ("At least 20 Islamic State militants were killed in US-led coalition air strikes near Raqqa.",
+     "US-led Coalition", "Islamic State (Syria)"),
+    ("Eleven civilians were killed in regime air strikes on a market in Maarat al-Numan.",
+     "Military Forces of Syria", "Civilians (Syria)"),
+    ("Two people were wounded in ISIS shelling on the town of Salamiyeh.", "Islamic State (Syria)", None),
+])
+def test_victims_of_a_strike_are_not_its_doer(text, actor1, actor2):
+    assert _sides(text)[0] == (actor1, actor2)
+
+
+def test_in_a_battle_the_side_that_lost_men_is_still_a_side():
+    sides = _sides("Sixty rebels were killed in clashes with the army near Aleppo.")
+    assert set(sides[0]) == {"Opposition Rebels (Syria)", "Military Forces of Syria"}
+
+
+def test_a_side_after_against_is_not_the_doer_of_the_strike_after_it():
+    sides = _sides("Warplanes of the coalition against ISIS struck militant positions near Kobani.")
+    assert sides[0][0] != "Islamic State (Syria)"

@@ -40,6 +40,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from geomap.extract import coding
@@ -47,7 +48,7 @@ from geomap.extract.coding import Actor, ActorMention, Trigger
 from geomap.extract.dates import DateMention, find_dates
 from geomap.extract.mentions import Mention
 from geomap.extract.numbers import Figure, find_figures, most_conservative, toll_word_positions
-from geomap.extract.text import Tokens, clause_spans, first_within, sentence_spans
+from geomap.extract.text import Tokens, clause_spans, first_within, load_lexicon, sentence_spans
 from geomap.gazetteer import Gazetteer, Place
 
 GEO_PRECISION = {
@@ -367,6 +368,14 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
                 and (a.actor.inter == 7 or _preceded_by(low, a.first, _TARGET_PREPS))]
         return agent.actor, (targets[0] if targets else None), True
     subjects = _drop_speakers(low, subjects)
+    # in a battle the side that lost men is still a side; in one-sided violence it is the target
+    victims = [a for a in subjects if trigger.type.event_type != "Battles" and _suffered(low, a, trigger)]
+    subjects = [a for a in subjects if a not in victims]
+    if not subjects:
+        # a side naming the trigger's doer as its modifier, after a preposition: "killed in coalition air
+        # strikes", "by terrorists' rocket shells" (not a target: "the coalition against ISIS struck")
+        subjects = [a for a in before if a.end == trigger.first and a.actor.inter != 7 and a not in victims
+                    and not _preceded_by(low, a.first, _TARGET_PREPS)][-1:]
     # the grammatical subject comes first: "rebels attacked government forces with car bombs"
     actor1 = subjects[0].actor if subjects else None
     if actor1 is None and trigger.type.event_type == "Protests":
@@ -375,11 +384,34 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
         # the subject of an earlier clause of the sentence: "Rebels attacked X, ..., and shelled Y"
         earlier = [a for a in doc.actors_within(s_lo, c_lo) if a.actor.inter != 7]
         actor1 = earlier[-1].actor if earlier and not _preceded_by(low, earlier[-1].first, _BEFORE_AGENT_OR_TARGET) else None
-    others = ([a.actor for a in after if a.actor != actor1]
+    others = ([a.actor for a in victims if a.actor != actor1]
+              + [a.actor for a in after if a.actor != actor1]
               + [a.actor for a in subjects[1:] if a.actor != actor1]  # the object: "attacked government forces with ..."
               + [a.actor for a in before if a.actor != actor1 and a.actor.inter == 7])
     actor2 = others[0] if others else None
     return actor1, actor2, actor1 is not None
+
+
+_PASSIVE = frozenset("was were been being is are".split())
+_DIED = frozenset("died perished".split())
+# "20 militants of the Islamic State were killed in air strikes": how far the toll may follow the side
+_VICTIM_REACH = 6
+
+
+def _suffered(low: list[str], subject: ActorMention, trigger: Trigger) -> bool:
+    """A side that "was killed" or "died" before the trigger is its victim, not its doer:
+    "20 IS militants were killed in coalition air strikes"."""
+    tolls = _toll_words()
+    for k in range(subject.end, min(trigger.first, subject.end + _VICTIM_REACH)):
+        if low[k] in _DIED or (low[k] in tolls and low[k - 1] in _PASSIVE):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _toll_words() -> frozenset[str]:
+    lex = load_lexicon("numbers")
+    return frozenset(str(w) for w in lex["killed_words"] + lex["wounded_words"] if " " not in str(w))
 
 
 # "attacks from DAESH" ("from" right after the trigger): how far the side may follow the trigger
