@@ -11,10 +11,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geomap.names import is_article, tokenize
 from geomap.extract.text import (
     PhraseGroup, PhraseMatcher, Tokens, first_within, load_lexicon, phrase_table, positions,
 )
+from geomap.names import is_article, tokenize
 
 
 @dataclass(frozen=True)
@@ -436,7 +436,7 @@ def _fold_members(mentions: list[ActorMention], low: list[str]) -> list[ActorMen
             continue
         prev = kept[-1] if kept else None
         if prev is not None and prev.end == k and prev.actor.inter not in _NOT_MEMBERS \
-                and (prev.actor.generic or prev.actor == m.actor):
+                and (prev.actor.generic or prev.actor == m.actor) and not _counted(low, prev.first):
             kept[-1] = ActorMention(prev.first, m.end, m.actor)
         elif low[k - 1] in _MEMBER_NOUNS and (prev is None or prev.end < k) and not _counted(low, k - 1):
             kept.append(ActorMention(k - 1, m.end, m.actor))
