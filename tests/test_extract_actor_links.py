@@ -223,3 +223,45 @@ def test_in_a_battle_the_side_that_lost_men_is_still_a_side():
 def test_a_side_after_against_is_not_the_doer_of_the_strike_after_it():
     sides = _sides("Warplanes of the coalition against ISIS struck militant positions near Kobani.")
     assert sides[0][0] != "Islamic State (Syria)"
+
+
+# --- speakers and reactions are not doers -----------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The United Nations condemned the air strikes on Idlib on Monday.",
+    "The Syrian Coalition denounced the shelling of Douma on Monday.",
+    "Syrian Coalition: 19 civilians killed in air strikes on Deir Ezzor on Monday.",
+    "Turkey urged an end to the bombing of Afrin on Monday.",
+])
+def test_a_side_reacting_to_an_event_is_not_its_doer(text: str) -> None:
+    sides = _sides(text)
+    assert sides and all(a not in ("United Nations", "Syrian National Coalition", "Government of Turkey",
+                                   "Military Forces of Turkey") for a, _ in sides)
+
+
+def test_a_speaker_before_another_side_reports_what_that_side_did() -> None:
+    sides = _sides("The Syrian Coalition, an opposition group based abroad, said regime planes carried out "
+                   "the air strike on Khan Sheikhoun on Tuesday.")
+    assert sides[0][0] == "Military Forces of Syria"
+
+
+@pytest.mark.parametrize("text, doer", [
+    ("Rebels said they shelled government positions in Aleppo on Monday.", "Opposition Rebels (Syria)"),
+    ("The Islamic State claimed the bomb attack on a police station in Qamishli on Monday.", "Islamic State (Syria)"),
+])
+def test_a_side_speaking_of_its_own_act_or_claiming_it_is_the_doer(text: str, doer: str) -> None:
+    assert _sides(text)[0][0] == doer
+
+
+@pytest.mark.parametrize("text, doer", [
+    ("An Israeli drone struck a car near Quneitra on Monday, killing two.", "Military Forces of Israel"),
+    ("A US drone strike killed a commander near Idlib on Monday.", "US-led Coalition"),
+    ("Russian drones struck a convoy near Palmyra on Monday.", "Military Forces of Russia"),
+])
+def test_drones_are_their_state_s_forces(text: str, doer: str) -> None:
+    assert _sides(text)[0][0] == doer
+
+
+def test_the_syrian_coalition_is_the_opposition_body_not_the_us_led_coalition() -> None:
+    events = _events("The Syrian National Coalition said its fighters clashed with regime forces near Hama on Monday.")
+    assert "US-led Coalition" not in set(events["actor1"]) | set(events["actor2"].dropna())

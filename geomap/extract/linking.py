@@ -367,7 +367,7 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
             or [a.actor for a in after if a.first > agent.first and a.actor != agent.actor
                 and (a.actor.inter == 7 or _preceded_by(low, a.first, _TARGET_PREPS))]
         return agent.actor, (targets[0] if targets else None), True
-    subjects = _drop_speakers(low, subjects)
+    subjects = _drop_speakers(doc.tokens, subjects, trigger.first)
     # in a battle the side that lost men is still a side; in one-sided violence it is the target
     victims = [a for a in subjects if trigger.type.event_type != "Battles" and _suffered(low, a, trigger)]
     subjects = [a for a in subjects if a not in victims]
@@ -435,14 +435,40 @@ def _between_sides(low: list[str], trigger: Trigger, c_hi: int,
 
 
 _SPEECH = frozenset("said says say told tells claimed claims accused accuses reported reports announced denied added stated".split())
+# A side reacting to an event is not its doer: "the UN condemned the air strikes on Idlib".
+_REACTION = frozenset(
+    "condemned condemns condemn denounced denounces denounce criticised criticized criticises criticizes deplored "
+    "deplores slammed slams decried decries blamed blames welcomed welcomes mourned mourns protested calls urged "
+    "urges urging demanded demands demanding".split()
+)
+# Reporting verbs: a side that only says so is not the doer unless it speaks of its own
+# ("rebels said they shelled"); a side that claims or announces an event usually did it.
+_SAYS = frozenset("said says say told tells reported reports stated added".split())
+_OWN = frozenset("its their they it we our".split())
 
 
-def _drop_speakers(low: list[str], subjects: list[ActorMention]) -> list[ActorMention]:
-    """Drop a side that only reports what another did: "rebels said government forces shelled"."""
+def _drop_speakers(tokens: Tokens, subjects: list[ActorMention], trigger_first: int) -> list[ActorMention]:
+    """Drop a side that only reports or reacts to what another did.
+
+    "rebels said government forces shelled X" (another side follows), "the
+    UN condemned the air strikes", "the Coalition said the air strikes
+    killed 20" (nothing says the strikes were the speaker's own), "Syrian
+    Coalition: 19 civilians killed in Russian air strikes" (a headline
+    quoting it).
+    """
+    low = tokens.low
     kept = []
     for k, a in enumerate(subjects):
-        speaks = any(w in _SPEECH for w in low[a.end:a.end + 3])
-        if speaks and k + 1 < len(subjects):
+        verbs = low[a.end:a.end + 3]
+        if any(w in _REACTION for w in verbs) or (
+            a.end < len(low) and ":" in tokens.text[tokens.ends[a.end - 1]:tokens.starts[a.end]]
+        ):
+            continue
+        # before a later side: "the Coalition, an opposition group based abroad, said regime planes ..."
+        if k + 1 < len(subjects) and any(w in _SPEECH for w in low[a.end:subjects[-1].first]):
+            continue
+        if k + 1 == len(subjects) and any(w in _SAYS for w in verbs) \
+                and not any(w in _OWN for w in low[a.end:trigger_first]):
             continue
         kept.append(a)
     return kept
