@@ -1215,12 +1215,14 @@ _Unit = _Lines | _Reports | _Read
 def _plan(paths: list[PathLike], fallback: dt.date | None, size: int) -> Iterator[_Unit]:
     """Cut the input into batches of about ``size`` documents, in input order: batch ``i`` is part ``i``.
 
-    JSONL corpora are cut by position, ``size`` non-blank lines a batch, and
-    short text reports by file, so the workers read their batches themselves;
-    this process only looks for line ends. The rest (standard input, a long
-    report in pieces, a CSV or UTF-16 corpus) is read here and its documents
-    are cut into batches. The cut depends on the input only, so the parts are
-    the same whatever the engine; a batch never spans two corpus files.
+    JSONL and CSV corpora are cut by position, ``size`` non-blank records a
+    batch, and short text reports by file, so the workers read their batches
+    themselves; this process only looks for line ends (JSONL) or runs the CSV
+    reader over the file (CSV records may span lines), and builds no
+    document. The rest (standard input, a long report in pieces, a UTF-16
+    corpus) is read here and its documents are cut into batches. The cut
+    depends on the input only, so the parts are the same whatever the engine;
+    a batch never spans two corpus files.
     """
     reports: list[tuple[str, str]] = []
     for path in paths:
@@ -1574,9 +1576,11 @@ def _input_files(paths: list[PathLike]) -> tuple[_FileStamp, ...]:
     stamps = []
     for path in paths:
         for item in _expand(path, []):
-            if str(item) != "-":
+            try:
                 stat = os.stat(item)
-                stamps.append((os.path.abspath(item), stat.st_size, stat.st_mtime_ns))
+            except OSError:
+                continue  # standard input, or gone: its reader reports it
+            stamps.append((os.path.abspath(item), stat.st_size, stat.st_mtime_ns))
     return tuple(stamps)
 
 
