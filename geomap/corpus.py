@@ -1141,9 +1141,15 @@ def local_cluster(workers: int) -> Any:
     import dask
     from distributed import LocalCluster
 
-    # Workers copy the configuration in force when they start.
-    with dask.config.set({**_QUIET_CLUSTER, "distributed.worker.multiprocessing-method": "forkserver"}):
+    import multiprocessing
+
+    # Workers copy the configuration in force when they start. Windows has no forkserver:
+    # there the workers are spawned, Dask's default.
+    config = dict(_QUIET_CLUSTER)
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        config["distributed.worker.multiprocessing-method"] = "forkserver"
         _preload_forkserver()
+    with dask.config.set(config):
         return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
 
 
