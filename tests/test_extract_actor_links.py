@@ -265,3 +265,11 @@ def test_drones_are_their_state_s_forces(text: str, doer: str) -> None:
 def test_the_syrian_coalition_is_the_opposition_body_not_the_us_led_coalition() -> None:
     events = _events("The Syrian National Coalition said its fighters clashed with regime forces near Hama on Monday.")
     assert "US-led Coalition" not in set(events["actor1"]) | set(events["actor2"].dropna())
+
+
+@pytest.mark.parametrize("text, doer", [
+    ("Russia said its jets struck Idlib on Monday.", "Military Forces of Russia"),
+    ("Turkey said its warplanes bombed positions near Afrin on Monday.", "Military Forces of Turkey"),
+])
+def test_a_speaker_naming_its_own_forces_is_the_doer(text: str, doer: str) -> None:
+    assert _sides(text)[0][0] == doer

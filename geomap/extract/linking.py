@@ -466,6 +466,10 @@ def _drop_speakers(tokens: Tokens, subjects: list[ActorMention], trigger_first: 
             continue
         # before a later side: "the Coalition, an opposition group based abroad, said regime planes ..."
         if k + 1 < len(subjects) and any(w in _SPEECH for w in low[a.end:subjects[-1].first]):
+            own = subjects[k + 1]
+            if own.actor.generic and own.first > 0 and low[own.first - 1] in ("its", "their"):
+                kept.append(a)  # "Russia said its jets struck": the speaker's own forces did it
+                break
             continue
         if k + 1 == len(subjects) and any(w in _SAYS for w in verbs) \
                 and not any(w in _OWN for w in low[a.end:trigger_first]):
