@@ -273,3 +273,11 @@ def test_the_syrian_coalition_is_the_opposition_body_not_the_us_led_coalition() 
 ])
 def test_a_speaker_naming_its_own_forces_is_the_doer(text: str, doer: str) -> None:
     assert _sides(text)[0][0] == doer
+
+
+@pytest.mark.parametrize("text, doer", [
+    ("Nineteen civilians were killed in Russian airstrikes on Deir Ezzor on Monday.", "Military Forces of Russia"),
+    ("At least 40 civilians were killed in US warplanes bombardments in Manbij on Saturday.", "US-led Coalition"),
+])
+def test_a_side_whose_name_holds_the_trigger_after_in_is_the_doer(text: str, doer: str) -> None:
+    assert _sides(text)[0] == (doer, "Civilians (Syria)")

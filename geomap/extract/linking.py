@@ -374,7 +374,9 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
     if not subjects:
         # a side naming the trigger's doer as its modifier, after a preposition: "killed in coalition air
         # strikes", "by terrorists' rocket shells" (not a target: "the coalition against ISIS struck")
-        subjects = [a for a in before if a.end == trigger.first and a.actor.inter != 7 and a not in victims
+        # ("killed in Russian air strikes": the side's name holds the trigger)
+        subjects = [a for a in before if (a.end == trigger.first or a.first < trigger.first < a.end)
+                    and a.actor.inter != 7 and a not in victims
                     and not _preceded_by(low, a.first, _TARGET_PREPS)][-1:]
     # the grammatical subject comes first: "rebels attacked government forces with car bombs"
     actor1 = subjects[0].actor if subjects else None
