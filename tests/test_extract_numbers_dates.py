@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from geomap.extract import extract_events
 from geomap.extract.dates import dateline, find_dates
 from geomap.extract.numbers import find_figures, most_conservative
 from geomap.extract.text import Tokens, clause_spans, sentence_spans
@@ -129,3 +130,16 @@ def test_clauses_split_at_contrasts():
 
 def test_superscripts_and_other_digit_signs_are_not_figures():
     assert figures("Shelling hit the town, killing ² people.") == []
+
+
+def test_a_background_date_is_not_carried_to_the_next_events():
+    text = "Syria's war began with protests in March 2011. Warplanes struck Idlib. Rebels shelled Aleppo."
+    events = extract_events(text, report_date="2016-05-03")
+    strikes = events[events.sub_event_type.isin(["Air/drone strike", "Shelling/artillery/missile attack"])]
+    assert len(strikes) == 2 and set(strikes.event_date.astype(str)) == {"2016-05-03"}
+
+
+def test_a_recent_date_is_carried_to_the_next_event():
+    text = "On April 30 warplanes struck Idlib. Rebels shelled Aleppo the same day."
+    events = extract_events(text, report_date="2016-05-03")
+    assert set(events.event_date.astype(str)) == {"2016-04-30"}

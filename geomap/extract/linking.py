@@ -572,8 +572,14 @@ def _targeted(doc: _Doc, trigger: Trigger, c_hi: int, actor: Actor | None) -> bo
         a.actor == actor and _preceded_by(low, a.first, _TARGET_PREPS) for a in doc.actors_within(trigger.end, c_hi))
 
 
+# An event with no date of its own takes the last date the report gave, unless that date
+# lies further back than this before the report's date: then it was background ("since the
+# protests of March 2011", "the sarin attack of August 2013"), and the report's date is used.
+_CARRY_DAYS = 31
+
+
 def _carry_date(last_dated: EventRecord | None, record: EventRecord, ref: dt.date | None) -> None:
-    if last_dated is not None:
+    if last_dated is not None and (ref is None or (ref - last_dated.date).days <= _CARRY_DAYS):
         record.date, record.time_precision = last_dated.date, last_dated.time_precision
         return
     if ref is not None:
