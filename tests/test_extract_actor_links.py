@@ -281,3 +281,11 @@ def test_a_speaker_naming_its_own_forces_is_the_doer(text: str, doer: str) -> No
 ])
 def test_a_side_whose_name_holds_the_trigger_after_in_is_the_doer(text: str, doer: str) -> None:
     assert _sides(text)[0] == (doer, "Civilians (Syria)")
+
+
+def test_in_fighting_a_government_is_its_forces_and_the_un_is_no_side() -> None:
+    assert _sides("The United States struck the Shayrat air base with missiles on Friday.")[0][0] == \
+        "Military Forces of the United States"
+    assert _sides("Russia bombed Idlib on Monday.")[0][0] == "Military Forces of Russia"
+    assert "United Nations" not in {a for a, _b in _sides("Rebels shelled Aleppo on Monday, the UN said. "
+                                                          "The attack was later confirmed by the UN.")}

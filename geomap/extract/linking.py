@@ -589,10 +589,12 @@ def _carry_date(last_dated: EventRecord | None, record: EventRecord, ref: dt.dat
 def _default_actors(record: EventRecord) -> None:
     actors = _actor_index()
     if record.violent:
-        # in fighting, a state acts through its forces; diplomats are not a side
+        # in fighting, a state acts through its forces; diplomats and the UN are not a side
         if record.actor1 is not None and record.actor1.name.startswith("Government of "):
             forces = actors.get("Military Forces of " + record.actor1.name.removeprefix("Government of "))
             record.actor1 = forces or record.actor1
+        if record.actor1 is not None and record.actor1.name == "United Nations":
+            record.actor1 = None  # "the attack was confirmed by the UN"
         if record.actor2 is not None and (record.actor2.name.startswith("Government of ") or record.actor2.name == "United Nations"):
             record.actor2 = None
     if record.actor1 is not None and record.actor1.inter == 7 and record.event_type not in ("Protests", "Riots"):
