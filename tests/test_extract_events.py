@@ -275,6 +275,19 @@ def test_a_wire_dateline_is_not_where_the_event_happened():
     assert list(mentions("DAMASCUS, Syria (AP) -- Talks resumed.").text) == ["DAMASCUS", "Syria"]
 
 
+def test_a_dateline_that_lost_its_punctuation_is_still_a_dateline():
+    found = events("Last updated Oct 08 2017 BEIRUT Warplanes struck Idlib overnight, killing 12 people.")
+    assert list(found.location) == ["Idlib"]
+    assert events("RUSSIAN JETS BOMB IDLIB Rebels say 20 people were killed.").location.tolist() == ["Idlib"]
+
+
+def test_a_dateline_inside_the_country_still_names_what_the_report_is_about():
+    text = ("Updated Jul 28 2016 QAMISHLI Syria A bomb blast killed 44 people on Wednesday. "
+            "Officials in Damascus condemned the attack.")
+    found = events(text)
+    assert found.iloc[0].location == "Qamishli"
+
+
 def test_a_generic_part_of_a_city_is_the_city_not_a_namesake_abroad():
     # Jerusalem's Old City is a gazetteer entry; "the Old City of Homs" is Homs
     found = events("Rebels shelled the Old City of Homs on Monday.")

@@ -650,8 +650,11 @@ def document_focus(mentions: list[Mention], country: str | None = None) -> Place
     """The place a document is mostly about: its most named sub-national place
     in the document's focus ``country`` (a report on Syria that quotes
     Washington is still about a Syrian place); names standing for a
-    government ("Washington said") do not count."""
-    located = [m.place for m in mentions if _usable(m)]
+    government ("Washington said") do not count. A dateline does: filed
+    from inside the country ("QAMISHLI, Syria"), it names where the reporter
+    was; filed from abroad ("BEIRUT (AP)"), it lies outside ``country``."""
+    located = [m.place for m in mentions if _usable(m)
+               or (m.dateline and m.place is not None and m.place.country == country)]
     countries = Counter(p.country for p in located)
     if not countries:
         return None

@@ -466,7 +466,7 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
         written = text[tokens.starts[start_tok]:tokens.ends[last - 1]]
         mentions.append(Mention(tokens.starts[start_tok], tokens.ends[last - 1], start_tok, last, written,
                                 cue, prep, None, True, based, sentence_initial=len(mentions) in sentence_start,
-                                dateline=_is_dateline(written, text, tokens.ends[last - 1])))
+                                dateline=_is_dateline(written, text, tokens.starts[start_tok], tokens.ends[last - 1])))
     mentions.extend(_cued_unknowns(tokens, covered, masked, persons))
     mentions.sort(key=lambda m: m.start)
     _link_cities(tokens, mentions)
@@ -499,17 +499,28 @@ def _opens_longer_name(tokens: Tokens, first: int, last: int) -> bool:
 # What follows a dateline's city: an optional country, then the agency in
 # brackets or a dash or colon ("DAMASCUS, Syria (AP) --", "MOSCOW (Sputnik)", "BEIRUT:").
 _DATELINE_TAIL = re.compile(r",?[ \t]*(?:[A-Z][a-z]+[ \t]*)?(?:\(|--|\u2014|\u2013|:|-[ \t])")
+_BARE_DATELINE_TAIL = re.compile(r"[ \t]+[A-Z][a-z]")
 
 
-def _is_dateline(written: str, text: str, end: int) -> bool:
-    """True for a place written in capitals and followed by a wire dateline's tail."""
+def _is_dateline(written: str, text: str, start: int, end: int) -> bool:
+    """True for a place written in capitals and followed by a wire dateline's tail.
+
+    Copy that lost its punctuation has the bare form: the capitals open the
+    text or follow a date or a sentence's end, and a sentence starts after them
+    ("Last updated Oct 08 2017 MOSCOW Some 120 fighters ...").
+    """
     letters = 0
     for ch in written:
         if ch.isalpha():
             if not ch.isupper():
                 return False  # usually the second character: "Aleppo"
             letters += 1
-    return letters >= 3 and _DATELINE_TAIL.match(text, end) is not None
+    if letters < 3:
+        return False
+    if _DATELINE_TAIL.match(text, end) is not None:
+        return True
+    before = text[max(0, start - 40):start].split()
+    return _BARE_DATELINE_TAIL.match(text, end) is not None and (not before or not before[-1][-1].isalpha())
 
 
 def _names_street(tokens: Tokens, i: int) -> bool:
