@@ -288,6 +288,13 @@ def test_a_dateline_inside_the_country_still_names_what_the_report_is_about():
     assert found.iloc[0].location == "Qamishli"
 
 
+def test_a_capital_named_for_its_rulers_does_not_locate_the_event():
+    found = events("Russian jets struck rebel positions on Monday in support of the Damascus government.")
+    assert found.location.isna().all() or "Damascus" not in set(found.location)
+    found = events("Rebels attacked Khan Shaykhun government troops on Monday.")
+    assert list(found.location) == ["Khan Shaykun"]
+
+
 def test_a_generic_part_of_a_city_is_the_city_not_a_namesake_abroad():
     # Jerusalem's Old City is a gazetteer entry; "the Old City of Homs" is Homs
     found = events("Rebels shelled the Old City of Homs on Monday.")

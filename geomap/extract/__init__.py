@@ -104,6 +104,13 @@ class _NoClock(StageClock):
 _NO_CLOCK = _NoClock()
 
 
+# Words after a place name that make it stand for those who rule it; not when they open the
+# name of an armed side (copy without punctuation: "the attack on Khan Shaykhun government
+# warplanes also struck ...").
+_RULERS = frozenset("government regime authorities officials administration leadership".split())
+_ARMED = frozenset("forces troops soldiers army warplanes jets aircraft planes helicopters artillery".split())
+
+
 def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[coding.ActorMention], sources: set[int],
               clock: StageClock = _NO_CLOCK) -> tuple[list[Mention], str | None]:
     # governments named by their country or capital ("Russia", "Washington")
@@ -112,8 +119,12 @@ def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[coding.ActorMention],
     governments = {i for a, b, actor in names if actor.name.startswith("Government of") for i in range(a, b)}
     masked = sources | ({i for a, b, _actor in names for i in range(a, b)} - governments)
     mentions = find_mentions(tokens, gaz, masked)
+    low = tokens.low
     for mention in mentions:
-        mention.names_actor = not governments.isdisjoint(range(mention.first, mention.last))
+        # "the Damascus government", "Ankara's officials": a place named for its rulers
+        mention.names_actor = not governments.isdisjoint(range(mention.first, mention.last)) or (
+            mention.last < len(low) and low[mention.last] in _RULERS
+            and (mention.last + 1 == len(low) or low[mention.last + 1] not in _ARMED))
     clock.lap("toponyms")
     country = resolve_mentions(mentions, gaz, tokens)
     kept = drop_junk(mentions, tokens, country)
