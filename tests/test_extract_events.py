@@ -369,3 +369,7 @@ def test_a_stage_clock_times_every_stage_and_changes_nothing():
     assert timed.events == plain.events and timed.mentions == plain.mentions
     assert set(clock.seconds) == {"tokens", "lexicons", "toponyms", "resolution", "events"}
     assert all(seconds >= 0 for seconds in clock.seconds.values())
+
+
+def test_rather_than_an_act_is_no_event():
+    assert events("Rebels distrust the YPG because it cooperates with Damascus rather than fighting it.").empty
