@@ -289,3 +289,13 @@ def test_in_fighting_a_government_is_its_forces_and_the_un_is_no_side() -> None:
     assert _sides("Russia bombed Idlib on Monday.")[0][0] == "Military Forces of Russia"
     assert "United Nations" not in {a for a, _b in _sides("Rebels shelled Aleppo on Monday, the UN said. "
                                                           "The attack was later confirmed by the UN.")}
+
+
+@pytest.mark.parametrize("text, doer", [
+    ("At least 10 Syrian soldiers were killed in Israeli air raids near Quneitra on Monday.", "Military Forces of Israel"),
+    ("Russian raids killed 12 people in Idlib on Monday.", "Military Forces of Russia"),
+    ("Turkish air strikes killed nine fighters near Jarablus on Friday.", "Military Forces of Turkey"),
+    ("The US missile strike hit the Shayrat air base on Friday.", "Military Forces of the United States"),
+])
+def test_a_state_s_strikes_are_its_forces(text: str, doer: str) -> None:
+    assert _sides(text)[0][0] == doer
