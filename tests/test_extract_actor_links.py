@@ -299,3 +299,11 @@ def test_in_fighting_a_government_is_its_forces_and_the_un_is_no_side() -> None:
 ])
 def test_a_state_s_strikes_are_its_forces(text: str, doer: str) -> None:
     assert _sides(text)[0][0] == doer
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("Terrorists targeted the al-Jamilia neighborhood of Aleppo with 4 rocket shells killing 8 people on Monday.", 8),
+    ("Militants fired tens of rockets at Aleppo on Monday, killing 3 civilians.", 3),
+])
+def test_a_number_of_shells_or_rockets_is_not_a_toll(text: str, toll: int) -> None:
+    assert list(_events(text).fatalities) == [toll]

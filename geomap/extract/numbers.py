@@ -52,7 +52,7 @@ def _lexicon() -> dict:
     zero_heads = frozenset(phrase.split()[0] for phrase in zero)
     times = tuple(tuple(str(w).lower().split()) for w in lex["time_words"])
     return {"units": units, "multipliers": multipliers, "vague": vague, "words": kill, "zero": zero, "heads": heads,
-            "zero_heads": zero_heads, "times": times, "labels": frozenset(str(w).lower() for w in lex["label_words"])}
+            "zero_heads": zero_heads, "times": times, "things": frozenset(str(w) for w in lex["counted_things"]), "labels": frozenset(str(w).lower() for w in lex["label_words"])}
 
 
 def _figure_starts(tokens: Tokens) -> list[int]:
@@ -317,6 +317,8 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
             return kind
         if low[k] in _STOP_AFTER or low[k].isdecimal() or low[k] in _lexicon()["units"]:
             return None
+        if low[k] in _lexicon()["things"] and (k == j or (k == j + 1 and low[j] == "of")):
+            return None  # what the number counts: "4 rocket shells", "tens of rockets"
     return None
 
 
