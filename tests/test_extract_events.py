@@ -373,3 +373,10 @@ def test_a_stage_clock_times_every_stage_and_changes_nothing():
 
 def test_rather_than_an_act_is_no_event():
     assert events("Rebels distrust the YPG because it cooperates with Damascus rather than fighting it.").empty
+
+
+def test_a_foreign_country_named_as_a_side_does_not_locate_the_event():
+    found = events("The evacuation of Madaya, brokered by rebel backer Qatar, began on Friday.")
+    assert "Qatar" not in set(found.location.dropna())
+    found = events("Peace talks between the warring sides began in Qatar on Friday.")
+    assert list(found.location) == ["Qatar"]

@@ -224,7 +224,9 @@ def _usable(m: Mention) -> bool:
     in Russia")."""
     if m.place is None or m.based or m.dateline:
         return False
-    return not m.names_actor or m.prep in _LOCATIVE
+    # a country, like a government, is where something happens only after a locative
+    # ("talks in Qatar"), not as a side ("brokered by rebel backer Qatar")
+    return not (m.names_actor or m.place.kind == "country") or m.prep in _LOCATIVE
 
 
 def _attach_figures(records: list[EventRecord], figures: list[Figure], s_index: int, s0: int, s1: int,
