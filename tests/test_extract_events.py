@@ -380,3 +380,13 @@ def test_a_foreign_country_named_as_a_side_does_not_locate_the_event():
     assert "Qatar" not in set(found.location.dropna())
     found = events("Peace talks between the warring sides began in Qatar on Friday.")
     assert list(found.location) == ["Qatar"]
+
+
+def test_a_source_based_somewhere_written_without_hyphen_is_not_the_event_place():
+    found = events("The London Based Syrian Observatory said Nusra fighters captured the Castello Road in Aleppo.")
+    assert "London" not in set(found.location.dropna())
+
+
+def test_a_coalition_of_rebel_groups_is_not_the_us_led_coalition():
+    found = events("A coalition of rebel groups fired hundreds of mortar bombs on western Aleppo on Monday.")
+    assert list(found.actor1) == ["Opposition Rebels (Syria)"]

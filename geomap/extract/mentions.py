@@ -462,7 +462,7 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
         prep, cue = _prep_and_cue(tokens, first, last)
         if last - first == 1 and prep is None and cue is None and last < len(low) and low[last] in _SPEECH_VERBS:
             continue  # "Damascus said": a government speaking, not a place
-        based = text[tokens.ends[last - 1]:tokens.ends[last - 1] + 6].lower() == "-based"
+        based = text[tokens.ends[last - 1]:tokens.ends[last - 1] + 6].lower() in ("-based", " based")
         written = text[tokens.starts[start_tok]:tokens.ends[last - 1]]
         mentions.append(Mention(tokens.starts[start_tok], tokens.ends[last - 1], start_tok, last, written,
                                 cue, prep, None, True, based, sentence_initial=len(mentions) in sentence_start,
