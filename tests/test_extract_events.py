@@ -390,3 +390,17 @@ def test_a_source_based_somewhere_written_without_hyphen_is_not_the_event_place(
 def test_a_coalition_of_rebel_groups_is_not_the_us_led_coalition():
     found = events("A coalition of rebel groups fired hundreds of mortar bombs on western Aleppo on Monday.")
     assert list(found.actor1) == ["Opposition Rebels (Syria)"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The US-led coalition has been conducting airstrikes against IS targets in Syria since September 2014.",
+    "The regime has been using barrel bombs since 2012.",
+    "Eastern Ghouta has been under a government siege since 2012 and is targeted regularly by air strikes.",
+])
+def test_what_has_gone_on_since_a_year_is_no_event(sentence: str) -> None:
+    assert events(sentence).empty
+
+
+def test_an_event_compared_with_a_year_is_still_an_event():
+    assert list(events("Clashes broke out in Aleppo on Monday, the worst fighting since 2014.").sub_event_type) == \
+        ["Armed clash"]

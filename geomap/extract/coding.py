@@ -550,6 +550,8 @@ class _CueIndex:
         earliest: dict[int, int] = {}
         for first, end, _payload in _phrases().occurrences(tokens, _aggregate_matcher()):
             earliest[first] = min(end, earliest.get(first, end))
+        for first, end in _habitual_spans(low):
+            earliest[first] = min(end, earliest.get(first, end))
         starts = sorted(earliest)
         return cls(masked, before_at, non_violent_at, starts, [earliest[k] for k in starts])
 
@@ -569,6 +571,24 @@ class _CueIndex:
                 return True
             k += 1
         return False
+
+
+# "has been conducting airstrikes ... since September 2014": a perfect tense and "since"
+# a year describe what went on over years, not one event. The span runs from the auxiliary
+# to the year, so both must lie in the trigger's clause.
+_PERFECT = frozenset(("has", "have", "had"))
+_HABIT_REACH = 15
+
+
+def _habitual_spans(low: list[str]) -> list[tuple[int, int]]:
+    spans = []
+    for i in [k for k, word in enumerate(low) if word == "since"]:
+        year = next((k for k in range(i + 1, min(len(low), i + 4))
+                     if len(low[k]) == 4 and low[k].isdecimal() and 1900 <= int(low[k]) <= 2100), None)
+        aux = next((k for k in range(i - 1, max(-1, i - _HABIT_REACH), -1) if low[k] in _PERFECT), None)
+        if year is not None and aux is not None:
+            spans.append((aux, year + 1))
+    return spans
 
 
 def _first_in(where: list[int], lo: int, end: int) -> int:
