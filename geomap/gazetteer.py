@@ -981,10 +981,12 @@ class Gazetteer:
                 why = self._foreign_objection(name, ranked[0][1].place, context.country, ranked)
                 return Resolution(name, None, f"{name!r}: {why}; not guessing", 0.0, ranked[0][1].fuzzy, scored)
             ranked = kept
-        (best_score, notes), best = _prefer_settlement(ranked, context)
+        (best_score, notes), best = _prefer_settlement(name, ranked, context)
         for (score, _n), other in ranked:
             if other is best or best_score - score >= _TIE_MARGIN:
                 continue
+            if best.place.kind == "country" and other.place.kind in _SMALL_KINDS:
+                continue  # a village never makes a country's own name ambiguous (see _prefer_settlement)
             if _distance(best.place, other.place) > _SAME_PLACE_KM and not _nested(best.place, other.place):
                 return Resolution(
                     name, None,
@@ -1282,13 +1284,23 @@ def _trusted_fuzzy(name: str, cand: Candidate) -> bool:
     return cand.score >= FUZZY_ACCEPT and _spelling_similarity(name, cand.place) >= FUZZY_SPELLING
 
 
-def _prefer_settlement(ranked: list, context: ResolveContext) -> tuple:
-    """The top-ranked entry, or the town inside it when it is a same-named admin unit.
+_SMALL_KINDS = frozenset({"village", "town", "neighbourhood"})
+
+
+def _prefer_settlement(name: str, ranked: list, context: ResolveContext) -> tuple:
+    """The top-ranked entry, or the town inside it when it is a same-named admin unit,
+    or the country a small place shares its exact name with.
 
     Without a cue, "Tell Abiad" means the town rather than the district
     named after it, whatever the spelling of each row.
     """
     top = ranked[0]
+    if context.cue is None and top[1].place.kind in _SMALL_KINDS:
+        # "rebel backer Qatar": a bare name spelled as a country is the country, not a village of that name
+        country = next((item for item in ranked if item[1].place.kind == "country" and not item[1].fuzzy
+                        and _light_similarity(_light(name), item[1].place) == 1.0), None)
+        if country is not None:
+            return country
     if context.cue is not None or top[1].place.kind not in _ADMIN_KINDS[1:]:
         return top
     for item in ranked[1:]:

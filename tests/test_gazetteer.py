@@ -558,3 +558,11 @@ def test_mosul_in_an_iraq_report(bundled: Gazetteer) -> None:
 def test_stray_words_are_not_placed_abroad_in_a_syria_report(bundled: Gazetteer, mention: str) -> None:
     place = bundled.resolve(mention, ResolveContext(country="SY")).place
     assert place is None or place.country == "SY"
+
+
+def test_a_bare_name_spelled_as_a_country_is_the_country_not_a_village_of_that_name(bundled: Gazetteer) -> None:
+    aleppo = bundled.resolve("Aleppo", ResolveContext(country="SY")).place
+    qatar = bundled.resolve("Qatar", ResolveContext(country="SY", nearby=(aleppo,)))
+    assert qatar.place is not None and qatar.place.kind == "country"
+    village = bundled.resolve("Qatar", ResolveContext(country="SY", cue="village", nearby=(aleppo,)))
+    assert village.place is not None and village.place.kind == "village" and village.place.admin1 == "Aleppo"
