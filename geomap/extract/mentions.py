@@ -575,15 +575,15 @@ _LONG_WORD_RE = re.compile(r"\b[^\W\d_]{4,}")
 
 def _title_case_spans(tokens: Tokens) -> list[tuple[int, int]]:
     """Character spans of the sentences written in title case ("Troops Liberate Another Village")."""
-    spans = tokens._derived.get("title_case")
-    if spans is None:
-        spans = []
-        for sentence in _SENTENCE_RE.finditer(tokens.text):
-            long_words = _LONG_WORD_RE.findall(sentence.group())[1:]  # the first is capitalised anyway
-            if len(long_words) >= _TITLE_WORDS and \
-                    sum(w[0].isupper() for w in long_words) >= _TITLE_SHARE * len(long_words):
-                spans.append(sentence.span())
-        tokens._derived["title_case"] = spans
+    return tokens.derived("title_case", _find_title_case_spans)
+
+
+def _find_title_case_spans(tokens: Tokens) -> list[tuple[int, int]]:
+    spans = []
+    for sentence in _SENTENCE_RE.finditer(tokens.text):
+        long_words = _LONG_WORD_RE.findall(sentence.group())[1:]  # the first is capitalised anyway
+        if len(long_words) >= _TITLE_WORDS and sum(w[0].isupper() for w in long_words) >= _TITLE_SHARE * len(long_words):
+            spans.append(sentence.span())
     return spans
 
 
