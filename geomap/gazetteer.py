@@ -317,12 +317,18 @@ def _outside_city(place: Place, city: Place | None) -> str | None:
         return None
     if place.place_id == city.place_id or place.parent_id == city.place_id:
         return None
-    if place.country == city.country and place.admin1 and place.admin1 == city.admin1:
-        return None
-    gap = _distance(place, city)
-    if gap <= _OUTSIDE_CITY_KM:
+    gap = _gap_beyond(place, city, _OUTSIDE_CITY_KM)
+    if gap is None:
         return None
     return f"the text puts it in {city.name}, but the best match, {place.label()}, lies {gap:.0f} km away; not guessing"
+
+
+def _gap_beyond(place: Place, holder: Place, reach_km: float) -> float | None:
+    """The distance from ``holder`` when ``place`` lies outside its governorate and beyond ``reach_km``, else None."""
+    if place.country == holder.country and place.admin1 and place.admin1 == holder.admin1:
+        return None
+    gap = _distance(place, holder)
+    return gap if gap > reach_km else None
 
 
 #: How far from the place the text locates it from ("X, west of Aleppo") a
@@ -330,7 +336,8 @@ def _outside_city(place: Place, city: Place | None) -> str | None:
 #: when the text gives no distance. News places a small place from a nearby
 #: landmark; a namesake hundreds of kilometres away is another place.
 ANCHOR_REACH_KM = 100.0
-_ANCHORED_KINDS = frozenset({"town", "village", "neighbourhood"})
+# Places small enough to be named from a landmark, and to share a country's name by chance.
+_SMALL_KINDS = frozenset({"town", "village", "neighbourhood"})
 
 
 def _anchor_reach(stated_km: float | None) -> float:
@@ -340,12 +347,10 @@ def _anchor_reach(stated_km: float | None) -> float:
 
 def _far_from_anchor(place: Place, anchor: Place | None, stated_km: float | None) -> str | None:
     """Why ``place`` cannot be what the text locates from ``anchor``, or None."""
-    if anchor is None or place.kind not in _ANCHORED_KINDS or anchor.kind == "country":
+    if anchor is None or place.kind not in _SMALL_KINDS or anchor.kind == "country":
         return None
-    if place.country == anchor.country and place.admin1 and place.admin1 == anchor.admin1:
-        return None
-    gap = _distance(place, anchor)
-    if gap <= _anchor_reach(stated_km):
+    gap = _gap_beyond(place, anchor, _anchor_reach(stated_km))
+    if gap is None:
         return None
     return (f"the text locates it from {anchor.name}, but the best match, {place.label()}, lies {gap:.0f} km "
             f"from there; not guessing")
@@ -1282,9 +1287,6 @@ _TOWN_KINDS = ("city", "town", "village")
 def _trusted_fuzzy(name: str, cand: Candidate) -> bool:
     """A fuzzy key match close enough, and spelled closely enough, to act on."""
     return cand.score >= FUZZY_ACCEPT and _spelling_similarity(name, cand.place) >= FUZZY_SPELLING
-
-
-_SMALL_KINDS = frozenset({"village", "town", "neighbourhood"})
 
 
 def _prefer_settlement(name: str, ranked: list, context: ResolveContext) -> tuple:
