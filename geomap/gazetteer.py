@@ -483,8 +483,10 @@ class _PlaceList(Sequence[Place]):
     of a cold start; kept as one ``|``-joined string per row, it is not.
     """
 
-    def __init__(self, rows: list[tuple], places: Sequence[Place] | None = None) -> None:
-        self._rows = rows
+    def __init__(self, rows: Sequence[tuple], places: Sequence[Place] | None = None) -> None:
+        # A tuple of tuples of strings and numbers, which the garbage collector
+        # stops tracking; it would walk a list's every row in each full collection.
+        self._rows = tuple(rows)
         self.made: list[Place | None] = list(places) if places is not None else [None] * len(rows)
 
     def __len__(self) -> int:
@@ -585,12 +587,12 @@ class Gazetteer:
 
     _loaded: dict[Path, Gazetteer] = {}
 
-    def __init__(self, places: Sequence[Place], index: Mapping[str, int | tuple[int, ...]], fuzzy_keys: list[str],
+    def __init__(self, places: Sequence[Place], index: Mapping[str, int | tuple[int, ...]], fuzzy_keys: Sequence[str],
                  directory: Path | None = None, *, positions: Mapping[str, int] | None = None,
                  base: Gazetteer | None = None) -> None:
         self._places = places
         self._index = index
-        self._fuzzy_keys = fuzzy_keys
+        self._fuzzy_keys = tuple(fuzzy_keys)  # untracked by the garbage collector, unlike a list
         self._positions = positions if positions is not None else {
             place_id: i for i, place_id in enumerate(places.ids())  # type: ignore[attr-defined]
         }

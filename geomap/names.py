@@ -441,7 +441,7 @@ def _fold_new(basic: str) -> str:
         again = _fold_basic(key) if key.isascii() and key == key.lower() else _fold_basic(_basic(key))
         if again == key:
             if len(_FIXED_POINTS) < _MAX_FIXED_POINTS:
-                _FIXED_POINTS.add(key)
+                _FIXED_POINTS[key] = None
             break
         key = again
     return key
@@ -449,9 +449,12 @@ def _fold_new(basic: str) -> str:
 
 # Keys already checked to fold to themselves: spelling variants share keys, so
 # most words skip the checking pass. A gazetteer's own come with its word keys
-# (add_word_keys); the others are learned from the words folded.
-_KNOWN_FIXED_POINTS: set[str] = set()
-_FIXED_POINTS: set[str] = set()
+# (add_word_keys); the others are learned from the words folded. They are
+# dicts, not sets: a dict holding only strings is invisible to the garbage
+# collector, while every full collection would walk a set's tens of thousands
+# of entries.
+_KNOWN_FIXED_POINTS: dict[str, None] = {}
+_FIXED_POINTS: dict[str, None] = {}
 _MAX_FIXED_POINTS = 1_000_000
 # Basic form -> key of words known in advance (a gazetteer's own words, see
 # add_word_keys), and "" for the articles' basic forms: the one lookup serves
@@ -586,7 +589,7 @@ def add_word_keys(keys: dict[str, str], fixed: Iterable[str]) -> None:
     return exactly what they would without this; only faster.
     """
     _WORD_KEYS.update(keys)
-    _KNOWN_FIXED_POINTS.update(fixed)
+    _KNOWN_FIXED_POINTS.update(dict.fromkeys(fixed))
 
 
 def clear_caches() -> None:
