@@ -57,6 +57,50 @@ def test_passive_voice_agent():
     assert event.event_date == "2016-05-02"
 
 
+@pytest.mark.parametrize(
+    "sentence, actor2",
+    [
+        ("Rebel positions were shelled near Hama on Monday.", "Opposition Rebels (Syria)"),
+        ("Kurdish fighters were reportedly ambushed near Manbij on Monday.", "Syrian Democratic Forces"),
+        ("The civilians were massacred in Kafr Nabl on Monday.", "Civilians (Syria)"),
+    ],
+)
+def test_passive_voice_without_agent_makes_the_subject_the_target(sentence, actor2):
+    event = one(sentence)
+    assert event.actor2 == actor2
+    assert event.actor1 != actor2 and event.actor1.startswith("Unidentified")
+
+
+def test_progressive_and_there_were_are_not_passive():
+    assert one("Rebels were shelling Aleppo on Monday.").actor1 == "Opposition Rebels (Syria)"
+    event = one("There were clashes between rebels and the army in Hama on Monday.")
+    assert (event.actor1, event.actor2) == ("Opposition Rebels (Syria)", "Military Forces of Syria")
+
+
+@pytest.mark.parametrize(
+    "sentence, actor1, actor2",
+    [
+        ("Rebels shot down a Russian military helicopter near Saraqeb on Monday, killing all five people on board.",
+         "Opposition Rebels (Syria)", "Military Forces of Russia"),
+        ("A Syrian army helicopter was shot down by Jabhat al-Nusra fighters near Hama on Monday.",
+         "Hayat Tahrir al-Sham / Jabhat al-Nusra", "Military Forces of Syria"),
+        ("A Russian helicopter was shot down near Saraqeb on Monday.",
+         "Unidentified Armed Group (Syria)", "Military Forces of Russia"),
+    ],
+)
+def test_an_aircraft_shot_down_is_a_clash_not_its_air_strike(sentence, actor1, actor2):
+    event = one(sentence)
+    assert (event.event_type, event.sub_event_type) == ("Battles", "Armed clash")
+    assert (event.actor1, event.actor2) == (actor1, actor2)
+    assert event.location == ("Hama" if "Hama" in sentence else "Saraqab")
+
+
+def test_a_drone_shot_down_is_disrupted_weapons_use():
+    event = one("The army shot down an Islamic State drone near Deir ez-Zor on Monday.")
+    assert (event.event_type, event.sub_event_type) == ("Strategic developments", "Disrupted weapons use")
+    assert event.actor1 == "Military Forces of Syria" and event.fatalities == 0
+
+
 def test_lost_ground_to_makes_the_gainer_actor1():
     event = one("Jaish al-Islam said it had lost ground to the army near Douma.")
     assert event.sub_event_type == "Government regains territory"
@@ -136,6 +180,11 @@ def test_moscow_is_russia_not_idaho():
 def test_number_words_and_qualifiers():
     event = one("More than thirty soldiers were killed when rebels ambushed a convoy near Khan Shaykhun.")
     assert event.fatalities == 30 and event.target == "convoy"
+
+
+def test_all_before_a_figure_keeps_it():
+    event = one("A car bomb exploded in Azaz on Monday, killing all twelve passengers of a bus.")
+    assert event.fatalities == 12
 
 
 def test_without_report_date_relative_dates_stay_empty():

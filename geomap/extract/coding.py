@@ -633,6 +633,24 @@ def _first_phrase_end(low: list[str], first: int, end: int, phrases: tuple[str, 
     return best
 
 
+def downing_type(low: list[str], lo: int, hi: int) -> tuple[str, str, bool]:
+    """ACLED's event type, sub-event type and violence of something brought down in tokens ``lo:hi``.
+
+    A drone, missile or rocket shot down (lexicon ``unmanned``) is a weapon
+    kept from striking: "Disrupted weapons use", no fatalities. Anything
+    else brought down (a helicopter, a warplane) is a fight between the
+    shooter and the aircraft's side: "Armed clash".
+    """
+    if not _unmanned().isdisjoint(low[lo:hi]):
+        return "Strategic developments", "Disrupted weapons use", False
+    return "Battles", "Armed clash", True
+
+
+@lru_cache(maxsize=1)
+def _unmanned() -> frozenset[str]:
+    return frozenset(str(word) for word in load_lexicon("triggers")["unmanned"])
+
+
 def territory_sub_type(actor: Actor | None) -> str:
     """ACLED's sub-event type for a change of territory, by who gains it."""
     if actor is not None and actor.government and actor.inter == 1:

@@ -264,8 +264,10 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
     if actor1 is None:
         actor1, actor2b = _actors_from_control(text[c0:c1])
         actor2 = actor2 or actor2b
-    sub_type = kind.sub_event_type
-    record = EventRecord(kind.event_type, sub_type, kind.violent, actor1, actor2, explicit)
+    event_type, sub_type, violent = kind.event_type, kind.sub_event_type, kind.violent
+    if sub_type == "downing":
+        event_type, sub_type, violent = coding.downing_type(tokens.low, c_lo, c_hi)
+    record = EventRecord(event_type, sub_type, violent, actor1, actor2, explicit)
     record.evidence.append(Evidence(s0, s1, s_index))
     # what was hit: a target word shortly after the trigger ("rockets hit a hospital")
     t_end = tokens.ends[min(trigger.end + 7, c_hi - 1)] if c_hi > trigger.end else c1
@@ -370,6 +372,13 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
                 and (a.actor.inter == 7 or _preceded_by(low, a.first, _TARGET_PREPS))]
         return agent.actor, (targets[0] if targets else None), True
     subjects = _drop_speakers(doc.tokens, subjects, trigger.first)
+    if _passive(low, trigger):
+        # "rebel positions were shelled", "a Russian helicopter was shot down": with no agent
+        # named ("by X", above), the grammatical subject is what was hit and the doer is unknown;
+        # without a subject, a side named after the trigger was hit ("items seized from rebel
+        # hideouts", "... shot down, the biggest loss for Russian forces")
+        hit = [a for a in before if not _preceded_by(low, a.first, _NOT_BEFORE_SUBJECT)][-1:] or after[:1]
+        return None, (hit[0].actor if hit else None), False
     # in a battle the side that lost men is still a side; in one-sided violence it is the target
     victims = [a for a in subjects if trigger.type.event_type != "Battles" and _suffered(low, a, trigger)]
     subjects = [a for a in subjects if a not in victims]
@@ -397,6 +406,25 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
 
 
 _PASSIVE = frozenset("was were been being is are".split())
+# Words that may stand between a passive auxiliary and its participle: "was reportedly shelled".
+_PASSIVE_ADVERBS = frozenset("reportedly allegedly also again heavily repeatedly later then first apparently "
+                             "briefly subsequently intensely fiercely".split())
+# Participles of the triggers that do not end in -ed.
+_IRREGULAR_PARTICIPLES = frozenset("shot struck hit taken retaken overrun".split())
+
+
+def _passive(low: list[str], trigger: Trigger) -> bool:
+    """Is the trigger a passive participle ("were shelled", "was reportedly shot down")?
+
+    Not a progressive ("were shelling") nor a noun after "there were" ("there were clashes").
+    """
+    word = low[trigger.first]
+    if not (word.endswith("ed") or word in _IRREGULAR_PARTICIPLES):
+        return False
+    k = trigger.first - 1
+    while k >= 0 and trigger.first - k <= 3 and low[k] in _PASSIVE_ADVERBS:
+        k -= 1
+    return k >= 0 and low[k] in _PASSIVE
 _DIED = frozenset("died perished".split())
 # "20 militants of the Islamic State were killed in air strikes": how far the toll may follow the side
 _VICTIM_REACH = 6

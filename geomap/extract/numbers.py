@@ -14,7 +14,6 @@ from geomap.extract.text import Tokens, load_lexicon, phrase_table, positions
 
 # Words that may sit between a figure and its verb ("12 people were killed").
 _STOP_AFTER = frozenset("and or but year years month months day days hour hours km kilometres kilometers miles percent per metres meters".split())
-_FILLERS_BEFORE = frozenset("a total of at least more than over nearly almost about around some up to roughly approximately as many no fewer less an estimated another additional further rose risen has have had climbed reached stood jumped to the".split())
 _COMBINED = frozenset("killing killed dead kill".split())
 _YEAR_CUES = frozenset("in since of during until by early late mid year".split())
 
@@ -52,7 +51,9 @@ def _lexicon() -> dict:
     zero_heads = frozenset(phrase.split()[0] for phrase in zero)
     times = tuple(tuple(str(w).lower().split()) for w in lex["time_words"])
     return {"units": units, "multipliers": multipliers, "vague": vague, "words": kill, "zero": zero, "heads": heads,
-            "zero_heads": zero_heads, "times": times, "things": frozenset(str(w) for w in lex["counted_things"]), "labels": frozenset(str(w).lower() for w in lex["label_words"])}
+            "zero_heads": zero_heads, "times": times, "things": frozenset(str(w) for w in lex["counted_things"]), "labels": frozenset(str(w).lower() for w in lex["label_words"]),
+            # the words that may stand between a kill word and its figure
+            "fillers": frozenset(word for phrase in lex["qualifiers"] + lex["toll_fillers"] for word in str(phrase).split())}
 
 
 def _figure_starts(tokens: Tokens) -> list[int]:
@@ -292,7 +293,7 @@ def _governed_before(tokens: Tokens, i: int, lo: int, end_at: dict) -> str | Non
                 return None
             if kind == "wounded" and start >= 2 and tokens.low[start - 1] in ("and", "or") and tokens.low[start - 2] in _COMBINED:
                 return None
-            if j == i or all(tokens.low[k] in _FILLERS_BEFORE for k in range(j, i)):
+            if j == i or all(tokens.low[k] in _lexicon()["fillers"] for k in range(j, i)):
                 return kind
             return None
         if _broken(tokens, j - 1, j, _PAUSES):
