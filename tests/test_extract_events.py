@@ -431,6 +431,19 @@ def test_a_foreign_country_named_as_a_side_does_not_locate_the_event():
     assert list(found.location) == ["Qatar"]
 
 
+def test_talks_abroad_about_a_syrian_town_are_placed_where_they_are_held():
+    assert one("Talks in Qatar on the evacuation of Madaya were held on Monday.").location == "Qatar"
+
+
+def test_fighting_is_placed_in_syria_not_in_a_neighbour_named_in_passing():
+    event = one("Rebels gained ground in Syria on Monday, bolstered by weapons seized in neighbouring Iraq.")
+    assert event.country == "Syria"
+
+
+def test_islamic_state_in_iraq_and_levant_names_no_place():
+    assert list(mentions("Fighters of the Islamic State in Iraq and Levant attacked Idlib.").text) == ["Idlib"]
+
+
 def test_a_source_based_somewhere_written_without_hyphen_is_not_the_event_place():
     found = events("The London Based Syrian Observatory said Nusra fighters captured the Castello Road in Aleppo.")
     assert "London" not in set(found.location.dropna())

@@ -16,7 +16,8 @@ Actors
 Place (``reason`` column)
     1. a place in the trigger's clause ("in/of/on/near/east of X"),
        preferring a neighbourhood inside a city also named there, and
-       non-country places over countries;
+       non-country places over countries (for talks and deals, only over
+       the report's own country and those holding a named place);
     2. a place elsewhere in the same sentence;
     3. for "the city", "there", "the area" ... the place carried from the
        previous sentence;
@@ -275,10 +276,10 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
     record.target = target.group(1).lower() if target else None
 
     clause_places = places.within(c0, c1)
-    chosen = _choose_place(clause_places)
+    chosen = _choose_place(clause_places, doc.focus, violent)
     if chosen is not None:
         _set_place(record, chosen, f"{chosen.text!r} in the trigger's clause" + (f" after {chosen.prep!r}" if chosen.prep else ""))
-    elif s_places and (chosen := _choose_place(s_places)) is not None:
+    elif s_places and (chosen := _choose_place(s_places, doc.focus, violent)) is not None:
         _set_place(record, chosen, f"{chosen.text!r} elsewhere in the same sentence")
     elif (ana := _ANAPHORA_RE.search(text, c0, c1)) and (carried := _antecedent(last_places, ana.group(0), s_index)):
         _set_place(record, carried, f"{ana.group(0)!r} refers back to {carried.text!r} in a previous sentence")
@@ -325,17 +326,28 @@ def _set_place(record: EventRecord, mention: Mention, reason: str) -> None:
     record.place_reason = reason
 
 
-def _choose_place(mentions: list[Mention]) -> Mention | None:
-    """The best place among a clause's mentions (module docstring, rule 1)."""
+def _choose_place(mentions: list[Mention], focus: Place | None, violent: bool) -> Mention | None:
+    """The best place among a clause's mentions for an event (module docstring, rule 1).
+
+    ``focus`` is the document's focus; ``violent`` whether the event is.
+    """
     if not mentions:
         return None
     by_id = {m.place.place_id for m in mentions}
+    # A country gives way to the other places named ("in Syria's Aleppo"; "gained ground in
+    # Syria ... bolstered by equipment seized in neighbouring Iraq"), except where diplomacy
+    # happens: talks and deals are held abroad ("talks in Qatar on the evacuation of Madaya"),
+    # so there only the report's own country and a country holding another named place do.
+    giving_way = None if violent else {m.place.country for m in mentions if m.place.kind != "country"}
+    if giving_way is not None and focus is not None:
+        giving_way.add(focus.country)
     def contained(m: Mention) -> bool:
         # a neighbourhood or village whose parent (or city) is also named here
         return m.place.parent_id in by_id or (m.city is not None and m.place.kind in ("neighbourhood", "village", "town"))
     def rank(k_m: tuple[int, Mention]) -> tuple:
         k, m = k_m
-        return (m.place.kind == "country", not contained(m), m.prep is None, k)
+        country = m.place.kind == "country" and (giving_way is None or m.place.country in giving_way)
+        return (country, not contained(m), m.prep is None, k)
     return min(enumerate(mentions), key=rank)[1]
 
 
