@@ -288,6 +288,10 @@ DOERS = [
     ("Russian raids killed 12 people in Idlib on Monday.", "Military Forces of Russia"),
     ("Turkish air strikes killed nine fighters near Jarablus on Friday.", "Military Forces of Turkey"),
     ("The US missile strike hit the Shayrat air base on Friday.", "Military Forces of the United States"),
+    # the side whose name holds the trigger, named after another side
+    ("The YPG expanded their control of Hasakah on Monday despite the bombing of several districts by Syrian jets.",
+     "Military Forces of Syria"),
+    ("The army recaptured Qaryatain on Monday with support from Russian airstrikes.", "Military Forces of Russia"),
 ]
 
 

@@ -401,8 +401,13 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
         subjects = [a for a in before if (a.end == trigger.first or a.first < trigger.first < a.end)
                     and a.actor.inter != 7 and a not in victims
                     and not _preceded_by(low, a.first, _TARGET_PREPS)][-1:]
-    # the grammatical subject comes first: "rebels attacked government forces with car bombs"
-    actor1 = subjects[0].actor if subjects else None
+    # the grammatical subject comes first: "rebels attacked government forces with car bombs";
+    # but a side whose name holds the trigger did it, wherever the clause names it: "the YPG
+    # expanded their control despite the bombing of several locations by Syrian jets"
+    holder = next((a for a in before if a.first <= trigger.first < a.end and not a.actor.generic
+                   and a.actor.inter != 7 and not _preceded_by(low, a.first, _TARGET_PREPS)), None)
+    actor1 = holder.actor if holder is not None else subjects[0].actor if subjects else None
+    objects = [a for a in subjects if a is not holder] if holder is not None else subjects[1:]
     if actor1 is None and trigger.type.event_type == "Protests":
         actor1 = next((a.actor for a in before if a.actor.inter == 7), None)
     if actor1 is None:
@@ -411,7 +416,7 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
         actor1 = earlier[-1].actor if earlier and not _preceded_by(low, earlier[-1].first, _BEFORE_AGENT_OR_TARGET) else None
     others = ([a.actor for a in victims if a.actor != actor1]
               + [a.actor for a in after if a.actor != actor1]
-              + [a.actor for a in subjects[1:] if a.actor != actor1]  # the object: "attacked government forces with ..."
+              + [a.actor for a in objects if a.actor != actor1]  # the object: "attacked government forces with ..."
               + [a.actor for a in before if a.actor != actor1 and a.actor.inter == 7])
     actor2 = others[0] if others else None
     return actor1, actor2, actor1 is not None
