@@ -117,10 +117,23 @@ def test_lost_ground_to_makes_the_gainer_actor1():
         "The ministry said it hoped a ceasefire in Homs might hold.",
         "Government forces did not attack Daraa on Monday.",
         "Russia will carry out more air strikes in Syria, the minister warned.",
+        "The army has been attempting to seize al-Maleh near Aleppo for two years.",
+        "Rebels failed to capture the airport in Deir ez-Zor on Monday.",
+        "Activists accused the army of avoiding clashes with Islamic State near Raqqa.",
     ],
 )
 def test_negation_and_hypotheticals_make_no_event(sentence):
     assert len(events(sentence)) == 0
+
+
+def test_an_attempted_attack_that_was_fought_is_still_a_clash():
+    event = one("Twelve militants were killed in Tabqa on Monday while trying to attack positions of the SDF.")
+    assert event.sub_event_type == "Armed clash" and event.fatalities == 12
+
+
+def test_a_side_calling_for_something_is_not_the_doer():
+    found = events("The Syrian Coalition called upon the Security Council to investigate the shelling of Douma on Monday.")
+    assert "Syrian National Coalition" not in set(found.actor1)
 
 
 def test_conflicting_tolls_keep_every_figure_and_code_the_lowest():

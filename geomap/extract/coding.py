@@ -484,11 +484,13 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
         return True
     if not trigger.type.violent and cues.first_non_violent_before(lo, end) < trigger.first:
         return True
-    near = _trigger_lexicon()[2]["near"]
+    irrealis = _trigger_lexicon()[2]
     low = cues.low
-    window = low[max(lo, trigger.first - 4):max(lo, trigger.first)] + low[trigger.end:min(end, trigger.end + 5)]
-    if any(w in near for w in window):
+    ahead = low[max(lo, trigger.first - 4):max(lo, trigger.first)]
+    if any(w in irrealis["near"] for w in ahead + low[trigger.end:min(end, trigger.end + 5)]):
         return True
+    if trigger.type.sub_event_type == "territory" and not irrealis["attempt"].isdisjoint(ahead[-3:]):
+        return True  # "attempting to seize", "in a bid to capture": no ground changed hands
     if trigger.type.violent and cues.aggregate(lo, end):
         return True
     return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)

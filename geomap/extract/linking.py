@@ -181,17 +181,26 @@ def build_events(doc: _Doc) -> list[EventRecord]:
         s_hi = tokens.index_before(s1)
         # a sentence with no trigger and no kill/wound word codes nothing and adds no toll
         quiet = not triggers.within(s_lo, s_hi) and first_within(tolls, s_lo, s_hi) is None
+        clauses = []
         for c0, c1 in ([] if quiet else clause_spans(text, s0, s1)):
             c_lo, c_hi = tokens.index_at(c0), tokens.index_before(c1)
             real = [t for t in triggers.within(c_lo, c_hi) if not coding.is_irrealis(tokens, t, c_lo, c_hi)]
+            clauses.append((c0, c1, c_lo, c_hi, real))
+        # a toll told before its event in the same sentence: "12 militants were killed while trying to
+        # attack" (but not a toll with a doer of its own: "regime forces have killed dozens while ...")
+        ahead: list[Figure] = []
+        for k, (c0, c1, c_lo, c_hi, real) in enumerate(clauses):
             if not real:
+                if any(later[4] for later in clauses[k + 1:]) and _suffered_toll(tokens.low, c_lo, c_hi):
+                    ahead.extend(find_figures(tokens, c_lo, c_hi))
                 # a toll alone continues an earlier event: none yet, nothing to read
-                if records and not _CONTRAST_RE.match(text, c0):
+                elif records and not _CONTRAST_RE.match(text, c0):
                     figures = find_figures(tokens, c_lo, c_hi)
                     if figures:
                         _attach_figures(records, figures, s_index, s0, s1, _TARGET_RE.search(text, c0, c1))
                 continue
-            figures = find_figures(tokens, c_lo, c_hi)
+            figures = ahead + find_figures(tokens, c_lo, c_hi)
+            ahead = []
             trigger = max(real, key=lambda t: (t.type.priority, -t.first))
             record, new = _code_clause(doc, trigger, (c0, c1, c_lo, c_hi), (s0, s1, s_lo, s_index), s_places,
                                        dates.within(s0, s1), last_places, records, places)
@@ -457,6 +466,12 @@ def _suffered(low: list[str], subject: ActorMention, trigger: Trigger) -> bool:
     return False
 
 
+def _suffered_toll(low: list[str], lo: int, hi: int) -> bool:
+    """Do tokens ``lo:hi`` tell of people killed or hurt without saying by whom ("were killed", "died")?"""
+    tolls = _toll_words()
+    return any(low[k] in _DIED or (low[k] in tolls and k > lo and low[k - 1] in _PASSIVE) for k in range(lo, hi))
+
+
 @lru_cache(maxsize=1)
 def _toll_words() -> frozenset[str]:
     lex = load_lexicon("numbers")
@@ -488,7 +503,7 @@ _SPEECH = frozenset("said says say told tells claimed claims accused accuses rep
 _REACTION = frozenset(
     "condemned condemns condemn denounced denounces denounce criticised criticized criticises criticizes deplored "
     "deplores slammed slams decried decries blamed blames welcomed welcomes mourned mourns protested calls urged "
-    "urges urging demanded demands demanding".split()
+    "urges urging demanded demands demanding called calling".split()
 )
 # Reporting verbs: a side that only says so is not the doer unless it speaks of its own
 # ("rebels said they shelled"); a side that claims or announces an event usually did it.
