@@ -36,6 +36,10 @@ def figures(sentence: str) -> list[tuple[int, str]]:
         ("A 12-year-old girl was wounded.", []),
         ("Twenty-five fighters died and thirty were injured.", [(25, "killed"), (30, "wounded")]),
         ("The death toll rose to 70 on Friday.", [(70, "killed")]),
+        ("Gunmen opened fire on the bus, killing all five passengers.", [(5, "killed")]),
+        # places and spans of time counted are not people
+        ("The attack on two villages killed 15 civilians.", [(15, "killed")]),
+        ("Two weeks of bombardment have killed more than 100 people.", [(100, "killed")]),
         ("Activists reported three dead in the village.", [(3, "killed")]),
         ("The war has left one hundred thousand people dead.", [(100000, "killed")]),
         ("One hundred and one people were killed.", [(101, "killed")]),
