@@ -37,6 +37,12 @@ def figures(sentence: str) -> list[tuple[int, str]]:
         ("Twenty-five fighters died and thirty were injured.", [(25, "killed"), (30, "wounded")]),
         ("The death toll rose to 70 on Friday.", [(70, "killed")]),
         ("Gunmen opened fire on the bus, killing all five passengers.", [(5, "killed")]),
+        # a part of a total is not a toll of its own
+        ("At least 15 civilians including four children were killed.", [(15, "killed")]),
+        ("Sixteen civilians - including three children - were killed on Monday.", [(16, "killed")]),
+        ("Six civilians including a child were among at least 22 people killed.", [(22, "killed")]),
+        ("Six civilians from one family were killed in the raid.", [(6, "killed")]),
+        ("The blast claimed the lives of 18 civilians and injured 40.", [(18, "killed"), (40, "wounded")]),
         # places and spans of time counted are not people
         ("The attack on two villages killed 15 civilians.", [(15, "killed")]),
         ("Two weeks of bombardment have killed more than 100 people.", [(100, "killed")]),

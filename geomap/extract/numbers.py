@@ -48,9 +48,11 @@ def _lexicon() -> dict:
     kill.update(phrase_table((w, "wounded") for w in lex["wounded_words"]))
     zero = phrase_table((w, 0) for w in lex["zero_phrases"])
     heads = frozenset(phrase.split()[0] for phrase in kill)
+    longest = max(len(phrase.split()) for phrase in kill)
     zero_heads = frozenset(phrase.split()[0] for phrase in zero)
     times = tuple(tuple(str(w).lower().split()) for w in lex["time_words"])
     return {"units": units, "multipliers": multipliers, "vague": vague, "words": kill, "zero": zero, "heads": heads,
+            "longest": longest,
             "zero_heads": zero_heads, "times": times, "things": frozenset(str(w) for w in lex["counted_things"]), "labels": frozenset(str(w).lower() for w in lex["label_words"]),
             # the words that may stand between a kill word and its figure
             "fillers": frozenset(word for phrase in lex["qualifiers"] + lex["toll_fillers"] for word in str(phrase).split())}
@@ -136,7 +138,7 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
     lex = _lexicon()
     if lex["heads"].isdisjoint(tokens.low[lo:hi]):
         return []
-    words = {(a, b): kind for a, b, kind in _match(tokens, lex["words"], lo, hi, lex["heads"])}
+    words = {(a, b): kind for a, b, kind in _match(tokens, lex["words"], lo, hi, lex["heads"], lex["longest"])}
     kind_at: dict[int, tuple[int, str]] = {a: (b, kind) for (a, b), kind in words.items()}
     end_at: dict[int, tuple[int, str]] = {b: (a, kind) for (a, b), kind in words.items()}
     figures: list[Figure] = []
@@ -158,7 +160,7 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             i += 1
             continue
         value, j = parsed
-        if _is_year(tokens, i, value) or _not_a_count(tokens, i, j):
+        if _is_year(tokens, i, value) or _not_a_count(tokens, i, j) or (i > lo and low[i - 1] in _PART_CUES):
             i = j
             continue
         kind = _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at)
@@ -174,8 +176,12 @@ _MAX_DIGITS = 9
 _VAGUE_HEADS = frozenset("several a few dozens scores tens hundreds thousands couple".split())
 
 
-def _match(tokens: Tokens, table: dict, lo: int, hi: int, heads: frozenset[str]) -> list[tuple[int, int, str]]:
-    """Longest-first phrase matches of ``table`` in tokens ``lo:hi`` (``heads``: the phrases' first words)."""
+def _match(tokens: Tokens, table: dict, lo: int, hi: int, heads: frozenset[str],
+           longest: int) -> list[tuple[int, int, str]]:
+    """Longest-first phrase matches of ``table`` in tokens ``lo:hi``.
+
+    ``heads`` are the phrases' first words, ``longest`` the most words a phrase has.
+    """
     out = []
     low = tokens.low
     i = lo
@@ -183,7 +189,7 @@ def _match(tokens: Tokens, table: dict, lo: int, hi: int, heads: frozenset[str])
         if low[i] not in heads:
             i += 1
             continue
-        for n in (3, 2, 1):
+        for n in range(longest, 0, -1):
             phrase = " ".join(low[i:i + n]) if i + n <= hi else None
             if phrase is not None and phrase in table:
                 out.append((i, i + n, table[phrase]))
@@ -306,8 +312,15 @@ def _governed_before(tokens: Tokens, i: int, lo: int, end_at: dict) -> str | Non
 def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | None:
     """Kind of a kill/wound word shortly after a figure ending before token ``j``."""
     low = tokens.low
-    for k in range(j, min(hi, j + 6)):
-        if k > 0 and k != j and _broken(tokens, k - 1, k, _PAUSES_AND_BRACKETS):
+    # part: 0 before any "including", 1 after it (its figure is still to come), 2 past that figure
+    k, steps, budget, skipped, part = j, 0, 6, -1, 0
+    while k < hi and steps < budget:
+        if k > j and k != skipped and (after := _aside_end(tokens, k, hi)) is not None:
+            # over an aside set off by dashes: "Sixteen civilians - including three children - were killed"
+            k = skipped = after
+            continue
+        steps += 1
+        if k > 0 and k != j and k != skipped and _broken(tokens, k - 1, k, _PAUSES_AND_BRACKETS):
             return None
         if k == j and k > 0 and _broken(tokens, k - 1, k, _STOPS):
             return None
@@ -316,11 +329,39 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
             if end < hi and low[end] in ("or", "and") and end + 1 < hi and end + 1 in kind_at and kind_at[end + 1][1] != kind:
                 return None
             return kind
-        if low[k] in _STOP_AFTER or low[k].isdecimal() or low[k] in _lexicon()["units"]:
+        if low[k] in _PART_CUES and part == 0:
+            # "At least 15 civilians including four children were killed": the part's figure is read over
+            part, budget = 1, budget + 5
+        elif part == 1 and (low[k].isdecimal() or low[k] in _lexicon()["units"] or low[k] in _VAGUE_HEADS):
+            part = 2
+        elif low[k - 1] in ("of", "from") and (low[k].isdecimal() or low[k] in _lexicon()["units"]) \
+                and k + 1 < hi and low[k + 1] in _lexicon()["things"]:
+            k += 2  # a count of things, not of people: "Six civilians from one family were killed"
+            continue
+        elif low[k] in _STOP_AFTER or low[k].isdecimal() or low[k] in _lexicon()["units"]:
             return None
         if low[k] in _lexicon()["things"] and (k == j or (k == j + 1 and low[j] == "of")):
             return None  # what the number counts: "4 rocket shells", "tens of rockets"
+        k += 1
     return None
+
+
+_DASHES = frozenset(("-", "--", "\u2013", "\u2014"))
+# A figure right after these is part of a total told before it ("18 people, including five members
+# of DAESH"; "Sixteen civilians - including three children - were killed"): never a toll of its own.
+_PART_CUES = frozenset(("including", "includes"))
+
+
+def _spaced_dash(gap: str) -> bool:
+    """A dash with space around it, which sets off an aside (not the hyphen of "pro-government")."""
+    return gap.strip() in _DASHES and gap != gap.strip()
+
+
+def _aside_end(tokens: Tokens, k: int, hi: int) -> int | None:
+    """If an aside set off by dashes opens before token ``k``, the token after its closing dash."""
+    if not _spaced_dash(_gap(tokens, k - 1, k)):
+        return None
+    return next((m for m in range(k + 1, min(hi, k + 12)) if _spaced_dash(_gap(tokens, m - 1, m))), None)
 
 
 def most_conservative(values: list[int]) -> int | None:
