@@ -144,6 +144,17 @@ def test_conflicting_tolls_keep_every_figure_and_code_the_lowest():
     assert "18" in event.notes and "10" in event.notes
 
 
+def test_the_attack_refers_back_to_the_event_it_names():
+    event = one("A car bomb exploded in Azaz on Monday. The attack killed seven people and damaged a school.")
+    assert event.sub_event_type == "Remote explosive/landmine/IED" and event.fatalities == 7
+
+
+def test_the_explosion_does_not_refer_back_to_a_clash():
+    found = events("Rebels clashed with the army near Idlib on Monday. "
+                   "Later a car exploded at a checkpoint in Idlib, killing four. The explosion damaged shops.")
+    assert sorted(found.sub_event_type) == ["Armed clash", "Remote explosive/landmine/IED"]
+
+
 def test_toll_in_a_later_sentence_joins_the_event():
     event = one("Rockets hit the market in Jisr al-Shughur on Monday. Four people were killed and 20 wounded.")
     assert (event.fatalities, event.wounded) == (4, 20)

@@ -46,6 +46,9 @@ class TriggerType:
     violent: bool = True
     inverse: bool = False
     needs: tuple[str, ...] = ()
+    # a generic word that may refer back to an earlier violent event: of any type ("any": "the
+    # attack") or of its own event type ("own-type": "the explosion"); "" for a specific word
+    generic: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ def _trigger_lexicon() -> tuple[PhraseMatcher, PhraseMatcher, dict[str, frozense
         kind = TriggerType(
             item["event_type"], item["sub_event_type"], int(item["priority"]),
             bool(item.get("violent", True)), bool(item.get("inverse", False)),
-            tuple(" ".join(str(w).split()) for w in item.get("needs", [])),
+            tuple(" ".join(str(w).split()) for w in item.get("needs", [])), str(item.get("generic", "")),
         )
         entries.extend((p, kind) for p in item["patterns"])
     not_events = PhraseMatcher(phrase_table((p, True) for p in lex.get("not_events", [])))

@@ -111,6 +111,8 @@ class EventRecord:
     wounded: list[Figure] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     target: str | None = None
+    # coded from a generic word ("attack", "strike"): a later, specific report of it says what it was
+    generic: bool = False
 
     @property
     def last_sentence(self) -> int:
@@ -277,7 +279,7 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
     event_type, sub_type, violent = kind.event_type, kind.sub_event_type, kind.violent
     if sub_type == "downing":
         event_type, sub_type, violent = coding.downing_type(tokens.low, c_lo, c_hi)
-    record = EventRecord(event_type, sub_type, violent, actor1, actor2, explicit)
+    record = EventRecord(event_type, sub_type, violent, actor1, actor2, explicit, generic=bool(kind.generic))
     record.evidence.append(Evidence(s0, s1, s_index))
     # what was hit: a target word shortly after the trigger ("rockets hit a hospital")
     t_end = tokens.ends[min(trigger.end + 7, c_hi - 1)] if c_hi > trigger.end else c1
@@ -583,7 +585,10 @@ def _continued_event(records: list[EventRecord], new: EventRecord, trigger: Trig
     for record in reversed(records):
         if s_index - record.last_sentence > 4:
             return None
-        if record.event_type != new.event_type or (record.sub_event_type != new.sub_event_type and new.sub_event_type != "territory"):
+        generic = trigger.type.generic
+        if generic and record.violent and (generic == "any" or record.event_type == new.event_type):
+            pass  # "the attack" (any violent event), "the explosion" (one of its type)
+        elif record.event_type != new.event_type or (record.sub_event_type != new.sub_event_type and new.sub_event_type != "territory"):
             continue
         if new.actor1 is not None and record.actor1 is not None and new.actor1 != record.actor1:
             continue
@@ -595,9 +600,14 @@ def _continued_event(records: list[EventRecord], new: EventRecord, trigger: Trig
 
 def _continue(record: EventRecord, new: EventRecord) -> None:
     """Fold a continuation's evidence and details into the earlier event."""
+    if record.generic and not new.generic and new.sub_event_type != "territory":
+        # "the attack ... ; the mosque strike killed 38": the specific word says what it was
+        record.event_type, record.sub_event_type, record.violent = new.event_type, new.sub_event_type, new.violent
+        record.generic = False
     if not any(e.sentence == new.evidence[0].sentence for e in record.evidence):
         record.evidence.extend(new.evidence)
-    if new.place is not None and not record.place_explicit:
+    # a generic mention ("officials in Damascus condemned the attack") is no evidence of where it was
+    if new.place is not None and not record.place_explicit and not new.generic:
         record.place, record.place_explicit = new.place, True
         record.geo_precision, record.place_reason = new.geo_precision, new.place_reason + " (a later sentence about the same event)"
     if record.actor1 is None and new.actor1 is not None:
@@ -607,6 +617,7 @@ def _continue(record: EventRecord, new: EventRecord) -> None:
     record.target = record.target or new.target
     if record.date is None and new.date is not None:
         record.date, record.time_precision = new.date, new.time_precision
+    _default_actors(record)  # the sides it gained go through the same rules
 
 
 def _inherit_actor(records: list[EventRecord], record: EventRecord, s_index: int, targeted: bool) -> None:
