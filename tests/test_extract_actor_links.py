@@ -158,7 +158,7 @@ def test_between_far_from_the_trigger_does_not_name_its_sides():
 
 
 @pytest.mark.parametrize("text, actor1, actor2", [
-    ("The border town of Kilis has faced rocket attacks from ISIS in recent months.", "Islamic State (Syria)", None),
+    ("The border town of Kilis came under rocket attacks from ISIS on Monday.", "Islamic State (Syria)", None),
     ("A car bomb was detonated by ISIS militants in Qamishli, killing 20 civilians.", "Islamic State (Syria)",
      "Civilians (Syria)"),
     # a second agent is not the target

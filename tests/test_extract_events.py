@@ -120,10 +120,27 @@ def test_lost_ground_to_makes_the_gainer_actor1():
         "The army has been attempting to seize al-Maleh near Aleppo for two years.",
         "Rebels failed to capture the airport in Deir ez-Zor on Monday.",
         "Activists accused the army of avoiding clashes with Islamic State near Raqqa.",
+        "Damascus has been shaken by two bomb attacks in recent weeks.",
     ],
 )
 def test_negation_and_hypotheticals_make_no_event(sentence):
     assert len(events(sentence)) == 0
+
+
+def test_a_dated_strike_beside_a_tally_of_recent_weeks_is_an_event():
+    event = one("On Wednesday a drone strike near Raqqa killed a commander of the group, according to the "
+                "Observatory, the latest in a series of blows to the group in recent weeks.")
+    assert event.sub_event_type == "Air/drone strike" and event.event_date == "2016-04-27"
+
+
+def test_marching_is_a_protest_only_against_something():
+    assert one("Hundreds marched in Idlib on Friday against the regime.").event_type == "Protests"
+    assert len(events("The SDF said its fighters marched 3 km from the eastern side of Tabqa on Monday.")) == 0
+
+
+def test_the_geneva_conventions_are_not_geneva():
+    found = mentions("The regime violated the Geneva Conventions by bombing civilian areas of Douma on Monday.")
+    assert list(found.text) == ["Douma"]
 
 
 def test_an_attempted_attack_that_was_fought_is_still_a_clash():

@@ -94,6 +94,7 @@ def _trigger_lexicon() -> tuple[PhraseMatcher, PhraseMatcher, dict[str, frozense
     not_events = PhraseMatcher(phrase_table((p, True) for p in lex.get("not_events", [])))
     irrealis = {k: frozenset(v) for k, v in lex["irrealis"].items()}
     irrealis["aggregates"] = frozenset(" ".join(str(p).split()) for p in lex.get("aggregates", []))
+    irrealis["recent_tallies"] = frozenset(" ".join(str(p).split()) for p in lex.get("recent_tallies", []))
     return PhraseMatcher(phrase_table(entries)), not_events, irrealis
 
 
@@ -494,12 +495,17 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
         return True
     if trigger.type.sub_event_type == "territory" and not irrealis["attempt"].isdisjoint(ahead[-3:]):
         return True  # "attempting to seize", "in a bid to capture": no ground changed hands
-    if trigger.type.violent and cues.aggregate(lo, end):
+    if trigger.type.violent and (cues.aggregate(lo, end) or cues.recent_tally(
+            max(lo, trigger.first - _RECENT_REACH), min(end, trigger.end + _RECENT_REACH))):
         return True
     return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)
 
 
 _NEVER = 1 << 62
+# How near the trigger a tally of recent weeks must stand ("shaken by two bomb attacks in recent
+# weeks"), so that "On Wednesday a drone strike killed X ..., the latest in a series of blows in
+# recent weeks" still codes its strike.
+_RECENT_REACH = 10
 
 
 @lru_cache(maxsize=1)
@@ -512,7 +518,10 @@ def _cue_word_matcher() -> PhraseMatcher:
 
 @lru_cache(maxsize=1)
 def _aggregate_matcher() -> PhraseMatcher:
-    return PhraseMatcher({phrase: True for phrase in _trigger_lexicon()[2]["aggregates"]})
+    """Tally phrases -> True for those that void a whole clause, False for those near the trigger only."""
+    irrealis = _trigger_lexicon()[2]
+    return PhraseMatcher({**{phrase: False for phrase in irrealis["recent_tallies"]},
+                          **{phrase: True for phrase in irrealis["aggregates"]}})
 
 
 @dataclass(frozen=True)
@@ -528,6 +537,8 @@ class _CueIndex:
     aggregate_starts, aggregate_stops : list of int
         Where each occurrence of a tally phrase ("since 2011") starts, and
         the earliest end of a phrase starting there.
+    recent : list of int
+        Where each tally of recent weeks or months ("in recent weeks") starts.
     """
 
     low: list[str]
@@ -535,6 +546,7 @@ class _CueIndex:
     non_violent: list[int]
     aggregate_starts: list[int]
     aggregate_stops: list[int]
+    recent: list[int]
 
     @classmethod
     def of(cls, tokens: Tokens) -> "_CueIndex":
@@ -553,12 +565,16 @@ class _CueIndex:
             if is_non_violent:
                 non_violent_at.append(i)
         earliest: dict[int, int] = {}
-        for first, end, _payload in _phrases().occurrences(tokens, _aggregate_matcher()):
-            earliest[first] = min(end, earliest.get(first, end))
+        recent: list[int] = []
+        for first, end, whole_clause in _phrases().occurrences(tokens, _aggregate_matcher()):
+            if whole_clause:
+                earliest[first] = min(end, earliest.get(first, end))
+            else:
+                recent.append(first)
         for first, end in _habitual_spans(low):
             earliest[first] = min(end, earliest.get(first, end))
         starts = sorted(earliest)
-        return cls(masked, before_at, non_violent_at, starts, [earliest[k] for k in starts])
+        return cls(masked, before_at, non_violent_at, starts, [earliest[k] for k in starts], sorted(recent))
 
     def first_before(self, lo: int, end: int) -> int:
         """The first "before" cue in tokens ``lo:end`` (``_NEVER`` if none)."""
@@ -567,6 +583,10 @@ class _CueIndex:
     def first_non_violent_before(self, lo: int, end: int) -> int:
         """The first cue of intent ("efforts to", "calls for") in tokens ``lo:end``."""
         return _first_in(self.non_violent, lo, end)
+
+    def recent_tally(self, lo: int, end: int) -> bool:
+        """True if a tally of recent weeks or months starts inside tokens ``lo:end``."""
+        return _first_in(self.recent, lo, end) != _NEVER
 
     def aggregate(self, lo: int, end: int) -> bool:
         """True if a tally phrase lies wholly inside tokens ``lo:end``."""
