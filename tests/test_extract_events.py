@@ -172,6 +172,13 @@ def test_the_explosion_does_not_refer_back_to_a_clash():
     assert sorted(found.sub_event_type) == ["Armed clash", "Remote explosive/landmine/IED"]
 
 
+def test_a_vague_toll_does_not_lower_an_exact_one():
+    text = "A car bomb killed at least 70 people in Rankus on Friday. Activists said dozens were killed in the blast."
+    event = one(text)
+    assert event.fatalities == 70 and "lowest exact" in event.notes
+    assert one("A car bomb killed dozens of people in Rankus on Friday.").fatalities == 12
+
+
 def test_toll_in_a_later_sentence_joins_the_event():
     event = one("Rockets hit the market in Jisr al-Shughur on Monday. Four people were killed and 20 wounded.")
     assert (event.fatalities, event.wounded) == (4, 20)

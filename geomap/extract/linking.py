@@ -48,7 +48,7 @@ from geomap.extract import coding
 from geomap.extract.coding import Actor, ActorMention, Trigger
 from geomap.extract.dates import DateMention, find_dates
 from geomap.extract.mentions import Mention
-from geomap.extract.numbers import Figure, find_figures, most_conservative, toll_word_positions
+from geomap.extract.numbers import Figure, coded_figure, find_figures, toll_word_positions
 from geomap.extract.text import Tokens, clause_spans, first_within, load_lexicon, sentence_spans
 from geomap.gazetteer import Gazetteer, Place
 
@@ -748,13 +748,15 @@ def to_row(record: EventRecord, index: int, doc_id: str | None, text: str, sourc
            gazetteer: Gazetteer) -> dict[str, Any]:
     """One row of the event table."""
     place = record.place
-    killed = most_conservative([f.value for f in record.killed])
-    wounded = most_conservative([f.value for f in record.wounded])
+    killed = coded_figure(record.killed)
+    wounded = coded_figure(record.wounded)
     sentences = [" ".join(text[e.start:e.end].split()) for e in record.evidence]
     notes = " | ".join(sentences)
     if len({f.value for f in record.killed}) > 1:
         figures = ", ".join(f"{f.value} ({' '.join(text[f.start:f.end].split())})" for f in record.killed)
-        notes += f" [fatality figures reported: {figures}; coded the lowest]"
+        rule = "the lowest exact one" if any(f.vague for f in record.killed) and not all(f.vague for f in record.killed) \
+            else "the lowest"
+        notes += f" [fatality figures reported: {figures}; coded {rule}]"
     country_name, iso3 = None, None
     if place is not None and place.country:
         try:

@@ -30,12 +30,15 @@ class Figure:
         ``"killed"`` or ``"wounded"``.
     start, end : int
         Character span of the figure's words in the text.
+    vague : bool
+        Read from a vague quantity ("dozens", "several"): ``value`` is its lowest reading.
     """
 
     value: int
     kind: str
     start: int
     end: int
+    vague: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -165,7 +168,7 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             continue
         kind = _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at)
         if kind and value <= _MAX_FIGURE:
-            figures.append(Figure(value, kind, tokens.starts[i], tokens.ends[j - 1]))
+            figures.append(Figure(value, kind, tokens.starts[i], tokens.ends[j - 1], " ".join(low[i:j]) in lex["vague"]))
         i = j
     return figures
 
@@ -367,3 +370,14 @@ def _aside_end(tokens: Tokens, k: int, hi: int) -> int | None:
 def most_conservative(values: list[int]) -> int | None:
     """ACLED's rule for conflicting reports: the lowest figure (None if there is none)."""
     return min(values) if values else None
+
+
+def coded_figure(figures: list[Figure]) -> int | None:
+    """The figure to code from every report of one event (None if there is none).
+
+    The lowest exact figure (ACLED's most conservative rule); a vague one
+    ("dozens", coded 12) only when no exact figure is given, since its lowest
+    reading does not contradict a higher exact figure ("dozens" and "70").
+    """
+    exact = [f.value for f in figures if not f.vague]
+    return most_conservative(exact or [f.value for f in figures])
