@@ -1474,7 +1474,7 @@ def _rename_part(folders: tuple[str, ...], index: int, renames: dict[str, str]) 
     name = f"part-{index:05d}.parquet"
     events = gpd.read_parquet(Path(folders[0], name))
     mentions = pd.read_parquet(Path(folders[1], name)) if len(folders) > 1 else mentions_frame([])
-    _write_tables(folders, index, *_renamed(events, mentions, renames))
+    _write_tables(folders, index, *_renamed(events, mentions, renames), built=False)  # read back and edited
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -1642,11 +1642,15 @@ def _write_part(folders: tuple[str, ...], index: int, events: Any, mentions: Any
     return _Part(events=len(events), mentions=len(mentions), located=_located(mentions))
 
 
-def _write_tables(folders: tuple[str, ...], index: int, events: Any, mentions: Any) -> None:
-    from geomap.events import write_events
+def _write_tables(folders: tuple[str, ...], index: int, events: Any, mentions: Any, *, built: bool = True) -> None:
+    """Write batch ``index``'s tables; ``built``: the event table is as events_from_records made it."""
+    from geomap.events import write_built_table, write_events
 
     name = f"part-{index:05d}.parquet"
-    write_events(events, Path(folders[0], name), format="parquet")
+    if built:
+        write_built_table(events, Path(folders[0], name))  # already in the schema: not conformed again
+    else:
+        write_events(events, Path(folders[0], name), format="parquet")
     if len(folders) > 1:
         mentions.to_parquet(Path(folders[1], name), index=False)
 

@@ -38,7 +38,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -380,21 +380,51 @@ def events_from_records(records: Iterable[Mapping[str, Any]]) -> gpd.GeoDataFram
     extras: list[str] = []
     for row in rows:
         extras.extend(k for k in row if k not in COLUMN_DTYPES and k != "geometry" and k not in extras)
-    frame = pd.DataFrame({c: [row.get(c) for row in rows] for c in (*EVENT_COLUMNS, *extras)})
-    frame["event_date"] = [v.isoformat() if isinstance(v, dt.date) else v for v in frame["event_date"]]
-    return _typed_geoframe(frame)
+    data: dict[str, Any] = {}
+    typed: set[str] = set()
+    for column in (*EVENT_COLUMNS, *extras):
+        values = [row.get(column) for row in rows]
+        if column == "event_date":
+            values = [v.isoformat() if isinstance(v, dt.date) else v for v in values]
+        # Values of the column's own Python type (what extraction makes) become the column
+        # directly; anything else goes through the casts of _typed_geoframe.
+        array = _typed_array(values, COLUMN_DTYPES.get(column, _STRING_DTYPE))
+        if array is not None:
+            typed.add(column)
+        data[column] = values if array is None else array
+    return _typed_geoframe(pd.DataFrame(data), typed)
 
 
-def _typed_geoframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Cast the schema columns to their dtypes and add the Point geometry."""
+def _typed_array(values: list[Any], dtype: Any) -> Any:
+    """``values`` as an array of ``dtype`` if each is missing or of its Python type, else None.
+
+    Strings must be non-blank (a blank one is missing, which only the casts decide).
+    """
+    if dtype == "Int64":
+        if all(v is None or type(v) is int for v in values):
+            return pd.array(values, dtype="Int64")
+    elif dtype == "float64":
+        if all(v is None or type(v) is float or type(v) is int for v in values):
+            return np.array([np.nan if v is None else v for v in values], dtype="float64")
+    elif all(v is None or (type(v) is str and v and not v.isspace()) for v in values):
+        return pd.array(values, dtype=dtype)
+    return None
+
+
+def _typed_geoframe(frame: pd.DataFrame, typed: Container[str] = ()) -> gpd.GeoDataFrame:
+    """Cast the schema columns to their dtypes and add the Point geometry.
+
+    Columns named in ``typed`` already have their dtype and no blank strings.
+    """
     frame = frame.copy()
     for column in EVENT_COLUMNS:
         if column not in frame:
             frame[column] = None
     for column, dtype in COLUMN_DTYPES.items():
-        frame[column] = _cast(frame[column], dtype)
+        if column not in typed:
+            frame[column] = _cast(frame[column], dtype)
     for column in frame.columns:
-        if column not in COLUMN_DTYPES:
+        if column not in COLUMN_DTYPES and column not in typed:
             frame[column] = _cast(frame[column], _STRING_DTYPE)
     order = [*EVENT_COLUMNS, *(c for c in frame.columns if c not in COLUMN_DTYPES)]
     frame = frame[order]
@@ -1182,8 +1212,22 @@ def write_events(table: pd.DataFrame, path: PathLike, *, format: str | None = No
         with atomic_write(path) as handle:
             _write_geojson(frame, columns, handle)
     else:
-        with atomic_write(path, "wb") as handle:
-            frame[[*columns, "geometry"]].to_parquet(handle, index=False)
+        write_built_table(frame, path)
+
+
+def write_built_table(table: gpd.GeoDataFrame, path: PathLike) -> None:
+    """Write an event table made by :func:`events_from_records` as GeoParquet, atomically.
+
+    The table is written as it is: none of the conforming :func:`write_events`
+    does (header spellings, dtypes, blank strings, points from geometries),
+    which costs as much as building the table. For tables already in the
+    schema, such as the parts of a corpus run (also as a plain DataFrame
+    holding its geometry column).
+    """
+    if not isinstance(table, gpd.GeoDataFrame):
+        table = gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:4326")
+    with atomic_write(path, "wb") as handle:
+        table[[*_output_columns(table), "geometry"]].to_parquet(handle, index=False)
 
 
 def _conform(table: pd.DataFrame) -> gpd.GeoDataFrame:
