@@ -453,6 +453,8 @@ def _passive(low: list[str], trigger: Trigger) -> bool:
     while k >= 0 and trigger.first - k <= 3 and low[k] in _PASSIVE_ADVERBS:
         k -= 1
     return k >= 0 and low[k] in _PASSIVE
+
+
 _DIED = frozenset("died perished".split())
 # "20 militants of the Islamic State were killed in air strikes": how far the toll may follow the side
 _VICTIM_REACH = 6
@@ -461,17 +463,17 @@ _VICTIM_REACH = 6
 def _suffered(low: list[str], subject: ActorMention, trigger: Trigger) -> bool:
     """A side that "was killed" or "died" before the trigger is its victim, not its doer:
     "20 IS militants were killed in coalition air strikes"."""
-    tolls = _toll_words()
-    for k in range(subject.end, min(trigger.first, subject.end + _VICTIM_REACH)):
-        if low[k] in _DIED or (low[k] in tolls and low[k - 1] in _PASSIVE):
-            return True
-    return False
+    return any(_suffered_at(low, k) for k in range(subject.end, min(trigger.first, subject.end + _VICTIM_REACH)))
 
 
 def _suffered_toll(low: list[str], lo: int, hi: int) -> bool:
     """Do tokens ``lo:hi`` tell of people killed or hurt without saying by whom ("were killed", "died")?"""
-    tolls = _toll_words()
-    return any(low[k] in _DIED or (low[k] in tolls and k > lo and low[k - 1] in _PASSIVE) for k in range(lo, hi))
+    return any(_suffered_at(low, k) for k in range(lo, hi))
+
+
+def _suffered_at(low: list[str], k: int) -> bool:
+    """Token ``k`` tells that people suffered: "died", "were killed", "was wounded"."""
+    return low[k] in _DIED or (k > 0 and low[k] in _toll_words() and low[k - 1] in _PASSIVE)
 
 
 @lru_cache(maxsize=1)

@@ -54,11 +54,14 @@ def _lexicon() -> dict:
     longest = max(len(phrase.split()) for phrase in kill)
     zero_heads = frozenset(phrase.split()[0] for phrase in zero)
     times = tuple(tuple(str(w).lower().split()) for w in lex["time_words"])
-    return {"units": units, "multipliers": multipliers, "vague": vague, "words": kill, "zero": zero, "heads": heads,
-            "longest": longest,
-            "zero_heads": zero_heads, "times": times, "things": frozenset(str(w) for w in lex["counted_things"]), "labels": frozenset(str(w).lower() for w in lex["label_words"]),
-            # the words that may stand between a kill word and its figure
-            "fillers": frozenset(word for phrase in lex["qualifiers"] + lex["toll_fillers"] for word in str(phrase).split())}
+    return {
+        "units": units, "multipliers": multipliers, "vague": vague, "words": kill, "zero": zero,
+        "heads": heads, "longest": longest, "zero_heads": zero_heads, "times": times,
+        "things": frozenset(str(w) for w in lex["counted_things"]),
+        "labels": frozenset(str(w).lower() for w in lex["label_words"]),
+        # the words that may stand between a kill word and its figure
+        "fillers": frozenset(word for phrase in lex["qualifiers"] + lex["toll_fillers"] for word in str(phrase).split()),
+    }
 
 
 def _figure_starts(tokens: Tokens) -> list[int]:
