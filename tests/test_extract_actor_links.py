@@ -292,6 +292,7 @@ DOERS = [
     ("The YPG expanded their control of Hasakah on Monday despite the bombing of several districts by Syrian jets.",
      "Military Forces of Syria"),
     ("The army recaptured Qaryatain on Monday with support from Russian airstrikes.", "Military Forces of Russia"),
+    ("Kurdish-led forces retook Manbij from the Islamic State on Friday.", "Syrian Democratic Forces"),
 ]
 
 

@@ -166,6 +166,11 @@ def test_the_attack_refers_back_to_the_event_it_names():
     assert event.sub_event_type == "Remote explosive/landmine/IED" and event.fatalities == 7
 
 
+def test_this_massacre_refers_back_to_the_killing_coded():
+    event = one("Regime warplanes killed 25 civilians in Douma on Tuesday. The Coalition condemned this massacre.")
+    assert event.sub_event_type == "Air/drone strike" and event.fatalities == 25
+
+
 def test_the_explosion_does_not_refer_back_to_a_clash():
     found = events("Rebels clashed with the army near Idlib on Monday. "
                    "Later a car exploded at a checkpoint in Idlib, killing four. The explosion damaged shops.")

@@ -42,6 +42,10 @@ def figures(sentence: str) -> list[tuple[int, str]]:
         ("Sixteen civilians - including three children - were killed on Monday.", [(16, "killed")]),
         ("Six civilians including a child were among at least 22 people killed.", [(22, "killed")]),
         ("Six civilians from one family were killed in the raid.", [(6, "killed")]),
+        ("At least 36 civilians including 11 children and five women were killed.", [(36, "killed")]),
+        ("Three people, two of them children, died in the raid.", [(3, "killed")]),
+        ("The town was hit repeatedly, including in December when 19 people were killed.", [(19, "killed")]),
+        ("In that three-week period the group executed 128 residents.", [(128, "killed")]),
         ("The blast claimed the lives of 18 civilians and injured 40.", [(18, "killed"), (40, "wounded")]),
         # places and spans of time counted are not people
         ("The attack on two villages killed 15 civilians.", [(15, "killed")]),

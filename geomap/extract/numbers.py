@@ -13,7 +13,7 @@ from functools import lru_cache
 from geomap.extract.text import Tokens, load_lexicon, phrase_table, positions
 
 # Words that may sit between a figure and its verb ("12 people were killed").
-_STOP_AFTER = frozenset("and or but year years month months day days hour hours km kilometres kilometers miles percent per metres meters".split())
+_STOP_AFTER = frozenset("and or but year years month months week weeks day days hour hours km kilometres kilometers miles percent per metres meters".split())
 _COMBINED = frozenset("killing killed dead kill".split())
 _YEAR_CUES = frozenset("in since of during until by early late mid year".split())
 
@@ -166,7 +166,7 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             i += 1
             continue
         value, j = parsed
-        if _is_year(tokens, i, value) or _not_a_count(tokens, i, j) or (i > lo and low[i - 1] in _PART_CUES):
+        if _is_year(tokens, i, value) or _not_a_count(tokens, i, j) or _part_of_a_total(tokens, i, j, lo, end_at):
             i = j
             continue
         kind = _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at)
@@ -318,11 +318,11 @@ def _governed_before(tokens: Tokens, i: int, lo: int, end_at: dict) -> str | Non
 def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | None:
     """Kind of a kill/wound word shortly after a figure ending before token ``j``."""
     low = tokens.low
-    # part: 0 before any "including", 1 after it (its figure is still to come), 2 past that figure
-    k, steps, budget, skipped, part = j, 0, 6, -1, 0
+    # part: after "including", whose figures and "and" are read over
+    k, steps, budget, skipped, part = j, 0, 6, -1, False
     while k < hi and steps < budget:
         if k > j and k != skipped and (after := _aside_end(tokens, k, hi)) is not None:
-            # over an aside set off by dashes: "Sixteen civilians - including three children - were killed"
+            # over an aside: "Sixteen civilians - including three children - were killed"
             k = skipped = after
             continue
         steps += 1
@@ -335,11 +335,16 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
             if end < hi and low[end] in ("or", "and") and end + 1 < hi and end + 1 in kind_at and kind_at[end + 1][1] != kind:
                 return None
             return kind
-        if low[k] in _PART_CUES and part == 0:
-            # "At least 15 civilians including four children were killed": the part's figure is read over
-            part, budget = 1, budget + 5
-        elif part == 1 and (low[k].isdecimal() or low[k] in _lexicon()["units"] or low[k] in _VAGUE_HEADS):
-            part = 2
+        if low[k] in _PART_CUES and not part:
+            # "At least 36 civilians including 11 children and five women were killed": the parts are read over
+            part, budget = True, budget + 6
+        elif part and (low[k] == "and" or low[k].isdecimal() or low[k] in _lexicon()["units"] or low[k] in _VAGUE_HEADS):
+            pass
+        elif part and low[k] == "among":
+            return None  # "Six civilians including a child were among 22 people killed": 22 is the toll
+        elif low[k:k + 1] and (low[k].isdecimal() or low[k] in _lexicon()["units"]) and low[k + 1:k + 3] in _PART_AFTER:
+            k += 3  # "Three people, two of them children, died"
+            continue
         elif low[k - 1] in ("of", "from") and (low[k].isdecimal() or low[k] in _lexicon()["units"]) \
                 and k + 1 < hi and low[k + 1] in _lexicon()["things"]:
             k += 2  # a count of things, not of people: "Six civilians from one family were killed"
@@ -356,6 +361,24 @@ _DASHES = frozenset(("-", "--", "\u2013", "\u2014"))
 # A figure right after these is part of a total told before it ("18 people, including five members
 # of DAESH"; "Sixteen civilians - including three children - were killed"): never a toll of its own.
 _PART_CUES = frozenset(("including", "includes"))
+# After a figure, these make it a part of a total told before it ("Three people, two of them children, died").
+_PART_AFTER = (["of", "them"], ["of", "whom"])
+# Between "including" and a figure, these make the figure a toll of its own: "including a child were
+# among 22 killed", "attacks in the past, including in late December when 19 people were killed".
+_TOTAL_CUES = frozenset("among were was when where while after as in on at".split())
+
+
+def _part_of_a_total(tokens: Tokens, i: int, j: int, lo: int, end_at: dict) -> bool:
+    """Is the figure in tokens ``i:j`` a part of a total ("including 11 children and five women", "two of them")?"""
+    low = tokens.low
+    if low[j:j + 2] in _PART_AFTER:
+        return True
+    for k in range(i - 1, max(lo, i - 8) - 1, -1):
+        if low[k] in _PART_CUES:
+            return True
+        if k + 1 in end_at or low[k] in _TOTAL_CUES or _broken(tokens, k, k + 1, _STOPS):
+            return False  # a kill word, "were among" or a full stop comes first: a toll of its own
+    return False
 
 
 def _spaced_dash(gap: str) -> bool:
@@ -364,10 +387,19 @@ def _spaced_dash(gap: str) -> bool:
 
 
 def _aside_end(tokens: Tokens, k: int, hi: int) -> int | None:
-    """If an aside set off by dashes opens before token ``k``, the token after its closing dash."""
-    if not _spaced_dash(_gap(tokens, k - 1, k)):
-        return None
-    return next((m for m in range(k + 1, min(hi, k + 12)) if _spaced_dash(_gap(tokens, m - 1, m))), None)
+    """If an aside opens before token ``k``, the token after it closes.
+
+    An aside is set off by dashes ("Sixteen civilians - including three
+    children - were killed"), or by commas when it counts a part ("Three
+    people, two of them children, died").
+    """
+    opening = _gap(tokens, k - 1, k)
+    if _spaced_dash(opening):
+        return next((m for m in range(k + 1, min(hi, k + 12)) if _spaced_dash(_gap(tokens, m - 1, m))), None)
+    low = tokens.low
+    if opening.strip() == "," and (low[k].isdecimal() or low[k] in _lexicon()["units"]) and low[k + 1:k + 3] in _PART_AFTER:
+        return next((m for m in range(k + 3, min(hi, k + 8)) if _gap(tokens, m - 1, m).strip() == ","), None)
+    return None
 
 
 def most_conservative(values: list[int]) -> int | None:
