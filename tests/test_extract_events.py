@@ -148,6 +148,11 @@ def test_an_attempted_attack_that_was_fought_is_still_a_clash():
     assert event.sub_event_type == "Armed clash" and event.fatalities == 12
 
 
+def test_a_speaker_named_with_title_and_name_is_not_the_doer():
+    found = events("Syrian National Coalition chief Ahmad Jarba called for an inquiry into the shelling of Douma on Monday.")
+    assert "Syrian National Coalition" not in set(found.actor1)
+
+
 def test_a_side_calling_for_something_is_not_the_doer():
     found = events("The Syrian Coalition called upon the Security Council to investigate the shelling of Douma on Monday.")
     assert "Syrian National Coalition" not in set(found.actor1)

@@ -37,6 +37,10 @@ def figures(sentence: str) -> list[tuple[int, str]]:
         ("Twenty-five fighters died and thirty were injured.", [(25, "killed"), (30, "wounded")]),
         ("The death toll rose to 70 on Friday.", [(70, "killed")]),
         ("Gunmen opened fire on the bus, killing all five passengers.", [(5, "killed")]),
+        # a range codes its lower bound; a toll that rose is no range
+        ("Between 500 and 1300 people died on Wednesday.", [(500, "killed")]),
+        ("The raid killed between 20 and 30 people.", [(20, "killed")]),
+        ("12 to 15 people were killed.", [(12, "killed")]),
         # a part of a total is not a toll of its own
         ("At least 15 civilians including four children were killed.", [(15, "killed")]),
         ("Sixteen civilians - including three children - were killed on Monday.", [(16, "killed")]),

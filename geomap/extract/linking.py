@@ -528,7 +528,8 @@ def _drop_speakers(tokens: Tokens, subjects: list[ActorMention], trigger_first: 
     kept = []
     for k, a in enumerate(subjects):
         verbs = low[a.end:a.end + 3]
-        if any(w in _REACTION for w in verbs) or (
+        # a reaction may follow the speaker's title and name: "the Coalition chief Ahmad Jarba called on ..."
+        if any(w in _REACTION for w in low[a.end:a.end + 5]) or (
             a.end < len(low) and ":" in tokens.text[tokens.ends[a.end - 1]:tokens.starts[a.end]]
         ):
             continue

@@ -166,6 +166,9 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             i += 1
             continue
         value, j = parsed
+        upper = _range_upper(tokens, i, j, lo, hi)
+        if upper is not None:
+            j = upper[1]  # "between 12 and 15", "12 to 15": the lower bound is coded
         if _is_year(tokens, i, value) or _not_a_count(tokens, i, j) or _part_of_a_total(tokens, i, j, lo, end_at):
             i = j
             continue
@@ -174,6 +177,22 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             figures.append(Figure(value, kind, tokens.starts[i], tokens.ends[j - 1], " ".join(low[i:j]) in lex["vague"]))
         i = j
     return figures
+
+
+def _range_upper(tokens: Tokens, i: int, j: int, lo: int, hi: int) -> tuple[int, int] | None:
+    """The upper figure of a range opening with the figure in tokens ``i:j``, and where it ends.
+
+    "12 to 15" and "between 12 and 15" are ranges; "rose from 12 to 15" is
+    a toll that changed, not a range.
+    """
+    low = tokens.low
+    if j + 1 >= hi or not (low[j] == "to" and not (i > lo and low[i - 1] == "from")
+                           or low[j] == "and" and i > lo and low[i - 1] == "between"):
+        return None
+    nxt = low[j + 1]
+    if not (nxt.isdecimal() or nxt in _lexicon()["units"] or nxt in _lexicon()["multipliers"]):
+        return None
+    return _parse_number(tokens, j + 1, hi)
 
 
 # Larger figures are typing errors or not casualty counts (the event table caps at 100,000).
