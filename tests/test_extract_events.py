@@ -182,6 +182,12 @@ def test_the_explosion_does_not_refer_back_to_a_clash():
     assert sorted(found.sub_event_type) == ["Armed clash", "Remote explosive/landmine/IED"]
 
 
+def test_a_tally_over_a_period_is_no_event_s_toll():
+    text = ("US jets struck the al-Touseeiyah district of Raqqa on Monday. "
+            "More than 3,000 people were killed during the past month, the Observatory said.")
+    assert one(text).fatalities == 0
+
+
 def test_a_vague_toll_does_not_lower_an_exact_one():
     text = "A car bomb killed at least 70 people in Rankus on Friday. Activists said dozens were killed in the blast."
     event = one(text)

@@ -501,6 +501,11 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)
 
 
+def is_tally(tokens: Tokens, clause_first: int, clause_end: int) -> bool:
+    """True if the clause is a tally over a period ("3,000 killed during the past month"), not an event."""
+    return tokens.derived("irrealis", _CueIndex.of).aggregate(clause_first, clause_end)
+
+
 _NEVER = 1 << 62
 # How near the trigger a tally of recent weeks must stand ("shaken by two bomb attacks in recent
 # weeks"), so that "On Wednesday a drone strike killed X ..., the latest in a series of blows in

@@ -193,6 +193,8 @@ def build_events(doc: _Doc) -> list[EventRecord]:
         ahead: list[Figure] = []
         for k, (c0, c1, c_lo, c_hi, real) in enumerate(clauses):
             if not real:
+                if coding.is_tally(tokens, c_lo, c_hi):
+                    continue  # "60,000 people have died in jails during the conflict": no event's toll
                 if any(later[4] for later in clauses[k + 1:]) and _suffered_toll(tokens.low, c_lo, c_hi):
                     ahead.extend(find_figures(tokens, c_lo, c_hi))
                 # a toll alone continues an earlier event: none yet, nothing to read
