@@ -377,8 +377,8 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
 
 
 _DASHES = frozenset(("-", "--", "\u2013", "\u2014"))
-# A figure right after these is part of a total told before it ("18 people, including five members
-# of DAESH"; "Sixteen civilians - including three children - were killed"): never a toll of its own.
+# Figures listed after these are parts of a total told before them ("18 people, including five members
+# of DAESH"; "36 civilians including 11 children and five women"): never tolls of their own.
 _PART_CUES = frozenset(("including", "includes"))
 # After a figure, these make it a part of a total told before it ("Three people, two of them children, died").
 _PART_AFTER = (["of", "them"], ["of", "whom"])
