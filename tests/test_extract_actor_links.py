@@ -293,7 +293,15 @@ DOERS = [
      "Military Forces of Syria"),
     ("The army recaptured Qaryatain on Monday with support from Russian airstrikes.", "Military Forces of Russia"),
     ("Kurdish-led forces retook Manbij from the Islamic State on Friday.", "Syrian Democratic Forces"),
+    # a possessive whose apostrophe the copy lost
+    ("The armys air force carried out sorties on Islamic State positions near Palmyra on Monday.",
+     "Military Forces of Syria"),
 ]
+
+
+def test_counted_members_who_died_in_a_battle_are_a_side() -> None:
+    sides = _sides("23 members of the Nusra Front were killed in clashes with Hezbollah near Khan Touman on Monday.")
+    assert set(sides[0]) == {"Hayat Tahrir al-Sham / Jabhat al-Nusra", "Hezbollah"}
 
 
 @pytest.mark.parametrize("text, doer", DOERS)

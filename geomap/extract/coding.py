@@ -442,7 +442,9 @@ def _fold_members(mentions: list[ActorMention], low: list[str]) -> list[ActorMen
         if prev is not None and prev.end == k and prev.actor.inter not in _NOT_MEMBERS \
                 and (prev.actor.generic or prev.actor == m.actor) and not _counted(low, prev.first):
             kept[-1] = ActorMention(prev.first, m.end, m.actor)
-        elif low[k - 1] in _MEMBER_NOUNS and (prev is None or prev.end < k) and not _counted(low, k - 1):
+        elif low[k - 1] in _MEMBER_NOUNS and (prev is None or prev.end < k):
+            # counted members ("23 members of the Nusra Front were killed") are the group too:
+            # what happened to them (killed, a victim) is read from the verb after them
             kept.append(ActorMention(k - 1, m.end, m.actor))
         else:
             kept.append(m)

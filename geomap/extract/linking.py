@@ -404,9 +404,13 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
         # hideouts", "... shot down, the biggest loss for Russian forces")
         hit = [a for a in before if not _preceded_by(low, a.first, _NOT_BEFORE_SUBJECT)][-1:] or after[:1]
         return None, (hit[0].actor if hit else None), False
-    # in a battle the side that lost men is still a side; in one-sided violence it is the target
-    victims = [a for a in subjects if trigger.type.event_type != "Battles" and _suffered(low, a, trigger)]
-    subjects = [a for a in subjects if a not in victims]
+    # in a battle the side that lost men is still a side, but the other one comes first; in
+    # one-sided violence it is the target
+    suffered = [a for a in subjects if _suffered(low, a, trigger)]
+    if trigger.type.event_type == "Battles":
+        victims, subjects = [], [a for a in subjects if a not in suffered] + suffered
+    else:
+        victims, subjects = suffered, [a for a in subjects if a not in suffered]
     if not subjects:
         # a side naming the trigger's doer as its modifier, after a preposition: "killed in coalition air
         # strikes", "by terrorists' rocket shells" (not a target: "the coalition against ISIS struck")
