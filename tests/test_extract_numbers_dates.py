@@ -37,6 +37,9 @@ def figures(sentence: str) -> list[tuple[int, str]]:
         ("Twenty-five fighters died and thirty were injured.", [(25, "killed"), (30, "wounded")]),
         ("The death toll rose to 70 on Friday.", [(70, "killed")]),
         ("Gunmen opened fire on the bus, killing all five passengers.", [(5, "killed")]),
+        # a group's name between its members and the verb
+        ("23 members of the al-Nusra Front terrorist group were killed in clashes.", [(23, "killed")]),
+        ("23 MEMBERS OF ISIS WERE KILLED IN RAQQA", [(23, "killed")]),
         # a range codes its lower bound; a toll that rose is no range
         ("Between 500 and 1300 people died on Wednesday.", [(500, "killed")]),
         ("The raid killed between 20 and 30 people.", [(20, "killed")]),

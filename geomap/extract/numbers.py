@@ -368,6 +368,12 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
                 and k + 1 < hi and low[k + 1] in _lexicon()["things"]:
             k += 2  # a count of things, not of people: "Six civilians from one family were killed"
             continue
+        elif low[k] in ("of", "from") and k == j + 1 and low[j] in _MEMBER_WORDS:
+            # "23 members of the al-Nusra Front terrorist group were killed": the group's name is read over
+            name_end = _name_end(tokens, k + 1, hi, kind_at)
+            budget += name_end - k
+            k = name_end
+            continue
         elif low[k] in _STOP_AFTER or low[k].isdecimal() or low[k] in _lexicon()["units"]:
             return None
         if low[k] in _lexicon()["things"] and (k == j or (k == j + 1 and low[j] == "of")):
@@ -398,6 +404,31 @@ def _part_of_a_total(tokens: Tokens, i: int, j: int, lo: int, end_at: dict) -> b
         if k + 1 in end_at or low[k] in _TOTAL_CUES or _broken(tokens, k, k + 1, _STOPS):
             return False  # a kill word, "were among" or a full stop comes first: a toll of its own
     return False
+
+
+# Words for the people a group lost, before "of"/"from" and the group's name.
+_MEMBER_WORDS = frozenset("members member fighters fighter militants militant soldiers soldier terrorists "
+                          "terrorist elements troops gunmen jihadists".split())
+# Lower-case words inside a group's name ("the al-Nusra Front", "Islamic State in Iraq and Levant").
+_NAME_LINKS = frozenset("the al el ad ash as an ar of in and".split())
+_NAME_MAX = 10
+
+
+def _name_end(tokens: Tokens, k: int, hi: int, kind_at: dict) -> int:
+    """Where a proper name starting at token ``k`` ends (capitalised words and their links).
+
+    It stops at a kill word, so a headline in capitals ("MEMBERS OF ISIS KILLED") keeps its verb.
+    """
+    words, low = tokens.words, tokens.low
+    end = k
+    while end < min(hi, k + _NAME_MAX) and end not in kind_at and (words[end][:1].isupper() or low[end] in _NAME_LINKS) \
+            and low[end] not in _PAUSE_WORDS:
+        end += 1
+    return end
+
+
+# Words that end a name in text written in capitals: the auxiliaries before a kill word.
+_PAUSE_WORDS = frozenset("were was have has had been are is".split())
 
 
 def _spaced_dash(gap: str) -> bool:
