@@ -121,6 +121,8 @@ def test_lost_ground_to_makes_the_gainer_actor1():
         "Rebels failed to capture the airport in Deir ez-Zor on Monday.",
         "Activists accused the army of avoiding clashes with Islamic State near Raqqa.",
         "Damascus has been shaken by two bomb attacks in recent weeks.",
+        "More than 400,000 people have been killed since the Syrian conflict erupted with anti-government protests.",
+        "More than 280,000 people have been killed since the war began with protests that were met with a crackdown.",
     ],
 )
 def test_negation_and_hypotheticals_make_no_event(sentence):

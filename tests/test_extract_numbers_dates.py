@@ -51,6 +51,8 @@ def figures(sentence: str) -> list[tuple[int, str]]:
         ("Six civilians from one family were killed in the raid.", [(6, "killed")]),
         ("At least 36 civilians including 11 children and five women were killed.", [(36, "killed")]),
         ("Three people, two of them children, died in the raid.", [(3, "killed")]),
+        ("Two people one of them a child killed in a rocket attack.", [(2, "killed")]),
+        ("At least 13 civilians mostly women and children were killed on Saturday.", [(13, "killed")]),
         ("The town was hit repeatedly, including in December when 19 people were killed.", [(19, "killed")]),
         ("In that three-week period the group executed 128 residents.", [(128, "killed")]),
         ("The blast claimed the lives of 18 civilians and injured 40.", [(18, "killed"), (40, "wounded")]),

@@ -497,8 +497,9 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
         return True
     if trigger.type.sub_event_type == "territory" and not irrealis["attempt"].isdisjoint(ahead[-3:]):
         return True  # "attempting to seize", "in a bid to capture": no ground changed hands
-    if trigger.type.violent and (cues.aggregate(lo, end) or cues.recent_tally(
-            max(lo, trigger.first - _RECENT_REACH), min(end, trigger.end + _RECENT_REACH))):
+    if cues.aggregate(lo, end):
+        return True  # a tally or what went on since ... (any trigger: "since its conflict began with protests that were met with ...")
+    if trigger.type.violent and cues.recent_tally(max(lo, trigger.first - _RECENT_REACH), min(end, trigger.end + _RECENT_REACH)):
         return True
     return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)
 
@@ -607,9 +608,12 @@ class _CueIndex:
 
 # "has been conducting airstrikes ... since September 2014": a perfect tense and "since"
 # a year describe what went on over years, not one event. The span runs from the auxiliary
-# to the year, so both must lie in the trigger's clause.
+# to the year, so both must lie in the trigger's clause. So does what went on since something
+# began: "400,000 people have been killed since the Syrian conflict erupted with protests".
 _PERFECT = frozenset(("has", "have", "had"))
 _HABIT_REACH = 15
+_BEGAN = frozenset("began begun started erupted broke".split())
+_BEGAN_REACH = 6
 
 
 def _habitual_spans(low: list[str]) -> list[tuple[int, int]]:
@@ -622,6 +626,9 @@ def _habitual_spans(low: list[str]) -> list[tuple[int, int]]:
         aux = next((k for k in range(i - 1, max(-1, i - _HABIT_REACH), -1) if low[k] in _PERFECT), None)
         if year is not None and aux is not None:
             spans.append((aux, year + 1))
+        began = next((k for k in range(i + 1, min(len(low), i + _BEGAN_REACH)) if low[k] in _BEGAN), None)
+        if began is not None and aux is not None:
+            spans.append((aux, began + 1))
     return spans
 
 

@@ -362,7 +362,7 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
         elif part and low[k] == "among":
             return None  # "Six civilians including a child were among 22 people killed": 22 is the toll
         elif low[k:k + 1] and (low[k].isdecimal() or low[k] in _lexicon()["units"]) and low[k + 1:k + 3] in _PART_AFTER:
-            k += 3  # "Three people, two of them children, died"
+            k, part = k + 3, True  # "Two people one of them a child killed"
             continue
         elif low[k - 1] in ("of", "from") and (low[k].isdecimal() or low[k] in _lexicon()["units"]) \
                 and k + 1 < hi and low[k + 1] in _lexicon()["things"]:
@@ -385,7 +385,7 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
 _DASHES = frozenset(("-", "--", "\u2013", "\u2014"))
 # Figures listed after these are parts of a total told before them ("18 people, including five members
 # of DAESH"; "36 civilians including 11 children and five women"): never tolls of their own.
-_PART_CUES = frozenset(("including", "includes"))
+_PART_CUES = frozenset(("including", "includes", "mostly", "mainly"))
 # After a figure, these make it a part of a total told before it ("Three people, two of them children, died").
 _PART_AFTER = (["of", "them"], ["of", "whom"])
 # Between "including" and a figure, these make the figure a toll of its own: "including a child were
