@@ -612,8 +612,8 @@ class _CueIndex:
 # began: "400,000 people have been killed since the Syrian conflict erupted with protests".
 _PERFECT = frozenset(("has", "have", "had"))
 _HABIT_REACH = 15
-_BEGAN = frozenset("began begun started erupted broke".split())
-_BEGAN_REACH = 6
+_BEGAN = frozenset("began begun started erupted broke collapsed ended".split())
+_BEGAN_REACH = 8
 
 
 def _habitual_spans(low: list[str]) -> list[tuple[int, int]]:

@@ -512,7 +512,7 @@ _SPEECH = frozenset("said says say told tells claimed claims accused accuses rep
 # A side reacting to an event is not its doer: "the UN condemned the air strikes on Idlib".
 _REACTION = frozenset(
     "condemned condemns condemn denounced denounces denounce criticised criticized criticises criticizes deplored "
-    "deplores slammed slams decried decries blamed blames welcomed welcomes mourned mourns protested calls urged "
+    "deplores slammed slams decried decries blamed blames blaming welcomed welcomes mourned mourns protested calls urged "
     "urges urging demanded demands demanding called calling".split()
 )
 # Reporting verbs: a side that only says so is not the doer unless it speaks of its own
