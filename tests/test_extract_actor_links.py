@@ -59,21 +59,22 @@ def test_the_short_name_without_the_full_name_stays_a_place():
     assert "Hazm" in set(mentions["text"])
 
 
-def test_a_document_that_uses_the_short_name_as_a_place_keeps_it_a_place():
-    text = ("Harakat Hazm fighters clashed with al-Nusra in Atarib on Monday. "
-            "Warplanes later struck the village of Hazm.")
+@pytest.mark.parametrize(
+    "text, place, group",
+    [
+        # a document that uses the short name as a place keeps it a place
+        ("Harakat Hazm fighters clashed with al-Nusra in Atarib on Monday. Warplanes later struck the village of Hazm.",
+         "Hazm", "Harakat Hazm"),
+        # a short name that is a well-known place stays the place
+        ("Liwa Thuwar al-Raqqa fighters clashed with Islamic State militants in Tal Abyad. Warplanes bombed Raqqa "
+         "on Monday.", "Raqqa", "Liwa Thuwar al-Raqqa"),
+    ],
+)
+def test_a_groups_short_name_used_as_a_place_stays_the_place(text: str, place: str, group: str) -> None:
     events = _events(text)
     strike = events[events["sub_event_type"] == "Air/drone strike"].iloc[0]
-    assert strike["location"] == "Hazm"
-
-
-def test_a_short_name_that_is_a_well_known_place_stays_the_place():
-    text = ("Liwa Thuwar al-Raqqa fighters clashed with Islamic State militants in Tal Abyad. "
-            "Warplanes bombed Raqqa on Monday.")
-    events = _events(text)
-    strike = events[events["sub_event_type"] == "Air/drone strike"].iloc[0]
-    assert strike["location"] == "Raqqa"
-    assert strike["actor2"] != "Liwa Thuwar al-Raqqa"
+    assert strike["location"] == place
+    assert strike["actor2"] != group
 
 
 def test_a_surname_that_is_a_groups_short_name_is_not_the_group():

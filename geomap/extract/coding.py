@@ -300,7 +300,7 @@ def _plainly_a_name(tokens: Tokens, i: int) -> bool:
     """At a sentence's start a capital says nothing ("Local sources said", after "Local
     Defence Forces"): a short name counts there only once the document also writes it
     as a name elsewhere, mid-sentence or before its members ("Hazm fighters")."""
-    return not _sentence_initial(tokens, i) or (i + 1 < len(tokens) and tokens.low[i + 1] in _MEMBER_NOUNS)
+    return not _sentence_initial(tokens, i) or (i + 1 < len(tokens) and tokens.low[i + 1] in _member_nouns())
 
 
 def _capitalised_within(tokens: Tokens, a: int, b: int, word: str) -> bool:
@@ -407,12 +407,11 @@ def _fold_abbreviations(mentions: list[ActorMention], tokens: Tokens) -> list[Ac
     return kept
 
 
-# Nouns for a group's members: "fighters of Jaish al-Islam" is Jaish al-Islam acting.
-_MEMBER_NOUNS = frozenset(
-    "fighters fighter members member militants militant gunmen jihadists jihadist troops forces soldiers units "
-    "militiamen militias militia combatants elements rebels insurgents terrorists loyalists warplanes jets "
-    "aircraft helicopters drones".split()
-)
+@lru_cache(maxsize=1)
+def _member_nouns() -> frozenset[str]:
+    """Nouns for a group's members ("fighters of Jaish al-Islam"), from the actor lexicon."""
+    return frozenset(str(word) for word in load_lexicon("actors")["member_nouns"])
+
 # Sides that are never a group's members ("children of ...", "protesters of ...").
 _NOT_MEMBERS = frozenset((6, 7))
 
@@ -442,7 +441,7 @@ def _fold_members(mentions: list[ActorMention], low: list[str]) -> list[ActorMen
         if prev is not None and prev.end == k and prev.actor.inter not in _NOT_MEMBERS \
                 and (prev.actor.generic or prev.actor == m.actor) and not _counted(low, prev.first):
             kept[-1] = ActorMention(prev.first, m.end, m.actor)
-        elif low[k - 1] in _MEMBER_NOUNS and (prev is None or prev.end < k):
+        elif low[k - 1] in _member_nouns() and (prev is None or prev.end < k):
             # counted members ("23 members of the Nusra Front were killed") are the group too:
             # what happened to them (killed, a victim) is read from the verb after them
             kept.append(ActorMention(k - 1, m.end, m.actor))
@@ -498,8 +497,10 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     if trigger.type.sub_event_type == "territory" and not irrealis["attempt"].isdisjoint(ahead[-3:]):
         return True  # "attempting to seize", "in a bid to capture": no ground changed hands
     if cues.aggregate(lo, end):
-        return True  # a tally or what went on since ... (any trigger: "since its conflict began with protests that were met with ...")
-    if trigger.type.violent and cues.recent_tally(max(lo, trigger.first - _RECENT_REACH), min(end, trigger.end + _RECENT_REACH)):
+        # a tally, or what went on since ... (any trigger: "since the war began with protests that were met with")
+        return True
+    reach = (max(lo, trigger.first - _RECENT_REACH), min(end, trigger.end + _RECENT_REACH))
+    if trigger.type.violent and cues.recent_tally(*reach):
         return True
     return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)
 

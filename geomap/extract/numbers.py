@@ -59,6 +59,8 @@ def _lexicon() -> dict:
         "heads": heads, "longest": longest, "zero_heads": zero_heads, "times": times,
         "things": frozenset(str(w) for w in lex["counted_things"]),
         "labels": frozenset(str(w).lower() for w in lex["label_words"]),
+        # a group's members ("23 members of the al-Nusra Front"), from the actor lexicon
+        "members": frozenset(str(w) for w in load_lexicon("actors")["member_nouns"]),
         # the words that may stand between a kill word and its figure
         "fillers": frozenset(word for phrase in lex["qualifiers"] + lex["toll_fillers"] for word in str(phrase).split()),
     }
@@ -368,7 +370,7 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
                 and k + 1 < hi and low[k + 1] in _lexicon()["things"]:
             k += 2  # a count of things, not of people: "Six civilians from one family were killed"
             continue
-        elif low[k] in ("of", "from") and k == j + 1 and low[j] in _MEMBER_WORDS:
+        elif low[k] in ("of", "from") and k == j + 1 and low[j] in _lexicon()["members"]:
             # "23 members of the al-Nusra Front terrorist group were killed": the group's name is read over
             name_end = _name_end(tokens, k + 1, hi, kind_at)
             budget += name_end - k
@@ -406,12 +408,11 @@ def _part_of_a_total(tokens: Tokens, i: int, j: int, lo: int, end_at: dict) -> b
     return False
 
 
-# Words for the people a group lost, before "of"/"from" and the group's name.
-_MEMBER_WORDS = frozenset("members member fighters fighter militants militant soldiers soldier terrorists "
-                          "terrorist elements troops gunmen jihadists".split())
 # Lower-case words inside a group's name ("the al-Nusra Front", "Islamic State in Iraq and Levant").
 _NAME_LINKS = frozenset("the al el ad ash as an ar of in and".split())
 _NAME_MAX = 10
+# Words that end a name in text written in capitals: the auxiliaries before a kill word.
+_PAUSE_WORDS = frozenset("were was have has had been are is".split())
 
 
 def _name_end(tokens: Tokens, k: int, hi: int, kind_at: dict) -> int:
@@ -425,10 +426,6 @@ def _name_end(tokens: Tokens, k: int, hi: int, kind_at: dict) -> int:
             and low[end] not in _PAUSE_WORDS:
         end += 1
     return end
-
-
-# Words that end a name in text written in capitals: the auxiliaries before a kill word.
-_PAUSE_WORDS = frozenset("were was have has had been are is".split())
 
 
 def _spaced_dash(gap: str) -> bool:
