@@ -95,6 +95,45 @@ def test_an_aircraft_shot_down_is_a_clash_not_its_air_strike(sentence, actor1, a
     assert event.location == ("Hama" if "Hama" in sentence else "Saraqab")
 
 
+@pytest.mark.parametrize(
+    "sentence, actor1, actor2",
+    [
+        # no side named: the only side that drops barrel bombs
+        ("Helicopters dropped barrel bombs on Douma on Monday.", "Military Forces of Syria", None),
+        ("Barrel bombs fell on Saraqeb late on Monday, wounding many residents.", "Military Forces of Syria",
+         "Civilians (Syria)"),
+        # rebels named in the clause were what was hit, not the doer
+        ("Fighting raged in Aleppo between rebels and regime loyalists as helicopters dropped a barrel bomb "
+         "on an opposition area of the city.", "Military Forces of Syria", "Opposition Rebels (Syria)"),
+        # dropped from the air, even when it "exploded" like a planted bomb
+        ("A barrel bomb exploded in the market of Douma on Friday.", "Military Forces of Syria", None),
+        # another state's forces named as the doer keep the event
+        ("Russian jets dropped barrel bombs on Douma on Monday.", "Military Forces of Russia", None),
+    ],
+)
+def test_barrel_bombs_are_the_syrian_governments(sentence, actor1, actor2):
+    event = one(sentence)
+    assert event.sub_event_type == "Air/drone strike"
+    assert (event.actor1, None if pd.isna(event.actor2) else event.actor2) == (actor1, actor2)
+
+
+def test_a_doer_known_from_the_weapon_is_not_passed_on():
+    # the next air strike's doer is not the barrel bombs' (inheritance skips it)
+    found = events("Barrel bombs hit Douma on Monday. Air strikes also hit Harasta.")
+    assert found.actor1.tolist() == ["Military Forces of Syria", "Unidentified Military Forces"]
+
+
+def test_a_named_village_the_gazetteer_lacks_is_no_reference_back():
+    found = events("Fourteen people were killed in barrel bomb attacks on Douma on Monday. "
+                   "A further five died in barrel bomb attacks on the village of Tlajabin, it added.")
+    assert len(found) == 2  # "a further five": another event, not a second report of the first
+    assert found.fatalities.tolist() == [14, 5]
+    later = found.iloc[1]
+    assert "refers back" not in later.reason
+    mentions = extract_mentions("A further five died in the village of Tlajabin on Monday.")
+    assert "Tlajabin" in mentions.loc[mentions.status == "unlocated", "text"].tolist()
+
+
 def test_a_drone_shot_down_is_disrupted_weapons_use():
     event = one("The army shot down an Islamic State drone near Deir ez-Zor on Monday.")
     assert (event.event_type, event.sub_event_type) == ("Strategic developments", "Disrupted weapons use")
@@ -113,6 +152,7 @@ def test_lost_ground_to_makes_the_gainer_actor1():
     [
         "Talks could be resumed if the truce holds in Aleppo.",
         "The army denied that its jets bombed Idlib.",
+        "Residents of Douma are getting ready to be hit by barrel bombs.",
         "Rebels threatened to shell Latakia.",
         "The ministry said it hoped a ceasefire in Homs might hold.",
         "Government forces did not attack Daraa on Monday.",

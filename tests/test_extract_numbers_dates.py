@@ -53,6 +53,9 @@ def figures(sentence: str) -> list[tuple[int, str]]:
         ("Three people, two of them children, died in the raid.", [(3, "killed")]),
         ("Two people one of them a child killed in a rocket attack.", [(2, "killed")]),
         ("At least 13 civilians mostly women and children were killed on Saturday.", [(13, "killed")]),
+        ("At least 11 civilians among them three children were killed on Thursday.", [(11, "killed")]),
+        ("Eleven civilians, among them three children, were killed on Thursday.", [(11, "killed")]),
+        ("The raid killed 11 civilians, among whom were three children.", [(11, "killed")]),
         ("The town was hit repeatedly, including in December when 19 people were killed.", [(19, "killed")]),
         ("In that three-week period the group executed 128 residents.", [(128, "killed")]),
         ("The blast claimed the lives of 18 civilians and injured 40.", [(18, "killed"), (40, "wounded")]),
@@ -67,6 +70,12 @@ def figures(sentence: str) -> list[tuple[int, str]]:
 )
 def test_casualty_figures(sentence, expected):
     assert figures(sentence) == expected
+
+
+def test_a_toll_told_as_more_than_another_is_marked_additional():
+    found = find_figures(Tokens.of("Another 14 people were killed, and a further five died in the raid."))
+    assert [(f.value, f.additional) for f in found] == [(14, True), (5, True)]
+    assert [f.additional for f in find_figures(Tokens.of("At least 14 people were killed."))] == [False]
 
 
 def test_conflicting_figures_code_the_lowest():

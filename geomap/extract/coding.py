@@ -49,6 +49,9 @@ class TriggerType:
     # a generic word that may refer back to an earlier violent event: of any type ("any": "the
     # attack") or of its own event type ("own-type": "the explosion"); "" for a specific word
     generic: str = ""
+    # the side that alone uses the weapon the trigger names (barrel bombs: the Syrian
+    # government's forces): its doer unless the clause names a state's forces as the doer
+    doer: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ def _trigger_lexicon() -> tuple[PhraseMatcher, PhraseMatcher, dict[str, frozense
             item["event_type"], item["sub_event_type"], int(item["priority"]),
             bool(item.get("violent", True)), bool(item.get("inverse", False)),
             tuple(" ".join(str(w).split()) for w in item.get("needs", [])), str(item.get("generic", "")),
+            str(item.get("doer", "")),
         )
         entries.extend((p, kind) for p in item["patterns"])
     not_events = PhraseMatcher(phrase_table((p, True) for p in lex.get("not_events", [])))

@@ -64,9 +64,10 @@ _ISO3 = {
 }
 _DETERMINERS = frozenset("the these those this that its their such".split())
 _TARGET_PREPS = frozenset("against on targeting at into upon".split())
+# (not "the village of Tlajabin": a place named, which the gazetteer may lack, is no reference back)
 _ANAPHORA_RE = re.compile(
     r"\b(?:there|the (?:city|town|village|area|region|province|neighbou?rhood|district|countryside|suburb)|"
-    r"that (?:area|city|town|region)|the same (?:area|city|town))\b",
+    r"that (?:area|city|town|region)|the same (?:area|city|town))\b(?!\s+of\s+(?-i:[A-Z]))",
     re.I,
 )
 _GOV_HELD_RE = re.compile(r"\b(?:government|regime|army|loyalist)[\s-]*(?:held|controlled)\b", re.I)
@@ -100,6 +101,8 @@ class EventRecord:
     actor1: Actor | None = None
     actor2: Actor | None = None
     actor_explicit: bool = False
+    # actor1 is the side that alone uses the weapon named (a trigger's ``doer``), not a side named
+    actor_from_weapon: bool = False
     place: Place | None = None
     place_explicit: bool = False
     geo_precision: int | None = None
@@ -278,10 +281,13 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
     if actor1 is None:
         actor1, actor2b = _actors_from_control(text[c0:c1])
         actor2 = actor2 or actor2b
+    from_weapon = bool(kind.doer) and (actor1 is None or not actor1.government)
+    if from_weapon:
+        (actor1, actor2), explicit = _weapon_owner(kind.doer, actor1, actor2), False
     event_type, sub_type, violent = kind.event_type, kind.sub_event_type, kind.violent
     if sub_type == "downing":
         event_type, sub_type, violent = coding.downing_type(tokens.low, c_lo, c_hi)
-    record = EventRecord(event_type, sub_type, violent, actor1, actor2, explicit, generic=bool(kind.generic))
+    record = EventRecord(event_type, sub_type, violent, actor1, actor2, explicit, from_weapon, generic=bool(kind.generic))
     record.evidence.append(Evidence(s0, s1, s_index))
     # what was hit: a target word shortly after the trigger ("rockets hit a hospital")
     t_end = tokens.ends[min(trigger.end + 7, c_hi - 1)] if c_hi > trigger.end else c1
@@ -337,6 +343,26 @@ def _set_place(record: EventRecord, mention: Mention, reason: str) -> None:
         reason += " (near it, not at it)"
     record.geo_precision = precision
     record.place_reason = reason
+
+
+def _weapon_owner(doer: str, actor1: Actor | None, actor2: Actor | None) -> tuple[Actor, Actor | None]:
+    """The sides of a weapon only ``doer`` uses, when the clause names no state's forces as its doer.
+
+    ``doer`` (a trigger's, see triggers.yaml) is actor1. A non-state side
+    or civilians named as the doer were what was hit ("fighting between
+    rebels and the army as helicopters dropped a barrel bomb on an
+    opposition area"); unidentified aircraft were the owner's own.
+    """
+    actors = _actor_index()
+    owner = actors[doer]
+    if actor1 is not None and actor1.inter in _HIT_BY_WEAPON and actor2 in (None, owner):
+        actor2 = actor1
+    return owner, None if actor2 in (owner, actors["Unidentified Military Forces"]) else actor2
+
+
+# Sides a weapon's owner is taken to have hit when a clause names them as its doer:
+# rebels, political and identity militias (ACLED inter 2-4) and civilians (7).
+_HIT_BY_WEAPON = frozenset({2, 3, 4, 7})
 
 
 def _choose_place(mentions: list[Mention], focus: Place | None, violent: bool) -> Mention | None:
@@ -620,7 +646,7 @@ def _continue(record: EventRecord, new: EventRecord) -> None:
         record.place, record.place_explicit = new.place, True
         record.geo_precision, record.place_reason = new.geo_precision, new.place_reason + " (a later sentence about the same event)"
     if record.actor1 is None and new.actor1 is not None:
-        record.actor1, record.actor_explicit = new.actor1, new.actor_explicit
+        record.actor1, record.actor_explicit, record.actor_from_weapon = new.actor1, new.actor_explicit, new.actor_from_weapon
     if record.actor2 is None and new.actor2 != record.actor1:
         record.actor2 = new.actor2
     record.target = record.target or new.target
@@ -640,6 +666,8 @@ def _inherit_actor(records: list[EventRecord], record: EventRecord, s_index: int
         if s_index - earlier.last_sentence > _NEIGHBOURING_SENTENCES:
             return
         if earlier.sub_event_type == record.sub_event_type and earlier.actor1 is not None:
+            if earlier.actor_from_weapon:
+                continue  # the weapon named there says nothing of who did this one
             if earlier.actor1 != record.actor2:
                 record.actor1 = earlier.actor1
             elif not targeted:
@@ -703,7 +731,11 @@ def _distinct_sides(record: EventRecord) -> None:
 
 
 def merge_duplicates(records: list[EventRecord]) -> list[EventRecord]:
-    """Merge events reported twice (same actor1, sub-event type, place, date)."""
+    """Merge events reported twice (same actor1, sub-event type, place, date).
+
+    An event whose only toll is told as more than one already given ("a
+    further five died in barrel bomb attacks") is another event, never merged.
+    """
     merged: dict[tuple, EventRecord] = {}
     out: list[EventRecord] = []
     for record in records:
@@ -712,8 +744,8 @@ def merge_duplicates(records: list[EventRecord]) -> list[EventRecord]:
             record.place.place_id if record.place else None, record.date,
         )
         first = merged.get(key)
-        if first is None:
-            merged[key] = record
+        if first is None or (record.killed and all(figure.additional for figure in record.killed)):
+            merged.setdefault(key, record)
             out.append(record)
             continue
         seen = {e.sentence for e in first.evidence}

@@ -32,6 +32,9 @@ class Figure:
         Character span of the figure's words in the text.
     vague : bool
         Read from a vague quantity ("dozens", "several"): ``value`` is its lowest reading.
+    additional : bool
+        Told as more than a toll already given ("another 14", "a further
+        five"): the toll of another event, not another report of one.
     """
 
     value: int
@@ -39,6 +42,7 @@ class Figure:
     start: int
     end: int
     vague: bool = False
+    additional: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +62,7 @@ def _lexicon() -> dict:
         "units": units, "multipliers": multipliers, "vague": vague, "words": kill, "zero": zero,
         "heads": heads, "longest": longest, "zero_heads": zero_heads, "times": times,
         "things": frozenset(str(w) for w in lex["counted_things"]),
+        "additional": frozenset(str(w) for w in lex["additional"]),
         "labels": frozenset(str(w).lower() for w in lex["label_words"]),
         # a group's members ("23 members of the al-Nusra Front"), from the actor lexicon
         "members": frozenset(str(w) for w in load_lexicon("actors")["member_nouns"]),
@@ -176,7 +181,8 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             continue
         kind = _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at)
         if kind and value <= _MAX_FIGURE:
-            figures.append(Figure(value, kind, tokens.starts[i], tokens.ends[j - 1], " ".join(low[i:j]) in lex["vague"]))
+            figures.append(Figure(value, kind, tokens.starts[i], tokens.ends[j - 1], " ".join(low[i:j]) in lex["vague"],
+                                  i > 0 and low[i - 1] in lex["additional"]))
         i = j
     return figures
 
@@ -359,6 +365,9 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
         if low[k] in _PART_CUES and not part:
             # "At least 36 civilians including 11 children and five women were killed": the parts are read over
             part, budget = True, budget + 6
+        elif low[k:k + 2] in _PART_OPENINGS and not part:
+            k, part, budget = k + 2, True, budget + 6  # "11 civilians among them three children were killed"
+            continue
         elif part and (low[k] == "and" or low[k].isdecimal() or low[k] in _lexicon()["units"] or low[k] in _VAGUE_HEADS):
             pass
         elif part and low[k] == "among":
@@ -390,6 +399,8 @@ _DASHES = frozenset(("-", "--", "\u2013", "\u2014"))
 _PART_CUES = frozenset(("including", "includes", "mostly", "mainly"))
 # After a figure, these make it a part of a total told before it ("Three people, two of them children, died").
 _PART_AFTER = (["of", "them"], ["of", "whom"])
+# Before a figure, these do ("At least 11 civilians, among them three children, were killed").
+_PART_OPENINGS = (["among", "them"], ["among", "whom"])
 # Between "including" and a figure, these make the figure a toll of its own: "including a child were
 # among 22 killed", "attacks in the past, including in late December when 19 people were killed".
 _TOTAL_CUES = frozenset("among were was when where while after as in on at".split())
@@ -401,7 +412,7 @@ def _part_of_a_total(tokens: Tokens, i: int, j: int, lo: int, end_at: dict) -> b
     if low[j:j + 2] in _PART_AFTER:
         return True
     for k in range(i - 1, max(lo, i - 8) - 1, -1):
-        if low[k] in _PART_CUES:
+        if low[k] in _PART_CUES or (k > lo and low[k - 1:k + 1] in _PART_OPENINGS):
             return True
         if k + 1 in end_at or low[k] in _TOTAL_CUES or _broken(tokens, k, k + 1, _STOPS):
             return False  # a kill word, "were among" or a full stop comes first: a toll of its own
@@ -438,13 +449,15 @@ def _aside_end(tokens: Tokens, k: int, hi: int) -> int | None:
 
     An aside is set off by dashes ("Sixteen civilians - including three
     children - were killed"), or by commas when it counts a part ("Three
-    people, two of them children, died").
+    people, two of them children, died"; "11 civilians, among them three
+    children, were killed").
     """
     opening = _gap(tokens, k - 1, k)
     if _spaced_dash(opening):
         return next((m for m in range(k + 1, min(hi, k + 12)) if _spaced_dash(_gap(tokens, m - 1, m))), None)
     low = tokens.low
-    if opening.strip() == "," and (low[k].isdecimal() or low[k] in _lexicon()["units"]) and low[k + 1:k + 3] in _PART_AFTER:
+    if opening.strip() == "," and ((low[k].isdecimal() or low[k] in _lexicon()["units"]) and low[k + 1:k + 3] in _PART_AFTER
+                                   or low[k:k + 2] in _PART_OPENINGS):
         return next((m for m in range(k + 3, min(hi, k + 8)) if _gap(tokens, m - 1, m).strip() == ","), None)
     return None
 
