@@ -163,6 +163,13 @@ def test_lost_ground_to_makes_the_gainer_actor1():
         "Damascus has been shaken by two bomb attacks in recent weeks.",
         "More than 400,000 people have been killed since the Syrian conflict erupted with anti-government protests.",
         "More than 280,000 people have been killed since the war began with protests that were met with a crackdown.",
+        # how the war began is history
+        "The Syrian conflict began when the regime met peaceful protests in Daraa with force in March 2011.",
+        "The war broke out in 2011 after security forces fired on protesters in Daraa.",
+        # a habit is no event
+        "The Army of Conquest is regularly bombarded by pro-government forces in Idlib.",
+        "Rebels frequently fire rockets into Damascus from the surrounding countryside.",
+        "Airstrikes have hit the districts of Qaboun and Barzeh on a daily basis.",
     ],
 )
 def test_negation_and_hypotheticals_make_no_event(sentence):
