@@ -36,6 +36,11 @@ def figures(sentence: str) -> list[tuple[int, str]]:
         ("A 12-year-old girl was wounded.", []),
         ("Twenty-five fighters died and thirty were injured.", [(25, "killed"), (30, "wounded")]),
         ("The death toll rose to 70 on Friday.", [(70, "killed")]),
+        # a toll whose subject stands far before its figure
+        ("The toll in several air strikes on the town of Salma rose to at least 20 people.", [(20, "killed")]),
+        ("The death toll from the chemical attack on the town has risen to 86.", [(86, "killed")]),
+        ("The toll of injured in the attack on the market reached 50.", [(50, "wounded")]),
+        ("The number of displaced people in the camp rose to 5000.", []),
         ("Gunmen opened fire on the bus, killing all five passengers.", [(5, "killed")]),
         # a group's name between its members and the verb
         ("23 members of the al-Nusra Front terrorist group were killed in clashes.", [(23, "killed")]),

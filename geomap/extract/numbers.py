@@ -63,6 +63,10 @@ def _lexicon() -> dict:
         "heads": heads, "longest": longest, "zero_heads": zero_heads, "times": times,
         "things": frozenset(str(w) for w in lex["counted_things"]),
         "additional": frozenset(str(w) for w in lex["additional"]),
+        "toll_subjects": frozenset(str(w) for w in lex["toll_subjects"]),
+        "rise_verbs": frozenset(str(w) for w in lex["rise_verbs"]),
+        "toll_reach": int(lex["toll_reach"]),
+        "wound_words": frozenset(str(w) for w in lex["wounded_words"]),
         "labels": frozenset(str(w).lower() for w in lex["label_words"]),
         # a group's members ("23 members of the al-Nusra Front"), from the actor lexicon
         "members": frozenset(str(w) for w in load_lexicon("actors")["member_nouns"]),
@@ -149,7 +153,8 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
     """
     hi = len(tokens) if hi is None else hi
     lex = _lexicon()
-    if lex["heads"].isdisjoint(tokens.low[lo:hi]):
+    span = tokens.low[lo:hi]
+    if lex["heads"].isdisjoint(span) and lex["toll_subjects"].isdisjoint(span):
         return []
     words = {(a, b): kind for a, b, kind in _match(tokens, lex["words"], lo, hi, lex["heads"], lex["longest"])}
     kind_at: dict[int, tuple[int, str]] = {a: (b, kind) for (a, b), kind in words.items()}
@@ -179,7 +184,8 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
         if _is_year(tokens, i, value) or _not_a_count(tokens, i, j) or _part_of_a_total(tokens, i, j, lo, end_at):
             i = j
             continue
-        kind = _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at)
+        kind = _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at) \
+            or _risen_toll(tokens, i, lo)
         if kind and value <= _MAX_FIGURE:
             figures.append(Figure(value, kind, tokens.starts[i], tokens.ends[j - 1], " ".join(low[i:j]) in lex["vague"],
                                   i > 0 and low[i - 1] in lex["additional"]))
@@ -339,6 +345,30 @@ def _governed_before(tokens: Tokens, i: int, lo: int, end_at: dict) -> str | Non
             return None
         j -= 1
         steps += 1
+    return None
+
+
+def _risen_toll(tokens: Tokens, i: int, lo: int) -> str | None:
+    """Kind of a toll whose subject stands far before the figure at token ``i``.
+
+    "The death toll from the raid on the town of Salma rose to at least 20":
+    the figure follows a rise verb (over qualifiers and fillers) whose
+    clause opens with a toll (see ``toll_subjects`` in numbers.yaml).
+    """
+    lex, low = _lexicon(), tokens.low
+    k, verb = i - 1, None
+    while k >= lo and i - k <= 6 and low[k] in lex["fillers"] and not _broken(tokens, k, k + 1, _PAUSES):
+        if low[k] in lex["rise_verbs"]:
+            verb = k
+        k -= 1
+    if verb is None:
+        return None
+    for m in range(verb - 1, max(lo, verb - lex["toll_reach"]) - 1, -1):
+        if _broken(tokens, m, m + 1, _STOPS):
+            return None
+        if low[m] in lex["toll_subjects"]:
+            wounded = not lex["wound_words"].isdisjoint(low[m + 1:verb])
+            return "wounded" if wounded else "killed"
     return None
 
 
