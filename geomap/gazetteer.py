@@ -102,6 +102,9 @@ FUZZY_ACCEPT = 85.0
 # folded keys are short and look alike more often than the names do.
 FUZZY_SPELLING = 0.75
 _FUZZY_LIMIT = 5
+# Keys shorter than this get no fuzzy matches: one letter changed in "sar" (Serj) is a third
+# of the name, and short keys of unrelated places lie within the cutoff of each other.
+_FUZZY_MIN_KEY = 5
 # A place outside the document's country must be a large city, a country or
 # admin unit, or lie near the focus country, to beat "unlocated".
 _FOREIGN_MIN_POPULATION = 100_000
@@ -884,7 +887,7 @@ class Gazetteer:
         # changes the first letter of a key, and adds or drops a letter or two.
         from rapidfuzz import fuzz, process
 
-        bucket = self._buckets().get(key[0])
+        bucket = self._buckets().get(key[0]) if len(key) >= _FUZZY_MIN_KEY else None
         if bucket is None:
             return []
         lengths, keys = bucket

@@ -123,6 +123,12 @@ def test_a_doer_known_from_the_weapon_is_not_passed_on():
     assert found.actor1.tolist() == ["Military Forces of Syria", "Unidentified Military Forces"]
 
 
+def test_a_settlement_named_as_such_locates_before_its_province():
+    event = one("Warplanes struck the town of Saraqeb and the village of Sheikh Mustafa in the "
+                "northwestern province of Idlib on Tuesday.")
+    assert (event.location, event.geo_precision) == ("Saraqab", 1)
+
+
 def test_a_named_village_the_gazetteer_lacks_is_no_reference_back():
     found = events("Fourteen people were killed in barrel bomb attacks on Douma on Monday. "
                    "A further five died in barrel bomb attacks on the village of Tlajabin, it added.")
@@ -333,6 +339,13 @@ def test_unknown_village_after_cue_is_unlocated_not_dropped():
     row = found[found.text == "Qarqoozville"].iloc[0]
     assert row.status == "unlocated" and row.char_start == found.iloc[0].char_start
     assert "Idlib" in set(found.text)
+
+
+def test_an_unknown_village_keeps_its_head_word_and_gets_no_short_fuzzy_match():
+    # "Um" (mother of) opens many village names; "Serj" alone is one letter from unrelated villages
+    found = mentions("Rocket shells hit Um al-Serj village in the countryside of Homs province.")
+    row = found[found.text == "Um al-Serj"].iloc[0]
+    assert row.status == "unlocated"
 
 
 @pytest.mark.parametrize("sentence", [

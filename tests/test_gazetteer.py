@@ -566,3 +566,10 @@ def test_a_bare_name_spelled_as_a_country_is_the_country_not_a_village_of_that_n
     assert qatar.place is not None and qatar.place.kind == "country"
     village = bundled.resolve("Qatar", ResolveContext(country="SY", cue="village", nearby=(aleppo,)))
     assert village.place is not None and village.place.kind == "village" and village.place.admin1 == "Aleppo"
+
+
+def test_short_names_get_no_fuzzy_matches(bundled: Gazetteer) -> None:
+    # "Serj" folds to four letters, one letter from Ser, Sur, Sarja and Sharjah
+    assert bundled.candidates("Serj") == []
+    assert bundled.resolve("Serj").place is None
+    assert not bundled.candidates("Raqqah")[0].fuzzy  # exact matches of short keys are not affected

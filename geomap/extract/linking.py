@@ -15,9 +15,11 @@ Actors
 
 Place (``reason`` column)
     1. a place in the trigger's clause ("in/of/on/near/east of X"),
-       preferring a neighbourhood inside a city also named there, and
+       preferring a neighbourhood inside a city also named there,
        non-country places over countries (for talks and deals, only over
-       the report's own country and those holding a named place);
+       the report's own country and those holding a named place), and
+       places introduced by a preposition or named as a city, town,
+       village or neighbourhood over places named in passing;
     2. a place elsewhere in the same sentence;
     3. for "the city", "there", "the area" ... the place carried from the
        previous sentence;
@@ -30,7 +32,8 @@ Dates
     event (a report keeps telling the same day), else the report date.
 
 Events reported twice (same actor1, type, place, date) are merged, keeping
-every sentence's evidence and the lowest fatality figure.
+every sentence's evidence and the lowest fatality figure; an event whose
+only toll is told as more ("a further five died") is never merged.
 """
 
 from __future__ import annotations
@@ -386,8 +389,14 @@ def _choose_place(mentions: list[Mention], focus: Place | None, violent: bool) -
     def rank(k_m: tuple[int, Mention]) -> tuple:
         k, m = k_m
         country = m.place.kind == "country" and (giving_way is None or m.place.country in giving_way)
-        return (country, not contained(m), m.prep is None, k)
+        # a place introduced by a preposition, or named as a settlement ("strikes against the town
+        # of Saraqeb and the village of Sheikh Mustafa in Idlib province"), before one named in passing
+        bare = m.prep is None and m.cue not in _SETTLEMENT_CUES
+        return (country, not contained(m), bare, k)
     return min(enumerate(mentions), key=rank)[1]
+
+
+_SETTLEMENT_CUES = frozenset(("city", "town", "village", "neighbourhood"))
 
 
 def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -> tuple[Actor | None, Actor | None, bool]:
