@@ -198,6 +198,24 @@ def test_the_geneva_conventions_are_not_geneva():
     assert list(found.text) == ["Douma"]
 
 
+@pytest.mark.parametrize("sentence", [
+    "Turkish-backed factions fought in Ankara's offensive against DAESH north of Aleppo on Monday.",
+    # the same in copy that lost its apostrophes
+    "Turkish-backed factions fought in Ankaras offensive against DAESH north of Aleppo on Monday.",
+])
+def test_a_capital_owning_something_is_its_government_not_a_place(sentence):
+    event = one(sentence)
+    assert event.country == "Syria" and event.location != "Ankara"
+
+
+def test_a_side_that_confirms_a_report_is_not_its_doer():
+    event = one("Russia's Defence Ministry confirmed that an Islamic State offensive began near Deir ez-Zor on Monday.")
+    assert event.actor1 == "Islamic State (Syria)"
+    # ... but confirming what unnamed forces did is speaking of its own
+    event = one("Russia confirmed that six Tupolev warplanes carried out airstrikes around Raqqa on Monday.")
+    assert event.actor1 == "Military Forces of Russia"
+
+
 def test_an_attempted_attack_that_was_fought_is_still_a_clash():
     event = one("Twelve militants were killed in Tabqa on Monday while trying to attack positions of the SDF.")
     assert event.sub_event_type == "Armed clash" and event.fatalities == 12

@@ -111,6 +111,11 @@ _RULERS = frozenset("government regime authorities officials administration lead
 _ARMED = frozenset("forces troops soldiers army warplanes jets aircraft planes helicopters artillery".split())
 
 
+def _possessive(text: str, mention: Mention) -> bool:
+    """Is the mention a possessive ("Ankara's", or "Ankaras" in copy that lost its apostrophes)?"""
+    return mention.query != mention.text or text[mention.end:mention.end + 2] in ("'s", "\u2019s")
+
+
 def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[coding.ActorMention], sources: set[int],
               clock: StageClock = _NO_CLOCK) -> tuple[list[Mention], str | None]:
     # governments named by their country or capital ("Russia", "Washington")
@@ -120,13 +125,21 @@ def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[coding.ActorMention],
     masked = sources | ({i for a, b, _actor in names for i in range(a, b)} - governments)
     mentions = find_mentions(tokens, gaz, masked)
     low = tokens.low
+    named_governments = []
     for mention in mentions:
         # "the Damascus government", "Ankara's officials": a place named for its rulers
-        mention.names_actor = not governments.isdisjoint(range(mention.first, mention.last)) or (
+        government = not governments.isdisjoint(range(mention.first, mention.last))
+        mention.names_actor = government or (
             mention.last < len(low) and low[mention.last] in _RULERS
             and (mention.last + 1 == len(low) or low[mention.last + 1] not in _ARMED))
+        if government:
+            named_governments.append(mention)
     clock.lap("toponyms")
     country = resolve_mentions(mentions, gaz, tokens)
+    for mention in named_governments:
+        # "in Ankara's offensive": the government's, whatever preposition comes before it (a
+        # possessive that lost its apostrophe is known once resolved: its query drops the "s")
+        mention.rulers_own = _possessive(tokens.text, mention)
     kept = drop_junk(mentions, tokens, country)
     clock.lap("resolution")
     return kept, country

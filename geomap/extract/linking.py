@@ -242,7 +242,7 @@ def _usable(m: Mention) -> bool:
     ("BEIRUT (AP)"), and a country or capital standing for its government
     ("the U.S. and Russia agreed") only after a locative preposition ("talks
     in Russia")."""
-    if m.place is None or m.based or m.dateline:
+    if m.place is None or m.based or m.dateline or m.rulers_own:
         return False
     # a country, like a government, is where something happens only after a locative
     # ("talks in Qatar"), not as a side ("brokered by rebel backer Qatar")
@@ -543,7 +543,8 @@ def _between_sides(low: list[str], trigger: Trigger, c_hi: int,
     return (named[0], other) if other is not None else None
 
 
-_SPEECH = frozenset("said says say told tells claimed claims accused accuses reported reports announced denied added stated".split())
+_SPEECH = frozenset("said says say told tells claimed claims accused accuses reported reports announced denied added stated "
+                     "confirmed confirms".split())
 # A side reacting to an event is not its doer: "the UN condemned the air strikes on Idlib".
 _REACTION = frozenset(
     "condemned condemns condemn denounced denounces denounce criticised criticized criticises criticizes deplored "
@@ -553,6 +554,10 @@ _REACTION = frozenset(
 # Reporting verbs: a side that only says so is not the doer unless it speaks of its own
 # ("rebels said they shelled"); a side that claims or announces an event usually did it.
 _SAYS = frozenset("said says say told tells reported reports stated added".split())
+# A side confirming what unnamed forces did speaks of its own: "Russia confirmed that six
+# Tupolev warplanes carried out airstrikes", but not of another side's: "Russia's Defence
+# Ministry confirmed that an Islamic State offensive began".
+_CONFIRMS = frozenset("confirmed confirms".split())
 _OWN = frozenset("its their they it we our".split())
 
 
@@ -577,7 +582,8 @@ def _drop_speakers(tokens: Tokens, subjects: list[ActorMention], trigger_first: 
         # before a later side: "the Coalition, an opposition group based abroad, said regime planes ..."
         if k + 1 < len(subjects) and any(w in _SPEECH for w in low[a.end:subjects[-1].first]):
             own = subjects[k + 1]
-            if own.actor.generic and own.first > 0 and low[own.first - 1] in ("its", "their"):
+            if own.actor.generic and own.first > 0 and (
+                    low[own.first - 1] in ("its", "their") or not _CONFIRMS.isdisjoint(low[a.end:own.first])):
                 kept.append(a)  # "Russia said its jets struck": the speaker's own forces did it
                 break
             continue

@@ -121,6 +121,9 @@ class Mention:
     based: bool = False
     sentence_initial: bool = False
     names_actor: bool = False
+    # a government named by its capital or country in a possessive ("Ankara's offensive"):
+    # what it owns or does, not where anything is
+    rulers_own: bool = False
     dateline: bool = False
     resolution: Resolution | None = field(default=None, repr=False)
     query: str = ""  # the name looked up: ``text`` without a lost-apostrophe possessive "s"
