@@ -8,7 +8,7 @@ import pytest
 
 from geomap.extract import extract_events
 from geomap.extract.dates import dateline, find_dates
-from geomap.extract.numbers import find_figures, most_conservative
+from geomap.extract.numbers import coded_figure, find_figures, most_conservative
 from geomap.extract.text import Tokens, clause_spans, sentence_spans
 
 TUESDAY = dt.date(2016, 5, 3)
@@ -36,6 +36,14 @@ def figures(sentence: str) -> list[tuple[int, str]]:
         ("A 12-year-old girl was wounded.", []),
         ("Twenty-five fighters died and thirty were injured.", [(25, "killed"), (30, "wounded")]),
         ("The death toll rose to 70 on Friday.", [(70, "killed")]),
+        # groups counted together make one toll
+        ("Rebels attacked a checkpoint, killing six civilians and five militiamen.", [(11, "killed")]),
+        ("45 Islamic State militants and 20 Kurdish militia fighters had been killed.", [(65, "killed")]),
+        ("The fighting claimed the lives of 129 loyalists and 116 rebels including an officer.", [(245, "killed")]),
+        ("The strikes killed 63 rebels and at least 21 Hezbollah fighters.", [(84, "killed")]),
+        ("The raid killed five civilians and 10 were wounded.", [(5, "killed"), (10, "wounded")]),
+        ("The attack killed five civilians and destroyed two cars.", [(5, "killed")]),
+        ("Shells killed 23 civilians in al-Haal and 21 others in al-Sinaah.", [(23, "killed")]),
         # a toll whose subject stands far before its figure
         ("The toll in several air strikes on the town of Salma rose to at least 20 people.", [(20, "killed")]),
         ("The death toll from the chemical attack on the town has risen to 86.", [(86, "killed")]),
@@ -81,6 +89,17 @@ def test_a_toll_told_as_more_than_another_is_marked_additional():
     found = find_figures(Tokens.of("Another 14 people were killed, and a further five died in the raid."))
     assert [(f.value, f.additional) for f in found] == [(14, True), (5, True)]
     assert [f.additional for f in find_figures(Tokens.of("At least 14 people were killed."))] == [False]
+
+
+def test_parts_among_the_dead_are_lower_bounds():
+    found = find_figures(Tokens.of("Twelve children and 11 fighters were among the dead."))
+    assert [(f.value, f.part) for f in found] == [(23, True)]
+    total = find_figures(Tokens.of("At least 28 people were killed in the strikes."))
+    # a part never lowers the toll it belongs to; alone it is what is known
+    assert coded_figure(found + total) == 28
+    assert coded_figure(found) == 23
+    dozens = find_figures(Tokens.of("Dozens of children died."))
+    assert coded_figure(dozens + find_figures(Tokens.of("Nearly 70 children were among those killed."))) == 70
 
 
 def test_conflicting_figures_code_the_lowest():

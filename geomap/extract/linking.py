@@ -51,7 +51,7 @@ from geomap.extract import coding
 from geomap.extract.coding import Actor, ActorMention, Trigger
 from geomap.extract.dates import DateMention, find_dates
 from geomap.extract.mentions import Mention
-from geomap.extract.numbers import Figure, coded_figure, find_figures, toll_word_positions
+from geomap.extract.numbers import Figure, coded_figure, coding_rule, find_figures, toll_word_positions
 from geomap.extract.text import Tokens, clause_spans, first_within, load_lexicon, sentence_spans
 from geomap.gazetteer import Gazetteer, Place
 
@@ -810,9 +810,7 @@ def to_row(record: EventRecord, index: int, doc_id: str | None, text: str, sourc
     notes = " | ".join(sentences)
     if len({f.value for f in record.killed}) > 1:
         figures = ", ".join(f"{f.value} ({' '.join(text[f.start:f.end].split())})" for f in record.killed)
-        rule = "the lowest exact one" if any(f.vague for f in record.killed) and not all(f.vague for f in record.killed) \
-            else "the lowest"
-        notes += f" [fatality figures reported: {figures}; coded {rule}]"
+        notes += f" [fatality figures reported: {figures}; coded {coding_rule(record.killed)}]"
     country_name, iso3 = None, None
     if place is not None and place.country:
         try:

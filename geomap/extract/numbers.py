@@ -32,6 +32,9 @@ class Figure:
         Character span of the figure's words in the text.
     vague : bool
         Read from a vague quantity ("dozens", "several"): ``value`` is its lowest reading.
+    part : bool
+        A part of a toll said to be among the dead ("three children were
+        among the dead"): a lower bound of it, not a report of the whole.
     additional : bool
         Told as more than a toll already given ("another 14", "a further
         five"): the toll of another event, not another report of one.
@@ -43,6 +46,7 @@ class Figure:
     end: int
     vague: bool = False
     additional: bool = False
+    part: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -184,11 +188,17 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
         if _is_year(tokens, i, value) or _not_a_count(tokens, i, j) or _part_of_a_total(tokens, i, j, lo, end_at):
             i = j
             continue
+        vague = " ".join(low[i:j]) in lex["vague"]
+        if (more := _coordinated(tokens, j, hi)) is not None:
+            # "killing six civilians and five militiamen": one toll of 11
+            extra, j, vague_extra = more
+            value, vague = value + extra, vague or vague_extra
         kind = _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at) \
             or _risen_toll(tokens, i, lo)
         if kind and value <= _MAX_FIGURE:
-            figures.append(Figure(value, kind, tokens.starts[i], tokens.ends[j - 1], " ".join(low[i:j]) in lex["vague"],
-                                  i > 0 and low[i - 1] in lex["additional"]))
+            # "Twelve children and 11 fighters were among the dead": a part of a total told elsewhere
+            figures.append(Figure(value, kind, tokens.starts[i], tokens.ends[j - 1], vague,
+                                  i > 0 and low[i - 1] in lex["additional"], _among_the_dead(tokens, j, hi)))
         i = j
     return figures
 
@@ -348,6 +358,62 @@ def _governed_before(tokens: Tokens, i: int, lo: int, end_at: dict) -> str | Non
     return None
 
 
+# Words that end the group a figure counts ("six civilians"): what follows them is no second
+# group of the same toll ("killed five civilians and 10 were wounded").
+_GROUP_STOPS = frozenset(
+    "and or but of in on at near from to into the a an were was have has had been are is be who which that with "
+    "by including among as when while after before during since".split())
+# Qualifiers a second group may open with ("63 rebels and at least 21 Hezbollah fighters").
+_GROUP_QUALIFIERS = frozenset("at least more than over about around some nearly almost".split())
+_GROUP_WORDS = 3  # words in a group's noun ("45 Islamic State militants")
+
+
+def _group_noun_end(tokens: Tokens, k: int, hi: int) -> int:
+    """Where the noun of a counted group starting at token ``k`` ends (``k`` if there is none)."""
+    lex, low = _lexicon(), tokens.low
+    start = k
+    while k < hi and k - start < _GROUP_WORDS and low[k].isalpha() and low[k] not in _GROUP_STOPS \
+            and low[k] not in lex["heads"] and low[k] not in lex["units"] and low[k] not in _VAGUE_HEADS \
+            and not _broken(tokens, k - 1, k, _PAUSES_AND_BRACKETS):
+        k += 1
+    return k
+
+
+def _coordinated(tokens: Tokens, j: int, hi: int) -> tuple[int, int, bool] | None:
+    """A second group counted with the figure ending before token ``j``: "six civilians and five militiamen".
+
+    Returns its figure, the token after its number, and whether it is vague;
+    None unless a noun, "and", a number and a noun follow in that order
+    without punctuation ("killed five civilians and 10 were wounded" has no
+    second group: a verb follows its number).
+    """
+    lex, low = _lexicon(), tokens.low
+    k = _group_noun_end(tokens, j, hi)
+    if k == j or k >= hi or low[k] != "and" or _broken(tokens, k - 1, k, _PAUSES_AND_BRACKETS) \
+            or not lex["things"].isdisjoint(low[j:k]):
+        return None  # "40 air raids and 6 people": raids are no people
+    n = k + 1
+    while n < hi and n - k <= 2 and low[n] in _GROUP_QUALIFIERS:
+        n += 1
+    if n >= hi or not (low[n].isdecimal() or low[n] in lex["units"] or low[n] in lex["multipliers"] or low[n] in _VAGUE_HEADS):
+        return None
+    parsed = _parse_number(tokens, n, hi)
+    if parsed is None:
+        return None
+    value, end = parsed
+    noun_end = _group_noun_end(tokens, end, hi)
+    if _is_year(tokens, n, value) or _not_a_count(tokens, n, end) or noun_end == end \
+            or not lex["things"].isdisjoint(low[end:noun_end]):
+        return None  # no noun, or a count of things: "five civilians and two cars"
+    return value, end, " ".join(low[n:end]) in lex["vague"]
+
+
+def _among_the_dead(tokens: Tokens, j: int, hi: int) -> bool:
+    """Is the figure ending before token ``j`` said to be among the dead ("three children were among ...")?"""
+    k = _group_noun_end(tokens, j, hi)
+    return tokens.low[k:k + 2] in (["were", "among"], ["was", "among"], ["are", "among"], ["is", "among"])
+
+
 def _risen_toll(tokens: Tokens, i: int, lo: int) -> str | None:
     """Kind of a toll whose subject stands far before the figure at token ``i``.
 
@@ -500,9 +566,23 @@ def most_conservative(values: list[int]) -> int | None:
 def coded_figure(figures: list[Figure]) -> int | None:
     """The figure to code from every report of one event (None if there is none).
 
-    The lowest exact figure (ACLED's most conservative rule); a vague one
-    ("dozens", coded 12) only when no exact figure is given, since its lowest
-    reading does not contradict a higher exact figure ("dozens" and "70").
+    The lowest exact figure (ACLED's most conservative rule). Without one,
+    the figures are lower bounds: a vague one ("dozens", coded 12) and parts
+    among the dead ("nearly 70 children were among those killed"), whose
+    largest is coded, since a lower reading does not contradict a higher
+    one ("dozens" and "70"; "four children were among the dead" and "at
+    least 28"). Conflicting vague figures still code the lowest.
     """
-    exact = [f.value for f in figures if not f.vague]
-    return most_conservative(exact or [f.value for f in figures])
+    exact = [f.value for f in figures if not f.vague and not f.part]
+    if exact:
+        return most_conservative(exact)
+    bounds = [max(f.value for f in figures if f.part)] if any(f.part for f in figures) else []
+    vague = [f.value for f in figures if f.vague and not f.part]
+    return max(bounds + ([min(vague)] if vague else []), default=None)
+
+
+def coding_rule(figures: list[Figure]) -> str:
+    """How :func:`coded_figure` chose among ``figures``, for the notes."""
+    if any(not f.vague and not f.part for f in figures):
+        return "the lowest exact one" if any(f.vague or f.part for f in figures) else "the lowest"
+    return "the largest lower bound" if any(f.part for f in figures) else "the lowest"
