@@ -298,6 +298,7 @@ DOERS = [
     ("The armys air force carried out sorties on Islamic State positions near Palmyra on Monday.",
      "Military Forces of Syria"),
     ("At least 10 civilians were killed in US-led coalitions strikes west of Raqqa on Saturday.", "US-led Coalition"),
+    ("Seven Nusra Front militants were killed in US-led air strikes in Idlib province on Wednesday.", "US-led Coalition"),
     ("The coalitions airstrikes hit the city of Al Bukamal on Monday, killing five civilians.", "US-led Coalition"),
     # "aviation" is a state's air force
     ("Syrian aviation bombed the town of Saraqeb on Monday.", "Military Forces of Syria"),

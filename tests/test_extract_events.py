@@ -172,6 +172,7 @@ def test_lost_ground_to_makes_the_gainer_actor1():
         # how the war began is history
         "The Syrian conflict began when the regime met peaceful protests in Daraa with force in March 2011.",
         "The war broke out in 2011 after security forces fired on protesters in Daraa.",
+        "Aleppo has been ravaged by the war that began in March 2011 with anti-government protests.",
         # a habit is no event
         "The Army of Conquest is regularly bombarded by pro-government forces in Idlib.",
         "Rebels frequently fire rockets into Damascus from the surrounding countryside.",
