@@ -173,6 +173,11 @@ def test_lost_ground_to_makes_the_gainer_actor1():
         "The Syrian conflict began when the regime met peaceful protests in Daraa with force in March 2011.",
         "The war broke out in 2011 after security forces fired on protesters in Daraa.",
         "Aleppo has been ravaged by the war that began in March 2011 with anti-government protests.",
+        # what has gone on since a month
+        "Russia has been carrying out airstrikes to bolster Syrian government forces since last September.",
+        "Rebels have been fighting the Islamic State near Marea since January.",
+        # "deal with" is no deal
+        "Hospitals in rebel-held east Aleppo are struggling to deal with a huge number of casualties.",
         # a habit is no event
         "The Army of Conquest is regularly bombarded by pro-government forces in Idlib.",
         "Rebels frequently fire rockets into Damascus from the surrounding countryside.",
@@ -207,6 +212,16 @@ def test_the_geneva_conventions_are_not_geneva():
 def test_a_capital_owning_something_is_its_government_not_a_place(sentence):
     event = one(sentence)
     assert event.country == "Syria" and event.location != "Ankara"
+
+
+def test_what_a_place_has_been_since_leaves_the_event_told_before_it():
+    event = one("A car bomb exploded in Manbij on Monday which has been under SDF control since August 2016.")
+    assert event.sub_event_type == "Remote explosive/landmine/IED" and event.location == "Manbij"
+
+
+def test_a_side_vowing_revenge_is_not_the_doer():
+    event = one("Rebel groups vowed revenge for Tuesday's air strike on the town of Khan Sheikhoun.")
+    assert event.actor1 != "Opposition Rebels (Syria)"
 
 
 def test_a_side_that_confirms_a_report_is_not_its_doer():

@@ -500,8 +500,9 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
         return True
     if trigger.type.sub_event_type == "territory" and not irrealis["attempt"].isdisjoint(ahead[-3:]):
         return True  # "attempting to seize", "in a bid to capture": no ground changed hands
-    if cues.aggregate(lo, end):
-        # a tally, or what went on since ... (any trigger: "since the war began with protests that were met with")
+    if cues.tally_phrase(lo, end) or cues.habit_from(lo, end, trigger.first):
+        # a tally, or what went on since ... (any trigger after its opening: "since the war began
+        # with protests that were met with")
         return True
     reach = (max(lo, trigger.first - _RECENT_REACH), min(end, trigger.end + _RECENT_REACH))
     if trigger.type.violent and cues.recent_tally(*reach):
@@ -550,6 +551,9 @@ class _CueIndex:
     aggregate_starts, aggregate_stops : list of int
         Where each occurrence of a tally phrase ("since 2011") starts, and
         the earliest end of a phrase starting there.
+    habit_starts, habit_stops : list of int
+        The same for spans of what went on since something ("has been
+        conducting airstrikes since September 2014"; see _habitual_spans).
     recent : list of int
         Where each tally of recent weeks or months ("in recent weeks") starts.
     """
@@ -559,6 +563,8 @@ class _CueIndex:
     non_violent: list[int]
     aggregate_starts: list[int]
     aggregate_stops: list[int]
+    habit_starts: list[int]
+    habit_stops: list[int]
     recent: list[int]
 
     @classmethod
@@ -584,10 +590,12 @@ class _CueIndex:
                 earliest[first] = min(end, earliest.get(first, end))
             else:
                 recent.append(first)
+        habits: dict[int, int] = {}
         for first, end in _habitual_spans(low):
-            earliest[first] = min(end, earliest.get(first, end))
-        starts = sorted(earliest)
-        return cls(masked, before_at, non_violent_at, starts, [earliest[k] for k in starts], sorted(recent))
+            habits[first] = min(end, habits.get(first, end))
+        starts, habit_starts = sorted(earliest), sorted(habits)
+        return cls(masked, before_at, non_violent_at, starts, [earliest[k] for k in starts],
+                   habit_starts, [habits[k] for k in habit_starts], sorted(recent))
 
     def first_before(self, lo: int, end: int) -> int:
         """The first "before" cue in tokens ``lo:end`` (``_NEVER`` if none)."""
@@ -602,13 +610,41 @@ class _CueIndex:
         return _first_in(self.recent, lo, end) != _NEVER
 
     def aggregate(self, lo: int, end: int) -> bool:
+        """True if a tally phrase or a span of what went on "since ..." lies wholly inside tokens ``lo:end``."""
+        return self.tally_phrase(lo, end) or _span_within(self.habit_starts, self.habit_stops, lo, end, end)
+
+    def tally_phrase(self, lo: int, end: int) -> bool:
         """True if a tally phrase lies wholly inside tokens ``lo:end``."""
-        k = bisect_left(self.aggregate_starts, lo)
-        while k < len(self.aggregate_starts) and self.aggregate_starts[k] < end:
-            if self.aggregate_stops[k] <= end:
+        return _span_within(self.aggregate_starts, self.aggregate_stops, lo, end, end)
+
+    def habit_from(self, lo: int, end: int, first: int) -> bool:
+        """True if a span of what went on "since ..." inside tokens ``lo:end`` covers the token ``first``.
+
+        It does when it opens before that token, or after it with no
+        relative word between: "Russian warplanes have been carrying out an
+        air war since September 2015", but not "The blast took place in
+        al-Mashi, which has been under YPG control since August".
+        """
+        k = bisect_left(self.habit_starts, lo)
+        while k < len(self.habit_starts) and self.habit_starts[k] < end:
+            start = self.habit_starts[k]
+            if self.habit_stops[k] <= end and (start <= first or _RELATIVE.isdisjoint(self.low[first:start])):
                 return True
             k += 1
         return False
+
+
+_RELATIVE = frozenset("which who whom whose where when that".split())
+
+
+def _span_within(starts: list[int], stops: list[int], lo: int, end: int, open_before: int) -> bool:
+    """True if a span (``starts[k]``, ``stops[k]``) opening in ``lo:open_before`` ends by ``end``."""
+    k = bisect_left(starts, lo)
+    while k < len(starts) and starts[k] < min(end, open_before):
+        if stops[k] <= end:
+            return True
+        k += 1
+    return False
 
 
 # "has been conducting airstrikes ... since September 2014": a perfect tense and "since"
@@ -618,6 +654,8 @@ class _CueIndex:
 _PERFECT = frozenset(("has", "have", "had"))
 _HABIT_REACH = 15
 _BEGAN = frozenset("began begun started erupted broke collapsed ended".split())
+# "has been carrying out airstrikes since last September", "had been battling since June 25"
+_MONTHS = frozenset("january february march april june july august september october november december".split())
 _BEGAN_REACH = 8
 
 
@@ -627,7 +665,8 @@ def _habitual_spans(low: list[str]) -> list[tuple[int, int]]:
         return spans
     for i in [k for k, word in enumerate(low) if word == "since"]:
         year = next((k for k in range(i + 1, min(len(low), i + 4))
-                     if len(low[k]) == 4 and low[k].isdecimal() and 1900 <= int(low[k]) <= 2100), None)
+                     if len(low[k]) == 4 and low[k].isdecimal() and 1900 <= int(low[k]) <= 2100
+                     or low[k] in _MONTHS and low[k - 1] in ("last", "since")), None)
         aux = next((k for k in range(i - 1, max(-1, i - _HABIT_REACH), -1) if low[k] in _PERFECT), None)
         if year is not None and aux is not None:
             spans.append((aux, year + 1))

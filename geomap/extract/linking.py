@@ -549,7 +549,7 @@ _SPEECH = frozenset("said says say told tells claimed claims accused accuses rep
 _REACTION = frozenset(
     "condemned condemns condemn denounced denounces denounce criticised criticized criticises criticizes deplored "
     "deplores slammed slams decried decries blamed blames blaming welcomed welcomes mourned mourns protested calls urged "
-    "urges urging demanded demands demanding called calling".split()
+    "urges urging demanded demands demanding called calling vowed vows vowing".split()
 )
 # Reporting verbs: a side that only says so is not the doer unless it speaks of its own
 # ("rebels said they shelled"); a side that claims or announces an event usually did it.
