@@ -176,6 +176,9 @@ def test_lost_ground_to_makes_the_gainer_actor1():
         # what has gone on since a month
         "Russia has been carrying out airstrikes to bolster Syrian government forces since last September.",
         "Rebels have been fighting the Islamic State near Marea since January.",
+        # told of a year long past: background
+        "Syria agreed to destroy its chemical weapons in 2013 under a deal brokered by Moscow and Washington.",
+        "Islamic State seized most of Deir ez-Zor province in mid-2014.",
         # "deal with" is no deal
         "Hospitals in rebel-held east Aleppo are struggling to deal with a huge number of casualties.",
         # a habit is no event
@@ -217,6 +220,12 @@ def test_a_capital_owning_something_is_its_government_not_a_place(sentence):
 def test_what_a_place_has_been_since_leaves_the_event_told_before_it():
     event = one("A car bomb exploded in Manbij on Monday which has been under SDF control since August 2016.")
     assert event.sub_event_type == "Remote explosive/landmine/IED" and event.location == "Manbij"
+
+
+def test_a_year_counted_from_or_told_in_a_relative_clause_leaves_the_event():
+    event = one("A car bomb, the first to hit Qardaha since the outbreak of the war in 2011, killed a nurse.")
+    assert event.sub_event_type == "Remote explosive/landmine/IED" and event.event_date == DATE
+    assert one("Rebels shelled Aleppo in 2016.").location == "Aleppo"  # the report's own year
 
 
 def test_a_side_vowing_revenge_is_not_the_doer():

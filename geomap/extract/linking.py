@@ -209,9 +209,12 @@ def build_events(doc: _Doc) -> list[EventRecord]:
                     if figures:
                         _attach_figures(records, figures, s_index, s0, s1, _TARGET_RE.search(text, c0, c1))
                 continue
+            trigger = max(real, key=lambda t: (t.type.priority, -t.first))
+            if _in_a_past_year(doc, trigger, c0, c1, dates):
+                ahead = []
+                continue  # "Syria agreed to destroy its chemical weapons in 2013": background
             figures = ahead + find_figures(tokens, c_lo, c_hi)
             ahead = []
-            trigger = max(real, key=lambda t: (t.type.priority, -t.first))
             record, new = _code_clause(doc, trigger, (c0, c1, c_lo, c_hi), (s0, s1, s_lo, s_index), s_places,
                                        dates.within(s0, s1), last_places, records, places)
             record.absorb_figures(figures)
@@ -235,6 +238,38 @@ _LOCATIVE = frozenset("in near to inside outside around".split())
 # words before a side that is not the subject: a target, a place, an agent, an instrument
 _NOT_BEFORE_SUBJECT = _TARGET_PREPS | _LOCATIVE | {"by", "with", "of", "from"}
 _BEFORE_AGENT_OR_TARGET = _TARGET_PREPS | {"by"}
+
+
+# A year alone dates nothing to the day or month (ACLED codes no such event), but says when an
+# event told in the past tense happened: "in 2013", "in mid-2014", "during 2012".
+_YEAR_ONLY_RE = re.compile(r"\b(?:in|during)\s+(?:(?:early|mid|late)[\s-]+)?(?P<year>1[89]\d\d|20\d\d)\b(?![-/]\d)", re.I)
+_RELATIVE = frozenset("which who whom whose where when that".split())
+
+
+def _in_a_past_year(doc: _Doc, trigger: Trigger, c0: int, c1: int, dates: "_ByStart[DateMention]") -> bool:
+    """Is the trigger's event told as one of a year that ended a month or more before the report?
+
+    Only when its clause gives no day or month, no relative word stands
+    between the trigger and the year ("IS, which seized Raqqa in 2014,
+    attacked Kobani": the year is the seizure's) and the year is not what a
+    time is counted since ("since the outbreak of the war in 2011").
+    """
+    if doc.ref is None or dates.within(c0, c1):
+        return False
+    low = doc.tokens.low
+    for m in _YEAR_ONLY_RE.finditer(doc.text, c0, c1):
+        if (doc.ref - dt.date(int(m["year"]), 12, 31)).days <= _CARRY_DAYS:
+            continue
+        at = doc.tokens.index_at(m.start())
+        if "since" in low[max(0, at - _SINCE_REACH):at]:
+            continue  # "the first explosion to hit the town since the outbreak of the war in 2011"
+        between = low[trigger.end:at] if at >= trigger.end else low[at:trigger.first]
+        if _RELATIVE.isdisjoint(between):
+            return True
+    return False
+
+
+_SINCE_REACH = 8
 
 
 def _usable(m: Mention) -> bool:
