@@ -1146,10 +1146,12 @@ def local_cluster(workers: int) -> Any:
     # Workers copy the configuration in force when they start. Windows has no forkserver:
     # there the workers are spawned, Dask's default.
     config = dict(_QUIET_CLUSTER)
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    forkserver = "forkserver" in multiprocessing.get_all_start_methods()
+    if forkserver:
         config["distributed.worker.multiprocessing-method"] = "forkserver"
-        _preload_forkserver()
     with dask.config.set(config):
+        if forkserver:
+            _preload_forkserver()  # with the method in force, or Dask's own list would replace ours
         return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
 
 

@@ -416,6 +416,22 @@ def test_run_corpus_dask_without_a_scheduler_runs_its_own_worker_processes(small
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left
 
 
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1", "::1"])
+def test_local_cluster_workers_start_with_the_extraction_imported() -> None:
+    import multiprocessing
+
+    distributed = pytest.importorskip("distributed")
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no forkserver on this platform: workers are spawned and import everything themselves")
+    from geomap.corpus import local_cluster
+
+    # forked from a server that imported it once, rather than each worker importing it again
+    with local_cluster(1) as cluster, distributed.Client(cluster) as client:
+        imported = client.run(lambda: "geomap.extract" in __import__("sys").modules)
+    assert list(imported.values()) == [True]
+
+
 def test_run_corpus_replaces_a_previous_output_folder(small_corpus: Path, tmp_path: Path) -> None:
     from geomap.corpus import run_corpus
 
