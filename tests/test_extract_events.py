@@ -129,6 +129,17 @@ def test_a_settlement_named_as_such_locates_before_its_province():
     assert (event.location, event.geo_precision) == ("Saraqab", 1)
 
 
+@pytest.mark.parametrize("sentence, location", [
+    ("Regime forces attacked Saraqeb, an opposition-held city in Idlib province, with chlorine on Monday.", "Saraqab"),
+    ("Russian warplanes struck Maaret al-Numan, a city south of Idlib, with cluster munitions on Monday.",
+     "Ma'arrat An Nu'man"),
+    # a site named after a place is not that place: the city named as such locates it
+    ("On Thursday the group seized the Shaar oilfield east of the central city of Homs.", "Homs"),
+])
+def test_the_place_attacked_locates_before_one_named_in_passing(sentence, location):
+    assert one(sentence).location == location
+
+
 def test_a_named_village_the_gazetteer_lacks_is_no_reference_back():
     found = events("Fourteen people were killed in barrel bomb attacks on Douma on Monday. "
                    "A further five died in barrel bomb attacks on the village of Tlajabin, it added.")

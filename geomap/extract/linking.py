@@ -18,8 +18,9 @@ Place (``reason`` column)
        preferring a neighbourhood inside a city also named there,
        non-country places over countries (for talks and deals, only over
        the report's own country and those holding a named place), and
-       places introduced by a preposition or named as a city, town,
-       village or neighbourhood over places named in passing;
+       places introduced by a preposition, named as a city, town,
+       village or neighbourhood, or attacked ("forces attacked Saraqeb
+       ... in Idlib province") over places named in passing;
     2. a place elsewhere in the same sentence;
     3. for "the city", "there", "the area" ... the place carried from the
        previous sentence;
@@ -333,10 +334,10 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
     record.target = target.group(1).lower() if target else None
 
     clause_places = places.within(c0, c1)
-    chosen = _choose_place(clause_places, doc.focus, violent)
+    chosen = _choose_place(clause_places, doc.focus, violent, tokens.low)
     if chosen is not None:
         _set_place(record, chosen, f"{chosen.text!r} in the trigger's clause" + (f" after {chosen.prep!r}" if chosen.prep else ""))
-    elif s_places and (chosen := _choose_place(s_places, doc.focus, violent)) is not None:
+    elif s_places and (chosen := _choose_place(s_places, doc.focus, violent, tokens.low)) is not None:
         _set_place(record, chosen, f"{chosen.text!r} elsewhere in the same sentence")
     elif (ana := _ANAPHORA_RE.search(text, c0, c1)) and (carried := _antecedent(last_places, ana.group(0), s_index)):
         _set_place(record, carried, f"{ana.group(0)!r} refers back to {carried.text!r} in a previous sentence")
@@ -403,10 +404,11 @@ def _weapon_owner(doer: str, actor1: Actor | None, actor2: Actor | None) -> tupl
 _HIT_BY_WEAPON = frozenset({2, 3, 4, 7})
 
 
-def _choose_place(mentions: list[Mention], focus: Place | None, violent: bool) -> Mention | None:
+def _choose_place(mentions: list[Mention], focus: Place | None, violent: bool, low: list[str]) -> Mention | None:
     """The best place among a clause's mentions for an event (module docstring, rule 1).
 
-    ``focus`` is the document's focus; ``violent`` whether the event is.
+    ``focus`` is the document's focus; ``violent`` whether the event is;
+    ``low`` the document's lower-cased tokens.
     """
     if not mentions:
         return None
@@ -426,12 +428,37 @@ def _choose_place(mentions: list[Mention], focus: Place | None, violent: bool) -
         country = m.place.kind == "country" and (giving_way is None or m.place.country in giving_way)
         # a place introduced by a preposition, or named as a settlement ("strikes against the town
         # of Saraqeb and the village of Sheikh Mustafa in Idlib province"), before one named in passing
-        bare = m.prep is None and m.cue not in _SETTLEMENT_CUES
+        bare = m.prep is None and m.cue not in _SETTLEMENT_CUES and not _hit(low, m.first, m.last)
         return (country, not contained(m), bare, k)
     return min(enumerate(mentions), key=rank)[1]
 
 
 _SETTLEMENT_CUES = frozenset(("city", "town", "village", "neighbourhood"))
+# Verbs whose object is the place hit or taken ("regime forces attacked Saraqeb ... in Idlib
+# province"): the place is named as the target, not in passing.
+_HIT_VERBS = frozenset(
+    "attacked attacking shelled shelling bombed bombing bombarded bombarding struck striking hit hitting targeted "
+    "targeting pounded pounding raided raiding stormed storming besieged captured capturing seized seizing "
+    "recaptured retook overran entered".split())
+
+
+def _hit(low: list[str], first: int, last: int) -> bool:
+    """Is the mention in tokens ``first:last`` the object of a verb of attack (over "the")?
+
+    Not when it names a site ("seized the Shaar oilfield east of Homs"): the
+    place the site is named after may be anywhere.
+    """
+    k = first - 1
+    if k >= 0 and low[k] == "the":
+        k -= 1
+    return k >= 0 and low[k] in _HIT_VERBS and (last >= len(low) or low[last] not in _site_words())
+
+
+@lru_cache(maxsize=1)
+def _site_words() -> frozenset[str]:
+    """Words for a site named after a place ("oilfield", "airport"), from the toponym lexicon."""
+    settlements = {"area", "district", "quarter", "neighbourhood", "neighborhood", "suburb", "village", "town"}
+    return frozenset(w for phrase in load_lexicon("toponyms")["site_heads"] for w in str(phrase).lower().split()) - settlements
 
 
 def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -> tuple[Actor | None, Actor | None, bool]:
