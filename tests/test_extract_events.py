@@ -187,6 +187,8 @@ def test_lost_ground_to_makes_the_gainer_actor1():
         # what has gone on since a month
         "Russia has been carrying out airstrikes to bolster Syrian government forces since last September.",
         "Rebels have been fighting the Islamic State near Marea since January.",
+        "Since then hundreds of thousands of people have been killed in the fighting.",
+        "Air strikes and shelling have continued in and around Aleppo since then.",
         # told of a year long past: background
         "Syria agreed to destroy its chemical weapons in 2013 under a deal brokered by Moscow and Washington.",
         "Islamic State seized most of Deir ez-Zor province in mid-2014.",
@@ -237,6 +239,11 @@ def test_a_year_counted_from_or_told_in_a_relative_clause_leaves_the_event():
     event = one("A car bomb, the first to hit Qardaha since the outbreak of the war in 2011, killed a nurse.")
     assert event.sub_event_type == "Remote explosive/landmine/IED" and event.event_date == DATE
     assert one("Rebels shelled Aleppo in 2016.").location == "Aleppo"  # the report's own year
+
+
+def test_a_since_phrase_inside_the_subject_leaves_the_main_verb_be():
+    event = one("Aleppo divided since mid-2012 has seen its worst fighting between rebels and the army on Monday.")
+    assert event.sub_event_type == "Armed clash"
 
 
 def test_a_side_vowing_revenge_is_not_the_doer():

@@ -591,7 +591,7 @@ class _CueIndex:
             else:
                 recent.append(first)
         habits: dict[int, int] = {}
-        for first, end in _habitual_spans(low):
+        for first, end in _habitual_spans(tokens, low):
             habits[first] = min(end, habits.get(first, end))
         starts, habit_starts = sorted(earliest), sorted(habits)
         return cls(masked, before_at, non_violent_at, starts, [earliest[k] for k in starts],
@@ -654,22 +654,31 @@ def _span_within(starts: list[int], stops: list[int], lo: int, end: int, open_be
 _PERFECT = frozenset(("has", "have", "had"))
 _HABIT_REACH = 15
 _BEGAN = frozenset("began begun started erupted broke collapsed ended".split())
-# "has been carrying out airstrikes since last September", "had been battling since June 25"
+# "has been carrying out airstrikes since last September", "had been battling since June 25";
+# "since then" too, and a "since" phrase put before its perfect ("Since 2011, 400,000 have been killed")
 _MONTHS = frozenset("january february march april june july august september october november december".split())
 _BEGAN_REACH = 8
+_OPENINGS = frozenset(".;:,\n\"(")  # what may stand before a "since" that opens its clause
 
 
-def _habitual_spans(low: list[str]) -> list[tuple[int, int]]:
+def _habitual_spans(tokens: Tokens, low: list[str]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     if "since" not in low:  # most documents: one scan in C, no Python step per token
         return spans
     for i in [k for k, word in enumerate(low) if word == "since"]:
         year = next((k for k in range(i + 1, min(len(low), i + 4))
                      if len(low[k]) == 4 and low[k].isdecimal() and 1900 <= int(low[k]) <= 2100
-                     or low[k] in _MONTHS and low[k - 1] in ("last", "since")), None)
+                     or low[k] in _MONTHS and low[k - 1] in ("last", "since")
+                     or low[k] == "then" and k == i + 1), None)
         aux = next((k for k in range(i - 1, max(-1, i - _HABIT_REACH), -1) if low[k] in _PERFECT), None)
         if year is not None and aux is not None:
             spans.append((aux, year + 1))
+        elif year is not None and (i == 0 or not _OPENINGS.isdisjoint(tokens.text[tokens.ends[i - 1]:tokens.starts[i]])):
+            # put first: "Since then hundreds of thousands have been killed in the fighting" (not
+            # "Aleppo divided since mid-2012 has seen its worst fighting", whose perfect is its own)
+            after = next((k for k in range(year + 1, min(len(low), year + _HABIT_REACH)) if low[k] in _PERFECT), None)
+            if after is not None:
+                spans.append((i, after + 1))
         began = next((k for k in range(i + 1, min(len(low), i + _BEGAN_REACH)) if low[k] in _BEGAN), None)
         if began is not None and aux is not None:
             spans.append((aux, began + 1))
