@@ -241,6 +241,17 @@ def test_a_year_counted_from_or_told_in_a_relative_clause_leaves_the_event():
     assert one("Rebels shelled Aleppo in 2016.").location == "Aleppo"  # the report's own year
 
 
+@pytest.mark.parametrize("sentence, sub_event_type", [
+    # a purpose: the offensive is coded, no ground changed hands
+    ("Syrian regime forces launched a major offensive to retake eastern Aleppo on Thursday.", "Armed clash"),
+    ("The SDF is now fighting to recapture the town of Tabqa from the Islamic State.", "Armed clash"),
+    # ... unless the text says it was done
+    ("Syrian forces managed to regain the village of Zara near Hama on Monday.", "Government regains territory"),
+])
+def test_a_purpose_to_take_ground_is_no_change_of_territory(sentence, sub_event_type):
+    assert one(sentence).sub_event_type == sub_event_type
+
+
 def test_a_since_phrase_inside_the_subject_leaves_the_main_verb_be():
     event = one("Aleppo divided since mid-2012 has seen its worst fighting between rebels and the army on Monday.")
     assert event.sub_event_type == "Armed clash"

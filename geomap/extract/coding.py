@@ -498,8 +498,10 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     ahead = low[max(lo, trigger.first - 4):max(lo, trigger.first)]
     if any(w in irrealis["near"] for w in ahead + low[trigger.end:min(end, trigger.end + 5)]):
         return True
-    if trigger.type.sub_event_type == "territory" and not irrealis["attempt"].isdisjoint(ahead[-3:]):
-        return True  # "attempting to seize", "in a bid to capture": no ground changed hands
+    if trigger.type.sub_event_type == "territory" and (
+            not irrealis["attempt"].isdisjoint(ahead[-3:])
+            or ahead[-1:] == ["to"] and (len(ahead) < 2 or ahead[-2] not in irrealis["achieved"])):
+        return True  # "attempting to seize", "in a bid to capture", "an offensive to retake": no ground changed hands
     if cues.tally_phrase(lo, end) or cues.habit_from(lo, end, trigger.first):
         # a tally, or what went on since ... (any trigger after its opening: "since the war began
         # with protests that were met with")
