@@ -192,6 +192,9 @@ def test_lost_ground_to_makes_the_gainer_actor1():
         # told of a year long past: background
         "Syria agreed to destroy its chemical weapons in 2013 under a deal brokered by Moscow and Washington.",
         "Islamic State seized most of Deir ez-Zor province in mid-2014.",
+        # what a side is, not what it did
+        "The target near Tabqa was an ISIS fighting position, the statement said.",
+        "The powers urged the regime and the rebels fighting to overthrow it to cooperate.",
         # "deal with" is no deal
         "Hospitals in rebel-held east Aleppo are struggling to deal with a huge number of casualties.",
         # a habit is no event
