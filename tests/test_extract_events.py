@@ -416,6 +416,13 @@ def test_unknown_village_after_cue_is_unlocated_not_dropped():
     assert "Idlib" in set(found.text)
 
 
+def test_a_road_named_after_a_foreign_city_is_not_abroad():
+    found = mentions("Regime jets carried out intense strikes on the Castello road north of Aleppo on Monday.")
+    row = found[found.text == "Castello"].iloc[0]
+    assert row.status != "located" and "road" in row.reason
+    assert one("Regime jets carried out intense strikes on the Castello road north of Aleppo on Monday.").country == "Syria"
+
+
 def test_an_unknown_village_keeps_its_head_word_and_gets_no_short_fuzzy_match():
     # "Um" (mother of) opens many village names; "Serj" alone is one letter from unrelated villages
     found = mentions("Rocket shells hit Um al-Serj village in the countryside of Homs province.")

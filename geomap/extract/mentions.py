@@ -726,9 +726,21 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
             continue
         final.append(_memoised(memo, gazetteer, name, ResolveContext(country=country, nearby=nearby, cue=cue, city=city,
                                                                      anchor=anchor, anchor_km=km)))
+    low = tokens.low
     for mention in mentions:
         mention.resolution = final[queries[mention.question]]
+        if country and mention.last < len(low) and low[mention.last] in _toponym_lexicon()["street_heads"]:
+            mention.resolution = _road_at_home(mention.resolution, country)
     return country
+
+
+def _road_at_home(res: Resolution, country: str) -> Resolution:
+    """A road named after a place ("the Castello road") lies in the document's country:
+    a namesake abroad (Castelló de la Plana) is refused, listed with its candidates."""
+    if res.place is None or res.place.country == country:
+        return res
+    return replace(res, place=None, score=0.0, reason=f"a road named {res.query!r} lies in {country}, "
+                                                      f"not abroad: refused {res.place.name} ({res.place.country})")
 
 
 def _share_links(mentions: list[Mention]) -> None:
