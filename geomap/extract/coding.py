@@ -630,13 +630,14 @@ class _CueIndex:
         k = bisect_left(self.habit_starts, lo)
         while k < len(self.habit_starts) and self.habit_starts[k] < end:
             start = self.habit_starts[k]
-            if self.habit_stops[k] <= end and (start <= first or _RELATIVE.isdisjoint(self.low[first:start])):
+            if self.habit_stops[k] <= end and (start <= first or RELATIVE_WORDS.isdisjoint(self.low[first:start])):
                 return True
             k += 1
         return False
 
 
-_RELATIVE = frozenset("which who whom whose where when that".split())
+#: Words opening a relative clause: what follows them is told of another subject.
+RELATIVE_WORDS = frozenset("which who whom whose where when that".split())
 
 
 def _span_within(starts: list[int], stops: list[int], lo: int, end: int, open_before: int) -> bool:

@@ -244,7 +244,6 @@ _BEFORE_AGENT_OR_TARGET = _TARGET_PREPS | {"by"}
 # A year alone dates nothing to the day or month (ACLED codes no such event), but says when an
 # event told in the past tense happened: "in 2013", "in mid-2014", "during 2012".
 _YEAR_ONLY_RE = re.compile(r"\b(?:in|during)\s+(?:(?:early|mid|late)[\s-]+)?(?P<year>1[89]\d\d|20\d\d)\b(?![-/]\d)", re.I)
-_RELATIVE = frozenset("which who whom whose where when that".split())
 
 
 def _in_a_past_year(doc: _Doc, trigger: Trigger, c0: int, c1: int, dates: "_ByStart[DateMention]") -> bool:
@@ -265,7 +264,7 @@ def _in_a_past_year(doc: _Doc, trigger: Trigger, c0: int, c1: int, dates: "_BySt
         if "since" in low[max(0, at - _SINCE_REACH):at]:
             continue  # "the first explosion to hit the town since the outbreak of the war in 2011"
         between = low[trigger.end:at] if at >= trigger.end else low[at:trigger.first]
-        if _RELATIVE.isdisjoint(between):
+        if coding.RELATIVE_WORDS.isdisjoint(between):
             return True
     return False
 
