@@ -192,6 +192,9 @@ def test_lost_ground_to_makes_the_gainer_actor1():
         # told of a year long past: background
         "Syria agreed to destroy its chemical weapons in 2013 under a deal brokered by Moscow and Washington.",
         "Islamic State seized most of Deir ez-Zor province in mid-2014.",
+        "Syria has been gripped by violence since the regime launched a crackdown on protests in Daraa.",
+        # to demonstrate is also to show
+        "These violations in Aleppo demonstrated the insistence of the regime on killing.",
         # what a side is, not what it did
         "The target near Tabqa was an ISIS fighting position, the statement said.",
         "The powers urged the regime and the rebels fighting to overthrow it to cooperate.",

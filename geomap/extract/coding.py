@@ -656,7 +656,7 @@ def _span_within(starts: list[int], stops: list[int], lo: int, end: int, open_be
 # began: "400,000 people have been killed since the Syrian conflict erupted with protests".
 _PERFECT = frozenset(("has", "have", "had"))
 _HABIT_REACH = 15
-_BEGAN = frozenset("began begun started erupted broke collapsed ended".split())
+_BEGAN = frozenset("began begun started erupted broke collapsed ended launched".split())
 # "has been carrying out airstrikes since last September", "had been battling since June 25";
 # "since then" too, and a "since" phrase put before its perfect ("Since 2011, 400,000 have been killed")
 _MONTHS = frozenset("january february march april june july august september october november december".split())
