@@ -126,7 +126,14 @@ def test_a_doer_known_from_the_weapon_is_not_passed_on():
 def test_a_settlement_named_as_such_locates_before_its_province():
     event = one("Warplanes struck the town of Saraqeb and the village of Sheikh Mustafa in the "
                 "northwestern province of Idlib on Tuesday.")
-    assert (event.location, event.geo_precision) == ("Saraqab", 1)
+    assert event.location in ("Saraqab", "Sheikh Mustafa") and event.geo_precision == 1
+
+
+def test_a_place_the_text_puts_in_a_province_is_refused_elsewhere():
+    found = mentions("Five people were killed in the opposition-held district of Sevre. The district of Sevre "
+                     "in the northwestern province of Idlib was hit by a vacuum bomb on Monday.")
+    # the only "Sevre" the gazetteer has is Safra, a village in Raqqa province
+    assert set(found.loc[found.text == "Sevre", "status"]) == {"ambiguous"}
 
 
 @pytest.mark.parametrize("sentence, location", [

@@ -647,6 +647,8 @@ def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
             nxt = mentions[k + 2]  # "Mallah Farms in Aleppo", the gazetteer knowing some "Farms"
         between = low[mention.last:nxt.first]
         gap = tokens.text[tokens.ends[mention.last - 1]:tokens.starts[nxt.first]]
+        if not _SENTENCE_ENDS.isdisjoint(gap):
+            continue  # "... the district of Sevre. The district of Sevre in ...": no link across sentences
         if len(between) <= 3 and between and between[-1] in ("of", "in") and (
             mention.cue in ("neighbourhood", "district") or any(w in _CUE_OF for w in between)
         ):
@@ -655,8 +657,9 @@ def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
                 mention.cue = "neighbourhood"
         elif between and between[-1] == "in" and len(between) <= 3 and sites.issuperset(between[:-1]) and (
             gap.lower() == f" {' '.join(between)} "
-        ):
-            # "Hazm in Aleppo", "Mallah Farms in Aleppo": a place inside the next one
+        ) or _in_the_province_of(between, gap):
+            # "Hazm in Aleppo", "Mallah Farms in Aleppo", "Sevre in the northwestern province of
+            # Idlib": a place inside the next one
             mention.city = _holder(nxt)
         else:
             anchored = _ANCHOR_GAP_RE.fullmatch(gap)
@@ -664,6 +667,15 @@ def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
                 mention.anchor = _holder(nxt)
                 if anchored["km"]:
                     mention.anchor_km = float(anchored["km"].replace(",", "")) * _KM_PER[anchored["unit"].lower()[:2]]
+
+
+_SENTENCE_ENDS = frozenset(".;!?")
+
+
+def _in_the_province_of(between: list[str], gap: str) -> bool:
+    """Do the words between two places say the first lies in the second ("in the northwestern province of")?"""
+    return 3 <= len(between) <= 5 and between[0] == "in" and between[-1] == "of" and between[-2] in _CUE_OF \
+        and _SKIP_BACK.issuperset(between[1:-2]) and gap.lower() == f" {' '.join(between)} "
 
 
 def _holder(mention: Mention) -> str:
