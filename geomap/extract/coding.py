@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from geomap.extract.dates import MONTHS
 from geomap.extract.text import (
     PhraseGroup, PhraseMatcher, Tokens, first_within, load_lexicon, phrase_table, positions,
 )
@@ -659,7 +660,8 @@ _HABIT_REACH = 15
 _BEGAN = frozenset("began begun started erupted broke collapsed ended launched".split())
 # "has been carrying out airstrikes since last September", "had been battling since June 25";
 # "since then" too, and a "since" phrase put before its perfect ("Since 2011, 400,000 have been killed")
-_MONTHS = frozenset("january february march april june july august september october november december".split())
+# month names written out (not "May", which is also the modal "may")
+_MONTHS = frozenset(name.lower() for name in MONTHS if len(name) > 3)
 _BEGAN_REACH = 8
 _OPENINGS = frozenset(".;:,\n\"(")  # what may stand before a "since" that opens its clause
 

@@ -173,6 +173,20 @@ def find_dates(text: str, start: int = 0, end: int | None = None, ref: dt.date |
     return [d for d in _non_overlapping(found) if _plausible(d.date, ref)]
 
 
+# A year alone dates nothing to the day or month (ACLED codes no such event), but says when an
+# event told in the past tense happened: "in 2013", "in mid-2014", "during 2012".
+_YEAR_ONLY_RE = re.compile(r"\b(?:in|during)\s+(?:(?:early|mid|late)[\s-]+)?(?P<year>1[89]\d\d|20\d\d)\b(?![-/]\d)", re.I)
+
+
+def find_years(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """Yield ``(year, char_start)`` for each year given alone in ``text[start:end]`` ("in 2013", "in mid-2014").
+
+    :func:`find_dates` leaves these out: they say no day or month.
+    """
+    for m in _YEAR_ONLY_RE.finditer(text, start, len(text) if end is None else end):
+        yield int(m["year"]), m.start()
+
+
 def _anchored(regex: re.Pattern[str], text: str, starts: Iterable[int], end: int) -> Iterator[re.Match[str]]:
     """The matches ``regex.finditer(text, start, end)`` yields, trying only ``starts``.
 

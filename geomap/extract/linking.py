@@ -50,8 +50,8 @@ from typing import Any, Generic, TypeVar
 
 from geomap.extract import coding
 from geomap.extract.coding import Actor, ActorMention, Trigger
-from geomap.extract.dates import DateMention, find_dates
-from geomap.extract.mentions import Mention
+from geomap.extract.dates import DateMention, find_dates, find_years
+from geomap.extract.mentions import Mention, site_words
 from geomap.extract.numbers import Figure, coded_figure, coding_rule, find_figures, toll_word_positions
 from geomap.extract.text import Tokens, clause_spans, first_within, load_lexicon, sentence_spans
 from geomap.gazetteer import Gazetteer, Place
@@ -241,11 +241,6 @@ _NOT_BEFORE_SUBJECT = _TARGET_PREPS | _LOCATIVE | {"by", "with", "of", "from"}
 _BEFORE_AGENT_OR_TARGET = _TARGET_PREPS | {"by"}
 
 
-# A year alone dates nothing to the day or month (ACLED codes no such event), but says when an
-# event told in the past tense happened: "in 2013", "in mid-2014", "during 2012".
-_YEAR_ONLY_RE = re.compile(r"\b(?:in|during)\s+(?:(?:early|mid|late)[\s-]+)?(?P<year>1[89]\d\d|20\d\d)\b(?![-/]\d)", re.I)
-
-
 def _in_a_past_year(doc: _Doc, trigger: Trigger, c0: int, c1: int, dates: "_ByStart[DateMention]") -> bool:
     """Is the trigger's event told as one of a year that ended a month or more before the report?
 
@@ -257,10 +252,10 @@ def _in_a_past_year(doc: _Doc, trigger: Trigger, c0: int, c1: int, dates: "_BySt
     if doc.ref is None or dates.within(c0, c1):
         return False
     low = doc.tokens.low
-    for m in _YEAR_ONLY_RE.finditer(doc.text, c0, c1):
-        if (doc.ref - dt.date(int(m["year"]), 12, 31)).days <= _CARRY_DAYS:
+    for year, start in find_years(doc.text, c0, c1):
+        if (doc.ref - dt.date(year, 12, 31)).days <= _CARRY_DAYS:
             continue
-        at = doc.tokens.index_at(m.start())
+        at = doc.tokens.index_at(start)
         if "since" in low[max(0, at - _SINCE_REACH):at]:
             continue  # "the first explosion to hit the town since the outbreak of the war in 2011"
         between = low[trigger.end:at] if at >= trigger.end else low[at:trigger.first]
@@ -455,9 +450,8 @@ def _hit(low: list[str], first: int, last: int) -> bool:
 
 @lru_cache(maxsize=1)
 def _site_words() -> frozenset[str]:
-    """Words for a site named after a place ("oilfield", "airport"), from the toponym lexicon."""
-    settlements = {"area", "district", "quarter", "neighbourhood", "neighborhood", "suburb", "village", "town"}
-    return frozenset(w for phrase in load_lexicon("toponyms")["site_heads"] for w in str(phrase).lower().split()) - settlements
+    """Words for a site named after a place ("oilfield", "airport"), settlements' words left out."""
+    return site_words() - {"area", "district", "quarter", "neighbourhood", "neighborhood", "suburb", "village", "town"}
 
 
 def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -> tuple[Actor | None, Actor | None, bool]:

@@ -632,6 +632,11 @@ def _junk_name(tokens: Tokens, i: int, j: int, sig: list[int]) -> bool:
     return any(tokens.low[k].endswith(lex["demonym_endings"]) and tokens.low[k] in lex["common"] for k in sig)
 
 
+def site_words() -> frozenset[str]:
+    """Words for a site named after a place ("airport", "farms", "oilfield"): ``site_heads`` in toponyms.yaml."""
+    return _toponym_lexicon()["site_words"]
+
+
 def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
     """Link a mention to the place named right after it that holds it or locates it.
 

@@ -67,6 +67,7 @@ def _lexicon() -> dict:
         "heads": heads, "longest": longest, "zero_heads": zero_heads, "times": times,
         "things": frozenset(str(w) for w in lex["counted_things"]),
         "additional": frozenset(str(w) for w in lex["additional"]),
+        "qualifier_words": frozenset(word for phrase in lex["qualifiers"] for word in str(phrase).split()),
         "toll_subjects": frozenset(str(w) for w in lex["toll_subjects"]),
         "rise_verbs": frozenset(str(w) for w in lex["rise_verbs"]),
         "toll_reach": int(lex["toll_reach"]),
@@ -363,8 +364,6 @@ def _governed_before(tokens: Tokens, i: int, lo: int, end_at: dict) -> str | Non
 _GROUP_STOPS = frozenset(
     "and or but of in on at near from to into the a an were was have has had been are is be who which that with "
     "by including among as when while after before during since".split())
-# Qualifiers a second group may open with ("63 rebels and at least 21 Hezbollah fighters").
-_GROUP_QUALIFIERS = frozenset("at least more than over about around some nearly almost".split())
 _GROUP_WORDS = 3  # words in a group's noun ("45 Islamic State militants")
 
 
@@ -393,7 +392,7 @@ def _coordinated(tokens: Tokens, j: int, hi: int) -> tuple[int, int, bool] | Non
             or not lex["things"].isdisjoint(low[j:k]):
         return None  # "40 air raids and 6 people": raids are no people
     n = k + 1
-    while n < hi and n - k <= 2 and low[n] in _GROUP_QUALIFIERS:
+    while n < hi and n - k <= 2 and low[n] in lex["qualifier_words"]:  # "and at least 21 Hezbollah fighters"
         n += 1
     if n >= hi or not (low[n].isdecimal() or low[n] in lex["units"] or low[n] in lex["multipliers"] or low[n] in _VAGUE_HEADS):
         return None
@@ -573,7 +572,7 @@ def coded_figure(figures: list[Figure]) -> int | None:
     one ("dozens" and "70"; "four children were among the dead" and "at
     least 28"). Conflicting vague figures still code the lowest.
     """
-    exact = [f.value for f in figures if not f.vague and not f.part]
+    exact = [f.value for f in figures if _exact(f)]
     if exact:
         return most_conservative(exact)
     bounds = [max(f.value for f in figures if f.part)] if any(f.part for f in figures) else []
@@ -581,8 +580,13 @@ def coded_figure(figures: list[Figure]) -> int | None:
     return max(bounds + ([min(vague)] if vague else []), default=None)
 
 
+def _exact(figure: Figure) -> bool:
+    """A figure reported as the whole toll: neither vague nor a part among the dead."""
+    return not figure.vague and not figure.part
+
+
 def coding_rule(figures: list[Figure]) -> str:
     """How :func:`coded_figure` chose among ``figures``, for the notes."""
-    if any(not f.vague and not f.part for f in figures):
-        return "the lowest exact one" if any(f.vague or f.part for f in figures) else "the lowest"
+    if any(_exact(f) for f in figures):
+        return "the lowest exact one" if not all(_exact(f) for f in figures) else "the lowest"
     return "the largest lower bound" if any(f.part for f in figures) else "the lowest"
