@@ -292,7 +292,6 @@ DOERS = [
     # the side whose name holds the trigger, named after another side
     ("The YPG expanded their control of Hasakah on Monday despite the bombing of several districts by Syrian jets.",
      "Military Forces of Syria"),
-    ("The army recaptured Qaryatain on Monday with support from Russian airstrikes.", "Military Forces of Russia"),
     ("Kurdish-led forces retook Manbij from the Islamic State on Friday.", "Syrian Democratic Forces"),
     # a possessive whose apostrophe the copy lost
     ("The armys air force carried out sorties on Islamic State positions near Palmyra on Monday.",

@@ -161,6 +161,10 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
     triggers = [t for t in coding.find_triggers(tokens) if sources.isdisjoint(range(t.first, t.end))]
     clock.lap("lexicons")
     mentions, country = _mentions(tokens, gaz, actors, sources, clock)
+    if any(m.dateline for m in mentions):
+        # "MOSCOW (Sputnik) -": where the report was filed, not Russia's government acting
+        filed = {i for m in mentions if m.dateline for i in range(m.first, m.last)}
+        actors = [a for a in actors if filed.isdisjoint(range(a.first, a.end))]
     ref = _as_date(report_date) or dateline(text)
     doc = linking._Doc(text, tokens, actors, mentions, triggers, ref, linking.document_focus(mentions, country), gaz)
     events = linking.build_events(doc)

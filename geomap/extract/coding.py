@@ -390,7 +390,31 @@ def find_actors(tokens: Tokens, masked: set[int] | None = None) -> list[ActorMen
             continue
         mentions.append(ActorMention(a, b, actor))
     mentions = _fold_members(_fold_abbreviations(mentions, tokens), tokens.low)
+    mentions = _coordinated_modifiers(mentions, tokens.low, masked)
     return _drop_generic_before_named(mentions, tokens.low)
+
+
+def _coordinated_modifiers(mentions: list[ActorMention], low: list[str], masked: set[int]) -> list[ActorMention]:
+    """A side's name with a coordinated modifier before it is one mention of the side named first:
+    "Russian and regime warplanes" (Russia's), "Syrian or Russian jets" (Syria's).
+
+    The modifier counts when, put in place of the name's first word, it makes
+    a name of the lexicon ("russian warplanes"). Both sides did it; the one
+    named first is coded (there is no field for a second doer), and the other
+    is never taken for the target, as two mentions would be.
+    """
+    matcher = _actor_lexicon()[0]
+    taken = {i for m in mentions for i in range(m.first, m.end)}
+    widened = []
+    for m in mentions:
+        k = m.first - 2
+        if m.end - m.first >= 2 and k >= 0 and low[m.first - 1] in ("and", "or") and k not in taken \
+                and k not in masked:
+            actor = matcher.get([low[k], *low[m.first + 1:m.end]])
+            if actor is not None:
+                m = ActorMention(k, m.end, actor)
+        widened.append(m)
+    return widened
 
 
 _ABBREVIATION_OPEN_RE = re.compile(r"\s*\(\s*$")

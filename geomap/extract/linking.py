@@ -193,7 +193,9 @@ def build_events(doc: _Doc) -> list[EventRecord]:
         clauses = []
         for c0, c1 in ([] if quiet else clause_spans(text, s0, s1)):
             c_lo, c_hi = tokens.index_at(c0), tokens.index_before(c1)
-            real = [t for t in triggers.within(c_lo, c_hi) if not coding.is_irrealis(tokens, t, c_lo, c_hi)]
+            in_clause = triggers.within(c_lo, c_hi)
+            real = [t for t in in_clause
+                    if not coding.is_irrealis(tokens, t, c_lo, c_hi) and not _in_support(tokens.low, t, in_clause)]
             clauses.append((c0, c1, c_lo, c_hi, real))
         # a toll told before its event in the same sentence: "12 militants were killed while trying to
         # attack" (but not a toll with a doer of its own: "regime forces have killed dozens while ...")
@@ -311,6 +313,10 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
     tokens, text = doc.tokens, doc.text
     kind = trigger.type
     actor1, actor2, explicit = _link_actors(doc, trigger, c_lo, c_hi, s_lo)
+    # an attack the clause says hit civilians is one-sided violence, not a battle (ACLED):
+    # "a terrorist attack ... claimed the lives of 18 civilians"
+    on_civilians = kind.generic == "any" and kind.event_type == "Battles" and any(
+        side is not None and side.inter == 7 for side in (actor1, actor2))
     if actor1 is None:
         actor1, actor2b = _actors_from_control(text[c0:c1])
         actor2 = actor2 or actor2b
@@ -318,6 +324,8 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
     if from_weapon:
         (actor1, actor2), explicit = _weapon_owner(kind.doer, actor1, actor2), False
     event_type, sub_type, violent = kind.event_type, kind.sub_event_type, kind.violent
+    if on_civilians:
+        event_type, sub_type = "Violence against civilians", "Attack"
     if sub_type == "downing":
         event_type, sub_type, violent = coding.downing_type(tokens.low, c_lo, c_hi)
     record = EventRecord(event_type, sub_type, violent, actor1, actor2, explicit, from_weapon, generic=bool(kind.generic))
@@ -414,9 +422,16 @@ def _choose_place(mentions: list[Mention], focus: Place | None, violent: bool, l
     giving_way = None if violent else {m.place.country for m in mentions if m.place.kind != "country"}
     if giving_way is not None and focus is not None:
         giving_way.add(focus.country)
+    areas = {(m.place.country, m.place.admin1, m.place.admin2 if m.place.kind == "admin2" else None)
+             for m in mentions if m.place.kind in ("admin1", "admin2")}
     def contained(m: Mention) -> bool:
-        # a neighbourhood or village whose parent (or city) is also named here
-        return m.place.parent_id in by_id or (m.city is not None and m.place.kind in ("neighbourhood", "village", "town"))
+        # a neighbourhood or village whose parent (or city) is also named here, or a place inside a
+        # governorate or district named here ("... near the Finance Directorate in Daraa city", after
+        # "a source at Daraa Governorate")
+        place = m.place
+        return place.parent_id in by_id or (m.city is not None and place.kind in ("neighbourhood", "village", "town")) \
+            or (place.kind not in _AREA_KINDS and ((place.country, place.admin1, None) in areas
+                                                   or (place.country, place.admin1, place.admin2) in areas))
     def rank(k_m: tuple[int, Mention]) -> tuple:
         k, m = k_m
         country = m.place.kind == "country" and (giving_way is None or m.place.country in giving_way)
@@ -428,6 +443,7 @@ def _choose_place(mentions: list[Mention], focus: Place | None, violent: bool, l
 
 
 _SETTLEMENT_CUES = frozenset(("city", "town", "village", "neighbourhood"))
+_AREA_KINDS = frozenset(("country", "admin1", "admin2", "region"))
 # Verbs whose object is the place hit or taken ("regime forces attacked Saraqeb ... in Idlib
 # province"): the place is named as the target, not in passing.
 _HIT_VERBS = frozenset(
@@ -456,7 +472,8 @@ def _site_words() -> frozenset[str]:
 
 def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -> tuple[Actor | None, Actor | None, bool]:
     low = doc.tokens.low
-    in_clause = doc.actors_within(c_lo, c_hi)
+    # an ally is neither doer nor target: "the SDF entered Manbij with support from the US-led coalition"
+    in_clause = [a for a in doc.actors_within(c_lo, c_hi) if not _ally(low, a.first)]
     # an actor whose name holds the trigger is its subject too: "warplanes of the coalition"
     before = [a for a in in_clause if a.first <= trigger.first]
     after = [a for a in in_clause if a.first >= trigger.end]
@@ -525,6 +542,16 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
               + [a.actor for a in after if a.actor != actor1]
               + [a.actor for a in objects if a.actor != actor1]  # the object: "attacked government forces with ..."
               + [a.actor for a in before if a.actor != actor1 and a.actor.inter == 7])
+    if trigger.type.violent:
+        # a government or the UN is no side in fighting (see _default_actors): "18 children were
+        # killed in a terrorist attack, UN envoy de Mistura said" hit the children
+        others = [actor for actor in others if not _not_a_fighting_side(actor)]
+    if actor1 is None and trigger.type.sub_event_type == "Armed clash":
+        # a battle told by its dead: "the battle for Zabadani has cost the lives of 63 rebels and 21
+        # Hezbollah fighters" was fought between the two
+        sides = list(dict.fromkeys(a.actor for a in after if a.actor.inter != 7 and not _not_a_fighting_side(a.actor)))
+        if len(sides) >= 2:
+            return sides[0], sides[1], False
     actor2 = others[0] if others else None
     return actor1, actor2, actor1 is not None
 
@@ -604,8 +631,10 @@ _SPEECH = frozenset("said says say told tells claimed claims accused accuses rep
 _REACTION = frozenset(
     "condemned condemns condemn denounced denounces denounce criticised criticized criticises criticizes deplored "
     "deplores slammed slams decried decries blamed blames blaming welcomed welcomes mourned mourns protested calls urged "
-    "urges urging demanded demands demanding called calling vowed vows vowing".split()
+    "urges urging demanded demands demanding called calling vowed vows vowing accused accuses accusing".split()
 )
+# ... but a side that "was accused of" shelling is the one said to have done it.
+_ACCUSE = frozenset("accused accuses accusing".split())
 # Reporting verbs: a side that only says so is not the doer unless it speaks of its own
 # ("rebels said they shelled"); a side that claims or announces an event usually did it.
 _SAYS = frozenset("said says say told tells reported reports stated added".split())
@@ -630,7 +659,8 @@ def _drop_speakers(tokens: Tokens, subjects: list[ActorMention], trigger_first: 
     for k, a in enumerate(subjects):
         verbs = low[a.end:a.end + 3]
         # a reaction may follow the speaker's title and name: "the Coalition chief Ahmad Jarba called on ..."
-        if any(w in _REACTION for w in low[a.end:a.end + 5]) or (
+        if any(w in _REACTION and not (w in _ACCUSE and low[j - 1] in _PASSIVE)
+               for j, w in enumerate(low[a.end:a.end + 5], start=a.end)) or (
             a.end < len(low) and ":" in tokens.text[tokens.ends[a.end - 1]:tokens.starts[a.end]]
         ):
             continue
@@ -649,10 +679,43 @@ def _drop_speakers(tokens: Tokens, subjects: list[ActorMention], trigger_first: 
     return kept
 
 
-def _preceded_by(low: list[str], index: int, words: Container[str]) -> bool:
-    """True if one of ``words`` stands right before ``index`` (over an article)."""
+# What may stand between a preposition and the side it introduces: "by the regime", "by Syrian
+# forces", "by Syria's government" (the possessive cut off, or its apostrophe lost: "Syrias").
+_DETERMINER_LIKE = frozenset("the a an syrian syria syrias its their".split())
+
+
+# "with support from X", "backed by X", "with air cover from X", "with the help of X"
+_SUPPORT = frozenset("support backing help assistance cover backed supported aided assisted helped".split())
+
+
+def _ally(low: list[str], index: int) -> bool:
+    """Is the side starting at token ``index`` named as another's ally ("backed by X", "alongside X")?"""
     k = index - 1
-    while k >= 0 and low[k] in ("the", "a", "an", "syrian", "its", "their"):
+    while k >= 0 and low[k] in _DETERMINER_LIKE:
+        k -= 1
+    if k >= 0 and low[k] == "alongside":
+        return True
+    return k >= 1 and low[k] in ("from", "of", "by") and low[k - 1] in _SUPPORT
+
+
+# "backed by US-led coalition air strikes": how far the trigger may follow "by"
+_SUPPORT_REACH = 5
+
+
+def _in_support(low: list[str], trigger: Trigger, clause_triggers: list[Trigger]) -> bool:
+    """Is the trigger another side's support of the event, not the event ("Backed by Russian
+    air strikes, government forces captured Palmyra"; not "Rebels backed by artillery attacked")?"""
+    first = trigger.first
+    for k in range(first - 1, max(0, first - _SUPPORT_REACH - 1), -1):
+        if low[k] in ("by", "from", "of") and low[k - 1] in _SUPPORT:
+            return not any(k < t.first < first for t in clause_triggers)
+    return False
+
+
+def _preceded_by(low: list[str], index: int, words: Container[str]) -> bool:
+    """True if one of ``words`` stands right before ``index`` (over an article or "Syria's")."""
+    k = index - 1
+    while k >= 0 and low[k] in _DETERMINER_LIKE:
         k -= 1
     return k >= 0 and low[k] in words
 
@@ -775,7 +838,7 @@ def _default_actors(record: EventRecord) -> None:
             record.actor1 = forces or record.actor1
         if record.actor1 is not None and record.actor1.name == "United Nations":
             record.actor1 = None  # "the attack was confirmed by the UN"
-        if record.actor2 is not None and (record.actor2.name.startswith("Government of ") or record.actor2.name == "United Nations"):
+        if record.actor2 is not None and _not_a_fighting_side(record.actor2):
             record.actor2 = None
     if record.actor1 is not None and record.actor1.inter == 7 and record.event_type not in ("Protests", "Riots"):
         # civilians are what was hit, not who acted
@@ -791,6 +854,11 @@ def _default_actors(record: EventRecord) -> None:
     if record.event_type == "Violence against civilians" and record.actor2 is None:
         record.actor2 = actors.get("Civilians (Syria)")
         _distinct_sides(record)
+
+
+def _not_a_fighting_side(actor: Actor) -> bool:
+    """Diplomats and the UN: named in reports of violence, never one of its sides."""
+    return actor.name.startswith("Government of ") or actor.name == "United Nations"
 
 
 def _distinct_sides(record: EventRecord) -> None:

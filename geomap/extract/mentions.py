@@ -499,9 +499,12 @@ def _opens_longer_name(tokens: Tokens, first: int, last: int) -> bool:
     return _name_run_end(tokens, first, set(), set()) > last
 
 
-# What follows a dateline's city: an optional country, then the agency in
-# brackets or a dash or colon ("DAMASCUS, Syria (AP) --", "MOSCOW (Sputnik)", "BEIRUT:").
-_DATELINE_TAIL = re.compile(r",?[ \t]*(?:[A-Z][a-z]+[ \t]*)?(?:\(|--|\u2014|\u2013|:|-[ \t])")
+# What follows a dateline's city: an optional country and date, then the agency in
+# brackets or a dash or colon ("DAMASCUS, Syria (AP) --", "MOSCOW (Sputnik)", "BEIRUT:",
+# "MOSCOW October 1 (RIA Novosti)", "ALEPPO, Syria, May 3 (Reuters)").
+_DATELINE_TAIL = re.compile(
+    r"(?:,?[ \t]*[A-Z][a-z]+\.?(?:[ \t]+\d{1,2}(?:,?[ \t]+\d{4})?)?){0,2},?[ \t]*(?:\(|--|\u2014|\u2013|:|-[ \t])"
+)
 _BARE_DATELINE_TAIL = re.compile(r"[ \t]+[A-Z][a-z]")
 
 

@@ -7,7 +7,7 @@ live in ``lexicon/numbers.yaml`` with the reasons for them.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from geomap.extract.text import Tokens, load_lexicon, phrase_table, positions
@@ -76,7 +76,7 @@ def _lexicon() -> dict:
         # a group's members ("23 members of the al-Nusra Front"), from the actor lexicon
         "members": frozenset(str(w) for w in load_lexicon("actors")["member_nouns"]),
         # the words that may stand between a kill word and its figure
-        "fillers": frozenset(word for phrase in lex["qualifiers"] + lex["toll_fillers"] for word in str(phrase).split()),
+        "fillers": frozenset(word for phrase in lex["qualifiers"] + lex["toll_fillers"] + lex["rise_verbs"] for word in str(phrase).split()),
     }
 
 
@@ -197,6 +197,12 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
         kind = _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at) \
             or _risen_toll(tokens, i, lo)
         if kind and value <= _MAX_FIGURE:
+            if j < hi and low[j] == "others" and figures and figures[-1].kind == kind and not figures[-1].part:
+                # "nine civilians were killed in Qaterji and two others died in Mayssar": 11 in all
+                last = figures[-1]
+                figures[-1] = replace(last, value=last.value + value, vague=last.vague or vague)
+                i = j
+                continue
             # "Twelve children and 11 fighters were among the dead": a part of a total told elsewhere
             figures.append(Figure(value, kind, tokens.starts[i], tokens.ends[j - 1], vague,
                                   i > 0 and low[i - 1] in lex["additional"], _among_the_dead(tokens, j, hi)))

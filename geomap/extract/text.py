@@ -158,6 +158,11 @@ class PhraseMatcher:
         if not self._empty:
             self._automaton.make_automaton()
 
+    def get(self, words: Iterable[str]) -> Any:
+        """Return the payload of the phrase made of ``words`` (lower-cased tokens), or None."""
+        entry = self.keys.get(" " + " ".join(words) + " ")
+        return entry[2] if entry is not None else None
+
     def find(self, tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, Any]]:
         """Return ``(first_token, end_token, payload)`` of the best non-overlapping matches, in text order."""
         return _longest_first(self.occurrences(tokens, lo, hi))
@@ -292,7 +297,65 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = end
     if text[start:].strip():
         spans.append(_strip(text, start, len(text)))
-    return spans
+    return _split_after_credits(text, spans)
+
+
+# A bracket followed, maybe after a dash or colon, by what opens a sentence.
+_BRACKET_RE = re.compile(r"\(([^()\n]{1,60})\)[ \t]*(?:[-\u2013\u2014:]+[ \t]*)?(?=[\"\u201c]?[A-Z0-9])")
+
+
+@lru_cache(maxsize=1)
+def _furniture_re() -> re.Pattern[str]:
+    """Page furniture and the counters after it (``lexicon/text.yaml``), before what opens a sentence."""
+    phrases = "|".join(r"\s+".join(map(re.escape, str(p).split())) for p in load_lexicon("text")["page_furniture"])
+    return re.compile(rf"(?i:\b(?:{phrases}))(?:[ \t]+\d+)*[ \t]+(?=[\"\u201c]?[A-Z])")
+
+
+def _split_after_credits(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Start a new sentence after a bracketed photo or wire credit, or after page furniture.
+
+    "... in Idlib on August 6 2016 (TRT World and Agencies) A suicide bomber
+    ..." is a caption, then the report: copy that lost its line breaks would
+    otherwise give the caption's places to the report's first event. See
+    ``lexicon/text.yaml``.
+    """
+    cuts = [m.end() for m in _BRACKET_RE.finditer(text) if is_credit(m.group(1))] if ")" in text else []
+    cuts += [m.end() for m in _furniture_re().finditer(text)]
+    if not cuts:
+        return spans
+    cuts.sort()
+    split = []
+    for start, end in spans:
+        for cut in cuts[bisect_right(cuts, start):bisect_left(cuts, end)]:
+            if text[start:cut].strip():
+                split.append(_strip(text, start, cut))
+            start = cut
+        split.append(_strip(text, start, end))
+    return split
+
+
+@lru_cache(maxsize=4096)
+def is_credit(words: str) -> bool:
+    """True if the words inside a bracket credit an agency or a photo ("Reuters", "AFP photo", "Source: X").
+
+    Parameters
+    ----------
+    words : str
+        What stands between the brackets.
+    """
+    lex = load_lexicon("text")
+    low = words.strip().lower()
+    if low.startswith(tuple(opener for opener in lex["credit_openers"] if opener != "with")):
+        return True
+    tokens = [lower_token(token) for token, _start, _end in tokenize(low)]
+    if tokens[:1] == ["with"]:
+        tokens = tokens[1:]
+    if not tokens:
+        return False
+    if tokens[-1] in lex["credit_words"] and len(tokens) <= 4:
+        return True
+    joined = " ".join(tokens) + " "
+    return any(joined.startswith(agency + " ") for agency in lex["credit_agencies"])
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -312,11 +375,25 @@ _CLAUSE_RE = re.compile(
 )
 
 
+# A dash-delimited aside: "Sixteen civilians - including three children - were killed".
+_DASH_RE = re.compile(r"\s[-\u2013\u2014]\s")
+_ASIDE_RE = re.compile(r"\s[-\u2013\u2014]\s[^-\u2013\u2014;]{3,150}?\s[-\u2013\u2014]\s")
+
+
 def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split the sentence ``text[start:end]`` into clauses; return their spans."""
+    """Split the sentence ``text[start:end]`` into clauses; return their spans.
+
+    An aside between two dashes stays inside its clause ("Sixteen civilians -
+    including three children - were killed"): the clause's subject and verb
+    stand on either side of it.
+    """
+    asides = {a for m in _ASIDE_RE.finditer(text, start, end) for a in (m.start(), m.end() - 3)} \
+        if _DASH_RE.search(text, start, end) else set()
     spans = []
     cursor = start
     for match in _CLAUSE_RE.finditer(text, start, end):
+        if match.start() in asides:
+            continue
         if match.start() > cursor:
             spans.append((cursor, match.start()))
         cursor = match.end()

@@ -1,0 +1,172 @@
+"""Wire copy as it reaches a corpus, and the sides of an event told in it.
+
+Every sentence is written for these tests.  They cover photo captions and
+wire credits glued to a report's first sentence, page furniture with
+counters, datelines naming a capital, sides named together ("Russian and
+regime warplanes"), accusers, allies and support, attacks on civilians,
+battles told by their dead, tolls told as a rise past a figure, asides
+between dashes, and places inside a governorate named in the same clause.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geomap.extract import extract_events
+from geomap.extract.text import is_credit, sentence_spans
+
+DATE = "2016-05-03"
+
+
+def _events(text: str):
+    return extract_events(text, report_date=DATE)
+
+
+def _one(text: str) -> dict:
+    events = _events(text)
+    assert len(events) == 1, list(events["notes"])
+    row = events.iloc[0].to_dict()
+    return {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in row.items()}
+
+
+# --- captions, credits, furniture, datelines -------------------------------------
+
+@pytest.mark.parametrize("words", ["Reuters", "AFP photo", "TRT World and Agencies", "File photo", "archive",
+                                   "Source: Syrian Coalition", "With AP and AFP", "RIA Novosti", "Sputnik"])
+def test_bracketed_credits_are_recognised(words: str) -> None:
+    assert is_credit(words)
+
+
+@pytest.mark.parametrize("words", ["SDF", "Islamic", "the suburbs of", "Click to enlarge", "University"])
+def test_other_brackets_are_not_credits(words: str) -> None:
+    assert not is_credit(words)
+
+
+def test_a_caption_and_its_credit_end_before_the_report_begins() -> None:
+    text = ("Fighters rest near a checkpoint in Jisr al-Shughur on June 2 2016 (AFP photo) "
+            "A car bomb killed nine people in Azaz on Monday.")
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans][1] == "A car bomb killed nine people in Azaz on Monday."
+    event = _one(text)
+    assert (event["location"], event["fatalities"]) == ("Azaz", 9)
+
+
+def test_a_report_glued_to_its_caption_is_not_placed_at_the_captions_place() -> None:
+    text = ("Jets are parked at Hmeimim air base in Latakia on May 1 2016 (TRT World and Agencies) "
+            "The toll from air strikes on the town of Maarat al-Numan rose to 23, a monitor said.")
+    events = _events(text)
+    tolls = events[events["fatalities"] == 23]
+    assert len(tolls) == 1 and tolls.iloc[0]["location"] == "Ma'arrat An Nu'man"
+
+
+def test_counters_after_page_furniture_are_not_a_toll() -> None:
+    assert _one("Get short URL 312 A mortar shell killed four people in Jaramana on Sunday.")["fatalities"] == 4
+    assert _one("Get short URL 215 The death toll from the car bomb in Jableh was unclear on Monday.")["fatalities"] == 0
+
+
+@pytest.mark.parametrize("dateline", ["MOSCOW (Sputnik) -", "MOSCOW, May 2 (Reuters) -", "MOSCOW May 2 (RIA Novosti) -"])
+def test_a_datelines_capital_is_where_the_report_was_filed_not_a_side(dateline: str) -> None:
+    event = _one(f"{dateline} Two car bombs killed 14 civilians in the city of Homs.")
+    assert (event["actor1"], event["location"]) == ("Unidentified Armed Group (Syria)", "Homs")
+
+
+# --- sides named together, agents, accusers, allies --------------------------------
+
+def test_a_modifier_coordinated_with_a_sides_name_does_not_become_the_target() -> None:
+    event = _one("Air strikes by Russian and regime warplanes killed 11 people in Ariha.")
+    assert (event["actor1"], event["actor2"]) == ("Military Forces of Russia", None)
+    event = _one("Syrian and Russian warplanes bombed the town of Ariha on Sunday.")
+    assert (event["actor1"], event["actor2"]) == ("Military Forces of Syria", None)
+
+
+def test_the_agent_after_syrias_possessive_is_the_doer() -> None:
+    for text in ("Eight civilians were killed in air raids by Syria's government on Saraqeb.",
+                 "Eight civilians were killed in air raids by Syrias government on Saraqeb."):
+        event = _one(text)
+        assert (event["actor1"], event["actor2"]) == ("Military Forces of Syria", "Civilians (Syria)")
+
+
+def test_an_accuser_is_not_the_doer_but_the_accused_is() -> None:
+    assert _one("The United States accused Damascus of the attack on Saraqeb that killed 30 people.")["actor1"] \
+        != "Military Forces of the United States"
+    assert _one("Government forces were accused of shelling Douma on Monday.")["actor1"] == "Military Forces of Syria"
+
+
+def test_an_ally_is_neither_doer_nor_target() -> None:
+    event = _one("Kurdish fighters of the YPG stormed Tal Abyad on Friday with support from the US-led coalition.")
+    assert event["actor2"] != "US-led Coalition"
+
+
+@pytest.mark.parametrize("text", [
+    "Backed by Russian air strikes, government forces captured Palmyra on Sunday.",
+    "The army recaptured Qaryatain on Monday with support from Russian airstrikes.",
+])
+def test_air_strikes_backing_a_capture_are_not_the_event(text: str) -> None:
+    event = _one(text)
+    assert (event["sub_event_type"], event["actor1"]) == ("Government regains territory", "Military Forces of Syria")
+
+
+def test_what_backs_the_doer_does_not_hide_its_own_attack() -> None:
+    event = _one("Rebels backed by Turkish artillery attacked YPG positions near Azaz.")
+    assert (event["actor1"], event["actor2"]) == ("Opposition Rebels (Syria)", "Syrian Democratic Forces")
+
+
+# --- attacks on civilians, battles told by their dead -------------------------------
+
+def test_an_attack_that_hit_civilians_is_violence_against_civilians() -> None:
+    event = _one("A terrorist attack on a wedding in Hasakah claimed the lives of 22 civilians.")
+    assert (event["event_type"], event["sub_event_type"]) == ("Violence against civilians", "Attack")
+
+
+def test_an_attack_on_fighters_stays_a_battle() -> None:
+    event = _one("ISIS attacked army positions in Deir ez-Zor, killing 12 soldiers.")
+    assert event["sub_event_type"] == "Armed clash"
+
+
+def test_a_un_speaker_does_not_stand_in_for_the_civilians_hit() -> None:
+    event = _one("Over 40 people including 12 children were killed in a terrorist attack near Aleppo, "
+                 "UN envoy Staffan de Mistura said.")
+    assert (event["sub_event_type"], event["actor2"]) == ("Attack", "Civilians (Syria)")
+
+
+def test_a_battle_told_by_its_dead_is_fought_between_them() -> None:
+    event = _one("The week-long battle for Madaya has cost the lives of 30 rebels and 12 Hezbollah fighters.")
+    assert (event["actor1"], event["actor2"], event["fatalities"]) == ("Opposition Rebels (Syria)", "Hezbollah", 42)
+
+
+# --- tolls ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("verb", ["surpassed", "exceeded", "topped", "hit"])
+def test_a_toll_that_rose_past_a_figure_codes_it(verb: str) -> None:
+    assert _one(f"The death toll from the car bomb in Jableh {verb} 48 on Tuesday.")["fatalities"] == 48
+
+
+def test_an_aside_between_dashes_keeps_the_toll_with_its_verb() -> None:
+    assert _one("Eleven civilians - among them four children - were killed on Monday in shelling of Douma.")[
+        "fatalities"] == 11
+
+
+def test_others_killed_in_the_same_clause_are_added() -> None:
+    assert _one("Shelling killed six civilians in Bustan al-Qasr and two others died in Ansari.")["fatalities"] == 8
+
+
+def test_others_wounded_are_not_added_to_the_dead() -> None:
+    assert _one("Five people were killed and 20 others wounded in shelling on Douma.")["fatalities"] == 5
+
+
+# --- background --------------------------------------------------------------------
+
+def test_a_town_repeatedly_targeted_is_background() -> None:
+    assert _events("Raqqa is a stronghold that has been repeatedly targeted in raids by the US-led coalition.").empty
+
+
+def test_a_town_repeatedly_shelled_on_a_day_is_an_event() -> None:
+    assert _one("Douma was repeatedly shelled by government forces on Sunday, killing 9 people.")["fatalities"] == 9
+
+
+# --- places --------------------------------------------------------------------------
+
+def test_a_city_inside_a_governorate_named_in_the_same_clause_is_the_place() -> None:
+    event = _one("An official at Daraa Governorate said rebels fired rockets that landed near the court in Daraa city.")
+    assert (event["location"], event["geo_precision"]) == ("Daraa", 1)
