@@ -112,6 +112,18 @@ def test_what_backs_the_doer_does_not_hide_its_own_attack() -> None:
     assert (event["actor1"], event["actor2"]) == ("Opposition Rebels (Syria)", "Syrian Democratic Forces")
 
 
+def test_sides_named_together_before_the_trigger_are_not_each_others_target() -> None:
+    event = _one("Turkish artillery and coalition jets hit 20 positions near Jarablus on Monday.")
+    assert event["actor2"] is None
+    event = _one("Government forces attacked rebels and Nusra fighters near Hama.")
+    assert (event["actor1"], event["actor2"]) == ("Military Forces of Syria", "Opposition Rebels (Syria)")
+
+
+def test_a_side_that_believes_another_did_it_is_not_the_doer() -> None:
+    event = _one("The United States believes Assad's forces used sarin in attacks on Zamalka.")
+    assert (event["actor1"], event["actor2"]) == ("Military Forces of Syria", None)
+
+
 # --- attacks on civilians, battles told by their dead -------------------------------
 
 def test_an_attack_that_hit_civilians_is_violence_against_civilians() -> None:
@@ -149,6 +161,18 @@ def test_an_aside_between_dashes_keeps_the_toll_with_its_verb() -> None:
 
 def test_others_killed_in_the_same_clause_are_added() -> None:
     assert _one("Shelling killed six civilians in Bustan al-Qasr and two others died in Ansari.")["fatalities"] == 8
+
+
+@pytest.mark.parametrize("text", ["A woman was killed and 14 others were wounded in shelling on Jaramana.",
+                                  "Shelling killed a child in Douma on Monday.",
+                                  "A sniper shot dead a man in Bosra on Monday."])
+def test_one_person_named_after_a_is_a_toll_of_one(text: str) -> None:
+    assert _one(text)["fatalities"] == 1
+
+
+def test_a_after_a_kill_word_is_no_toll_without_a_person() -> None:
+    assert _one("A car bomb killed 12 people in Azaz.")["fatalities"] == 12
+    assert _one("Twelve people including a child were killed in shelling on Douma.")["fatalities"] == 12
 
 
 def test_others_wounded_are_not_added_to_the_dead() -> None:

@@ -395,10 +395,10 @@ def _weapon_owner(doer: str, actor1: Actor | None, actor2: Actor | None) -> tupl
     opposition area"); unidentified aircraft were the owner's own.
     """
     actors = _actor_index()
-    owner = actors[doer]
-    if actor1 is not None and actor1.inter in _HIT_BY_WEAPON and actor2 in (None, owner):
+    owner, unnamed = actors[doer], actors["Unidentified Military Forces"]
+    if actor1 is not None and actor1.inter in _HIT_BY_WEAPON and actor2 in (None, owner, unnamed):
         actor2 = actor1
-    return owner, None if actor2 in (owner, actors["Unidentified Military Forces"]) else actor2
+    return owner, None if actor2 in (owner, unnamed) else actor2
 
 
 # Sides a weapon's owner is taken to have hit when a clause names them as its doer:
@@ -532,6 +532,11 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
                    and a.actor.inter != 7 and not _preceded_by(low, a.first, _TARGET_PREPS)), None)
     actor1 = holder.actor if holder is not None else subjects[0].actor if subjects else None
     objects = [a for a in subjects if a is not holder] if holder is not None else subjects[1:]
+    # sides named together before the trigger did it together: "Turkish artillery and coalition
+    # jets hit 33 positions" (no field holds a second doer; neither is the other's target)
+    ends = {a.end for a in subjects}
+    objects = [a for a in objects if not (a.first >= 2 and low[a.first - 1] in ("and", "or") and a.first - 1 in ends)
+               and not (a.end + 1 < len(low) and low[a.end] in ("and", "or") and a.end + 1 in {b.first for b in subjects})]
     if actor1 is None and trigger.type.event_type == "Protests":
         actor1 = next((a.actor for a in before if a.actor.inter == 7), None)
     if actor1 is None:
@@ -626,7 +631,7 @@ def _between_sides(low: list[str], trigger: Trigger, c_hi: int,
 
 
 _SPEECH = frozenset("said says say told tells claimed claims accused accuses reported reports announced denied added stated "
-                     "confirmed confirms".split())
+                     "confirmed confirms believe believes believed suspect suspects suspected".split())
 # A side reacting to an event is not its doer: "the UN condemned the air strikes on Idlib".
 _REACTION = frozenset(
     "condemned condemns condemn denounced denounces denounce criticised criticized criticises criticizes deplored "

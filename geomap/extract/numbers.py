@@ -75,6 +75,7 @@ def _lexicon() -> dict:
         "labels": frozenset(str(w).lower() for w in lex["label_words"]),
         # a group's members ("23 members of the al-Nusra Front"), from the actor lexicon
         "members": frozenset(str(w) for w in load_lexicon("actors")["member_nouns"]),
+        "one_person": frozenset(str(w) for w in lex["one_person"]),
         # the words that may stand between a kill word and its figure
         "fillers": frozenset(word for phrase in lex["qualifiers"] + lex["toll_fillers"] + lex["rise_verbs"] for word in str(phrase).split()),
     }
@@ -122,6 +123,8 @@ def _parse_number(tokens: Tokens, i: int, hi: int) -> tuple[int, int] | None:
     units, mult = lex["units"], lex["multipliers"]
     if word not in units and word not in mult:
         return None
+    if word in ("a", "an") and i + 1 < hi and low[i + 1] in lex["one_person"]:
+        return 1, i + 1  # "a woman was killed", "killing a child"
     value, current, j = 0, 0, i
     seen = False
     while j < hi and (low[j] in units or low[j] in mult):
@@ -500,8 +503,9 @@ _DASHES = frozenset(("-", "--", "\u2013", "\u2014"))
 _PART_CUES = frozenset(("including", "includes", "mostly", "mainly"))
 # After a figure, these make it a part of a total told before it ("Three people, two of them children, died").
 _PART_AFTER = (["of", "them"], ["of", "whom"])
-# Before a figure, these do ("At least 11 civilians, among them three children, were killed").
-_PART_OPENINGS = (["among", "them"], ["among", "whom"])
+# Before a figure, these do ("At least 11 civilians, among them three children, were killed",
+# "Two people, one of them a child, died").
+_PART_OPENINGS = (["among", "them"], ["among", "whom"], ["of", "them"], ["of", "whom"])
 # Between "including" and a figure, these make the figure a toll of its own: "including a child were
 # among 22 killed", "attacks in the past, including in late December when 19 people were killed".
 _TOTAL_CUES = frozenset("among were was when where while after as in on at".split())
