@@ -194,3 +194,27 @@ def test_a_town_repeatedly_shelled_on_a_day_is_an_event() -> None:
 def test_a_city_inside_a_governorate_named_in_the_same_clause_is_the_place() -> None:
     event = _one("An official at Daraa Governorate said rebels fired rockets that landed near the court in Daraa city.")
     assert (event["location"], event["geo_precision"]) == ("Daraa", 1)
+
+
+# --- generic words that recall an event ------------------------------------------------
+
+def test_a_generic_word_that_says_nothing_new_recalls_the_event_told() -> None:
+    quiet = " ".join(f"Residents of the city queued for bread on day {n}." for n in range(6))
+    events = _events(f"Rebel shells killed five people in the Midan district of Aleppo on Monday. {quiet} "
+                     "France called for an emergency meeting about Monday's suspected attack.")
+    assert len(events) == 1 and events.iloc[0]["fatalities"] == 5
+    assert "France called" in events.iloc[0]["notes"]
+
+
+def test_a_generic_word_with_a_toll_is_still_an_event() -> None:
+    events = _events("Rebel shells killed five people in the Midan district of Aleppo on Monday. "
+                     "An attack in Idlib killed three people on Tuesday.")
+    assert len(events) == 2
+
+
+def test_this_attack_at_the_place_of_an_event_told_long_before_is_that_event() -> None:
+    quiet = " ".join(f"Residents of the town queued for bread on day {n}." for n in range(6))
+    events = _events(f"A car bomb killed 20 people in Azaz on Sunday. {quiet} "
+                     "Activists filmed the ruins left by this terrorist attack in Azaz.")
+    assert len(events) == 1 and events.iloc[0]["fatalities"] == 20
+

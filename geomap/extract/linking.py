@@ -221,6 +221,9 @@ def build_events(doc: _Doc) -> list[EventRecord]:
             record, new = _code_clause(doc, trigger, (c0, c1, c_lo, c_hi), (s0, s1, s_lo, s_index), s_places,
                                        dates.within(s0, s1), last_places, records, places)
             record.absorb_figures(figures)
+            if new and _says_nothing_new(record, figures, records):
+                _continue(_recalled(record, records), record)
+                continue
             if new:
                 records.append(record)
                 if record.date_explicit and record.date is not None:
@@ -361,6 +364,21 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
         record.sub_event_type = coding.territory_sub_type(record.actor1)
     _default_actors(record)
     return record, True
+
+
+def _says_nothing_new(record: EventRecord, figures: list[Figure], records: list[EventRecord]) -> bool:
+    """A generic word ("attack", "strike") with no toll, place or side of its own, in a report that
+    has told of violence already, recalls that violence: "France called for a Security Council
+    meeting about Tuesday's suspected attack" is no new event (see _recalled)."""
+    return record.generic and not figures and not record.place_explicit and not record.actor_explicit \
+        and any(r.violent for r in records)
+
+
+def _recalled(record: EventRecord, records: list[EventRecord]) -> EventRecord:
+    """The earlier violent event a generic word that says nothing new recalls: the latest of its
+    type, else the latest."""
+    violent = [r for r in records if r.violent]
+    return next((r for r in reversed(violent) if r.sub_event_type == record.sub_event_type), violent[-1])
 
 
 def _antecedent(last_places: list[tuple[Mention, int]], phrase: str, s_index: int) -> Mention | None:
@@ -754,11 +772,18 @@ def _definite(tokens: Tokens, trigger: Trigger, c_lo: int) -> bool:
 
 def _continued_event(records: list[EventRecord], new: EventRecord, trigger: Trigger, tokens: Tokens,
                      s_index: int) -> EventRecord | None:
-    """The earlier event a definite reference continues, if a compatible one is near."""
+    """The earlier event a definite reference continues, if a compatible one is near.
+
+    A generic word with a place ("this terrorist attack in Qamishli") may
+    recall an event told anywhere before, at that same place.
+    """
+    generic = trigger.type.generic
     for record in reversed(records):
-        if s_index - record.last_sentence > 4:
+        far = s_index - record.last_sentence > 4
+        if far and not (generic and new.place is not None):
             return None
-        generic = trigger.type.generic
+        if far and not (record.place_explicit and record.place is not None and record.place.place_id == new.place.place_id):
+            continue
         if generic and record.violent and (generic == "any" or record.event_type == new.event_type):
             pass  # "the attack" (any violent event), "the explosion" (one of its type)
         elif record.event_type != new.event_type or (record.sub_event_type != new.sub_event_type and new.sub_event_type != "territory"):
