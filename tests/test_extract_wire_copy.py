@@ -175,6 +175,17 @@ def test_a_after_a_kill_word_is_no_toll_without_a_person() -> None:
     assert _one("Twelve people including a child were killed in shelling on Douma.")["fatalities"] == 12
 
 
+def test_a_count_of_places_with_adjectives_is_no_toll() -> None:
+    # copy that lost its commas
+    assert _one("A suicide car bomb hit a convoy of buses leaving two besieged Shiite towns killing at least 40 "
+                "people.")["fatalities"] == 40
+
+
+def test_two_words_for_one_group_keep_their_toll() -> None:
+    assert _one("At least 35 regime and rebel fighters have been killed in clashes near Khan Tuman.")[
+        "fatalities"] == 35
+
+
 def test_others_wounded_are_not_added_to_the_dead() -> None:
     assert _one("Five people were killed and 20 others wounded in shelling on Douma.")["fatalities"] == 5
 

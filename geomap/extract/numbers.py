@@ -76,6 +76,9 @@ def _lexicon() -> dict:
         # a group's members ("23 members of the al-Nusra Front"), from the actor lexicon
         "members": frozenset(str(w) for w in load_lexicon("actors")["member_nouns"]),
         "one_person": frozenset(str(w) for w in lex["one_person"]),
+        # nouns for people, singular and plural: a count of them is no count of things
+        "people": frozenset(str(w) for w in lex["one_person"]) | frozenset(f"{w}s" for w in lex["one_person"])
+        | {"people", "persons", "men", "women", "children"},
         # the words that may stand between a kill word and its figure
         "fillers": frozenset(word for phrase in lex["qualifiers"] + lex["toll_fillers"] + lex["rise_verbs"] for word in str(phrase).split()),
     }
@@ -489,10 +492,15 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
             budget += name_end - k
             k = name_end
             continue
+        elif low[k] in ("and", "or") and k == j + 1 and k + 2 < hi and not part \
+                and (low[k + 2] in _lexicon()["people"] or low[k + 2] in _lexicon()["members"]) \
+                and not (low[k + 1].isdecimal() or low[k + 1] in _lexicon()["units"]):
+            budget += 2  # two words for one group: "70 regime and rebel fighters have been killed"
         elif low[k] in _STOP_AFTER or low[k].isdecimal() or low[k] in _lexicon()["units"]:
             return None
-        if low[k] in _lexicon()["things"] and (k == j or (k == j + 1 and low[j] == "of")):
-            return None  # what the number counts: "4 rocket shells", "tens of rockets"
+        if low[k] in _lexicon()["things"] and (k == j or (k == j + 1 and low[j] == "of")
+                                                or (k - j <= 2 and _lexicon()["people"].isdisjoint(low[j:k]))):
+            return None  # what the number counts: "4 rocket shells", "tens of rockets", "two besieged towns"
         k += 1
     return None
 
