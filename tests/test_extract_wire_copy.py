@@ -142,6 +142,17 @@ def test_a_un_speaker_does_not_stand_in_for_the_civilians_hit() -> None:
     assert (event["sub_event_type"], event["actor2"]) == ("Attack", "Civilians (Syria)")
 
 
+def test_loyalists_are_the_governments_forces() -> None:
+    event = _one("The fighting near Zabadani claimed the lives of 40 loyalists and 25 rebels.")
+    assert (event["actor1"], event["actor2"], event["fatalities"]) == (
+        "Military Forces of Syria", "Opposition Rebels (Syria)", 65)
+
+
+def test_a_development_told_of_one_side_has_it_as_actor1() -> None:
+    event = _one("Talks in Geneva stalled after the opposition walked out of the negotiations on Monday.")
+    assert (event["actor1"], event["actor2"]) == ("Opposition Rebels (Syria)", None)
+
+
 def test_a_battle_told_by_its_dead_is_fought_between_them() -> None:
     event = _one("The week-long battle for Madaya has cost the lives of 30 rebels and 12 Hezbollah fighters.")
     assert (event["actor1"], event["actor2"], event["fatalities"]) == ("Opposition Rebels (Syria)", "Hezbollah", 42)
@@ -201,6 +212,18 @@ def test_a_town_repeatedly_shelled_on_a_day_is_an_event() -> None:
 
 
 # --- places --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "A source at Hasaka Police Command said a suicide bomber blew himself up in central Qamishli city.",
+    "An official in Hasaka said a suicide bomber blew himself up in Qamishli on Monday.",
+])
+def test_where_a_speaker_is_gives_way_to_where_the_event_was(text: str) -> None:
+    assert _one(text)["location"] == "Qamishli"
+
+
+def test_a_speakers_place_still_locates_an_event_told_without_another_place() -> None:
+    assert _one("A source in Azaz said a car bomb killed seven people on Monday.")["location"] == "Azaz"
+
 
 def test_a_city_inside_a_governorate_named_in_the_same_clause_is_the_place() -> None:
     event = _one("An official at Daraa Governorate said rebels fired rockets that landed near the court in Daraa city.")

@@ -456,11 +456,23 @@ def _choose_place(mentions: list[Mention], focus: Place | None, violent: bool, l
         # a place introduced by a preposition, or named as a settlement ("strikes against the town
         # of Saraqeb and the village of Sheikh Mustafa in Idlib province"), before one named in passing
         bare = m.prep is None and m.cue not in _SETTLEMENT_CUES and not _hit(low, m.first, m.last)
-        return (country, not contained(m), bare, k)
+        return (country, _speakers_place(low, m.first), not contained(m), bare, k)
     return min(enumerate(mentions), key=rank)[1]
 
 
 _SETTLEMENT_CUES = frozenset(("city", "town", "village", "neighbourhood"))
+# Who speaks from a place: "a source at Hasaka Police Command told SANA that a suicide bomber blew
+# himself up ... in central Qamishli", "SANA reporter in Deir Ezzor said", "the governor of Homs said".
+_SPEAKERS = frozenset("source sources official officials spokesman spokesperson reporter reporters correspondent "
+                      "correspondents governor director".split())
+
+
+def _speakers_place(low: list[str], first: int) -> bool:
+    """Does the mention starting at token ``first`` say where a speaker is ("a source at Hasaka")?
+
+    Such a place locates an event only when the clause names no other place.
+    """
+    return first >= 2 and low[first - 1] in ("at", "in", "of", "for") and low[first - 2] in _SPEAKERS
 _AREA_KINDS = frozenset(("country", "admin1", "admin2", "region"))
 # Verbs whose object is the place hit or taken ("regime forces attacked Saraqeb ... in Idlib
 # province"): the place is named as the target, not in passing.
@@ -880,6 +892,9 @@ def _default_actors(record: EventRecord) -> None:
             record.actor1 = actors.get("Protesters (Syria)")
         elif record.violent:
             record.actor1 = actors.get("Unidentified Armed Group (Syria)")
+    if record.actor1 is None and record.actor2 is not None and record.actor2.inter != 7:
+        # a development told of one side only ("a credit line agreement signed with Iran"): its actor1
+        record.actor1, record.actor2 = record.actor2, None
     _distinct_sides(record)
     if record.event_type == "Violence against civilians" and record.actor2 is None:
         record.actor2 = actors.get("Civilians (Syria)")
