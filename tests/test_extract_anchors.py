@@ -114,3 +114,14 @@ def test_resolve_refuses_a_far_namesake_of_an_anchored_village(gazetteer: Gazett
 def test_resolve_many_takes_anchors(gazetteer: Gazetteer) -> None:
     res = gazetteer.resolve_many([Query("Maleh", anchor="Aleppo"), Query("Aleppo")], country="SY")
     assert res[0].place is None and res[1].place is not None
+
+
+@pytest.mark.parametrize("text, written", [
+    ("IS fighters seized the Shaar oilfield east of Homs on Thursday.", "Shaar"),
+    ("Rebels attacked the Mallah Farms north of Aleppo on Monday.", "Mallah"),
+])
+def test_a_site_named_after_a_place_is_located_from_the_place_after_it(text: str, written: str) -> None:
+    # "Shaar" alone is a neighbourhood of Aleppo, 150 km from Homs; the only "Mallah" the
+    # gazetteer has (Milh) is in As-Sweida: neither is the site the text locates
+    row = _mention(text, written)
+    assert row["status"] == "ambiguous" and "not guessing" in row["reason"]

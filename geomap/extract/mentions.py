@@ -670,6 +670,10 @@ def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
             # Idlib": a place inside the next one
             mention.city = _holder(nxt)
         else:
+            # over a site named after the place: "the Shaar oilfield east of Homs"
+            lead = next((i for i, word in enumerate(between) if word not in sites), len(between))
+            if lead:
+                gap = tokens.text[tokens.ends[mention.last + lead - 1]:tokens.starts[nxt.first]]
             anchored = _ANCHOR_GAP_RE.fullmatch(gap)
             if anchored:
                 mention.anchor = _holder(nxt)
