@@ -181,6 +181,21 @@ def test_one_person_named_after_a_is_a_toll_of_one(text: str) -> None:
     assert _one(text)["fatalities"] == 1
 
 
+@pytest.mark.parametrize("text, toll", [
+    ("Three people were killed a woman among them in shelling on Jaramana.", 3),
+    ("Jets killed over 30 civilians among them several children in Kafr Nabl.", 30),
+    ("The raid killed 11 civilians, among whom were three children.", 11),
+])
+def test_a_part_among_them_never_lowers_the_total(text: str, toll: int) -> None:
+    assert _one(text)["fatalities"] == toll
+
+
+def test_a_sides_weapons_are_not_the_side_acting() -> None:
+    assert _one("Rebels fired U.S.-made anti-tank missiles at army tanks near Hama.")["actor1"] == \
+        "Opposition Rebels (Syria)"
+    assert _one("U.S.-made missiles hit a hospital in Idlib on Monday.")["actor1"] == "Unidentified Armed Group (Syria)"
+
+
 def test_a_after_a_kill_word_is_no_toll_without_a_person() -> None:
     assert _one("A car bomb killed 12 people in Azaz.")["fatalities"] == 12
     assert _one("Twelve people including a child were killed in shelling on Douma.")["fatalities"] == 12

@@ -66,7 +66,8 @@ class Trigger:
 
 # A side named as the holder of territory is a description of the target,
 # not an actor: "government-held parts", "rebel-controlled areas".
-_HELD_RE = re.compile(r"\s*-?\s*(held|controlled|run|dominated|occupied|besieged|backed|affiliated|linked|aligned|allied|led|leaning)\b", re.I)
+_HELD_RE = re.compile(r"\s*-?\s*(held|controlled|run|dominated|occupied|besieged|backed|affiliated|linked|aligned|allied|led|leaning"
+                      r"|made|supplied|built|manufactured|provided|funded|trained|armed|designed)\b", re.I)
 _PRO_ANTI_RE = re.compile(r"\b(pro|anti|non)\s*-\s*$", re.I)
 
 
@@ -384,7 +385,8 @@ def find_actors(tokens: Tokens, masked: set[int] | None = None) -> list[ActorMen
     for a, b, actor in sorted(found, key=lambda m: m[0]):
         if not masked.isdisjoint(range(a, b)):
             continue
-        if _HELD_RE.match(text, tokens.ends[b - 1]) and text[tokens.ends[b - 1]:tokens.ends[b - 1] + 1] == "-":
+        end = tokens.ends[b - 1] + (text[tokens.ends[b - 1]:tokens.ends[b - 1] + 2] == ".-")  # "U.S.-made"
+        if text[end:end + 1] == "-" and _HELD_RE.match(text, end):
             continue
         if _PRO_ANTI_RE.search(text, max(0, tokens.starts[a] - 6), tokens.starts[a]):
             continue

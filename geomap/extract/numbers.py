@@ -510,7 +510,7 @@ _DASHES = frozenset(("-", "--", "\u2013", "\u2014"))
 # of DAESH"; "36 civilians including 11 children and five women"): never tolls of their own.
 _PART_CUES = frozenset(("including", "includes", "mostly", "mainly"))
 # After a figure, these make it a part of a total told before it ("Three people, two of them children, died").
-_PART_AFTER = (["of", "them"], ["of", "whom"])
+_PART_AFTER = (["of", "them"], ["of", "whom"], ["among", "them"], ["among", "whom"])
 # Before a figure, these do ("At least 11 civilians, among them three children, were killed",
 # "Two people, one of them a child, died").
 _PART_OPENINGS = (["among", "them"], ["among", "whom"], ["of", "them"], ["of", "whom"])
@@ -523,7 +523,11 @@ def _part_of_a_total(tokens: Tokens, i: int, j: int, lo: int, end_at: dict) -> b
     """Is the figure in tokens ``i:j`` a part of a total ("including 11 children and five women", "two of them")?"""
     low = tokens.low
     if low[j:j + 2] in _PART_AFTER:
-        return True
+        return True  # "two of them"
+    if j + 1 < len(low) and low[j] in _lexicon()["people"] and low[j + 1:j + 3] in _PART_AFTER \
+            and not _broken(tokens, j, j + 1, _PAUSES) \
+            and not (j + 3 < len(low) and (low[j + 3].isdecimal() or low[j + 3] in _figure_words())):
+        return True  # "three persons were killed a woman among them" (not "11 civilians, among whom were three")
     for k in range(i - 1, max(lo, i - 8) - 1, -1):
         if low[k] in _PART_CUES or (k > lo and low[k - 1:k + 1] in _PART_OPENINGS):
             return True
