@@ -218,6 +218,14 @@ def test_others_wounded_are_not_added_to_the_dead() -> None:
 
 # --- background --------------------------------------------------------------------
 
+@pytest.mark.parametrize("text", [
+    "France drafted a resolution calling for an end to the bombings in Aleppo.",
+    "The truce put a halt to the shelling of Douma.",
+])
+def test_what_is_called_on_to_end_is_no_event(text: str) -> None:
+    assert _events(text).empty
+
+
 def test_a_town_repeatedly_targeted_is_background() -> None:
     assert _events("Raqqa is a stronghold that has been repeatedly targeted in raids by the US-led coalition.").empty
 
@@ -227,6 +235,9 @@ def test_a_town_repeatedly_shelled_on_a_day_is_an_event() -> None:
 
 
 # --- places --------------------------------------------------------------------------
+
+def test_a_sentence_opening_in_is_no_spring_named_ayn() -> None:
+    assert _one("In Tal Tamr there were fierce clashes between ISIS and the YPG on Monday.")["location"] == "Tal Tamer"
 
 @pytest.mark.parametrize("text", [
     "A source at Hasaka Police Command said a suicide bomber blew himself up in central Qamishli city.",

@@ -525,6 +525,8 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     ahead = low[max(lo, trigger.first - 4):max(lo, trigger.first)]
     if any(w in irrealis["near"] for w in ahead + low[trigger.end:min(end, trigger.end + 5)]):
         return True
+    if _ended(low, lo, trigger.first, irrealis["ending"]):
+        return True
     if trigger.type.sub_event_type == "territory" and (
             not irrealis["attempt"].isdisjoint(ahead[-3:])
             or ahead[-1:] == ["to"] and (len(ahead) < 2 or ahead[-2] not in irrealis["achieved"])):
@@ -537,6 +539,12 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     if trigger.type.violent and cues.recent_tally(*reach):
         return True
     return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)
+
+
+def _ended(low: list[str], lo: int, first: int, ending: frozenset[str]) -> bool:
+    """Is the trigger at ``first`` what is called on to end ("an end to the bombings")?"""
+    k = first - 1 if first - 1 >= lo and low[first - 1] in ("the", "all") else first
+    return k - 2 >= lo and " ".join(low[k - 2:k]) in ending
 
 
 def is_tally(tokens: Tokens, clause_first: int, clause_end: int) -> bool:

@@ -264,8 +264,11 @@ def _raw_matches(tokens: Tokens, gazetteer: Gazetteer) -> list[tuple[int, int]]:
         before = token_of[k + n_keys - 2] if n_keys > 1 else None
         if not (_is_capitalised(words[token_of[k]]) and _ends_a_name(tokens, token_of[k + n_keys - 1], before)):
             continue
-        if low[token_of[k]] in _FUNCTION_WORDS and _in_title_case(tokens, token_of[k]):
-            continue  # the same in a headline: "Positions In Tell Rifaat" (In ~ Ayn, "spring")
+        if low[token_of[k]] in _FUNCTION_WORDS and (
+                _in_title_case(tokens, token_of[k]) or (n_keys > 1 and _sentence_initial(tokens, token_of[k]))):
+            # the same in a headline, "Positions In Tell Rifaat" (In ~ Ayn, "spring"), or opening a
+            # sentence: "In Tal Tamr there have been fierce clashes"
+            continue
         found.append((k, k + n_keys))
     found.sort(key=lambda m: (m[0] - m[1], m[0]))
     used: set[int] = set()
