@@ -93,6 +93,17 @@ def test_an_accuser_is_not_the_doer_but_the_accused_is() -> None:
     assert _one("Government forces were accused of shelling Douma on Monday.")["actor1"] == "Military Forces of Syria"
 
 
+def test_a_side_condemning_an_attack_by_another_is_not_its_target() -> None:
+    event = _one("The Syrian Coalition condemned the massacre by the Russian air force in Atareb on Monday.")
+    assert (event["actor1"], event["actor2"]) == ("Military Forces of Russia", "Civilians (Syria)")
+
+
+def test_the_opposition_coalition_by_its_full_name_is_a_speaker_not_the_us_led_coalition() -> None:
+    event = _one("The National Coalition for Syrian Revolution and Opposition Forces said the attack on "
+                 "Khan Sheikhoun killed more than 80 people.")
+    assert event["actor1"] != "US-led Coalition"
+
+
 def test_an_ally_is_neither_doer_nor_target() -> None:
     event = _one("Kurdish fighters of the YPG stormed Tal Abyad on Friday with support from the US-led coalition.")
     assert event["actor2"] != "US-led Coalition"
@@ -277,4 +288,47 @@ def test_this_attack_at_the_place_of_an_event_told_long_before_is_that_event() -
     events = _events(f"A car bomb killed 20 people in Azaz on Sunday. {quiet} "
                      "Activists filmed the ruins left by this terrorist attack in Azaz.")
     assert len(events) == 1 and events.iloc[0]["fatalities"] == 20
+
+
+# --- what the rules above must leave alone -----------------------------------------------
+
+@pytest.mark.parametrize("text, sides", [
+    ("Rebels backed by Turkey attacked Kurdish forces near Afrin on Monday.",
+     ("Opposition Rebels (Syria)", "Syrian Democratic Forces")),
+    ("Kurdish fighters and ISIS militants clashed in Hasaka on Monday.",
+     ("Syrian Democratic Forces", "Islamic State (Syria)")),
+])
+def test_a_supported_or_coordinated_side_still_fights(text: str, sides: tuple) -> None:
+    event = _one(text)
+    assert (event["actor1"], event["actor2"]) == sides
+
+
+def test_support_named_in_one_sentence_does_not_void_the_next() -> None:
+    events = _events("Government forces advanced near Palmyra, backed by Russia. "
+                     "Air strikes killed 10 civilians in Idlib.")
+    assert list(events["fatalities"]).count(10) == 1
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("Shelling killed 5 people in Aleppo on Monday, a day after 20 others were killed in Homs.", 5),
+    ("An air strike killed 40 people among them women and children in Idlib.", 40),
+    ("Eleven civilians among whom were three children were killed in shelling on Douma.", 11),
+    ("Seven policemen at checkpoints were killed in a bombing in Damascus.", 7),
+])
+def test_tolls_the_new_count_rules_must_not_change(text: str, toll: int) -> None:
+    assert _one(text)["fatalities"] == toll
+
+
+def test_a_new_generic_event_with_its_own_date_is_not_recalled() -> None:
+    events = _events("Regime forces shelled Douma on Monday, killing five people. "
+                     "On Wednesday, an explosion struck a market.")
+    assert len(events) == 2
+
+
+def test_the_side_arrested_is_not_the_one_acting() -> None:
+    assert _one("Twenty rebels were arrested in Daraa on Monday.")["actor2"] == "Opposition Rebels (Syria)"
+
+
+def test_a_victims_place_is_no_speakers_place() -> None:
+    assert _one("A car bomb killed two officials in Qamishli in Hasaka province.")["location"] == "Qamishli"
 

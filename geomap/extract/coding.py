@@ -410,8 +410,9 @@ def _coordinated_modifiers(mentions: list[ActorMention], low: list[str], masked:
     widened = []
     for m in mentions:
         k = m.first - 2
+        # (not opponents: "clashes between Kurdish and regime forces")
         if m.end - m.first >= 2 and k >= 0 and low[m.first - 1] in ("and", "or") and k not in taken \
-                and k not in masked:
+                and k not in masked and (k == 0 or low[k - 1] != "between"):
             actor = matcher.get([low[k], *low[m.first + 1:m.end]])
             if actor is not None:
                 m = ActorMention(k, m.end, actor)

@@ -195,7 +195,7 @@ def build_events(doc: _Doc) -> list[EventRecord]:
             c_lo, c_hi = tokens.index_at(c0), tokens.index_before(c1)
             in_clause = triggers.within(c_lo, c_hi)
             real = [t for t in in_clause
-                    if not coding.is_irrealis(tokens, t, c_lo, c_hi) and not _in_support(tokens.low, t, in_clause)]
+                    if not coding.is_irrealis(tokens, t, c_lo, c_hi) and not _in_support(tokens.low, t, in_clause, c_lo)]
             clauses.append((c0, c1, c_lo, c_hi, real))
         # a toll told before its event in the same sentence: "12 militants were killed while trying to
         # attack" (but not a toll with a doer of its own: "regime forces have killed dozens while ...")
@@ -367,17 +367,23 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
 
 
 def _says_nothing_new(record: EventRecord, figures: list[Figure], records: list[EventRecord]) -> bool:
-    """A generic word ("attack", "strike") with no toll, place or side of its own, in a report that
-    has told of violence already, recalls that violence: "France called for a Security Council
-    meeting about Tuesday's suspected attack" is no new event (see _recalled)."""
-    return record.generic and not figures and not record.place_explicit and not record.actor_explicit \
-        and any(r.violent for r in records)
+    """A generic word ("attack", "strike") with no toll, place, side or other date of its own, in a
+    report that has told of violence already, recalls that violence: "France called for a Security
+    Council meeting about Tuesday's suspected attack" is no new event (see _recalled), but "On
+    Wednesday, an explosion struck a market" after Monday's shelling is."""
+    if not (record.generic and not figures and not record.place_explicit and not record.actor_explicit
+            and any(r.violent for r in records)):
+        return False
+    recalled = _recalled(record, records)
+    return not (record.date_explicit and recalled.date_explicit) or recalled.date in (None, record.date)
 
 
 def _recalled(record: EventRecord, records: list[EventRecord]) -> EventRecord:
     """The earlier violent event a generic word that says nothing new recalls: the latest of its
-    type, else the latest."""
+    date (when it has one), then of its type, else the latest."""
     violent = [r for r in records if r.violent]
+    if record.date_explicit:
+        violent = [r for r in violent if r.date == record.date or not r.date_explicit] or violent
     return next((r for r in reversed(violent) if r.sub_event_type == record.sub_event_type), violent[-1])
 
 
@@ -456,24 +462,34 @@ def _choose_place(mentions: list[Mention], focus: Place | None, violent: bool, l
         # a place introduced by a preposition, or named as a settlement ("strikes against the town
         # of Saraqeb and the village of Sheikh Mustafa in Idlib province"), before one named in passing
         bare = m.prep is None and m.cue not in _SETTLEMENT_CUES and not _hit(low, m.first, m.last)
-        return (country, _speakers_place(low, m.first), not contained(m), bare, k)
+        return (country, _speakers_place(low, m.first, m.last), not contained(m), bare, k)
     return min(enumerate(mentions), key=rank)[1]
 
 
 _SETTLEMENT_CUES = frozenset(("city", "town", "village", "neighbourhood"))
+# Kinds of place a town, village or neighbourhood may lie inside (see _choose_place's containment).
+_AREA_KINDS = frozenset(("country", "admin1", "admin2", "region"))
 # Who speaks from a place: "a source at Hasaka Police Command told SANA that a suicide bomber blew
 # himself up ... in central Qamishli", "SANA reporter in Deir Ezzor said", "the governor of Homs said".
 _SPEAKERS = frozenset("source sources official officials spokesman spokesperson reporter reporters correspondent "
                       "correspondents governor director".split())
 
 
-def _speakers_place(low: list[str], first: int) -> bool:
-    """Does the mention starting at token ``first`` say where a speaker is ("a source at Hasaka")?
+def _speakers_place(low: list[str], first: int, last: int) -> bool:
+    """Does the mention in tokens ``first:last`` say where a speaker is ("a source at Hasaka ... said")?
 
-    Such a place locates an event only when the clause names no other place.
+    Such a place locates an event only when the clause names no other place
+    (a country aside). Not a victim's: "killed two officials in Qamishli".
     """
-    return first >= 2 and low[first - 1] in ("at", "in", "of", "for") and low[first - 2] in _SPEAKERS
-_AREA_KINDS = frozenset(("country", "admin1", "admin2", "region"))
+    return first >= 2 and low[first - 1] in ("at", "in", "of", "for") and low[first - 2] in _SPEAKERS \
+        and not (_SAYS.isdisjoint(low[last:last + _SPEECH_REACH])
+                 and "according" not in low[max(0, first - 2 - _SPEECH_REACH):first - 2])
+
+
+# "a source at Hasaka Police Command told ...", "quoted a source in Hasaka as saying", "according to
+# SANA reporter in Homs": how far the speech verb may follow the place, or "according" precede the speaker
+_SPEECH_REACH = 4
+
 # Verbs whose object is the place hit or taken ("regime forces attacked Saraqeb ... in Idlib
 # province"): the place is named as the target, not in passing.
 _HIT_VERBS = frozenset(
@@ -529,7 +545,11 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
         # the target: the subject of the passive, else civilians or a side named as a target
         # after the agent ("a car bomb was detonated by ISIS ..., killing 20 civilians"),
         # not a second agent ("by the regime or Russian warplanes")
-        targets = [a.actor for a in (subjects[-1:] if subjects else before) if a.actor != agent.actor] \
+        # (not a side reacting to it: "Syrian Coalition condemns massacre by Russian air force")
+        speaking = set(subjects) - set(_drop_speakers(doc.tokens, subjects, trigger.first))
+        subjects = [a for a in subjects if a not in speaking]
+        targets = [a.actor for a in (subjects[-1:] if subjects else [a for a in before if a not in speaking])
+                   if a.actor != agent.actor] \
             or [a.actor for a in after if a.first > agent.first and a.actor != agent.actor
                 and (a.actor.inter == 7 or _preceded_by(low, a.first, _TARGET_PREPS))]
         return agent.actor, (targets[0] if targets else None), True
@@ -564,9 +584,12 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
     objects = [a for a in subjects if a is not holder] if holder is not None else subjects[1:]
     # sides named together before the trigger did it together: "Turkish artillery and coalition
     # jets hit 33 positions" (no field holds a second doer; neither is the other's target)
-    ends = {a.end for a in subjects}
-    objects = [a for a in objects if not (a.first >= 2 and low[a.first - 1] in ("and", "or") and a.first - 1 in ends)
-               and not (a.end + 1 < len(low) and low[a.end] in ("and", "or") and a.end + 1 in {b.first for b in subjects})]
+    # (not in a clash, which two sides fight each other: "Kurdish fighters and ISIS militants clashed")
+    if trigger.type.sub_event_type != "Armed clash":
+        ends, starts = {a.end for a in subjects}, {a.first for a in subjects}
+        objects = [a for a in objects
+                   if not (a.first >= 2 and low[a.first - 1] in ("and", "or") and a.first - 1 in ends)
+                   and not (a.end + 1 < len(low) and low[a.end] in ("and", "or") and a.end + 1 in starts)]
     if actor1 is None and trigger.type.event_type == "Protests":
         actor1 = next((a.actor for a in before if a.actor.inter == 7), None)
     if actor1 is None:
@@ -672,7 +695,7 @@ _REACTION = frozenset(
 _ACCUSE = frozenset("accused accuses accusing".split())
 # Reporting verbs: a side that only says so is not the doer unless it speaks of its own
 # ("rebels said they shelled"); a side that claims or announces an event usually did it.
-_SAYS = frozenset("said says say told tells reported reports stated added".split())
+_SAYS = frozenset("said says say saying told tells reported reports stated added".split())
 # A side confirming what unnamed forces did speaks of its own: "Russia confirmed that six
 # Tupolev warplanes carried out airstrikes", but not of another side's: "Russia's Defence
 # Ministry confirmed that an Islamic State offensive began".
@@ -723,26 +746,35 @@ _DETERMINER_LIKE = frozenset("the a an syrian syria syrias its their".split())
 _SUPPORT = frozenset("support backing help assistance cover backed supported aided assisted helped".split())
 
 
+def _supports(low: list[str], k: int) -> bool:
+    """Do tokens ``k - 1:k + 1`` open another side's support ("backed by", "support from", "help of")?"""
+    return k >= 1 and low[k] in ("from", "of", "by") and low[k - 1] in _SUPPORT
+
+
 def _ally(low: list[str], index: int) -> bool:
     """Is the side starting at token ``index`` named as another's ally ("backed by X", "alongside X")?"""
     k = index - 1
     while k >= 0 and low[k] in _DETERMINER_LIKE:
         k -= 1
-    if k >= 0 and low[k] == "alongside":
-        return True
-    return k >= 1 and low[k] in ("from", "of", "by") and low[k - 1] in _SUPPORT
+    return k >= 0 and (low[k] == "alongside" or _supports(low, k))
 
 
 # "backed by US-led coalition air strikes": how far the trigger may follow "by"
 _SUPPORT_REACH = 5
 
 
-def _in_support(low: list[str], trigger: Trigger, clause_triggers: list[Trigger]) -> bool:
+def _in_support(low: list[str], trigger: Trigger, clause_triggers: list[Trigger], c_lo: int) -> bool:
     """Is the trigger another side's support of the event, not the event ("Backed by Russian
-    air strikes, government forces captured Palmyra"; not "Rebels backed by artillery attacked")?"""
+    air strikes, government forces captured Palmyra")?
+
+    Only a noun names support: a verb after the supporter is the clause's own ("Rebels backed
+    by Turkey attacked ...", "backed by artillery attacked"), and so is a trigger after another.
+    """
     first = trigger.first
-    for k in range(first - 1, max(0, first - _SUPPORT_REACH - 1), -1):
-        if low[k] in ("by", "from", "of") and low[k - 1] in _SUPPORT:
+    if low[first].endswith("ed") or low[first] in _IRREGULAR_PARTICIPLES:
+        return False
+    for k in range(first - 1, max(c_lo, first - _SUPPORT_REACH - 1), -1):
+        if _supports(low, k):
             return not any(k < t.first < first for t in clause_triggers)
     return False
 
@@ -892,13 +924,19 @@ def _default_actors(record: EventRecord) -> None:
             record.actor1 = actors.get("Protesters (Syria)")
         elif record.violent:
             record.actor1 = actors.get("Unidentified Armed Group (Syria)")
-    if record.actor1 is None and record.actor2 is not None and record.actor2.inter != 7:
-        # a development told of one side only ("a credit line agreement signed with Iran"): its actor1
+    if record.actor1 is None and record.actor2 is not None and record.actor2.inter != 7 \
+            and record.sub_event_type in _ONE_SIDED_DEVELOPMENTS:
+        # a deal or talks told of one side only ("the opposition walked out of the negotiations"): its actor1
+        # (not the side arrested: "twenty rebels were arrested")
         record.actor1, record.actor2 = record.actor2, None
     _distinct_sides(record)
     if record.event_type == "Violence against civilians" and record.actor2 is None:
         record.actor2 = actors.get("Civilians (Syria)")
         _distinct_sides(record)
+
+
+# Strategic developments whose one named side is the side acting.
+_ONE_SIDED_DEVELOPMENTS = frozenset(("Agreement", "Other"))
 
 
 def _not_a_fighting_side(actor: Actor) -> bool:

@@ -77,8 +77,8 @@ def _lexicon() -> dict:
         "members": frozenset(str(w) for w in load_lexicon("actors")["member_nouns"]),
         "one_person": frozenset(str(w) for w in lex["one_person"]),
         # nouns for people, singular and plural: a count of them is no count of things
-        "people": frozenset(str(w) for w in lex["one_person"]) | frozenset(f"{w}s" for w in lex["one_person"])
-        | {"people", "persons", "men", "women", "children"},
+        "people": frozenset(str(w) for w in lex["one_person"] + lex["people"])
+        | frozenset(str(w) for w in load_lexicon("actors")["member_nouns"]),
         # the words that may stand between a kill word and its figure
         "fillers": frozenset(word for phrase in lex["qualifiers"] + lex["toll_fillers"] + lex["rise_verbs"] for word in str(phrase).split()),
     }
@@ -203,7 +203,8 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
         kind = _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at) \
             or _risen_toll(tokens, i, lo)
         if kind and value <= _MAX_FIGURE:
-            if j < hi and low[j] == "others" and figures and figures[-1].kind == kind and not figures[-1].part:
+            if j < hi and low[j] == "others" and i > lo and low[i - 1] == "and" and figures \
+                    and figures[-1].kind == kind and not figures[-1].part:
                 # "nine civilians were killed in Qaterji and two others died in Mayssar": 11 in all
                 last = figures[-1]
                 figures[-1] = replace(last, value=last.value + value, vague=last.vague or vague)
@@ -524,13 +525,13 @@ def _part_of_a_total(tokens: Tokens, i: int, j: int, lo: int, end_at: dict) -> b
     low = tokens.low
     if low[j:j + 2] in _PART_AFTER:
         return True  # "two of them"
-    if j + 1 < len(low) and low[j] in _lexicon()["people"] and low[j + 1:j + 3] in _PART_AFTER \
-            and not _broken(tokens, j, j + 1, _PAUSES) \
-            and not (j + 3 < len(low) and (low[j + 3].isdecimal() or low[j + 3] in _figure_words())):
-        return True  # "three persons were killed a woman among them" (not "11 civilians, among whom were three")
+    if low[i] in ("a", "an") and low[j + 1:j + 3] in _PART_AFTER and not _broken(tokens, j, j + 1, _PAUSES):
+        return True  # "three persons were killed a woman among them"
     for k in range(i - 1, max(lo, i - 8) - 1, -1):
         if low[k] in _PART_CUES or (k > lo and low[k - 1:k + 1] in _PART_OPENINGS):
             return True
+        if low[k] in ("were", "was") and k - 1 > lo and low[k - 2:k] in _PART_OPENINGS:
+            return True  # "11 civilians among whom were three children"
         if k + 1 in end_at or low[k] in _TOTAL_CUES or _broken(tokens, k, k + 1, _STOPS):
             return False  # a kill word, "were among" or a full stop comes first: a toll of its own
     return False

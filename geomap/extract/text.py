@@ -305,9 +305,11 @@ _BRACKET_RE = re.compile(r"\(([^()\n]{1,60})\)[ \t]*(?:[-\u2013\u2014:]+[ \t]*)?
 
 
 @lru_cache(maxsize=1)
-def _furniture_re() -> re.Pattern[str]:
+def _furniture_re() -> re.Pattern[str] | None:
     """Page furniture and the counters after it (``lexicon/text.yaml``), before what opens a sentence."""
-    phrases = "|".join(r"\s+".join(map(re.escape, str(p).split())) for p in load_lexicon("text")["page_furniture"])
+    phrases = "|".join(r"\s+".join(map(re.escape, str(p).split())) for p in load_lexicon("text")["page_furniture"] or ())
+    if not phrases:
+        return None
     return re.compile(rf"(?i:\b(?:{phrases}))(?:[ \t]+\d+)*[ \t]+(?=[\"\u201c]?[A-Z])")
 
 
@@ -320,7 +322,8 @@ def _split_after_credits(text: str, spans: list[tuple[int, int]]) -> list[tuple[
     ``lexicon/text.yaml``.
     """
     cuts = [m.end() for m in _BRACKET_RE.finditer(text) if is_credit(m.group(1))] if ")" in text else []
-    cuts += [m.end() for m in _furniture_re().finditer(text)]
+    furniture = _furniture_re()
+    cuts += [m.end() for m in furniture.finditer(text)] if furniture is not None else []
     if not cuts:
         return spans
     cuts.sort()
@@ -345,11 +348,11 @@ def is_credit(words: str) -> bool:
     """
     lex = load_lexicon("text")
     low = words.strip().lower()
-    if low.startswith(tuple(opener for opener in lex["credit_openers"] if opener != "with")):
+    if low.startswith(tuple(lex["credit_openers"])):
         return True
     tokens = [lower_token(token) for token, _start, _end in tokenize(low)]
-    if tokens[:1] == ["with"]:
-        tokens = tokens[1:]
+    while tokens and tokens[0] in lex["credit_prefixes"]:
+        tokens = tokens[1:]  # "(With AP and AFP)", "(The Associated Press)"
     if not tokens:
         return False
     if tokens[-1] in lex["credit_words"] and len(tokens) <= 4:
