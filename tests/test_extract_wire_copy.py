@@ -314,6 +314,8 @@ def test_support_named_in_one_sentence_does_not_void_the_next() -> None:
     ("An air strike killed 40 people among them women and children in Idlib.", 40),
     ("Eleven civilians among whom were three children were killed in shelling on Douma.", 11),
     ("Seven policemen at checkpoints were killed in a bombing in Damascus.", 7),
+    ("An air strike killed 40 among them women and children in Idlib.", 40),
+    ("Shelling killed 12, among them four children, in Douma.", 12),
 ])
 def test_tolls_the_new_count_rules_must_not_change(text: str, toll: int) -> None:
     assert _one(text)["fatalities"] == toll

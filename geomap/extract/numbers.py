@@ -511,7 +511,7 @@ _DASHES = frozenset(("-", "--", "\u2013", "\u2014"))
 # of DAESH"; "36 civilians including 11 children and five women"): never tolls of their own.
 _PART_CUES = frozenset(("including", "includes", "mostly", "mainly"))
 # After a figure, these make it a part of a total told before it ("Three people, two of them children, died").
-_PART_AFTER = (["of", "them"], ["of", "whom"], ["among", "them"], ["among", "whom"])
+_PART_AFTER = (["of", "them"], ["of", "whom"])
 # Before a figure, these do ("At least 11 civilians, among them three children, were killed",
 # "Two people, one of them a child, died").
 _PART_OPENINGS = (["among", "them"], ["among", "whom"], ["of", "them"], ["of", "whom"])
@@ -525,7 +525,7 @@ def _part_of_a_total(tokens: Tokens, i: int, j: int, lo: int, end_at: dict) -> b
     low = tokens.low
     if low[j:j + 2] in _PART_AFTER:
         return True  # "two of them"
-    if low[i] in ("a", "an") and low[j + 1:j + 3] in _PART_AFTER and not _broken(tokens, j, j + 1, _PAUSES):
+    if low[i] in ("a", "an") and low[j + 1:j + 3] in _PART_OPENINGS and not _broken(tokens, j, j + 1, _PAUSES):
         return True  # "three persons were killed a woman among them"
     for k in range(i - 1, max(lo, i - 8) - 1, -1):
         if low[k] in _PART_CUES or (k > lo and low[k - 1:k + 1] in _PART_OPENINGS):
