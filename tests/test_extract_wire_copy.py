@@ -258,6 +258,14 @@ def test_where_a_speaker_is_gives_way_to_where_the_event_was(text: str) -> None:
     assert _one(text)["location"] == "Qamishli"
 
 
+@pytest.mark.parametrize("text", [
+    "Russian air strikes killed 40 Islamic State fighters in Syria, the defence ministry in Moscow said on Saturday.",
+    "The Syrian Observatory for Human Rights based in Britain said 30 fighters were killed in clashes in Syria.",
+])
+def test_a_speakers_or_sources_seat_abroad_never_places_the_event(text: str) -> None:
+    assert _one(text)["country"] == "Syria"
+
+
 def test_a_speakers_place_still_locates_an_event_told_without_another_place() -> None:
     assert _one("A source in Azaz said a car bomb killed seven people on Monday.")["location"] == "Azaz"
 

@@ -462,7 +462,7 @@ def _choose_place(mentions: list[Mention], focus: Place | None, violent: bool, l
         # a place introduced by a preposition, or named as a settlement ("strikes against the town
         # of Saraqeb and the village of Sheikh Mustafa in Idlib province"), before one named in passing
         bare = m.prep is None and m.cue not in _SETTLEMENT_CUES and not _hit(low, m.first, m.last)
-        return (country, _speakers_place(low, m.first, m.last), not contained(m), bare, k)
+        return (_speakers_place(low, m.first, m.last), country, not contained(m), bare, k)
     return min(enumerate(mentions), key=rank)[1]
 
 
@@ -472,14 +472,15 @@ _AREA_KINDS = frozenset(("country", "admin1", "admin2", "region"))
 # Who speaks from a place: "a source at Hasaka Police Command told SANA that a suicide bomber blew
 # himself up ... in central Qamishli", "SANA reporter in Deir Ezzor said", "the governor of Homs said".
 _SPEAKERS = frozenset("source sources official officials spokesman spokesperson reporter reporters correspondent "
-                      "correspondents governor director".split())
+                      "correspondents governor director ministry ministries".split())
 
 
 def _speakers_place(low: list[str], first: int, last: int) -> bool:
     """Does the mention in tokens ``first:last`` say where a speaker is ("a source at Hasaka ... said")?
 
-    Such a place locates an event only when the clause names no other place
-    (a country aside). Not a victim's: "killed two officials in Qamishli".
+    Such a place locates an event only when the clause names no other place,
+    not even a country ("killed in Russian air strikes in Syria, the defence
+    ministry in Moscow said"). Not a victim's: "killed two officials in Qamishli".
     """
     return first >= 2 and low[first - 1] in ("at", "in", "of", "for") and low[first - 2] in _SPEAKERS \
         and not (_SAYS.isdisjoint(low[last:last + _SPEECH_REACH])

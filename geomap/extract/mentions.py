@@ -468,7 +468,9 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
         prep, cue = _prep_and_cue(tokens, first, last)
         if last - first == 1 and prep is None and cue is None and last < len(low) and low[last] in _SPEECH_VERBS:
             continue  # "Damascus said": a government speaking, not a place
-        based = text[tokens.ends[last - 1]:tokens.ends[last - 1] + 6].lower() in ("-based", " based")
+        # "the Britain-based Observatory", "the Observatory based in Britain"
+        based = text[tokens.ends[last - 1]:tokens.ends[last - 1] + 6].lower() in ("-based", " based") \
+            or low[max(0, start_tok - 2):start_tok] in (["based", "in"], ["headquartered", "in"])
         written = text[tokens.starts[start_tok]:tokens.ends[last - 1]]
         mentions.append(Mention(tokens.starts[start_tok], tokens.ends[last - 1], start_tok, last, written,
                                 cue, prep, None, True, based, sentence_initial=len(mentions) in sentence_start,
