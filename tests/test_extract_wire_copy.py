@@ -104,6 +104,13 @@ def test_the_opposition_coalition_by_its_full_name_is_a_speaker_not_the_us_led_c
     assert event["actor1"] != "US-led Coalition"
 
 
+def test_the_side_whose_airstrike_it_was_is_the_doer() -> None:
+    event = _one("An airstrike of the US-led anti-terror coalition has claimed lives of eight civilians in Tabqa.")
+    assert (event["actor1"], event["actor2"], event["fatalities"]) == ("US-led Coalition", "Civilians (Syria)", 8)
+    event = _one("Air strikes of ISIS positions near Raqqa killed 20 militants.")
+    assert (event["actor1"], event["actor2"]) == ("Unidentified Military Forces", "Islamic State (Syria)")
+
+
 def test_an_ally_is_neither_doer_nor_target() -> None:
     event = _one("Kurdish fighters of the YPG stormed Tal Abyad on Friday with support from the US-led coalition.")
     assert event["actor2"] != "US-led Coalition"

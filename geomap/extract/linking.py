@@ -528,6 +528,16 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
     if sides is not None:
         return sides[0], sides[1], True
     agent = next((a for a in after if a.first - trigger.end <= 6 and _preceded_by(low, a.first, ("by",))), None)
+    if agent is None and trigger.type.sub_event_type == "Air/drone strike" and trigger.end < len(low) \
+            and low[trigger.end] == "of":
+        # aircraft belong to a side: "an airstrike of the US-led coalition" (not "air strikes of ISIS
+        # positions", what was hit)
+        # (not a side after a target's preposition: "warplanes of the coalition against ISIS")
+        first = after[0] if after else None
+        if first is not None and first.first - trigger.end <= _OF_REACH and first.actor.inter != 7 \
+                and _TARGET_PREPS.isdisjoint(low[trigger.end:first.first]) \
+                and (first.end >= len(low) or low[first.end] not in _HIT_NOUNS):
+            agent = first
     if agent is None and trigger.type.violent and trigger.type.sub_event_type != "territory":
         # "rocket attacks from DAESH", "shelling from government forces" (but "captured X from Y": Y lost it)
         agent = next((a for a in after if trigger.end < len(low) and low[trigger.end] == "from"
@@ -664,6 +674,11 @@ def _toll_words() -> frozenset[str]:
     return frozenset(str(w) for w in lex["killed_words"] + lex["wounded_words"] if " " not in str(w))
 
 
+# "an airstrike of the US-led anti-terror coalition": how far the side may follow "of"
+_OF_REACH = 7
+# What a side's name may describe when it was hit: "air strikes of ISIS positions".
+_HIT_NOUNS = frozenset("positions position targets target areas area hideouts bases base strongholds stronghold "
+                       "headquarters convoy convoys fighters members militants gatherings posts depots".split())
 # "attacks from DAESH" ("from" right after the trigger): how far the side may follow the trigger
 _FROM_REACH = 3
 # "clashes erupted on Friday at midnight between X and Y": how far "between" may follow its trigger
