@@ -214,6 +214,23 @@ def test_a_sides_weapons_are_not_the_side_acting() -> None:
     assert _one("U.S.-made missiles hit a hospital in Idlib on Monday.")["actor1"] == "Unidentified Armed Group (Syria)"
 
 
+@pytest.mark.parametrize("text, toll", [
+    # one person as the object of an active verb is no toll of the clause's figure
+    ("A suicide bomber blew himself up at the wedding of a member of the SDF killing at least 22 civilians.", 22),
+    ("Air strikes that hit a market in a rebel-held town have killed at least 61 people.", 61),
+    ("A mortar shell fired on the Wafideen camp left a child dead and a woman injured.", 1),
+    ("A car bomb attack caused a number of deaths in Azaz on Monday.", 3),
+    ("A dozen people were killed in shelling on Douma.", 12),
+])
+def test_one_person_is_counted_only_as_the_one_killed(text: str, toll: int) -> None:
+    assert _one(text)["fatalities"] == toll
+
+
+def test_others_after_a_kill_word_take_their_own_verb() -> None:
+    # headline style without commas: the child was killed, the two others injured
+    assert _one("A child killed two others injured in a rocket attack on Aleppo city.")["fatalities"] == 1
+
+
 def test_a_after_a_kill_word_is_no_toll_without_a_person() -> None:
     assert _one("A car bomb killed 12 people in Azaz.")["fatalities"] == 12
     assert _one("Twelve people including a child were killed in shelling on Douma.")["fatalities"] == 12

@@ -200,8 +200,16 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             # "killing six civilians and five militiamen": one toll of 11
             extra, j, vague_extra = more
             value, vague = value + extra, vague or vague_extra
-        kind = _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at) \
-            or _risen_toll(tokens, i, lo)
+        if j < hi and low[j] == "others" and (after := _governed_after(tokens, j, hi, kind_at)):
+            kind = after  # "a child killed two others injured": the others' own verb
+        elif low[i] in ("a", "an") and j == i + 1 and low[j] in lex["one_person"]:
+            # one person, as the subject of a passive or of "died" ("a woman was killed"), not of an
+            # active verb ("the wedding of a member of the SDF killing 22 civilians")
+            kind = _governed_before(tokens, i, lo, end_at) or (
+                _governed_after(tokens, j, hi, kind_at) if not _ONE_PERSON_VERBS.isdisjoint(low[j + 1:j + 3]) else None)
+        else:
+            kind = _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at) \
+                or _risen_toll(tokens, i, lo)
         if kind and value <= _MAX_FIGURE:
             if j < hi and low[j] == "others" and i > lo and low[i - 1] == "and" and figures \
                     and figures[-1].kind == kind and not figures[-1].part:
@@ -339,6 +347,8 @@ def _gap(tokens: Tokens, a: int, b: int) -> str:
     return tokens.text[tokens.ends[a]:tokens.starts[b]]
 
 
+# What follows "a woman" when she is the one killed or hurt: "a woman was killed", "a child died".
+_ONE_PERSON_VERBS = frozenset("was were is are has have had got died dies perished killed wounded injured dead".split())
 _PAUSES = frozenset(",.;:")
 _PAUSES_AND_BRACKETS = frozenset(",.;:()")
 _STOPS = frozenset(".;:")
