@@ -316,8 +316,8 @@ def _furniture_re() -> re.Pattern[str] | None:
 def _split_after_credits(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Start a new sentence after a bracketed photo or wire credit, or after page furniture.
 
-    "... in Idlib on August 6 2016 (TRT World and Agencies) A suicide bomber
-    ..." is a caption, then the report: copy that lost its line breaks would
+    "... in Idlib on June 2 2016 (TRT World and Agencies) A car bomb ..." is
+    a caption, then the report: copy that lost its line breaks would
     otherwise give the caption's places to the report's first event. See
     ``lexicon/text.yaml``.
     """
