@@ -144,6 +144,15 @@ def test_a_side_that_believes_another_did_it_is_not_the_doer() -> None:
 
 # --- attacks on civilians, battles told by their dead -------------------------------
 
+@pytest.mark.parametrize("text, sub_type", [
+    ("A massive explosion struck near the buses in Rashidin on Saturday, killing 40 people.",
+     "Remote explosive/landmine/IED"),
+    ("Government aircraft struck the town of Saraqeb on Monday.", "Air/drone strike"),
+])
+def test_struck_says_what_hit_not_what_it_was(text: str, sub_type: str) -> None:
+    assert _one(text)["sub_event_type"] == sub_type
+
+
 def test_an_attack_that_hit_civilians_is_violence_against_civilians() -> None:
     event = _one("A terrorist attack on a wedding in Hasakah claimed the lives of 22 civilians.")
     assert (event["event_type"], event["sub_event_type"]) == ("Violence against civilians", "Attack")
