@@ -212,6 +212,10 @@ def test_one_person_named_after_a_is_a_toll_of_one(text: str) -> None:
     ("Three people were killed a woman among them in shelling on Jaramana.", 3),
     ("Jets killed over 30 civilians among them several children in Kafr Nabl.", 30),
     ("The raid killed 11 civilians, among whom were three children.", 11),
+    ("Eleven civilians among whom were three children were killed in shelling on Douma.", 11),
+    ("An air strike killed 40 people among them women and children in Idlib.", 40),
+    ("An air strike killed 40 among them women and children in Idlib.", 40),
+    ("Shelling killed 12, among them four children, in Douma.", 12),
 ])
 def test_a_part_among_them_never_lowers_the_total(text: str, toll: int) -> None:
     assert _one(text)["fatalities"] == toll
@@ -352,11 +356,7 @@ def test_support_named_in_one_sentence_does_not_void_the_next() -> None:
 
 @pytest.mark.parametrize("text, toll", [
     ("Shelling killed 5 people in Aleppo on Monday, a day after 20 others were killed in Homs.", 5),
-    ("An air strike killed 40 people among them women and children in Idlib.", 40),
-    ("Eleven civilians among whom were three children were killed in shelling on Douma.", 11),
     ("Seven policemen at checkpoints were killed in a bombing in Damascus.", 7),
-    ("An air strike killed 40 among them women and children in Idlib.", 40),
-    ("Shelling killed 12, among them four children, in Douma.", 12),
 ])
 def test_tolls_the_new_count_rules_must_not_change(text: str, toll: int) -> None:
     assert _one(text)["fatalities"] == toll

@@ -221,8 +221,8 @@ def build_events(doc: _Doc) -> list[EventRecord]:
             record, new = _code_clause(doc, trigger, (c0, c1, c_lo, c_hi), (s0, s1, s_lo, s_index), s_places,
                                        dates.within(s0, s1), last_places, records, places)
             record.absorb_figures(figures)
-            if new and _says_nothing_new(record, figures, records):
-                _continue(_recalled(record, records), record)
+            if new and (recalled := _recalled_by(record, figures, records)) is not None:
+                _continue(recalled, record)
                 continue
             if new:
                 records.append(record)
@@ -366,25 +366,24 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
     return record, True
 
 
-def _says_nothing_new(record: EventRecord, figures: list[Figure], records: list[EventRecord]) -> bool:
-    """A generic word ("attack", "strike") with no toll, place, side or other date of its own, in a
+def _recalled_by(record: EventRecord, figures: list[Figure], records: list[EventRecord]) -> EventRecord | None:
+    """The earlier violent event a generic word that says nothing new recalls, if it does.
+
+    A generic word ("attack", "strike") with no toll, place, side or other date of its own, in a
     report that has told of violence already, recalls that violence: "France called for a Security
-    Council meeting about Tuesday's suspected attack" is no new event (see _recalled), but "On
-    Wednesday, an explosion struck a market" after Monday's shelling is."""
-    if not (record.generic and not figures and not record.place_explicit and not record.actor_explicit
-            and any(r.violent for r in records)):
-        return False
-    recalled = _recalled(record, records)
-    return not (record.date_explicit and recalled.date_explicit) or recalled.date in (None, record.date)
-
-
-def _recalled(record: EventRecord, records: list[EventRecord]) -> EventRecord:
-    """The earlier violent event a generic word that says nothing new recalls: the latest of its
-    date (when it has one), then of its type, else the latest."""
+    Council meeting about Tuesday's suspected attack" is no new event, but "On Wednesday, an
+    explosion struck a market" after Monday's shelling is. The event recalled is the latest of
+    the word's date (when it has one), then of its type, else the latest.
+    """
     violent = [r for r in records if r.violent]
+    if not (record.generic and not figures and not record.place_explicit and not record.actor_explicit and violent):
+        return None
     if record.date_explicit:
         violent = [r for r in violent if r.date == record.date or not r.date_explicit] or violent
-    return next((r for r in reversed(violent) if r.sub_event_type == record.sub_event_type), violent[-1])
+    recalled = next((r for r in reversed(violent) if r.sub_event_type == record.sub_event_type), violent[-1])
+    if record.date_explicit and recalled.date_explicit and recalled.date not in (None, record.date):
+        return None
+    return recalled
 
 
 def _antecedent(last_places: list[tuple[Mention, int]], phrase: str, s_index: int) -> Mention | None:

@@ -504,7 +504,7 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
             k = name_end
             continue
         elif low[k] in ("and", "or") and k == j + 1 and k + 2 < hi and not part \
-                and (low[k + 2] in _lexicon()["people"] or low[k + 2] in _lexicon()["members"]) \
+                and low[k + 2] in _lexicon()["people"] \
                 and not (low[k + 1].isdecimal() or low[k + 1] in _lexicon()["units"]):
             budget += 2  # two words for one group: "70 regime and rebel fighters have been killed"
         elif low[k] in _STOP_AFTER or low[k].isdecimal() or low[k] in _lexicon()["units"]:
