@@ -551,6 +551,11 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
     # government named by its capital or country after a locative ("in Moscow")
     subjects = [a for a in before if not _preceded_by(low, a.first, _NOT_BEFORE_SUBJECT)
                 and a.actor.inter != 7]
+    if agent is None and not subjects and trigger.type.sub_event_type != "Armed clash":
+        # the agent of the attack that is the clause's subject: "A new attack launched by the
+        # coalition on the village caused a massacre" (in a clash, the side fought comes after:
+        # "strikes launched by the coalition fighting Daesh")
+        agent = next((a for a in reversed(before) if _agent_of_participle(low, a.first)), None)
     if agent is not None:
         # the target: the subject of the passive, else civilians or a side named as a target
         # after the agent ("a car bomb was detonated by ISIS ..., killing 20 civilians"),
@@ -569,7 +574,11 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
         # named ("by X", above), the grammatical subject is what was hit and the doer is unknown;
         # without a subject, a side named after the trigger was hit ("items seized from rebel
         # hideouts", "... shot down, the biggest loss for Russian forces")
-        hit = [a for a in before if not _preceded_by(low, a.first, _NOT_BEFORE_SUBJECT)][-1:] or after[:1]
+        hit = [a for a in before if not _preceded_by(low, a.first, _NOT_BEFORE_SUBJECT)][-1:]
+        if not hit and after and _preceded_by(low, after[0].first, _WHEN):
+            # the side that acted when it happened did it: "300 men were executed when IS stormed the village"
+            return after[0].actor, None, True
+        hit = hit or after[:1]
         return None, (hit[0].actor if hit else None), False
     # in a battle the side that lost men is still a side, but the other one comes first; in
     # one-sided violence it is the target
@@ -792,6 +801,20 @@ def _in_support(low: list[str], trigger: Trigger, clause_triggers: list[Trigger]
         if _supports(low, k):
             return not any(k < t.first < first for t in clause_triggers)
     return False
+
+
+def _agent_of_participle(low: list[str], index: int) -> bool:
+    """Is the mention at ``index`` the agent of an attack's participle ("launched by", "carried out by")?"""
+    k = index - 1
+    while k >= 0 and low[k] in _DETERMINER_LIKE:
+        k -= 1
+    return k >= 1 and low[k] == "by" and (low[k - 1] in _AGENT_PARTICIPLES or low[k - 2:k] == ["carried", "out"])
+
+
+# Conjunctions opening the clause of what a side did when a passive's harm was done
+_WHEN = frozenset(("when", "as", "after"))
+# Participles of an attack's doing: "an attack launched by", "strikes conducted by"
+_AGENT_PARTICIPLES = frozenset("launched conducted waged committed perpetrated staged mounted led".split())
 
 
 def _preceded_by(low: list[str], index: int, words: Container[str]) -> bool:

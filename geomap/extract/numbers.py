@@ -126,8 +126,8 @@ def _parse_number(tokens: Tokens, i: int, hi: int) -> tuple[int, int] | None:
     units, mult = lex["units"], lex["multipliers"]
     if word not in units and word not in mult:
         return None
-    if word in ("a", "an") and i + 1 < hi and low[i + 1] in lex["one_person"]:
-        return 1, i + 1  # "a woman was killed", "killing a child"
+    if word in ("a", "an") and _one_person(tokens, i + 1, hi) is not None:
+        return 1, i + 1  # "a woman was killed", "killing a child", "a young girl died"
     value, current, j = 0, 0, i
     seen = False
     while j < hi and (low[j] in units or low[j] in mult):
@@ -202,11 +202,11 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             value, vague = value + extra, vague or vague_extra
         if j < hi and low[j] == "others" and (after := _governed_after(tokens, j, hi, kind_at)):
             kind = after  # "a child killed two others injured": the others' own verb
-        elif low[i] in ("a", "an") and j == i + 1 and low[j] in lex["one_person"]:
-            # one person, as the subject of a passive or of "died" ("a woman was killed"), not of an
-            # active verb ("the wedding of a member of the SDF killing 22 civilians")
+        elif low[i] in ("a", "an") and j == i + 1 and (noun := _one_person(tokens, j, hi)) is not None:
+            # one person, as the subject of a passive or of "died" ("a woman was killed", "a young girl
+            # died"), not of an active verb ("the wedding of a member of the SDF killing 22 civilians")
             kind = _governed_before(tokens, i, lo, end_at) or (
-                _governed_after(tokens, j, hi, kind_at) if not _ONE_PERSON_VERBS.isdisjoint(low[j + 1:j + 3]) else None)
+                _governed_after(tokens, j, hi, kind_at) if not _ONE_PERSON_VERBS.isdisjoint(low[noun + 1:noun + 3]) else None)
         else:
             kind = _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at) \
                 or _risen_toll(tokens, i, lo)
@@ -223,6 +223,18 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
                                   i > 0 and low[i - 1] in lex["additional"], _among_the_dead(tokens, j, hi)))
         i = j
     return figures
+
+
+def _one_person(tokens: Tokens, j: int, hi: int) -> int | None:
+    """Where the noun of one person stands after "a"/"an" before token ``j`` ("a woman", "a young girl")."""
+    lex, low = _lexicon(), tokens.low
+    if j < hi and low[j] in lex["one_person"]:
+        return j
+    # one word before the noun, told of the person ("young", "Turkish"), not a figure's or a clause's word
+    if j + 1 < hi and low[j + 1] in lex["one_person"] and low[j].isalpha() and low[j] not in _GROUP_STOPS \
+            and low[j] not in lex["heads"] and not _broken(tokens, j, j + 1, _PAUSES_AND_BRACKETS):
+        return j + 1
+    return None
 
 
 def _range_upper(tokens: Tokens, i: int, j: int, lo: int, hi: int) -> tuple[int, int] | None:
@@ -386,8 +398,8 @@ def _governed_before(tokens: Tokens, i: int, lo: int, end_at: dict) -> str | Non
 # group of the same toll ("killed five civilians and 10 were wounded").
 _GROUP_STOPS = frozenset(
     "and or but of in on at near from to into the a an were was have has had been are is be who which that with "
-    "by including among as when while after before during since".split())
-_GROUP_WORDS = 3  # words in a group's noun ("45 Islamic State militants")
+    "by including among as when while after before during since also".split())
+_GROUP_WORDS = 5  # words in a group's noun ("45 Islamic State militants", "120 Islamic State group militants")
 
 
 def _group_noun_end(tokens: Tokens, k: int, hi: int) -> int:
@@ -431,9 +443,18 @@ def _coordinated(tokens: Tokens, j: int, hi: int) -> tuple[int, int, bool] | Non
 
 
 def _among_the_dead(tokens: Tokens, j: int, hi: int) -> bool:
-    """Is the figure ending before token ``j`` said to be among the dead ("three children were among ...")?"""
+    """Is the figure ending before token ``j`` a part of a toll told apart?
+
+    Said to be among the dead ("three children were among ..."), or also
+    killed ("six teachers also died", "two medics were also killed"): the
+    toll may or may not count them, so they are a lower bound of it.
+    """
     k = _group_noun_end(tokens, j, hi)
-    return tokens.low[k:k + 2] in (["were", "among"], ["was", "among"], ["are", "among"], ["is", "among"])
+    after = tokens.low[k:k + 2]
+    return after in _AMONG or after[:1] == ["also"] or (after[1:] == ["also"] and after[0] in _PAUSE_WORDS)
+
+
+_AMONG = (["were", "among"], ["was", "among"], ["are", "among"], ["is", "among"])
 
 
 def _risen_toll(tokens: Tokens, i: int, lo: int) -> str | None:

@@ -1,0 +1,122 @@
+"""Tolls told in parts, attacks told in the plural, and doers told in another clause.
+
+Every sentence is written for these tests.  They cover groups with long
+names counted together, victims said to have "also" died, one person
+described before the noun ("a young girl"), attacks in the plural with and
+without their dead, the agent of an attack that is the subject of another
+trigger ("an attack launched by X caused a massacre"), and the side that
+acted "when" a passive's harm was done.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geomap.extract import extract_events
+from geomap.extract.numbers import find_figures
+from geomap.extract.text import Tokens
+
+DATE = "2016-05-03"
+
+
+def _events(text: str) -> pd.DataFrame:
+    return extract_events(text, report_date=DATE)
+
+
+def _one(text: str) -> dict:
+    events = _events(text)
+    assert len(events) == 1, list(events["notes"])
+    row = events.iloc[0].to_dict()
+    return {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in row.items()}
+
+
+def _figures(text: str) -> list[tuple[int, str]]:
+    return [(f.value, f.kind) for f in find_figures(Tokens.of(text))]
+
+
+# --- groups counted together, parts told apart, one person ---------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("The battle for Tabqa left 120 Islamic State group militants and 60 Kurdish fighters dead.", 180),
+    ("Russian raids killed some 90 Daesh terror group members and 30 foreign fighters on Friday.", 120),
+])
+def test_groups_with_long_names_counted_together_are_one_toll(text: str, expected: int) -> None:
+    assert _figures(text) == [(expected, "killed")]
+
+
+@pytest.mark.parametrize("text", [
+    "A car bomb tore through a market in Azaz on Monday, killing 22 people; six teachers also died.",
+    "A car bomb tore through a market in Azaz on Monday, killing 22 people. Two medics were also killed in the blast.",
+])
+def test_victims_who_also_died_never_lower_the_toll(text: str) -> None:
+    assert _one(text)["fatalities"] == 22
+
+
+def test_victims_who_also_died_elsewhere_keep_their_own_toll() -> None:
+    event = _one("Six rebels were also killed in clashes in Daraa on Monday.")
+    assert (event["location"], event["fatalities"]) == ("Daraa", 6)
+
+
+@pytest.mark.parametrize("text", [
+    "A young girl was killed by shelling in Douma on Monday.",
+    "Government shelling killed an elderly man in Douma on Monday.",
+    "A Turkish soldier died in clashes near Jarablus on Monday.",
+])
+def test_one_person_described_before_the_noun_is_a_toll_of_one(text: str) -> None:
+    assert _one(text)["fatalities"] == 1
+
+
+def test_one_person_and_a_group_are_added() -> None:
+    assert _figures("The raid on the aid convoy killed a staff member and around 20 civilians.") == [(21, "killed")]
+
+
+def test_one_person_described_before_the_noun_is_not_the_doers_toll() -> None:
+    assert _figures("Gunmen stormed the wedding of a local member of the SDF, killing 31 guests.") == [(31, "killed")]
+
+
+# --- attacks in the plural ------------------------------------------------------------
+
+def test_attacks_in_the_plural_with_their_dead_are_an_event() -> None:
+    event = _one("Five civilians died on Monday in attacks on the village of Tal Toughan in the Idlib countryside.")
+    assert (event["location"], event["fatalities"], event["actor2"]) == ("Tal Tufan", 5, "Civilians (Syria)")
+
+
+@pytest.mark.parametrize("text", [
+    "Such attacks are usually carried out by jihadist groups active around Damascus.",
+    "The officials said the rebels would launch attacks on Hama before the winter.",
+    "Britain has told the UN of 13 alleged chemical weapons attacks since the war began.",
+    "Reports of chemical weapons attacks are not rare in the Syrian war, the envoy said.",
+])
+def test_attacks_in_the_plural_talked_of_in_general_are_no_event(text: str) -> None:
+    assert _events(text).empty
+
+
+def test_chemical_weapons_attacks_with_their_dead_are_a_chemical_attack() -> None:
+    event = _one("Hundreds of residents of Eastern Ghouta died from chemical weapons attacks on Wednesday, activists said.")
+    assert (event["sub_event_type"], event["location"], event["fatalities"]) == ("Chemical weapon", "Eastern Ghouta", 100)
+
+
+# --- doers told in another clause ------------------------------------------------------
+
+@pytest.mark.parametrize("participle", ["launched by", "carried out by", "conducted by"])
+def test_the_agent_of_an_attack_that_caused_a_massacre_is_its_doer(participle: str) -> None:
+    event = _one(f"A fresh attack {participle} the US-led coalition on the town of Tabqa on Monday "
+                 "caused a massacre, killing 41 civilians.")
+    assert (event["actor1"], event["actor2"], event["fatalities"]) == ("US-led Coalition", "Civilians (Syria)", 41)
+
+
+@pytest.mark.parametrize("text, doer", [
+    ("Some 300 men were executed in the town of Tabqa on Monday when Islamic State militants stormed it.",
+     "Islamic State (Syria)"),
+    ("Three soldiers were killed in Daraa on Monday when rebels attacked their checkpoint.",
+     "Opposition Rebels (Syria)"),
+])
+def test_the_side_acting_when_a_passives_harm_was_done_is_the_doer(text: str, doer: str) -> None:
+    event = _one(text)
+    assert event["actor1"] == doer and event["actor2"] != doer
+
+
+def test_a_passives_side_named_after_it_without_when_is_still_what_was_hit() -> None:
+    event = _one("A Russian helicopter was shot down over Saraqeb on Monday, a heavy loss for Russian forces.")
+    assert event["actor1"] != "Military Forces of Russia"
