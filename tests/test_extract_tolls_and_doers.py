@@ -4,8 +4,8 @@ Every sentence is written for these tests.  They cover groups with long
 names counted together, victims said to have "also" died, one person
 described before the noun ("a young girl"), attacks in the plural with and
 without their dead, the agent of an attack that is the subject of another
-trigger ("an attack launched by X caused a massacre"), and the side that
-acted "when" a passive's harm was done.
+trigger ("an attack launched by X caused a massacre"), the side that acted
+"when" a passive's harm was done, and the side a speaker blames.
 """
 
 from __future__ import annotations
@@ -120,3 +120,16 @@ def test_the_side_acting_when_a_passives_harm_was_done_is_the_doer(text: str, do
 def test_a_passives_side_named_after_it_without_when_is_still_what_was_hit() -> None:
     event = _one("A Russian helicopter was shot down over Saraqeb on Monday, a heavy loss for Russian forces.")
     assert event["actor1"] != "Military Forces of Russia"
+
+
+@pytest.mark.parametrize("text, doer", [
+    ("Air strikes killed 11 people in Maaret al-Numan on Monday, the monitor said, blaming government forces.",
+     "Military Forces of Syria"),
+    ("Air strikes killed 11 people in Maaret al-Numan on Monday, according to activists who blamed Russian jets.",
+     "Military Forces of Russia"),
+    ("A bombing in Azaz on Monday that Turkish officials blamed on the YPG killed 12 people.",
+     "Syrian Democratic Forces"),
+])
+def test_the_side_blamed_is_the_doer_never_the_target(text: str, doer: str) -> None:
+    event = _one(text)
+    assert (event["actor1"], event["actor2"]) == (doer, None)

@@ -517,9 +517,45 @@ def _site_words() -> frozenset[str]:
 
 
 def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -> tuple[Actor | None, Actor | None, bool]:
+    """The trigger's doer and target, whether the doer was named, and the side blamed for it.
+
+    A side the clause blames is the one said to have done it, never what was
+    hit: "air strikes killed 11 people in Maaret al-Numan, the monitor said,
+    blaming government forces"; "the attack was blamed on Islamic State".
+    """
+    low = doc.tokens.low
+    sides = doc.actors_within(c_lo, c_hi)
+    blamed = next((a for a in sides if _blamed(low, a.first)), None)
+    actor1, actor2, explicit = _clause_sides(doc, trigger, c_lo, c_hi, s_lo, blamed)
+    if blamed is None or actor1 is not None:
+        return actor1, actor2, explicit
+    # the side that blames is neither: "the attack, which the regime blamed on the rebels"
+    blamers = {a.actor for a in sides if a.first < blamed.first and not _BLAME.isdisjoint(low[a.end:a.end + 3])}
+    return blamed.actor, (actor2 if actor2 not in blamers and actor2 != blamed.actor else None), True
+
+
+# "blaming X", "blamed X for", "was blamed on X", "blamed the attack on X"
+_BLAME = frozenset("blame blames blamed blaming".split())
+_BLAME_REACH = 4
+
+
+def _blamed(low: list[str], index: int) -> bool:
+    """Is the side starting at token ``index`` the one blamed ("blaming X", "blamed on X")?"""
+    k = index - 1
+    while k >= 0 and low[k] in _DETERMINER_LIKE:
+        k -= 1
+    if k < 0:
+        return False
+    if low[k] in _BLAME:
+        return True
+    return low[k] == "on" and not _BLAME.isdisjoint(low[max(0, k - _BLAME_REACH):k])
+
+
+def _clause_sides(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
+                  blamed: ActorMention | None) -> tuple[Actor | None, Actor | None, bool]:
     low = doc.tokens.low
     # an ally is neither doer nor target: "the SDF entered Manbij with support from the US-led coalition"
-    in_clause = [a for a in doc.actors_within(c_lo, c_hi) if not _ally(low, a.first)]
+    in_clause = [a for a in doc.actors_within(c_lo, c_hi) if not _ally(low, a.first) and a is not blamed]
     # an actor whose name holds the trigger is its subject too: "warplanes of the coalition"
     before = [a for a in in_clause if a.first <= trigger.first]
     after = [a for a in in_clause if a.first >= trigger.end]
