@@ -5,7 +5,8 @@ names counted together, victims said to have "also" died, one person
 described before the noun ("a young girl"), attacks in the plural with and
 without their dead, the agent of an attack that is the subject of another
 trigger ("an attack launched by X caused a massacre"), the side that acted
-"when" a passive's harm was done, and the side a speaker blames.
+"when" a passive's harm was done, the side a speaker blames, an agent
+after a description of it, and attacks that were halted.
 """
 
 from __future__ import annotations
@@ -133,3 +134,25 @@ def test_a_passives_side_named_after_it_without_when_is_still_what_was_hit() -> 
 def test_the_side_blamed_is_the_doer_never_the_target(text: str, doer: str) -> None:
     event = _one(text)
     assert (event["actor1"], event["actor2"]) == (doer, None)
+
+
+def test_the_agent_after_a_description_of_it_is_the_doer() -> None:
+    event = _one("On Friday a bomb claimed by the jihadist group Nusra Front hit a bus of pilgrims in Damascus.")
+    assert (event["actor1"], event["actor2"]) == ("Hayat Tahrir al-Sham / Jabhat al-Nusra", None)
+
+
+# --- what was halted ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The Russian and Syrian air forces halted their air strikes on Aleppo for a three-day pause on Thursday.",
+    "Moscow said it had suspended all air raids on Idlib province.",
+    "Government forces stopped the shelling of Douma after the deal.",
+])
+def test_attacks_halted_are_no_event(text: str) -> None:
+    assert _events(text).empty
+
+
+def test_a_side_fighting_to_halt_fire_is_still_fighting() -> None:
+    event = _one("Government forces fought rebels in Deir ez-Zor on Monday in a bid to halt rocket fire on the city.")
+    assert (event["sub_event_type"], event["actor1"], event["actor2"]) == (
+        "Armed clash", "Military Forces of Syria", "Opposition Rebels (Syria)")

@@ -526,7 +526,7 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     ahead = low[max(lo, trigger.first - 4):max(lo, trigger.first)]
     if any(w in irrealis["near"] for w in ahead + low[trigger.end:min(end, trigger.end + 5)]):
         return True
-    if _ended(low, lo, trigger.first, irrealis["ending"]):
+    if _ended(low, lo, trigger.first, irrealis):
         return True
     if trigger.type.sub_event_type == "territory" and (
             not irrealis["attempt"].isdisjoint(ahead[-3:])
@@ -542,10 +542,19 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)
 
 
-def _ended(low: list[str], lo: int, first: int, ending: frozenset[str]) -> bool:
-    """Is the trigger at ``first`` what is called on to end ("an end to the bombings")?"""
-    k = first - 1 if first - 1 >= lo and low[first - 1] in ("the", "all") else first
-    return k - 2 >= lo and " ".join(low[k - 2:k]) in ending
+def _ended(low: list[str], lo: int, first: int, irrealis: dict[str, frozenset[str]]) -> bool:
+    """Is the trigger at ``first`` what is called on to end, or was halted?
+
+    "an end to the bombings", "Russian and Syrian air forces halted airstrikes
+    in Aleppo", "suspended its air raids": no attack is told.
+    """
+    k = first
+    while k - 1 >= lo and first - k < 2 and low[k - 1] in _ENDED_DETERMINERS:
+        k -= 1
+    return (k - 2 >= lo and " ".join(low[k - 2:k]) in irrealis["ending"]) or (k - 1 >= lo and low[k - 1] in irrealis["halting"])
+
+
+_ENDED_DETERMINERS = frozenset("the all its their his".split())
 
 
 def is_tally(tokens: Tokens, clause_first: int, clause_end: int) -> bool:

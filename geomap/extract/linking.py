@@ -798,8 +798,9 @@ def _drop_speakers(tokens: Tokens, subjects: list[ActorMention], trigger_first: 
 
 
 # What may stand between a preposition and the side it introduces: "by the regime", "by Syrian
-# forces", "by Syria's government" (the possessive cut off, or its apostrophe lost: "Syrias").
-_DETERMINER_LIKE = frozenset("the a an syrian syria syrias its their".split())
+# forces", "by Syria's government" (the possessive cut off, or its apostrophe lost: "Syrias"),
+# "by the terrorist group Nusra Front" (a description that is no side of the lexicon).
+_DETERMINER_LIKE = frozenset("the a an syrian syria syrias its their terrorist terror jihadist extremist group".split())
 
 
 # "with support from X", "backed by X", "with air cover from X", "with the help of X"
