@@ -6,7 +6,9 @@ described before the noun ("a young girl"), attacks in the plural with and
 without their dead, the agent of an attack that is the subject of another
 trigger ("an attack launched by X caused a massacre"), the side that acted
 "when" a passive's harm was done, the side a speaker blames, an agent
-after a description of it, and attacks that were halted.
+after a description of it, attacks that were halted, one event told first
+without its doer and then with it, headlines' tolls ("Three killed two
+injured in ..."), and the side holding the place hit.
 """
 
 from __future__ import annotations
@@ -156,3 +158,35 @@ def test_a_side_fighting_to_halt_fire_is_still_fighting() -> None:
     event = _one("Government forces fought rebels in Deir ez-Zor on Monday in a bid to halt rocket fire on the city.")
     assert (event["sub_event_type"], event["actor1"], event["actor2"]) == (
         "Armed clash", "Military Forces of Syria", "Opposition Rebels (Syria)")
+
+
+# --- one event told twice, once without its doer ---------------------------------------
+
+def test_an_event_told_without_its_doer_and_again_with_it_is_one_event_with_the_doer() -> None:
+    event = _one("Dozens of people died in air raids on Latakia on Saturday. Air strikes carried out "
+                 "by the Syrian military on Saturday killed at least 20 people in the province.")
+    assert (event["actor1"], event["fatalities"]) == ("Military Forces of Syria", 20)
+
+
+def test_a_report_of_another_attack_on_another_day_stays_apart() -> None:
+    events = _events("Air raids killed 12 people in Atareb on Monday. "
+                     "Russian jets struck Atareb again on Wednesday, killing five.")
+    assert sorted(events["fatalities"]) == [5, 12]
+
+
+# --- headlines, holders ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("Four killed, nine injured in rocket attack on Aleppo", [(4, "killed"), (9, "wounded")]),
+    ("Four killed nine injured in rocket attack on Aleppo", [(4, "killed"), (9, "wounded")]),
+    ("A child killed 7 people injured in mortar attacks on Damascus", [(1, "killed"), (7, "wounded")]),
+    ("The raid left dozens killed and injured in the town", []),
+    ("Rebels killed two wounded soldiers near Daraa.", [(2, "killed")]),
+])
+def test_a_headlines_tolls_take_their_own_participles(text: str, expected: list) -> None:
+    assert _figures(text) == expected
+
+
+def test_the_side_holding_the_place_hit_is_not_the_agent() -> None:
+    event = _one("Air raids on Saraqeb held by the Nusra Front killed three children on Sunday.")
+    assert event["actor1"] == "Unidentified Military Forces"

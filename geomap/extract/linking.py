@@ -34,7 +34,9 @@ Dates
 
 Events reported twice (same actor1, type, place, date) are merged, keeping
 every sentence's evidence and the lowest fatality figure; an event whose
-only toll is told as more ("a further five died") is never merged.
+only toll is told as more ("a further five died") is never merged. An event
+told without its doer merges into the one event of its type, place and date
+that names one, unless it names a side hit that the other does not.
 """
 
 from __future__ import annotations
@@ -562,7 +564,8 @@ def _clause_sides(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
     sides = _between_sides(low, trigger, c_hi, after)
     if sides is not None:
         return sides[0], sides[1], True
-    agent = next((a for a in after if a.first - trigger.end <= 6 and _preceded_by(low, a.first, ("by",))), None)
+    agent = next((a for a in after if a.first - trigger.end <= 6 and _preceded_by(low, a.first, ("by",))
+                  and not _holder(low, a.first)), None)
     if agent is None and trigger.type.sub_event_type == "Air/drone strike" and trigger.end < len(low) \
             and low[trigger.end] == "of":
         # aircraft belong to a side: "an airstrike of the US-led coalition" (not "air strikes of ISIS
@@ -840,6 +843,18 @@ def _in_support(low: list[str], trigger: Trigger, clause_triggers: list[Trigger]
     return False
 
 
+def _holder(low: list[str], index: int) -> bool:
+    """Is the side at ``index`` named as a place's holder ("Idlib, which is held by Al Qaeda affiliate ...")?"""
+    k = index - 1
+    while k >= 0 and low[k] in _DETERMINER_LIKE:
+        k -= 1
+    return k >= 1 and low[k] == "by" and low[k - 1] in _HOLDING
+
+
+# Participles of holding a place: "held by", "controlled by", "run by"
+_HOLDING = frozenset("held controlled run governed dominated occupied ruled".split())
+
+
 def _agent_of_participle(low: list[str], index: int) -> bool:
     """Is the mention at ``index`` the agent of an attack's participle ("launched by", "carried out by")?"""
     k = index - 1
@@ -1053,7 +1068,71 @@ def merge_duplicates(records: list[EventRecord]) -> list[EventRecord]:
         first.target = first.target or record.target
         if record.place_explicit and not first.place_explicit:
             first.place_explicit, first.place_reason, first.geo_precision = True, record.place_reason, record.geo_precision
+    return _merge_unidentified(out)
+
+
+def _merge_unidentified(records: list[EventRecord]) -> list[EventRecord]:
+    """An event with no doer told again with one named is one event, with that doer.
+
+    "Dozens died in air raids in Latakia on Saturday. Air strikes by the
+    Syrian military killed at least 20 people in the province on Saturday":
+    same sub-event type, same place named in both, same date, and only one
+    side named for it. With two sides named for such events it stays apart.
+    """
+    named: dict[tuple, list[EventRecord]] = {}
+    for record in records:
+        if not _unidentified(record.actor1) and record.place_explicit and record.place is not None:
+            named.setdefault((record.sub_event_type, record.place.place_id, record.date), []).append(record)
+    if not named:
+        return records
+    merged_into: dict[int, EventRecord] = {}
+    for record in records:
+        if _unidentified(record.actor1) and record.place_explicit and record.place is not None \
+                and not (record.killed and all(figure.additional for figure in record.killed)):
+            told = named.get((record.sub_event_type, record.place.place_id, record.date), [])
+            if told and len({r.actor1 for r in told}) == 1 and not _other_sides(record, told[0]):
+                merged_into[id(record)] = told[0]
+    if not merged_into:
+        return records
+    # the earlier of the two keeps its place in the table
+    out: list[EventRecord] = []
+    gone: set[int] = set()
+    for record in records:
+        if id(record) in gone:
+            continue
+        other = merged_into.get(id(record))
+        if other is not None and id(other) not in gone:
+            _absorb(record, other)
+            gone.add(id(other))
+            if other in out:
+                out[out.index(other)] = record
+                continue
+        out.append(record)
     return out
+
+
+def _other_sides(record: EventRecord, other: EventRecord) -> bool:
+    """Does ``record`` name a side hit that ``other`` does not ("rebels fired rockets on Damascus"
+    told with the rebels as its target, beside "shelling by the regime" on the same place)?"""
+    side = record.actor2
+    return side is not None and side.inter != 7 and (side == other.actor1 or other.actor2 not in (None, side))
+
+
+def _unidentified(actor: Actor | None) -> bool:
+    return actor is None or actor.name.startswith("Unidentified")
+
+
+def _absorb(record: EventRecord, other: EventRecord) -> None:
+    """Make ``record`` (no doer named) the event ``other`` tells, with its doer and evidence."""
+    record.actor1, record.actor_explicit, record.actor_from_weapon = other.actor1, other.actor_explicit, other.actor_from_weapon
+    if other.actor2 is not None and other.actor2 != other.actor1:
+        record.actor2 = other.actor2
+    seen = {e.sentence for e in record.evidence}
+    record.evidence.extend(e for e in other.evidence if e.sentence not in seen)
+    record.evidence.sort(key=lambda e: e.sentence)
+    record.killed.extend(other.killed)
+    record.wounded.extend(other.wounded)
+    record.target = record.target or other.target
 
 
 def document_focus(mentions: list[Mention], country: str | None = None) -> Place | None:

@@ -208,8 +208,8 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             kind = _governed_before(tokens, i, lo, end_at) or (
                 _governed_after(tokens, j, hi, kind_at) if not _ONE_PERSON_VERBS.isdisjoint(low[noun + 1:noun + 3]) else None)
         else:
-            kind = _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at) \
-                or _risen_toll(tokens, i, lo)
+            kind = _own_participle(tokens, j, hi, kind_at) or _governed_before(tokens, i, lo, end_at) \
+                or _governed_after(tokens, j, hi, kind_at) or _risen_toll(tokens, i, lo)
         if kind and value <= _MAX_FIGURE:
             if j < hi and low[j] == "others" and i > lo and low[i - 1] == "and" and figures \
                     and figures[-1].kind == kind and not figures[-1].part:
@@ -235,6 +235,32 @@ def _one_person(tokens: Tokens, j: int, hi: int) -> int | None:
             and low[j] not in lex["heads"] and not _broken(tokens, j, j + 1, _PAUSES_AND_BRACKETS):
         return j + 1
     return None
+
+
+def _own_participle(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | None:
+    """Kind of a participle that follows the figure ending before token ``j`` as its own verb.
+
+    Headlines list tolls without verbs between them: "Three killed two injured
+    in blast", "A child killed 7 people injured in attacks": "two" and "7"
+    were injured, whatever the word before them. The participle (over a noun
+    for people) must end the group, before a preposition, a conjunction, a
+    number or punctuation, not describe a noun ("killed two injured soldiers").
+    """
+    low = tokens.low
+    k = j + 1 if j < hi and low[j] in _lexicon()["people"] else j
+    if k >= hi or k not in kind_at or not low[k].endswith("ed") or _broken(tokens, k - 1, k, _PAUSES_AND_BRACKETS):
+        return None
+    end, kind = kind_at[k]
+    if end + 1 < hi and low[end] in ("and", "or") and end + 1 in kind_at and kind_at[end + 1][1] != kind:
+        return None  # "dozens killed and injured": not told apart
+    if end < hi and not (low[end] in _AFTER_PARTICIPLE or low[end].isdecimal() or low[end] in _lexicon()["units"]
+                         or _broken(tokens, end - 1, end, _PAUSES_AND_BRACKETS)):
+        return None
+    return kind
+
+
+# What may follow a headline's participle: "two injured in ...", "7 people injured and ..."
+_AFTER_PARTICIPLE = frozenset("in at on near by as after when while during and or from due".split())
 
 
 def _range_upper(tokens: Tokens, i: int, j: int, lo: int, hi: int) -> tuple[int, int] | None:
