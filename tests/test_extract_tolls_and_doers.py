@@ -190,3 +190,12 @@ def test_a_headlines_tolls_take_their_own_participles(text: str, expected: list)
 def test_the_side_holding_the_place_hit_is_not_the_agent() -> None:
     event = _one("Air raids on Saraqeb held by the Nusra Front killed three children on Sunday.")
     assert event["actor1"] == "Unidentified Military Forces"
+
+
+def test_members_of_a_so_called_group_are_the_group() -> None:
+    event = _one("Rocket fire by militants of the so-called Jaish al-Islam hurt two people in Jaramana on Monday.")
+    assert event["actor1"] == "Jaish al-Islam"
+
+
+def test_what_usually_happens_is_no_event() -> None:
+    assert _events("The eastern suburbs of the capital are usually hit with mortar shells fired by rebels.").empty

@@ -464,6 +464,8 @@ def _fold_members(mentions: list[ActorMention], low: list[str]) -> list[ActorMen
     kept: list[ActorMention] = []
     for m in mentions:
         k = m.first - 1
+        if k >= 1 and low[k - 1:k + 1] == ["so", "called"]:  # "terrorists of the so-called Jaish al-Fatah"
+            k -= 2
         if k >= 0 and low[k] == "the":
             k -= 1
         if m.actor.inter in _NOT_MEMBERS or k < 1 or low[k] not in ("of", "from"):
