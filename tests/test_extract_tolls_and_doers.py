@@ -199,3 +199,18 @@ def test_members_of_a_so_called_group_are_the_group() -> None:
 
 def test_what_usually_happens_is_no_event() -> None:
     assert _events("The eastern suburbs of the capital are usually hit with mortar shells fired by rebels.").empty
+
+
+def test_an_event_of_a_war_named_by_its_year_is_background() -> None:
+    assert _events("Israel took most of the Golan Heights from Syria in the 1967 Six Day War.").empty
+    assert _events("Many of its houses were destroyed during the 2012 offensive on the town of Qusayr.").empty
+
+
+def test_the_side_whose_work_an_attack_was_is_its_doer() -> None:
+    event = _one("An American official said the attack on Ghouta seemed to be the work of the Assad government.")
+    assert (event["actor1"], event["actor2"]) == ("Military Forces of Syria", None)
+
+
+def test_leaders_discussing_an_attack_are_not_its_doers() -> None:
+    event = _one("The leaders of Russia and Turkey discussed the attack on Khan Sheikhoun on Monday.")
+    assert event["actor1"] not in ("Military Forces of Russia", "Military Forces of Turkey")

@@ -536,7 +536,7 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
     return blamed.actor, (actor2 if actor2 not in blamers and actor2 != blamed.actor else None), True
 
 
-# "blaming X", "blamed X for", "was blamed on X", "blamed the attack on X"
+# "blaming X", "blamed X for", "was blamed on X", "blamed the attack on X" (and "the work of X")
 _BLAME = frozenset("blame blames blamed blaming".split())
 _BLAME_REACH = 4
 
@@ -548,7 +548,7 @@ def _blamed(low: list[str], index: int) -> bool:
         k -= 1
     if k < 0:
         return False
-    if low[k] in _BLAME:
+    if low[k] in _BLAME or (low[k] == "of" and k >= 1 and low[k - 1] == "work"):  # "the work of the regime"
         return True
     return low[k] == "on" and not _BLAME.isdisjoint(low[max(0, k - _BLAME_REACH):k])
 
@@ -752,7 +752,8 @@ _SPEECH = frozenset("said says say told tells claimed claims accused accuses rep
 _REACTION = frozenset(
     "condemned condemns condemn denounced denounces denounce criticised criticized criticises criticizes deplored "
     "deplores slammed slams decried decries blamed blames blaming welcomed welcomes mourned mourns protested calls urged "
-    "urges urging demanded demands demanding called calling vowed vows vowing accused accuses accusing".split()
+    "urges urging demanded demands demanding called calling vowed vows vowing accused accuses accusing "
+    "discussed discusses discuss discussing".split()
 )
 # ... but a side that "was accused of" shelling is the one said to have done it.
 _ACCUSE = frozenset("accused accuses accusing".split())
