@@ -214,3 +214,17 @@ def test_the_side_whose_work_an_attack_was_is_its_doer() -> None:
 def test_leaders_discussing_an_attack_are_not_its_doers() -> None:
     event = _one("The leaders of Russia and Turkey discussed the attack on Khan Sheikhoun on Monday.")
     assert event["actor1"] not in ("Military Forces of Russia", "Military Forces of Turkey")
+
+
+@pytest.mark.parametrize("text, doer", [
+    ("A Russian strike destroyed a depot in Termanin on Monday.", "Military Forces of Russia"),
+    ("The Kurdish-dominated alliance captured the village of Tal Samen from IS on Monday.", "Syrian Democratic Forces"),
+])
+def test_sides_named_by_what_they_are(text: str, doer: str) -> None:
+    assert _one(text)["actor1"] == doer
+
+
+def test_the_toll_of_an_earlier_strike_is_not_the_days_toll() -> None:
+    events = _events("Russian air strikes killed 75 IS fighters near Abu Kamal on Friday, the ministry said. "
+                     "It added that two IS commanders had died in an earlier Russian strike near Abu Kamal.")
+    assert sorted(events["fatalities"]) == [2, 75]

@@ -46,7 +46,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Container, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
@@ -220,6 +220,9 @@ def build_events(doc: _Doc) -> list[EventRecord]:
                 continue  # "Syria agreed to destroy its chemical weapons in 2013": background
             figures = ahead + find_figures(tokens, c_lo, c_hi)
             ahead = []
+            if _earlier_one(tokens.low, trigger, c_lo):
+                # "confirmed dead as a result of an earlier Russian strike": another event's toll
+                figures = [replace(f, additional=True) for f in figures]
             record, new = _code_clause(doc, trigger, (c0, c1, c_lo, c_hi), (s0, s1, s_lo, s_index), s_places,
                                        dates.within(s0, s1), last_places, records, places)
             record.absorb_figures(figures)
@@ -366,6 +369,14 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
         record.sub_event_type = coding.territory_sub_type(record.actor1)
     _default_actors(record)
     return record, True
+
+
+def _earlier_one(low: list[str], trigger: Trigger, c_lo: int) -> bool:
+    """Is the trigger told as an earlier one ("an earlier Russian strike", "a previous attack")?"""
+    return not _EARLIER.isdisjoint(low[max(c_lo, trigger.first - 3):trigger.first])
+
+
+_EARLIER = frozenset("earlier previous prior".split())
 
 
 def _recalled_by(record: EventRecord, figures: list[Figure], records: list[EventRecord]) -> EventRecord | None:
