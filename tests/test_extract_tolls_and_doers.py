@@ -228,3 +228,41 @@ def test_the_toll_of_an_earlier_strike_is_not_the_days_toll() -> None:
     events = _events("Russian air strikes killed 75 IS fighters near Abu Kamal on Friday, the ministry said. "
                      "It added that two IS commanders had died in an earlier Russian strike near Abu Kamal.")
     assert sorted(events["fatalities"]) == [2, 75]
+
+
+# --- weapons supplied, aims, relative pronouns, months of a year ------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Last spring the brigade received American-made anti-tank missiles from its foreign backers.",
+    "Iran has supplied Hezbollah with thousands of rockets over the years.",
+])
+def test_weapons_supplied_or_received_are_no_attack(text: str) -> None:
+    assert _events(text).empty
+
+
+def test_strikes_received_are_still_strikes() -> None:
+    event = _one("Near Raqqa on Monday, Islamic State positions have received direct strikes from Syrian warplanes.")
+    assert event["sub_event_type"] == "Air/drone strike"
+
+
+def test_rebels_who_received_weapons_and_shelled_still_shelled() -> None:
+    event = _one("Rebels who received US missiles shelled Hama on Monday.")
+    assert (event["sub_event_type"], event["actor1"]) == ("Shelling/artillery/missile attack", "Opposition Rebels (Syria)")
+
+
+def test_an_offensive_aimed_at_taking_a_city_is_no_change_of_territory() -> None:
+    events = _events("The fighting near Tabqa is part of the SDF offensive aimed at the capture of Raqqa.")
+    assert not events["sub_event_type"].str.contains("territory").any()
+
+
+def test_the_side_a_relative_pronoun_stands_for_is_the_doer() -> None:
+    event = _one("The airbase had long been held by the Ahrar al-Sham rebel group which captured it in March of 2013.")
+    assert (event["actor1"], str(event["event_date"])) == ("Ahrar al-Sham", "2013-03-01")
+
+
+@pytest.mark.parametrize("text, doer", [
+    ("Syrian fighter jets pounded IS positions near Salamiyah on Monday.", "Military Forces of Syria"),
+    ("Russian fighter jets struck Kafr Nabl on Monday, killing four.", "Military Forces of Russia"),
+])
+def test_fighter_jets_of_a_state_are_its_forces(text: str, doer: str) -> None:
+    assert _one(text)["actor1"] == doer

@@ -530,6 +530,8 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
         return True
     if _ended(low, lo, trigger.first, irrealis):
         return True
+    if _supplied(low, lo, trigger, irrealis["supply"]):
+        return True
     if trigger.type.sub_event_type == "territory" and (
             not irrealis["attempt"].isdisjoint(ahead[-3:])
             or ahead[-1:] == ["to"] and (len(ahead) < 2 or ahead[-2] not in irrealis["achieved"])):
@@ -557,6 +559,24 @@ def _ended(low: list[str], lo: int, first: int, irrealis: dict[str, frozenset[st
 
 
 _ENDED_DETERMINERS = frozenset("the all its their his".split())
+# How far before a weapon the verb supplying it may stand: "received U.S.-made anti-tank missiles"
+_SUPPLY_REACH = 6
+
+
+def _supplied(low: list[str], lo: int, trigger: Trigger, supply: frozenset[str]) -> bool:
+    """Is the trigger a weapon supplied, received or held, not used ("received anti-tank missiles")?
+
+    Only a noun can be: a verb after a supply word is an attack of its own ("rebels who received
+    missiles shelled ...").
+    """
+    word = low[trigger.first]
+    if trigger.type.sub_event_type not in _WEAPON_TYPES or word.endswith(("ed", "ing")):
+        return False  # (nor are strikes received: "positions have received direct strikes")
+    return not supply.isdisjoint(low[max(lo, trigger.first - _SUPPLY_REACH):trigger.first])
+
+
+# What a weapon word codes ("missiles", "rockets", "shells"): what can be supplied
+_WEAPON_TYPES = frozenset({"Shelling/artillery/missile attack"})
 
 
 def is_tally(tokens: Tokens, clause_first: int, clause_end: int) -> bool:

@@ -38,7 +38,7 @@ _MONTH_CUES = ("in", "since", "during", "until", "early", "late", "mid", "last",
 _ISO_RE = re.compile(r"\b(?P<y>1\d\d\d|20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")
 _DAY_MONTH_RE = re.compile(rf"\b(?P<day>[0-3]?\d)(?:{'|'.join(_DAY_SUFFIXES)})?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>1\d\d\d|20\d\d))?\b")
 _MONTH_DAY_RE = re.compile(rf"\b{_MONTH}\s+(?P<day>[0-3]?\d)(?:{'|'.join(_DAY_SUFFIXES)})?\b(?!\s*(?:km|kilomet|people|civilians|%))(?:,?\s+(?P<year>1\d\d\d|20\d\d))?")
-_MONTH_ONLY_RE = re.compile(rf"\b(?:{'|'.join(_MONTH_CUES)})[\s-]+{_MONTH}(?:\s+(?P<year>1\d\d\d|20\d\d))?\b")
+_MONTH_ONLY_RE = re.compile(rf"\b(?:{'|'.join(_MONTH_CUES)})[\s-]+{_MONTH}(?:\s+(?:of\s+)?(?P<year>1\d\d\d|20\d\d))?\b")
 _WEEKDAY_RE = re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b")
 # A pattern that opens with a word boundary makes the regex engine try every
 # position of the text; a bare literal lets it skip ahead to the literal's

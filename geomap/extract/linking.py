@@ -601,6 +601,10 @@ def _clause_sides(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
     # government named by its capital or country after a locative ("in Moscow")
     subjects = [a for a in before if not _preceded_by(low, a.first, _NOT_BEFORE_SUBJECT)
                 and a.actor.inter != 7]
+    relative = _relative_subject(low, before, trigger)
+    if agent is None and relative is not None:
+        # the side a relative pronoun stands for: "controlled by the Ahrar al-Sham group which seized it"
+        subjects = [relative] + [a for a in subjects if a is not relative]
     if agent is None and not subjects and trigger.type.sub_event_type != "Armed clash":
         # the agent of the attack that is the clause's subject: "A new attack launched by the
         # coalition on the village caused a massacre" (in a clash, the side fought comes after:
@@ -853,6 +857,23 @@ def _in_support(low: list[str], trigger: Trigger, clause_triggers: list[Trigger]
         if _supports(low, k):
             return not any(k < t.first < first for t in clause_triggers)
     return False
+
+
+def _relative_subject(low: list[str], before: list[ActorMention], trigger: Trigger) -> ActorMention | None:
+    """The side a relative pronoun right before the trigger stands for ("the group which seized it").
+
+    The side must end at most three words before the pronoun ("the Ahrar al-Sham rebel group
+    which"); a passive ("which was shelled") has its own subject: what was hit.
+    """
+    k = trigger.first - 1
+    if k < 1 or low[k] not in _RELATIVES or _passive(low, trigger):
+        return None
+    near = [a for a in before if k - _RELATIVE_REACH <= a.end <= k and a.actor.inter != 7]
+    return near[-1] if near else None
+
+
+_RELATIVES = frozenset("which who that".split())
+_RELATIVE_REACH = 3
 
 
 def _holder(low: list[str], index: int) -> bool:
