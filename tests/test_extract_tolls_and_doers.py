@@ -266,3 +266,14 @@ def test_the_side_a_relative_pronoun_stands_for_is_the_doer() -> None:
 ])
 def test_fighter_jets_of_a_state_are_its_forces(text: str, doer: str) -> None:
     assert _one(text)["actor1"] == doer
+
+
+def test_the_agent_of_a_campaign_behind_a_massacre_is_its_doer() -> None:
+    event = _one("The massacre in eastern Aleppo on Monday was the latest in a brutal onslaught by the "
+                 "Assad regime that has killed hundreds of civilians.")
+    assert (event["actor1"], event["actor2"]) == ("Military Forces of Syria", "Civilians (Syria)")
+
+
+def test_an_attack_by_takfiri_fighters_is_theirs() -> None:
+    event = _one("The army repelled an attack by the Takfiri ISIS terrorists on its posts near Deir ez-Zor on Monday.")
+    assert (event["actor1"], event["actor2"]) == ("Islamic State (Syria)", "Military Forces of Syria")

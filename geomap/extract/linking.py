@@ -609,7 +609,8 @@ def _clause_sides(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
         # the agent of the attack that is the clause's subject: "A new attack launched by the
         # coalition on the village caused a massacre" (in a clash, the side fought comes after:
         # "strikes launched by the coalition fighting Daesh")
-        agent = next((a for a in reversed(before) if _agent_of_participle(low, a.first)), None)
+        agent = next((a for a in reversed(before) if _agent_of_participle(low, a.first)), None) \
+            or next((a for a in after if _agent_of_participle(low, a.first, _ONSLAUGHTS)), None)
     if agent is not None:
         # the target: the subject of the passive, else civilians or a side named as a target
         # after the agent ("a car bomb was detonated by ISIS ..., killing 20 civilians"),
@@ -819,7 +820,7 @@ def _drop_speakers(tokens: Tokens, subjects: list[ActorMention], trigger_first: 
 # What may stand between a preposition and the side it introduces: "by the regime", "by Syrian
 # forces", "by Syria's government" (the possessive cut off, or its apostrophe lost: "Syrias"),
 # "by the terrorist group Nusra Front" (a description that is no side of the lexicon).
-_DETERMINER_LIKE = frozenset("the a an syrian syria syrias its their terrorist terror jihadist extremist group".split())
+_DETERMINER_LIKE = frozenset("the a an syrian syria syrias its their terrorist terror jihadist extremist takfiri group".split())
 
 
 # "with support from X", "backed by X", "with air cover from X", "with the help of X"
@@ -888,12 +889,24 @@ def _holder(low: list[str], index: int) -> bool:
 _HOLDING = frozenset("held controlled run governed dominated occupied ruled".split())
 
 
-def _agent_of_participle(low: list[str], index: int) -> bool:
-    """Is the mention at ``index`` the agent of an attack's participle ("launched by", "carried out by")?"""
+def _agent_of_participle(low: list[str], index: int, words: frozenset[str] | None = None) -> bool:
+    """Is the mention at ``index`` the agent of an attack's participle ("launched by", "carried out by")?
+
+    With ``words``, of one of those instead ("the brutal onslaught by the Assad regime").
+    """
     k = index - 1
     while k >= 0 and low[k] in _DETERMINER_LIKE:
         k -= 1
-    return k >= 1 and low[k] == "by" and (low[k - 1] in _AGENT_PARTICIPLES or low[k - 2:k] == ["carried", "out"])
+    if k < 1 or low[k] != "by":
+        return False
+    if words is not None:
+        return low[k - 1] in words
+    return low[k - 1] in _AGENT_PARTICIPLES or low[k - 2:k] == ["carried", "out"]
+
+
+# Words for a campaign of violence whose agent, after "by", did the clause's killing: "The massacre
+# came amid silence over the brutal onslaught by the Assad regime on eastern Aleppo"
+_ONSLAUGHTS = frozenset("onslaught onslaughts campaign offensive assault bombardment".split())
 
 
 # Conjunctions opening the clause of what a side did when a passive's harm was done
