@@ -277,3 +277,8 @@ def test_the_agent_of_a_campaign_behind_a_massacre_is_its_doer() -> None:
 def test_an_attack_by_takfiri_fighters_is_theirs() -> None:
     event = _one("The army repelled an attack by the Takfiri ISIS terrorists on its posts near Deir ez-Zor on Monday.")
     assert (event["actor1"], event["actor2"]) == ("Islamic State (Syria)", "Military Forces of Syria")
+
+
+def test_state_medias_terrorist_organizations_are_armed_groups() -> None:
+    event = _one("On Monday the terrorist organizations shelled Jamiliyeh in Aleppo, hurting two women.")
+    assert event["actor1"] == "Opposition Rebels (Syria)"
