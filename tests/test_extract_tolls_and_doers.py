@@ -282,3 +282,13 @@ def test_an_attack_by_takfiri_fighters_is_theirs() -> None:
 def test_state_medias_terrorist_organizations_are_armed_groups() -> None:
     event = _one("On Monday the terrorist organizations shelled Jamiliyeh in Aleppo, hurting two women.")
     assert event["actor1"] == "Opposition Rebels (Syria)"
+
+
+def test_a_side_that_was_the_target_of_strikes_was_hit() -> None:
+    event = _one("The Nusra Front has also been the target of several air strikes in Idlib on Monday.")
+    assert (event["actor1"], event["actor2"]) == ("Unidentified Military Forces", "Hayat Tahrir al-Sham / Jabhat al-Nusra")
+
+
+def test_the_us_air_force_is_the_coalitions_like_us_warplanes() -> None:
+    event = _one("Some 25 villagers died on Monday in US Air Force raids on a hamlet near Manbij.")
+    assert event["actor1"] == "US-led Coalition"

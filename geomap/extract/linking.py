@@ -727,8 +727,14 @@ def _suffered_toll(low: list[str], lo: int, hi: int) -> bool:
 
 
 def _suffered_at(low: list[str], k: int) -> bool:
-    """Token ``k`` tells that people suffered: "died", "were killed", "was wounded"."""
-    return low[k] in _DIED or (k > 0 and low[k] in _toll_words() and low[k - 1] in _PASSIVE)
+    """Token ``k`` tells that people suffered: "died", "were killed", "was wounded", "has been the
+    target of" (strikes)."""
+    return low[k] in _DIED or (k > 0 and low[k] in _toll_words() and low[k - 1] in _PASSIVE) \
+        or (low[k] in _TARGET_NOUNS and k + 1 < len(low) and low[k + 1] == "of" and low[k - 1] in ("the", "a"))
+
+
+# "Al-Nusra Front has also been the target of some strikes", "was a victim of the shelling"
+_TARGET_NOUNS = frozenset("target targets victim victims".split())
 
 
 @lru_cache(maxsize=1)
