@@ -775,7 +775,7 @@ _REACTION = frozenset(
     "condemned condemns condemn denounced denounces denounce criticised criticized criticises criticizes deplored "
     "deplores slammed slams decried decries blamed blames blaming welcomed welcomes mourned mourns protested calls urged "
     "urges urging demanded demands demanding called calling vowed vows vowing accused accuses accusing "
-    "discussed discusses discuss discussing".split()
+    "discussed discusses discuss discussing described describes describing".split()
 )
 # ... but a side that "was accused of" shelling is the one said to have done it.
 _ACCUSE = frozenset("accused accuses accusing".split())
