@@ -295,3 +295,12 @@ def test_a_side_that_was_the_target_of_strikes_was_hit() -> None:
 def test_the_us_air_force_is_the_coalitions_like_us_warplanes() -> None:
     event = _one("Some 25 villagers died on Monday in US Air Force raids on a hamlet near Manbij.")
     assert event["actor1"] == "US-led Coalition"
+
+
+def test_unnamed_warplanes_are_the_raids_not_its_target() -> None:
+    event = _one("Air raids killed nine people on Thursday when warplanes hit rebel-held districts of Aleppo.")
+    assert event["actor2"] != "Unidentified Military Forces"
+
+
+def test_what_went_on_over_the_past_years_is_background() -> None:
+    assert _events("The Kurdish-led SDF has seized large areas from the jihadists over the past two years.").empty

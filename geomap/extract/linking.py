@@ -1066,6 +1066,11 @@ def _default_actors(record: EventRecord) -> None:
             record.actor1 = actors.get("Protesters (Syria)")
         elif record.violent:
             record.actor1 = actors.get("Unidentified Armed Group (Syria)")
+    if record.sub_event_type == "Air/drone strike" and record.actor2 is not None \
+            and record.actor2.name == "Unidentified Military Forces":
+        # unnamed aircraft are the raid's, never what it hit: "Air strikes killed 13 people when
+        # warplanes hit rebel-held districts"
+        record.actor2 = None
     if record.actor1 is None and record.actor2 is not None and record.actor2.inter != 7 \
             and record.sub_event_type in _ONE_SIDED_DEVELOPMENTS:
         # a deal or talks told of one side only ("the opposition walked out of the negotiations"): its actor1
