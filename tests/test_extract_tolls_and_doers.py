@@ -304,3 +304,8 @@ def test_unnamed_warplanes_are_the_raids_not_its_target() -> None:
 
 def test_what_went_on_over_the_past_years_is_background() -> None:
     assert _events("The Kurdish-led SDF has seized large areas from the jihadists over the past two years.").empty
+
+
+def test_a_capital_named_as_an_ally_is_no_place() -> None:
+    event = _one("Moscow defended its Damascus ally on Wednesday, saying Syrian aircraft had struck a rebel depot.")
+    assert event["location"] != "Damascus"
