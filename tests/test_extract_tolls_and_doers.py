@@ -309,3 +309,8 @@ def test_what_went_on_over_the_past_years_is_background() -> None:
 def test_a_capital_named_as_an_ally_is_no_place() -> None:
     event = _one("Moscow defended its Damascus ally on Wednesday, saying Syrian aircraft had struck a rebel depot.")
     assert event["location"] != "Damascus"
+
+
+def test_a_headlines_side_killed_in_an_attack_is_its_victim() -> None:
+    event = _one("Over 20 Syrian Rebels Killed in ISIS Car Bomb Blast Near Azaz")
+    assert (event["actor1"], event["actor2"]) == ("Islamic State (Syria)", "Opposition Rebels (Syria)")

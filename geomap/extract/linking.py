@@ -730,7 +730,13 @@ def _suffered_at(low: list[str], k: int) -> bool:
     """Token ``k`` tells that people suffered: "died", "were killed", "was wounded", "has been the
     target of" (strikes)."""
     return low[k] in _DIED or (k > 0 and low[k] in _toll_words() and low[k - 1] in _PASSIVE) \
-        or (low[k] in _TARGET_NOUNS and k + 1 < len(low) and low[k + 1] == "of" and low[k - 1] in ("the", "a"))
+        or (low[k] in _TARGET_NOUNS and k + 1 < len(low) and low[k + 1] == "of" and low[k - 1] in ("the", "a")) \
+        or (low[k] in _toll_words() and low[k].endswith("ed") and k + 1 < len(low) and low[k + 1] in _HEADLINE_AFTER)
+
+
+# A headline's participle with no auxiliary: "30 Rebels Killed in ISIS Suicide Blast" (an active
+# "killed" takes an object, not one of these)
+_HEADLINE_AFTER = frozenset("in by as when after during".split())
 
 
 # "Al-Nusra Front has also been the target of some strikes", "was a victim of the shelling"
