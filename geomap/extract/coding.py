@@ -15,6 +15,7 @@ from geomap.extract.dates import MONTHS
 from geomap.extract.text import (
     PhraseGroup, PhraseMatcher, Tokens, first_within, load_lexicon, phrase_table, positions,
 )
+from geomap.extract.numbers import toll_word_positions
 from geomap.names import is_article, tokenize
 
 
@@ -528,7 +529,7 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     ahead = low[max(lo, trigger.first - 4):max(lo, trigger.first)]
     if any(w in irrealis["near"] for w in ahead + low[trigger.end:min(end, trigger.end + 5)]):
         return True
-    if _ended(low, lo, trigger.first, irrealis):
+    if _ended(low, lo, trigger.first, irrealis["ending"]) or _halted(tokens, lo, end, trigger, irrealis["halting"]):
         return True
     if _supplied(low, lo, trigger, irrealis["supply"]):
         return True
@@ -546,16 +547,34 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)
 
 
-def _ended(low: list[str], lo: int, first: int, irrealis: dict[str, frozenset[str]]) -> bool:
-    """Is the trigger at ``first`` what is called on to end, or was halted?
-
-    "an end to the bombings", "Russian and Syrian air forces halted airstrikes
-    in Aleppo", "suspended its air raids": no attack is told.
-    """
+def _before_determiners(low: list[str], lo: int, first: int) -> int:
+    """Where the words before the trigger begin once "the", "all", "its" ... are passed over."""
     k = first
     while k - 1 >= lo and first - k < 2 and low[k - 1] in _ENDED_DETERMINERS:
         k -= 1
-    return (k - 2 >= lo and " ".join(low[k - 2:k]) in irrealis["ending"]) or (k - 1 >= lo and low[k - 1] in irrealis["halting"])
+    return k
+
+
+def _ended(low: list[str], lo: int, first: int, ending: frozenset[str]) -> bool:
+    """Is the trigger at ``first`` what is called on to end ("an end to the bombings")?"""
+    k = _before_determiners(low, lo, first)
+    return k - 2 >= lo and " ".join(low[k - 2:k]) in ending
+
+
+def _halted(tokens: Tokens, lo: int, end: int, trigger: Trigger, halting: frozenset[str]) -> bool:
+    """Were the trigger's strikes or shelling halted ("Russian and Syrian air forces halted airstrikes
+    in Aleppo", "suspended all air raids")?
+
+    Not an attack stopped by fighting it ("stopped the attack on their positions, killing 10"),
+    nor strikes in a clause that tells their dead.
+    """
+    if trigger.type.sub_event_type not in _HALTABLE:
+        return False
+    k = _before_determiners(tokens.low, lo, trigger.first)
+    return k - 1 >= lo and tokens.low[k - 1] in halting and first_within(toll_word_positions(tokens), lo, end) is None
+
+
+_HALTABLE = frozenset({"Air/drone strike", "Shelling/artillery/missile attack"})
 
 
 _ENDED_DETERMINERS = frozenset("the all its their his".split())
@@ -572,7 +591,21 @@ def _supplied(low: list[str], lo: int, trigger: Trigger, supply: frozenset[str])
     word = low[trigger.first]
     if trigger.type.sub_event_type not in _WEAPON_TYPES or word.endswith(("ed", "ing")):
         return False  # (nor are strikes received: "positions have received direct strikes")
-    return not supply.isdisjoint(low[max(lo, trigger.first - _SUPPLY_REACH):trigger.first])
+    if trigger.end < len(low) and low[trigger.end] in _WEAPON_ACTS:
+        return False  # "Turkish-supplied rockets pounded Aleppo": the weapon is used
+    for k in range(trigger.first - 1, max(lo, trigger.first - _SUPPLY_REACH) - 1, -1):
+        if low[k] in supply:
+            return True
+        if low[k] in _SUPPLY_STOPS:
+            return False  # "a convoy delivering aid was hit by missiles", "received support and rockets hit"
+    return False
+
+
+# What stops the look-back from a weapon to a verb supplying it
+_SUPPLY_STOPS = frozenset("and but or by with was were is are had has have been which that who".split())
+# Verbs after a weapon that say it was used
+_WEAPON_ACTS = frozenset("hit hits landed struck fell killed killing pounded slammed exploded wounded injured "
+                         "targeted rained".split())
 
 
 # What a weapon word codes ("missiles", "rockets", "shells"): what can be supplied

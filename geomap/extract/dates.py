@@ -175,11 +175,13 @@ def find_dates(text: str, start: int = 0, end: int | None = None, ref: dt.date |
 
 # A year alone dates nothing to the day or month (ACLED codes no such event), but says when an
 # event told in the past tense happened: "in 2013", "in mid-2014", "during 2012".
+_EVENT_NOUNS = r"(?i:war|conflict|uprising|revolution|offensive|battle|massacre|elections?)\b"
 _YEAR_ONLY_RE = re.compile(
     r"(?i:\b(?:in|during)\s+(?:(?:early|mid|late)[\s-]+)?)(?P<year>1[89]\d\d|20\d\d)\b(?![-/]\d)"
     # a year naming a war or another event: "in the 1967 Six Day War", "during the 2011 uprising"
-    r"|(?i:\b(?:in|during|since|after|before)\s+the\s+)(?P<named>1[89]\d\d|20\d\d)\s+"
-    r"(?=[A-Z]|(?i:war|conflict|uprising|revolution|offensive|battle|massacre|attack|elections?)\b)",
+    # (a name in capitals and lower case, never a count: "after the 2000 people fled")
+    r"|(?i:\b(?:in|during)\s+the\s+)(?P<named>1[89]\d\d|20\d\d)\s+(?=[A-Z][a-z]|" + _EVENT_NOUNS + r")"
+    r"|(?i:\b(?:since|after|before)\s+the\s+)(?P<since>1[89]\d\d|20\d\d)\s+(?=" + _EVENT_NOUNS + r")",
 )
 
 
@@ -189,7 +191,7 @@ def find_years(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
     :func:`find_dates` leaves these out: they say no day or month.
     """
     for m in _YEAR_ONLY_RE.finditer(text, start, len(text) if end is None else end):
-        yield int(m["year"] or m["named"]), m.start()
+        yield int(m["year"] or m["named"] or m["since"]), m.start()
 
 
 def _anchored(regex: re.Pattern[str], text: str, starts: Iterable[int], end: int) -> Iterator[re.Match[str]]:

@@ -372,8 +372,12 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
 
 
 def _earlier_one(low: list[str], trigger: Trigger, c_lo: int) -> bool:
-    """Is the trigger told as an earlier one ("an earlier Russian strike", "a previous attack")?"""
-    return not _EARLIER.isdisjoint(low[max(c_lo, trigger.first - 3):trigger.first])
+    """Is the trigger told as an earlier one ("an earlier Russian strike", "a previous attack")?
+
+    Not the adverb: "Earlier, Syrian jets bombed Idlib" tells the day's event again.
+    """
+    return any(low[k] in _EARLIER and low[k - 1] in ("a", "an", "the")
+               for k in range(max(c_lo + 1, trigger.first - 3), trigger.first))
 
 
 _EARLIER = frozenset("earlier previous prior".split())
@@ -542,9 +546,13 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
     actor1, actor2, explicit = _clause_sides(doc, trigger, c_lo, c_hi, s_lo, blamed)
     if blamed is None or actor1 is not None:
         return actor1, actor2, explicit
-    # the side that blames is neither: "the attack, which the regime blamed on the rebels"
-    blamers = {a.actor for a in sides if a.first < blamed.first and not _BLAME.isdisjoint(low[a.end:a.end + 3])}
-    return blamed.actor, (actor2 if actor2 not in blamers and actor2 != blamed.actor else None), True
+    # the side that blames is neither: "the attack, which the regime blamed on the rebels" (unless
+    # the clause names it again as hit: "... on soldiers killed 3, the army said, blaming rebels")
+    blamers = [a for a in sides if a.first < blamed.first and not _BLAME.isdisjoint(low[a.end:a.end + 3])]
+    named_again = any(a.actor == actor2 and a is not blamed and a not in blamers for a in sides)
+    if actor2 == blamed.actor or (any(a.actor == actor2 for a in blamers) and not named_again):
+        actor2 = None
+    return blamed.actor, actor2, True
 
 
 # "blaming X", "blamed X for", "was blamed on X", "blamed the attack on X" (and "the work of X")
@@ -630,8 +638,10 @@ def _clause_sides(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
         # without a subject, a side named after the trigger was hit ("items seized from rebel
         # hideouts", "... shot down, the biggest loss for Russian forces")
         hit = [a for a in before if not _preceded_by(low, a.first, _NOT_BEFORE_SUBJECT)][-1:]
-        if not hit and after and _preceded_by(low, after[0].first, _WHEN):
-            # the side that acted when it happened did it: "300 men were executed when IS stormed the village"
+        if not hit and after and _preceded_by(low, after[0].first, _WHEN) \
+                and any(after[0].end <= t.first <= after[0].end + 1 for t in doc.triggers):
+            # the side that attacked when it happened did it: "300 men were executed when IS stormed the
+            # village" (not "shelled after rebels seized it": the side hit)
             return after[0].actor, None, True
         hit = hit or after[:1]
         return None, (hit[0].actor if hit else None), False
@@ -730,7 +740,7 @@ def _suffered_at(low: list[str], k: int) -> bool:
     """Token ``k`` tells that people suffered: "died", "were killed", "was wounded", "has been the
     target of" (strikes)."""
     return low[k] in _DIED or (k > 0 and low[k] in _toll_words() and low[k - 1] in _PASSIVE) \
-        or (low[k] in _TARGET_NOUNS and k + 1 < len(low) and low[k + 1] == "of" and low[k - 1] in ("the", "a")) \
+        or (low[k] in _TARGET_NOUNS and 0 < k < len(low) - 1 and low[k + 1] == "of" and low[k - 1] in ("the", "a")) \
         or (low[k] in _toll_words() and low[k].endswith("ed") and k + 1 < len(low) and low[k + 1] in _HEADLINE_AFTER)
 
 
@@ -785,6 +795,8 @@ _REACTION = frozenset(
 )
 # ... but a side that "was accused of" shelling is the one said to have done it.
 _ACCUSE = frozenset("accused accuses accusing".split())
+# ... and a side that "described how they stormed" the checkpoint speaks of its own.
+_DESCRIBE = frozenset("described describes describing".split())
 # Reporting verbs: a side that only says so is not the doer unless it speaks of its own
 # ("rebels said they shelled"); a side that claims or announces an event usually did it.
 _SAYS = frozenset("said says say saying told tells reported reports stated added".split())
@@ -810,6 +822,7 @@ def _drop_speakers(tokens: Tokens, subjects: list[ActorMention], trigger_first: 
         verbs = low[a.end:a.end + 3]
         # a reaction may follow the speaker's title and name: "the Coalition chief Ahmad Jarba called on ..."
         if any(w in _REACTION and not (w in _ACCUSE and low[j - 1] in _PASSIVE)
+               and not (w in _DESCRIBE and not _OWN.isdisjoint(low[j + 1:j + 4]))
                for j, w in enumerate(low[a.end:a.end + 5], start=a.end)) or (
             a.end < len(low) and ":" in tokens.text[tokens.ends[a.end - 1]:tokens.starts[a.end]]
         ):
@@ -922,9 +935,9 @@ _ONSLAUGHTS = frozenset("onslaught onslaughts campaign offensive assault bombard
 
 
 # Conjunctions opening the clause of what a side did when a passive's harm was done
-_WHEN = frozenset(("when", "as", "after"))
+_WHEN = frozenset(("when", "as"))
 # Participles of an attack's doing: "an attack launched by", "strikes conducted by"
-_AGENT_PARTICIPLES = frozenset("launched conducted waged committed perpetrated staged mounted led".split())
+_AGENT_PARTICIPLES = frozenset("launched conducted waged committed perpetrated staged mounted".split())
 
 
 def _preceded_by(low: list[str], index: int, words: Container[str]) -> bool:
@@ -1139,8 +1152,9 @@ def _merge_unidentified(records: list[EventRecord]) -> list[EventRecord]:
 
     "Dozens died in air raids in Latakia on Saturday. Air strikes by the
     Syrian military killed at least 20 people in the province on Saturday":
-    same sub-event type, same place named in both, same date, and only one
-    side named for it. With two sides named for such events it stays apart.
+    same sub-event type, same place named in both, same date, only one side
+    named for such events, and nothing that tells them apart (see
+    :func:`_told_apart`).
     """
     named: dict[tuple, list[EventRecord]] = {}
     for record in records:
@@ -1153,7 +1167,7 @@ def _merge_unidentified(records: list[EventRecord]) -> list[EventRecord]:
         if _unidentified(record.actor1) and record.place_explicit and record.place is not None \
                 and not (record.killed and all(figure.additional for figure in record.killed)):
             told = named.get((record.sub_event_type, record.place.place_id, record.date), [])
-            if told and len({r.actor1 for r in told}) == 1 and not _other_sides(record, told[0]):
+            if told and len({r.actor1 for r in told}) == 1 and not _told_apart(record, told[0]):
                 merged_into[id(record)] = told[0]
     if not merged_into:
         return records
@@ -1174,11 +1188,30 @@ def _merge_unidentified(records: list[EventRecord]) -> list[EventRecord]:
     return out
 
 
-def _other_sides(record: EventRecord, other: EventRecord) -> bool:
-    """Does ``record`` name a side hit that ``other`` does not ("rebels fired rockets on Damascus"
-    told with the rebels as its target, beside "shelling by the regime" on the same place)?"""
+def _told_apart(record: EventRecord, other: EventRecord) -> bool:
+    """Does anything tell ``record`` (no doer named) from ``other`` (a doer named)?
+
+    A doer named as unknown ("unidentified gunmen"; unnamed aircraft are no
+    such name); a side hit that the other does not name, or that is its doer
+    ("shelling killed 10 civilians" beside "rebels shelled the town, killing
+    2 soldiers"); exact tolls that differ (15 dead at a market, 3 at a
+    hospital); or different targets.
+    """
     side = record.actor2
-    return side is not None and side.inter != 7 and (side == other.actor1 or other.actor2 not in (None, side))
+    named_unknown = record.actor_explicit and record.actor1 is not None and record.actor1.name != _UNNAMED_AIRCRAFT
+    if named_unknown or (side is not None and (side == other.actor1 or other.actor2 not in (None, side))):
+        return True
+    tolls, others = _exact_tolls(record), _exact_tolls(other)
+    if tolls and others and tolls.isdisjoint(others):
+        return True
+    return bool(record.target and other.target and record.target != other.target)
+
+
+_UNNAMED_AIRCRAFT = "Unidentified Military Forces"
+
+
+def _exact_tolls(record: EventRecord) -> set[int]:
+    return {f.value for f in record.killed if not f.vague and not f.part}
 
 
 def _unidentified(actor: Actor | None) -> bool:

@@ -208,8 +208,9 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             kind = _governed_before(tokens, i, lo, end_at) or (
                 _governed_after(tokens, j, hi, kind_at) if not _ONE_PERSON_VERBS.isdisjoint(low[noun + 1:noun + 3]) else None)
         else:
-            kind = _own_participle(tokens, j, hi, kind_at) or _governed_before(tokens, i, lo, end_at) \
-                or _governed_after(tokens, j, hi, kind_at) or _risen_toll(tokens, i, lo)
+            kind = (_own_participle(tokens, j, hi, kind_at) if _headline_figure(tokens, i, lo) else None) \
+                or _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at) \
+                or _risen_toll(tokens, i, lo)
         if kind and value <= _MAX_FIGURE:
             if j < hi and low[j] == "others" and i > lo and low[i - 1] == "and" and figures \
                     and figures[-1].kind == kind and not figures[-1].part:
@@ -232,9 +233,34 @@ def _one_person(tokens: Tokens, j: int, hi: int) -> int | None:
         return j
     # one word before the noun, told of the person ("young", "Turkish"), not a figure's or a clause's word
     if j + 1 < hi and low[j + 1] in lex["one_person"] and low[j].isalpha() and low[j] not in _GROUP_STOPS \
-            and low[j] not in lex["heads"] and not _broken(tokens, j, j + 1, _PAUSES_AND_BRACKETS):
+            and low[j] not in lex["heads"] and low[j] not in _ORDINALS and low[j] not in lex["additional"] \
+            and not _broken(tokens, j, j + 1, _PAUSES_AND_BRACKETS):
         return j + 1
     return None
+
+
+# Not one more person but the next of a count told before: "A fourth soldier died later"
+_ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth last "
+                      "further another additional new".split())
+
+
+def _headline_figure(tokens: Tokens, i: int, lo: int) -> bool:
+    """Can the figure at token ``i`` be a headline's, with its own participle after it?
+
+    Only when no verb of its own stands before it: it opens the clause, follows punctuation, or
+    follows another figure's participle ("Three killed two injured", "A child killed 7 people
+    injured"), not a subject's verb ("A car bomb in Homs killed 9 people wounded 40").
+    """
+    low = tokens.low
+    if i == lo or _broken(tokens, i - 1, i, _PAUSES):
+        return True
+    if not low[i - 1].endswith("ed") or i - 2 < lo:
+        return False
+    before = i - 2
+    if low[before] in _lexicon()["people"] and before - 1 >= lo:
+        before -= 1  # "A child killed 7 ...", "Two civilians killed 9 ..."
+    word = low[before]
+    return word.isdecimal() or word in _lexicon()["units"] or word in _lexicon()["multipliers"]
 
 
 def _own_participle(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | None:
