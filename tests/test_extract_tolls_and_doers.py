@@ -395,3 +395,14 @@ def test_earlier_as_an_adverb_tells_the_same_event_again() -> None:
     events = _events("Syrian jets bombed Idlib on Friday, killing 12 people. "
                      "Earlier, Syrian jets bombed Idlib on Friday, killing 12 people.")
     assert len(events) == 1
+
+
+def test_the_agent_of_a_participle_after_the_place_hit_is_the_doer() -> None:
+    event = _one("Eleven people died in overnight raids on the town of Armanaz in Idlib province reportedly "
+                 "carried out by Russian jets.")
+    assert event["actor1"] == "Military Forces of Russia"
+
+
+def test_a_side_whose_positions_were_hit_in_raids_is_their_target() -> None:
+    event = _one("ISIS militants were targeted in army airstrikes around Palmyra on Monday.")
+    assert (event["actor1"], event["actor2"]) == ("Military Forces of Syria", "Islamic State (Syria)")

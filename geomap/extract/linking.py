@@ -618,7 +618,8 @@ def _clause_sides(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
         # coalition on the village caused a massacre" (in a clash, the side fought comes after:
         # "strikes launched by the coalition fighting Daesh")
         agent = next((a for a in reversed(before) if _agent_of_participle(low, a.first)), None) \
-            or next((a for a in after if _agent_of_participle(low, a.first, _ONSLAUGHTS)), None)
+            or next((a for a in after if _agent_of_participle(low, a.first, _ONSLAUGHTS)
+                     or (a.first - trigger.end <= _PARTICIPLE_REACH and _agent_of_participle(low, a.first))), None)
     if agent is not None:
         # the target: the subject of the passive, else civilians or a side named as a target
         # after the agent ("a car bomb was detonated by ISIS ..., killing 20 civilians"),
@@ -741,9 +742,13 @@ def _suffered_at(low: list[str], k: int) -> bool:
     target of" (strikes)."""
     return low[k] in _DIED or (k > 0 and low[k] in _toll_words() and low[k - 1] in _PASSIVE) \
         or (low[k] in _TARGET_NOUNS and 0 < k < len(low) - 1 and low[k + 1] == "of" and low[k - 1] in ("the", "a")) \
-        or (low[k] in _toll_words() and low[k].endswith("ed") and k + 1 < len(low) and low[k + 1] in _HEADLINE_AFTER)
+        or (low[k] in _toll_words() and low[k].endswith("ed") and k + 1 < len(low) and low[k + 1] in _HEADLINE_AFTER) \
+        or (k > 0 and low[k] in _HIT_PASSIVES and low[k - 1] in _PASSIVE)
 
 
+# What was hit, in the passive: "hideouts and vehicles for ISIS terrorists were hit and destroyed in
+# army airstrikes"
+_HIT_PASSIVES = frozenset("hit targeted struck destroyed shelled bombed attacked pounded".split())
 # A headline's participle with no auxiliary: "30 Rebels Killed in ISIS Suicide Blast" (an active
 # "killed" takes an object, not one of these)
 _HEADLINE_AFTER = frozenset("in by as when after during".split())
@@ -929,6 +934,9 @@ def _agent_of_participle(low: list[str], index: int, words: frozenset[str] | Non
     return low[k - 1] in _AGENT_PARTICIPLES or low[k - 2:k] == ["carried", "out"]
 
 
+# "airstrikes on the town of Armanaz in Idlib province purportedly carried out by Syrian regime
+# or Russian jets": how far after the trigger a participle's agent may stand
+_PARTICIPLE_REACH = 15
 # Words for a campaign of violence whose agent, after "by", did the clause's killing: "The massacre
 # came amid silence over the brutal onslaught by the Assad regime on eastern Aleppo"
 _ONSLAUGHTS = frozenset("onslaught onslaughts campaign offensive assault bombardment".split())
