@@ -134,6 +134,7 @@ def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[coding.ActorMention],
         government = not governments.isdisjoint(range(mention.first, mention.last))
         mention.names_actor = government or (
             mention.last < len(low) and low[mention.last] in _RULERS
+            and not tokens.text[tokens.ends[mention.last - 1]:tokens.starts[mention.last]].strip()
             and (mention.last + 1 == len(low) or low[mention.last + 1] not in _ARMED))
         if government:
             named_governments.append(mention)

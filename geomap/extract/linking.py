@@ -618,8 +618,7 @@ def _clause_sides(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
         # coalition on the village caused a massacre" (in a clash, the side fought comes after:
         # "strikes launched by the coalition fighting Daesh")
         agent = next((a for a in reversed(before) if _agent_of_participle(low, a.first)), None) \
-            or next((a for a in after if _agent_of_participle(low, a.first, _ONSLAUGHTS)
-                     or (a.first - trigger.end <= _PARTICIPLE_REACH and _agent_of_participle(low, a.first))), None)
+            or next((a for a in after if _agent_after(doc, trigger, a)), None)
     if agent is not None:
         # the target: the subject of the passive, else civilians or a side named as a target
         # after the agent ("a car bomb was detonated by ISIS ..., killing 20 civilians"),
@@ -728,8 +727,14 @@ _VICTIM_REACH = 6
 
 def _suffered(low: list[str], subject: ActorMention, trigger: Trigger) -> bool:
     """A side that "was killed" or "died" before the trigger is its victim, not its doer:
-    "20 IS militants were killed in coalition air strikes"."""
-    return any(_suffered_at(low, k) for k in range(subject.end, min(trigger.first, subject.end + _VICTIM_REACH)))
+    "20 IS militants were killed in coalition air strikes" (but not a side "who were attacked last
+    week" that shelled a town on Friday)."""
+    relative = False
+    for k in range(subject.end, min(trigger.first, subject.end + _VICTIM_REACH)):
+        relative = relative or low[k] in _RELATIVES
+        if _suffered_at(low, k, hit=not relative):
+            return True
+    return False
 
 
 def _suffered_toll(low: list[str], lo: int, hi: int) -> bool:
@@ -737,13 +742,14 @@ def _suffered_toll(low: list[str], lo: int, hi: int) -> bool:
     return any(_suffered_at(low, k) for k in range(lo, hi))
 
 
-def _suffered_at(low: list[str], k: int) -> bool:
+def _suffered_at(low: list[str], k: int, hit: bool = True) -> bool:
     """Token ``k`` tells that people suffered: "died", "were killed", "was wounded", "has been the
-    target of" (strikes)."""
+    target of" (strikes), a headline's "Killed in"; with ``hit``, also "were hit", "were targeted"."""
     return low[k] in _DIED or (k > 0 and low[k] in _toll_words() and low[k - 1] in _PASSIVE) \
         or (low[k] in _TARGET_NOUNS and 0 < k < len(low) - 1 and low[k + 1] == "of" and low[k - 1] in ("the", "a")) \
-        or (low[k] in _toll_words() and low[k].endswith("ed") and k + 1 < len(low) and low[k + 1] in _HEADLINE_AFTER) \
-        or (k > 0 and low[k] in _HIT_PASSIVES and low[k - 1] in _PASSIVE)
+        or (low[k] in _toll_words() and low[k].endswith("ed") and k + 1 < len(low) and low[k + 1] in _HEADLINE_AFTER
+            and not any(w.isdecimal() or w in ("many", "much") for w in low[k + 1:k + 4])) \
+        or (hit and k > 0 and low[k] in _HIT_PASSIVES and low[k - 1] in _PASSIVE)
 
 
 # What was hit, in the passive: "hideouts and vehicles for ISIS terrorists were hit and destroyed in
@@ -751,7 +757,7 @@ def _suffered_at(low: list[str], k: int) -> bool:
 _HIT_PASSIVES = frozenset("hit targeted struck destroyed shelled bombed attacked pounded".split())
 # A headline's participle with no auxiliary: "30 Rebels Killed in ISIS Suicide Blast" (an active
 # "killed" takes an object, not one of these)
-_HEADLINE_AFTER = frozenset("in by as when after during".split())
+_HEADLINE_AFTER = frozenset("in by when after".split())
 
 
 # "Al-Nusra Front has also been the target of some strikes", "was a victim of the shelling"
@@ -917,6 +923,29 @@ def _holder(low: list[str], index: int) -> bool:
 
 # Participles of holding a place: "held by", "controlled by", "run by"
 _HOLDING = frozenset("held controlled run governed dominated occupied ruled".split())
+
+
+def _agent_after(doc: _Doc, trigger: Trigger, side: ActorMention) -> bool:
+    """Is ``side``, after the trigger, the agent of a participle or a campaign told of the trigger's event?
+
+    "airstrikes on the town of Armanaz ... purportedly carried out by Syrian regime or Russian jets",
+    "the brutal onslaught by the Assad regime"; not the agent of another event named in between:
+    "in retaliation for an attack carried out by Jaish al-Fatah", "protests staged by residents".
+    """
+    low = doc.tokens.low
+    k = side.first - 1
+    while k >= 0 and low[k] in _DETERMINER_LIKE:
+        k -= 1
+    if k < 1 or low[k] != "by":
+        return False
+    if low[k - 1] in _ONSLAUGHTS:
+        return not _trigger_between(doc, trigger.end, k - 1)
+    return side.first - trigger.end <= _PARTICIPLE_REACH and _agent_of_participle(low, side.first) \
+        and not _trigger_between(doc, trigger.end, k)
+
+
+def _trigger_between(doc: _Doc, lo: int, hi: int) -> bool:
+    return any(lo <= t.first < hi for t in doc.triggers)
 
 
 def _agent_of_participle(low: list[str], index: int, words: frozenset[str] | None = None) -> bool:
@@ -1202,15 +1231,17 @@ def _told_apart(record: EventRecord, other: EventRecord) -> bool:
     A doer named as unknown ("unidentified gunmen"; unnamed aircraft are no
     such name); a side hit that the other does not name, or that is its doer
     ("shelling killed 10 civilians" beside "rebels shelled the town, killing
-    2 soldiers"); exact tolls that differ (15 dead at a market, 3 at a
-    hospital); or different targets.
+    2 soldiers"); a smaller exact toll for the named one (15 dead at a
+    market, 3 at a hospital); or different targets.
     """
     side = record.actor2
     named_unknown = record.actor_explicit and record.actor1 is not None and record.actor1.name != _UNNAMED_AIRCRAFT
     if named_unknown or (side is not None and (side == other.actor1 or other.actor2 not in (None, side))):
         return True
+    # a named report of more dead is another count of the same raid ("9 killed" and "10 killed");
+    # one of fewer is another attack (15 dead at a market, 3 at a hospital)
     tolls, others = _exact_tolls(record), _exact_tolls(other)
-    if tolls and others and tolls.isdisjoint(others):
+    if tolls and others and tolls.isdisjoint(others) and min(others) < min(tolls):
         return True
     return bool(record.target and other.target and record.target != other.target)
 
