@@ -104,11 +104,9 @@ class _NoClock(StageClock):
 _NO_CLOCK = _NoClock()
 
 
-# Words after a place name that make it stand for those who rule it; not when they open the
-# name of an armed side (copy without punctuation: "the attack on Khan Shaykhun government
-# warplanes also struck ...").
-# words after a place that make it its rulers ("the Damascus government", "its Damascus ally",
-# "the Ankara envoy")
+# Words right after a place name that make it stand for those who rule it ("the Damascus
+# government", "its Damascus ally", "the Ankara envoy"); not when they open the name of an armed
+# side (copy without punctuation: "the attack on Khan Shaykhun government warplanes also struck ...").
 _RULERS = frozenset("government regime authorities officials administration leadership ally allies backer "
                     "backers envoy envoys delegation ambassador counterpart counterparts".split())
 _ARMED = frozenset("forces troops soldiers army warplanes jets aircraft planes helicopters artillery".split())

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from geomap.extract.dates import MONTHS
+from geomap.extract.numbers import toll_word_positions
 from geomap.extract.text import (
     PhraseGroup, PhraseMatcher, Tokens, first_within, load_lexicon, phrase_table, positions,
 )
-from geomap.extract.numbers import toll_word_positions
 from geomap.names import is_article, tokenize
 
 
@@ -575,8 +575,6 @@ def _halted(tokens: Tokens, lo: int, end: int, trigger: Trigger, halting: frozen
 
 
 _HALTABLE = frozenset({"Air/drone strike", "Shelling/artillery/missile attack"})
-
-
 _ENDED_DETERMINERS = frozenset("the all its their his".split())
 # How far before a weapon the verb supplying it may stand: "received U.S.-made anti-tank missiles"
 _SUPPLY_REACH = 6

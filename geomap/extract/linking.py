@@ -913,12 +913,18 @@ _RELATIVES = frozenset("which who that".split())
 _RELATIVE_REACH = 3
 
 
-def _holder(low: list[str], index: int) -> bool:
-    """Is the side at ``index`` named as a place's holder ("Idlib, which is held by Al Qaeda affiliate ...")?"""
+def _by_before(low: list[str], index: int) -> int | None:
+    """Where "by" stands before the side at ``index`` (over determiners), if it does and a word precedes it."""
     k = index - 1
     while k >= 0 and low[k] in _DETERMINER_LIKE:
         k -= 1
-    return k >= 1 and low[k] == "by" and low[k - 1] in _HOLDING
+    return k if k >= 1 and low[k] == "by" else None
+
+
+def _holder(low: list[str], index: int) -> bool:
+    """Is the side at ``index`` named as a place's holder ("Idlib, which is held by Al Qaeda affiliate ...")?"""
+    k = _by_before(low, index)
+    return k is not None and low[k - 1] in _HOLDING
 
 
 # Participles of holding a place: "held by", "controlled by", "run by"
@@ -933,10 +939,8 @@ def _agent_after(doc: _Doc, trigger: Trigger, side: ActorMention) -> bool:
     "in retaliation for an attack carried out by Jaish al-Fatah", "protests staged by residents".
     """
     low = doc.tokens.low
-    k = side.first - 1
-    while k >= 0 and low[k] in _DETERMINER_LIKE:
-        k -= 1
-    if k < 1 or low[k] != "by":
+    k = _by_before(low, side.first)
+    if k is None:
         return False
     if low[k - 1] in _ONSLAUGHTS:
         return not _trigger_between(doc, trigger.end, k - 1)
@@ -948,19 +952,10 @@ def _trigger_between(doc: _Doc, lo: int, hi: int) -> bool:
     return any(lo <= t.first < hi for t in doc.triggers)
 
 
-def _agent_of_participle(low: list[str], index: int, words: frozenset[str] | None = None) -> bool:
-    """Is the mention at ``index`` the agent of an attack's participle ("launched by", "carried out by")?
-
-    With ``words``, of one of those instead ("the brutal onslaught by the Assad regime").
-    """
-    k = index - 1
-    while k >= 0 and low[k] in _DETERMINER_LIKE:
-        k -= 1
-    if k < 1 or low[k] != "by":
-        return False
-    if words is not None:
-        return low[k - 1] in words
-    return low[k - 1] in _AGENT_PARTICIPLES or low[k - 2:k] == ["carried", "out"]
+def _agent_of_participle(low: list[str], index: int) -> bool:
+    """Is the mention at ``index`` the agent of an attack's participle ("launched by", "carried out by")?"""
+    k = _by_before(low, index)
+    return k is not None and (low[k - 1] in _AGENT_PARTICIPLES or low[k - 2:k] == ["carried", "out"])
 
 
 # "airstrikes on the town of Armanaz in Idlib province purportedly carried out by Syrian regime
