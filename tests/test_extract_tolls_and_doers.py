@@ -13,25 +13,12 @@ injured in ..."), and the side holding the place hit.
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
+from extract_sentences import events as _events
+from extract_sentences import one_event as _one
 
-from geomap.extract import extract_events
 from geomap.extract.numbers import find_figures
 from geomap.extract.text import Tokens
-
-DATE = "2016-05-03"
-
-
-def _events(text: str) -> pd.DataFrame:
-    return extract_events(text, report_date=DATE)
-
-
-def _one(text: str) -> dict:
-    events = _events(text)
-    assert len(events) == 1, list(events["notes"])
-    row = events.iloc[0].to_dict()
-    return {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in row.items()}
 
 
 def _figures(text: str) -> list[tuple[int, str]]:
@@ -402,7 +389,6 @@ def test_the_agent_of_a_participle_after_the_place_hit_is_the_doer() -> None:
 def test_a_side_whose_positions_were_hit_in_raids_is_their_target() -> None:
     event = _one("ISIS militants were targeted in army airstrikes around Palmyra on Monday.")
     assert (event["actor1"], event["actor2"]) == ("Military Forces of Syria", "Islamic State (Syria)")
-
 
 
 @pytest.mark.parametrize("text, sides", [

@@ -10,25 +10,11 @@ between dashes, and places inside a governorate named in the same clause.
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
+from extract_sentences import events as _events
+from extract_sentences import one_event as _one
 
-from geomap.extract import extract_events
 from geomap.extract.text import is_credit, sentence_spans
-
-DATE = "2016-05-03"
-
-
-def _events(text: str):
-    return extract_events(text, report_date=DATE)
-
-
-def _one(text: str) -> dict:
-    events = _events(text)
-    assert len(events) == 1, list(events["notes"])
-    row = events.iloc[0].to_dict()
-    return {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in row.items()}
-
 
 # --- captions, credits, furniture, datelines -------------------------------------
 
