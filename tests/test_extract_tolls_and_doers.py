@@ -427,3 +427,15 @@ def test_a_doers_larger_count_of_one_raid_is_the_same_raid() -> None:
     events = _events("Air strikes killed 9 people in Douma on Friday, the Observatory said. "
                      "Syrian jets bombed Douma on Friday, killing 10 people, local activists said.")
     assert (len(events), events.iloc[0]["actor1"], events.iloc[0]["fatalities"]) == (1, "Military Forces of Syria", 9)
+
+
+def test_the_group_claiming_the_attack_a_toll_was_told_in_did_it() -> None:
+    event = _one("On Sunday two suicide bombers killed at least five people near a police station in Homs "
+                 "in an assault claimed by Islamic State militants.")
+    assert (event["actor1"], event["actor2"]) == ("Islamic State (Syria)", None)
+
+
+def test_the_group_claiming_an_earlier_attack_did_not_do_this_one() -> None:
+    event = _one("Air strikes killed 12 civilians in Idlib on Friday, a week after an attack claimed by "
+                 "Jaish al-Fatah on army positions near Hama.")
+    assert event["actor1"] == "Unidentified Military Forces"
