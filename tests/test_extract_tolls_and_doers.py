@@ -439,3 +439,15 @@ def test_the_group_claiming_an_earlier_attack_did_not_do_this_one() -> None:
     event = _one("Air strikes killed 12 civilians in Idlib on Friday, a week after an attack claimed by "
                  "Jaish al-Fatah on army positions near Hama.")
     assert event["actor1"] == "Unidentified Military Forces"
+
+
+def test_a_suicide_bomb_attack_is_a_suicide_bombing() -> None:
+    event = _one("At least 14 people died on Tuesday in a double suicide bomb attack on an army checkpoint in Homs.")
+    assert (event["sub_event_type"], event["fatalities"]) == ("Suicide bomb", 14)
+
+
+def test_some_of_those_killed_are_a_part_of_the_toll() -> None:
+    assert _figures("At least five of those killed were foreign fighters.") == []
+    event = _one("Air strikes killed at least 40 IS militants near Kobane on Monday; "
+                 "at least five of those killed were foreign fighters.")
+    assert event["fatalities"] == 40

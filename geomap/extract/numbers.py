@@ -594,7 +594,7 @@ _DASHES = frozenset(("-", "--", "\u2013", "\u2014"))
 # of DAESH"; "36 civilians including 11 children and five women"): never tolls of their own.
 _PART_CUES = frozenset(("including", "includes", "mostly", "mainly"))
 # After a figure, these make it a part of a total told before it ("Three people, two of them children, died").
-_PART_AFTER = (["of", "them"], ["of", "whom"])
+_PART_AFTER = (["of", "them"], ["of", "whom"], ["of", "those"])
 # Before a figure, these do ("At least 11 civilians, among them three children, were killed",
 # "Two people, one of them a child, died").
 _PART_OPENINGS = (["among", "them"], ["among", "whom"], ["of", "them"], ["of", "whom"])
