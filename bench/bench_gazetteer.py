@@ -153,7 +153,7 @@ def _floors(gazetteer, queries: list[str], repeat: int) -> None:
     from geomap import names
 
     plain = [query for query in queries if query.isascii() and "'" not in query and "`" not in query
-             and all(word in names._WORD_KEYS for word in query.encode().translate(names._ASCII_WORDS).decode().split())]
+             and not _unseen_words([query])]
     cpu = [_first_sight(gazetteer, plain)[0] for _ in range(max(1, repeat))]
     print(f"floor, no folds ({len(plain):,} of the queries, every word a gazetteer word): {_best_rate(cpu, len(plain))}")
     keys = {query: names._normalise_unmemoised(query) for query in queries}

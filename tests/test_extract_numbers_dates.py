@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from extract_sentences import figures
 
 from geomap.extract import extract_events
 from geomap.extract.dates import dateline, find_dates
@@ -12,10 +13,6 @@ from geomap.extract.numbers import coded_figure, find_figures, most_conservative
 from geomap.extract.text import Tokens, clause_spans, sentence_spans
 
 TUESDAY = dt.date(2016, 5, 3)
-
-
-def figures(sentence: str) -> list[tuple[int, str]]:
-    return [(f.value, f.kind) for f in find_figures(Tokens.of(sentence))]
 
 
 @pytest.mark.parametrize(

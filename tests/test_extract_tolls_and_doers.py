@@ -15,15 +15,8 @@ from __future__ import annotations
 
 import pytest
 from extract_sentences import events as _events
+from extract_sentences import figures as _figures
 from extract_sentences import one_event as _one
-
-from geomap.extract.numbers import find_figures
-from geomap.extract.text import Tokens
-
-
-def _figures(text: str) -> list[tuple[int, str]]:
-    return [(f.value, f.kind) for f in find_figures(Tokens.of(text))]
-
 
 # --- groups counted together, parts told apart, one person ---------------------------
 

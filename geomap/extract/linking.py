@@ -54,7 +54,7 @@ from geomap.extract import coding
 from geomap.extract.coding import Actor, ActorMention, Trigger
 from geomap.extract.dates import DateMention, find_dates, find_years
 from geomap.extract.mentions import Mention, site_words
-from geomap.extract.numbers import Figure, coded_figure, coding_rule, find_figures, toll_word_positions
+from geomap.extract.numbers import Figure, coded_figure, coding_rule, find_figures, is_exact, toll_word_positions
 from geomap.extract.text import Tokens, clause_spans, first_within, load_lexicon, sentence_spans
 from geomap.gazetteer import Gazetteer, Place
 
@@ -151,8 +151,11 @@ class _ByStart(Generic[_T]):
 
     def within(self, lo: int, hi: int) -> list[_T]:
         """The items that start at or after ``lo`` and end at or before ``hi``, in order."""
-        window = self._items[bisect_left(self._starts, lo):bisect_left(self._starts, hi)]
-        return [item for item in window if self._end(item) <= hi]
+        return [item for item in self.starting(lo, hi) if self._end(item) <= hi]
+
+    def starting(self, lo: int, hi: int) -> list[_T]:
+        """The items that start at or after ``lo`` and before ``hi``, in order."""
+        return self._items[bisect_left(self._starts, lo):bisect_left(self._starts, hi)]
 
 
 @dataclass
@@ -168,12 +171,19 @@ class _Doc:
     # the latest event with a date of its own, which undated events inherit
     last_dated: EventRecord | None = None
     _actor_index: _ByStart[ActorMention] | None = field(default=None, repr=False)
+    _trigger_index: _ByStart[Trigger] | None = field(default=None, repr=False)
 
     def actors_within(self, lo: int, hi: int) -> list[ActorMention]:
         """Actor mentions inside tokens ``lo:hi``."""
         if self._actor_index is None:
             self._actor_index = _ByStart(self.actors, lambda a: a.first, lambda a: a.end)
         return self._actor_index.within(lo, hi)
+
+    def trigger_index(self) -> _ByStart[Trigger]:
+        """The document's triggers, found by where they start."""
+        if self._trigger_index is None:
+            self._trigger_index = _ByStart(self.triggers, lambda t: t.first, lambda t: t.end)
+        return self._trigger_index
 
 
 def build_events(doc: _Doc) -> list[EventRecord]:
@@ -184,7 +194,7 @@ def build_events(doc: _Doc) -> list[EventRecord]:
     dates = _ByStart((d for d in find_dates(text, 0, len(text), doc.ref) if d.date is not None),
                      lambda d: d.start, lambda d: d.end)
     places = _ByStart((m for m in doc.mentions if _usable(m)), lambda m: m.start, lambda m: m.end)
-    triggers = _ByStart(doc.triggers, lambda t: t.first, lambda t: t.end)
+    triggers = doc.trigger_index()
     tolls = toll_word_positions(tokens)
     for s_index, (s0, s1) in enumerate(sentence_spans(text)):
         s_lo = tokens.index_at(s0)
@@ -562,9 +572,7 @@ _BLAME_REACH = 4
 
 def _blamed(low: list[str], index: int) -> bool:
     """Is the side starting at token ``index`` the one blamed ("blaming X", "blamed on X")?"""
-    k = index - 1
-    while k >= 0 and low[k] in _DETERMINER_LIKE:
-        k -= 1
+    k = _word_before(low, index)
     if k < 0:
         return False
     if low[k] in _BLAME or (low[k] == "of" and k >= 1 and low[k - 1] == "work"):  # "the work of the regime"
@@ -639,7 +647,7 @@ def _clause_sides(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
         # hideouts", "... shot down, the biggest loss for Russian forces")
         hit = [a for a in before if not _preceded_by(low, a.first, _NOT_BEFORE_SUBJECT)][-1:]
         if not hit and after and _preceded_by(low, after[0].first, _WHEN) \
-                and any(after[0].end <= t.first <= after[0].end + 1 for t in doc.triggers):
+                and doc.trigger_index().starting(after[0].end, after[0].end + 2):
             # the side that attacked when it happened did it: "300 men were executed when IS stormed the
             # village" (not "shelled after rebels seized it": the side hit)
             return after[0].actor, None, True
@@ -870,9 +878,7 @@ def _supports(low: list[str], k: int) -> bool:
 
 def _ally(low: list[str], index: int) -> bool:
     """Is the side starting at token ``index`` named as another's ally ("backed by X", "alongside X")?"""
-    k = index - 1
-    while k >= 0 and low[k] in _DETERMINER_LIKE:
-        k -= 1
+    k = _word_before(low, index)
     return k >= 0 and (low[k] == "alongside" or _supports(low, k))
 
 
@@ -909,15 +915,14 @@ def _relative_subject(low: list[str], before: list[ActorMention], trigger: Trigg
     return near[-1] if near else None
 
 
-_RELATIVES = frozenset("which who that".split())
+# the relative words that stand for a side (not "where", "when", "whom", "whose")
+_RELATIVES = coding.RELATIVE_WORDS - {"where", "when", "whom", "whose"}
 _RELATIVE_REACH = 3
 
 
 def _by_before(low: list[str], index: int) -> int | None:
     """Where "by" stands before the side at ``index`` (over determiners), if it does and a word precedes it."""
-    k = index - 1
-    while k >= 0 and low[k] in _DETERMINER_LIKE:
-        k -= 1
+    k = _word_before(low, index)
     return k if k >= 1 and low[k] == "by" else None
 
 
@@ -955,9 +960,8 @@ def _trigger_between(doc: _Doc, lo: int, hi: int) -> bool:
     people ... in an attack claimed by the Islamic State group".
     """
     low = doc.tokens.low
-    return any(lo <= t.first < hi and not (t.type.generic and t.first >= 2 and low[t.first - 1] in ("a", "an", "the")
-                                          and low[t.first - 2] == "in")
-               for t in doc.triggers)
+    return any(not (t.type.generic and t.first >= 2 and low[t.first - 1] in ("a", "an", "the") and low[t.first - 2] == "in")
+               for t in doc.trigger_index().starting(lo, hi))
 
 
 def _agent_of_participle(low: list[str], index: int) -> bool:
@@ -980,11 +984,17 @@ _WHEN = frozenset(("when", "as"))
 _AGENT_PARTICIPLES = frozenset("launched conducted waged committed perpetrated staged mounted claimed".split())
 
 
-def _preceded_by(low: list[str], index: int, words: Container[str]) -> bool:
-    """True if one of ``words`` stands right before ``index`` (over an article or "Syria's")."""
+def _word_before(low: list[str], index: int) -> int:
+    """The token before ``index`` once articles and "Syria's" are passed over (-1 if none)."""
     k = index - 1
     while k >= 0 and low[k] in _DETERMINER_LIKE:
         k -= 1
+    return k
+
+
+def _preceded_by(low: list[str], index: int, words: Container[str]) -> bool:
+    """True if one of ``words`` stands right before ``index`` (over an article or "Syria's")."""
+    k = _word_before(low, index)
     return k >= 0 and low[k] in words
 
 
@@ -1126,7 +1136,7 @@ def _default_actors(record: EventRecord) -> None:
         elif record.violent:
             record.actor1 = actors.get("Unidentified Armed Group (Syria)")
     if record.sub_event_type == "Air/drone strike" and record.actor2 is not None \
-            and record.actor2.name == "Unidentified Military Forces":
+            and record.actor2.name == _UNNAMED_AIRCRAFT:
         # unnamed aircraft are the raid's, never what it hit: "Air strikes killed 13 people when
         # warplanes hit rebel-held districts"
         record.actor2 = None
@@ -1253,7 +1263,7 @@ _UNNAMED_AIRCRAFT = "Unidentified Military Forces"
 
 
 def _exact_tolls(record: EventRecord) -> set[int]:
-    return {f.value for f in record.killed if not f.vague and not f.part}
+    return {f.value for f in record.killed if is_exact(f)}
 
 
 def _unidentified(actor: Actor | None) -> bool:

@@ -678,7 +678,7 @@ def coded_figure(figures: list[Figure]) -> int | None:
     one ("dozens" and "70"; "four children were among the dead" and "at
     least 28"). Conflicting vague figures still code the lowest.
     """
-    exact = [f.value for f in figures if _exact(f)]
+    exact = [f.value for f in figures if is_exact(f)]
     if exact:
         return most_conservative(exact)
     bounds = [max(f.value for f in figures if f.part)] if any(f.part for f in figures) else []
@@ -686,13 +686,13 @@ def coded_figure(figures: list[Figure]) -> int | None:
     return max(bounds + ([min(vague)] if vague else []), default=None)
 
 
-def _exact(figure: Figure) -> bool:
+def is_exact(figure: Figure) -> bool:
     """A figure reported as the whole toll: neither vague nor a part among the dead."""
     return not figure.vague and not figure.part
 
 
 def coding_rule(figures: list[Figure]) -> str:
     """How :func:`coded_figure` chose among ``figures``, for the notes."""
-    if any(_exact(f) for f in figures):
-        return "the lowest exact one" if not all(_exact(f) for f in figures) else "the lowest"
+    if any(is_exact(f) for f in figures):
+        return "the lowest exact one" if not all(is_exact(f) for f in figures) else "the lowest"
     return "the largest lower bound" if any(f.part for f in figures) else "the lowest"
