@@ -58,9 +58,8 @@ def malformed_figures() -> tuple[int, int, list[str]]:
 
 def xss_figures():
     """Probe the hostile maps in headless Chromium; return the XssResult."""
-    from playwright.sync_api import sync_playwright
-
     from conftest import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
     from test_xss_browser import run_xss
 
     with sync_playwright() as pw, tempfile.TemporaryDirectory() as tmp:

@@ -204,7 +204,7 @@ def _extract_usage_error(args: argparse.Namespace) -> str | None:
 
 
 def _run_extract(args: argparse.Namespace) -> int:
-    from geomap.io_util import refuse_overwriting_inputs
+    from geomap.textio import refuse_overwriting_inputs
 
     usage = _extract_usage_error(args)
     if usage is not None:
@@ -303,9 +303,9 @@ def _run_map(args: argparse.Namespace) -> int:
 
     import pandas as pd
 
-    from geomap.io_util import refuse_overwriting_inputs
     from geomap.render import build_map, save_map
     from geomap.render.inputs import MapInputs, load_map_inputs
+    from geomap.textio import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(args.output, args.inputs)
     if args.png:

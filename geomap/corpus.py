@@ -17,7 +17,6 @@ report's text (see :func:`iter_documents`).
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import io
 import itertools
@@ -36,7 +35,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from geomap.errors import InputError
-from geomap.io_util import csv_records
+from geomap.textio import (
+    csv_records,
+    decoded_lines,
+    legacy_encoding,
+    lines_of,
+    sniffed,
+    text_lines,
+    text_of,
+)
 
 PathLike = str | os.PathLike[str]
 
@@ -48,10 +55,6 @@ CSV_TEXT_COLUMNS = ("text", "article_content", "content", "body")
 CSV_ID_COLUMNS = ("id", "doc_id", "unit_id")
 CSV_TITLE_COLUMNS = ("title", "article_title")
 
-# Legacy encodings worth trying when bytes are not UTF-8: Western European
-# (cp1252 is a superset of latin-1's printable range) and Arabic (cp1256).
-_LEGACY_ENCODINGS = ["cp1252", "cp1256", "latin_1"]
-_SAMPLE_BYTES = 1 << 16
 
 #: A text report bigger than this many bytes is read in pieces of about this
 #: many characters; smaller reports are read whole, as one document.
@@ -124,183 +127,27 @@ class DocumentError:
 
 # --- decoding ----------------------------------------------------------------
 
-def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
-    """Decode the bytes of a text file, whatever its encoding.
-
-    Parameters
-    ----------
-    data : bytes
-        The whole file content.
-    name : str
-        How to name the input in error messages.
-
-    Returns
-    -------
-    str
-        The text, with any byte-order mark removed.
-
-    Raises
-    ------
-    InputError
-        If the bytes look binary (NUL bytes outside UTF-16, or mostly control
-        characters).
-
-    Notes
-    -----
-    Order of decisions: a UTF-8 or UTF-16 byte-order mark wins; then UTF-16
-    without BOM if NUL bytes alternate with text; then UTF-8. Text that is not
-    all UTF-8 is decoded line by line: lines that are valid UTF-8 as UTF-8,
-    the others in the best of cp1252, cp1256 and latin-1 according to
-    charset-normalizer (so files pasted together from several sources read
-    right). latin-1 decodes any byte, so no text input ever fails to decode.
-    """
-    encoding = sniff_encoding(data[:_SAMPLE_BYTES], name)
-    if encoding.startswith("utf-16"):
-        return data.decode(encoding, errors="replace")
-    if encoding in ("utf-8", "utf-8-sig"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    start = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0
-    if data[start:].decode("utf-8", errors="ignore").isascii():
-        # No UTF-8 at all: one legacy encoding for the whole file (fast path).
-        return data[start:].decode(_guess_legacy(data), errors="replace")
-    legacy = _guess_legacy(_invalid_lines(data))
-    return "".join(_decode_line(line, legacy) for line in data[start:].splitlines(keepends=True))
 
 
 
-def _decode_line(line: bytes, legacy: str) -> str:
-    """UTF-8 if the line is valid UTF-8, else the legacy encoding.
-
-    Files assembled from several sources mix encodings line by line; legacy
-    bytes above 0x7F almost never form valid UTF-8, so the test is safe.
-    """
-    try:
-        return line.decode("utf-8")
-    except UnicodeDecodeError:
-        return line.decode(legacy, errors="replace")
 
 
-def _invalid_lines(data: bytes) -> bytes:
-    bad = []
-    for line in data.splitlines():
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
-            bad.append(line)
-            if sum(map(len, bad)) > _SAMPLE_BYTES:
-                break
-    return b"\n".join(bad)
 
 
-def sniff_encoding(sample: bytes, name: str = "<bytes>") -> str:
-    """Return the Python codec name for text starting with ``sample``.
-
-    Raises :class:`InputError` naming ``name`` if the sample looks binary.
-    See :func:`decode_bytes` for the order of decisions.
-    """
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if b"\x00" in sample:
-        unbommed = _utf16_without_bom(sample)
-        if unbommed:
-            return unbommed
-        raise InputError("binary file (contains NUL bytes), not text", path=name)
-    if _mostly_control(sample):
-        raise InputError("binary file (mostly control bytes), not text", path=name)
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut by the sample's end is still UTF-8.
-        if exc.reason == "unexpected end of data" and exc.start >= len(sample) - 3:
-            return "utf-8"
-    return _guess_legacy(sample)
 
 
-def _utf16_without_bom(sample: bytes) -> str | None:
-    """Return ``utf-16-le``/``utf-16-be`` if NULs fill every other byte."""
-    half = max(1, len(sample) // 2)
-    odd_nuls = sample[1::2].count(0)
-    even_nuls = sample[0::2].count(0)
-    if odd_nuls >= 0.4 * half and even_nuls <= 0.05 * half:
-        return "utf-16-le"
-    if even_nuls >= 0.4 * half and odd_nuls <= 0.05 * half:
-        return "utf-16-be"
-    return None
 
 
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 
-def _mostly_control(sample: bytes) -> bool:
-    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    return control > 0.3 * len(sample)
 
 
-def _guess_legacy(data: bytes) -> str:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[: 4 * _SAMPLE_BYTES], cp_isolation=_LEGACY_ENCODINGS).best()
-    encoding = best.encoding if best is not None else "latin_1"
-    if encoding == "latin_1":
-        # latin-1 reads cp1252's quotes and dashes as invisible C1 controls,
-        # which real text never contains: prefer cp1252 whenever it fits.
-        try:
-            data.decode("cp1252")
-            return "cp1252"
-        except UnicodeDecodeError:
-            pass
-    return encoding
 
 
-def read_bytes(path: PathLike) -> bytes:
-    """Return the bytes of ``path``; ``-`` reads standard input."""
-    if str(path) == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=str(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, expected a file", path=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
 
 
-def read_text(path: PathLike) -> str:
-    """Read a text file in whatever encoding it uses.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The file; ``-`` reads standard input.
-
-    Returns
-    -------
-    str
-        The decoded text (see :func:`decode_bytes` for how the encoding is chosen).
-
-    Raises
-    ------
-    InputError
-        If the file is missing, empty (or only whitespace) or binary.
-    """
-    return _text_of(read_bytes(path), str(path))
 
 
-def _text_of(data: bytes, name: str) -> str:
-    """The text of a whole file's bytes (see :func:`read_text`)."""
-    if not data.strip():
-        raise InputError("empty file" if not data else "empty file (only whitespace)", path=name)
-    text = decode_bytes(data, name)
-    if not text.strip():
-        raise InputError("empty file (only whitespace)", path=name)
-    return text
 
 
 # --- documents -----------------------------------------------------------------
@@ -424,14 +271,14 @@ def _read_report(path: PathLike, fallback: dt.date | None) -> Iterator[Document]
         # Standard input has no size to look at: its first bytes tell whether it is a long report.
         head = sys.stdin.buffer.read(PIECE_CHARS + 1)
         if len(head) <= PIECE_CHARS:
-            yield Document(id=stem, text=_text_of(head, name), date=fallback, path=name)
+            yield Document(id=stem, text=text_of(head, name), date=fallback, path=name)
             return
         raw = _Prefixed(head, sys.stdin.buffer)
     elif _size(path) <= PIECE_CHARS:
         yield _read_small_report(name, name, fallback)
         return
     offset, part, date = 0, 0, fallback
-    with _text_lines(path, line_limit=_LINE_LIMIT, raw=raw) as lines:
+    with text_lines(path, line_limit=_LINE_LIMIT, raw=raw) as lines:
         for piece in _pieces(lines, PIECE_CHARS):
             start, offset = offset, offset + len(piece)
             if not piece.strip():
@@ -485,7 +332,7 @@ def _read_small_report(name: str, location: str, fallback: dt.date | None) -> Do
         raise InputError("no such file", path=name) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=name) from None
-    return Document(id=_stem(name), text=_text_of(data, name), date=fallback, path=name)
+    return Document(id=_stem(name), text=text_of(data, name), date=fallback, path=name)
 
 
 def _size(path: PathLike) -> int:
@@ -556,110 +403,22 @@ def _fail(errors: list[DocumentError] | None, error: DocumentError) -> None:
     errors.append(error)
 
 
-@contextmanager
-def _text_lines(path: PathLike, line_limit: int | None = None,
-                raw: IO[bytes] | None = None) -> Iterator[Iterator[str]]:
-    """Stream the decoded lines of ``path`` (line endings kept), never the whole file.
-
-    The encoding is sniffed from the first 64 KiB; lines that are not valid
-    UTF-8 are decoded in the legacy encoding (see :func:`decode_bytes`).
-    With ``line_limit``, a longer line comes in parts of at most that many
-    bytes (characters for UTF-16), never splitting a character. ``raw``, if
-    given, is read instead of opening ``path`` (which then only names it).
-    """
-    with _sniffed(path, raw) as (stream, encoding):
-        yield _lines_of(stream, encoding, line_limit)
 
 
-@contextmanager
-def _sniffed(path: PathLike, raw: IO[bytes] | None = None) -> Iterator[tuple[io.BufferedReader, str]]:
-    """Open ``path`` (or read ``raw``) and sniff its encoding from the first 64 KiB.
-
-    Yields the buffered byte stream, still at its start, and the encoding
-    (see :func:`sniff_encoding`); raises :class:`InputError` for an empty or
-    binary file.
-    """
-    name = str(path)
-    if raw is None and name == "-":
-        raw = sys.stdin.buffer
-    elif raw is None:
-        try:
-            raw = open(path, "rb", buffering=_SAMPLE_BYTES)  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror or exc}", path=name) from None
-    # A buffer as big as the sample, so that peek() can show all of it.
-    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw, buffer_size=_SAMPLE_BYTES)
-    try:
-        sample = buffered.peek(_SAMPLE_BYTES)[:_SAMPLE_BYTES]
-        if not sample.strip():
-            raise InputError("empty file", path=name)
-        yield buffered, sniff_encoding(sample, name)
-    finally:
-        if name != "-":
-            buffered.close()
 
 
-def _lines_of(stream: IO[bytes], encoding: str, line_limit: int | None = None, *,
-              first: bool = True) -> Iterator[str]:
-    """The decoded lines of a byte stream in ``encoding`` (see :func:`_text_lines`).
-
-    ``first`` says the stream starts the file (a UTF-8 byte-order mark there is dropped).
-    """
-    if encoding.startswith("utf-16"):
-        text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
-        return text if line_limit is None else iter(lambda: text.readline(line_limit), "")
-    raw_lines = stream if line_limit is None else _bounded_lines(stream, line_limit)
-    return _decoded_lines(raw_lines, _legacy(encoding), first=first)
 
 
-def _legacy(encoding: str) -> str:
-    """The encoding for lines that are not UTF-8 in a file sniffed as ``encoding``."""
-    return encoding if encoding not in ("utf-8", "utf-8-sig") else "cp1252"
 
 
-def _bounded_lines(stream: IO[bytes], limit: int) -> Iterator[bytes]:
-    """The lines of ``stream``, a line longer than ``limit`` bytes in parts.
-
-    A part ends before a UTF-8 character that it would cut (that character
-    starts the next part), so every part decodes as the whole line would.
-    """
-    carry = b""
-    while True:
-        line = stream.readline(limit)
-        if not line:
-            if carry:
-                yield carry
-            return
-        line, carry = carry + line, b""
-        if not line.endswith(b"\n"):
-            keep = _utf8_boundary(line)
-            line, carry = line[:keep], line[keep:]
-        if line:
-            yield line
 
 
-def _utf8_boundary(data: bytes) -> int:
-    """Length of ``data`` without a UTF-8 character cut at its end."""
-    for back in range(1, min(4, len(data)) + 1):
-        byte = data[-back]
-        if byte < 0x80:
-            return len(data)
-        if byte >= 0xC0:  # a lead byte: is its character complete?
-            need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
-            return len(data) if back >= need else len(data) - back
-    return len(data)
 
 
-def _decoded_lines(stream: Iterable[bytes], legacy: str, first: bool = True) -> Iterator[str]:
-    for line in stream:
-        if first and line.startswith(codecs.BOM_UTF8):
-            line = line[len(codecs.BOM_UTF8):]
-        first = False
-        yield _decode_line(line, legacy)
 
 
 def _read_jsonl(path: PathLike, fallback: dt.date | None, errors: list[DocumentError] | None) -> Iterator[Document]:
-    with _text_lines(path) as lines:
+    with text_lines(path) as lines:
         yield from _jsonl_documents(lines, str(path), 1, fallback, errors)
 
 
@@ -688,7 +447,7 @@ def _jsonl_document(line: str, name: str, number: int, stem: str, fallback: dt.d
 
 def _read_csv_corpus(path: PathLike, fallback: dt.date | None, errors: list[DocumentError] | None) -> Iterator[Document]:
     name = str(path)
-    with _text_lines(path) as lines:
+    with text_lines(path) as lines:
         records = csv_records(lines, name)
         header = _csv_header(records, name)
         yield from _csv_documents(records, header, name, fallback, errors)
@@ -862,7 +621,7 @@ def _text_output(path: PathLike) -> Iterator[IO[str]]:
         yield sys.stdout
         sys.stdout.flush()
     else:
-        from geomap.io_util import atomic_write
+        from geomap.textio import atomic_write
 
         with atomic_write(path) as handle:
             yield handle
@@ -1138,10 +897,10 @@ def local_cluster(workers: int) -> Any:
     distributed.LocalCluster
         Close it (or use it in a ``with`` block) when done.
     """
+    import multiprocessing
+
     import dask
     from distributed import LocalCluster
-
-    import multiprocessing
 
     # Workers copy the configuration in force when they start. Windows has no forkserver:
     # there the workers are spawned, Dask's default.
@@ -1274,7 +1033,7 @@ def _read_batches(documents: Iterator[Document], errors: list[DocumentError], si
 def _plan_lines(name: str, csv: bool, fallback: dt.date | None, size: int) -> Iterator[_Unit]:
     """Batches of a JSONL or CSV corpus by position."""
     try:
-        with _sniffed(name) as (stream, encoding):
+        with sniffed(name) as (stream, encoding):
             if not encoding.startswith("utf-16"):
                 cuts = _csv_cuts(stream, encoding, name, size) if csv else _jsonl_cuts(stream, size)
                 header = next(cuts) if csv else None
@@ -1317,11 +1076,11 @@ def _csv_cuts(stream: IO[bytes], encoding: str, name: str, size: int) -> Iterato
     head: list[str] | None = []
 
     def lines() -> Iterator[str]:
-        legacy, offset = _legacy(encoding), 0
+        legacy, offset = legacy_encoding(encoding), 0
         for number, raw in enumerate(stream, start=1):
             starts[number] = offset
             offset += len(raw)
-            (text,) = _decoded_lines((raw,), legacy, first=number == 1)
+            (text,) = decoded_lines((raw,), legacy, first=number == 1)
             if head is not None:
                 head.append(text)
             yield text
@@ -1375,7 +1134,7 @@ def _documents_of(unit: _Unit) -> tuple[list[Document], list[DocumentError]]:
             data = handle.read(-1 if unit.end is None else unit.end - unit.start)
     except OSError as exc:
         return [], [DocumentError(unit.name, unit.line, f"cannot read: {exc.strerror or exc}")]
-    lines = _lines_of(io.BytesIO(data), unit.encoding, first=unit.start == 0)
+    lines = lines_of(io.BytesIO(data), unit.encoding, first=unit.start == 0)
     try:
         if unit.header is None:
             documents.extend(_jsonl_documents(lines, unit.name, unit.line, unit.fallback, errors))

@@ -49,9 +49,8 @@ import pandas as pd
 import shapely
 import yaml
 
-from geomap.corpus import decode_bytes, read_bytes
 from geomap.errors import GazetteerError, InputError
-from geomap.io_util import atomic_write, csv_records
+from geomap.textio import atomic_write, csv_records, decode_bytes, read_bytes
 
 PathLike = str | os.PathLike[str]
 

@@ -34,9 +34,9 @@ from typing import Any, NamedTuple, TypeVar
 
 from geomap import names as _names
 from geomap.errors import GazetteerError
-from geomap.io_util import atomic_write
-from geomap.names import normalise, tokenize, is_article
+from geomap.names import is_article, normalise, tokenize
 from geomap.paths import cache_dir, gazetteer_dir
+from geomap.textio import atomic_write
 
 _T = TypeVar("_T")
 

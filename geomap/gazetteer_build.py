@@ -30,9 +30,11 @@ from shapely.geometry.base import BaseGeometry
 
 from geomap.errors import GazetteerError
 from geomap.gazetteer import COLUMNS
-from geomap.gazetteer import KINDS as _KIND_ORDER  # the reader's order; the build tests membership
-from geomap.io_util import atomic_write
+from geomap.gazetteer import (
+    KINDS as _KIND_ORDER,  # the reader's order; the build tests membership
+)
 from geomap.paths import REPO_DIR
+from geomap.textio import atomic_write
 
 if TYPE_CHECKING:
     from geopandas import GeoDataFrame

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import SEEDS, requires_shared
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from geomap.paths import REPO_DIR, gazetteer_dir
 from geomap.render import build_map, save_map, synthetic_events
-from conftest import SEEDS, requires_shared
 
 pytestmark = pytest.mark.browser
 

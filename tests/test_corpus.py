@@ -10,11 +10,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-from geomap.corpus import Document, DocumentError, decode_bytes, iter_documents, read_text
-from geomap.errors import InputError
-
 from conftest import SOURCE_DATA, requires_shared
+
+from geomap.corpus import Document, DocumentError, iter_documents
+from geomap.errors import InputError
+from geomap.textio import decode_bytes, read_text
 
 ARABIC = "قصف على حلب"
 

@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geomap import corpus, extract
-from geomap.corpus import iter_documents, read_text
+from geomap.corpus import iter_documents
 from geomap.events import EVENT_COLUMNS
 from geomap.extract import extract_corpus, extract_document
+from geomap.textio import read_text
 
 WORDS = st.sampled_from(
     ["Aleppo", "Homs", "rebels", "shelled", "killing", "12", "at", "least", "people", "on", "Tuesday", "the",
@@ -157,8 +158,9 @@ def test_a_number_thousands_of_digits_long_is_no_figure_and_no_crash():
 
 @pytest.mark.parametrize("written", ["5 May 2099", "5 May 1850", "May 5, 2099"])
 def test_dates_after_the_report_or_before_1900_are_not_event_dates(written):
-    from geomap.extract.dates import find_dates
     import datetime as dt
+
+    from geomap.extract.dates import find_dates
 
     text = f"Rebels shelled Aleppo on {written}, killing 3."
     assert [d.date for d in find_dates(text, ref=dt.date(2016, 5, 3))] == []

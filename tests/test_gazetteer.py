@@ -12,8 +12,8 @@ from pathlib import Path
 import geopy.geocoders  # noqa: F401  urllib3 opens a socket at import to probe IPv6: import before sockets are blocked
 import pytest
 import yaml
-
 from conftest import SEEDS, requires_shared
+
 from geomap.errors import GazetteerError
 from geomap.gazetteer import (
     COLUMNS,

@@ -8,14 +8,19 @@ from pathlib import Path
 
 import pytest
 import shapely
+from conftest import REPO, SOURCE_DATA, requires_shared
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import shape
 
-from conftest import REPO, SOURCE_DATA, requires_shared
 from geomap.errors import GazetteerError
 from geomap.gazetteer_build import (
-    COLUMNS, KINDS, build_gazetteer, qualifier_spellings, read_curated, useful_alt_names,
+    COLUMNS,
+    KINDS,
+    build_gazetteer,
+    qualifier_spellings,
+    read_curated,
+    useful_alt_names,
 )
 
 GAZETTEER = REPO / "gazetteer"

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from test_gazetteer import _write_places
 
 from geomap.cli import main
 from geomap.gazetteer import Gazetteer
-from test_gazetteer import _write_places
 
 
 @pytest.fixture(autouse=True)

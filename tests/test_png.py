@@ -6,12 +6,10 @@ from pathlib import Path
 
 import matplotlib.image as mpimg
 import pytest
+from test_map import tiny_gazetteer  # noqa: E402,F401  the same autouse fixture: a small offline gazetteer
 
 from geomap.render import synthetic_events
 from geomap.render.png import save_png
-
-
-from test_map import tiny_gazetteer  # noqa: E402,F401  the same autouse fixture: a small offline gazetteer
 
 
 def test_png_is_written_atomically_and_reproducibly(tmp_path: Path) -> None:

@@ -323,18 +323,18 @@ def _leftovers(folder: Path) -> list[str]:
     [
         (("extract", "r.txt", "-o", "out.csv"), "out.csv", "geomap.events.atomic_write"),
         (("extract", "r.txt", "-o", "out.geojson"), "out.geojson", "geomap.events.atomic_write"),
-        (("extract", "r.txt", "-o", "out.csv", "--mentions", "mentions.csv"), "mentions.csv", "geomap.io_util.atomic_write"),
+        (("extract", "r.txt", "-o", "out.csv", "--mentions", "mentions.csv"), "mentions.csv", "geomap.textio.atomic_write"),
         (("map", "r.txt", "-o", "out.html"), "out.html", "geomap.render.map.atomic_write"),
     ],
 )
 def test_interrupted_write_keeps_the_previous_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str], argv, output, patch) -> None:
-    import geomap.io_util
+    import geomap.textio
 
     (tmp_path / "r.txt").write_text(REPORT, encoding="utf-8")
     previous = b"previous output, complete\n"
     (tmp_path / output).write_bytes(previous)
-    monkeypatch.setattr(patch, interrupted_atomic_write(geomap.io_util.atomic_write, KeyboardInterrupt()))
+    monkeypatch.setattr(patch, interrupted_atomic_write(geomap.textio.atomic_write, KeyboardInterrupt()))
     with contextlib.chdir(tmp_path):
         status = main([*argv, "--date", "2016-05-03"])
     assert status == 130
@@ -344,15 +344,15 @@ def test_interrupted_write_keeps_the_previous_output(tmp_path: Path, monkeypatch
 
 
 def test_interrupted_save_map_keeps_the_previous_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import geomap.io_util
     import pandas as pd
 
+    import geomap.textio
     from geomap.render import build_map, save_map
 
     target = tmp_path / "m.html"
     target.write_text("<html>previous</html>")
     monkeypatch.setattr("geomap.render.map.atomic_write",
-                        interrupted_atomic_write(geomap.io_util.atomic_write, OSError(28, "No space left on device")))
+                        interrupted_atomic_write(geomap.textio.atomic_write, OSError(28, "No space left on device")))
     with pytest.raises(InputError, match=r"m\.html: cannot write: No space left on device"):
         save_map(build_map(pd.DataFrame({"latitude": [36.2], "longitude": [37.1]})), target)
     assert target.read_text() == "<html>previous</html>"

@@ -12,7 +12,6 @@ import re
 
 import pytest
 import yaml
-
 from conftest import SEEDS, requires_shared
 
 pytestmark = [requires_shared, pytest.mark.shared]

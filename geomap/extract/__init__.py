@@ -23,7 +23,14 @@ import pandas as pd
 
 from geomap.extract import coding, linking
 from geomap.extract.dates import dateline
-from geomap.extract.mentions import Mention, drop_junk, find_mentions, mention_rows, mentions_frame, resolve_mentions
+from geomap.extract.mentions import (
+    Mention,
+    drop_junk,
+    find_mentions,
+    mention_rows,
+    mentions_frame,
+    resolve_mentions,
+)
 from geomap.extract.text import Tokens
 from geomap.gazetteer import Gazetteer
 

@@ -14,7 +14,13 @@ from functools import lru_cache
 from geomap.extract.dates import MONTHS
 from geomap.extract.numbers import toll_word_positions
 from geomap.extract.text import (
-    PhraseGroup, PhraseMatcher, Tokens, first_within, load_lexicon, phrase_table, positions,
+    PhraseGroup,
+    PhraseMatcher,
+    Tokens,
+    first_within,
+    load_lexicon,
+    phrase_table,
+    positions,
 )
 from geomap.names import is_article, tokenize
 

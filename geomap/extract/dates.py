@@ -14,8 +14,8 @@ left empty rather than guessed.
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 

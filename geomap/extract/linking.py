@@ -54,8 +54,21 @@ from geomap.extract import coding
 from geomap.extract.coding import Actor, ActorMention, Trigger
 from geomap.extract.dates import DateMention, find_dates, find_years
 from geomap.extract.mentions import Mention, site_words
-from geomap.extract.numbers import Figure, coded_figure, coding_rule, find_figures, is_exact, toll_word_positions
-from geomap.extract.text import Tokens, clause_spans, first_within, load_lexicon, sentence_spans
+from geomap.extract.numbers import (
+    Figure,
+    coded_figure,
+    coding_rule,
+    find_figures,
+    is_exact,
+    toll_word_positions,
+)
+from geomap.extract.text import (
+    Tokens,
+    clause_spans,
+    first_within,
+    load_lexicon,
+    sentence_spans,
+)
 from geomap.gazetteer import Gazetteer, Place
 
 GEO_PRECISION = {

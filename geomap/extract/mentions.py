@@ -29,21 +29,20 @@ import importlib.metadata
 import math
 import re
 from collections.abc import Callable, Container
-from itertools import accumulate, count
-from operator import add, itemgetter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import accumulate, count
+from operator import add, itemgetter
 from typing import Any
 
 import ahocorasick
 import pandas as pd
 from rapidfuzz import fuzz
 
-from geomap.extract.text import Tokens, load_lexicon, phrase_table, positions
 from geomap import gazetteer as _gazetteer_module
+from geomap.extract.text import Tokens, load_lexicon, phrase_table, positions
 from geomap.gazetteer import Gazetteer, Place, Resolution, ResolveContext, haversine_km
-from geomap.names import normalise
-from geomap.names import fold_token, is_article
+from geomap.names import fold_token, is_article, normalise
 
 MENTION_COLUMNS = (
     "doc_id", "text", "char_start", "char_end", "status", "place_id", "name", "kind",

@@ -27,9 +27,9 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from geomap.errors import GeomapError, InputError
-from geomap.io_util import atomic_write
 from geomap.paths import gazetteer_dir
 from geomap.render import assets
+from geomap.textio import atomic_write
 
 __all__ = ["build_map", "save_map", "BASEMAPS", "CLUSTER_THRESHOLD", "map_payload", "payload_coordinates"]
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from geomap.io_util import atomic_write
 from geomap.render.map import map_payload, payload_coordinates
+from geomap.textio import atomic_write
 
 __all__ = ["save_png"]
 

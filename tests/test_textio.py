@@ -7,7 +7,7 @@ import os
 import pytest
 
 from geomap.errors import InputError
-from geomap.io_util import atomic_write, refuse_overwriting_inputs
+from geomap.textio import atomic_write, refuse_overwriting_inputs
 
 
 def test_atomic_write_replaces_only_on_success(tmp_path):
