@@ -168,7 +168,7 @@ def measure_in_new_process(mode: str, corpus: Path, out: Path, workers: int) -> 
 
 
 def _run_mode(mode: str, corpus: Path, out: Path, workers: int) -> int:
-    import geomap.events  # noqa: F401 - imported before the clock starts, as after reading the first records
+    import geomap.tables  # noqa: F401 - imported before the clock starts, as after reading the first records
 
     if mode == "1":
         measure = run_one_process(corpus, out)

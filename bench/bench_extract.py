@@ -46,9 +46,9 @@ def _label_admin1(gazetteer, label: str) -> str | None:
 
 
 def main(argv: list[str]) -> int:
-    from geomap.events import events_from_records
     from geomap.extract import StageClock, _rows, extract_document
     from geomap.extract.mentions import mentions_frame
+    from geomap.frames import events_from_records
     from geomap.gazetteer import Gazetteer
 
     path = Path(argv[1]) if len(argv) > 1 else DEFAULT

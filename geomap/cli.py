@@ -190,8 +190,9 @@ def _user_gazetteer(path: str | None) -> Gazetteer | None:
     if path is None:
         return None
     from geomap.gazetteer import Gazetteer
+    from geomap.tables import read_user_places
 
-    return Gazetteer.load().with_places_file(path)
+    return Gazetteer.load().with_places(read_user_places(path))
 
 
 def _extract_usage_error(args: argparse.Namespace) -> str | None:
@@ -285,7 +286,7 @@ def _read_map_tables(paths: list[str], strict: bool, gazetteer: Gazetteer | None
     """
     import pandas as pd
 
-    from geomap.events import load_events
+    from geomap.tables import load_events
 
     frames, clean = [], True
     for path in paths:

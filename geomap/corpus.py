@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
+from geomap.dates import as_date, parse_date
 from geomap.errors import InputError
 from geomap.textio import (
     csv_records,
@@ -197,7 +198,7 @@ def iter_documents(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    fallback = _as_date(default_date)
+    fallback = as_date(default_date, "report_date")
     idents = _Idents()
     for path in paths:
         for item in _expand(path, errors):
@@ -522,8 +523,6 @@ def _make_document(
 
 
 def _parse_document_date(value: object, name: str, line: int, slash_order: str) -> dt.date:
-    from geomap.events import parse_date
-
     if not isinstance(value, str):
         raise InputError(f"date must be a string, got {value!r}", path=name, line=line)
     # Timestamps such as 2017-04-05T10:00:00Z keep only their day.
@@ -540,15 +539,6 @@ def _optional_str(value: object) -> str | None:
     if value in (None, ""):
         return None
     return str(value)
-
-
-def _as_date(value: dt.date | str | None) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"default date {value!r} is not YYYY-MM-DD") from None
 
 
 # --- one table, streamed -------------------------------------------------------------
@@ -577,7 +567,7 @@ def extract_table(
     paths : path or iterable of paths
         Reports, folders, JSONL or CSV corpora (see :func:`iter_documents`).
     output : path
-        The event table (see :func:`geomap.events.write_events`); ``-``
+        The event table (see :func:`geomap.tables.write_events`); ``-``
         writes CSV to standard output. Written atomically.
     mentions_output : path, optional
         A CSV file for the toponym mentions, also streamed.
@@ -632,7 +622,8 @@ def _event_writer(path: PathLike) -> Iterator[Any]:
     """Yield a function taking event tables batch by batch; CSV is written as the batches come."""
     import pandas as pd
 
-    from geomap.events import empty_events, write_events
+    from geomap.frames import empty_events
+    from geomap.tables import write_events
 
     if not (str(path) == "-" or Path(path).suffix.lower() in (".csv", ".tsv")):
         frames: list[Any] = []
@@ -819,7 +810,7 @@ def run_corpus(
 
     run = CorpusRun()
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    units = _plan(paths, _as_date(default_date), batch_size)
+    units = _plan(paths, as_date(default_date, "report_date"), batch_size)
     outputs = [_PartsFolder(Path(output))]
     if mentions_output is not None:
         outputs.append(_PartsFolder(Path(mentions_output)))
@@ -915,7 +906,7 @@ def local_cluster(workers: int) -> Any:
 
 
 #: Modules the worker processes of :func:`local_cluster` find imported when they start.
-_PRELOAD = ("distributed", "pandas", "geopandas", "pyarrow", "geomap.corpus", "geomap.events", "geomap.extract",
+_PRELOAD = ("distributed", "pandas", "geopandas", "pyarrow", "geomap.corpus", "geomap.tables", "geomap.extract",
             "geomap.gazetteer")
 
 
@@ -1405,7 +1396,7 @@ def _write_part(folders: tuple[str, ...], index: int, events: Any, mentions: Any
 
 def _write_tables(folders: tuple[str, ...], index: int, events: Any, mentions: Any, *, built: bool = True) -> None:
     """Write batch ``index``'s tables; ``built``: the event table is as events_from_records made it."""
-    from geomap.events import write_built_table, write_events
+    from geomap.tables import write_built_table, write_events
 
     name = f"part-{index:05d}.parquet"
     if built:

@@ -710,7 +710,7 @@ class Gazetteer:
         ----------
         places : iterable of Place or mapping
             Entries with the fields of :class:`Place`, e.g. the dicts of
-            :func:`geomap.events.read_user_places`. A place without
+            :func:`geomap.tables.read_user_places`. A place without
             ``country``, ``admin1`` or ``admin2`` gets those of the
             boundaries containing its point, when this gazetteer has them.
 
@@ -735,22 +735,6 @@ class Gazetteer:
         if layered is None:
             layered = self._layers[extra] = self._layered(extra)
         return layered
-
-    def with_places_file(self, path: str | Path) -> Gazetteer:
-        """Return this gazetteer with the places of a user's CSV layered over it.
-
-        The file is read by :func:`geomap.events.read_user_places` (columns
-        ``name``, ``lat``, ``lon``, optional ``kind``, ``alt_names``,
-        ``country`` ...); see :meth:`with_places` for how the places win.
-
-        Raises
-        ------
-        geomap.errors.InputError
-            Listing every bad row of the file as ``FILE:LINE: message``.
-        """
-        from geomap.events import read_user_places
-
-        return self.with_places(read_user_places(path))
 
     def _layered(self, extra: tuple[Place, ...]) -> Gazetteer:
         offset = len(self._places)

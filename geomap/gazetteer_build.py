@@ -1042,7 +1042,7 @@ def _rounded(geometry: dict) -> dict:
 
 # --- checks and writing ----------------------------------------------------------------
 
-def _validate(places: dict[str, Place]) -> None:
+def _check_places(places: dict[str, Place]) -> None:
     for pid, place in places.items():
         if place.kind not in KINDS:
             raise GazetteerError(f"{pid}: unknown kind {place.kind!r}")
@@ -1156,7 +1156,7 @@ def build_gazetteer(ocha_2020: str | Path, ocha_2015: str | Path, geonames: str 
     put(world)
 
     _apply_curated(places, curated_rows, curated_path, report)
-    _validate(places)
+    _check_places(places)
     report.counts = dict(Counter((p.kind, p.country == "SY") for p in places.values()))
 
     features = _boundary_features(frames)

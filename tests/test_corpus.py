@@ -295,7 +295,7 @@ def small_corpus(tmp_path: Path) -> Path:
 def table_of(folder: Path) -> "pd.DataFrame":
     import pandas as pd
 
-    from geomap.events import read_events
+    from geomap.tables import read_events
 
     return pd.DataFrame(read_events(folder))
 
@@ -590,8 +590,8 @@ def _one_process_reference(inputs: Path, tmp_path: Path) -> tuple[list[str], "pd
     """Errors and tables of the plain reader and extraction, no batches at all."""
     import pandas as pd
 
-    from geomap.events import write_events
     from geomap.extract import extract_corpus
+    from geomap.tables import write_events
 
     errors: list[DocumentError] = []
     events, mentions = extract_corpus(iter_documents(inputs, errors=errors))

@@ -14,23 +14,19 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
+from geomap.dates import parse_date, slash_order_of
 from geomap.errors import InputError
-from geomap.events import (
-    EVENT_COLUMNS,
-    FLAGS_COLUMN,
-    acled_event_types,
-    check_count,
-    empty_events,
-    events_from_records,
+from geomap.frames import empty_events, events_from_records
+from geomap.schema import EVENT_COLUMNS, FLAGS_COLUMN, acled_event_types
+from geomap.tables import (
     load_events,
-    parse_date,
     read_events,
     read_user_places,
-    slash_order_of,
     validate_events,
     write_built_table,
     write_events,
 )
+from geomap.tables.cells import check_count
 
 HEADER = "event_id,event_date,event_type,sub_event_type,actor1,country,location,latitude,longitude,fatalities,notes"
 
@@ -408,7 +404,7 @@ def test_interrupted_write_leaves_the_previous_file(tmp_path: Path, monkeypatch:
         handle.write("event_id,")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("geomap.events._write_csv", half_then_fail)
+    monkeypatch.setattr("geomap.tables.write._write_csv", half_then_fail)
     with pytest.raises(KeyboardInterrupt):
         write_events(tricky_table(), path)
     assert path.read_text(encoding="utf-8") == "previous"
@@ -798,7 +794,6 @@ def test_review_loop_extract_edit_map(tmp_path: Path) -> None:
 def test_geojson_of_polygons_is_flagged_per_feature(tmp_path):
     import json
 
-    from geomap.events import load_events
 
     path = tmp_path / "poly.geojson"
     square = [[[36.0, 35.0], [36.1, 35.0], [36.1, 35.1], [36.0, 35.0]]]
@@ -812,7 +807,6 @@ def test_geojson_of_polygons_is_flagged_per_feature(tmp_path):
 
 @pytest.mark.parametrize("value", ["99999999999999999999", "9" * 400, "9" * 5000, "-99999999999999999999"])
 def test_numbers_beyond_any_integer_column_are_flagged_not_crashing(tmp_path, value):
-    from geomap.events import load_events
 
     path = tmp_path / "big.csv"
     path.write_text(f"event_date,latitude,longitude,fatalities,char_start\n2016-05-01,36.2,37.1,{value},{value}\n")
@@ -823,7 +817,6 @@ def test_numbers_beyond_any_integer_column_are_flagged_not_crashing(tmp_path, va
 
 
 def test_missing_dates_as_pandas_na_are_missing_not_a_crash():
-    from geomap.events import validate_events
 
     frame = pd.DataFrame({"latitude": [36.0, 36.1], "longitude": [37.0, 37.1],
                           "event_date": pd.array(["2016-05-01", None], dtype="string")})
@@ -832,7 +825,6 @@ def test_missing_dates_as_pandas_na_are_missing_not_a_crash():
 
 
 def test_control_characters_in_text_never_make_a_written_table_unreadable(tmp_path):
-    from geomap.events import events_from_records, load_events, write_events
 
     table = events_from_records([{"event_date": "2016-05-01", "latitude": 36.2, "longitude": 37.1,
                                   "notes": "killed 3.\x00 More\x07 later."}])

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 
 from geomap.cli import main
-from geomap.events import EVENT_COLUMNS
+from geomap.schema import EVENT_COLUMNS
 
 REPORT = "Rebels shelled Aleppo on Monday, killing 3 people. Talks were held in the village of Qarqoozville.\n"
 

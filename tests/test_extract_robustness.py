@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from geomap import corpus, extract
 from geomap.corpus import iter_documents
-from geomap.events import EVENT_COLUMNS
 from geomap.extract import extract_corpus, extract_document
+from geomap.schema import EVENT_COLUMNS
 from geomap.textio import read_text
 
 WORDS = st.sampled_from(
@@ -253,7 +253,7 @@ def test_the_cli_streams_the_same_table_it_would_write_at_once(tmp_path: Path, s
                                                                 monkeypatch: pytest.MonkeyPatch,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     from geomap.cli import main
-    from geomap.events import write_events
+    from geomap.tables import write_events
 
     monkeypatch.setattr(extract, "BATCH_CHARS", 3000)
     report = tmp_path / "r.txt"

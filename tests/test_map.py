@@ -295,7 +295,7 @@ def run_cli(*argv: str) -> int:
 
 
 def test_cli_maps_an_event_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from geomap.events import write_events
+    from geomap.tables import write_events
 
     table = tmp_path / "events.csv"
     events = synthetic_events(40, seed=9)

@@ -84,7 +84,7 @@ def malformed_cases() -> list[Case]:
         Case("CSV corpus with a quote left open", {"c.csv": b'id,text\n1,"Rebels shelled Aleppo.\n2,more\n'},
              ("extract", "c.csv"), r"c\.csv:2: malformed CSV"),
         Case("bad report date", {"r.txt": REPORT.encode()}, ("extract", "--date", "03/05/2016", "r.txt"),
-             r"default date '03/05/2016' is not YYYY-MM-DD"),
+             r"report_date '03/05/2016' is not YYYY-MM-DD"),
         Case("unknown output format", {"r.txt": REPORT.encode()}, ("extract", "r.txt", "-o", "events.xlsx"),
              r"events\.xlsx: unknown output format"),
         Case("extract output is an input", {"r.txt": REPORT.encode()}, ("extract", "r.txt", "-o", "r.txt"),
@@ -259,7 +259,7 @@ def _hostile_table(folder: Path) -> Path:
 
 @pytest.mark.parametrize("strict", [False, True])
 def test_every_bad_row_is_flagged_at_its_line_and_accounted_for(tmp_path: Path, strict: bool) -> None:
-    from geomap.events import load_events
+    from geomap.tables import load_events
 
     path = _hostile_table(tmp_path)
     table, report = load_events(path, strict=strict, gazetteer=None)
@@ -321,8 +321,8 @@ def _leftovers(folder: Path) -> list[str]:
 @pytest.mark.parametrize(
     "argv, output, patch",
     [
-        (("extract", "r.txt", "-o", "out.csv"), "out.csv", "geomap.events.atomic_write"),
-        (("extract", "r.txt", "-o", "out.geojson"), "out.geojson", "geomap.events.atomic_write"),
+        (("extract", "r.txt", "-o", "out.csv"), "out.csv", "geomap.tables.write.atomic_write"),
+        (("extract", "r.txt", "-o", "out.geojson"), "out.geojson", "geomap.tables.write.atomic_write"),
         (("extract", "r.txt", "-o", "out.csv", "--mentions", "mentions.csv"), "mentions.csv", "geomap.textio.atomic_write"),
         (("map", "r.txt", "-o", "out.html"), "out.html", "geomap.render.map.atomic_write"),
     ],
@@ -586,9 +586,9 @@ def _counts_table() -> pd.DataFrame:
 
 
 def test_build_map_flags_negative_and_absurd_counts_like_a_file(tmp_path: Path) -> None:
-    from geomap.events import load_events
     from geomap.render import build_map
     from geomap.render.map import map_payload, render_html
+    from geomap.tables import load_events
 
     table = _counts_table()
     untouched = table.copy()

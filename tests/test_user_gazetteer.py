@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from geomap.errors import InputError
-from geomap.events import load_events, read_user_places
 from geomap.gazetteer import Gazetteer, Place
+from geomap.tables import load_events, read_user_places
 
 # A facility the bundled gazetteer lacks, and a village whose name the
 # bundled data already has (the user's coordinates must win).
@@ -77,7 +77,6 @@ def test_missing_country_and_admin_names_come_from_the_boundaries(layered: Gazet
 def test_same_places_give_the_same_layered_object_even_after_pickling(bundled: Gazetteer, places_file: Path,
                                                                        layered: Gazetteer) -> None:
     assert bundled.with_places(read_user_places(places_file)) is layered
-    assert bundled.with_places_file(places_file) is layered
     assert bundled.with_places([]) is bundled
     # workers receive the base by reference to its folder and the few user places, not the whole index
     data = pickle.dumps(layered)
@@ -136,7 +135,7 @@ def test_event_table_rows_without_coordinates_are_geocoded_with_user_places(tmp_
 
 def test_corpus_workers_use_the_user_places(tmp_path: Path, layered: Gazetteer) -> None:
     from geomap.corpus import run_corpus
-    from geomap.events import read_events
+    from geomap.tables import read_events
 
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text("".join(f'{{"id": "d{i}", "text": "{REPORT}", "date": "2016-05-04"}}\n' for i in range(4)),

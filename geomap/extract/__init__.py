@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import geopandas as gpd
 import pandas as pd
 
+from geomap.dates import as_date
 from geomap.extract import coding, linking
 from geomap.extract.dates import dateline
 from geomap.extract.mentions import (
@@ -32,6 +33,7 @@ from geomap.extract.mentions import (
     resolve_mentions,
 )
 from geomap.extract.text import Tokens
+from geomap.frames import events_from_records
 from geomap.gazetteer import Gazetteer
 
 __all__ = ["extract_events", "extract_mentions", "extract_document", "extract_corpus", "iter_extract_corpus",
@@ -62,15 +64,6 @@ class Analysis:
 def _gazetteer(gazetteer: Gazetteer | None) -> Gazetteer:
     # Gazetteer.load caches per folder, so the data loads once per process.
     return gazetteer if gazetteer is not None else Gazetteer.load()
-
-
-def _as_date(value: dt.date | str | None) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise ValueError(f"report_date must be YYYY-MM-DD, got {value!r}") from exc
 
 
 def _sources(tokens: Tokens) -> set[int]:
@@ -174,7 +167,7 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
         # "MOSCOW (Sputnik) -": where the report was filed, not Russia's government acting
         filed = {i for m in mentions if m.dateline for i in range(m.first, m.last)}
         actors = [a for a in actors if filed.isdisjoint(range(a.first, a.end))]
-    ref = _as_date(report_date) or dateline(text)
+    ref = as_date(report_date) or dateline(text)
     doc = linking._Doc(text, tokens, actors, mentions, triggers, ref, linking.document_focus(mentions, country), gaz)
     events = linking.build_events(doc)
     clock.lap("events")
@@ -213,7 +206,7 @@ def extract_events(text: str, *, report_date: dt.date | str | None = None, doc_i
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per event, columns :data:`geomap.events.EVENT_COLUMNS`,
+        One row per event, columns :data:`geomap.schema.EVENT_COLUMNS`,
         EPSG:4326 points.  ``notes`` holds the supporting sentences (and
         conflicting figures), ``char_start``/``char_end`` the first
         sentence's span in ``text``, ``reason`` how the place was chosen.
@@ -233,8 +226,6 @@ def extract_document(text: str, *, report_date: dt.date | str | None = None, doc
 
     Parameters are those of :func:`extract_events`.
     """
-    from geomap.events import events_from_records
-
     events, mentions = _rows(text, report_date, doc_id, gazetteer, source)
     return events_from_records(events), mentions_frame(mentions)
 
@@ -263,8 +254,6 @@ def extract_corpus(documents: Iterable[DocumentLike], *, gazetteer: Gazetteer | 
         the end, which is what makes many short reports fast. For inputs
         too big to hold as one table, see :func:`iter_extract_corpus`.
     """
-    from geomap.events import events_from_records
-
     gaz = _gazetteer(gazetteer)
     events: list[dict[str, Any]] = []
     mentions: list[dict[str, Any]] = []

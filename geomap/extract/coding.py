@@ -11,7 +11,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geomap.extract.dates import MONTHS
+from geomap.dates import MONTHS
 from geomap.extract.numbers import toll_word_positions
 from geomap.extract.text import (
     PhraseGroup,

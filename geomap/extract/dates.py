@@ -19,18 +19,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-MONTHS = {
-    name: i + 1
-    for i, names in enumerate(
-        [
-            ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"), ("May",),
-            ("June", "Jun"), ("July", "Jul"), ("August", "Aug"), ("September", "Sep", "Sept"),
-            ("October", "Oct"), ("November", "Nov"), ("December", "Dec"),
-        ]
-    )
-    for name in names
-}
-WEEKDAYS = {d: i for i, d in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])}
+from geomap.dates import MONTHS, WEEKDAYS
 
 _MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY_SUFFIXES = ("st", "nd", "rd", "th")

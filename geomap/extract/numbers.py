@@ -387,7 +387,7 @@ _YEAR_DIGITS = 4
 @lru_cache(maxsize=1)
 def _month_words() -> frozenset[str]:
     """Month names and abbreviations as the date finder reads them (capitalised: "May", not "may")."""
-    from geomap.extract.dates import MONTHS
+    from geomap.dates import MONTHS
 
     return frozenset(MONTHS)
 

@@ -82,7 +82,7 @@ def load_map_inputs(
     -------
     MapInputs
     """
-    from geomap.events import read_events
+    from geomap.tables import read_events
 
     frames: list[pd.DataFrame] = []
     tables = [p for p in paths if is_event_table(p)]

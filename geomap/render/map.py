@@ -29,6 +29,8 @@ from jinja2 import Template
 from geomap.errors import GeomapError, InputError
 from geomap.paths import gazetteer_dir
 from geomap.render import assets
+from geomap.schema import MAX_FATALITIES
+from geomap.tables.cells import check_count
 from geomap.textio import atomic_write
 
 __all__ = ["build_map", "save_map", "BASEMAPS", "CLUSTER_THRESHOLD", "map_payload", "payload_coordinates"]
@@ -92,9 +94,9 @@ def build_map(
         ``latitude``/``longitude`` (or a Point ``geometry``) matter for
         placing a marker; every other column is optional. Rows without
         coordinates are listed in the side panel, never dropped silently.
-        Counts are validated as :func:`geomap.events.read_events` validates
+        Counts are validated as :func:`geomap.tables.read_events` validates
         a file's rows: a ``fatalities`` or ``wounded`` value that is not a
-        whole number from 0 to :data:`geomap.events.MAX_FATALITIES` is
+        whole number from 0 to :data:`geomap.schema.MAX_FATALITIES` is
         flagged, drawn as unknown (it neither sizes the marker nor counts in
         the map's fatality total), and the event's popup says why; the
         problems are listed in the payload's ``flagged`` (see
@@ -370,15 +372,13 @@ _COUNT_COLUMNS = ("fatalities", "wounded")
 
 
 def _checked_counts(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Set aside the counts :mod:`geomap.events` would flag in a file; return the frame and the problems.
+    """Set aside the counts :mod:`geomap.tables` would flag in a file; return the frame and the problems.
 
     A table read from a file was validated when read, but a DataFrame
     handed to :func:`build_map` may hold anything (-5, 10**12, "many"): such a
     value becomes unknown, and the row's ``reason`` (shown in its popup) says
     why. ``frame`` is a copy of the caller's table, so assigning is safe.
     """
-    from geomap.events import MAX_FATALITIES, check_count
-
     problems: dict[int, list[str]] = {}
     for column in _COUNT_COLUMNS:
         if column not in frame.columns:

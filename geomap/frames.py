@@ -1,0 +1,162 @@
+"""Records -> typed tables: the schema's columns as pandas dtypes, Point geometries.
+
+An event table is a :class:`geopandas.GeoDataFrame` in EPSG:4326 with one
+Point per event and the columns of :data:`geomap.schema.EVENT_COLUMNS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Container, Iterable, Mapping
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geomap.schema import EVENT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, STRING_COLUMNS
+
+PathLike = str | os.PathLike[str]
+
+# pandas 3 has a real string dtype whose missing value is NaN; pandas 2's
+# "str" would turn missing values into the text "nan", so it keeps object.
+STRING_DTYPE: Any = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
+
+
+COLUMN_DTYPES: dict[str, Any] = {
+    **{c: STRING_DTYPE for c in STRING_COLUMNS},
+    **{c: "Int64" for c in INT_COLUMNS},
+    **{c: "float64" for c in FLOAT_COLUMNS},
+}
+
+
+def empty_events() -> gpd.GeoDataFrame:
+    """Return an event table with no rows, the schema's columns and dtypes."""
+    return events_from_records([])
+
+
+def events_from_records(records: Iterable[Mapping[str, Any]]) -> gpd.GeoDataFrame:
+    """Build an event table from dicts, without validation.
+
+    Parameters
+    ----------
+    records : iterable of mappings
+        Each maps column names to values; missing schema columns are empty,
+        unknown keys become extra columns (after the schema's). ``event_date``
+        may be a :class:`datetime.date` or an ISO string. The geometry is
+        made from ``latitude``/``longitude`` (none when either is missing).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, columns :data:`EVENT_COLUMNS` (+ extras) + ``geometry``.
+    """
+    rows = [dict(r) for r in records]
+    extras: list[str] = []
+    for row in rows:
+        extras.extend(k for k in row if k not in COLUMN_DTYPES and k != "geometry" and k not in extras)
+    data: dict[str, Any] = {}
+    typed: set[str] = set()
+    for column in (*EVENT_COLUMNS, *extras):
+        values = [row.get(column) for row in rows]
+        if column == "event_date":
+            values = [v.isoformat() if isinstance(v, dt.date) else v for v in values]
+        # Values of the column's own Python type (what extraction makes) become the column
+        # directly; anything else goes through the casts of typed_geoframe.
+        array = _typed_array(values, COLUMN_DTYPES.get(column, STRING_DTYPE))
+        if array is not None:
+            typed.add(column)
+        data[column] = values if array is None else array
+    return typed_geoframe(pd.DataFrame(data), typed)
+
+
+def _typed_array(values: list[Any], dtype: Any) -> Any:
+    """``values`` as an array of ``dtype`` if each is missing or of its Python type, else None.
+
+    Strings must be non-blank (a blank one is missing, which only the casts decide).
+    """
+    if dtype == "Int64":
+        if all(v is None or type(v) is int for v in values):
+            return pd.array(values, dtype="Int64")
+    elif dtype == "float64":
+        if all(v is None or type(v) is float or type(v) is int for v in values):
+            return np.array([np.nan if v is None else v for v in values], dtype="float64")
+    elif all(v is None or (type(v) is str and v and not v.isspace()) for v in values):
+        return pd.array(values, dtype=dtype)
+    return None
+
+
+def typed_geoframe(frame: pd.DataFrame, typed: Container[str] = ()) -> gpd.GeoDataFrame:
+    """Cast the schema columns to their dtypes and add the Point geometry.
+
+    Columns named in ``typed`` already have their dtype and no blank strings.
+    """
+    frame = frame.copy()
+    for column in EVENT_COLUMNS:
+        if column not in frame:
+            frame[column] = None
+    for column, dtype in COLUMN_DTYPES.items():
+        if column not in typed:
+            frame[column] = _cast(frame[column], dtype)
+    for column in frame.columns:
+        if column not in COLUMN_DTYPES and column not in typed:
+            frame[column] = _cast(frame[column], STRING_DTYPE)
+    order = [*EVENT_COLUMNS, *(c for c in frame.columns if c not in COLUMN_DTYPES)]
+    frame = frame[order]
+    return gpd.GeoDataFrame(frame, geometry=_points(frame["latitude"], frame["longitude"]), crs="EPSG:4326")
+
+
+def geoframe_from_rows(rows: list[dict[str, Any]], columns: list[str]) -> gpd.GeoDataFrame:
+    """Build the table from checked rows (values already typed, None for missing)."""
+    data: dict[str, Any] = {}
+    for column in columns:
+        values = [row.get(column) for row in rows]
+        dtype = COLUMN_DTYPES.get(column, STRING_DTYPE)
+        if dtype == "float64":
+            data[column] = np.array([np.nan if v is None else v for v in values], dtype="float64")
+        elif dtype == "Int64":
+            data[column] = pd.array(values, dtype="Int64")
+        else:
+            data[column] = pd.array([v if v is None or isinstance(v, str) else str(v) for v in values], dtype=dtype)
+    frame = pd.DataFrame(data, columns=columns)
+    return gpd.GeoDataFrame(frame, geometry=_points(frame["latitude"], frame["longitude"]), crs="EPSG:4326")
+
+
+def _cast(series: pd.Series, dtype: Any) -> pd.Series:
+    """Cast one column; blank strings become missing, unparseable values raise ValueError."""
+    if dtype == "Int64":
+        if isinstance(series.dtype, pd.Int64Dtype):
+            return series
+        if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+            return series.astype("Int64")
+        return pd.to_numeric(as_text(series)).astype("Int64")
+    if dtype == "float64":
+        if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+            return series.astype("float64")
+        return pd.to_numeric(as_text(series)).astype("float64")
+    return as_text(series)
+
+
+def as_text(series: pd.Series) -> pd.Series:
+    if STRING_DTYPE is not object and series.dtype == STRING_DTYPE:
+        text = series
+    else:
+        values = series.astype(object).where(series.notna(), None)
+        if STRING_DTYPE is object:
+            text = values.map(lambda v: v if v is None else str(v))
+        else:
+            text = values.astype(STRING_DTYPE)
+    blank = text.str.strip().eq("").fillna(False).astype(bool)
+    return text.mask(blank) if blank.any() else text
+
+
+def _points(lat: pd.Series, lon: pd.Series) -> gpd.GeoSeries:
+    lat_a = lat.to_numpy(dtype="float64", na_value=np.nan)
+    lon_a = lon.to_numpy(dtype="float64", na_value=np.nan)
+    usable = np.isfinite(lat_a) & np.isfinite(lon_a) & (np.abs(lat_a) <= 90) & (np.abs(lon_a) <= 180)
+    geoms = np.full(len(lat_a), None, dtype=object)
+    if usable.any():
+        geoms[usable] = shapely.points(lon_a[usable], lat_a[usable])
+    return gpd.GeoSeries(geoms, index=lat.index, crs="EPSG:4326")

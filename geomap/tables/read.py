@@ -1,0 +1,108 @@
+"""Reading and checking event tables: the public entry points."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geomap.errors import InputError
+from geomap.tables.raw import (
+    RawTable,
+    check_header,
+    frame_records,
+    read_csv_table,
+    read_geojson_table,
+    read_parquet_table,
+    table_format,
+)
+from geomap.tables.validate import ReadReport, validate_raw
+
+PathLike = str | os.PathLike[str]
+
+def read_events(
+    path: PathLike,
+    *,
+    strict: bool = False,
+    gazetteer: Any = None,
+    format: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read and validate an event table (CSV, ACLED CSV, GeoJSON, GeoParquet).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The table; ``-`` reads CSV from standard input. The format follows
+        the suffix (``.csv``, ``.geojson``/``.json``, ``.parquet``, or a
+        folder of partitioned GeoParquet) unless ``format`` is given.
+    strict : bool
+        If True, any problem raises :class:`InputError` listing every
+        problem as ``FILE:LINE: message``. If False (default), problem rows
+        are kept, flagged in :data:`FLAGS_COLUMN`.
+    gazetteer : geomap.gazetteer.Gazetteer, optional
+        Used to geocode rows that have a ``location`` but no coordinates and
+        to check that points lie in the country they name; the bundled
+        gazetteer is loaded when needed if omitted.
+    format : {"csv", "geojson", "parquet"}, optional
+        Overrides the suffix.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The event table; ``table.attrs["report"]`` holds the :class:`ReadReport`.
+
+    Raises
+    ------
+    InputError
+        Unreadable file, missing or duplicate headers, malformed CSV; with
+        ``strict=True`` also any row problem.
+    """
+    table, report = load_events(path, strict=strict, gazetteer=gazetteer, format=format)
+    if strict and report.problems:
+        listing = "\n".join(map(str, report.problems))
+        raise InputError(f"{report.rejected} of {report.read} rows rejected:\n{listing}", path=str(path))
+    return table
+
+
+def load_events(
+    path: PathLike,
+    *,
+    strict: bool = False,
+    gazetteer: Any = None,
+    format: str | None = None,
+) -> tuple[gpd.GeoDataFrame, ReadReport]:
+    """Read and validate an event table; return it with its :class:`ReadReport`.
+
+    Same parameters as :func:`read_events`, but with ``strict=True`` the
+    problem rows are left out of the table and counted as rejected instead of
+    raising, so a caller can print the report and go on.
+    """
+    kind = table_format(path, format)
+    if kind == "csv":
+        raw = read_csv_table(path)
+    elif kind == "geojson":
+        raw = read_geojson_table(path)
+    else:
+        raw = read_parquet_table(path)
+    check_header(raw)
+    return validate_raw(raw, strict=strict, gazetteer=gazetteer)
+
+
+def validate_events(
+    table: pd.DataFrame,
+    *,
+    name: str = "<table>",
+    strict: bool = False,
+    gazetteer: Any = None,
+) -> tuple[gpd.GeoDataFrame, ReadReport]:
+    """Validate an in-memory table exactly as :func:`load_events` validates a file.
+
+    Problems are located as ``NAME:row N`` (N counted from 1).
+    """
+    records = frame_records(table)
+    raw = RawTable(name, [c for c in table.columns if c != "geometry"],
+                    [(f"row {i}", rec, []) for i, rec in enumerate(records, start=1)])
+    check_header(raw)
+    return validate_raw(raw, strict=strict, gazetteer=gazetteer)
