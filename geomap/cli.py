@@ -123,7 +123,7 @@ def _add_gazetteer(sub: argparse._SubParsersAction) -> Runner:
 def _run_gazetteer(args: argparse.Namespace) -> int:
     import time
 
-    from geomap.gazetteer_build import build_gazetteer
+    from geomap.gazetteer.build import build_gazetteer
 
     started = time.perf_counter()
     report = build_gazetteer(

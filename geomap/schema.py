@@ -65,6 +65,9 @@ MAX_FATALITIES = 100_000
 MIN_YEAR = 1900
 
 
+#: The kinds of gazetteer place, most prominent first.
+PLACE_KINDS = ("country", "admin1", "admin2", "admin3", "city", "town", "village", "neighbourhood", "region", "facility")
+
 #: geo_precision (ACLED's 1-3 scale) for a gazetteer place kind.
 GEO_PRECISION_BY_KIND = {
     "facility": 1, "neighbourhood": 1, "village": 1, "town": 1, "city": 1,
@@ -73,7 +76,7 @@ GEO_PRECISION_BY_KIND = {
 }
 
 
-PLACE_KINDS = tuple(GEO_PRECISION_BY_KIND)
+
 
 
 @dataclass(frozen=True)

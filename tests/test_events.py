@@ -609,8 +609,8 @@ def test_user_places_errors_list_every_bad_line(tmp_path: Path) -> None:
     assert str(info.value).splitlines()[1:] == [
         f"{path}:3: name is empty",
         f"{path}:4: latitude 95.0 is out of range [-90, 90]",
-        f"{path}:5: unknown kind 'castle' (one of: facility, neighbourhood, village, town, city, admin3, admin2, "
-        "admin1, region, country)",
+        f"{path}:5: unknown kind 'castle' (one of: country, admin1, admin2, admin3, city, town, village, "
+        "neighbourhood, region, facility)",
         f"{path}:6: latitude and longitude are missing",
     ]
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from shapely.geometry import shape
 
 from geomap.errors import GazetteerError
-from geomap.gazetteer_build import (
+from geomap.gazetteer.build import (
     COLUMNS,
     KINDS,
     build_gazetteer,

@@ -26,7 +26,6 @@ Unknown places
 from __future__ import annotations
 
 import importlib.metadata
-import math
 import re
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field, replace
@@ -39,9 +38,9 @@ import ahocorasick
 import pandas as pd
 from rapidfuzz import fuzz
 
-from geomap import gazetteer as _gazetteer_module
 from geomap.extract.text import Tokens, load_lexicon, phrase_table, positions
-from geomap.gazetteer import Gazetteer, Place, Resolution, ResolveContext, haversine_km
+from geomap.gazetteer import Gazetteer, Place, Resolution, ResolveContext
+from geomap.gazetteer.spatial import NEARBY_WEIGHT
 from geomap.names import fold_token, is_article, normalise
 
 MENTION_COLUMNS = (
@@ -732,13 +731,13 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
         queries.setdefault(mention.question, len(queries))
     if not queries:
         return None
-    memo = _memo(gazetteer)
+    resolver = gazetteer.resolver
     items = list(queries)
     # a name resolved on its own serves only the country vote: none for names that cannot vote
     voters = {queries[m.question] for m in mentions if _votes(m)}
-    alone = {i: _memoised(memo, gazetteer, items[i][0], ResolveContext(cue=items[i][1])) for i in sorted(voters)}
+    alone = {i: resolver.resolve_memoised(items[i][0], ResolveContext(cue=items[i][1])) for i in sorted(voters)}
     country = _focus_country(mentions, queries, alone, gazetteer)
-    first = [_memoised(memo, gazetteer, name, ResolveContext(country=country, cue=cue, city=city, anchor=anchor,
+    first = [resolver.resolve_memoised(name, ResolveContext(country=country, cue=cue, city=city, anchor=anchor,
                                                              anchor_km=km))
              for name, cue, city, anchor, km in items]
     keys = [_normalised(item[0]) for item in items]
@@ -748,11 +747,11 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
         if _settled(first[i]):
             final.append(first[i])
             continue
-        nearby = _within_reach(context.around(i), first[i])
+        nearby = resolver.within_reach(context.around(i), first[i])
         if not nearby:
             final.append(first[i])  # no place near enough to change a score: the same question as `first`
             continue
-        final.append(_memoised(memo, gazetteer, name, ResolveContext(country=country, nearby=nearby, cue=cue, city=city,
+        final.append(resolver.resolve_memoised(name, ResolveContext(country=country, nearby=nearby, cue=cue, city=city,
                                                                      anchor=anchor, anchor_km=km)))
     low = tokens.low
     for mention in mentions:
@@ -884,51 +883,8 @@ class _NearbyContext:
         return tuple(found.values())
 
 
-# The most nearby context can add to a candidate's score (the gazetteer's
-# nearby weight): a lead larger than this cannot be overturned by context.
-_MAX_NEARBY_BONUS = float(getattr(_gazetteer_module, "NEARBY_WEIGHT", getattr(_gazetteer_module, "_W_NEARBY", 0.3)))
-
-
-# The gazetteer adds a nearby bonus weight * exp(-gap / scale) only when it
-# exceeds _NEARBY_FLOOR: a place farther than _NEARBY_REACH_KM from every
-# candidate changes no score.  Leaving such places out of the context gives the
-# same answer, and lets documents about the same area share memoised answers.
-_NEARBY_SCALE_KM = float(getattr(_gazetteer_module, "_NEARBY_SCALE_KM", 40.0))
-_NEARBY_FLOOR = 0.01
-_NEARBY_REACH_KM = 1.5 * _NEARBY_SCALE_KM * math.log(max(_MAX_NEARBY_BONUS, 2 * _NEARBY_FLOOR) / _NEARBY_FLOOR)
-_KM_PER_DEGREE_LAT = 111.0
-
-
-# Per memoised resolution: which places lie within reach of one of its
-# candidates.  Resolutions recur across a corpus and so do the places named
-# near them; keyed by id, holding the resolution so the id stays its own.
-_REACH: dict[int, tuple[Resolution, dict[str, bool]]] = {}
-
-
-def _within_reach(nearby: tuple[Place, ...], resolution: Resolution) -> tuple[Place, ...]:
-    """The nearby places close enough to one of the resolution's candidates to count."""
-    entry = _REACH.get(id(resolution))
-    if entry is None or entry[0] is not resolution:
-        if len(_REACH) > _MEMO_LIMIT:
-            _REACH.clear()
-        entry = _REACH[id(resolution)] = (resolution, {})
-    known = entry[1]
-    kept = []
-    for place in nearby:
-        close = known.get(place.place_id)
-        if close is None:
-            close = known[place.place_id] = _near_a_candidate(place, resolution)
-        if close:
-            kept.append(place)
-    return tuple(kept)
-
-
-def _near_a_candidate(place: Place, resolution: Resolution) -> bool:
-    reach_lat = _NEARBY_REACH_KM / _KM_PER_DEGREE_LAT
-    lat, lon = place.latitude, place.longitude
-    return any(abs(lat - c.place.latitude) <= reach_lat
-               and haversine_km(lat, lon, c.place.latitude, c.place.longitude) <= _NEARBY_REACH_KM
-               for _score, c in resolution.candidates)
+# The most nearby context can add to a candidate's score: a lead larger than this cannot be overturned by context.
+_MAX_NEARBY_BONUS = NEARBY_WEIGHT
 
 
 def _settled(resolution: Resolution) -> bool:
@@ -969,32 +925,6 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Reso
 
 
 _normalised = lru_cache(maxsize=100_000)(normalise)
-# Bounded so a large corpus cannot grow the memo without limit (each entry keeps its candidates).
-_MEMO_LIMIT = 20_000
-_MEMOS: dict[int, tuple[Gazetteer, dict]] = {}
-
-
-def _memo(gazetteer: Gazetteer) -> dict:
-    found = _MEMOS.get(id(gazetteer))
-    if found is None or found[0] is not gazetteer:
-        found = (gazetteer, {})
-        _MEMOS[id(gazetteer)] = found
-    if len(found[1]) > _MEMO_LIMIT:
-        found[1].clear()
-    return found[1]
-
-
-def _memoised(memo: dict, gazetteer: Gazetteer, name: str, context: ResolveContext) -> Resolution:
-    city = context.city.place_id if isinstance(context.city, Place) else context.city
-    anchor = context.anchor.place_id if isinstance(context.anchor, Place) else context.anchor
-    key = (name, context.cue, city, anchor, context.anchor_km, context.country,
-           frozenset(p.place_id for p in context.nearby))
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = gazetteer.resolve(name, context)
-    return found
-
-
 # A single word resolved to a place outside the document's country must be
 # spelled almost like it: "Trust" is not Trieste, "Topic" not Tepic.
 _MIN_FOREIGN_SIMILARITY = 0.85

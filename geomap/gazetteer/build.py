@@ -29,10 +29,8 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from geomap.errors import GazetteerError
-from geomap.gazetteer import COLUMNS
-from geomap.gazetteer import (
-    KINDS as _KIND_ORDER,  # the reader's order; the build tests membership
-)
+from geomap.gazetteer.model import COLUMNS
+from geomap.gazetteer.model import KINDS as _KIND_ORDER  # the reader's order; the build tests membership
 from geomap.paths import REPO_DIR
 from geomap.textio import atomic_write
 
