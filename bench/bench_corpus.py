@@ -2,12 +2,12 @@
 
 Builds a JSONL corpus by repeating the FA-KES development articles with new
 ids (``../shared/data/corpus/fakes-dev.csv``, 408 articles) and runs
-:func:`geomap.corpus.run_corpus` on it (extraction of every document to
+:func:`geomap.run.corpus.run_corpus` on it (extraction of every document to
 partitioned GeoParquet), printing for each engine
 
 * documents/s (wall clock, including starting the workers and loading the
   gazetteer in each; for Dask, starting the local cluster of
-  :func:`geomap.corpus.local_cluster`, the one ``--engine dask`` starts);
+  :func:`geomap.run.parallel.local_cluster`, the one ``--engine dask`` starts);
 * the speed-up over one process;
 * CPU seconds spent by all the processes of the run (main process, workers,
   and for Dask the scheduler and nannies, which live in the main process,
@@ -22,7 +22,7 @@ Each engine runs in a new Python process that has imported geomap (and
 pandas) but loaded no gazetteer and extracted nothing, as a command-line run
 would start: no engine inherits caches warmed by another one.
 
-It also prints how fast :func:`geomap.corpus.iter_documents` alone reads the
+It also prints how fast :func:`geomap.documents.iter_documents` alone reads the
 corpus, and the machine's load average: on a shared machine the figures
 move with it.
 
@@ -49,7 +49,9 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from geomap.corpus import iter_documents, local_cluster, run_corpus
+from geomap.documents import iter_documents
+from geomap.run.corpus import run_corpus
+from geomap.run.parallel import local_cluster
 
 DEFAULT_SOURCE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "corpus" / "fakes-dev.csv"
 MODES = ("1", "workers", "dask")

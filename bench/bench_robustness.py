@@ -91,7 +91,7 @@ def write_corpus(articles: list[str], megabytes: float, path: Path) -> int:
 
 def corpus_seconds(path: Path) -> tuple[float, float, int]:
     """Stream the corpus through extraction; return (wall seconds, CPU seconds, events)."""
-    from geomap.corpus import iter_documents
+    from geomap.documents import iter_documents
     from geomap.extract import iter_extract_corpus
 
     start, cpu = time.perf_counter(), time.process_time()

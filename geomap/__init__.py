@@ -24,8 +24,8 @@ _EXPORTS = {
     "validate_events": "geomap.tables",
     "write_events": "geomap.tables",
     "read_user_places": "geomap.tables",
-    "iter_documents": "geomap.corpus",
-    "run_corpus": "geomap.corpus",
+    "iter_documents": "geomap.documents",
+    "run_corpus": "geomap.run.corpus",
     "build_map": "geomap.render",
     "save_map": "geomap.render",
 }

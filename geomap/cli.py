@@ -142,7 +142,7 @@ def _run_gazetteer(args: argparse.Namespace) -> int:
 # --- extract ---------------------------------------------------------------
 
 def _add_extract(sub: argparse._SubParsersAction) -> Runner:
-    from geomap.corpus import ENGINES
+    from geomap.run.corpus import ENGINES
 
     p = sub.add_parser("extract", help="extract located events from reports (.txt, folder, .jsonl, .csv corpus)")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
@@ -220,7 +220,7 @@ def _run_extract(args: argparse.Namespace) -> int:
 
 
 def _extract_to_parquet(args: argparse.Namespace, gazetteer: Gazetteer | None) -> int:
-    from geomap.corpus import run_corpus
+    from geomap.run.corpus import run_corpus
 
     run = run_corpus(args.inputs, args.output, mentions_output=args.mentions, default_date=args.date,
                      workers=args.workers, engine="dask" if args.scheduler else args.engine,
@@ -232,7 +232,7 @@ def _extract_to_parquet(args: argparse.Namespace, gazetteer: Gazetteer | None) -
 
 
 def _extract_to_table(args: argparse.Namespace, gazetteer: Gazetteer | None) -> int:
-    from geomap.corpus import extract_table
+    from geomap.run.corpus import extract_table
 
     # Streamed in batches: a 200 MB report or corpus does not have to fit in memory as one table.
     run = extract_table(args.inputs, args.output or "-", mentions_output=args.mentions, default_date=args.date,

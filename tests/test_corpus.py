@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import SOURCE_DATA, requires_shared
 
-from geomap.corpus import Document, DocumentError, iter_documents
+from geomap.documents import Document, DocumentError, iter_documents
 from geomap.errors import InputError
 from geomap.textio import decode_bytes, read_text
 
@@ -301,7 +301,7 @@ def table_of(folder: Path) -> "pd.DataFrame":
 
 
 def test_run_corpus_writes_partitioned_geoparquet(small_corpus: Path, tmp_path: Path) -> None:
-    from geomap.corpus import run_corpus
+    from geomap.run.corpus import run_corpus
 
     out = tmp_path / "events.parquet"
     run = run_corpus(small_corpus, out, mentions_output=tmp_path / "mentions.parquet", batch_size=4, progress=False)
@@ -318,7 +318,7 @@ def test_run_corpus_writes_partitioned_geoparquet(small_corpus: Path, tmp_path: 
 def test_run_corpus_same_result_with_two_worker_processes(small_corpus: Path, tmp_path: Path) -> None:
     import pandas as pd
 
-    from geomap.corpus import run_corpus
+    from geomap.run.corpus import run_corpus
 
     one = run_corpus(small_corpus, tmp_path / "one.parquet", batch_size=3, progress=False)
     two = run_corpus(small_corpus, tmp_path / "two.parquet", workers=2, batch_size=3, progress=False)
@@ -332,7 +332,7 @@ def test_run_corpus_same_result_on_a_dask_local_cluster(small_corpus: Path, tmp_
     import pandas as pd
 
     distributed = pytest.importorskip("distributed")
-    from geomap.corpus import run_corpus
+    from geomap.run.corpus import run_corpus
 
     one = run_corpus(small_corpus, tmp_path / "one.parquet", batch_size=3, progress=False)
     # In-process workers: the same Dask bag code path without spawning interpreters.
@@ -351,13 +351,13 @@ def test_run_corpus_dask_workers_that_cannot_see_the_output_send_their_tables_ba
     import pandas as pd
 
     distributed = pytest.importorskip("distributed")
-    import geomap.corpus
-    from geomap.corpus import run_corpus
+    import geomap.run.parallel
+    from geomap.run.corpus import run_corpus
 
     one = run_corpus(small_corpus, tmp_path / "one.parquet", mentions_output=tmp_path / "one-mentions.parquet",
                      batch_size=3, progress=False)
     # as if the workers ran on other machines without a shared file system
-    monkeypatch.setattr(geomap.corpus, "_sees", lambda folders: False)
+    monkeypatch.setattr(geomap.run.parallel, "_sees", lambda folders: False)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         remote = run_corpus(small_corpus, tmp_path / "remote.parquet", mentions_output=tmp_path / "remote-mentions.parquet",
@@ -376,17 +376,17 @@ def test_run_corpus_dask_workers_that_cannot_see_the_output_send_their_tables_ba
 def test_run_corpus_dask_failure_leaves_no_output_and_the_cluster_usable(
         small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     distributed = pytest.importorskip("distributed")
-    import geomap.corpus
-    from geomap.corpus import run_corpus
+    import geomap.run.parallel
+    from geomap.run.corpus import run_corpus
 
-    write_part = geomap.corpus._write_part
+    write_part = geomap.run.parallel.write_part
 
     def disk_full_at_part_2(folders, index, *tables):
         if index == 2:
             raise OSError(28, "No space left on device")
         return write_part(folders, index, *tables)
 
-    monkeypatch.setattr(geomap.corpus, "_write_part", disk_full_at_part_2)
+    monkeypatch.setattr(geomap.run.parallel, "write_part", disk_full_at_part_2)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         with pytest.raises(OSError, match="No space left"):
@@ -402,7 +402,7 @@ def test_run_corpus_dask_without_a_scheduler_runs_its_own_worker_processes(small
     import pandas as pd
 
     pytest.importorskip("distributed")
-    from geomap.corpus import run_corpus
+    from geomap.run.corpus import run_corpus
 
     one = run_corpus(small_corpus, tmp_path / "one.parquet", mentions_output=tmp_path / "one-mentions.parquet",
                      batch_size=3, progress=False)
@@ -424,7 +424,7 @@ def test_local_cluster_workers_start_with_the_extraction_imported() -> None:
     distributed = pytest.importorskip("distributed")
     if "forkserver" not in multiprocessing.get_all_start_methods():
         pytest.skip("no forkserver on this platform: workers are spawned and import everything themselves")
-    from geomap.corpus import local_cluster
+    from geomap.run.parallel import local_cluster
 
     # forked from a server that imported it once, rather than each worker importing it again
     with local_cluster(1) as cluster, distributed.Client(cluster) as client:
@@ -433,7 +433,7 @@ def test_local_cluster_workers_start_with_the_extraction_imported() -> None:
 
 
 def test_run_corpus_replaces_a_previous_output_folder(small_corpus: Path, tmp_path: Path) -> None:
-    from geomap.corpus import run_corpus
+    from geomap.run.corpus import run_corpus
 
     out = tmp_path / "events.parquet"
     out.mkdir()
@@ -444,7 +444,7 @@ def test_run_corpus_replaces_a_previous_output_folder(small_corpus: Path, tmp_pa
 
 def test_run_corpus_progress_bar_only_when_asked(small_corpus: Path, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    from geomap.corpus import run_corpus
+    from geomap.run.corpus import run_corpus
 
     run_corpus(small_corpus, tmp_path / "a.parquet", batch_size=7, progress=False)
     assert capsys.readouterr().err == ""
@@ -453,7 +453,7 @@ def test_run_corpus_progress_bar_only_when_asked(small_corpus: Path, tmp_path: P
 
 
 def test_run_corpus_rejects_bad_settings(tmp_path: Path) -> None:
-    from geomap.corpus import run_corpus
+    from geomap.run.corpus import run_corpus
 
     with pytest.raises(ValueError, match="unknown engine"):
         run_corpus([], tmp_path / "x", engine="spark")
@@ -548,7 +548,7 @@ def test_cli_scheduler_address_runs_on_that_cluster(small_corpus: Path, tmp_path
 
 
 def test_control_characters_in_a_jsonl_text_are_replaced_one_for_one(tmp_path):
-    from geomap.corpus import iter_documents
+    from geomap.documents import iter_documents
 
     path = tmp_path / "nul.jsonl"
     path.write_text('{"id": "n1", "text": "Rebels shelled Aleppo.\\u0000 More later."}\n', encoding="utf-8")
@@ -604,12 +604,12 @@ def _parts_of(run_output: Path) -> list[str]:
 
 
 def test_jsonl_batches_are_cut_by_position_with_their_first_line(tmp_path: Path) -> None:
-    from geomap.corpus import _Lines, _plan
+    from geomap.run.plan import _Lines, plan_units
 
     path = tmp_path / "c.jsonl"
     records = [json.dumps({"text": f"doc {i}"}) for i in range(7)]
     path.write_text("\n".join(records[:3]) + "\n\n" + "\n".join(records[3:]) + "\n", encoding="utf-8")
-    units = list(_plan([path], None, 3))
+    units = list(plan_units([path], None, 3))
     assert all(isinstance(u, _Lines) for u in units)
     assert [u.line for u in units] == [1, 4, 8]  # the blank line 4 is no document: lines 4-7 hold three
     assert [(u.start, u.end) for u in units] == [(0, units[1].start), (units[1].start, units[2].start),
@@ -621,7 +621,7 @@ def test_batches_read_by_workers_give_what_the_plain_reader_gives(mixed_input: P
                                                                   workers: int) -> None:
     import pandas as pd
 
-    from geomap.corpus import run_corpus
+    from geomap.run.corpus import run_corpus
 
     errors, events, mentions = _one_process_reference(mixed_input, tmp_path)
     assert len(errors) == 5 and events["doc_id"].str.contains("#").any()  # the case is a real one
@@ -643,16 +643,17 @@ def test_dask_workers_reading_their_batches_or_not_give_the_same_parts(
     import pandas as pd
 
     distributed = pytest.importorskip("distributed")
-    import geomap.corpus
-    from geomap.corpus import _read_here, run_corpus
+    import geomap.run.parallel
+    from geomap.run.corpus import run_corpus
+    from geomap.run.plan import read_here as read_unit_here
 
     errors, events, mentions = _one_process_reference(mixed_input, tmp_path)
     one = run_corpus(mixed_input, tmp_path / "one.parquet", batch_size=3, progress=False)
     read_here = []
-    monkeypatch.setattr(geomap.corpus, "_read_here", lambda unit: read_here.append(unit) or _read_here(unit))
+    monkeypatch.setattr(geomap.run.parallel, "read_here", lambda unit: read_here.append(unit) or read_unit_here(unit))
     # as if the workers ran on machines where the input files (or the output folder) are absent or different
-    monkeypatch.setattr(geomap.corpus, "_sees_inputs", lambda files: sees_inputs)
-    monkeypatch.setattr(geomap.corpus, "_sees", lambda folders: sees_output)
+    monkeypatch.setattr(geomap.run.parallel, "_sees_inputs", lambda files: sees_inputs)
+    monkeypatch.setattr(geomap.run.parallel, "_sees", lambda folders: sees_output)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         dask = run_corpus(mixed_input, tmp_path / "dask.parquet", mentions_output=tmp_path / "m.parquet",
@@ -666,7 +667,7 @@ def test_dask_workers_reading_their_batches_or_not_give_the_same_parts(
 
 
 def test_workers_see_an_input_only_if_size_and_modification_time_match(tmp_path: Path) -> None:
-    from geomap.corpus import _input_files, _sees_inputs
+    from geomap.run.parallel import _input_files, _sees_inputs
 
     (tmp_path / "a.jsonl").write_text('{"text": "x"}\n', encoding="utf-8")
     (tmp_path / "b.txt").write_text("y", encoding="utf-8")
@@ -679,11 +680,12 @@ def test_workers_see_an_input_only_if_size_and_modification_time_match(tmp_path:
 
 def _read_by_batches(paths: list[Path], size: int) -> tuple[list[Document], list[str]]:
     """The documents and errors of every batch of the plan, read as a worker reads its batch."""
-    from geomap.corpus import _documents_of, _Idents, _plan
+    from geomap.documents import Idents
+    from geomap.run.plan import documents_of, plan_units
 
-    documents, errors, idents = [], [], _Idents()
-    for unit in _plan(paths, dt.date(2020, 1, 1), size):
-        docs, errs = _documents_of(unit)
+    documents, errors, idents = [], [], Idents()
+    for unit in plan_units(paths, dt.date(2020, 1, 1), size):
+        docs, errs = documents_of(unit)
         documents += [replace(d, id=idents.name(d.id, d.part)) for d in docs]
         errors += [str(e) for e in errs]
     return documents, errors

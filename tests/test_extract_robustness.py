@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geomap import corpus, extract
-from geomap.corpus import iter_documents
+from geomap import documents, extract
+from geomap.documents import iter_documents
 from geomap.extract import extract_corpus, extract_document
+from geomap.run import corpus
 from geomap.schema import EVENT_COLUMNS
 from geomap.textio import read_text
 
@@ -185,7 +186,7 @@ def _long_report(paragraphs: int) -> str:
 @pytest.fixture
 def small_pieces(monkeypatch: pytest.MonkeyPatch) -> int:
     """Read reports over 2,000 bytes in pieces of about 2,000 characters."""
-    monkeypatch.setattr(corpus, "PIECE_CHARS", 2000)
+    monkeypatch.setattr(documents, "PIECE_CHARS", 2000)
     return 2000
 
 
@@ -222,7 +223,7 @@ def test_pieces_without_paragraphs_end_at_sentences(tmp_path: Path, small_pieces
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
 def test_a_long_line_in_any_encoding_streams_to_the_same_text(tmp_path: Path, small_pieces: int,
                                                                monkeypatch: pytest.MonkeyPatch, encoding: str) -> None:
-    monkeypatch.setattr(corpus, "_LINE_LIMIT", 333)  # lines read in parts that may fall inside a character
+    monkeypatch.setattr(documents, "_LINE_LIMIT", 333)  # lines read in parts that may fall inside a character
     path = tmp_path / "r.txt"
     path.write_bytes(("Les rebelles ont bombardé Alep, « tuant » 3 civils’ " * 300 + "\nFin.\n").encode(encoding))
     pieces = list(iter_documents(path))
@@ -244,7 +245,7 @@ def test_a_long_report_extracts_with_offsets_into_the_whole_text(tmp_path: Path,
     # every piece reads "on Monday" against the dateline at the top of the report
     assert set(events["event_date"].astype(str)) == {"2016-05-02"}
     # nothing is lost; what the whole text merges (same place, same day) pieces may report once per piece
-    whole, _ = extract_corpus([corpus.Document(id="r", text=text)])
+    whole, _ = extract_corpus([documents.Document(id="r", text=text)])
     assert set(zip(events["location"], events["sub_event_type"])) == set(zip(whole["location"], whole["sub_event_type"]))
     assert len(whole) <= len(events) <= 60
 
@@ -314,7 +315,7 @@ def test_memory_reading_a_long_report_does_not_grow_with_its_size(tmp_path: Path
                 out.write(paragraph)
         sizes[megabytes] = _streamed_peak(path, monkeypatch)
     (largest5, peak5), (largest20, peak20) = sizes[5], sizes[20]
-    assert largest5 == largest20 and largest20 <= 2 * corpus.PIECE_CHARS
+    assert largest5 == largest20 and largest20 <= 2 * documents.PIECE_CHARS
     assert peak20 < 1.5 * peak5 and peak20 < 40_000_000, sizes
 
 

@@ -155,7 +155,7 @@ def test_every_jsonl_record_is_a_document_or_an_error_at_its_line(lines: list[st
     import tempfile
     from pathlib import Path
 
-    from geomap.corpus import iter_documents
+    from geomap.documents import iter_documents
 
     assume(any(line.strip() for line in lines))
     with tempfile.TemporaryDirectory() as folder:

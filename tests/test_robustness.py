@@ -539,22 +539,22 @@ def test_embed_keeps_a_crafted_fragment_inside_the_src_attribute(tmp_path: Path,
 
 def test_interrupted_corpus_run_keeps_the_previous_parquet_folder(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    import geomap.corpus as corpus
+    from geomap.run import corpus, parallel
 
     source = tmp_path / "c.jsonl"
     source.write_text("\n".join(json.dumps({"id": f"d{i}", "text": REPORT}) for i in range(4)) + "\n")
     output = tmp_path / "events.parquet"
     corpus.run_corpus(source, output, batch_size=2)
     before = _digest(output)
-    real = corpus._write_part
+    real = parallel.write_part
 
-    def write_then_stop(folders, index, *rest):  # the signature of corpus._write_part
+    def write_then_stop(folders, index, *rest):  # the signature of parallel.write_part
         written = real(folders, index, *rest)
         if index == 1:
             raise KeyboardInterrupt
         return written
 
-    monkeypatch.setattr(corpus, "_write_part", write_then_stop)
+    monkeypatch.setattr(parallel, "write_part", write_then_stop)
     with pytest.raises(KeyboardInterrupt):
         corpus.run_corpus(source, output, batch_size=1)
     assert _digest(output) == before

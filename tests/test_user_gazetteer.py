@@ -134,7 +134,7 @@ def test_event_table_rows_without_coordinates_are_geocoded_with_user_places(tmp_
 
 
 def test_corpus_workers_use_the_user_places(tmp_path: Path, layered: Gazetteer) -> None:
-    from geomap.corpus import run_corpus
+    from geomap.run.corpus import run_corpus
     from geomap.tables import read_events
 
     corpus = tmp_path / "corpus.jsonl"

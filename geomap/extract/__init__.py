@@ -41,7 +41,7 @@ __all__ = ["extract_events", "extract_mentions", "extract_document", "extract_co
 
 
 class DocumentLike(Protocol):
-    """What :func:`extract_corpus` needs of a document (e.g. :class:`geomap.corpus.Document`)."""
+    """What :func:`extract_corpus` needs of a document (e.g. :class:`geomap.documents.Document`)."""
 
     id: str
     text: str
@@ -238,7 +238,7 @@ def extract_corpus(documents: Iterable[DocumentLike], *, gazetteer: Gazetteer | 
     ----------
     documents : iterable of Document
         Objects with ``id``, ``text``, ``date`` and ``source`` (see
-        :func:`geomap.corpus.iter_documents`), and optionally ``offset`` and
+        :func:`geomap.documents.iter_documents`), and optionally ``offset`` and
         ``part`` when they are pieces of one long report: offsets in the
         tables then point into the whole report, and the events of piece
         ``part > 0`` are numbered ``ID/PART-N``.

@@ -30,7 +30,9 @@ from shapely.geometry.base import BaseGeometry
 
 from geomap.errors import GazetteerError
 from geomap.gazetteer.model import COLUMNS
-from geomap.gazetteer.model import KINDS as _KIND_ORDER  # the reader's order; the build tests membership
+from geomap.gazetteer.model import (
+    KINDS as _KIND_ORDER,  # the reader's order; the build tests membership
+)
 from geomap.paths import REPO_DIR
 from geomap.textio import atomic_write
 

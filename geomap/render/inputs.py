@@ -102,7 +102,7 @@ def load_map_inputs(
 def _extract(
     reports: Sequence[str | os.PathLike[str]], report_date: dt.date | str | None, gazetteer: Gazetteer | None
 ) -> tuple[list[pd.DataFrame], pd.DataFrame, int]:
-    from geomap.corpus import iter_documents
+    from geomap.documents import iter_documents
     from geomap.extract import extract_corpus
 
     events: list[pd.DataFrame] = []

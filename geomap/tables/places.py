@@ -32,7 +32,7 @@ def read_user_places(path: PathLike, *, default_kind: str = "village") -> list[d
         ``longitude`` and optionally ``kind``, ``alt_names`` (separated by
         ``;`` or ``|``), ``country`` (ISO2 code, or a country name geomap
         knows), ``admin1``, ``admin2``, ``place_id``, ``population``. Any
-        encoding :func:`geomap.corpus.decode_bytes` reads.
+        encoding :func:`geomap.textio.decode_bytes` reads.
     default_kind : str
         Kind of rows that give none.
 

@@ -1,0 +1,506 @@
+"""Documents in: single reports, folders, JSONL and CSV corpora.
+
+Every input becomes a stream of :class:`Document` records, each carrying
+where it came from (file and line), so an error or an extracted event can be
+traced back to its source. Bytes are decoded tolerantly (UTF-8 with or without
+BOM, UTF-16 with BOM, legacy single-byte encodings detected by
+charset-normalizer); binary and empty files are refused with an
+:class:`~geomap.errors.InputError` naming the file.
+
+Corpora are streamed: a JSONL or CSV corpus is read one record at a time and
+never held in memory whole. A plain-text report larger than
+:data:`PIECE_CHARS` is streamed too: it is read in pieces of about that many
+characters, cut at paragraph ends (else at sentence ends), each yielded as a
+:class:`Document` that keeps the report's id and knows its offset in the
+report's text (see :func:`iter_documents`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO, Any
+
+from geomap.dates import as_date, parse_date
+from geomap.errors import InputError
+from geomap.textio import (
+    csv_records,
+    text_lines,
+    text_of,
+)
+
+PathLike = str | os.PathLike[str]
+
+#: File suffixes a folder is scanned for, in this order of preference.
+CORPUS_SUFFIXES = (".txt", ".jsonl", ".csv")
+
+#: Column names a CSV corpus may use, best first (the FA-KES layout included).
+CSV_TEXT_COLUMNS = ("text", "article_content", "content", "body")
+CSV_ID_COLUMNS = ("id", "doc_id", "unit_id")
+CSV_TITLE_COLUMNS = ("title", "article_title")
+
+
+#: A text report bigger than this many bytes is read in pieces of about this
+#: many characters; smaller reports are read whole, as one document.
+PIECE_CHARS = 256_000
+# Lines longer than this are read in parts, so that one huge line (no newline
+# in 200 MB) never becomes one string.
+_LINE_LIMIT = 1 << 20
+
+
+@dataclass(frozen=True)
+class Document:
+    """One report to extract events from.
+
+    Attributes
+    ----------
+    id : str
+        Identifier, unique within a run: the file stem for ``.txt`` files, the
+        ``id`` field of a JSONL/CSV record, else ``STEM:LINE``; the second
+        document with an id already seen gets ``ID#2``, the third ``ID#3``.
+    text : str
+        The full text.
+    date : datetime.date or None
+        Publication date, used to resolve relative dates ("yesterday").
+    source : str or None
+        Outlet or origin, free text.
+    title : str or None
+        Headline, if known.
+    path : str
+        The file the document came from (``-`` for stdin).
+    line : int or None
+        Line of the record in a JSONL/CSV corpus (1-based), None for a text file.
+    offset : int
+        Character offset of ``text`` in the whole report: 0, except for the
+        pieces of a report read in pieces (see :data:`PIECE_CHARS`).
+    part : int
+        Piece number within such a report (0 for the first piece and for
+        every document read whole).
+    """
+
+    id: str
+    text: str
+    date: dt.date | None = None
+    source: str | None = None
+    title: str | None = None
+    path: str = ""
+    line: int | None = None
+    offset: int = 0
+    part: int = 0
+
+
+@dataclass(frozen=True)
+class DocumentError:
+    """A document or corpus record that could not be read.
+
+    ``str(error)`` is the one-line ``FILE:LINE: message`` form printed by the CLI.
+    """
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"
+
+    def to_exception(self) -> InputError:
+        """Return the equivalent :class:`InputError`."""
+        return InputError(self.message, path=self.path, line=self.line)
+
+
+# --- documents -----------------------------------------------------------------
+
+def iter_documents(
+    paths: PathLike | Iterable[PathLike],
+    *,
+    default_date: dt.date | str | None = None,
+    errors: list[DocumentError] | None = None,
+) -> Iterator[Document]:
+    """Yield the documents of report files, folders and corpora, in order.
+
+    Parameters
+    ----------
+    paths : path or iterable of paths
+        Each is a ``.txt`` report (one document, id = file stem), a ``.jsonl``
+        corpus (one JSON object per line with a required ``text`` and optional
+        ``id``, ``date``, ``source``, ``title``), a ``.csv`` corpus (a text
+        column such as ``text`` or FA-KES's ``article_content``), a folder (its
+        ``.txt``, ``.jsonl`` and ``.csv`` files, sorted by name, not recursive),
+        or ``-`` (standard input, one report). Any other suffix is read as a
+        plain-text report.
+    default_date : datetime.date or str, optional
+        Date given to documents that carry none (``YYYY-MM-DD`` if a string).
+    errors : list of DocumentError, optional
+        If given, an unreadable file or record is appended here and iteration
+        goes on (the CLI reports them all and exits 1 at the end); if omitted,
+        the first one raises :class:`InputError`.
+
+    Yields
+    ------
+    Document
+
+    Notes
+    -----
+    A text report of more than :data:`PIECE_CHARS` bytes is never held whole:
+    it is yielded as consecutive pieces of about :data:`PIECE_CHARS`
+    characters, cut after a blank line (a paragraph end) where there is one,
+    else after a sentence end, a line end or a space. The pieces share the
+    report's ``id``, ``offset`` tells where each starts in the report's text
+    and ``part`` numbers them (``part == 0`` is the first: count documents
+    with it). Each piece is extracted on its own: the country a piece is
+    about is judged from that piece, and an event told across a piece
+    boundary is two events. Pieces after the first carry the report's date
+    (``default_date``, else the dateline at the top of the report), so
+    relative dates resolve as in the first piece.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    fallback = as_date(default_date, "report_date")
+    idents = Idents()
+    for path in paths:
+        for item in expand_paths(path, errors):
+            for doc in read_any(item, fallback, errors):
+                ident = idents.name(doc.id, doc.part)
+                yield doc if ident == doc.id else replace(doc, id=ident)
+
+
+class Idents:
+    """Names documents uniquely, in reading order (see :attr:`Document.id`).
+
+    Corpora do repeat ids (FA-KES has 4), and events must stay traceable to
+    one document: the second document with an id gets ``ID#2``. The pieces
+    of a long report take the name of its first piece.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+        self._raw = self._name = ""
+
+    def name(self, ident: str, part: int) -> str:
+        """The unique name of the next document, whose own id is ``ident``."""
+        # A piece whose report began before this counter started (a batch that opens
+        # mid-report) counts as a sighting of its id, as that report's first piece would.
+        if part == 0 or ident != self._raw:
+            count = self._seen.get(ident, 0) + 1
+            self._seen[ident] = count
+            self._raw, self._name = ident, ident if count == 1 else f"{ident}#{count}"
+        return self._name
+
+
+def expand_paths(path: PathLike, errors: list[DocumentError] | None) -> list[PathLike]:
+    if str(path) == "-":
+        return [path]
+    p = Path(path)
+    if p.is_dir():
+        found = sorted(
+            (f for f in p.iterdir() if f.is_file() and f.suffix.lower() in CORPUS_SUFFIXES),
+            key=lambda f: f.name,
+        )
+        if not found:
+            _fail(errors, DocumentError(str(p), None, "folder has no .txt, .jsonl or .csv files"))
+        return list(found)
+    if not p.exists():
+        _fail(errors, DocumentError(str(p), None, "no such file or folder"))
+        return []
+    return [p]
+
+
+def read_any(path: PathLike, fallback: dt.date | None, errors: list[DocumentError] | None) -> Iterator[Document]:
+    suffix = Path(str(path)).suffix.lower()
+    try:
+        if suffix == ".jsonl":
+            yield from _read_jsonl(path, fallback, errors)
+        elif suffix == ".csv":
+            yield from _read_csv_corpus(path, fallback, errors)
+        else:
+            yield from _read_report(path, fallback)
+    except InputError as exc:
+        if errors is None:
+            raise
+        errors.append(DocumentError(exc.path or str(path), exc.line, bare_message(exc)))
+
+
+def _read_report(path: PathLike, fallback: dt.date | None) -> Iterator[Document]:
+    """One text report: whole if small, else in pieces (see :func:`iter_documents`)."""
+    name = str(path)
+    stem = _stem(name)
+    raw = None
+    if name == "-":
+        # Standard input has no size to look at: its first bytes tell whether it is a long report.
+        head = sys.stdin.buffer.read(PIECE_CHARS + 1)
+        if len(head) <= PIECE_CHARS:
+            yield Document(id=stem, text=text_of(head, name), date=fallback, path=name)
+            return
+        raw = _Prefixed(head, sys.stdin.buffer)
+    elif file_size(path) <= PIECE_CHARS:
+        yield read_small_report(name, name, fallback)
+        return
+    offset, part, date = 0, 0, fallback
+    with text_lines(path, line_limit=_LINE_LIMIT, raw=raw) as lines:
+        for piece in _pieces(lines, PIECE_CHARS):
+            start, offset = offset, offset + len(piece)
+            if not piece.strip():
+                continue
+            if part == 0 and date is None:
+                from geomap.extract.dates import dateline
+
+                date = dateline(piece)
+            yield Document(id=stem, text=piece, date=date if part else fallback, path=name, offset=start, part=part)
+            part += 1
+    if part == 0:
+        raise InputError("empty file (only whitespace)", path=name)
+
+
+class _Prefixed(io.RawIOBase):
+    """A byte stream that gives ``head`` again before the rest of ``stream``."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+        super().__init__()
+        self._head = memoryview(head)
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._stream.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def _stem(name: str) -> str:
+    """The default id prefix of the documents of file ``name``."""
+    return "stdin" if name == "-" else Path(name).stem
+
+
+def read_small_report(name: str, location: str, fallback: dt.date | None) -> Document:
+    """A report of at most :data:`PIECE_CHARS` bytes as one document.
+
+    ``location`` is opened (an absolute path, for a worker in another
+    folder); ``name`` is the path as given, used in the document and errors.
+    """
+    try:
+        data = Path(location).read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path=name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=name) from None
+    return Document(id=_stem(name), text=text_of(data, name), date=fallback, path=name)
+
+
+def file_size(path: PathLike) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0  # read_text names the problem
+
+
+# Where a piece may end, best first: after a blank line, a sentence, a line, a space.
+_PIECE_ENDS = (
+    re.compile(r"\n[^\S\n]*\n"),
+    re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+"),
+    re.compile(r"\n"),
+    re.compile(r"\s+"),
+)
+
+
+def _pieces(lines: Iterable[str], size: int) -> Iterator[str]:
+    """Join ``lines`` into pieces of about ``size`` characters (the last may be shorter).
+
+    Every character is in exactly one piece, in order, so offsets add up.
+    See :func:`_piece_end` for where a piece ends.
+    """
+    buffer: list[str] = []
+    length = 0
+    for line in lines:
+        buffer.append(line)
+        length += len(line)
+        while length >= size:
+            text = "".join(buffer)
+            cut = _piece_end(text, size)
+            yield text[:cut]
+            rest = text[cut:]
+            buffer, length = ([rest] if rest else []), len(rest)
+    if buffer:
+        yield "".join(buffer)
+
+
+def _piece_end(text: str, size: int) -> int:
+    """Where the first piece of ``text`` ends.
+
+    At the last paragraph end between half ``size`` and ``size`` characters
+    (else sentence end, line end, space there); failing all of them, at the
+    first place past ``size`` where one of them ends; a text with none is
+    cut where it stands.
+    """
+    for pattern in _PIECE_ENDS:
+        last = None
+        for last in pattern.finditer(text, size // 2, size):
+            pass
+        if last is not None:
+            return last.end()
+    later = [found.end() for pattern in _PIECE_ENDS if (found := pattern.search(text, size))]
+    return min(later, default=len(text))
+
+
+def bare_message(exc: InputError) -> str:
+    """The message of ``exc`` without its ``FILE:LINE:`` prefix."""
+    text = str(exc)
+    prefix = f"{exc.path}:{exc.line}: " if exc.line is not None else f"{exc.path}: "
+    return text[len(prefix):] if exc.path is not None and text.startswith(prefix) else text
+
+
+def _fail(errors: list[DocumentError] | None, error: DocumentError) -> None:
+    if errors is None:
+        raise error.to_exception()
+    errors.append(error)
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+def _read_jsonl(path: PathLike, fallback: dt.date | None, errors: list[DocumentError] | None) -> Iterator[Document]:
+    with text_lines(path) as lines:
+        yield from jsonl_documents(lines, str(path), 1, fallback, errors)
+
+
+def jsonl_documents(lines: Iterable[str], name: str, first: int, fallback: dt.date | None,
+                     errors: list[DocumentError] | None) -> Iterator[Document]:
+    """The documents of JSONL ``lines`` of file ``name``, the first of them line ``first``."""
+    stem = _stem(name)
+    for number, line in enumerate(lines, start=first):
+        if not line.strip():
+            continue
+        try:
+            yield _jsonl_document(line, name, number, stem, fallback)
+        except InputError as exc:
+            _fail(errors, DocumentError(name, number, bare_message(exc)))
+
+
+def _jsonl_document(line: str, name: str, number: int, stem: str, fallback: dt.date | None) -> Document:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", path=name, line=number) from None
+    if not isinstance(record, dict):
+        raise InputError(f"expected a JSON object, got {type(record).__name__}", path=name, line=number)
+    return _make_document(record, name, number, f"{stem}:{number}", fallback, slash_order="mdy")
+
+
+def _read_csv_corpus(path: PathLike, fallback: dt.date | None, errors: list[DocumentError] | None) -> Iterator[Document]:
+    name = str(path)
+    with text_lines(path) as lines:
+        records = csv_records(lines, name)
+        header = csv_header(records, name)
+        yield from csv_documents(records, header, name, fallback, errors)
+
+
+def csv_header(records: Iterator[tuple[int, list[str]]], name: str) -> list[str]:
+    """The column names of a CSV corpus (its first record), checked for a text column."""
+    header = [h.strip().lower() for h in next(records)[1]]
+    _csv_corpus_columns(header, name)
+    return header
+
+
+def csv_documents(records: Iterable[tuple[int, list[str]]], header: list[str], name: str,
+                   fallback: dt.date | None, errors: list[DocumentError] | None) -> Iterator[Document]:
+    """The documents of the CSV ``records`` (after the header) of file ``name``."""
+    stem = _stem(name)
+    columns = _csv_corpus_columns(header, name)
+    for start, row in records:
+        if not any(cell.strip() for cell in row):
+            continue
+        record = {key: row[i] if i < len(row) else None for key, i in columns.items()}
+        try:
+            if len(row) != len(header):
+                raise InputError(f"row has {len(row)} fields, header has {len(header)}", path=name, line=start)
+            yield _make_document(record, name, start, f"{stem}:{start}", fallback, slash_order="mdy")
+        except InputError as exc:
+            _fail(errors, DocumentError(name, start, bare_message(exc)))
+
+
+def _csv_corpus_columns(header: list[str], name: str) -> dict[str, int]:
+    def first(candidates: Iterable[str]) -> int | None:
+        return next((header.index(c) for c in candidates if c in header), None)
+
+    text = first(CSV_TEXT_COLUMNS)
+    if text is None:
+        raise InputError(
+            f"CSV corpus has no text column (expected one of: {', '.join(CSV_TEXT_COLUMNS)})", path=name, line=1
+        )
+    columns = {"text": text}
+    for key, candidates in (("id", CSV_ID_COLUMNS), ("title", CSV_TITLE_COLUMNS), ("date", ("date",)), ("source", ("source",))):
+        index = first(candidates)
+        if index is not None:
+            columns[key] = index
+    return columns
+
+
+# C0 controls other than tab, newline and carriage return (a JSON "\u0000" is legal but is no text).
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _make_document(
+    record: dict, name: str, line: int, default_id: str, fallback: dt.date | None, *, slash_order: str
+) -> Document:
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("record has no text (a non-empty 'text' field is required)", path=name, line=line)
+    date = fallback
+    raw_date = record.get("date")
+    if raw_date not in (None, ""):
+        date = _parse_document_date(raw_date, name, line, slash_order)
+    ident = record.get("id")
+    return Document(
+        id=str(ident).strip() if ident not in (None, "") else default_id,
+        # one character for one, so offsets into the text stay true
+        text=_CONTROL_CHARS.sub("\ufffd", text),
+        date=date,
+        source=_optional_str(record.get("source")),
+        title=_optional_str(record.get("title")),
+        path=name,
+        line=line,
+    )
+
+
+def _parse_document_date(value: object, name: str, line: int, slash_order: str) -> dt.date:
+    if not isinstance(value, str):
+        raise InputError(f"date must be a string, got {value!r}", path=name, line=line)
+    # Timestamps such as 2017-04-05T10:00:00Z keep only their day.
+    text = value.strip()
+    if len(text) > 10 and text[4:5] == "-" and text[10:11] in ("T", " "):
+        text = text[:10]
+    try:
+        return parse_date(text, slash_order=slash_order)
+    except ValueError as exc:
+        raise InputError(str(exc), path=name, line=line) from None
+
+
+def _optional_str(value: object) -> str | None:
+    if value in (None, ""):
+        return None
+    return str(value)
