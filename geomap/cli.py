@@ -195,6 +195,18 @@ def _user_gazetteer(path: str | None) -> Gazetteer | None:
     return Gazetteer.load().with_places(read_user_places(path))
 
 
+def _tables_given(inputs: list[str]) -> str | None:
+    """Why ``extract`` refuses an input that is an event table, or None."""
+    from geomap.run.inputs import split_inputs
+
+    tables, _documents = split_inputs(inputs)
+    if not tables:
+        return None
+    names = ", ".join(t.path for t in tables)
+    return (f"{names}: an event table ({tables[0].format}), not reports: its rows are events already; "
+            f"map it with `geomap map {tables[0].path} -o output/map.html`")
+
+
 def _extract_usage_error(args: argparse.Namespace) -> str | None:
     parallel = args.workers > 1 or args.engine == "dask" or args.scheduler is not None
     if parallel and not _is_parquet(args.output):
@@ -207,7 +219,7 @@ def _extract_usage_error(args: argparse.Namespace) -> str | None:
 def _run_extract(args: argparse.Namespace) -> int:
     from geomap.textio import refuse_overwriting_inputs
 
-    usage = _extract_usage_error(args)
+    usage = _extract_usage_error(args) or _tables_given(args.inputs)
     if usage is not None:
         print(f"geomap extract: error: {usage}", file=sys.stderr)
         return 2
@@ -222,7 +234,7 @@ def _run_extract(args: argparse.Namespace) -> int:
 def _extract_to_parquet(args: argparse.Namespace, gazetteer: Gazetteer | None) -> int:
     from geomap.run.corpus import run_corpus
 
-    run = run_corpus(args.inputs, args.output, mentions_output=args.mentions, default_date=args.date,
+    run = run_corpus(args.inputs, args.output, mentions_output=args.mentions, report_date=args.date,
                      workers=args.workers, engine="dask" if args.scheduler else args.engine,
                      scheduler=args.scheduler, gazetteer=gazetteer)
     print(f"geomap extract: {run.summary()} -> {args.output} ({run.parts} parts)", file=sys.stderr)
@@ -235,7 +247,7 @@ def _extract_to_table(args: argparse.Namespace, gazetteer: Gazetteer | None) -> 
     from geomap.run.corpus import extract_table
 
     # Streamed in batches: a 200 MB report or corpus does not have to fit in memory as one table.
-    run = extract_table(args.inputs, args.output or "-", mentions_output=args.mentions, default_date=args.date,
+    run = extract_table(args.inputs, args.output or "-", mentions_output=args.mentions, report_date=args.date,
                         gazetteer=gazetteer)
     print(f"geomap extract: {run.documents} documents, {run.events} events, "
           f"{run.located} mentions located, {run.mentions - run.located} unlocated or ambiguous", file=sys.stderr)
@@ -268,17 +280,6 @@ def _add_map(sub: argparse._SubParsersAction) -> Runner:
     return _run_map
 
 
-def _is_map_table(path: str) -> bool:
-    from pathlib import Path
-
-    from geomap.render.inputs import TABLE_SUFFIXES
-
-    p = Path(path)
-    suffix = p.suffix.lower()
-    # run_corpus writes EVENTS.parquet as a folder of parts: still one table
-    return suffix in TABLE_SUFFIXES and (suffix == ".parquet" or not p.is_dir())
-
-
 def _read_map_tables(paths: list[str], strict: bool, gazetteer: Gazetteer | None) -> tuple[list[pd.DataFrame], bool]:
     """Read event tables, printing each problem (``FILE:LINE: message``) and a summary per table.
 
@@ -302,28 +303,27 @@ def _read_map_tables(paths: list[str], strict: bool, gazetteer: Gazetteer | None
 def _run_map(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    import pandas as pd
-
     from geomap.render import build_map, save_map
-    from geomap.render.inputs import MapInputs, load_map_inputs
+    from geomap.run.inputs import (
+        MapInputs,
+        concat_events,
+        extract_documents,
+        split_inputs,
+    )
     from geomap.textio import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(args.output, args.inputs)
     if args.png:
         refuse_overwriting_inputs(args.png, args.inputs)
-    tables = [p for p in args.inputs if _is_map_table(p)]
-    reports = [p for p in args.inputs if not _is_map_table(p)]
+    tables, reports = split_inputs(args.inputs)
     # `geomap demo` calls this with a namespace of its own, without the table options
     gazetteer = _user_gazetteer(getattr(args, "gazetteer", None))
-    frames, clean = _read_map_tables(tables, getattr(args, "strict", False), gazetteer)
+    frames, clean = _read_map_tables([t.path for t in tables], getattr(args, "strict", False), gazetteer)
     unlocated, documents = None, 0
     if reports:
-        extracted = load_map_inputs(reports, report_date=args.date, gazetteer=gazetteer)
-        frames.append(extracted.events)
-        unlocated, documents = extracted.unlocated, extracted.documents
-    frames = [f for f in frames if len(f)]
-    events = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"latitude": [], "longitude": []})
-    loaded = MapInputs(events=events, unlocated=unlocated, documents=documents)
+        events, unlocated, documents = extract_documents([r.path for r in reports], args.date, gazetteer)
+        frames.append(events)
+    loaded = MapInputs(events=concat_events(frames), unlocated=unlocated, documents=documents)
     title = args.title if args.title is not None else ", ".join(Path(p).stem for p in args.inputs)
     m = build_map(loaded.events, title=title, basemap=args.basemap, unlocated=loaded.unlocated,
                   online_basemaps=True if args.online_basemaps else None)

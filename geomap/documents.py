@@ -121,7 +121,7 @@ class DocumentError:
 def iter_documents(
     paths: PathLike | Iterable[PathLike],
     *,
-    default_date: dt.date | str | None = None,
+    report_date: dt.date | str | None = None,
     errors: list[DocumentError] | None = None,
 ) -> Iterator[Document]:
     """Yield the documents of report files, folders and corpora, in order.
@@ -136,7 +136,7 @@ def iter_documents(
         ``.txt``, ``.jsonl`` and ``.csv`` files, sorted by name, not recursive),
         or ``-`` (standard input, one report). Any other suffix is read as a
         plain-text report.
-    default_date : datetime.date or str, optional
+    report_date : datetime.date or str, optional
         Date given to documents that carry none (``YYYY-MM-DD`` if a string).
     errors : list of DocumentError, optional
         If given, an unreadable file or record is appended here and iteration
@@ -158,12 +158,12 @@ def iter_documents(
     with it). Each piece is extracted on its own: the country a piece is
     about is judged from that piece, and an event told across a piece
     boundary is two events. Pieces after the first carry the report's date
-    (``default_date``, else the dateline at the top of the report), so
+    (``report_date``, else the dateline at the top of the report), so
     relative dates resolve as in the first piece.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    fallback = as_date(default_date, "report_date")
+    fallback = as_date(report_date)
     idents = Idents()
     for path in paths:
         for item in expand_paths(path, errors):

@@ -103,7 +103,7 @@ def test_read_text_dash_reads_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_text_file_is_one_document_named_by_stem(tmp_path: Path) -> None:
     path = tmp_path / "aleppo-2016.txt"
     path.write_text("Barrel bombs fell on Aleppo.", encoding="utf-8")
-    (doc,) = iter_documents(path, default_date="2016-12-01")
+    (doc,) = iter_documents(path, report_date="2016-12-01")
     assert doc == Document(id="aleppo-2016", text="Barrel bombs fell on Aleppo.",
                            date=dt.date(2016, 12, 1), path=str(path))
 
@@ -256,9 +256,9 @@ def test_cli_extract_reports_an_unclosed_quote(tmp_path: Path, capsys: pytest.Ca
     assert "geomap extract: error: c.csv:2: malformed CSV" in err
 
 
-def test_bad_default_date() -> None:
+def test_bad_report_date() -> None:
     with pytest.raises(InputError, match="not YYYY-MM-DD"):
-        list(iter_documents([], default_date="yesterday"))
+        list(iter_documents([], report_date="yesterday"))
 
 
 @requires_shared
@@ -710,19 +710,19 @@ def test_csv_batches_read_apart_give_the_documents_and_errors_of_the_whole_file(
     path = tmp_path / f"{case}.csv"
     path.write_bytes(CSV_CORPORA[case].replace("one", "“one” café").encode(encoding))
     errors: list[DocumentError] = []
-    whole = list(iter_documents(path, default_date="2020-01-01", errors=errors))
+    whole = list(iter_documents(path, report_date="2020-01-01", errors=errors))
     assert _read_by_batches([path], size) == (whole, [str(e) for e in errors])
 
 
 @pytest.mark.parametrize("size", [1, 2, 4])
 def test_jsonl_and_report_batches_read_apart_give_what_the_plain_reader_gives(mixed_input: Path, size: int) -> None:
     errors: list[DocumentError] = []
-    whole = list(iter_documents(mixed_input, default_date="2020-01-01", errors=errors))
+    whole = list(iter_documents(mixed_input, report_date="2020-01-01", errors=errors))
     assert _read_by_batches([mixed_input], size) == (whole, [str(e) for e in errors])
 
 
 @requires_shared
 def test_the_fakes_corpus_read_in_batches_is_the_corpus_read_whole() -> None:
     path = SOURCE_DATA / "corpus" / "fakes-dev.csv"
-    whole = list(iter_documents(path, default_date="2020-01-01"))
+    whole = list(iter_documents(path, report_date="2020-01-01"))
     assert _read_by_batches([path], 7) == (whole, [])

@@ -408,7 +408,7 @@ def test_every_toponym_mention_is_located_or_listed(tmp_path: Path, capsys: pyte
 
 
 def test_unlocated_mentions_reach_the_map_panel(tmp_path: Path) -> None:
-    from geomap.render.inputs import load_map_inputs
+    from geomap.run.inputs import load_map_inputs
 
     report = tmp_path / "r.txt"
     report.write_text(f"Government airstrikes hit the village of {INVENTED}, killing 5 civilians.")

@@ -32,7 +32,7 @@ def extract_table(
     output: PathLike,
     *,
     mentions_output: PathLike | None = None,
-    default_date: dt.date | str | None = None,
+    report_date: dt.date | str | None = None,
     gazetteer: Any = None,
     batch_chars: int | None = None,
 ) -> CorpusRun:
@@ -55,7 +55,7 @@ def extract_table(
         writes CSV to standard output. Written atomically.
     mentions_output : path, optional
         A CSV file for the toponym mentions, also streamed.
-    default_date : datetime.date or str, optional
+    report_date : datetime.date or str, optional
         Date of documents that carry none.
     gazetteer : geomap.gazetteer.Gazetteer, optional
         Default: the bundled one.
@@ -73,7 +73,7 @@ def extract_table(
     run = CorpusRun()
 
     def documents() -> Iterator[Document]:
-        for doc in iter_documents(paths, default_date=default_date, errors=run.errors):
+        for doc in iter_documents(paths, report_date=report_date, errors=run.errors):
             run.documents += doc.part == 0
             yield doc
 
@@ -198,7 +198,7 @@ def run_corpus(
     output: PathLike,
     *,
     mentions_output: PathLike | None = None,
-    default_date: dt.date | str | None = None,
+    report_date: dt.date | str | None = None,
     workers: int = 1,
     engine: str = "processes",
     scheduler: Any = None,
@@ -241,7 +241,7 @@ def run_corpus(
         previous folder of the same name.
     mentions_output : path, optional
         Folder for the toponym mention parts, written the same way.
-    default_date : datetime.date or str, optional
+    report_date : datetime.date or str, optional
         Date of documents that carry none.
     workers : int
         Parallel workers; 1 runs in this process.
@@ -274,7 +274,7 @@ def run_corpus(
 
     run = CorpusRun()
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    units = plan_units(paths, as_date(default_date, "report_date"), batch_size)
+    units = plan_units(paths, as_date(report_date), batch_size)
     outputs = [parallel.PartsFolder(Path(output))]
     if mentions_output is not None:
         outputs.append(parallel.PartsFolder(Path(mentions_output)))

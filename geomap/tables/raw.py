@@ -83,7 +83,7 @@ def read_csv_table(path: PathLike) -> RawTable:
         raise InputError("empty file", path=name)
     text = decode_bytes(data, name)
     # newline="" keeps quoted newlines intact and lets csv count physical lines.
-    records = csv_records(io.StringIO(text, newline=""), name, delimiter=_delimiter(text))
+    records = csv_records(io.StringIO(text, newline=""), name, delimiter=delimiter(text))
     header = normalise_header(next(records)[1])
     raw = RawTable(name, header, [])
     for start, cells in records:
@@ -100,7 +100,7 @@ def read_csv_table(path: PathLike) -> RawTable:
     return raw
 
 
-def _delimiter(text: str) -> str:
+def delimiter(text: str) -> str:
     """The field separator: ``,`` unless the header line has more ``;`` or tabs.
 
     Spreadsheets in locales with a decimal comma save "CSV" with semicolons.
