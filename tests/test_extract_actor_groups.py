@@ -14,7 +14,8 @@ import pytest
 
 from geomap.extract import extract_events, extract_mentions
 from geomap.extract.coding import find_actors
-from geomap.extract.text import Tokens, load_lexicon, phrase_table
+from geomap.extract.lexicon import load as load_lexicon
+from geomap.extract.text import Tokens, phrase_table
 
 DATE = "2016-05-03"
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from geomap.dates import MONTHS
+from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.numbers import toll_word_positions
 from geomap.extract.text import (
     PhraseGroup,
     PhraseMatcher,
     Tokens,
     first_within,
-    load_lexicon,
     phrase_table,
     positions,
 )
@@ -60,6 +60,8 @@ class TriggerType:
     # the side that alone uses the weapon the trigger names (barrel bombs: the Syrian
     # government's forces): its doer unless the clause names a state's forces as the doer
     doer: str = ""
+    # a wording that says nothing of the means ("attack", "stormed"): re-typed by what it hit (rules.yaml)
+    broad: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def _trigger_lexicon() -> tuple[PhraseMatcher, PhraseMatcher, dict[str, frozense
             item["event_type"], item["sub_event_type"], int(item["priority"]),
             bool(item.get("violent", True)), bool(item.get("inverse", False)),
             tuple(" ".join(str(w).split()) for w in item.get("needs", [])), str(item.get("generic", "")),
-            str(item.get("doer", "")),
+            str(item.get("doer", "")), bool(item.get("broad", False)),
         )
         entries.extend((p, kind) for p in item["patterns"])
     not_events = PhraseMatcher(phrase_table((p, True) for p in lex.get("not_events", [])))
@@ -832,27 +834,3 @@ def _first_phrase_end(low: list[str], first: int, end: int, phrases: tuple[str, 
             break
     return best
 
-
-def downing_type(low: list[str], lo: int, hi: int) -> tuple[str, str, bool]:
-    """ACLED's event type, sub-event type and violence of something brought down in tokens ``lo:hi``.
-
-    A drone, missile or rocket shot down (lexicon ``unmanned``) is a weapon
-    kept from striking: "Disrupted weapons use", no fatalities. Anything
-    else brought down (a helicopter, a warplane) is a fight between the
-    shooter and the aircraft's side: "Armed clash".
-    """
-    if not _unmanned().isdisjoint(low[lo:hi]):
-        return "Strategic developments", "Disrupted weapons use", False
-    return "Battles", "Armed clash", True
-
-
-@lru_cache(maxsize=1)
-def _unmanned() -> frozenset[str]:
-    return frozenset(str(word) for word in load_lexicon("triggers")["unmanned"])
-
-
-def territory_sub_type(actor: Actor | None) -> str:
-    """ACLED's sub-event type for a change of territory, by who gains it."""
-    if actor is not None and actor.government and actor.inter == 1:
-        return "Government regains territory"
-    return "Non-state actor overtakes territory"

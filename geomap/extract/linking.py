@@ -53,6 +53,7 @@ from typing import Any, Generic, TypeVar
 from geomap.extract import coding
 from geomap.extract.coding import Actor, ActorMention, Trigger
 from geomap.extract.dates import DateMention, find_dates, find_years
+from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.mentions import Mention, site_words
 from geomap.extract.numbers import (
     Figure,
@@ -62,11 +63,11 @@ from geomap.extract.numbers import (
     is_exact,
     toll_word_positions,
 )
+from geomap.extract.rules import Coding, retype
 from geomap.extract.text import (
     Tokens,
     clause_spans,
     first_within,
-    load_lexicon,
     sentence_spans,
 )
 from geomap.gazetteer import Gazetteer, Place
@@ -344,21 +345,16 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
     tokens, text = doc.tokens, doc.text
     kind = trigger.type
     actor1, actor2, explicit = _link_actors(doc, trigger, c_lo, c_hi, s_lo)
-    # an attack the clause says hit civilians is one-sided violence, not a battle (ACLED):
-    # "a terrorist attack ... claimed the lives of 18 civilians"
-    on_civilians = kind.generic == "any" and kind.event_type == "Battles" and any(
-        side is not None and side.inter == 7 for side in (actor1, actor2))
+    # the clause's own sides re-type it (rules.yaml): "a terrorist attack ... claimed the lives of 18 civilians"
+    event_type, sub_type, violent = retype(
+        Coding(kind.event_type, kind.sub_event_type, kind.violent), broad=kind.broad,
+        actor1=actor1, actor2=actor2, clause=tokens.low[c_lo:c_hi], doer_settled=False)
     if actor1 is None:
         actor1, actor2b = _actors_from_control(text[c0:c1])
         actor2 = actor2 or actor2b
     from_weapon = bool(kind.doer) and (actor1 is None or not actor1.government)
     if from_weapon:
         (actor1, actor2), explicit = _weapon_owner(kind.doer, actor1, actor2), False
-    event_type, sub_type, violent = kind.event_type, kind.sub_event_type, kind.violent
-    if on_civilians:
-        event_type, sub_type = "Violence against civilians", "Attack"
-    if sub_type == "downing":
-        event_type, sub_type, violent = coding.downing_type(tokens.low, c_lo, c_hi)
     record = EventRecord(event_type, sub_type, violent, actor1, actor2, explicit, from_weapon, generic=bool(kind.generic))
     record.evidence.append(Evidence(s0, s1, s_index))
     # what was hit: a target word shortly after the trigger ("rockets hit a hospital")
@@ -388,8 +384,9 @@ def _code_clause(doc: _Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_
         _inherit_actor(records, record, s_index, _targeted(doc, trigger, c_hi, record.actor2))
     if record.date is None:
         _carry_date(doc.last_dated, record, doc.ref)
-    if sub_type == "territory":
-        record.sub_event_type = coding.territory_sub_type(record.actor1)
+    record.event_type, record.sub_event_type, record.violent = retype(
+        Coding(record.event_type, record.sub_event_type, record.violent), broad=kind.broad,
+        actor1=record.actor1, actor2=record.actor2, clause=tokens.low[c_lo:c_hi], doer_settled=True)
     _default_actors(record)
     return record, True
 

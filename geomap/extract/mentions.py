@@ -38,7 +38,8 @@ import ahocorasick
 import pandas as pd
 from rapidfuzz import fuzz
 
-from geomap.extract.text import Tokens, load_lexicon, phrase_table, positions
+from geomap.extract.lexicon import load as load_lexicon
+from geomap.extract.text import Tokens, phrase_table, positions
 from geomap.gazetteer import Gazetteer, Place, Resolution, ResolveContext
 from geomap.gazetteer.spatial import NEARBY_WEIGHT
 from geomap.names import fold_token, is_article, normalise

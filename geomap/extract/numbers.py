@@ -10,7 +10,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from geomap.extract.text import Tokens, load_lexicon, phrase_table, positions
+from geomap.extract.lexicon import load as load_lexicon
+from geomap.extract.text import Tokens, phrase_table, positions
 
 # Words that may sit between a figure and its verb ("12 people were killed").
 _STOP_AFTER = frozenset("and or but year years month months week weeks day days hour hours km kilometres kilometers miles percent per metres meters".split())

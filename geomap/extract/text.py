@@ -13,37 +13,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress, count
 from operator import add
-from pathlib import Path
 from typing import Any, TypeVar
 
 import ahocorasick
-import yaml
 
-from geomap.errors import GeomapError
+from geomap.extract.lexicon import load as load_lexicon
 from geomap.names import tokenize
-
-LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 
 _APOSTROPHES = "'\u2019\u2018\u02bf\u02be\u02bc\u02bb`\u00b4"
 _APOSTROPHE_RE = re.compile(f"[{_APOSTROPHES}]")
 _T = TypeVar("_T")
 
-
-# libyaml's safe loader when PyYAML was built with it (its wheels are): the same
-# documents, parsed in C; the pure-Python parser took a quarter second of every
-# process's first extraction.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@lru_cache(maxsize=None)
-def load_lexicon(name: str) -> Any:
-    """Return the parsed YAML lexicon ``lexicon/<name>.yaml`` (cached)."""
-    path = LEXICON_DIR / f"{name}.yaml"
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_SAFE_LOADER)
-    except (OSError, yaml.YAMLError) as exc:
-        raise GeomapError(f"{path}: cannot read lexicon: {exc}") from exc
 
 
 @lru_cache(maxsize=200_000)

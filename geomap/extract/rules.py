@@ -1,0 +1,108 @@
+"""Re-typing: the rules of ``lexicon/rules.yaml`` applied to a clause once its trigger and sides are known.
+
+The engine knows no words and no types: a rule is a ``when`` (conditions on
+the trigger, the sides and the clause's words) and a ``then`` (the fields it
+sets), tried in file order; the first rule whose conditions hold wins. A
+rule marked ``at: doer`` waits until the clause's doer is settled (it may be
+taken from an earlier sentence); the others apply as soon as the clause's
+own sides are linked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, NamedTuple, Protocol
+
+from geomap.extract.lexicon import load as load_lexicon
+
+
+class Coding(NamedTuple):
+    """What a clause is coded as: ACLED's event type and sub-event type, and whether it can kill."""
+
+    event_type: str
+    sub_event_type: str
+    violent: bool
+
+
+class Side(Protocol):
+    """What a rule may know of a side (an :class:`~geomap.extract.coding.Actor`): its ACLED actor type, and
+    whether it is a state's own forces."""
+
+    inter: int
+    government: bool
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One re-typing rule of ``rules.yaml``."""
+
+    name: str
+    at: str  # "sides" or "doer"
+    when: dict[str, Any]
+    then: dict[str, Any]
+    words: frozenset[str]  # the clause words ``clause_has`` names, empty when it names none
+
+    def holds(self, coding: Coding, broad: bool, actor1: Side | None, actor2: Side | None,
+              clause: Sequence[str]) -> bool:
+        """Do the rule's conditions hold for this clause?"""
+        when = self.when
+        if "event_type" in when and coding.event_type != when["event_type"]:
+            return False
+        if "sub_event_type" in when and coding.sub_event_type != when["sub_event_type"]:
+            return False
+        if "broad" in when and broad != when["broad"]:
+            return False
+        if "side_inter" in when and not any(s is not None and s.inter in when["side_inter"] for s in (actor1, actor2)):
+            return False
+        if "actor1_inter" in when and (actor1 is None or actor1.inter not in when["actor1_inter"]):
+            return False
+        if "actor1_government" in when and (actor1 is not None and actor1.government) != when["actor1_government"]:
+            return False
+        return "clause_has" not in when or not self.words.isdisjoint(clause)
+
+    def apply(self, coding: Coding) -> Coding:
+        """The coding with this rule's fields set."""
+        return coding._replace(**self.then)
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    """The re-typing rules, in the order they are tried."""
+    lexicon = load_lexicon("rules")
+    return tuple(
+        Rule(entry["name"], entry.get("at", "sides"), dict(entry["when"]), dict(entry["then"]),
+             lexicon.words(entry["when"]["clause_has"]) if "clause_has" in entry["when"] else frozenset())
+        for entry in lexicon["retype"]
+    )
+
+
+def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | None, clause: Sequence[str],
+           doer_settled: bool) -> Coding:
+    """Apply the first rule that holds; ``doer_settled`` says which rules may be tried yet.
+
+    Parameters
+    ----------
+    coding : Coding
+        The clause's coding so far (at first, its trigger's).
+    broad : bool
+        The trigger says nothing of the means (``broad`` in triggers.yaml).
+    actor1, actor2 : Side or None
+        The clause's doer and other side, as known now.
+    clause : sequence of str
+        The clause's lower-cased words.
+    doer_settled : bool
+        False when the clause's own sides have just been linked (the rules
+        ``at: sides`` are tried), True once the doer is final (the rules
+        ``at: doer``).
+
+    Returns
+    -------
+    Coding
+        The coding the first matching rule sets, or ``coding`` unchanged.
+    """
+    for rule in rules():
+        if (rule.at == "doer") == doer_settled and rule.holds(coding, broad, actor1, actor2, clause):
+            return rule.apply(coding)
+    return coding

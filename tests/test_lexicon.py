@@ -1,0 +1,94 @@
+"""The lexicon is data checked at load: a mistake names its file and line; every entry is used."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from geomap.extract import extract_document, lexicon
+from geomap.extract.lexicon import LEXICON_DIR, LexiconError
+from geomap.extract.rules import Coding, retype
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    """A private copy of the bundled lexicon to break."""
+    for path in LEXICON_DIR.glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    return tmp_path
+
+
+def _replace_once(path: Path, old: str, new: str) -> int:
+    """Replace the first ``old`` in the file; return the line it was on."""
+    text = path.read_text(encoding="utf-8")
+    at = text.index(old)
+    path.write_text(text[:at] + new + text[at + len(old):], encoding="utf-8")
+    return text.count("\n", 0, at) + 1
+
+
+def test_a_misspelled_sub_event_type_fails_loading_with_its_file_and_line(copy: Path) -> None:
+    line = _replace_once(copy / "triggers.yaml", "sub_event_type: Suicide bomb", "sub_event_type: Suicide bombs")
+    with pytest.raises(LexiconError, match=rf"triggers\.yaml:{line}: unknown sub_event_type 'Suicide bombs'"):
+        lexicon.load("triggers", copy)
+
+
+def test_a_sub_event_type_under_the_wrong_event_type_is_named(copy: Path) -> None:
+    line = _replace_once(copy / "triggers.yaml", "sub_event_type: Suicide bomb", "sub_event_type: Armed clash")
+    with pytest.raises(LexiconError, match=rf"triggers\.yaml:{line}: .*'Armed clash'.*belongs to 'Battles'"):
+        lexicon.load("triggers", copy)
+
+
+@pytest.mark.parametrize(("name", "old", "new", "message"), [
+    ("triggers", "priority: 95", "priority: high", "priority must be a int"),
+    ("triggers", "priority: 95", "priorty: 95", "unknown field 'priorty'"),
+    ("actors", "inter: 1", "inter: 12", "inter 12 is not an ACLED actor type"),
+    ("rules", "then: {event_type: Violence against civilians, sub_event_type: Attack}",
+     "then: {event_type: Violence against civilians, sub_event_type: Atack}", "unknown sub_event_type 'Atack'"),
+    ("rules", "clause_has: unmanned", "clause_has: unmaned", "no word list 'unmaned'"),
+])
+def test_other_mistakes_are_reported_at_their_line(copy: Path, name: str, old: str, new: str, message: str) -> None:
+    line = _replace_once(copy / f"{name}.yaml", old, new)
+    with pytest.raises(LexiconError, match=rf"{name}\.yaml:{line}: .*{message}"):
+        lexicon.load(name, copy)
+
+
+def test_a_trigger_doer_must_be_a_known_actor(copy: Path) -> None:
+    line = _replace_once(copy / "triggers.yaml", "doer: Military Forces of Syria", "doer: Military Forces of Syrai")
+    with pytest.raises(LexiconError, match=rf"triggers\.yaml:{line}: doer 'Military Forces of Syrai'"):
+        lexicon.load("triggers", copy)
+
+
+def test_every_lexicon_entry_is_read_by_extraction() -> None:
+    text = ("Rebels shelled Aleppo on Monday, killing 3 people, activists said. (AFP photo) Two drones were shot down "
+            "over Idlib. Government forces retook the village of Kafr Nabl in Idlib province.")
+    extract_document(text, report_date="2016-05-03")
+    unread = {path.stem: sorted(set(lexicon.load(path.stem).data) - lexicon.load(path.stem).read)
+              for path in LEXICON_DIR.glob("*.yaml")}
+    assert {name: keys for name, keys in unread.items() if keys} == {}
+
+
+class _Side:
+    def __init__(self, inter: int, government: bool = False) -> None:
+        self.inter, self.government = inter, government
+
+
+@pytest.mark.parametrize(("coding", "broad", "actor1", "actor2", "clause", "settled", "expected"), [
+    (("Battles", "Armed clash", True), True, _Side(2), _Side(7), ["attacked"], False,
+     ("Violence against civilians", "Attack", True)),
+    (("Battles", "Armed clash", True), False, _Side(2), _Side(7), ["clashed"], False, ("Battles", "Armed clash", True)),
+    (("Battles", "downing", True), False, None, None, ["shot", "down", "a", "drone"], False,
+     ("Strategic developments", "Disrupted weapons use", False)),
+    (("Battles", "downing", True), False, None, None, ["shot", "down", "a", "helicopter"], False,
+     ("Battles", "Armed clash", True)),
+    (("Battles", "territory", True), False, _Side(1, True), None, ["retook"], False, ("Battles", "territory", True)),
+    (("Battles", "territory", True), False, _Side(1, True), None, ["retook"], True,
+     ("Battles", "Government regains territory", True)),
+    (("Battles", "territory", True), False, _Side(2), None, ["seized"], True,
+     ("Battles", "Non-state actor overtakes territory", True)),
+])
+def test_the_rules_table_retypes_a_clause(coding: tuple, broad: bool, actor1: _Side | None, actor2: _Side | None,
+                                         clause: list[str], settled: bool, expected: tuple) -> None:
+    assert tuple(retype(Coding(*coding), broad=broad, actor1=actor1, actor2=actor2, clause=clause,
+                        doer_settled=settled)) == expected
