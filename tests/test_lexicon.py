@@ -61,8 +61,8 @@ def test_a_trigger_doer_must_be_a_known_actor(copy: Path) -> None:
 
 
 def test_every_lexicon_entry_is_read_by_extraction() -> None:
-    text = ("Rebels shelled Aleppo on Monday, killing 3 people, activists said. (AFP photo) Two drones were shot down "
-            "over Idlib. Government forces retook the village of Kafr Nabl in Idlib province.")
+    text = ("Rebels shelled Aleppo on Monday, killing 3 people, activists said. (AFP photo) Two drones were "
+            "shot down over Idlib. (Reuters) Government forces retook the village of Kafr Nabl in Idlib province.")
     extract_document(text, report_date="2016-05-03")
     unread = {path.stem: sorted(set(lexicon.load(path.stem).data) - lexicon.load(path.stem).read)
               for path in LEXICON_DIR.glob("*.yaml")}
