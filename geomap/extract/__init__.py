@@ -24,6 +24,7 @@ import pandas as pd
 from geomap.dates import as_date
 from geomap.extract import coding, linking
 from geomap.extract.dates import dateline
+from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.mentions import (
     Mention,
     drop_junk,
@@ -35,6 +36,8 @@ from geomap.extract.mentions import (
 from geomap.extract.text import Tokens
 from geomap.frames import events_from_records
 from geomap.gazetteer import Gazetteer
+
+_TOPONYMS = load_lexicon("toponyms")
 
 __all__ = ["extract_events", "extract_mentions", "extract_document", "extract_corpus", "iter_extract_corpus",
            "analyse", "StageClock"]
@@ -104,12 +107,8 @@ class _NoClock(StageClock):
 _NO_CLOCK = _NoClock()
 
 
-# Words right after a place name that make it stand for those who rule it ("the Damascus
-# government", "its Damascus ally", "the Ankara envoy"); not when they open the name of an armed
-# side (copy without punctuation: "the attack on Khan Shaykhun government warplanes also struck ...").
-_RULERS = frozenset("government regime authorities officials administration leadership ally allies backer "
-                    "backers envoy envoys delegation ambassador counterpart counterparts".split())
-_ARMED = frozenset("forces troops soldiers army warplanes jets aircraft planes helicopters artillery".split())
+_RULERS = _TOPONYMS.words("rulers_after")
+_ARMED = _TOPONYMS.words("armed_after")
 
 
 def _possessive(text: str, mention: Mention) -> bool:

@@ -24,6 +24,9 @@ from geomap.extract.text import (
 )
 from geomap.names import is_article, tokenize
 
+_GRAMMAR = load_lexicon("grammar")
+_TRIGGERS = load_lexicon("triggers")
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -75,9 +78,8 @@ class Trigger:
 
 # A side named as the holder of territory is a description of the target,
 # not an actor: "government-held parts", "rebel-controlled areas".
-_HELD_RE = re.compile(r"\s*-?\s*(held|controlled|run|dominated|occupied|besieged|backed|affiliated|linked|aligned|allied|led|leaning"
-                      r"|made|supplied|built|manufactured|provided|funded|trained|armed|designed)\b", re.I)
-_PRO_ANTI_RE = re.compile(r"\b(pro|anti|non)\s*-\s*$", re.I)
+_HELD_RE = re.compile(r"\s*-?\s*" + _TRIGGERS.alternation("holder_participles") + r"\b", re.I)
+_PRO_ANTI_RE = re.compile(r"\b" + _TRIGGERS.alternation("side_prefixes") + r"\s*-\s*$", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -347,7 +349,7 @@ def _stands_alone(tokens: Tokens, i: int) -> bool:
                 and (words[i + 1][:1].isupper() or tokens.text[tokens.ends[i]:tokens.starts[i + 1]] == "-"))
 
 
-_ENGLISH_ARTICLES = frozenset(("the", "a", "an"))
+_ENGLISH_ARTICLES = _GRAMMAR.words("articles")
 _SENTENCE_BREAKS = frozenset('.!?\n"\u201c:')
 
 
@@ -582,8 +584,8 @@ def _halted(tokens: Tokens, lo: int, end: int, trigger: Trigger, halting: frozen
     return k - 1 >= lo and tokens.low[k - 1] in halting and first_within(toll_word_positions(tokens), lo, end) is None
 
 
-_HALTABLE = frozenset({"Air/drone strike", "Shelling/artillery/missile attack"})
-_ENDED_DETERMINERS = frozenset("the all its their his".split())
+_HALTABLE = _TRIGGERS.words("haltable_types")
+_ENDED_DETERMINERS = _TRIGGERS.words("ended_determiners")
 # How far before a weapon the verb supplying it may stand: "received U.S.-made anti-tank missiles"
 _SUPPLY_REACH = 6
 
@@ -607,15 +609,12 @@ def _supplied(low: list[str], lo: int, trigger: Trigger, supply: frozenset[str])
     return False
 
 
-# What stops the look-back from a weapon to a verb supplying it
-_SUPPLY_STOPS = frozenset("and but or by with was were is are had has have been which that who".split())
-# Verbs after a weapon that say it was used
-_WEAPON_ACTS = frozenset("hit hits landed struck fell killed killing pounded slammed exploded wounded injured "
-                         "targeted rained".split())
+_SUPPLY_STOPS = _TRIGGERS.words("supply_stops")
+_WEAPON_ACTS = _TRIGGERS.words("weapon_acts")
 
 
 # What a weapon word codes ("missiles", "rockets", "shells"): what can be supplied
-_WEAPON_TYPES = frozenset({"Shelling/artillery/missile attack"})
+_WEAPON_TYPES = _TRIGGERS.words("supplied_weapon_types")
 
 
 def is_tally(tokens: Tokens, clause_first: int, clause_end: int) -> bool:
@@ -742,8 +741,7 @@ class _CueIndex:
         return False
 
 
-#: Words opening a relative clause: what follows them is told of another subject.
-RELATIVE_WORDS = frozenset("which who whom whose where when that".split())
+RELATIVE_WORDS = _GRAMMAR.words("relative_words")
 
 
 def _span_within(starts: list[int], stops: list[int], lo: int, end: int, open_before: int) -> bool:
@@ -756,13 +754,9 @@ def _span_within(starts: list[int], stops: list[int], lo: int, end: int, open_be
     return False
 
 
-# "has been conducting airstrikes ... since September 2014": a perfect tense and "since"
-# a year describe what went on over years, not one event. The span runs from the auxiliary
-# to the year, so both must lie in the trigger's clause. So does what went on since something
-# began: "400,000 people have been killed since the Syrian conflict erupted with protests".
-_PERFECT = frozenset(("has", "have", "had"))
+_PERFECT = _GRAMMAR.words("perfect_auxiliaries")
 _HABIT_REACH = 15
-_BEGAN = frozenset("began begun started erupted broke collapsed ended launched".split())
+_BEGAN = _TRIGGERS.words("began")
 # "has been carrying out airstrikes since last September", "had been battling since June 25";
 # "since then" too, and a "since" phrase put before its perfect ("Since 2011, 400,000 have been killed")
 # month names written out (not "May", which is also the modal "may")

@@ -20,10 +20,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from geomap.dates import MONTHS, WEEKDAYS
+from geomap.extract.lexicon import load as load_lexicon
+
+_DATES = load_lexicon("dates")
 
 _MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY_SUFFIXES = ("st", "nd", "rd", "th")
-_MONTH_CUES = ("in", "since", "during", "until", "early", "late", "mid", "last", "this", "of")
+_DAY_SUFFIXES = _DATES.phrases("day_suffixes")
+_MONTH_CUES = _DATES.phrases("month_cues")
 _ISO_RE = re.compile(r"\b(?P<y>1\d\d\d|20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")
 _DAY_MONTH_RE = re.compile(rf"\b(?P<day>[0-3]?\d)(?:{'|'.join(_DAY_SUFFIXES)})?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>1\d\d\d|20\d\d))?\b")
 _MONTH_DAY_RE = re.compile(rf"\b{_MONTH}\s+(?P<day>[0-3]?\d)(?:{'|'.join(_DAY_SUFFIXES)})?\b(?!\s*(?:km|kilomet|people|civilians|%))(?:,?\s+(?P<year>1\d\d\d|20\d\d))?")
@@ -42,20 +45,11 @@ _WEEKDAY_HINT_RE = re.compile("|".join(WEEKDAYS))
 _ISO_HINT_RE = re.compile(r"(?:1\d|20)\d\d-\d\d-\d\d")
 _WORD_START_RE = re.compile(r"\b\w")
 # (keywords, one of which must occur in the lower-cased text, pattern, unit, amount,
-# precision); the keyword test skips most patterns on most texts.
+# precision); the keyword test skips most patterns on most texts (lexicon/dates.yaml).
 _RELATIVE = [
-    (("yesterday",), re.compile(r"\byesterday\b", re.I), "days", -1, 1),
-    (("night",), re.compile(r"\blast night\b", re.I), "days", -1, 1),
-    (("today", "this morning", "this afternoon", "this evening", "tonight"),
-     re.compile(r"\b(?:today|this morning|this afternoon|this evening|tonight|earlier today)\b", re.I), "days", 0, 1),
-    (("day before",), re.compile(r"\b(?:the day before yesterday)\b", re.I), "days", -2, 1),
-    (("weekend",), re.compile(r"\b(?:over|at|during) the weekend\b|\blast weekend\b|\bthis weekend\b", re.I), "weekend", 0, 2),
-    (("week",), re.compile(r"\blate last week\b", re.I), "lastweek", 4, 2),
-    (("week",), re.compile(r"\bearly last week\b", re.I), "lastweek", 0, 2),
-    (("week",), re.compile(r"\blast week\b|\bthe previous week\b|\ba week ago\b", re.I), "lastweek", 2, 2),
-    (("week",), re.compile(r"\b(?:earlier )?this week\b", re.I), "thisweek", 0, 2),
-    (("month",), re.compile(r"\b(?:late |early )?last month\b|\bthe previous month\b|\ba month ago\b", re.I), "lastmonth", 0, 3),
-    (("month",), re.compile(r"\b(?:earlier )?this month\b", re.I), "thismonth", 0, 3),
+    (tuple(entry["keywords"]), re.compile(entry["pattern"], re.I), entry["unit"], int(entry["amount"]),
+     int(entry["precision"]))
+    for entry in _DATES["relative"]
 ]
 # The longest text a _RELATIVE pattern matches ("the day before yesterday"); a test checks it.
 RELATIVE_MAX_LEN = 24
@@ -164,7 +158,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None, ref: dt.date |
 
 # A year alone dates nothing to the day or month (ACLED codes no such event), but says when an
 # event told in the past tense happened: "in 2013", "in mid-2014", "during 2012".
-_EVENT_NOUNS = r"(?i:war|conflict|uprising|revolution|offensive|battle|massacre|elections?)\b"
+_EVENT_NOUNS = r"(?i:" + _DATES.alternation("event_nouns") + r")\b"
 _YEAR_ONLY_RE = re.compile(
     r"(?i:\b(?:in|during)\s+(?:(?:early|mid|late)[\s-]+)?)(?P<year>1[89]\d\d|20\d\d)\b(?![-/]\d)"
     # a year naming a war or another event: "in the 1967 Six Day War", "during the 2011 uprising"

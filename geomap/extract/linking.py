@@ -72,6 +72,10 @@ from geomap.extract.text import (
 )
 from geomap.gazetteer import Gazetteer, Place
 
+_GRAMMAR = load_lexicon("grammar")
+_SIDES = load_lexicon("sides")
+_TOPONYMS = load_lexicon("toponyms")
+
 GEO_PRECISION = {
     "facility": 1, "neighbourhood": 1, "village": 1, "town": 1, "city": 1,
     "admin3": 2, "admin2": 2, "admin1": 3, "region": 2, "country": 3,
@@ -82,24 +86,17 @@ _ISO3 = {
     "RU": "RUS", "US": "USA", "GB": "GBR", "FR": "FRA", "DE": "DEU", "CH": "CHE", "SA": "SAU", "QA": "QAT",
     "EG": "EGY", "KZ": "KAZ", "MX": "MEX", "AE": "ARE", "BE": "BEL", "AT": "AUT", "IT": "ITA", "YE": "YEM",
 }
-_DETERMINERS = frozenset("the these those this that its their such".split())
-_TARGET_PREPS = frozenset("against on targeting at into upon".split())
+_DETERMINERS = _GRAMMAR.words("determiners")
+_TARGET_PREPS = _GRAMMAR.words("target_prepositions")
 # (not "the village of Tlajabin": a place named, which the gazetteer may lack, is no reference back)
-_ANAPHORA_RE = re.compile(
-    r"\b(?:there|the (?:city|town|village|area|region|province|neighbou?rhood|district|countryside|suburb)|"
-    r"that (?:area|city|town|region)|the same (?:area|city|town))\b(?!\s+of\s+(?-i:[A-Z]))",
-    re.I,
-)
-_GOV_HELD_RE = re.compile(r"\b(?:government|regime|army|loyalist)[\s-]*(?:held|controlled)\b", re.I)
-_REBEL_HELD_RE = re.compile(r"\b(?:rebel|opposition|insurgent|militant)[\s-]*(?:held|controlled)\b", re.I)
-_TARGET_RE = re.compile(
-    r"\b(hospital|clinic|medical (?:centre|center|facility)|school|market|mosque|church|bakery|camp|"
-    r"residential (?:area|building|neighbou?rhood)|convoy|checkpoint|airport|air ?base|prison)s?\b",
-    re.I,
-)
+_ANAPHORA_RE = re.compile(r"\b" + _TOPONYMS.alternation("anaphora") + r"\b(?!\s+of\s+(?-i:[A-Z]))", re.I)
+_HELD = _SIDES.alternation("held_words")
+_GOV_HELD_RE = re.compile(r"\b" + _SIDES.alternation("government_holders") + r"[\s-]*" + _HELD + r"\b", re.I)
+_REBEL_HELD_RE = re.compile(r"\b" + _SIDES.alternation("rebel_holders") + r"[\s-]*" + _HELD + r"\b", re.I)
+_TARGET_RE = re.compile(r"\b(" + _SIDES.alternation("targets") + r")s?\b", re.I)
 _NEIGHBOURING_SENTENCES = 2
 # A clause opened by a contrast reports something else: "..., while activists reported two dead".
-_CONTRAST_RE = re.compile(r"\s*(?:while|whereas|but|meanwhile|although|though)\b", re.I)
+_CONTRAST_RE = re.compile(r"\s*" + _GRAMMAR.alternation("contrast_words") + r"\b", re.I)
 
 
 @dataclass
@@ -269,7 +266,7 @@ def build_events(doc: _Doc) -> list[EventRecord]:
     return merge_duplicates(records)
 
 
-_LOCATIVE = frozenset("in near to inside outside around".split())
+_LOCATIVE = _GRAMMAR.words("locative_prepositions")
 # words before a side that is not the subject: a target, a place, an agent, an instrument
 _NOT_BEFORE_SUBJECT = _TARGET_PREPS | _LOCATIVE | {"by", "with", "of", "from"}
 _BEFORE_AGENT_OR_TARGET = _TARGET_PREPS | {"by"}
@@ -400,7 +397,7 @@ def _earlier_one(low: list[str], trigger: Trigger, c_lo: int) -> bool:
                for k in range(max(c_lo + 1, trigger.first - 3), trigger.first))
 
 
-_EARLIER = frozenset("earlier previous prior".split())
+_EARLIER = _GRAMMAR.words("earlier")
 
 
 def _recalled_by(record: EventRecord, figures: list[Figure], records: list[EventRecord]) -> EventRecord | None:
@@ -505,10 +502,7 @@ def _choose_place(mentions: list[Mention], focus: Place | None, violent: bool, l
 _SETTLEMENT_CUES = frozenset(("city", "town", "village", "neighbourhood"))
 # Kinds of place a town, village or neighbourhood may lie inside (see _choose_place's containment).
 _AREA_KINDS = frozenset(("country", "admin1", "admin2", "region"))
-# Who speaks from a place: "a source at Hasaka Police Command told SANA that a suicide bomber blew
-# himself up ... in central Qamishli", "SANA reporter in Deir Ezzor said", "the governor of Homs said".
-_SPEAKERS = frozenset("source sources official officials spokesman spokesperson reporter reporters correspondent "
-                      "correspondents governor director ministry ministries".split())
+_SPEAKERS = _SIDES.words("speakers")
 
 
 def _speakers_place(low: list[str], first: int, last: int) -> bool:
@@ -527,12 +521,7 @@ def _speakers_place(low: list[str], first: int, last: int) -> bool:
 # SANA reporter in Homs": how far the speech verb may follow the place, or "according" precede the speaker
 _SPEECH_REACH = 4
 
-# Verbs whose object is the place hit or taken ("regime forces attacked Saraqeb ... in Idlib
-# province"): the place is named as the target, not in passing.
-_HIT_VERBS = frozenset(
-    "attacked attacking shelled shelling bombed bombing bombarded bombarding struck striking hit hitting targeted "
-    "targeting pounded pounding raided raiding stormed storming besieged captured capturing seized seizing "
-    "recaptured retook overran entered".split())
+_HIT_VERBS = _SIDES.words("hit_verbs")
 
 
 def _hit(low: list[str], first: int, last: int) -> bool:
@@ -575,8 +564,7 @@ def _link_actors(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -
     return blamed.actor, actor2, True
 
 
-# "blaming X", "blamed X for", "was blamed on X", "blamed the attack on X" (and "the work of X")
-_BLAME = frozenset("blame blames blamed blaming".split())
+_BLAME = _SIDES.words("blame")
 _BLAME_REACH = 4
 
 
@@ -716,12 +704,9 @@ def _clause_sides(doc: _Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
     return actor1, actor2, actor1 is not None
 
 
-_PASSIVE = frozenset("was were been being is are".split())
-# Words that may stand between a passive auxiliary and its participle: "was reportedly shelled".
-_PASSIVE_ADVERBS = frozenset("reportedly allegedly also again heavily repeatedly later then first apparently "
-                             "briefly subsequently intensely fiercely".split())
-# Participles of the triggers that do not end in -ed.
-_IRREGULAR_PARTICIPLES = frozenset("shot struck hit taken retaken overrun".split())
+_PASSIVE = _GRAMMAR.words("passive_auxiliaries")
+_PASSIVE_ADVERBS = _GRAMMAR.words("passive_adverbs")
+_IRREGULAR_PARTICIPLES = _GRAMMAR.words("irregular_participles")
 
 
 def _passive(low: list[str], trigger: Trigger) -> bool:
@@ -738,7 +723,7 @@ def _passive(low: list[str], trigger: Trigger) -> bool:
     return k >= 0 and low[k] in _PASSIVE
 
 
-_DIED = frozenset("died perished".split())
+_DIED = _SIDES.words("died")
 # "20 militants of the Islamic State were killed in air strikes": how far the toll may follow the side
 _VICTIM_REACH = 6
 
@@ -770,16 +755,11 @@ def _suffered_at(low: list[str], k: int, hit: bool = True) -> bool:
         or (hit and k > 0 and low[k] in _HIT_PASSIVES and low[k - 1] in _PASSIVE)
 
 
-# What was hit, in the passive: "hideouts and vehicles for ISIS terrorists were hit and destroyed in
-# army airstrikes"
-_HIT_PASSIVES = frozenset("hit targeted struck destroyed shelled bombed attacked pounded".split())
-# A headline's participle with no auxiliary: "30 Rebels Killed in ISIS Suicide Blast" (an active
-# "killed" takes an object, not one of these)
-_HEADLINE_AFTER = frozenset("in by when after".split())
+_HIT_PASSIVES = _SIDES.words("hit_passives")
+_HEADLINE_AFTER = _SIDES.words("headline_after")
 
 
-# "Al-Nusra Front has also been the target of some strikes", "was a victim of the shelling"
-_TARGET_NOUNS = frozenset("target targets victim victims".split())
+_TARGET_NOUNS = _SIDES.words("target_nouns")
 
 
 @lru_cache(maxsize=1)
@@ -790,9 +770,7 @@ def _toll_words() -> frozenset[str]:
 
 # "an airstrike of the US-led anti-terror coalition": how far the side may follow "of"
 _OF_REACH = 7
-# What a side's name may describe when it was hit: "air strikes of ISIS positions".
-_HIT_NOUNS = frozenset("positions position targets target areas area hideouts bases base strongholds stronghold "
-                       "headquarters convoy convoys fighters members militants gatherings posts depots".split())
+_HIT_NOUNS = _SIDES.words("hit_nouns")
 # "attacks from DAESH" ("from" right after the trigger): how far the side may follow the trigger
 _FROM_REACH = 3
 # "clashes erupted on Friday at midnight between X and Y": how far "between" may follow its trigger
@@ -813,27 +791,13 @@ def _between_sides(low: list[str], trigger: Trigger, c_hi: int,
     return (named[0], other) if other is not None else None
 
 
-_SPEECH = frozenset("said says say told tells claimed claims accused accuses reported reports announced denied added stated "
-                     "confirmed confirms believe believes believed suspect suspects suspected".split())
-# A side reacting to an event is not its doer: "the UN condemned the air strikes on Idlib".
-_REACTION = frozenset(
-    "condemned condemns condemn denounced denounces denounce criticised criticized criticises criticizes deplored "
-    "deplores slammed slams decried decries blamed blames blaming welcomed welcomes mourned mourns protested calls urged "
-    "urges urging demanded demands demanding called calling vowed vows vowing accused accuses accusing "
-    "discussed discusses discuss discussing described describes describing".split()
-)
-# ... but a side that "was accused of" shelling is the one said to have done it.
-_ACCUSE = frozenset("accused accuses accusing".split())
-# ... and a side that "described how they stormed" the checkpoint speaks of its own.
-_DESCRIBE = frozenset("described describes describing".split())
-# Reporting verbs: a side that only says so is not the doer unless it speaks of its own
-# ("rebels said they shelled"); a side that claims or announces an event usually did it.
-_SAYS = frozenset("said says say saying told tells reported reports stated added".split())
-# A side confirming what unnamed forces did speaks of its own: "Russia confirmed that six
-# Tupolev warplanes carried out airstrikes", but not of another side's: "Russia's Defence
-# Ministry confirmed that an Islamic State offensive began".
-_CONFIRMS = frozenset("confirmed confirms".split())
-_OWN = frozenset("its their they it we our".split())
+_SPEECH = _SIDES.words("speech")
+_REACTION = _SIDES.words("reaction")
+_ACCUSE = _SIDES.words("accuse")
+_DESCRIBE = _SIDES.words("describe")
+_SAYS = _SIDES.words("says")
+_CONFIRMS = _SIDES.words("confirms")
+_OWN = _GRAMMAR.words("own_pronouns")
 
 
 def _drop_speakers(tokens: Tokens, subjects: list[ActorMention], trigger_first: int) -> list[ActorMention]:
@@ -871,14 +835,10 @@ def _drop_speakers(tokens: Tokens, subjects: list[ActorMention], trigger_first: 
     return kept
 
 
-# What may stand between a preposition and the side it introduces: "by the regime", "by Syrian
-# forces", "by Syria's government" (the possessive cut off, or its apostrophe lost: "Syrias"),
-# "by the terrorist group Nusra Front" (a description that is no side of the lexicon).
-_DETERMINER_LIKE = frozenset("the a an syrian syria syrias its their terrorist terror jihadist extremist takfiri group".split())
+_DETERMINER_LIKE = _SIDES.words("determiner_like")
 
 
-# "with support from X", "backed by X", "with air cover from X", "with the help of X"
-_SUPPORT = frozenset("support backing help assistance cover backed supported aided assisted helped".split())
+_SUPPORT = _SIDES.words("support")
 
 
 def _supports(low: list[str], k: int) -> bool:
@@ -942,8 +902,7 @@ def _holder(low: list[str], index: int) -> bool:
     return k is not None and low[k - 1] in _HOLDING
 
 
-# Participles of holding a place: "held by", "controlled by", "run by"
-_HOLDING = frozenset("held controlled run governed dominated occupied ruled".split())
+_HOLDING = _SIDES.words("holding")
 
 
 def _agent_after(doc: _Doc, trigger: Trigger, side: ActorMention) -> bool:
@@ -983,15 +942,11 @@ def _agent_of_participle(low: list[str], index: int) -> bool:
 # "airstrikes on the town of Armanaz in Idlib province purportedly carried out by Syrian regime
 # or Russian jets": how far after the trigger a participle's agent may stand
 _PARTICIPLE_REACH = 20
-# Words for a campaign of violence whose agent, after "by", did the clause's killing: "The massacre
-# came amid silence over the brutal onslaught by the Assad regime on eastern Aleppo"
-_ONSLAUGHTS = frozenset("onslaught onslaughts campaign offensive assault bombardment".split())
+_ONSLAUGHTS = _SIDES.words("onslaughts")
 
 
-# Conjunctions opening the clause of what a side did when a passive's harm was done
-_WHEN = frozenset(("when", "as"))
-# Participles of an attack's doing: "an attack launched by", "strikes conducted by"
-_AGENT_PARTICIPLES = frozenset("launched conducted waged committed perpetrated staged mounted claimed".split())
+_WHEN = _GRAMMAR.words("when_words")
+_AGENT_PARTICIPLES = _SIDES.words("agent_participles")
 
 
 def _word_before(low: list[str], index: int) -> int:
@@ -1162,7 +1117,7 @@ def _default_actors(record: EventRecord) -> None:
 
 
 # Strategic developments whose one named side is the side acting.
-_ONE_SIDED_DEVELOPMENTS = frozenset(("Agreement", "Other"))
+_ONE_SIDED_DEVELOPMENTS = _SIDES.words("one_sided_development_types")
 
 
 def _not_a_fighting_side(actor: Actor) -> bool:

@@ -41,8 +41,12 @@ from rapidfuzz import fuzz
 from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.text import Tokens, phrase_table, positions
 from geomap.gazetteer import Gazetteer, Place, Resolution, ResolveContext
+from geomap.gazetteer.model import CUE_WORDS
 from geomap.gazetteer.spatial import NEARBY_WEIGHT
 from geomap.names import fold_token, is_article, normalise
+
+_GRAMMAR = load_lexicon("grammar")
+_TOPONYMS = load_lexicon("toponyms")
 
 MENTION_COLUMNS = (
     "doc_id", "text", "char_start", "char_end", "status", "place_id", "name", "kind",
@@ -57,23 +61,12 @@ DEFAULT_COUNTRY = "SY"
 # match on an unremarkable capitalised word is more often a person or an
 # ordinary word than a place.
 _MIN_SIMILARITY = 0.75
-_DIRECTIONS = ("east", "west", "north", "south", "northeast", "northwest", "southeast", "southwest",
-               "northeastern", "northwestern", "southeastern", "southwestern")
-_SKIP_BACK = frozenset(
-    "the a northern southern eastern western central rural besieged embattled nearby neighbouring neighboring "
-    "rebel held government regime opposition controlled northeastern northwestern southeastern southwestern "
-    "city town village province governorate district neighbourhood neighborhood suburb area areas region "
-    "countryside parts part of outskirts".split()
-)
-_PREPOSITIONS = frozenset("in at near on from outside around across into toward towards to over inside through between within".split())
-_NEAR_WORDS = frozenset("near outside around outskirts countryside toward towards part parts edge edges".split())
-_SPEECH_VERBS = frozenset("said says say told tells announced added stated warned claimed denied insisted urged called wrote tweeted".split())
-_CUE_OF = {
-    "city": "city", "town": "town", "village": "village", "province": "province", "governorate": "governorate",
-    "district": "district", "subdistrict": "subdistrict", "neighbourhood": "neighbourhood",
-    "neighborhood": "neighbourhood", "suburb": "neighbourhood", "quarter": "neighbourhood", "region": "region",
-    "countryside": "province",
-}
+_DIRECTIONS = _TOPONYMS.words("directions")
+_SKIP_BACK = _TOPONYMS.words("skip_back")
+_PREPOSITIONS = _GRAMMAR.words("prepositions")
+_NEAR_WORDS = _TOPONYMS.words("near_words")
+_SPEECH_VERBS = _TOPONYMS.words("speech_verbs")
+
 
 
 @dataclass
@@ -311,8 +304,8 @@ def _prep_and_cue(tokens: Tokens, first: int, last: int) -> tuple[str | None, st
     low = tokens.low
     cue = None
     after = low[last] if last < len(low) else ""
-    if after in _CUE_OF:
-        cue = _CUE_OF[after]
+    if after in CUE_WORDS:
+        cue = CUE_WORDS[after]
     prep = None
     i = first - 1
     steps = 0
@@ -321,8 +314,8 @@ def _prep_and_cue(tokens: Tokens, first: int, last: int) -> tuple[str | None, st
         if word == "of" and i > 0 and low[i - 1] in _DIRECTIONS:
             prep = f"{low[i - 1]} of"
             break
-        if word == "of" and i > 0 and low[i - 1] in _CUE_OF and cue is None:
-            cue = _CUE_OF[low[i - 1]]
+        if word == "of" and i > 0 and low[i - 1] in CUE_WORDS and cue is None:
+            cue = CUE_WORDS[low[i - 1]]
         if word == "of" and i > 0 and low[i - 1] in ("outskirts", "countryside", "part", "parts", "edge", "edges"):
             prep = f"{low[i - 1]} of"
             break
@@ -341,9 +334,9 @@ def _prep_and_cue(tokens: Tokens, first: int, last: int) -> tuple[str | None, st
 def _strong_cue(tokens: Tokens, first: int, last: int) -> bool:
     """A cue that makes even an ordinary word a place ("village of Hope", "Hope village")."""
     low = tokens.low
-    if last < len(low) and low[last] in _CUE_OF and tokens.words[last][:1].isupper():
+    if last < len(low) and low[last] in CUE_WORDS and tokens.words[last][:1].isupper():
         return True
-    return first >= 2 and low[first - 1] == "of" and low[first - 2] in _CUE_OF
+    return first >= 2 and low[first - 1] == "of" and low[first - 2] in CUE_WORDS
 
 
 class _PersonTracker:
@@ -559,7 +552,7 @@ def _cued_unknowns(tokens: Tokens, covered: set[int], masked: set[int], persons:
         i = start
         j = _name_run_end(tokens, i, covered, masked)
         sig = [k for k in range(i, j) if not is_article(words[k])]
-        cued = _cue_before(tokens, i) or (j < n and low[j] in lex["cues_after"] and low[j] in _CUE_OF) \
+        cued = _cue_before(tokens, i) or (j < n and low[j] in lex["cues_after"] and low[j] in CUE_WORDS) \
             or (bool(sig) and _self_cued(tokens, sig)) or (j - i >= 2 and _names_street(tokens, j - 1))
         if cued and sig and j - i <= 4 and not _junk_name(tokens, i, j, sig) and not persons.is_person(tokens, i, j) \
                 and not (_in_title_case(tokens, i) and not _self_cued(tokens, sig)):
@@ -577,8 +570,7 @@ _TITLE_WORDS = 4
 _TITLE_SHARE = 0.8
 
 
-# Words a headline capitalises that never open a place name ("In" folds like Ayn, "spring").
-_FUNCTION_WORDS = frozenset("in on at of for to from by with the a an and or near via as is into over".split())
+_FUNCTION_WORDS = _GRAMMAR.words("function_words")
 _SENTENCE_RE = re.compile(r"[^.!?\n]+")
 _LONG_WORD_RE = re.compile(r"\b[^\W\d_]{4,}")
 
@@ -662,7 +654,7 @@ def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
         if not _SENTENCE_ENDS.isdisjoint(gap):
             continue  # "... the district of Sevre. The district of Sevre in ...": no link across sentences
         if len(between) <= 3 and between and between[-1] in ("of", "in") and (
-            mention.cue in ("neighbourhood", "district") or any(w in _CUE_OF for w in between)
+            mention.cue in ("neighbourhood", "district") or any(w in CUE_WORDS for w in between)
         ):
             mention.city = nxt.text
             if mention.cue is None:
@@ -690,7 +682,7 @@ _SENTENCE_ENDS = frozenset(".;!?")
 
 def _in_the_province_of(between: list[str], gap: str) -> bool:
     """Do the words between two places say the first lies in the second ("in the northwestern province of")?"""
-    return 3 <= len(between) <= 5 and between[0] == "in" and between[-1] == "of" and between[-2] in _CUE_OF \
+    return 3 <= len(between) <= 5 and between[0] == "in" and between[-1] == "of" and between[-2] in CUE_WORDS \
         and _SKIP_BACK.issuperset(between[1:-2]) and gap.lower() == f" {' '.join(between)} "
 
 
@@ -702,10 +694,12 @@ def _holder(mention: Mention) -> str:
 # What lies between a place and the place the text locates it from:
 # "X, (some) 20 km west of (the city of) Aleppo", "X near Aleppo", "X on the outskirts of Aleppo".
 _ANCHOR_GAP_RE = re.compile(
-    r",?\s+(?:(?:some|about|around|roughly|nearly|approximately|almost|just|only|over|more\s+than|less\s+than)\s+)?"
-    r"(?:(?P<km>\d{1,4}(?:,\d{3})*(?:\.\d+)?)\s*-?\s*(?P<unit>km|kms|kilomet(?:er|re)s?|miles?|mi)\s+)?"
-    r"(?:(?:north|south)(?:[- ]?(?:east|west))?|east|west)\s+of\s+(?:the\s+(?:city|town|village|province|capital)\s+of\s+)?"
-    r"|,?\s+(?:near|outside|on\s+the\s+outskirts\s+of|in\s+the\s+outskirts\s+of)\s+(?:the\s+(?:city|town|village)\s+of\s+)?",
+    r",?\s+(?:" + _TOPONYMS.alternation("anchor_hedges", r"\s+") + r"\s+)?"
+    r"(?:(?P<km>\d{1,4}(?:,\d{3})*(?:\.\d+)?)\s*-?\s*(?P<unit>" + _TOPONYMS.alternation("anchor_units") + r")\s+)?"
+    r"(?:(?:north|south)(?:[- ]?(?:east|west))?|east|west)\s+of\s+"
+    r"(?:the\s+" + _TOPONYMS.alternation("anchor_holders") + r"\s+of\s+)?"
+    r"|,?\s+" + _TOPONYMS.alternation("anchor_near", r"\s+") + r"\s+"
+    r"(?:the\s+" + _TOPONYMS.alternation("anchor_near_holders") + r"\s+of\s+)?",
     re.IGNORECASE,
 )
 _KM_PER = {"km": 1.0, "ki": 1.0, "mi": 1.609344}

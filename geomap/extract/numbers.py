@@ -13,10 +13,11 @@ from functools import lru_cache
 from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.text import Tokens, phrase_table, positions
 
-# Words that may sit between a figure and its verb ("12 people were killed").
-_STOP_AFTER = frozenset("and or but year years month months week weeks day days hour hours km kilometres kilometers miles percent per metres meters".split())
-_COMBINED = frozenset("killing killed dead kill".split())
-_YEAR_CUES = frozenset("in since of during until by early late mid year".split())
+_NUMBERS = load_lexicon("numbers")
+
+_STOP_AFTER = _NUMBERS.words("stop_after")
+_COMBINED = _NUMBERS.words("combined")
+_YEAR_CUES = _NUMBERS.words("year_cues")
 
 
 @dataclass(frozen=True)
@@ -240,9 +241,7 @@ def _one_person(tokens: Tokens, j: int, hi: int) -> int | None:
     return None
 
 
-# Not one more person but the next of a count told before: "A fourth soldier died later"
-_ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth last "
-                      "further another additional new".split())
+_ORDINALS = _NUMBERS.words("ordinals")
 
 
 def _headline_figure(tokens: Tokens, i: int, lo: int) -> bool:
@@ -286,8 +285,7 @@ def _own_participle(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
     return kind
 
 
-# What may follow a headline's participle: "two injured in ...", "7 people injured and ..."
-_AFTER_PARTICIPLE = frozenset("in at on near by as after when while during and or from due".split())
+_AFTER_PARTICIPLE = _NUMBERS.words("after_participle")
 
 
 def _range_upper(tokens: Tokens, i: int, j: int, lo: int, hi: int) -> tuple[int, int] | None:
@@ -309,7 +307,7 @@ def _range_upper(tokens: Tokens, i: int, j: int, lo: int, hi: int) -> tuple[int,
 # Larger figures are typing errors or not casualty counts (the event table caps at 100,000).
 _MAX_FIGURE = 100_000
 _MAX_DIGITS = 9
-_VAGUE_HEADS = frozenset("several a few dozens scores tens hundreds thousands couple".split())
+_VAGUE_HEADS = _NUMBERS.words("vague_heads")
 
 
 def _match(tokens: Tokens, table: dict, lo: int, hi: int, heads: frozenset[str],
@@ -412,8 +410,7 @@ def _gap(tokens: Tokens, a: int, b: int) -> str:
     return tokens.text[tokens.ends[a]:tokens.starts[b]]
 
 
-# What follows "a woman" when she is the one killed or hurt: "a woman was killed", "a child died".
-_ONE_PERSON_VERBS = frozenset("was were is are has have had got died dies perished killed wounded injured dead".split())
+_ONE_PERSON_VERBS = _NUMBERS.words("one_person_verbs")
 _PAUSES = frozenset(",.;:")
 _PAUSES_AND_BRACKETS = frozenset(",.;:()")
 _STOPS = frozenset(".;:")
@@ -447,11 +444,7 @@ def _governed_before(tokens: Tokens, i: int, lo: int, end_at: dict) -> str | Non
     return None
 
 
-# Words that end the group a figure counts ("six civilians"): what follows them is no second
-# group of the same toll ("killed five civilians and 10 were wounded").
-_GROUP_STOPS = frozenset(
-    "and or but of in on at near from to into the a an were was have has had been are is be who which that with "
-    "by including among as when while after before during since also".split())
+_GROUP_STOPS = _NUMBERS.words("group_stops")
 _GROUP_WORDS = 5  # words in a group's noun ("45 Islamic State militants", "120 Islamic State group militants")
 
 
@@ -507,7 +500,7 @@ def _among_the_dead(tokens: Tokens, j: int, hi: int) -> bool:
     return after in _AMONG or after[:1] == ["also"] or (after[1:] == ["also"] and after[0] in _PAUSE_WORDS)
 
 
-_AMONG = (["were", "among"], ["was", "among"], ["are", "among"], ["is", "among"])
+_AMONG = tuple(p.split() for p in _NUMBERS.phrases("among"))
 
 
 def _risen_toll(tokens: Tokens, i: int, lo: int) -> str | None:
@@ -591,17 +584,13 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
 
 
 _DASHES = frozenset(("-", "--", "\u2013", "\u2014"))
-# Figures listed after these are parts of a total told before them ("18 people, including five members
-# of DAESH"; "36 civilians including 11 children and five women"): never tolls of their own.
-_PART_CUES = frozenset(("including", "includes", "mostly", "mainly"))
+_PART_CUES = _NUMBERS.words("part_cues")
 # After a figure, these make it a part of a total told before it ("Three people, two of them children, died").
-_PART_AFTER = (["of", "them"], ["of", "whom"], ["of", "those"])
+_PART_AFTER = tuple(p.split() for p in _NUMBERS.phrases("part_after"))
 # Before a figure, these do ("At least 11 civilians, among them three children, were killed",
 # "Two people, one of them a child, died").
-_PART_OPENINGS = (["among", "them"], ["among", "whom"], ["of", "them"], ["of", "whom"])
-# Between "including" and a figure, these make the figure a toll of its own: "including a child were
-# among 22 killed", "attacks in the past, including in late December when 19 people were killed".
-_TOTAL_CUES = frozenset("among were was when where while after as in on at".split())
+_PART_OPENINGS = tuple(p.split() for p in _NUMBERS.phrases("part_openings"))
+_TOTAL_CUES = _NUMBERS.words("total_cues")
 
 
 def _part_of_a_total(tokens: Tokens, i: int, j: int, lo: int, end_at: dict) -> bool:
@@ -621,11 +610,9 @@ def _part_of_a_total(tokens: Tokens, i: int, j: int, lo: int, end_at: dict) -> b
     return False
 
 
-# Lower-case words inside a group's name ("the al-Nusra Front", "Islamic State in Iraq and Levant").
-_NAME_LINKS = frozenset("the al el ad ash as an ar of in and".split())
+_NAME_LINKS = _NUMBERS.words("name_links")
 _NAME_MAX = 10
-# Words that end a name in text written in capitals: the auxiliaries before a kill word.
-_PAUSE_WORDS = frozenset("were was have has had been are is".split())
+_PAUSE_WORDS = _NUMBERS.words("pause_words")
 
 
 def _name_end(tokens: Tokens, k: int, hi: int, kind_at: dict) -> int:

@@ -20,6 +20,8 @@ import ahocorasick
 from geomap.extract.lexicon import load as load_lexicon
 from geomap.names import tokenize
 
+_GRAMMAR = load_lexicon("grammar")
+
 _APOSTROPHES = "'\u2019\u2018\u02bf\u02be\u02bc\u02bb`\u00b4"
 _APOSTROPHE_RE = re.compile(f"[{_APOSTROPHES}]")
 _T = TypeVar("_T")
@@ -234,10 +236,7 @@ def _longest_first(found: list[tuple[int, int, Any]]) -> list[tuple[int, int, An
 
 # --- sentences and clauses -------------------------------------------------
 
-# Abbreviations after which a full stop does not end a sentence.
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr gen lt col maj capt sgt st prof sen rep gov pres jan feb mar apr jun jul aug sep sept oct nov dec no vs etc inc ltd co".split()
-)
+_ABBREVIATIONS = _GRAMMAR.words("abbreviations")
 # Stops (with closing quotes) before a space or a capital, a blank line, or a
 # line break before a capital.  Written to open with one character class, which
 # lets the regex engine skip to the next [.!?\n] instead of trying every

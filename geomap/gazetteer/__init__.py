@@ -29,7 +29,7 @@ from geomap.gazetteer.store import Gazetteer
 
 __all__ = [
     "Place", "Candidate", "Query", "ResolveContext", "Resolution", "Gazetteer", "LocalGazetteer",
-    "haversine_km", "split_cue", "COLUMNS", "CUES", "KINDS", "ANCHOR_REACH_KM", "NEARBY_REACH_KM",
+    "haversine_km", "split_cue", "COLUMNS", "CUE_WORDS", "CUES", "KINDS", "ANCHOR_REACH_KM", "NEARBY_REACH_KM",
 ]
 
 

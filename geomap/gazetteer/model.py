@@ -189,18 +189,19 @@ class Resolution:
         return "unlocated"
 
 
-_CUE_WORDS = {
+#: Words that say what kind of place a name is ("Idlib province", "the city of X"), and the cue each gives.
+CUE_WORDS = {
     "city": "city", "town": "town", "village": "village", "province": "province",
     "governorate": "governorate", "countryside": "province", "district": "district",
     "subdistrict": "subdistrict", "sub-district": "subdistrict", "neighbourhood": "neighbourhood",
-    "neighborhood": "neighbourhood", "quarter": "neighbourhood", "region": "region",
+    "neighborhood": "neighbourhood", "quarter": "neighbourhood", "suburb": "neighbourhood", "region": "region",
 }
 
 
-_CUE_SUFFIX_RE = re.compile(rf"^(?P<name>.*\S)\s+(?P<cue>{'|'.join(_CUE_WORDS)})$", re.IGNORECASE)
+_CUE_SUFFIX_RE = re.compile(rf"^(?P<name>.*\S)\s+(?P<cue>{'|'.join(CUE_WORDS)})$", re.IGNORECASE)
 
 
-_CUE_PREFIX_RE = re.compile(rf"^(?:the\s+)?(?P<cue>{'|'.join(_CUE_WORDS)})\s+of\s+(?P<name>\S.*)$", re.IGNORECASE)
+_CUE_PREFIX_RE = re.compile(rf"^(?:the\s+)?(?P<cue>{'|'.join(CUE_WORDS)})\s+of\s+(?P<name>\S.*)$", re.IGNORECASE)
 
 
 # "northern Latakia", "eastern Aleppo countryside": the area is the place's.
@@ -222,7 +223,7 @@ def split_cue(name: str) -> tuple[str, str | None]:
     for pattern in (_CUE_SUFFIX_RE, _CUE_PREFIX_RE):
         match = pattern.match(text)
         if match:
-            return match.group("name").strip(), _CUE_WORDS[match.group("cue").lower()]
+            return match.group("name").strip(), CUE_WORDS[match.group("cue").lower()]
     return name, None
 
 

@@ -9,13 +9,16 @@ type a rule of ``rules.yaml`` decides, every trigger's ``doer`` an actor of
 ``FILE:LINE: message``, naming the line of the offending entry.
 
 Word lists are read with :meth:`Lexicon.words` (a set of lower-case words or
-phrases) and :meth:`Lexicon.phrases` (in file order); every list must be a
-list of non-empty strings. ``lexicon/README.md`` documents the kinds of rule.
+phrases), :meth:`Lexicon.phrases` (in file order) and
+:meth:`Lexicon.alternation` (a regular-expression alternation); every list
+must be a list of non-empty strings, and a list named ``..._types`` a list of
+ACLED sub-event types. ``lexicon/README.md`` documents the kinds of rule.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -79,6 +82,15 @@ class Lexicon:
         _check_words(self, (key, *subkeys), value)
         return tuple(" ".join(str(w).split()) for w in value)
 
+    def alternation(self, key: str, space: str = " ") -> str:
+        """The phrases under ``key`` as a regular-expression alternation ``(?:...)``, longest first.
+
+        ``space`` is what the space between two words of a phrase matches (a
+        single space by default; ``r"\\s+"`` for any run of white space).
+        """
+        phrases = sorted(self.phrases(key), key=len, reverse=True)
+        return "(?:" + "|".join(re.escape(p).replace("\\ ", space) for p in phrases) + ")"
+
     def error(self, where: Path_, message: str) -> LexiconError:
         """A :class:`LexiconError` naming the line of the entry at ``where``."""
         return LexiconError(f"{self.path}:{_line_of(self.path, where)}: {message}")
@@ -118,6 +130,7 @@ def _load(name: str, folder: Path) -> Lexicon:
     if not isinstance(data, dict):
         raise LexiconError(f"{path}:1: a lexicon is a mapping of names to lists or tables")
     lexicon = Lexicon(name, path, data)
+    _check_type_lists(lexicon)
     check = _CHECKS.get(name)
     if check is not None:
         check(lexicon, folder)
@@ -162,6 +175,17 @@ def _line_of(path: Path, where: Path_) -> int:
 def _check_words(lexicon: Lexicon, where: Path_, value: Any) -> None:
     if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
         raise lexicon.error(where, f"{'/'.join(map(str, where))} must be a list of non-empty words")
+
+
+def _check_type_lists(lexicon: Lexicon) -> None:
+    """A list named ``..._types`` holds ACLED sub-event types: each must be one."""
+    subs = {s for subs in load_taxonomy().event_types.values() for s in subs}
+    for key, value in lexicon.data.items():
+        if key.endswith("_types"):
+            _check_words(lexicon, (key,), value)
+            for index, sub in enumerate(value):
+                if sub not in subs:
+                    raise lexicon.error((key, index), f"unknown sub_event_type {sub!r} in {key}")
 
 
 def _check_entries(lexicon: Lexicon, key: str, fields: Mapping[str, tuple[type, bool]],
@@ -273,6 +297,25 @@ def _check_rules(lexicon: Lexicon, folder: Path) -> None:
     _check_entries(lexicon, "retype", _RULE_FIELDS, check)
 
 
+_RELATIVE_FIELDS = {"keywords": (list, True), "pattern": (str, True), "unit": (str, True), "amount": (int, True),
+                    "precision": (int, True)}
+_RELATIVE_UNITS = ("days", "weekend", "lastweek", "thisweek", "lastmonth", "thismonth")
+
+
+def _check_dates(lexicon: Lexicon, folder: Path) -> None:
+    def check(lex: Lexicon, where: Path_, entry: dict[str, Any]) -> None:
+        try:
+            re.compile(entry["pattern"])
+        except re.error as exc:
+            raise lex.error((*where, "pattern"), f"pattern is not a regular expression: {exc}") from None
+        if entry["unit"] not in _RELATIVE_UNITS:
+            raise lex.error((*where, "unit"), f"unit must be one of {', '.join(_RELATIVE_UNITS)}")
+        if entry["precision"] not in (1, 2, 3):
+            raise lex.error((*where, "precision"), "precision is ACLED's time_precision: 1, 2 or 3")
+
+    _check_entries(lexicon, "relative", _RELATIVE_FIELDS, check)
+
+
 def _deferred_types(folder: Path) -> frozenset[str]:
     """The placeholder sub-event types that a rule of rules.yaml turns into ACLED's."""
     return frozenset(str(rule["when"]["sub_event_type"]) for rule in _load("rules", folder).data["retype"]
@@ -280,5 +323,5 @@ def _deferred_types(folder: Path) -> frozenset[str]:
 
 
 _CHECKS: dict[str, Callable[[Lexicon, Path], None]] = {
-    "triggers": _check_triggers, "actors": _check_actors, "rules": _check_rules,
+    "triggers": _check_triggers, "actors": _check_actors, "rules": _check_rules, "dates": _check_dates,
 }
