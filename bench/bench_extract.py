@@ -47,7 +47,7 @@ def _label_admin1(gazetteer, label: str) -> str | None:
 
 def main(argv: list[str]) -> int:
     from geomap.extract import StageClock, _rows, extract_document
-    from geomap.extract.mentions import mentions_frame
+    from geomap.extract.rows import mentions_frame
     from geomap.frames import events_from_records
     from geomap.gazetteer import Gazetteer
 

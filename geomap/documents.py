@@ -50,6 +50,8 @@ CSV_TITLE_COLUMNS = ("title", "article_title")
 #: A text report bigger than this many bytes is read in pieces of about this
 #: many characters; smaller reports are read whole, as one document.
 PIECE_CHARS = 256_000
+#: How much of a report's opening the pieces after the first carry: its dateline lies in the first few hundred characters.
+HEAD_CHARS = 1000
 # Lines longer than this are read in parts, so that one huge line (no newline
 # in 200 MB) never becomes one string.
 _LINE_LIMIT = 1 << 20
@@ -83,6 +85,10 @@ class Document:
     part : int
         Piece number within such a report (0 for the first piece and for
         every document read whole).
+    head : str
+        For the pieces after the first of a report without a date: the
+        report's opening characters, whose dateline dates every piece
+        (empty otherwise).
     """
 
     id: str
@@ -94,6 +100,7 @@ class Document:
     line: int | None = None
     offset: int = 0
     part: int = 0
+    head: str = ""
 
 
 @dataclass(frozen=True)
@@ -243,17 +250,16 @@ def _read_report(path: PathLike, fallback: dt.date | None) -> Iterator[Document]
     elif file_size(path) <= PIECE_CHARS:
         yield read_small_report(name, name, fallback)
         return
-    offset, part, date = 0, 0, fallback
+    offset, part, head = 0, 0, ""
     with text_lines(path, line_limit=_LINE_LIMIT, raw=raw) as lines:
         for piece in _pieces(lines, PIECE_CHARS):
             start, offset = offset, offset + len(piece)
             if not piece.strip():
                 continue
-            if part == 0 and date is None:
-                from geomap.extract.dates import dateline
-
-                date = dateline(piece)
-            yield Document(id=stem, text=piece, date=date if part else fallback, path=name, offset=start, part=part)
+            if part == 0 and fallback is None:
+                head = piece[:HEAD_CHARS]
+            yield Document(id=stem, text=piece, date=fallback, path=name, offset=start, part=part,
+                           head=head if part else "")
             part += 1
     if part == 0:
         raise InputError("empty file (only whitespace)", path=name)

@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from geomap.paths import gazetteer_dir
 
 PathLike = str | os.PathLike[str]
 
@@ -65,6 +68,12 @@ MAX_FATALITIES = 100_000
 MIN_YEAR = 1900
 
 
+#: The mentions table's columns: every toponym mention found, located or not.
+MENTION_COLUMNS: tuple[str, ...] = (
+    "doc_id", "text", "char_start", "char_end", "status", "place_id", "name", "kind",
+    "latitude", "longitude", "admin1", "country", "score", "reason",
+)
+
 #: The kinds of gazetteer place, most prominent first.
 PLACE_KINDS = ("country", "admin1", "admin2", "admin3", "city", "town", "village", "neighbourhood", "region", "facility")
 
@@ -85,7 +94,7 @@ class Taxonomy:
 
     event_types: dict[str, tuple[str, ...]]
     actor_types: dict[int, str]
-    countries: dict[str, dict[str, Any]]
+    countries: dict[str, dict[str, Any]]  # ACLED's name of a country -> its ISO2 code and a coarse box
 
     def canonical_event_type(self, value: str) -> str | None:
         """Return ACLED's spelling of ``value`` (any case), or None if unknown."""
@@ -97,15 +106,13 @@ class Taxonomy:
             return _casefold_lookup(self.event_types.get(event_type, ()), value)
         return _casefold_lookup(tuple(s for subs in self.event_types.values() for s in subs), value)
 
-    def country(self, name: str) -> dict[str, Any] | None:
-        """Return the entry (iso2, iso3, bbox) of a country named in a table, any case."""
-        key = name.strip().casefold()
-        return next((v for k, v in self.countries.items() if k.casefold() == key), None)
+    def country(self, name: str) -> Country | None:
+        """Return the country named in a table (ACLED's name or GeoNames', any case), or None."""
+        return countries().by_name(name)
 
-    def country_by_code(self, code: str) -> tuple[str, dict[str, Any]] | None:
-        """Return (name, entry) of the country with this ISO2 or ISO3 code."""
-        key = code.strip().upper()
-        return next(((k, v) for k, v in self.countries.items() if key in (v["iso2"], v["iso3"])), None)
+    def country_by_code(self, code: str) -> Country | None:
+        """Return the country with this ISO2 or ISO3 code, or None."""
+        return countries().by_code(code)
 
     def event_type_of(self, sub_event_type: str) -> str | None:
         """Return the event type a canonical sub-event type belongs to."""
@@ -131,6 +138,74 @@ def load_taxonomy() -> Taxonomy:
         actor_types={int(k): v for k, v in data["actor_types"].items()},
         countries=dict(data["countries"]),
     )
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country: ISO 3166 codes, the name tables use (ACLED's where ACLED names it), and a coarse box.
+
+    ``bbox`` is ``(min_lon, min_lat, max_lon, max_lat)`` for the countries the
+    taxonomy file gives one (those around the Syrian war), else None.
+    """
+
+    iso2: str
+    iso3: str
+    name: str
+    bbox: tuple[float, float, float, float] | None = None
+
+
+class Countries:
+    """Every country, found by ISO2 or ISO3 code or by name (ACLED's or GeoNames', any case)."""
+
+    def __init__(self, countries: list[Country], aliases: dict[str, str]) -> None:
+        self._by_code = {c.iso2: c for c in countries} | {c.iso3: c for c in countries}
+        self._by_name = {c.name.casefold(): c for c in countries}
+        self._by_name.update({name.casefold(): self._by_code[code] for name, code in aliases.items()
+                              if code in self._by_code})
+
+    def __iter__(self) -> Iterator[Country]:
+        return iter({c.iso2: c for c in self._by_code.values()}.values())
+
+    def by_code(self, code: str) -> Country | None:
+        """The country with this ISO2 or ISO3 code."""
+        return self._by_code.get(code.strip().upper())
+
+    def by_name(self, name: str) -> Country | None:
+        """The country of this name, any case and spacing."""
+        return self._by_name.get(" ".join(name.split()).casefold())
+
+
+@functools.cache
+def countries() -> Countries:
+    """Every country of the gazetteer's ``countries.tsv`` (GeoNames), under ACLED's names where they differ.
+
+    Returns
+    -------
+    Countries
+        Built once per process. Without a ``countries.tsv`` (a gazetteer
+        folder of one's own), the countries of the taxonomy file only.
+    """
+    taxonomy = load_taxonomy()
+    acled = {name: entry["iso2"] for name, entry in taxonomy.countries.items()}
+    boxes = {entry["iso2"]: tuple(entry["bbox"]) for entry in taxonomy.countries.values()}
+    names = {code: name for name, code in acled.items()}
+    rows: list[Country] = []
+    path = gazetteer_dir() / "countries.tsv"
+    if path.is_file():
+        lines = path.read_text(encoding="utf-8").splitlines()[1:]
+        for line in lines:
+            iso2, iso3, name = line.split("\t")[:3]
+            rows.append(Country(iso2, iso3, names.get(iso2, name), boxes.get(iso2)))  # type: ignore[arg-type]
+    else:
+        rows = [Country(entry["iso2"], entry["iso3"], name, tuple(entry["bbox"]))  # type: ignore[arg-type]
+                for name, entry in taxonomy.countries.items()]
+    return Countries(rows, acled)
+
+
+def iso3_of(iso2: str) -> str | None:
+    """The ISO 3166 alpha-3 code of a country given by its alpha-2 code, or None."""
+    found = countries().by_code(iso2) if iso2 else None
+    return found.iso3 if found is not None else None
 
 
 def acled_event_types() -> dict[str, tuple[str, ...]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from geomap.extract import extract_events
-from geomap.extract.numbers import find_figures
+from geomap.extract.figures import find_figures
 from geomap.extract.text import Tokens
 
 # The report date the sentences are read against (a Tuesday).

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
+from geomap.extract.actors import find_actors
 
 from geomap.extract import extract_events, extract_mentions
-from geomap.extract.coding import find_actors
 from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.text import Tokens, phrase_table
+from geomap.gazetteer import Gazetteer
 
 DATE = "2016-05-03"
 
@@ -228,4 +229,4 @@ def test_each_spelling_names_one_actor():
 )
 def test_news_spellings_name_the_group(spelling, actor):
     tokens = Tokens.of(f"On Monday {spelling} said it had repelled the attack.")
-    assert [m.actor.name for m in find_actors(tokens)] == [actor]
+    assert [m.actor.name for m in find_actors(tokens, Gazetteer.load())] == [actor]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from geomap.extract import extract_events, extract_mentions
-from geomap.extract.numbers import find_figures
+from geomap.extract.figures import find_figures
 from geomap.extract.text import Tokens
 
 DATE = "2016-05-03"

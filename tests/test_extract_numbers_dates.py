@@ -9,7 +9,7 @@ from extract_sentences import figures
 
 from geomap.extract import extract_events
 from geomap.extract.dates import dateline, find_dates
-from geomap.extract.numbers import coded_figure, find_figures, most_conservative
+from geomap.extract.figures import coded_figure, find_figures, most_conservative
 from geomap.extract.text import Tokens, clause_spans, sentence_spans
 
 TUESDAY = dt.date(2016, 5, 3)

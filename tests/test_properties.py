@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from geomap.extract.dates import WEEKDAYS, find_dates
-from geomap.extract.numbers import find_figures
+from geomap.extract.figures import find_figures
 from geomap.extract.text import Tokens
 
 # pandas' string dtype cannot hold lone surrogates, and no decoded file contains them.

@@ -323,7 +323,7 @@ def _leftovers(folder: Path) -> list[str]:
     [
         (("extract", "r.txt", "-o", "out.csv"), "out.csv", "geomap.tables.write.atomic_write"),
         (("extract", "r.txt", "-o", "out.geojson"), "out.geojson", "geomap.tables.write.atomic_write"),
-        (("extract", "r.txt", "-o", "out.csv", "--mentions", "mentions.csv"), "mentions.csv", "geomap.textio.atomic_write"),
+        (("extract", "r.txt", "-o", "out.csv", "--mentions", "mentions.csv"), "mentions.csv", "geomap.run.corpus.atomic_write"),
         (("map", "r.txt", "-o", "out.html"), "out.html", "geomap.render.map.atomic_write"),
     ],
 )

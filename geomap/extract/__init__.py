@@ -3,11 +3,15 @@
 Public API: :func:`extract_events` (the event table of one report),
 :func:`extract_mentions` (its toponym mentions), :func:`extract_document`
 (both in one pass) and :func:`extract_corpus` (many reports, one table).
-The stages live in :mod:`~geomap.extract.mentions` (find and resolve
-places), :mod:`~geomap.extract.coding` (triggers, actors, negation),
-:mod:`~geomap.extract.numbers` and :mod:`~geomap.extract.dates`, and
-:mod:`~geomap.extract.linking` (events with their evidence); the vocabulary
-is data in ``lexicon/*.yaml``.
+The stages, in the order they run: :mod:`~geomap.extract.text` (tokens,
+sentences), :mod:`~geomap.extract.actors` and :mod:`~geomap.extract.triggers`
+(sides and event words, from :mod:`~geomap.extract.vocabulary`),
+:mod:`~geomap.extract.find` (toponym mentions), :mod:`~geomap.extract.resolve`
+(their places in context), :mod:`~geomap.extract.linking` (events with their
+sides, place, date and toll from :mod:`~geomap.extract.figures` and
+:mod:`~geomap.extract.dates`, re-typed by :mod:`~geomap.extract.rules`), and
+:mod:`~geomap.extract.rows` (the output tables). Every word list and rule is
+data in ``lexicon/*.yaml``, checked when loaded (:mod:`~geomap.extract.lexicon`).
 """
 
 from __future__ import annotations
@@ -22,18 +26,20 @@ import geopandas as gpd
 import pandas as pd
 
 from geomap.dates import as_date
-from geomap.extract import coding, linking
-from geomap.extract.dates import dateline
-from geomap.extract.lexicon import load as load_lexicon
-from geomap.extract.mentions import (
-    Mention,
-    drop_junk,
-    find_mentions,
-    mention_rows,
-    mentions_frame,
-    resolve_mentions,
+from geomap.extract import linking
+from geomap.extract.actors import (
+    ActorMention,
+    actor_name_spans,
+    find_actors,
+    source_spans,
 )
+from geomap.extract.dates import dateline
+from geomap.extract.find import Mention, find_mentions
+from geomap.extract.lexicon import load as load_lexicon
+from geomap.extract.resolve import drop_junk, resolve_mentions
+from geomap.extract.rows import mention_rows, mentions_frame, to_row
 from geomap.extract.text import Tokens
+from geomap.extract.triggers import find_triggers
 from geomap.frames import events_from_records
 from geomap.gazetteer import Gazetteer
 
@@ -70,7 +76,7 @@ def _gazetteer(gazetteer: Gazetteer | None) -> Gazetteer:
 
 
 def _sources(tokens: Tokens) -> set[int]:
-    return {i for a, b in coding.source_spans(tokens) for i in range(a, b)}
+    return {i for a, b in source_spans(tokens) for i in range(a, b)}
 
 
 class StageClock:
@@ -116,11 +122,11 @@ def _possessive(text: str, mention: Mention) -> bool:
     return mention.query != mention.text or text[mention.end:mention.end + 2] in ("'s", "\u2019s")
 
 
-def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[coding.ActorMention], sources: set[int],
+def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[ActorMention], sources: set[int],
               clock: StageClock = _NO_CLOCK) -> tuple[list[Mention], str | None]:
     # governments named by their country or capital ("Russia", "Washington")
     # are still places; other actor names ("Jaish al-Islam") are not
-    names = coding.actor_name_spans(tokens)
+    names = actor_name_spans(tokens, gaz)
     governments = {i for a, b, actor in names if actor.name.startswith("Government of") for i in range(a, b)}
     masked = sources | ({i for a, b, _actor in names for i in range(a, b)} - governments)
     mentions = find_mentions(tokens, gaz, masked)
@@ -158,8 +164,8 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
     tokens = Tokens.of(text)
     clock.lap("tokens")
     sources = _sources(tokens)
-    actors = coding.find_actors(tokens, sources)
-    triggers = [t for t in coding.find_triggers(tokens) if sources.isdisjoint(range(t.first, t.end))]
+    actors = find_actors(tokens, gaz, sources)
+    triggers = [t for t in find_triggers(tokens) if sources.isdisjoint(range(t.first, t.end))]
     clock.lap("lexicons")
     mentions, country = _mentions(tokens, gaz, actors, sources, clock)
     if any(m.dateline for m in mentions):
@@ -167,7 +173,7 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
         filed = {i for m in mentions if m.dateline for i in range(m.first, m.last)}
         actors = [a for a in actors if filed.isdisjoint(range(a.first, a.end))]
     ref = as_date(report_date) or dateline(text)
-    doc = linking._Doc(text, tokens, actors, mentions, triggers, ref, linking.document_focus(mentions, country), gaz)
+    doc = linking.Doc(text, tokens, actors, mentions, triggers, ref, linking.document_focus(mentions, country), gaz)
     events = linking.build_events(doc)
     clock.lap("events")
     return Analysis(text, doc_id, tokens, mentions, events, gaz)
@@ -176,7 +182,7 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
 def _rows(text: str, report_date: Any, doc_id: str | None, gazetteer: Gazetteer | None,
           source: str | None, clock: StageClock | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     found = analyse(text, report_date=report_date, doc_id=doc_id, gazetteer=gazetteer, clock=clock)
-    events = [linking.to_row(r, i, doc_id, text, source, found.gazetteer) for i, r in enumerate(found.events, start=1)]
+    events = [to_row(r, i, doc_id, text, source, found.gazetteer) for i, r in enumerate(found.events, start=1)]
     rows = events, mention_rows(found.mentions, doc_id)
     (clock or _NO_CLOCK).lap("rows")
     return rows
@@ -298,7 +304,10 @@ def iter_extract_corpus(documents: Iterable[DocumentLike], *, gazetteer: Gazette
 def _document_rows(doc: DocumentLike, gaz: Gazetteer,
                    report_date: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Rows of one document, with offsets into the whole report when it is one piece of it."""
-    events, mentions = _rows(doc.text, doc.date or report_date, doc.id, gaz, doc.source)
+    # a later piece of a long report is dated by the report's own dateline, at its head
+    head = getattr(doc, "head", "")
+    date = doc.date or report_date or (dateline(head) if head else None)
+    events, mentions = _rows(doc.text, date, doc.id, gaz, doc.source)
     offset, part = getattr(doc, "offset", 0), getattr(doc, "part", 0)
     if offset:
         for row in (*events, *mentions):
@@ -334,5 +343,5 @@ def extract_mentions(text: str, *, doc_id: str | None = None, gazetteer: Gazette
     tokens = Tokens.of(text)
     gaz = _gazetteer(gazetteer)
     sources = _sources(tokens)
-    mentions, _country = _mentions(tokens, gaz, coding.find_actors(tokens, sources), sources)
+    mentions, _country = _mentions(tokens, gaz, find_actors(tokens, gaz, sources), sources)
     return mentions_frame(mention_rows(mentions, doc_id))

@@ -33,6 +33,7 @@ from geomap.gazetteer.model import COLUMNS
 from geomap.gazetteer.model import (
     KINDS as _KIND_ORDER,  # the reader's order; the build tests membership
 )
+from geomap.names import normalise
 from geomap.paths import REPO_DIR
 from geomap.textio import atomic_write
 
@@ -221,8 +222,6 @@ def useful_alt_names(names: Iterable[str]) -> list[str]:
 
 def _normalise(name: str) -> str:
     # Imported late so that a names module under development can be swapped in.
-    from geomap.names import normalise
-
     return normalise(name)
 
 
@@ -379,6 +378,7 @@ class CountryRecord:
     """The fields of one ``countryInfo.txt`` row that the build uses."""
 
     iso2: str
+    iso3: str
     name: str
     capital: str
     population: int | None
@@ -396,7 +396,7 @@ def _read_countries(path: Path) -> list[CountryRecord]:
             if len(cols) < 17:
                 raise GazetteerError(f"{path}:{line_no}: expected 19 columns, got {len(cols)}")
             neighbours = tuple(c for c in cols[17].split(",") if c) if len(cols) > 17 else ()
-            countries.append(CountryRecord(cols[0], cols[4], cols[5], _int_or_none(cols[7]), cols[16], neighbours))
+            countries.append(CountryRecord(cols[0], cols[1], cols[4], cols[5], _int_or_none(cols[7]), cols[16], neighbours))
     return countries
 
 
@@ -1062,6 +1062,14 @@ def _write_places(path: Path, places: dict[str, Place]) -> None:
             handle.write("\t".join(places[pid].row()) + "\n")
 
 
+def _write_countries(path: Path, countries: list[CountryRecord]) -> None:
+    """The country codes and names every table needs: ``iso2, iso3, name``, one row per country."""
+    with atomic_write(path) as handle:
+        handle.write("iso2\tiso3\tname\n")
+        for country in sorted(countries, key=lambda c: c.iso2):
+            handle.write(f"{country.iso2}\t{country.iso3}\t{_clean_text(country.name)}\n")
+
+
 def _write_boundaries(path: Path, features: list[dict]) -> None:
     with atomic_write(path) as handle:
         # One feature per line: compact, yet diffs stay readable.
@@ -1162,6 +1170,7 @@ def build_gazetteer(ocha_2020: str | Path, ocha_2015: str | Path, geonames: str 
     features = _boundary_features(frames)
     _write_places(out_dir / "places.tsv", places)
     _write_boundaries(out_dir / "boundaries.geojson", features)
+    _write_countries(out_dir / "countries.tsv", countries)
     for name in ("places.tsv", "boundaries.geojson"):
         report.files[name] = (out_dir / name).stat().st_size
     with atomic_write(out_dir / "README.md") as handle:

@@ -297,6 +297,7 @@ class Gazetteer:
         self._boundaries: Boundaries | None = None
         #: Ranks this gazetteer's candidates in context, with its own memos.
         self.resolver = Resolver(self)
+        self._memos: dict[str, Any] = {}
         # Digest of the data and code of a gazetteer loaded from a file (see derived()).
         self._digest: str | None = None
 
@@ -370,6 +371,18 @@ class Gazetteer:
         except (OSError, pickle.PicklingError):
             pass  # a read-only cache only costs speed
         return value
+
+    def memo(self, name: str, build: Callable[[], _T]) -> _T:
+        """Return ``build()``, made once for this gazetteer object and kept with it.
+
+        For what other stages derive from a gazetteer and use again and again
+        (the toponym automaton, an actor table that knows its places): it
+        belongs to the gazetteer it was made from, and goes with it.
+        """
+        found = self._memos.get(name)
+        if found is None:
+            found = self._memos[name] = build()
+        return found
 
     @classmethod
     def from_places(cls, places: Iterable[Place]) -> Gazetteer:

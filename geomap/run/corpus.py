@@ -22,8 +22,13 @@ from typing import IO, Any
 
 from geomap.dates import as_date
 from geomap.documents import Document, DocumentError, Idents, iter_documents
+from geomap.extract import BATCH_CHARS, iter_extract_corpus
+from geomap.extract.rows import mentions_frame
+from geomap.frames import empty_events
 from geomap.run import parallel
 from geomap.run.plan import plan_units
+from geomap.tables import write_events
+from geomap.textio import atomic_write
 
 PathLike = str | os.PathLike[str]
 
@@ -68,8 +73,6 @@ def extract_table(
         Counts (``parts`` is the number of batches) and the documents that
         could not be read.
     """
-    from geomap.extract import BATCH_CHARS, iter_extract_corpus
-
     run = CorpusRun()
 
     def documents() -> Iterator[Document]:
@@ -95,8 +98,6 @@ def _text_output(path: PathLike) -> Iterator[IO[str]]:
         yield sys.stdout
         sys.stdout.flush()
     else:
-        from geomap.textio import atomic_write
-
         with atomic_write(path) as handle:
             yield handle
 
@@ -105,9 +106,6 @@ def _text_output(path: PathLike) -> Iterator[IO[str]]:
 def _event_writer(path: PathLike) -> Iterator[Any]:
     """Yield a function taking event tables batch by batch; CSV is written as the batches come."""
     import pandas as pd
-
-    from geomap.frames import empty_events
-    from geomap.tables import write_events
 
     if not (str(path) == "-" or Path(path).suffix.lower() in (".csv", ".tsv")):
         frames: list[Any] = []
@@ -140,8 +138,6 @@ def _mentions_writer(path: PathLike | None) -> Iterator[Any]:
     if path is None:
         yield lambda frame: None
         return
-    from geomap.extract.mentions import mentions_frame
-
     first = True
     with _text_output(path) as handle:
 

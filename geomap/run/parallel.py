@@ -15,7 +15,11 @@ from typing import Any
 
 from geomap.documents import Document, DocumentError, Idents, expand_paths
 from geomap.errors import InputError
+from geomap.extract import extract_corpus
+from geomap.extract.rows import mentions_frame
+from geomap.gazetteer import Gazetteer
 from geomap.run.plan import Unit, chunks, documents_of, read_here
+from geomap.tables import write_built_table, write_events
 
 PathLike = str | os.PathLike[str]
 
@@ -29,8 +33,6 @@ def extract_batch(documents: list[Document], gazetteer: Any = None) -> tuple[Any
     :meth:`geomap.gazetteer.Gazetteer.with_places`).
     """
     import pandas as pd
-
-    from geomap.extract import extract_corpus
 
     # One table per batch, not per document: building a frame costs more than extracting a short report.
     events, mentions = extract_corpus(documents, gazetteer=gazetteer)
@@ -188,8 +190,6 @@ def rename_part(folders: tuple[str, ...], index: int, renames: dict[str, str]) -
     import geopandas as gpd
     import pandas as pd
 
-    from geomap.extract.mentions import mentions_frame
-
     name = f"part-{index:05d}.parquet"
     events = gpd.read_parquet(Path(folders[0], name))
     mentions = pd.read_parquet(Path(folders[1], name)) if len(folders) > 1 else mentions_frame([])
@@ -315,8 +315,6 @@ def _window_results(futures: list[Any]) -> Iterator[_Done]:
 def _load_gazetteer(gazetteer: Any = None) -> None:
     # Unpickling a gazetteer already loads it (and its user layer); else load the bundled one.
     if gazetteer is None:
-        from geomap.gazetteer import Gazetteer
-
         Gazetteer.load()
 
 
@@ -351,8 +349,6 @@ def write_part(folders: tuple[str, ...], index: int, events: Any, mentions: Any)
 
 def _write_tables(folders: tuple[str, ...], index: int, events: Any, mentions: Any, *, built: bool = True) -> None:
     """Write batch ``index``'s tables; ``built``: the event table is as events_from_records made it."""
-    from geomap.tables import write_built_table, write_events
-
     name = f"part-{index:05d}.parquet"
     if built:
         write_built_table(events, Path(folders[0], name))  # already in the schema: not conformed again

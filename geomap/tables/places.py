@@ -107,7 +107,7 @@ def _user_place(values: Mapping[str, Any], line: int | str, path: str, default_k
     if len(country) == 2:
         country = country.upper()
     elif country and (entry := taxonomy.country(country)) is not None:
-        country = entry["iso2"]
+        country = entry.iso2
     alt = values.get("alt_names")
     alt_names = tuple(a.strip() for a in re.split(r"[;|]", str(alt)) if a.strip()) if not is_missing(alt) else ()
     return {

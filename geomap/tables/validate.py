@@ -20,6 +20,7 @@ import geopandas as gpd
 from geomap.dates import parse_date, slash_order_of
 from geomap.errors import GazetteerError
 from geomap.frames import COLUMN_DTYPES, geoframe_from_rows
+from geomap.gazetteer import Gazetteer, ResolveContext
 from geomap.schema import (
     EVENT_COLUMNS,
     FLAGS_COLUMN,
@@ -27,6 +28,7 @@ from geomap.schema import (
     MAX_FATALITIES,
     MIN_YEAR,
     STRING_COLUMNS,
+    Country,
     Taxonomy,
     load_taxonomy,
 )
@@ -257,7 +259,7 @@ class _RowChecker:
         if country is not None and row.get("iso3") is None:
             entry = self.taxonomy.country(country)
             if entry is not None:
-                row["iso3"] = entry["iso3"]
+                row["iso3"] = entry.iso3
 
     def _coordinates(self, row: dict[str, Any], problems: list[str]) -> None:
         lat_raw, lon_raw = row.get("latitude"), row.get("longitude")
@@ -306,9 +308,9 @@ class _RowChecker:
             else:
                 if place is not None:
                     return _same_country(place, country, entry)
-        if entry is None:
+        if entry is None or entry.bbox is None:
             return None
-        min_lon, min_lat, max_lon, max_lat = entry["bbox"]
+        min_lon, min_lat, max_lon, max_lat = entry.bbox
         return min_lat <= lat <= max_lat and min_lon <= lon <= max_lon
 
     def _geocode(self, row: dict[str, Any], problems: list[str]) -> None:
@@ -318,7 +320,7 @@ class _RowChecker:
             return
         name = " ".join(name.split())
         entry = self.taxonomy.country(row["country"]) if row.get("country") else None
-        place, why = _resolve(self.gazetteer, name, entry["iso2"] if entry else None)
+        place, why = _resolve(self.gazetteer, name, entry.iso2 if entry else None)
         if place is None:
             row["_unlocated"] = True
             problems.append(f"unlocated: {name}" + (f" ({why})" if why else ""))
@@ -332,17 +334,17 @@ class _RowChecker:
         if row.get("country") is None and _attr(place, "country"):
             # The gazetteer speaks ISO2 ("SY"); the table speaks ACLED's country names.
             found = self.taxonomy.country_by_code(str(_attr(place, "country")))
-            row["country"] = found[0] if found else str(_attr(place, "country"))
-            row["iso3"] = row.get("iso3") or (found[1]["iso3"] if found else None)
+            row["country"] = found.name if found else str(_attr(place, "country"))
+            row["iso3"] = row.get("iso3") or (found.iso3 if found else None)
         row["reason"] = "geocoded from location column"
         row["_geocoded"] = True
 
 
-def _same_country(place: Any, country: str, entry: Mapping[str, Any] | None) -> bool:
+def _same_country(place: Any, country: str, entry: Country | None) -> bool:
     names = {str(_attr(place, "name") or "").casefold(), str(_attr(place, "country") or "").casefold()}
     if country.strip().casefold() in names:
         return True
-    return entry is not None and entry["iso2"].casefold() in names
+    return entry is not None and entry.iso2.casefold() in names
 
 
 def _attr(obj: Any, name: str) -> Any:
@@ -359,8 +361,6 @@ def _resolve(gazetteer: Any, name: str, iso2: str | None) -> tuple[Any, str | No
         return None, None
     try:
         if iso2:
-            from geomap.gazetteer import ResolveContext
-
             result = gazetteer.resolve(name, ResolveContext(country=iso2))
         else:
             result = gazetteer.resolve(name)
@@ -374,10 +374,6 @@ def _resolve(gazetteer: Any, name: str, iso2: str | None) -> tuple[Any, str | No
 
 
 def _bundled_gazetteer() -> Any:
-    try:
-        from geomap.gazetteer import Gazetteer
-    except ImportError:
-        return None
     try:
         return Gazetteer.load()
     except GazetteerError:

@@ -10,6 +10,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from geomap.dates import MONTHS
+from geomap.extract.dates import find_dates
 from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.text import Tokens, phrase_table, positions
 
@@ -386,8 +388,6 @@ _YEAR_DIGITS = 4
 @lru_cache(maxsize=1)
 def _month_words() -> frozenset[str]:
     """Month names and abbreviations as the date finder reads them (capitalised: "May", not "may")."""
-    from geomap.dates import MONTHS
-
     return frozenset(MONTHS)
 
 
@@ -399,8 +399,6 @@ def _in_date(tokens: Tokens, char: int) -> bool:
 
 def _date_spans(tokens: Tokens) -> tuple[list[int], list[int]]:
     """Where the document's date expressions start and end (ascending, not overlapping)."""
-    from geomap.extract.dates import find_dates
-
     dates = find_dates(tokens.text)
     return [d.start for d in dates], [d.end for d in dates]
 

@@ -28,39 +28,31 @@ from __future__ import annotations
 import importlib.metadata
 import re
 from collections.abc import Callable, Container
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, count
 from operator import add, itemgetter
 from typing import Any
 
 import ahocorasick
-import pandas as pd
-from rapidfuzz import fuzz
 
 from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.text import Tokens, phrase_table, positions
-from geomap.gazetteer import Gazetteer, Place, Resolution, ResolveContext
+from geomap.extract.vocabulary import lexicon_words
+from geomap.gazetteer import Gazetteer, Resolution
 from geomap.gazetteer.model import CUE_WORDS
-from geomap.gazetteer.spatial import NEARBY_WEIGHT
 from geomap.names import fold_token, is_article, normalise
 
 _GRAMMAR = load_lexicon("grammar")
 _TOPONYMS = load_lexicon("toponyms")
 
-MENTION_COLUMNS = (
-    "doc_id", "text", "char_start", "char_end", "status", "place_id", "name", "kind",
-    "latitude", "longitude", "admin1", "country", "score", "reason",
-)
 
-#: Country focus of a document whose names do not settle one (ISO2).
-DEFAULT_COUNTRY = "SY"
 
 # Spelling closeness (0-1) a bare, uncued single word needs to its gazetteer
 # name: the folds are lossy ("Kerry" and "Qarra" share a key), and a loose
 # match on an unremarkable capitalised word is more often a person or an
 # ordinary word than a place.
-_MIN_SIMILARITY = 0.75
+MIN_SIMILARITY = 0.75
 _DIRECTIONS = _TOPONYMS.words("directions")
 _SKIP_BACK = _TOPONYMS.words("skip_back")
 _PREPOSITIONS = _GRAMMAR.words("prepositions")
@@ -145,7 +137,7 @@ class Mention:
 
 
 @lru_cache(maxsize=1)
-def _toponym_lexicon() -> dict[str, Any]:
+def toponym_lexicon() -> dict[str, Any]:
     lex = load_lexicon("toponyms")
     cues_before = phrase_table((c, True) for c in lex["cues_before"])
     return {
@@ -165,21 +157,13 @@ def _toponym_lexicon() -> dict[str, Any]:
     }
 
 
-_AUTOMATA: dict[int, Any] = {}
-
-
 def _automaton(gazetteer: Gazetteer) -> Any:
-    """One automaton over the gazetteer's keys, built once per gazetteer object.
+    """One automaton over the gazetteer's keys, made once per gazetteer object.
 
     A bundled gazetteer's automaton is kept in its cache (a quarter second to
     build, a twentieth to load), so a new process or worker starts faster.
     """
-    found = _AUTOMATA.get(id(gazetteer))
-    if found is not None and found[0] is gazetteer:
-        return found[1]
-    automaton = gazetteer.derived(_AUTOMATON_NAME, lambda: _build_automaton(gazetteer))
-    _AUTOMATA[id(gazetteer)] = (gazetteer, automaton)
-    return automaton
+    return gazetteer.memo(_AUTOMATON_NAME, lambda: gazetteer.derived(_AUTOMATON_NAME, lambda: _build_automaton(gazetteer)))
 
 
 # Changes with what _build_automaton stores and with the library that pickles it.
@@ -196,7 +180,6 @@ def _build_automaton(gazetteer: Gazetteer) -> Any:
 
 
 _FIRST_LETTER = itemgetter(slice(0, 1))
-_STREAM_KEYS: dict[int, tuple[Gazetteer, dict[str, str]]] = {}
 _STREAM_KEY_LIMIT = 500_000
 
 
@@ -206,14 +189,14 @@ def _stream_key(word: str, known: Any) -> str:
         return ""
     # a lower-case Latin word is never part of a mention (but may end a region's name,
     # see _raw_matches): keep it out of the search
-    if "a" <= word[0] <= "z" and word not in _toponym_lexicon()["landform_heads"]:
+    if "a" <= word[0] <= "z" and word not in toponym_lexicon()["landform_heads"]:
         return "\x00"
-    if known is not None and _lost_apostrophe(word, fold_token, known):
+    if known is not None and lost_apostrophe(word, fold_token, known):
         return fold_token(word[:-1])
     return fold_token(word)
 
 
-def _lost_apostrophe(name: str, key_of: Callable[[str], str], known: Container[str]) -> bool:
+def lost_apostrophe(name: str, key_of: Callable[[str], str], known: Container[str]) -> bool:
     """A possessive that lost its apostrophe ("Syrias", "Aleppos"): unknown as
     written, known without its final "s"."""
     return name.endswith("s") and not name.endswith("ss") and key_of(name) not in known and key_of(name[:-1]) in known
@@ -224,10 +207,7 @@ def _key_stream(tokens: Tokens, gazetteer: Gazetteer | None = None) -> tuple[str
     known = gazetteer.keys() if gazetteer is not None else None
     cache: dict[str, str] = {}
     if gazetteer is not None:
-        entry = _STREAM_KEYS.get(id(gazetteer))
-        if entry is None or entry[0] is not gazetteer:
-            entry = _STREAM_KEYS[id(gazetteer)] = (gazetteer, {})
-        cache = entry[1]
+        cache = gazetteer.memo("toponym-stream-keys", dict)
         if len(cache) > _STREAM_KEY_LIMIT:
             cache.clear()
     words = tokens.words
@@ -254,7 +234,7 @@ def _raw_matches(tokens: Tokens, gazetteer: Gazetteer) -> list[tuple[int, int]]:
             continue
         # a place name is capitalised at both ends (Latin script): "in Deir" is not "Ain Dar"
         before = token_of[k + n_keys - 2] if n_keys > 1 else None
-        if not (_is_capitalised(words[token_of[k]]) and _ends_a_name(tokens, token_of[k + n_keys - 1], before)):
+        if not (is_capitalised(words[token_of[k]]) and _ends_a_name(tokens, token_of[k + n_keys - 1], before)):
             continue
         if low[token_of[k]] in _FUNCTION_WORDS and (
                 _in_title_case(tokens, token_of[k]) or (n_keys > 1 and _sentence_initial(tokens, token_of[k]))):
@@ -282,15 +262,15 @@ def _ends_a_name(tokens: Tokens, last: int, before: int | None) -> bool:
     after a capitalised word ("The valley" opening a sentence is no name).
     """
     words = tokens.words
-    if _is_capitalised(words[last]):
+    if is_capitalised(words[last]):
         return True
-    lex = _toponym_lexicon()
-    if before is None or words[last] not in lex["landform_heads"] or not _is_capitalised(words[before]):
+    lex = toponym_lexicon()
+    if before is None or words[last] not in lex["landform_heads"] or not is_capitalised(words[before]):
         return False
     return not (_sentence_initial(tokens, before) and tokens.low[before] in lex["common"])
 
 
-def _is_capitalised(word: str) -> bool:
+def is_capitalised(word: str) -> bool:
     first = word[:1]
     if not first.isalpha():
         return first.isdigit()
@@ -346,7 +326,7 @@ class _PersonTracker:
         self.surnames: set[str] = set()
 
     def is_person(self, tokens: Tokens, first: int, last: int) -> bool:
-        lex = _toponym_lexicon()
+        lex = toponym_lexicon()
         words, low = tokens.words, tokens.low
         if low[first] in self.surnames:
             return True
@@ -376,9 +356,7 @@ def _ordinary_word(tokens: Tokens, i: int, written: Container[str]) -> bool:
 @lru_cache(maxsize=1)
 def _ordinary_words() -> frozenset[str]:
     """The stoplist and every single-word trigger or actor pattern."""
-    from geomap.extract.coding import lexicon_words
-
-    return _toponym_lexicon()["common"] | lexicon_words()
+    return toponym_lexicon()["common"] | lexicon_words()
 
 
 def _attached_article(tokens: Tokens, i: int) -> bool:
@@ -398,7 +376,7 @@ def _sentence_initial(tokens: Tokens, i: int) -> bool:
 
 def _demonym(word: str) -> bool:
     low = word.lower()
-    return low.endswith(_toponym_lexicon()["demonym_endings"]) and low in _toponym_lexicon()["common"]
+    return low.endswith(toponym_lexicon()["demonym_endings"]) and low in toponym_lexicon()["common"]
 
 
 def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = None) -> list[Mention]:
@@ -419,7 +397,7 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
         In text order; gazetteer matches and capitalised names after cues.
     """
     masked = masked or set()
-    lex = _toponym_lexicon()
+    lex = toponym_lexicon()
     persons = _PersonTracker()
     text, words, low = tokens.text, tokens.words, tokens.low
     mentions: list[Mention] = []
@@ -487,7 +465,7 @@ def _name_run_end(tokens: Tokens, i: int, covered: set[int], masked: set[int]) -
 def _opens_longer_name(tokens: Tokens, first: int, last: int) -> bool:
     """True if a match is only generic name heads ("Kafr", "Tell") that more capitalised
     words extend into a longer name: "Kafr Zizounat" is not the village "Kafr"."""
-    heads = _toponym_lexicon()["place_heads"]
+    heads = toponym_lexicon()["place_heads"]
     if tokens.low[first] not in heads and not is_article(tokens.words[first]):
         return False  # the usual case, decided by the first word
     significant = [k for k in range(first, last) if not is_article(tokens.words[k])]
@@ -528,19 +506,19 @@ def _is_dateline(written: str, text: str, start: int, end: int) -> bool:
 
 def _names_street(tokens: Tokens, i: int) -> bool:
     """True if token ``i`` is a capitalised street word ending a name ("Castello Road")."""
-    return i < len(tokens.words) and tokens.low[i] in _toponym_lexicon()["street_heads"] and tokens.words[i][:1].isupper()
+    return i < len(tokens.words) and tokens.low[i] in toponym_lexicon()["street_heads"] and tokens.words[i][:1].isupper()
 
 
 def _self_cued(tokens: Tokens, sig: list[int]) -> bool:
     """A run opened by a generic place head ("Kafr X", "Tell X") names a place by its form."""
-    lex = _toponym_lexicon()
+    lex = toponym_lexicon()
     head = tokens.low[sig[0]]
     return len(sig) >= 2 and head in lex["place_heads"] and head not in lex["first_names"]
 
 
 def _cued_unknowns(tokens: Tokens, covered: set[int], masked: set[int], persons: _PersonTracker) -> list[Mention]:
     """Capitalised names after a location cue that no gazetteer key matched."""
-    lex = _toponym_lexicon()
+    lex = toponym_lexicon()
     text, words, low = tokens.text, tokens.words, tokens.low
     out = []
     n = len(words)
@@ -599,7 +577,7 @@ def _in_title_case(tokens: Tokens, i: int) -> bool:
 
 
 def _cue_before(tokens: Tokens, i: int) -> bool:
-    lex = _toponym_lexicon()
+    lex = toponym_lexicon()
     low = tokens.low
     if i == 0 or (low[i - 1] not in lex["cue_ends"] and low[i - 1] != "the"):
         return False  # most words: no cue phrase ends right before them
@@ -615,7 +593,7 @@ def _cue_before(tokens: Tokens, i: int) -> bool:
 
 def _junk_name(tokens: Tokens, i: int, j: int, sig: list[int]) -> bool:
     """True if a capitalised run after a cue is not plausibly a place name."""
-    lex = _toponym_lexicon()
+    lex = toponym_lexicon()
     first = tokens.low[sig[0]]
     opens_name = len(sig) >= 2 and first in lex["place_heads"]  # "Umm Zizounat", "Arab Zizounat"
     if not opens_name and (first in lex["common"] or first in lex["titles"] or first in lex["first_names"]
@@ -633,7 +611,7 @@ def _junk_name(tokens: Tokens, i: int, j: int, sig: list[int]) -> bool:
 
 def site_words() -> frozenset[str]:
     """Words for a site named after a place ("airport", "farms", "oilfield"): ``site_heads`` in toponyms.yaml."""
-    return _toponym_lexicon()["site_words"]
+    return toponym_lexicon()["site_words"]
 
 
 def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
@@ -644,7 +622,7 @@ def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
     anchor (see :class:`Mention`).
     """
     low = tokens.low
-    sites = _toponym_lexicon()["site_words"]
+    sites = toponym_lexicon()["site_words"]
     for k, mention in enumerate(mentions[:-1]):
         nxt = mentions[k + 1]
         if k + 2 < len(mentions) and sites.issuperset(low[nxt.first:nxt.last]):
@@ -674,7 +652,7 @@ def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
             if anchored:
                 mention.anchor = _holder(nxt)
                 if anchored["km"]:
-                    mention.anchor_km = float(anchored["km"].replace(",", "")) * _KM_PER[anchored["unit"].lower()[:2]]
+                    mention.anchor_km = float(anchored["km"].replace(",", "")) * KM_PER[anchored["unit"].lower()[:2]]
 
 
 _SENTENCE_ENDS = frozenset(".;!?")
@@ -702,329 +680,31 @@ _ANCHOR_GAP_RE = re.compile(
     r"(?:the\s+" + _TOPONYMS.alternation("anchor_near_holders") + r"\s+of\s+)?",
     re.IGNORECASE,
 )
-_KM_PER = {"km": 1.0, "ki": 1.0, "mi": 1.609344}
 
 
-def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Tokens) -> str | None:
-    """Resolve every mention with the whole document as context (in place).
-
-    The same two steps as :meth:`Gazetteer.resolve_many`: each distinct
-    :attr:`Mention.question` alone with the document's country focus, then again
-    with the places of the *other* names as nearby context.  The focus is the
-    country most names resolve to on their own; when that is undecided,
-    Syria (:data:`DEFAULT_COUNTRY`), the war this tool reads about.
-
-    Resolutions that depend only on the name, cue and country are memoised
-    per gazetteer, which is what makes corpora fast; a name with a single
-    candidate skips the nearby step (context cannot change its answer).
-    """
-    queries: dict[tuple[str, str | None, str | None, str | None, float | None], int] = {}
-    for mention in mentions:
-        mention.query = _query_name(mention, tokens, gazetteer)
-    _share_links(mentions)
-    for mention in mentions:
-        queries.setdefault(mention.question, len(queries))
-    if not queries:
-        return None
-    resolver = gazetteer.resolver
-    items = list(queries)
-    # a name resolved on its own serves only the country vote: none for names that cannot vote
-    voters = {queries[m.question] for m in mentions if _votes(m)}
-    alone = {i: resolver.resolve_memoised(items[i][0], ResolveContext(cue=items[i][1])) for i in sorted(voters)}
-    country = _focus_country(mentions, queries, alone, gazetteer)
-    first = [resolver.resolve_memoised(name, ResolveContext(country=country, cue=cue, city=city, anchor=anchor,
-                                                             anchor_km=km))
-             for name, cue, city, anchor, km in items]
-    keys = [_normalised(item[0]) for item in items]
-    context = _NearbyContext([queries[m.question] for m in mentions], first, keys)
-    final = []
-    for i, (name, cue, city, anchor, km) in enumerate(items):
-        if _settled(first[i]):
-            final.append(first[i])
-            continue
-        nearby = resolver.within_reach(context.around(i), first[i])
-        if not nearby:
-            final.append(first[i])  # no place near enough to change a score: the same question as `first`
-            continue
-        final.append(resolver.resolve_memoised(name, ResolveContext(country=country, nearby=nearby, cue=cue, city=city,
-                                                                     anchor=anchor, anchor_km=km)))
-    low = tokens.low
-    for mention in mentions:
-        mention.resolution = final[queries[mention.question]]
-        if country and mention.last < len(low) and low[mention.last] in _toponym_lexicon()["street_heads"]:
-            mention.resolution = _road_at_home(mention.resolution, country)
-    return country
 
 
-def _road_at_home(res: Resolution, country: str) -> Resolution:
-    """A road named after a place ("the Castello road") lies in the document's country:
-    a namesake abroad (Castelló de la Plana) is refused, listed with its candidates."""
-    if res.place is None or res.place.country == country:
-        return res
-    return replace(res, place=None, score=0.0, reason=f"a road named {res.query!r} lies in {country}, "
-                                                      f"not abroad: refused {res.place.name} ({res.place.country})")
 
 
-def _share_links(mentions: list[Mention]) -> None:
-    """Give every mention of a name the enclosing city or anchor the text gives it once.
-
-    One place per name in a document: "battles around al-Maleh north of
-    Aleppo" says which al-Maleh a later bare "al-Maleh" is. The first link
-    of a name wins.
-    """
-    links: dict[str, tuple[str | None, str | None, float | None]] = {}
-    for mention in mentions:
-        if mention.city is not None or mention.anchor is not None:
-            links.setdefault(_normalised(mention.query), (mention.city, mention.anchor, mention.anchor_km))
-    if not links:
-        return
-    for mention in mentions:
-        if mention.city is None and mention.anchor is None:
-            link = links.get(_normalised(mention.query))
-            if link is not None:
-                mention.city, mention.anchor, mention.anchor_km = link
 
 
-def _query_name(mention: Mention, tokens: Tokens, gazetteer: Gazetteer) -> str:
-    """The name to look up: "Syrias" is "Syria", as the stream search read it.
-
-    Also when the gazetteer knows the written form only through the spelling
-    folds ("Syrias" folds like Sari, Iran) and a name follows it ("Syrias
-    Idlib province"): a possessive that lost its apostrophe, if the form
-    without "s" is spelled like the name of a country, province or city.
-    """
-    text = mention.text
-    if len(text) <= 3 or not text.endswith("s") or text.endswith("ss"):
-        return text
-    if _lost_apostrophe(text, _normalised, gazetteer.keys()):
-        return text[:-1]
-    following = mention.last < len(tokens.words) and _is_capitalised(tokens.words[mention.last]) \
-        and tokens.text[tokens.ends[mention.last - 1]:tokens.starts[mention.last]] == " "
-    if not following:
-        return text
-    written = tuple(c.place for c in gazetteer.candidates(text, fuzzy=False))
-    if not written or _similarity(text, written) >= 0.999:
-        return text
-    bare = tuple(c.place for c in gazetteer.candidates(text[:-1], fuzzy=False) if c.place.kind in _POSSESSOR_KINDS)
-    return text[:-1] if bare and _similarity(text[:-1], bare) >= 0.999 else text
 
 
-# What a possessive that lost its apostrophe names: "Syrias Idlib", "Aleppos Sukkari".
-_POSSESSOR_KINDS = frozenset({"country", "admin1", "city"})
 
 
-# Nearby context of one name: the places named closest to it in the text and
-# the document's most named places, at most this many of each.  Bounded, so a
-# list of thousands of names resolves in linear time; a report rarely names
-# more distinct places than this, so for most reports this is every place.
-_NEARBY_CLOSEST = 20
-_NEARBY_FREQUENT = 10
-# How far (in mentions, each side) to look for the closest places.
-_NEARBY_SCAN = 100
 
 
-class _NearbyContext:
-    """The nearby places that context-resolve each query of a document.
-
-    Parameters
-    ----------
-    order : list of int
-        The query index of each mention, in text order.
-    first : list of Resolution
-        Each query's resolution without nearby context.
-    keys : list of str
-        Each query's normalised name: a name is never its own context.
-    """
-
-    def __init__(self, order: list[int], first: list[Resolution], keys: list[str]) -> None:
-        self._order, self._first, self._keys = order, first, keys
-        self._position: dict[int, int] = {}
-        for k, q in enumerate(order):
-            self._position.setdefault(q, k)
-        counts: dict[str, int] = {}
-        for q in order:
-            place = first[q].place
-            if place is not None:
-                counts[place.place_id] = counts.get(place.place_id, 0) + 1
-        # per position in the text: (place, name key), or None where unresolved
-        self._spots = [(first[q].place, keys[q]) if first[q].place is not None else None for q in order]
-        by_id = {first[q].place.place_id: (first[q].place, keys[q]) for q in order if first[q].place is not None}
-        ranked = sorted(counts, key=lambda pid: -counts[pid])
-        # a few spare entries: the query's own name is skipped
-        self._frequent = [by_id[pid] for pid in ranked[:_NEARBY_FREQUENT + 5]]
-
-    def around(self, query: int) -> tuple[Place, ...]:
-        """Deduplicated nearby places for ``query`` (never places of its own name)."""
-        own = self._keys[query]
-        found: dict[str, Place] = {}
-        centre = self._position.get(query, 0)
-        spots, n = self._spots, len(self._spots)
-        for step in range(1, min(_NEARBY_SCAN, max(centre, n - 1 - centre)) + 1):
-            for k in (centre - step, centre + step):
-                spot = spots[k] if 0 <= k < n else None
-                if spot is not None and spot[1] != own:
-                    found.setdefault(spot[0].place_id, spot[0])
-                    if len(found) >= _NEARBY_CLOSEST:
-                        break
-            if len(found) >= _NEARBY_CLOSEST:
-                break
-        added = 0
-        for place, key in self._frequent:
-            if added == _NEARBY_FREQUENT:
-                break
-            if key != own:
-                found.setdefault(place.place_id, place)
-                added += 1
-        return tuple(found.values())
 
 
-# The most nearby context can add to a candidate's score: a lead larger than this cannot be overturned by context.
-_MAX_NEARBY_BONUS = NEARBY_WEIGHT
 
 
-def _settled(resolution: Resolution) -> bool:
-    """True if nearby places cannot change this resolution's answer."""
-    ranked = resolution.candidates
-    if len(ranked) <= 1:
-        return True
-    return resolution.place is not None and ranked[0][0] - ranked[1][0] > _MAX_NEARBY_BONUS
 
 
-def _votes(mention: Mention) -> bool:
-    """Can this mention vote for the document's country (see :func:`_focus_country`)?"""
-    return not (mention.names_actor or mention.based or mention.dateline)
 
 
-def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Resolution], gazetteer: Gazetteer) -> str:
-    """The country most mentions resolve to on their own, one vote per mention.
-
-    Countries and capitals that stand for a government ("the U.S. said",
-    "Washington and Moscow") do not vote: a report on Syria quoting
-    Washington ten times is still about Syria (and its Damascus is not
-    Damascus, Maryland).  Nor does a name that reaches its place only
-    through the spelling folds: "Marea" shares a key with Maroua in
-    Cameroon, but is written like none of its names; nor where a source is
-    based ("the Britain-based Observatory").  ``alone`` holds the
-    resolution of each voting query with no context but its cue.
-    """
-    votes = []
-    for mention in mentions:
-        if not _votes(mention):
-            continue
-        res = alone[queries[mention.question]]
-        if res.place is None:
-            continue
-        if _similarity(mention.query, (res.place,)) >= 0.999:
-            votes.append(res)
-    return gazetteer.infer_country(votes) or DEFAULT_COUNTRY
 
 
-_normalised = lru_cache(maxsize=100_000)(normalise)
-# A single word resolved to a place outside the document's country must be
-# spelled almost like it: "Trust" is not Trieste, "Topic" not Tepic.
-_MIN_FOREIGN_SIMILARITY = 0.85
+normalised = lru_cache(maxsize=100_000)(normalise)
 
 
-def drop_junk(mentions: list[Mention], tokens: Tokens, country: str | None = None) -> list[Mention]:
-    """Remove bare single-word matches whose spelling is far from every candidate's name."""
-    kept = []
-    for mention in mentions:
-        res = mention.resolution
-        if mention.in_gazetteer and mention.last - mention.first == 1 and res is not None:
-            best = _best_similarity(mention.query, res)
-            if mention.cue is None:
-                if best < _MIN_SIMILARITY and not (mention.prep and res.place is not None and best >= 0.6):
-                    if not _linked(mention, res):
-                        continue
-                    # "Sarrin in Aleppo province", "Atherya near Hama": the text says it is a place,
-                    # but not this one
-                    if res.place is not None:
-                        mention.resolution = replace(res, place=None, score=0.0, reason=(
-                            f"{mention.query!r} is spelled unlike its best match, {res.place.label()}; not guessing"))
-                if mention.sentence_initial and mention.prep is None and (best < 0.999 or res.place is None):
-                    continue
-            if res.place is not None and country and res.place.country != country and best < _MIN_FOREIGN_SIMILARITY:
-                continue
-        if _foreign_lookalike(mention, res, country):
-            continue
-        kept.append(mention)
-    return kept
-
-
-def _linked(mention: Mention, res: Resolution) -> bool:
-    """The text puts the name in or near another place ("Sarrin in Aleppo"), so it names a place.
-
-    Without a preposition before it ("by Erika Solomon in Beirut"), only if
-    some candidate is spelled like it.
-    """
-    if (mention.city is None and mention.anchor is None) or mention.sentence_initial:
-        return False
-    if mention.prep is not None:
-        return True
-    return _similarity(mention.query, tuple(c.place for _s, c in res.candidates[:10])) >= _MIN_SIMILARITY
-
-
-def _foreign_lookalike(mention: Mention, res: Resolution | None, country: str | None) -> bool:
-    """A bare name the gazetteer refused whose every candidate lies abroad and is
-    spelled otherwise ("Trust" ~ Trieste, "Skype" ~ Skopje): nothing in the text
-    says it is a place, and no place is written like it, so it is not a mention."""
-    if not mention.in_gazetteer or res is None or res.place is not None or mention.cue or mention.prep \
-            or not country or not res.candidates:
-        return False  # names found by their form ("Kafr X", "X Road") are listed whatever they resemble
-    if any(c.place.country == country for _score, c in res.candidates):
-        return False
-    return _best_similarity(mention.query, res) < 0.999
-
-
-@lru_cache(maxsize=50_000)
-def _light(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
-def _best_similarity(text: str, res: Resolution) -> float:
-    places = (res.place,) if res.place is not None else tuple(c.place for _s, c in res.candidates[:10])
-    return _similarity(text, places)
-
-
-@lru_cache(maxsize=100_000)
-def _similarity(text: str, places: tuple[Place, ...]) -> float:
-    query = _light(text)
-    best = 0.0
-    for place in places:
-        for name in place.names:
-            light = _light(name)
-            for strip in ("al", "el", "ar", "as", "ad", "ash", "at", "az", "an"):
-                if light.startswith(strip) and len(light) > len(strip) + 3 and not query.startswith(strip):
-                    light = light[len(strip):]
-                    break
-            best = max(best, fuzz.ratio(query, light) / 100.0)
-            if best >= 0.999:
-                return best
-    return best
-
-
-def mention_rows(mentions: list[Mention], doc_id: str | None) -> list[dict[str, Any]]:
-    """Rows of the mentions table (DESIGN.md), one per mention."""
-    rows = []
-    for m in mentions:
-        place = m.place
-        res = m.resolution
-        if res is None:
-            status, reason, score = "unlocated", "capitalised name after a location cue; not in the gazetteer", 0.0
-        else:
-            status, reason, score = res.status, res.reason, res.score
-        rows.append({
-            "doc_id": doc_id, "text": m.text, "char_start": m.start, "char_end": m.end, "status": status,
-            "place_id": place.place_id if place else None, "name": place.name if place else None,
-            "kind": place.kind if place else None,
-            "latitude": place.latitude if place else float("nan"), "longitude": place.longitude if place else float("nan"),
-            "admin1": place.admin1 if place else None, "country": place.country if place else None,
-            "score": score, "reason": reason,
-        })
-    return rows
-
-
-def mentions_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """The mentions table from :func:`mention_rows` output."""
-    frame = pd.DataFrame(rows, columns=list(MENTION_COLUMNS))
-    return frame.astype({"char_start": "int64", "char_end": "int64", "latitude": "float64", "longitude": "float64", "score": "float64"})
+KM_PER = {"km": 1.0, "ki": 1.0, "mi": 1.609344}

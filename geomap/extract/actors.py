@@ -1,0 +1,469 @@
+"""Event coding: triggers -> ACLED event/sub-event types, actors, negation and hypotheticals.
+
+The vocabulary lives in ``lexicon/triggers.yaml`` and ``lexicon/actors.yaml``;
+this module only applies it to a token stream.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from geomap.extract.lexicon import load as load_lexicon
+from geomap.extract.text import (
+    Tokens,
+    phrase_table,
+    positions,
+)
+from geomap.extract.vocabulary import (
+    Actor,
+    actor_lexicon,
+    lexicon_words,
+    member_nouns,
+    phrases,
+)
+from geomap.gazetteer import Gazetteer
+from geomap.names import is_article, tokenize
+
+_GRAMMAR = load_lexicon("grammar")
+_TRIGGERS = load_lexicon("triggers")
+
+
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    """An actor named in the text: token span ``first:end`` and the actor."""
+
+    first: int
+    end: int
+    actor: Actor
+
+
+
+
+
+
+# A side named as the holder of territory is a description of the target,
+# not an actor: "government-held parts", "rebel-controlled areas".
+_HELD_RE = re.compile(r"\s*-?\s*" + _TRIGGERS.alternation("holder_participles") + r"\b", re.I)
+_PRO_ANTI_RE = re.compile(r"\b" + _TRIGGERS.alternation("side_prefixes") + r"\s*-\s*$", re.I)
+
+
+
+
+
+
+
+
+
+
+def source_spans(tokens: Tokens) -> list[tuple[int, int]]:
+    """Token spans naming a report's source ("activists said", "state TV", "the Observatory").
+
+    A source named inside a longer actor name gives way to the actor: "al-Quds"
+    (a newspaper) in "Liwa al-Quds" (a militia).
+    """
+    return tokens.derived("source_spans", _source_spans)
+
+
+def _source_spans(tokens: Tokens) -> list[tuple[int, int]]:
+    actors = _actor_matches(tokens)
+    starts = [a for a, _b, _actor in actors]
+    spans = []
+    for a, b, _ in phrases().find(tokens, actor_lexicon()[2]):
+        # actor matches do not overlap, so only the last one starting at or before ``a`` can hold the source
+        k = bisect_right(starts, a) - 1
+        if k >= 0 and actors[k][1] >= b and actors[k][1] - actors[k][0] > b - a:
+            continue
+        spans.append((a, b))
+    return spans
+
+
+def actor_name_spans(tokens: Tokens, gazetteer: Gazetteer) -> list[tuple[int, int, Actor]]:
+    """Token spans of every actor name, including those used as descriptors ("ISIS-held"),
+    and a named group's short name used alone after its full name ("Hazm" after "Harakat Hazm")."""
+    return _actor_matches(tokens) + _case_sensitive_spans(tokens) + _alias_spans(tokens, gazetteer)
+
+
+def _actor_matches(tokens: Tokens) -> list[tuple[int, int, Actor]]:
+    """The actor lexicon's matches (one search per document: actors and place masking both read them)."""
+    return tokens.derived("actor_matches", lambda t: phrases().find(t, actor_lexicon()[0]))
+
+
+def _case_sensitive_spans(tokens: Tokens, taken: set[int] | frozenset[int] = frozenset()) -> list[tuple[int, int, Actor]]:
+    """Single-token actor names matched as written ("IS", not "is"), outside ``taken``."""
+    _matcher, case_sensitive, _sources = actor_lexicon()
+    forms = _case_sensitive_forms()
+    spans = []
+    # a set lookup per token, once per document; the full test only for the few that can pass it
+    for i in tokens.derived("case_sensitive_actors", lambda t: positions(map(forms.__contains__, t.words))):
+        if i not in taken and (actor := _case_sensitive_actor(tokens.words[i], case_sensitive)) is not None:
+            spans.append((i, i + 1, actor))
+    return spans
+
+
+@lru_cache(maxsize=1)
+def _case_sensitive_forms() -> frozenset[str]:
+    """Every token :func:`_case_sensitive_actor` can accept: the word, and with a possessive "s"."""
+    words = actor_lexicon()[1]
+    return frozenset(words) | frozenset(w + "s" for w in words)
+
+
+def _case_sensitive_actor(word: str, case_sensitive: dict[str, Actor]) -> Actor | None:
+    """"IS", and "ISs" (a possessive that lost its apostrophe)."""
+    if not word[:1].isupper() or len(word) > 5:
+        return None
+    if word in case_sensitive:
+        return case_sensitive[word]
+    if word.endswith("s") and word[:-1] in case_sensitive:
+        return case_sensitive[word[:-1]]
+    return None
+
+
+# --- a named group's short name, used alone once the group is named in full ---
+
+# Words too short to tell a group apart (articles, "ibn", "of"): never a group's short name.
+_MIN_ALIAS_LENGTH = 3
+
+
+def _alias_table(gazetteer: Gazetteer) -> dict[str, tuple[str, Actor]]:
+    """The short names of named groups, made once per gazetteer (see :func:`_build_alias_table`)."""
+    return gazetteer.memo("actor-aliases", lambda: _build_alias_table(gazetteer))
+
+
+def _build_alias_table(gazetteer: Gazetteer) -> dict[str, tuple[str, Actor]]:
+    """A named group's full names (multi-word patterns, as matched) -> (its short name, the group).
+
+    The short name is the last word of the pattern that is not generic, when
+    that word is not a common word: "Hazm" of "Harakat Hazm", "Zenki" of
+    "Nour al-Din al-Zenki".  Generic words are shared by several actors'
+    patterns ("jaish", "sham", "front", "division"), are lexicon words of their
+    own ("militants", "army"), or are too short ("al").  Common words, first
+    names and titles (the toponym lexicon's lists) are not short names:
+    "Manbij Military Council" ends in "council", "Hamza Division" names a
+    person.  Only named armed groups have one (not descriptions, not states).
+    """
+    lex = load_lexicon("actors")
+    owners: dict[str, set[str]] = {}
+    keyed: list[tuple[str, Actor]] = []
+    for item in lex["actors"]:
+        actor = Actor(item["name"], int(item["inter"]), bool(item.get("generic")), bool(item.get("government")))
+        for key in phrase_table((p, True) for p in item.get("patterns", [])):
+            for word in key.split():
+                owners.setdefault(word, set()).add(actor.name)
+            keyed.append((key, actor))
+    places = load_lexicon("toponyms")
+    common = {str(w).lower() for name in ("common_words", "first_names", "titles") for w in places[name]}
+    generic = {w for w, names in owners.items() if len(names) > 1 or len(w) < _MIN_ALIAS_LENGTH} | lexicon_words()
+    table = {}
+    for key, actor in keyed:
+        words = key.split()
+        if len(words) < 2 or actor.generic or actor.government or actor.inter not in (2, 3, 4):
+            continue
+        distinctive = next((w for w in reversed(words) if w not in generic), None)
+        if distinctive is not None and distinctive not in common:
+            table[key] = (distinctive, actor)
+    well_known = _well_known_places({word for word, _actor in table.values()}, gazetteer)
+    return {key: found for key, found in table.items() if found[0] not in well_known}
+
+
+# A short name that is also a well-known place names the place: "Raqqa" after
+# "Liwa Thuwar al-Raqqa" is the city.  Well known: a country, a province or
+# district, or a city of this many people.
+_WELL_KNOWN_KINDS = frozenset(("country", "admin1", "admin2"))
+_WELL_KNOWN_POPULATION = 50_000
+
+
+def _well_known_places(words: set[str], gazetteer: Gazetteer) -> set[str]:
+    """The ``words`` that are, as written (an Arabic article aside), the name of a well-known place."""
+    found = set()
+    for word in words:
+        for candidate in gazetteer.candidates(word, fuzzy=False):
+            place = candidate.place
+            if (place.kind in _WELL_KNOWN_KINDS or (place.population or 0) >= _WELL_KNOWN_POPULATION) \
+                    and word in {_without_article(name) for name in place.names}:
+                found.add(word)
+                break
+    return found
+
+
+def _without_article(name: str) -> str:
+    return " ".join(w for w, _s, _e in tokenize(name.lower()) if not is_article(w))
+
+
+@lru_cache(maxsize=1)
+def _place_cues() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The toponym lexicon's location cues: one-word cues before, two-word cues before, cues after."""
+    places = load_lexicon("toponyms")
+    before = [" ".join(str(c).lower().split()) for c in places["cues_before"]]
+    return (frozenset(c for c in before if " " not in c), frozenset(c for c in before if " " in c),
+            frozenset(" ".join(str(c).lower().split()) for c in places["cues_after"]))
+
+
+def _alias_spans(tokens: Tokens, gazetteer: Gazetteer) -> list[tuple[int, int, Actor]]:
+    """A group's short name written alone after the document named the group in full.
+
+    Like a surname after a person's full name: "Harakat Hazm ... al-Nusra
+    attacked Hazm" is the group, not the village.  The short name must be
+    capitalised and stand alone (no capitalised word joined to it: "Rami Abdel
+    Rahman" is a person), written as a name at least once away from a
+    sentence's start, and a document that uses the word as a place anywhere
+    ("in Hazm", "Hazm village") or in lower case keeps it a place throughout.
+    """
+    table = _alias_table(gazetteer)
+    return tokens.derived("actor_aliases", lambda t: _find_aliases(t, table))
+
+
+def _find_aliases(tokens: Tokens, table: dict[str, tuple[str, Actor]]) -> list[tuple[int, int, Actor]]:
+    named = _actor_matches(tokens)
+    first_named: dict[str, tuple[int, Actor]] = {}
+    for a, b, _actor in named:
+        found = table.get(" ".join(tokens.low[a:b]))
+        # a name, not a description: the short name is written capitalised in the full name
+        if found is not None and found[0] not in first_named and _capitalised_within(tokens, a, b, found[0]):
+            first_named[found[0]] = (b, found[1])
+    if not first_named:
+        return []
+    taken = {i for a, b, _actor in named for i in range(a, b)}
+    taken.update(i for a, b in source_spans(tokens) for i in range(a, b))
+    taken.update(a for a, _b, _actor in _case_sensitive_spans(tokens, taken))
+    spans = []
+    for word, (after, actor) in first_named.items():
+        uses = [i for i, w in enumerate(tokens.low) if w == word and i not in taken]
+        # the document writes the word as an ordinary word, or names a place by it
+        if any(tokens.words[i][:1].islower() or _in_place_slot(tokens, i) for i in uses):
+            continue
+        alone = [i for i in uses if i >= after and _stands_alone(tokens, i)]
+        if any(_plainly_a_name(tokens, i) for i in alone):
+            spans.extend((i, i + 1, actor) for i in alone)
+    return sorted(spans, key=lambda m: m[0])
+
+
+def _plainly_a_name(tokens: Tokens, i: int) -> bool:
+    """At a sentence's start a capital says nothing ("Local sources said", after "Local
+    Defence Forces"): a short name counts there only once the document also writes it
+    as a name elsewhere, mid-sentence or before its members ("Hazm fighters")."""
+    return not _sentence_initial(tokens, i) or (i + 1 < len(tokens) and tokens.low[i + 1] in member_nouns())
+
+
+def _capitalised_within(tokens: Tokens, a: int, b: int, word: str) -> bool:
+    return any(tokens.low[k] == word and tokens.words[k][:1].isupper() for k in range(a, b))
+
+
+def _in_place_slot(tokens: Tokens, i: int) -> bool:
+    """Is token ``i`` where a place is named: after a location cue or before a place word?"""
+    one, two, after = _place_cues()
+    low = tokens.low
+    k = i - 1 if i >= 1 and is_article(tokens.words[i - 1]) else i  # "near al-Bab"
+    return (k >= 1 and low[k - 1] in one) or (k >= 2 and f"{low[k - 2]} {low[k - 1]}" in two) \
+        or (i + 1 < len(low) and low[i + 1] in after)
+
+
+def _stands_alone(tokens: Tokens, i: int) -> bool:
+    """Capitalised, with no capitalised word or Arabic article joined to it: not part of a
+    longer name ("Rami Abdel Rahman", "al-Bab") or of a title-case headline."""
+    words = tokens.words
+    if not words[i][:1].isupper():
+        return False
+    def joined(j: int, k: int) -> bool:
+        return tokens.text[tokens.ends[j]:tokens.starts[k]] in (" ", "-")
+    if i > 0 and joined(i - 1, i) and (is_article(words[i - 1]) or (
+            words[i - 1][:1].isupper() and tokens.low[i - 1] not in _ENGLISH_ARTICLES)):
+        return False
+    # nor a prefix of a compound ("Pro-regime media")
+    return not (i + 1 < len(words) and joined(i, i + 1)
+                and (words[i + 1][:1].isupper() or tokens.text[tokens.ends[i]:tokens.starts[i + 1]] == "-"))
+
+
+_ENGLISH_ARTICLES = _GRAMMAR.words("articles")
+_SENTENCE_BREAKS = frozenset('.!?\n"\u201c:')
+
+
+def _sentence_initial(tokens: Tokens, i: int) -> bool:
+    return i == 0 or not _SENTENCE_BREAKS.isdisjoint(tokens.text[tokens.ends[i - 1]:tokens.starts[i]])
+
+
+
+
+
+
+def find_actors(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = None) -> list[ActorMention]:
+    """Return the actor mentions of a document, in text order.
+
+    Reporting sources, sides named only as holders of territory
+    ("government-held") and prefixed forms ("pro-government media",
+    "anti-IS group") are left out; a generic description right before a named
+    group ("rebel group Jaish al-Islam") gives way to the group.  A name with
+    its own abbreviation in brackets ("Syrian Democratic Forces (SDF)") is one
+    mention, and so are a group's members named before it ("fighters of
+    Jaish al-Islam", "militants of the Islamic State").  A group's short name
+    used alone after its full name is the group ("Hazm" after "Harakat Hazm").
+    """
+    masked = masked or set()
+    found = list(_actor_matches(tokens))
+    taken = {i for a, b, _ in found for i in range(a, b)}
+    found.extend(_case_sensitive_spans(tokens, taken))
+    found.extend(_alias_spans(tokens, gazetteer))  # built outside every other name
+    text = tokens.text
+    mentions = []
+    for a, b, actor in sorted(found, key=lambda m: m[0]):
+        if not masked.isdisjoint(range(a, b)):
+            continue
+        end = tokens.ends[b - 1] + (text[tokens.ends[b - 1]:tokens.ends[b - 1] + 2] == ".-")  # "U.S.-made"
+        if text[end:end + 1] == "-" and _HELD_RE.match(text, end):
+            continue
+        if _PRO_ANTI_RE.search(text, max(0, tokens.starts[a] - 6), tokens.starts[a]):
+            continue
+        mentions.append(ActorMention(a, b, actor))
+    mentions = _fold_members(_fold_abbreviations(mentions, tokens), tokens.low)
+    mentions = _coordinated_modifiers(mentions, tokens.low, masked)
+    return _drop_generic_before_named(mentions, tokens.low)
+
+
+def _coordinated_modifiers(mentions: list[ActorMention], low: list[str], masked: set[int]) -> list[ActorMention]:
+    """A side's name with a coordinated modifier before it is one mention of the side named first:
+    "Russian and regime warplanes" (Russia's), "Syrian or Russian jets" (Syria's).
+
+    The modifier counts when, put in place of the name's first word, it makes
+    a name of the lexicon ("russian warplanes"). Both sides did it; the one
+    named first is coded (there is no field for a second doer), and the other
+    is never taken for the target, as two mentions would be.
+    """
+    matcher = actor_lexicon()[0]
+    taken = {i for m in mentions for i in range(m.first, m.end)}
+    widened = []
+    for m in mentions:
+        k = m.first - 2
+        # (not opponents: "clashes between Kurdish and regime forces")
+        if m.end - m.first >= 2 and k >= 0 and low[m.first - 1] in ("and", "or") and k not in taken \
+                and k not in masked and (k == 0 or low[k - 1] != "between"):
+            actor = matcher.get([low[k], *low[m.first + 1:m.end]])
+            if actor is not None:
+                m = ActorMention(k, m.end, actor)
+        widened.append(m)
+    return widened
+
+
+_ABBREVIATION_OPEN_RE = re.compile(r"\s*\(\s*$")
+_ABBREVIATION_CLOSE_RE = re.compile(r"\s*\)")
+
+
+def _fold_abbreviations(mentions: list[ActorMention], tokens: Tokens) -> list[ActorMention]:
+    """A side named and then abbreviated in brackets is one mention: "Syrian Democratic Forces (SDF)"."""
+    text = tokens.text
+    kept: list[ActorMention] = []
+    for m in mentions:
+        prev = kept[-1] if kept else None
+        if prev is not None and prev.actor == m.actor and m.end - m.first == 1 \
+                and _ABBREVIATION_OPEN_RE.match(text[tokens.ends[prev.end - 1]:tokens.starts[m.first]]) \
+                and _ABBREVIATION_CLOSE_RE.match(text, tokens.ends[m.first]):
+            kept[-1] = ActorMention(prev.first, m.end, prev.actor)
+            continue
+        kept.append(m)
+    return kept
+
+
+
+# Sides that are never a group's members ("children of ...", "protesters of ...").
+_NOT_MEMBERS = frozenset((6, 7))
+
+
+def _counted(low: list[str], noun: int) -> bool:
+    """Members counted ("38 members of government forces") are the dead or the
+    carried, not the doers: they stay a target."""
+    if noun == 0:
+        return False
+    word = low[noun - 1]
+    numbers = load_lexicon("numbers")
+    return word.isdecimal() or word in numbers["units"] or word in numbers["multipliers"]
+
+
+def _fold_members(mentions: list[ActorMention], low: list[str]) -> list[ActorMention]:
+    """A group's members named before it are the group: "fighters of Jaish al-Islam",
+    "militants from the Islamic State", "warplanes of the US-led coalition"."""
+    kept: list[ActorMention] = []
+    for m in mentions:
+        k = m.first - 1
+        if k >= 1 and low[k - 1:k + 1] == ["so", "called"]:  # "terrorists of the so-called Jaish al-Fatah"
+            k -= 2
+        if k >= 0 and low[k] == "the":
+            k -= 1
+        if m.actor.inter in _NOT_MEMBERS or k < 1 or low[k] not in ("of", "from"):
+            kept.append(m)
+            continue
+        prev = kept[-1] if kept else None
+        if prev is not None and prev.end == k and prev.actor.inter not in _NOT_MEMBERS \
+                and (prev.actor.generic or prev.actor == m.actor) and not _counted(low, prev.first):
+            kept[-1] = ActorMention(prev.first, m.end, m.actor)
+        elif low[k - 1] in member_nouns() and (prev is None or prev.end < k):
+            # counted members ("23 members of the Nusra Front were killed") are the group too:
+            # what happened to them (killed, a victim) is read from the verb after them
+            kept.append(ActorMention(k - 1, m.end, m.actor))
+        else:
+            kept.append(m)
+    return kept
+
+
+def _drop_generic_before_named(mentions: list[ActorMention], low: list[str]) -> list[ActorMention]:
+    """A generic description next to a named side gives way to it: "rebel group
+    Jaish al-Islam", "government helicopters", "regime warplanes"."""
+    kept = []
+    for k, m in enumerate(mentions):
+        nxt = mentions[k + 1] if k + 1 < len(mentions) else None
+        prev = mentions[k - 1] if k > 0 else None
+        if m.actor.generic and nxt is not None and not nxt.actor.generic and (
+            nxt.first == m.end or (nxt.first - m.end == 1 and low[m.end] in ("of", "from"))
+        ):
+            continue
+        if m.actor.generic and prev is not None and not prev.actor.generic and prev.end == m.first:
+            continue
+        kept.append(m)
+    return kept
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+

@@ -1,0 +1,438 @@
+"""Events from a document: one pass over its sentences and clauses, each trigger coded, continued events joined, duplicates merged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_left
+from dataclasses import replace
+
+from geomap.extract.dates import DateMention, find_dates, find_years
+from geomap.extract.figures import Figure, find_figures, is_exact, toll_word_positions
+from geomap.extract.find import Mention
+from geomap.extract.lexicon import load as load_lexicon
+from geomap.extract.linking.place import (
+    ANAPHORA_RE,
+    antecedent,
+    choose_place,
+    set_place,
+    usable,
+)
+from geomap.extract.linking.records import ByStart, Doc, EventRecord, Evidence
+from geomap.extract.linking.sides import (
+    DETERMINERS,
+    UNNAMED_AIRCRAFT,
+    actors_from_control,
+    default_actors,
+    in_support,
+    inherit_actor,
+    link_actors,
+    suffered_toll,
+    targeted,
+    weapon_owner,
+)
+from geomap.extract.rules import Coding, retype
+from geomap.extract.text import Tokens, clause_spans, first_within, sentence_spans
+from geomap.extract.triggers import RELATIVE_WORDS, Trigger, is_irrealis, is_tally
+from geomap.extract.vocabulary import Actor
+
+_GRAMMAR = load_lexicon("grammar")
+_SIDES = load_lexicon("sides")
+
+_TARGET_RE = re.compile(r"\b(" + _SIDES.alternation("targets") + r")s?\b", re.I)
+
+
+# A clause opened by a contrast reports something else: "..., while activists reported two dead".
+_CONTRAST_RE = re.compile(r"\s*" + _GRAMMAR.alternation("contrast_words") + r"\b", re.I)
+
+
+def build_events(doc: Doc) -> list[EventRecord]:
+    """Code the events of one document (see the module docstring for the rules)."""
+    records: list[EventRecord] = []
+    tokens, text = doc.tokens, doc.text
+    last_places: list[tuple[Mention, int]] = []
+    dates = ByStart((d for d in find_dates(text, 0, len(text), doc.ref) if d.date is not None),
+                     lambda d: d.start, lambda d: d.end)
+    places = ByStart((m for m in doc.mentions if usable(m)), lambda m: m.start, lambda m: m.end)
+    triggers = doc.trigger_index()
+    tolls = toll_word_positions(tokens)
+    for s_index, (s0, s1) in enumerate(sentence_spans(text)):
+        s_lo = tokens.index_at(s0)
+        s_places = places.within(s0, s1)
+        s_hi = tokens.index_before(s1)
+        # a sentence with no trigger and no kill/wound word codes nothing and adds no toll
+        quiet = not triggers.within(s_lo, s_hi) and first_within(tolls, s_lo, s_hi) is None
+        clauses = []
+        for c0, c1 in ([] if quiet else clause_spans(text, s0, s1)):
+            c_lo, c_hi = tokens.index_at(c0), tokens.index_before(c1)
+            in_clause = triggers.within(c_lo, c_hi)
+            real = [t for t in in_clause
+                    if not is_irrealis(tokens, t, c_lo, c_hi) and not in_support(tokens.low, t, in_clause, c_lo)]
+            clauses.append((c0, c1, c_lo, c_hi, real))
+        # a toll told before its event in the same sentence: "12 militants were killed while trying to
+        # attack" (but not a toll with a doer of its own: "regime forces have killed dozens while ...")
+        ahead: list[Figure] = []
+        for k, (c0, c1, c_lo, c_hi, real) in enumerate(clauses):
+            if not real:
+                if is_tally(tokens, c_lo, c_hi):
+                    continue  # "60,000 people have died in jails during the conflict": no event's toll
+                if any(later[4] for later in clauses[k + 1:]) and suffered_toll(tokens.low, c_lo, c_hi):
+                    ahead.extend(find_figures(tokens, c_lo, c_hi))
+                # a toll alone continues an earlier event: none yet, nothing to read
+                elif records and not _CONTRAST_RE.match(text, c0):
+                    figures = find_figures(tokens, c_lo, c_hi)
+                    if figures:
+                        _attach_figures(records, figures, s_index, s0, s1, _TARGET_RE.search(text, c0, c1))
+                continue
+            trigger = max(real, key=lambda t: (t.type.priority, -t.first))
+            if _in_a_past_year(doc, trigger, c0, c1, dates):
+                ahead = []
+                continue  # "Syria agreed to destroy its chemical weapons in 2013": background
+            figures = ahead + find_figures(tokens, c_lo, c_hi)
+            ahead = []
+            if _earlier_one(tokens.low, trigger, c_lo):
+                # "confirmed dead as a result of an earlier Russian strike": another event's toll
+                figures = [replace(f, additional=True) for f in figures]
+            record, new = _code_clause(doc, trigger, (c0, c1, c_lo, c_hi), (s0, s1, s_lo, s_index), s_places,
+                                       dates.within(s0, s1), last_places, records, places)
+            record.absorb_figures(figures)
+            if new and (recalled := _recalled_by(record, figures, records)) is not None:
+                _continue(recalled, record)
+                continue
+            if new:
+                records.append(record)
+                if record.date_explicit and record.date is not None:
+                    doc.last_dated = record
+        last_places.extend((m, s_index) for m in s_places if m.place.kind != "country")
+    for record in records:
+        if record.place is not None and record.place.kind == "country" and doc.focus is not None \
+                and doc.focus.country == record.place.country:
+            record.place, record.geo_precision = doc.focus, 3
+            record.place_reason += f", which names only the country: the document's focus {doc.focus.name!r} instead"
+        if record.place is None and doc.focus is not None:
+            record.place, record.geo_precision = doc.focus, 3
+            record.place_reason = f"no place in the sentence: the document's focus {doc.focus.name!r} (its most named place)"
+    return merge_duplicates(records)
+
+
+def _in_a_past_year(doc: Doc, trigger: Trigger, c0: int, c1: int, dates: "ByStart[DateMention]") -> bool:
+    """Is the trigger's event told as one of a year that ended a month or more before the report?
+
+    Only when its clause gives no day or month, no relative word stands
+    between the trigger and the year ("IS, which seized Raqqa in 2014,
+    attacked Kobani": the year is the seizure's) and the year is not what a
+    time is counted since ("since the outbreak of the war in 2011").
+    """
+    if doc.ref is None or dates.within(c0, c1):
+        return False
+    low = doc.tokens.low
+    for year, start in find_years(doc.text, c0, c1):
+        if (doc.ref - dt.date(year, 12, 31)).days <= _CARRY_DAYS:
+            continue
+        at = doc.tokens.index_at(start)
+        if "since" in low[max(0, at - _SINCE_REACH):at]:
+            continue  # "the first explosion to hit the town since the outbreak of the war in 2011"
+        between = low[trigger.end:at] if at >= trigger.end else low[at:trigger.first]
+        if RELATIVE_WORDS.isdisjoint(between):
+            return True
+    return False
+
+
+_SINCE_REACH = 8
+
+
+def _attach_figures(records: list[EventRecord], figures: list[Figure], s_index: int, s0: int, s1: int,
+                    target: re.Match | None) -> None:
+    """A sentence that only gives a toll continues the event just before it.
+
+    When it names a target ("in the hospital alone") the toll goes to the
+    recent event that hit that target.
+    """
+    if not figures or not records:
+        return
+    record = records[-1]
+    if target is not None:
+        for earlier in reversed(records):
+            if s_index - earlier.last_sentence > 3:
+                break
+            if earlier.target == target.group(1).lower():
+                record = earlier
+                break
+    if record.violent and s_index - record.last_sentence <= (3 if record is not records[-1] else 1):
+        record.absorb_figures(figures)
+        if record.last_sentence != s_index:
+            record.evidence.append(Evidence(s0, s1, s_index))
+
+
+def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_places: list[Mention],
+                 s_dates: list[DateMention], last_places: list[tuple[Mention, int]],
+                 records: list[EventRecord], places: ByStart[Mention]) -> tuple[EventRecord, bool]:
+    """Code one clause's event; return it and whether it is new (not a continued earlier event)."""
+    c0, c1, c_lo, c_hi = clause
+    s0, s1, s_lo, s_index = sentence
+    tokens, text = doc.tokens, doc.text
+    kind = trigger.type
+    actor1, actor2, explicit = link_actors(doc, trigger, c_lo, c_hi, s_lo)
+    # the clause's own sides re-type it (rules.yaml): "a terrorist attack ... claimed the lives of 18 civilians"
+    event_type, sub_type, violent = retype(
+        Coding(kind.event_type, kind.sub_event_type, kind.violent), broad=kind.broad,
+        actor1=actor1, actor2=actor2, clause=tokens.low[c_lo:c_hi], doer_settled=False)
+    if actor1 is None:
+        actor1, actor2b = actors_from_control(text[c0:c1])
+        actor2 = actor2 or actor2b
+    from_weapon = bool(kind.doer) and (actor1 is None or not actor1.government)
+    if from_weapon:
+        (actor1, actor2), explicit = weapon_owner(kind.doer, actor1, actor2), False
+    record = EventRecord(event_type, sub_type, violent, actor1, actor2, explicit, from_weapon, generic=bool(kind.generic))
+    record.evidence.append(Evidence(s0, s1, s_index))
+    # what was hit: a target word shortly after the trigger ("rockets hit a hospital")
+    t_end = tokens.ends[min(trigger.end + 7, c_hi - 1)] if c_hi > trigger.end else c1
+    target = _TARGET_RE.search(text, tokens.ends[trigger.end - 1], max(t_end, tokens.ends[trigger.end - 1]))
+    record.target = target.group(1).lower() if target else None
+
+    clause_places = places.within(c0, c1)
+    chosen = choose_place(clause_places, doc.focus, violent, tokens.low)
+    if chosen is not None:
+        set_place(record, chosen, f"{chosen.text!r} in the trigger's clause" + (f" after {chosen.prep!r}" if chosen.prep else ""))
+    elif s_places and (chosen := choose_place(s_places, doc.focus, violent, tokens.low)) is not None:
+        set_place(record, chosen, f"{chosen.text!r} elsewhere in the same sentence")
+    elif (ana := ANAPHORA_RE.search(text, c0, c1)) and (carried := antecedent(last_places, ana.group(0), s_index)):
+        set_place(record, carried, f"{ana.group(0)!r} refers back to {carried.text!r} in a previous sentence")
+
+    clause_dates = [d for d in s_dates[bisect_left([d.start for d in s_dates], c0):] if d.start < c1]
+    date = (clause_dates or s_dates or [None])[0]
+    if date is not None:
+        record.date, record.time_precision, record.date_explicit = date.date, date.precision, True
+
+    earlier = _continued_event(records, record, trigger, tokens, s_index) if _definite(tokens, trigger, c_lo) else None
+    if earlier is not None:
+        _continue(earlier, record)
+        return earlier, False
+    if record.actor1 is None:
+        inherit_actor(records, record, s_index, targeted(doc, trigger, c_hi, record.actor2))
+    if record.date is None:
+        _carry_date(doc.last_dated, record, doc.ref)
+    record.event_type, record.sub_event_type, record.violent = retype(
+        Coding(record.event_type, record.sub_event_type, record.violent), broad=kind.broad,
+        actor1=record.actor1, actor2=record.actor2, clause=tokens.low[c_lo:c_hi], doer_settled=True)
+    default_actors(record)
+    return record, True
+
+
+def _earlier_one(low: list[str], trigger: Trigger, c_lo: int) -> bool:
+    """Is the trigger told as an earlier one ("an earlier Russian strike", "a previous attack")?
+
+    Not the adverb: "Earlier, Syrian jets bombed Idlib" tells the day's event again.
+    """
+    return any(low[k] in _EARLIER and low[k - 1] in ("a", "an", "the")
+               for k in range(max(c_lo + 1, trigger.first - 3), trigger.first))
+
+
+_EARLIER = _GRAMMAR.words("earlier")
+
+
+def _recalled_by(record: EventRecord, figures: list[Figure], records: list[EventRecord]) -> EventRecord | None:
+    """The earlier violent event a generic word that says nothing new recalls, if it does.
+
+    A generic word ("attack", "strike") with no toll, place, side or other date of its own, in a
+    report that has told of violence already, recalls that violence: "France called for a Security
+    Council meeting about Tuesday's suspected attack" is no new event, but "On Wednesday, an
+    explosion struck a market" after Monday's shelling is. The event recalled is the latest of
+    the word's date (when it has one), then of its type, else the latest.
+    """
+    violent = [r for r in records if r.violent]
+    if not (record.generic and not figures and not record.place_explicit and not record.actor_explicit and violent):
+        return None
+    if record.date_explicit:
+        violent = [r for r in violent if r.date == record.date or not r.date_explicit] or violent
+    recalled = next((r for r in reversed(violent) if r.sub_event_type == record.sub_event_type), violent[-1])
+    if record.date_explicit and recalled.date_explicit and recalled.date not in (None, record.date):
+        return None
+    return recalled
+
+
+def _definite(tokens: Tokens, trigger: Trigger, c_lo: int) -> bool:
+    """A definite reference ("the airstrikes", "the rebel bombardment", "one of the rockets")."""
+    low = tokens.low
+    for back in (1, 2):
+        k = trigger.first - back
+        if k >= c_lo and low[k] in DETERMINERS:
+            return True
+    return False
+
+
+def _continued_event(records: list[EventRecord], new: EventRecord, trigger: Trigger, tokens: Tokens,
+                     s_index: int) -> EventRecord | None:
+    """The earlier event a definite reference continues, if a compatible one is near.
+
+    A generic word with a place ("this terrorist attack in Qamishli") may
+    recall an event told anywhere before, at that same place.
+    """
+    generic = trigger.type.generic
+    for record in reversed(records):
+        far = s_index - record.last_sentence > 4
+        if far and not (generic and new.place is not None):
+            return None
+        if far and not (record.place_explicit and record.place is not None and record.place.place_id == new.place.place_id):
+            continue
+        if generic and record.violent and (generic == "any" or record.event_type == new.event_type):
+            pass  # "the attack" (any violent event), "the explosion" (one of its type)
+        elif record.event_type != new.event_type or (record.sub_event_type != new.sub_event_type and new.sub_event_type != "territory"):
+            continue
+        if new.actor1 is not None and record.actor1 is not None and new.actor1 != record.actor1:
+            continue
+        if new.place is not None and record.place_explicit and record.place is not None and new.place.place_id != record.place.place_id:
+            continue
+        return record
+    return None
+
+
+def _continue(record: EventRecord, new: EventRecord) -> None:
+    """Fold a continuation's evidence and details into the earlier event."""
+    if record.generic and not new.generic and new.sub_event_type != "territory":
+        # "the attack ... ; the mosque strike killed 38": the specific word says what it was
+        record.event_type, record.sub_event_type, record.violent = new.event_type, new.sub_event_type, new.violent
+        record.generic = False
+    if not any(e.sentence == new.evidence[0].sentence for e in record.evidence):
+        record.evidence.extend(new.evidence)
+    # a generic mention ("officials in Damascus condemned the attack") is no evidence of where it was
+    if new.place is not None and not record.place_explicit and not new.generic:
+        record.place, record.place_explicit = new.place, True
+        record.geo_precision, record.place_reason = new.geo_precision, new.place_reason + " (a later sentence about the same event)"
+    if record.actor1 is None and new.actor1 is not None:
+        record.actor1, record.actor_explicit, record.actor_from_weapon = new.actor1, new.actor_explicit, new.actor_from_weapon
+    if record.actor2 is None and new.actor2 != record.actor1:
+        record.actor2 = new.actor2
+    record.target = record.target or new.target
+    if record.date is None and new.date is not None:
+        record.date, record.time_precision = new.date, new.time_precision
+    default_actors(record)  # the sides it gained go through the same rules
+
+
+# An event with no date of its own takes the last date the report gave, unless that date
+# lies further back than this before the report's date: then it was background ("since the
+# protests of March 2011", "the sarin attack of August 2013"), and the report's date is used.
+_CARRY_DAYS = 31
+
+
+def _carry_date(last_dated: EventRecord | None, record: EventRecord, ref: dt.date | None) -> None:
+    if last_dated is not None and (ref is None or (ref - last_dated.date).days <= _CARRY_DAYS):
+        record.date, record.time_precision = last_dated.date, last_dated.time_precision
+        return
+    if ref is not None:
+        record.date, record.time_precision = ref, 1
+
+
+def merge_duplicates(records: list[EventRecord]) -> list[EventRecord]:
+    """Merge events reported twice (same actor1, sub-event type, place, date).
+
+    An event whose only toll is told as more than one already given ("a
+    further five died in barrel bomb attacks") is another event, never merged.
+    """
+    merged: dict[tuple, EventRecord] = {}
+    out: list[EventRecord] = []
+    for record in records:
+        key = (
+            record.actor1.name if record.actor1 else None, record.sub_event_type,
+            record.place.place_id if record.place else None, record.date,
+        )
+        first = merged.get(key)
+        if first is None or (record.killed and all(figure.additional for figure in record.killed)):
+            merged.setdefault(key, record)
+            out.append(record)
+            continue
+        seen = {e.sentence for e in first.evidence}
+        first.evidence.extend(e for e in record.evidence if e.sentence not in seen)
+        first.killed.extend(record.killed)
+        first.wounded.extend(record.wounded)
+        if first.actor2 is None and record.actor2 != first.actor1:
+            first.actor2 = record.actor2
+        first.target = first.target or record.target
+        if record.place_explicit and not first.place_explicit:
+            first.place_explicit, first.place_reason, first.geo_precision = True, record.place_reason, record.geo_precision
+    return _merge_unidentified(out)
+
+
+def _merge_unidentified(records: list[EventRecord]) -> list[EventRecord]:
+    """An event with no doer told again with one named is one event, with that doer.
+
+    "Dozens died in air raids in Latakia on Saturday. Air strikes by the
+    Syrian military killed at least 20 people in the province on Saturday":
+    same sub-event type, same place named in both, same date, only one side
+    named for such events, and nothing that tells them apart (see
+    :func:`_told_apart`).
+    """
+    named: dict[tuple, list[EventRecord]] = {}
+    for record in records:
+        if not _unidentified(record.actor1) and record.place_explicit and record.place is not None:
+            named.setdefault((record.sub_event_type, record.place.place_id, record.date), []).append(record)
+    if not named:
+        return records
+    merged_into: dict[int, EventRecord] = {}
+    for record in records:
+        if _unidentified(record.actor1) and record.place_explicit and record.place is not None \
+                and not (record.killed and all(figure.additional for figure in record.killed)):
+            told = named.get((record.sub_event_type, record.place.place_id, record.date), [])
+            if told and len({r.actor1 for r in told}) == 1 and not _told_apart(record, told[0]):
+                merged_into[id(record)] = told[0]
+    if not merged_into:
+        return records
+    # the earlier of the two keeps its place in the table
+    out: list[EventRecord] = []
+    gone: set[int] = set()
+    for record in records:
+        if id(record) in gone:
+            continue
+        other = merged_into.get(id(record))
+        if other is not None and id(other) not in gone:
+            _absorb(record, other)
+            gone.add(id(other))
+            if other in out:
+                out[out.index(other)] = record
+                continue
+        out.append(record)
+    return out
+
+
+def _told_apart(record: EventRecord, other: EventRecord) -> bool:
+    """Does anything tell ``record`` (no doer named) from ``other`` (a doer named)?
+
+    A doer named as unknown ("unidentified gunmen"; unnamed aircraft are no
+    such name); a side hit that the other does not name, or that is its doer
+    ("shelling killed 10 civilians" beside "rebels shelled the town, killing
+    2 soldiers"); a smaller exact toll for the named one (15 dead at a
+    market, 3 at a hospital); or different targets.
+    """
+    side = record.actor2
+    named_unknown = record.actor_explicit and record.actor1 is not None and record.actor1.name != UNNAMED_AIRCRAFT
+    if named_unknown or (side is not None and (side == other.actor1 or other.actor2 not in (None, side))):
+        return True
+    # a named report of more dead is another count of the same raid ("9 killed" and "10 killed");
+    # one of fewer is another attack (15 dead at a market, 3 at a hospital)
+    tolls, others = _exact_tolls(record), _exact_tolls(other)
+    if tolls and others and tolls.isdisjoint(others) and min(others) < min(tolls):
+        return True
+    return bool(record.target and other.target and record.target != other.target)
+
+
+
+
+def _exact_tolls(record: EventRecord) -> set[int]:
+    return {f.value for f in record.killed if is_exact(f)}
+
+
+def _unidentified(actor: Actor | None) -> bool:
+    return actor is None or actor.name.startswith("Unidentified")
+
+
+def _absorb(record: EventRecord, other: EventRecord) -> None:
+    """Make ``record`` (no doer named) the event ``other`` tells, with its doer and evidence."""
+    record.actor1, record.actor_explicit, record.actor_from_weapon = other.actor1, other.actor_explicit, other.actor_from_weapon
+    if other.actor2 is not None and other.actor2 != other.actor1:
+        record.actor2 = other.actor2
+    seen = {e.sentence for e in record.evidence}
+    record.evidence.extend(e for e in other.evidence if e.sentence not in seen)
+    record.evidence.sort(key=lambda e: e.sentence)
+    record.killed.extend(other.killed)
+    record.wounded.extend(other.wounded)
+    record.target = record.target or other.target

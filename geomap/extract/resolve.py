@@ -1,0 +1,328 @@
+"""Places in context: each toponym mention resolved against the gazetteer with the document's country, the places named near it and what the text says of it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from geomap.extract.find import (
+    MIN_SIMILARITY,
+    Mention,
+    is_capitalised,
+    lost_apostrophe,
+    normalised,
+    toponym_lexicon,
+)
+from geomap.extract.text import Tokens
+from geomap.gazetteer import Place
+from geomap.gazetteer.model import Resolution, ResolveContext
+from geomap.gazetteer.spatial import NEARBY_WEIGHT
+from geomap.gazetteer.store import Gazetteer
+
+#: Country focus of a document whose names do not settle one (ISO2).
+DEFAULT_COUNTRY = "SY"
+
+
+
+
+def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Tokens) -> str | None:
+    """Resolve every mention with the whole document as context (in place).
+
+    The same two steps as :meth:`Gazetteer.resolve_many`: each distinct
+    :attr:`Mention.question` alone with the document's country focus, then again
+    with the places of the *other* names as nearby context.  The focus is the
+    country most names resolve to on their own; when that is undecided,
+    Syria (:data:`DEFAULT_COUNTRY`), the war this tool reads about.
+
+    Resolutions that depend only on the name, cue and country are memoised
+    per gazetteer, which is what makes corpora fast; a name with a single
+    candidate skips the nearby step (context cannot change its answer).
+    """
+    queries: dict[tuple[str, str | None, str | None, str | None, float | None], int] = {}
+    for mention in mentions:
+        mention.query = _query_name(mention, tokens, gazetteer)
+    _share_links(mentions)
+    for mention in mentions:
+        queries.setdefault(mention.question, len(queries))
+    if not queries:
+        return None
+    resolver = gazetteer.resolver
+    items = list(queries)
+    # a name resolved on its own serves only the country vote: none for names that cannot vote
+    voters = {queries[m.question] for m in mentions if _votes(m)}
+    alone = {i: resolver.resolve_memoised(items[i][0], ResolveContext(cue=items[i][1])) for i in sorted(voters)}
+    country = _focus_country(mentions, queries, alone, gazetteer)
+    first = [resolver.resolve_memoised(name, ResolveContext(country=country, cue=cue, city=city, anchor=anchor,
+                                                             anchor_km=km))
+             for name, cue, city, anchor, km in items]
+    keys = [normalised(item[0]) for item in items]
+    context = _NearbyContext([queries[m.question] for m in mentions], first, keys)
+    final = []
+    for i, (name, cue, city, anchor, km) in enumerate(items):
+        if _settled(first[i]):
+            final.append(first[i])
+            continue
+        nearby = resolver.within_reach(context.around(i), first[i])
+        if not nearby:
+            final.append(first[i])  # no place near enough to change a score: the same question as `first`
+            continue
+        final.append(resolver.resolve_memoised(name, ResolveContext(country=country, nearby=nearby, cue=cue, city=city,
+                                                                     anchor=anchor, anchor_km=km)))
+    low = tokens.low
+    for mention in mentions:
+        mention.resolution = final[queries[mention.question]]
+        if country and mention.last < len(low) and low[mention.last] in toponym_lexicon()["street_heads"]:
+            mention.resolution = _road_at_home(mention.resolution, country)
+    return country
+
+
+def _road_at_home(res: Resolution, country: str) -> Resolution:
+    """A road named after a place ("the Castello road") lies in the document's country:
+    a namesake abroad (Castelló de la Plana) is refused, listed with its candidates."""
+    if res.place is None or res.place.country == country:
+        return res
+    return replace(res, place=None, score=0.0, reason=f"a road named {res.query!r} lies in {country}, "
+                                                      f"not abroad: refused {res.place.name} ({res.place.country})")
+
+
+def _share_links(mentions: list[Mention]) -> None:
+    """Give every mention of a name the enclosing city or anchor the text gives it once.
+
+    One place per name in a document: "battles around al-Maleh north of
+    Aleppo" says which al-Maleh a later bare "al-Maleh" is. The first link
+    of a name wins.
+    """
+    links: dict[str, tuple[str | None, str | None, float | None]] = {}
+    for mention in mentions:
+        if mention.city is not None or mention.anchor is not None:
+            links.setdefault(normalised(mention.query), (mention.city, mention.anchor, mention.anchor_km))
+    if not links:
+        return
+    for mention in mentions:
+        if mention.city is None and mention.anchor is None:
+            link = links.get(normalised(mention.query))
+            if link is not None:
+                mention.city, mention.anchor, mention.anchor_km = link
+
+
+def _query_name(mention: Mention, tokens: Tokens, gazetteer: Gazetteer) -> str:
+    """The name to look up: "Syrias" is "Syria", as the stream search read it.
+
+    Also when the gazetteer knows the written form only through the spelling
+    folds ("Syrias" folds like Sari, Iran) and a name follows it ("Syrias
+    Idlib province"): a possessive that lost its apostrophe, if the form
+    without "s" is spelled like the name of a country, province or city.
+    """
+    text = mention.text
+    if len(text) <= 3 or not text.endswith("s") or text.endswith("ss"):
+        return text
+    if lost_apostrophe(text, normalised, gazetteer.keys()):
+        return text[:-1]
+    following = mention.last < len(tokens.words) and is_capitalised(tokens.words[mention.last]) \
+        and tokens.text[tokens.ends[mention.last - 1]:tokens.starts[mention.last]] == " "
+    if not following:
+        return text
+    written = tuple(c.place for c in gazetteer.candidates(text, fuzzy=False))
+    if not written or _similarity(text, written) >= 0.999:
+        return text
+    bare = tuple(c.place for c in gazetteer.candidates(text[:-1], fuzzy=False) if c.place.kind in _POSSESSOR_KINDS)
+    return text[:-1] if bare and _similarity(text[:-1], bare) >= 0.999 else text
+
+
+# What a possessive that lost its apostrophe names: "Syrias Idlib", "Aleppos Sukkari".
+_POSSESSOR_KINDS = frozenset({"country", "admin1", "city"})
+
+
+# Nearby context of one name: the places named closest to it in the text and
+# the document's most named places, at most this many of each.  Bounded, so a
+# list of thousands of names resolves in linear time; a report rarely names
+# more distinct places than this, so for most reports this is every place.
+_NEARBY_CLOSEST = 20
+
+
+_NEARBY_FREQUENT = 10
+
+
+# How far (in mentions, each side) to look for the closest places.
+_NEARBY_SCAN = 100
+
+
+class _NearbyContext:
+    """The nearby places that context-resolve each query of a document.
+
+    Parameters
+    ----------
+    order : list of int
+        The query index of each mention, in text order.
+    first : list of Resolution
+        Each query's resolution without nearby context.
+    keys : list of str
+        Each query's normalised name: a name is never its own context.
+    """
+
+    def __init__(self, order: list[int], first: list[Resolution], keys: list[str]) -> None:
+        self._order, self._first, self._keys = order, first, keys
+        self._position: dict[int, int] = {}
+        for k, q in enumerate(order):
+            self._position.setdefault(q, k)
+        counts: dict[str, int] = {}
+        for q in order:
+            place = first[q].place
+            if place is not None:
+                counts[place.place_id] = counts.get(place.place_id, 0) + 1
+        # per position in the text: (place, name key), or None where unresolved
+        self._spots = [(first[q].place, keys[q]) if first[q].place is not None else None for q in order]
+        by_id = {first[q].place.place_id: (first[q].place, keys[q]) for q in order if first[q].place is not None}
+        ranked = sorted(counts, key=lambda pid: -counts[pid])
+        # a few spare entries: the query's own name is skipped
+        self._frequent = [by_id[pid] for pid in ranked[:_NEARBY_FREQUENT + 5]]
+
+    def around(self, query: int) -> tuple[Place, ...]:
+        """Deduplicated nearby places for ``query`` (never places of its own name)."""
+        own = self._keys[query]
+        found: dict[str, Place] = {}
+        centre = self._position.get(query, 0)
+        spots, n = self._spots, len(self._spots)
+        for step in range(1, min(_NEARBY_SCAN, max(centre, n - 1 - centre)) + 1):
+            for k in (centre - step, centre + step):
+                spot = spots[k] if 0 <= k < n else None
+                if spot is not None and spot[1] != own:
+                    found.setdefault(spot[0].place_id, spot[0])
+                    if len(found) >= _NEARBY_CLOSEST:
+                        break
+            if len(found) >= _NEARBY_CLOSEST:
+                break
+        added = 0
+        for place, key in self._frequent:
+            if added == _NEARBY_FREQUENT:
+                break
+            if key != own:
+                found.setdefault(place.place_id, place)
+                added += 1
+        return tuple(found.values())
+
+
+# The most nearby context can add to a candidate's score: a lead larger than this cannot be overturned by context.
+_MAX_NEARBY_BONUS = NEARBY_WEIGHT
+
+
+def _settled(resolution: Resolution) -> bool:
+    """True if nearby places cannot change this resolution's answer."""
+    ranked = resolution.candidates
+    if len(ranked) <= 1:
+        return True
+    return resolution.place is not None and ranked[0][0] - ranked[1][0] > _MAX_NEARBY_BONUS
+
+
+def _votes(mention: Mention) -> bool:
+    """Can this mention vote for the document's country (see :func:`_focus_country`)?"""
+    return not (mention.names_actor or mention.based or mention.dateline)
+
+
+def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Resolution], gazetteer: Gazetteer) -> str:
+    """The country most mentions resolve to on their own, one vote per mention.
+
+    Countries and capitals that stand for a government ("the U.S. said",
+    "Washington and Moscow") do not vote: a report on Syria quoting
+    Washington ten times is still about Syria (and its Damascus is not
+    Damascus, Maryland).  Nor does a name that reaches its place only
+    through the spelling folds: "Marea" shares a key with Maroua in
+    Cameroon, but is written like none of its names; nor where a source is
+    based ("the Britain-based Observatory").  ``alone`` holds the
+    resolution of each voting query with no context but its cue.
+    """
+    votes = []
+    for mention in mentions:
+        if not _votes(mention):
+            continue
+        res = alone[queries[mention.question]]
+        if res.place is None:
+            continue
+        if _similarity(mention.query, (res.place,)) >= 0.999:
+            votes.append(res)
+    return gazetteer.infer_country(votes) or DEFAULT_COUNTRY
+
+
+# A single word resolved to a place outside the document's country must be
+# spelled almost like it: "Trust" is not Trieste, "Topic" not Tepic.
+_MIN_FOREIGN_SIMILARITY = 0.85
+
+
+def drop_junk(mentions: list[Mention], tokens: Tokens, country: str | None = None) -> list[Mention]:
+    """Remove bare single-word matches whose spelling is far from every candidate's name."""
+    kept = []
+    for mention in mentions:
+        res = mention.resolution
+        if mention.in_gazetteer and mention.last - mention.first == 1 and res is not None:
+            best = _best_similarity(mention.query, res)
+            if mention.cue is None:
+                if best < MIN_SIMILARITY and not (mention.prep and res.place is not None and best >= 0.6):
+                    if not _linked(mention, res):
+                        continue
+                    # "Sarrin in Aleppo province", "Atherya near Hama": the text says it is a place,
+                    # but not this one
+                    if res.place is not None:
+                        mention.resolution = replace(res, place=None, score=0.0, reason=(
+                            f"{mention.query!r} is spelled unlike its best match, {res.place.label()}; not guessing"))
+                if mention.sentence_initial and mention.prep is None and (best < 0.999 or res.place is None):
+                    continue
+            if res.place is not None and country and res.place.country != country and best < _MIN_FOREIGN_SIMILARITY:
+                continue
+        if _foreign_lookalike(mention, res, country):
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _linked(mention: Mention, res: Resolution) -> bool:
+    """The text puts the name in or near another place ("Sarrin in Aleppo"), so it names a place.
+
+    Without a preposition before it ("by Erika Solomon in Beirut"), only if
+    some candidate is spelled like it.
+    """
+    if (mention.city is None and mention.anchor is None) or mention.sentence_initial:
+        return False
+    if mention.prep is not None:
+        return True
+    return _similarity(mention.query, tuple(c.place for _s, c in res.candidates[:10])) >= MIN_SIMILARITY
+
+
+def _foreign_lookalike(mention: Mention, res: Resolution | None, country: str | None) -> bool:
+    """A bare name the gazetteer refused whose every candidate lies abroad and is
+    spelled otherwise ("Trust" ~ Trieste, "Skype" ~ Skopje): nothing in the text
+    says it is a place, and no place is written like it, so it is not a mention."""
+    if not mention.in_gazetteer or res is None or res.place is not None or mention.cue or mention.prep \
+            or not country or not res.candidates:
+        return False  # names found by their form ("Kafr X", "X Road") are listed whatever they resemble
+    if any(c.place.country == country for _score, c in res.candidates):
+        return False
+    return _best_similarity(mention.query, res) < 0.999
+
+
+@lru_cache(maxsize=50_000)
+def _light(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _best_similarity(text: str, res: Resolution) -> float:
+    places = (res.place,) if res.place is not None else tuple(c.place for _s, c in res.candidates[:10])
+    return _similarity(text, places)
+
+
+@lru_cache(maxsize=100_000)
+def _similarity(text: str, places: tuple[Place, ...]) -> float:
+    query = _light(text)
+    best = 0.0
+    for place in places:
+        for name in place.names:
+            light = _light(name)
+            for strip in ("al", "el", "ar", "as", "ad", "ash", "at", "az", "an"):
+                if light.startswith(strip) and len(light) > len(strip) + 3 and not query.startswith(strip):
+                    light = light[len(strip):]
+                    break
+            best = max(best, fuzz.ratio(query, light) / 100.0)
+            if best >= 0.999:
+                return best
+    return best

@@ -1,0 +1,350 @@
+"""Triggers: the words that report an event, and the words that void one (negation, plans, tallies, habits, background)."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+
+from geomap.dates import MONTHS
+from geomap.extract.figures import toll_word_positions
+from geomap.extract.lexicon import load as load_lexicon
+from geomap.extract.text import Tokens, first_within
+from geomap.extract.vocabulary import (
+    TriggerType,
+    aggregate_matcher,
+    cue_word_matcher,
+    phrases,
+    trigger_lexicon,
+)
+
+_GRAMMAR = load_lexicon("grammar")
+_TRIGGERS = load_lexicon("triggers")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A trigger found in the text: token span ``first:end`` and its type."""
+
+    first: int
+    end: int
+    type: TriggerType
+
+
+def find_triggers(tokens: Tokens) -> list[Trigger]:
+    """Return every trigger of a document, in text order (phrases in ``not_events`` excluded)."""
+    matcher, not_events, _irrealis = trigger_lexicon()
+    blocked = {i for a, b, _ in phrases().find(tokens, not_events) for i in range(a, b)}
+    return [Trigger(a, b, kind) for a, b, kind in phrases().find(tokens, matcher) if blocked.isdisjoint(range(a, b))]
+
+
+def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end: int | None = None) -> bool:
+    """True if the trigger is negated or hypothetical in its clause.
+
+    "could be resumed", "hope that", "if", "denied", "did not" ... make no
+    event; for Strategic developments so do wordings of intent ("efforts to
+    extend the truce").  The document's cue words are indexed once, so each
+    question about a clause is a bisection.
+    """
+    lo = clause_first
+    end = len(tokens) if clause_end is None else clause_end
+    cues = tokens.derived("irrealis", _CueIndex.of)
+    if cues.first_before(lo, end) < trigger.first:
+        return True
+    if not trigger.type.violent and cues.first_non_violent_before(lo, end) < trigger.first:
+        return True
+    irrealis = trigger_lexicon()[2]
+    low = cues.low
+    ahead = low[max(lo, trigger.first - 4):max(lo, trigger.first)]
+    if any(w in irrealis["near"] for w in ahead + low[trigger.end:min(end, trigger.end + 5)]):
+        return True
+    if _ended(low, lo, trigger.first, irrealis["ending"]) or _halted(tokens, lo, end, trigger, irrealis["halting"]):
+        return True
+    if _supplied(low, lo, trigger, irrealis["supply"]):
+        return True
+    if trigger.type.sub_event_type == "territory" and (
+            not irrealis["attempt"].isdisjoint(ahead[-3:])
+            or ahead[-1:] == ["to"] and (len(ahead) < 2 or ahead[-2] not in irrealis["achieved"])):
+        return True  # "attempting to seize", "in a bid to capture", "an offensive to retake": no ground changed hands
+    if cues.tally_phrase(lo, end) or cues.habit_from(lo, end, trigger.first):
+        # a tally, or what went on since ... (any trigger after its opening: "since the war began
+        # with protests that were met with")
+        return True
+    reach = (max(lo, trigger.first - _RECENT_REACH), min(end, trigger.end + _RECENT_REACH))
+    if trigger.type.violent and cues.recent_tally(*reach):
+        return True
+    return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)
+
+
+def _before_determiners(low: list[str], lo: int, first: int) -> int:
+    """Where the words before the trigger begin once "the", "all", "its" ... are passed over."""
+    k = first
+    while k - 1 >= lo and first - k < 2 and low[k - 1] in _ENDED_DETERMINERS:
+        k -= 1
+    return k
+
+
+def _ended(low: list[str], lo: int, first: int, ending: frozenset[str]) -> bool:
+    """Is the trigger at ``first`` what is called on to end ("an end to the bombings")?"""
+    k = _before_determiners(low, lo, first)
+    return k - 2 >= lo and " ".join(low[k - 2:k]) in ending
+
+
+def _halted(tokens: Tokens, lo: int, end: int, trigger: Trigger, halting: frozenset[str]) -> bool:
+    """Were the trigger's strikes or shelling halted ("Russian and Syrian air forces halted airstrikes
+    in Aleppo", "suspended all air raids")?
+
+    Not an attack stopped by fighting it ("stopped the attack on their positions, killing 10"),
+    nor strikes in a clause that tells their dead.
+    """
+    if trigger.type.sub_event_type not in _HALTABLE:
+        return False
+    k = _before_determiners(tokens.low, lo, trigger.first)
+    return k - 1 >= lo and tokens.low[k - 1] in halting and first_within(toll_word_positions(tokens), lo, end) is None
+
+
+_HALTABLE = _TRIGGERS.words("haltable_types")
+
+
+_ENDED_DETERMINERS = _TRIGGERS.words("ended_determiners")
+
+
+# How far before a weapon the verb supplying it may stand: "received U.S.-made anti-tank missiles"
+_SUPPLY_REACH = 6
+
+
+def _supplied(low: list[str], lo: int, trigger: Trigger, supply: frozenset[str]) -> bool:
+    """Is the trigger a weapon supplied, received or held, not used ("received anti-tank missiles")?
+
+    Only a noun can be: a verb after a supply word is an attack of its own ("rebels who received
+    missiles shelled ...").
+    """
+    word = low[trigger.first]
+    if trigger.type.sub_event_type not in _WEAPON_TYPES or word.endswith(("ed", "ing")):
+        return False  # (nor are strikes received: "positions have received direct strikes")
+    if trigger.end < len(low) and low[trigger.end] in _WEAPON_ACTS:
+        return False  # "Turkish-supplied rockets pounded Aleppo": the weapon is used
+    for k in range(trigger.first - 1, max(lo, trigger.first - _SUPPLY_REACH) - 1, -1):
+        if low[k] in supply:
+            return True
+        if low[k] in _SUPPLY_STOPS:
+            return False  # "a convoy delivering aid was hit by missiles", "received support and rockets hit"
+    return False
+
+
+_SUPPLY_STOPS = _TRIGGERS.words("supply_stops")
+
+
+_WEAPON_ACTS = _TRIGGERS.words("weapon_acts")
+
+
+# What a weapon word codes ("missiles", "rockets", "shells"): what can be supplied
+_WEAPON_TYPES = _TRIGGERS.words("supplied_weapon_types")
+
+
+def is_tally(tokens: Tokens, clause_first: int, clause_end: int) -> bool:
+    """True if the clause is a tally over a period ("3,000 killed during the past month"), not an event."""
+    return tokens.derived("irrealis", _CueIndex.of).aggregate(clause_first, clause_end)
+
+
+_NEVER = 1 << 62
+
+
+# How near the trigger a tally of recent weeks must stand ("shaken by two bomb attacks in recent
+# weeks"), so that "On Wednesday a drone strike killed X ..., the latest in a series of blows in
+# recent weeks" still codes its strike.
+_RECENT_REACH = 10
+
+
+@dataclass(frozen=True)
+class _CueIndex:
+    """Where a document's irrealis cues are, so a clause's first cue is one bisection away.
+
+    Attributes
+    ----------
+    low : list of str
+        ``tokens.low`` with the month "May" blanked (it is not the modal "may").
+    before, non_violent : list of int
+        Token indices of the two kinds of cue that void a later trigger.
+    aggregate_starts, aggregate_stops : list of int
+        Where each occurrence of a tally phrase ("since 2011") starts, and
+        the earliest end of a phrase starting there.
+    habit_starts, habit_stops : list of int
+        The same for spans of what went on since something ("has been
+        conducting airstrikes since September 2014"; see _habitual_spans).
+    recent : list of int
+        Where each tally of recent weeks or months ("in recent weeks") starts.
+    """
+
+    low: list[str]
+    before: list[int]
+    non_violent: list[int]
+    aggregate_starts: list[int]
+    aggregate_stops: list[int]
+    habit_starts: list[int]
+    habit_stops: list[int]
+    recent: list[int]
+
+    @classmethod
+    def of(cls, tokens: Tokens) -> "_CueIndex":
+        low, words = tokens.low, tokens.words
+        masked = low
+        before_at: list[int] = []
+        non_violent_at: list[int] = []
+        for i, _end, (is_before, is_non_violent) in phrases().occurrences(tokens, cue_word_matcher()):
+            if low[i] == "may" and words[i] != "may":
+                if masked is low:
+                    masked = list(low)  # copied only for a document that names the month
+                masked[i] = ""
+                continue
+            if is_before:
+                before_at.append(i)
+            if is_non_violent:
+                non_violent_at.append(i)
+        earliest: dict[int, int] = {}
+        recent: list[int] = []
+        for first, end, whole_clause in phrases().occurrences(tokens, aggregate_matcher()):
+            if whole_clause:
+                earliest[first] = min(end, earliest.get(first, end))
+            else:
+                recent.append(first)
+        habits: dict[int, int] = {}
+        for first, end in _habitual_spans(tokens, low):
+            habits[first] = min(end, habits.get(first, end))
+        starts, habit_starts = sorted(earliest), sorted(habits)
+        return cls(masked, before_at, non_violent_at, starts, [earliest[k] for k in starts],
+                   habit_starts, [habits[k] for k in habit_starts], sorted(recent))
+
+    def first_before(self, lo: int, end: int) -> int:
+        """The first "before" cue in tokens ``lo:end`` (``_NEVER`` if none)."""
+        return _first_in(self.before, lo, end)
+
+    def first_non_violent_before(self, lo: int, end: int) -> int:
+        """The first cue of intent ("efforts to", "calls for") in tokens ``lo:end``."""
+        return _first_in(self.non_violent, lo, end)
+
+    def recent_tally(self, lo: int, end: int) -> bool:
+        """True if a tally of recent weeks or months starts inside tokens ``lo:end``."""
+        return _first_in(self.recent, lo, end) != _NEVER
+
+    def aggregate(self, lo: int, end: int) -> bool:
+        """True if a tally phrase or a span of what went on "since ..." lies wholly inside tokens ``lo:end``."""
+        return self.tally_phrase(lo, end) or _span_within(self.habit_starts, self.habit_stops, lo, end, end)
+
+    def tally_phrase(self, lo: int, end: int) -> bool:
+        """True if a tally phrase lies wholly inside tokens ``lo:end``."""
+        return _span_within(self.aggregate_starts, self.aggregate_stops, lo, end, end)
+
+    def habit_from(self, lo: int, end: int, first: int) -> bool:
+        """True if a span of what went on "since ..." inside tokens ``lo:end`` covers the token ``first``.
+
+        It does when it opens before that token, or after it with no
+        relative word between: "Russian warplanes have been carrying out an
+        air war since September 2015", but not "The blast took place in
+        al-Mashi, which has been under YPG control since August".
+        """
+        k = bisect_left(self.habit_starts, lo)
+        while k < len(self.habit_starts) and self.habit_starts[k] < end:
+            start = self.habit_starts[k]
+            if self.habit_stops[k] <= end and (start <= first or RELATIVE_WORDS.isdisjoint(self.low[first:start])):
+                return True
+            k += 1
+        return False
+
+
+RELATIVE_WORDS = _GRAMMAR.words("relative_words")
+
+
+def _span_within(starts: list[int], stops: list[int], lo: int, end: int, open_before: int) -> bool:
+    """True if a span (``starts[k]``, ``stops[k]``) opening in ``lo:open_before`` ends by ``end``."""
+    k = bisect_left(starts, lo)
+    while k < len(starts) and starts[k] < min(end, open_before):
+        if stops[k] <= end:
+            return True
+        k += 1
+    return False
+
+
+_PERFECT = _GRAMMAR.words("perfect_auxiliaries")
+
+
+_HABIT_REACH = 15
+
+
+_BEGAN = _TRIGGERS.words("began")
+
+
+# "has been carrying out airstrikes since last September", "had been battling since June 25";
+# "since then" too, and a "since" phrase put before its perfect ("Since 2011, 400,000 have been killed")
+# month names written out (not "May", which is also the modal "may")
+_MONTHS = frozenset(name.lower() for name in MONTHS if len(name) > 3)
+
+
+_BEGAN_REACH = 8
+
+
+_OPENINGS = frozenset(".;:,\n\"(")  # what may stand before a "since" that opens its clause
+
+
+def _habitual_spans(tokens: Tokens, low: list[str]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    if "since" not in low:  # most documents: one scan in C, no Python step per token
+        return spans
+    for i in [k for k, word in enumerate(low) if word == "since"]:
+        year = next((k for k in range(i + 1, min(len(low), i + 4))
+                     if len(low[k]) == 4 and low[k].isdecimal() and 1900 <= int(low[k]) <= 2100
+                     or low[k] in _MONTHS and low[k - 1] in ("last", "since")
+                     or low[k] == "then" and k == i + 1), None)
+        aux = next((k for k in range(i - 1, max(-1, i - _HABIT_REACH), -1) if low[k] in _PERFECT), None)
+        if year is not None and aux is not None:
+            spans.append((aux, year + 1))
+        elif year is not None and (i == 0 or not _OPENINGS.isdisjoint(tokens.text[tokens.ends[i - 1]:tokens.starts[i]])):
+            # put first: "Since then hundreds of thousands have been killed in the fighting" (not
+            # "Aleppo divided since mid-2012 has seen its worst fighting", whose perfect is its own)
+            after = next((k for k in range(year + 1, min(len(low), year + _HABIT_REACH)) if low[k] in _PERFECT), None)
+            if after is not None:
+                spans.append((i, after + 1))
+        began = next((k for k in range(i + 1, min(len(low), i + _BEGAN_REACH)) if low[k] in _BEGAN), None)
+        if began is not None and aux is not None:
+            spans.append((aux, began + 1))
+    return spans
+
+
+def _first_in(where: list[int], lo: int, end: int) -> int:
+    found = first_within(where, lo, end)
+    return _NEVER if found is None else found
+
+
+def _needs_end(tokens: Tokens, lo: int, end: int, needs: tuple[str, ...]) -> int:
+    # several triggers of one clause may need the same wording: search the clause once
+    memo = tokens.derived("needs", lambda _tokens: {})
+    key = (lo, end, needs)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _first_phrase_end(tokens.low, lo, end, needs)
+    return found
+
+
+@lru_cache(maxsize=256)
+def _phrases_by_head(phrases: tuple[str, ...]) -> dict[str, list[list[str]]]:
+    """Phrases as word lists, grouped by their first word."""
+    by_head: dict[str, list[list[str]]] = {}
+    for phrase in phrases:
+        words = phrase.split()
+        if words:
+            by_head.setdefault(words[0], []).append(words)
+    return by_head
+
+
+def _first_phrase_end(low: list[str], first: int, end: int, phrases: tuple[str, ...]) -> int:
+    """The token index just after the earliest-ending occurrence of one of ``phrases`` in ``low[first:end]``."""
+    by_head = _phrases_by_head(phrases)
+    best = _NEVER
+    for i in range(first, end):
+        for words in by_head.get(low[i], ()):
+            stop = i + len(words)
+            if stop <= end and stop < best and low[i:stop] == words:
+                best = stop
+        if best <= i + 1:
+            break
+    return best
