@@ -9,6 +9,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import SOURCE_DATA, requires_shared
 
@@ -283,7 +284,6 @@ REPORTS = [
 
 @pytest.fixture
 def small_corpus(tmp_path: Path) -> Path:
-    pytest.importorskip("geomap.extract")
     path = tmp_path / "corpus.jsonl"
     with path.open("w", encoding="utf-8") as handle:
         for i in range(14):
@@ -562,7 +562,6 @@ def test_control_characters_in_a_jsonl_text_are_replaced_one_for_one(tmp_path):
 def mixed_input(tmp_path: Path) -> Path:
     """A folder with short reports (one empty), JSONL with bad and blank lines and repeated ids
     (UTF-8 with BOM, and cp1252), and a CSV corpus."""
-    pytest.importorskip("geomap.extract")
     folder = tmp_path / "inputs"
     folder.mkdir()
     for i, text in enumerate(REPORTS):

@@ -589,7 +589,8 @@ def test_read_user_places(tmp_path: Path) -> None:
 
 
 def test_user_places_build_gazetteer_places(tmp_path: Path) -> None:
-    gazetteer = pytest.importorskip("geomap.gazetteer")
+    from geomap import gazetteer
+
     path = write(tmp_path, "name,lat,lon,kind,alt_names\nAl-Quds hospital,36.2091,37.1353,facility,Al Quds\n",
                  name="places.csv")
     places = [gazetteer.Place(**row) for row in read_user_places(path)]
@@ -630,7 +631,8 @@ def test_user_places_need_name_and_coordinates_columns(tmp_path: Path) -> None:
 # --- with the real Gazetteer class ---------------------------------------------------------
 
 def small_gazetteer() -> Any:
-    gazetteer = pytest.importorskip("geomap.gazetteer")
+    from geomap import gazetteer
+
     place = gazetteer.Place
     return gazetteer.Gazetteer.from_places([
         place("SY", "Syria", "country", 35.0, 38.5, "SY", "", "", "", 20_000_000, ("Syrian Arab Republic",), "test"),
@@ -655,7 +657,8 @@ def test_geocodes_through_gazetteer_resolve(tmp_path: Path) -> None:
 
 
 def test_bundled_gazetteer_is_used_when_none_is_given(tmp_path: Path) -> None:
-    gazetteer = pytest.importorskip("geomap.gazetteer")
+    from geomap import gazetteer
+
     try:
         gazetteer.Gazetteer.load()
     except Exception as exc:  # the bundled data is built by another step
@@ -753,7 +756,6 @@ def test_parse_date_reads_every_acled_spelling_of_a_date(day: dt.date) -> None:
 
 def test_review_loop_extract_edit_map(tmp_path: Path) -> None:
     """extract -> the analyst edits the CSV (deletes, re-places, adds by name) -> map."""
-    pytest.importorskip("geomap.extract")
     from geomap.cli import main
 
     report = tmp_path / "report.txt"

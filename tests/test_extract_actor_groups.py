@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-from geomap.extract.actors import find_actors
 
 from geomap.extract import extract_events, extract_mentions
+from geomap.extract.actors import find_actors
 from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.text import Tokens, phrase_table
 from geomap.gazetteer import Gazetteer

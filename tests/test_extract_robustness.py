@@ -40,8 +40,8 @@ def test_any_text_extracts_with_valid_offsets(text):
 import time  # noqa: E402
 
 from geomap.extract import extract_mentions  # noqa: E402
-from geomap.extract.triggers import find_triggers, is_irrealis  # noqa: E402
 from geomap.extract.text import Tokens  # noqa: E402
+from geomap.extract.triggers import find_triggers, is_irrealis  # noqa: E402
 
 _PARAGRAPH = (
     "Government warplanes struck the town of Maarat al-Numan on Tuesday, killing at least 12 civilians, "

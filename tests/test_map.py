@@ -333,7 +333,6 @@ def test_cli_embed_prints_an_escaped_responsive_iframe(tmp_path: Path, capsys: p
 def test_cli_demo_writes_the_example_map(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("geomap.extract")
     from geomap.paths import examples_dir, gazetteer_dir
 
     monkeypatch.delenv("GEOMAP_GAZETTEER")  # the demo runs on the bundled gazetteer

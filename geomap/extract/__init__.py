@@ -28,7 +28,6 @@ import pandas as pd
 from geomap.dates import as_date
 from geomap.extract import linking
 from geomap.extract.actors import (
-    ActorMention,
     actor_name_spans,
     find_actors,
     source_spans,
@@ -113,41 +112,17 @@ class _NoClock(StageClock):
 _NO_CLOCK = _NoClock()
 
 
-_RULERS = _TOPONYMS.words("rulers_after")
-_ARMED = _TOPONYMS.words("armed_after")
-
-
-def _possessive(text: str, mention: Mention) -> bool:
-    """Is the mention a possessive ("Ankara's", or "Ankaras" in copy that lost its apostrophes)?"""
-    return mention.query != mention.text or text[mention.end:mention.end + 2] in ("'s", "\u2019s")
-
-
-def _mentions(tokens: Tokens, gaz: Gazetteer, actors: list[ActorMention], sources: set[int],
+def _mentions(tokens: Tokens, gaz: Gazetteer, sources: set[int],
               clock: StageClock = _NO_CLOCK) -> tuple[list[Mention], str | None]:
     # governments named by their country or capital ("Russia", "Washington")
     # are still places; other actor names ("Jaish al-Islam") are not
     names = actor_name_spans(tokens, gaz)
-    governments = {i for a, b, actor in names if actor.name.startswith("Government of") for i in range(a, b)}
+    governments = frozenset(i for a, b, actor in names if actor.name.startswith("Government of") for i in range(a, b))
     masked = sources | ({i for a, b, _actor in names for i in range(a, b)} - governments)
-    mentions = find_mentions(tokens, gaz, masked)
-    low = tokens.low
-    named_governments = []
-    for mention in mentions:
-        # "the Damascus government", "Ankara's officials": a place named for its rulers
-        government = not governments.isdisjoint(range(mention.first, mention.last))
-        mention.names_actor = government or (
-            mention.last < len(low) and low[mention.last] in _RULERS
-            and not tokens.text[tokens.ends[mention.last - 1]:tokens.starts[mention.last]].strip()
-            and (mention.last + 1 == len(low) or low[mention.last + 1] not in _ARMED))
-        if government:
-            named_governments.append(mention)
+    found = find_mentions(tokens, gaz, masked, governments)
     clock.lap("toponyms")
-    country = resolve_mentions(mentions, gaz, tokens)
-    for mention in named_governments:
-        # "in Ankara's offensive": the government's, whatever preposition comes before it (a
-        # possessive that lost its apostrophe is known once resolved: its query drops the "s")
-        mention.rulers_own = _possessive(tokens.text, mention)
-    kept = drop_junk(mentions, tokens, country)
+    resolved, country = resolve_mentions(found, gaz, tokens)
+    kept = drop_junk(resolved, tokens, country)
     clock.lap("resolution")
     return kept, country
 
@@ -167,7 +142,7 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
     actors = find_actors(tokens, gaz, sources)
     triggers = [t for t in find_triggers(tokens) if sources.isdisjoint(range(t.first, t.end))]
     clock.lap("lexicons")
-    mentions, country = _mentions(tokens, gaz, actors, sources, clock)
+    mentions, country = _mentions(tokens, gaz, sources, clock)
     if any(m.dateline for m in mentions):
         # "MOSCOW (Sputnik) -": where the report was filed, not Russia's government acting
         filed = {i for m in mentions if m.dateline for i in range(m.first, m.last)}
@@ -343,5 +318,5 @@ def extract_mentions(text: str, *, doc_id: str | None = None, gazetteer: Gazette
     tokens = Tokens.of(text)
     gaz = _gazetteer(gazetteer)
     sources = _sources(tokens)
-    mentions, _country = _mentions(tokens, gaz, find_actors(tokens, gaz, sources), sources)
+    mentions, _country = _mentions(tokens, gaz, sources)
     return mentions_frame(mention_rows(mentions, doc_id))

@@ -105,6 +105,8 @@ class Mention:
     based: bool = False
     sentence_initial: bool = False
     names_actor: bool = False
+    # inside a name the actor lexicon gives a government ("Russia", "Washington"): the government, maybe
+    names_government: bool = False
     # a government named by its capital or country in a possessive ("Ankara's offensive"):
     # what it owns or does, not where anything is
     rulers_own: bool = False
@@ -379,7 +381,8 @@ def _demonym(word: str) -> bool:
     return low.endswith(toponym_lexicon()["demonym_endings"]) and low in toponym_lexicon()["common"]
 
 
-def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = None) -> list[Mention]:
+def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = None,
+                  governments: frozenset[int] = frozenset()) -> list[Mention]:
     """Find the toponym mentions of a document (not yet resolved).
 
     Parameters
@@ -448,7 +451,24 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
     mentions.extend(_cued_unknowns(tokens, covered, masked, persons))
     mentions.sort(key=lambda m: m.start)
     _link_cities(tokens, mentions)
+    for mention in mentions:
+        _mark_rulers(mention, tokens, governments)
     return mentions
+
+
+_RULERS = _TOPONYMS.words("rulers_after")
+_ARMED = _TOPONYMS.words("armed_after")
+
+
+def _mark_rulers(mention: Mention, tokens: Tokens, governments: frozenset[int]) -> None:
+    """Mark a mention that names a government ("Russia" as an actor, "the Damascus government")."""
+    low = tokens.low
+    government = not governments.isdisjoint(range(mention.first, mention.last))
+    mention.names_government = government
+    mention.names_actor = government or (
+        mention.last < len(low) and low[mention.last] in _RULERS
+        and not tokens.text[tokens.ends[mention.last - 1]:tokens.starts[mention.last]].strip()
+        and (mention.last + 1 == len(low) or low[mention.last + 1] not in _ARMED))
 
 
 def _name_run_end(tokens: Tokens, i: int, covered: set[int], masked: set[int]) -> int:

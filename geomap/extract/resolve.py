@@ -27,8 +27,8 @@ DEFAULT_COUNTRY = "SY"
 
 
 
-def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Tokens) -> str | None:
-    """Resolve every mention with the whole document as context (in place).
+def resolve_mentions(found: list[Mention], gazetteer: Gazetteer, tokens: Tokens) -> tuple[list[Mention], str | None]:
+    """Resolve every mention with the whole document as context; return the resolved mentions and the focus country.
 
     The same two steps as :meth:`Gazetteer.resolve_many`: each distinct
     :attr:`Mention.question` alone with the document's country focus, then again
@@ -41,13 +41,11 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
     candidate skips the nearby step (context cannot change its answer).
     """
     queries: dict[tuple[str, str | None, str | None, str | None, float | None], int] = {}
-    for mention in mentions:
-        mention.query = _query_name(mention, tokens, gazetteer)
-    _share_links(mentions)
+    mentions = _share_links([replace(m, query=_query_name(m, tokens, gazetteer)) for m in found])
     for mention in mentions:
         queries.setdefault(mention.question, len(queries))
     if not queries:
-        return None
+        return mentions, None
     resolver = gazetteer.resolver
     items = list(queries)
     # a name resolved on its own serves only the country vote: none for names that cannot vote
@@ -71,11 +69,21 @@ def resolve_mentions(mentions: list[Mention], gazetteer: Gazetteer, tokens: Toke
         final.append(resolver.resolve_memoised(name, ResolveContext(country=country, nearby=nearby, cue=cue, city=city,
                                                                      anchor=anchor, anchor_km=km)))
     low = tokens.low
+    resolved = []
     for mention in mentions:
-        mention.resolution = final[queries[mention.question]]
+        resolution = final[queries[mention.question]]
         if country and mention.last < len(low) and low[mention.last] in toponym_lexicon()["street_heads"]:
-            mention.resolution = _road_at_home(mention.resolution, country)
-    return country
+            resolution = _road_at_home(resolution, country)
+        # "in Ankara's offensive": the government's, whatever preposition comes before it (a
+        # possessive that lost its apostrophe is known once resolved: its query drops the "s")
+        rulers_own = mention.names_government and _possessive(tokens.text, mention)
+        resolved.append(replace(mention, resolution=resolution, rulers_own=rulers_own))
+    return resolved, country
+
+
+def _possessive(text: str, mention: Mention) -> bool:
+    """Is the mention a possessive ("Ankara's", or "Ankaras" in copy that lost its apostrophes)?"""
+    return mention.query != mention.text or text[mention.end:mention.end + 2] in ("'s", "\u2019s")
 
 
 def _road_at_home(res: Resolution, country: str) -> Resolution:
@@ -87,7 +95,7 @@ def _road_at_home(res: Resolution, country: str) -> Resolution:
                                                       f"not abroad: refused {res.place.name} ({res.place.country})")
 
 
-def _share_links(mentions: list[Mention]) -> None:
+def _share_links(mentions: list[Mention]) -> list[Mention]:
     """Give every mention of a name the enclosing city or anchor the text gives it once.
 
     One place per name in a document: "battles around al-Maleh north of
@@ -99,12 +107,12 @@ def _share_links(mentions: list[Mention]) -> None:
         if mention.city is not None or mention.anchor is not None:
             links.setdefault(normalised(mention.query), (mention.city, mention.anchor, mention.anchor_km))
     if not links:
-        return
+        return mentions
+    shared = []
     for mention in mentions:
-        if mention.city is None and mention.anchor is None:
-            link = links.get(normalised(mention.query))
-            if link is not None:
-                mention.city, mention.anchor, mention.anchor_km = link
+        link = links.get(normalised(mention.query)) if mention.city is None and mention.anchor is None else None
+        shared.append(mention if link is None else replace(mention, city=link[0], anchor=link[1], anchor_km=link[2]))
+    return shared
 
 
 def _query_name(mention: Mention, tokens: Tokens, gazetteer: Gazetteer) -> str:
@@ -264,8 +272,8 @@ def drop_junk(mentions: list[Mention], tokens: Tokens, country: str | None = Non
                     # "Sarrin in Aleppo province", "Atherya near Hama": the text says it is a place,
                     # but not this one
                     if res.place is not None:
-                        mention.resolution = replace(res, place=None, score=0.0, reason=(
-                            f"{mention.query!r} is spelled unlike its best match, {res.place.label()}; not guessing"))
+                        mention = replace(mention, resolution=replace(res, place=None, score=0.0, reason=(
+                            f"{mention.query!r} is spelled unlike its best match, {res.place.label()}; not guessing")))
                 if mention.sentence_initial and mention.prep is None and (best < 0.999 or res.place is None):
                     continue
             if res.place is not None and country and res.place.country != country and best < _MIN_FOREIGN_SIMILARITY:

@@ -8,8 +8,7 @@ from functools import lru_cache
 
 from geomap.extract.actors import ActorMention
 from geomap.extract.lexicon import load as load_lexicon
-from geomap.extract.linking.place import NEIGHBOURING_SENTENCES
-from geomap.extract.linking.records import Doc, EventRecord
+from geomap.extract.linking.records import NEIGHBOURING_SENTENCES, Doc, EventRecord
 from geomap.extract.text import Tokens
 from geomap.extract.triggers import RELATIVE_WORDS, Trigger
 from geomap.extract.vocabulary import Actor, actors_by_name
