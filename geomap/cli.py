@@ -142,7 +142,7 @@ def _run_gazetteer(args: argparse.Namespace) -> int:
 # --- extract ---------------------------------------------------------------
 
 def _add_extract(sub: argparse._SubParsersAction) -> Runner:
-    from geomap.run.corpus import ENGINES
+    from geomap.run import ENGINES
 
     p = sub.add_parser("extract", help="extract located events from reports (.txt, folder, .jsonl, .csv corpus)")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
@@ -304,12 +304,8 @@ def _run_map(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from geomap.render import build_map, save_map
-    from geomap.run.inputs import (
-        MapInputs,
-        concat_events,
-        extract_documents,
-        split_inputs,
-    )
+    from geomap.run.inputs import split_inputs
+    from geomap.run.map_inputs import MapInputs, concat_events, extract_documents
     from geomap.textio import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(args.output, args.inputs)

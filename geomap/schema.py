@@ -211,3 +211,33 @@ def iso3_of(iso2: str) -> str | None:
 def acled_event_types() -> dict[str, tuple[str, ...]]:
     """Return ACLED's 6 event types mapped to their 25 sub-event types."""
     return dict(load_taxonomy().event_types)
+
+
+# Other spellings of our columns found in spreadsheets and ACLED exports;
+# applied only when the canonical column is absent from the same file.
+#: Other spellings of our columns found in spreadsheets and ACLED exports, applied only when the
+#: canonical column is absent from the same file.
+HEADER_ALIASES = {
+    "event_id_cnty": "event_id",
+    "date": "event_date",
+    "lat": "latitude",
+    "lon": "longitude",
+    "lng": "longitude",
+    "long": "longitude",
+}
+
+
+def normalise_header(header: list[str]) -> list[str]:
+    """A table's header with our columns in our spelling (case, byte-order marks, aliases); blank names numbered."""
+    names = []
+    for i, raw in enumerate(header, start=1):
+        name = raw.strip().lstrip("\ufeff").strip()
+        key = name.lower()
+        if key in EVENT_COLUMNS or key in HEADER_ALIASES or key in (FLAGS_COLUMN, "geometry"):
+            name = key
+        names.append(name or f"column_{i}")
+    present = set(names)
+    return [
+        HEADER_ALIASES[n] if n in HEADER_ALIASES and HEADER_ALIASES[n] not in present else n
+        for n in names
+    ]

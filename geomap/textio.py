@@ -16,9 +16,10 @@ import codecs
 import csv
 import io
 import os
+import re
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -403,3 +404,42 @@ def decoded_lines(stream: Iterable[bytes], legacy: str, first: bool = True) -> I
             line = line[len(codecs.BOM_UTF8):]
         first = False
         yield _decode_line(line, legacy)
+
+
+# --- writing CSV ---------------------------------------------------------------------
+
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def cell_text(value: Any) -> str:
+    """How geomap writes one value in a CSV cell.
+
+    Missing values (None, NaN) are empty; floats take their shortest exact
+    form; a control character becomes U+FFFD (a NUL would make the file read
+    back as binary, and control characters carry no text).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return "" if value != value else repr(value)
+    return _CONTROL_CHARS.sub("\ufffd", str(value))
+
+
+def write_csv_rows(handle: IO[str], columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
+                   header: bool = True) -> None:
+    """Write ``rows`` (one value per column, in order) as CSV, the header first unless ``header`` is False."""
+    writer = csv.writer(handle, lineterminator="\n")
+    if header:
+        writer.writerow(columns)
+    writer.writerows([cell_text(v) for v in row] for row in rows)
+
+
+def delimiter(text: str) -> str:
+    """The field separator: ``,`` unless the header line has more ``;`` or tabs.
+
+    Spreadsheets in locales with a decimal comma save "CSV" with semicolons.
+    """
+    first = text[: text.find("\n")] if "\n" in text[:65536] else text[:65536]
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > counts[","] else ","

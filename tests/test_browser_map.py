@@ -300,7 +300,7 @@ def test_screenshot_for_humans(open_map, synthetic_map) -> None:
 @requires_shared
 @pytest.mark.shared
 def test_seed_report_map_loads_offline(open_map, tmp_path: Path) -> None:
-    from geomap.run.inputs import load_map_inputs
+    from geomap.run.map_inputs import load_map_inputs
 
     loaded_inputs = load_map_inputs([SEEDS / "aleppo-2016-05-03.txt"], report_date="2016-05-03")
     path = tmp_path / "seed.html"

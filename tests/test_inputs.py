@@ -11,7 +11,8 @@ import pytest
 
 from geomap.cli import main
 from geomap.run.corpus import run_corpus
-from geomap.run.inputs import classify, load_map_inputs
+from geomap.run.inputs import classify
+from geomap.run.map_inputs import load_map_inputs
 from geomap.tables import write_events
 
 # Articles written for this test, in the layout of a news corpus with a governorate label (FA-KES's columns).

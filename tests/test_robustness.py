@@ -321,7 +321,7 @@ def _leftovers(folder: Path) -> list[str]:
 @pytest.mark.parametrize(
     "argv, output, patch",
     [
-        (("extract", "r.txt", "-o", "out.csv"), "out.csv", "geomap.tables.write.atomic_write"),
+        (("extract", "r.txt", "-o", "out.csv"), "out.csv", "geomap.run.corpus.atomic_write"),
         (("extract", "r.txt", "-o", "out.geojson"), "out.geojson", "geomap.tables.write.atomic_write"),
         (("extract", "r.txt", "-o", "out.csv", "--mentions", "mentions.csv"), "mentions.csv", "geomap.run.corpus.atomic_write"),
         (("map", "r.txt", "-o", "out.html"), "out.html", "geomap.render.map.atomic_write"),
@@ -408,7 +408,7 @@ def test_every_toponym_mention_is_located_or_listed(tmp_path: Path, capsys: pyte
 
 
 def test_unlocated_mentions_reach_the_map_panel(tmp_path: Path) -> None:
-    from geomap.run.inputs import load_map_inputs
+    from geomap.run.map_inputs import load_map_inputs
 
     report = tmp_path / "r.txt"
     report.write_text(f"Government airstrikes hit the village of {INVENTED}, killing 5 civilians.")

@@ -20,10 +20,7 @@ import datetime as dt
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-import geopandas as gpd
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Protocol
 
 from geomap.dates import as_date
 from geomap.extract import linking
@@ -39,13 +36,16 @@ from geomap.extract.resolve import drop_junk, resolve_mentions
 from geomap.extract.rows import mention_rows, mentions_frame, to_row
 from geomap.extract.text import Tokens
 from geomap.extract.triggers import find_triggers
-from geomap.frames import events_from_records
 from geomap.gazetteer import Gazetteer
 
 _TOPONYMS = load_lexicon("toponyms")
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
 __all__ = ["extract_events", "extract_mentions", "extract_document", "extract_corpus", "iter_extract_corpus",
-           "analyse", "StageClock"]
+           "extract_rows", "iter_extract_rows", "analyse", "StageClock"]
 
 
 class DocumentLike(Protocol):
@@ -207,7 +207,7 @@ def extract_document(text: str, *, report_date: dt.date | str | None = None, doc
     Parameters are those of :func:`extract_events`.
     """
     events, mentions = _rows(text, report_date, doc_id, gazetteer, source)
-    return events_from_records(events), mentions_frame(mentions)
+    return _tables(events, mentions)
 
 
 def extract_corpus(documents: Iterable[DocumentLike], *, gazetteer: Gazetteer | None = None,
@@ -234,6 +234,23 @@ def extract_corpus(documents: Iterable[DocumentLike], *, gazetteer: Gazetteer | 
         the end, which is what makes many short reports fast. For inputs
         too big to hold as one table, see :func:`iter_extract_corpus`.
     """
+    events, mentions = extract_rows(documents, gazetteer=gazetteer, report_date=report_date)
+    return _tables(events, mentions)
+
+
+def extract_rows(documents: Iterable[DocumentLike], *, gazetteer: Gazetteer | None = None,
+                 report_date: dt.date | str | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows of :func:`extract_corpus`'s two tables, as dicts: no table is built.
+
+    For writers that stream rows (a CSV of events needs neither pandas nor
+    geopandas). Parameters are those of :func:`extract_corpus`.
+
+    Returns
+    -------
+    (list of dict, list of dict)
+        The event rows (keys :data:`geomap.schema.EVENT_COLUMNS`) and the
+        mention rows (keys :data:`geomap.schema.MENTION_COLUMNS`).
+    """
     gaz = _gazetteer(gazetteer)
     events: list[dict[str, Any]] = []
     mentions: list[dict[str, Any]] = []
@@ -241,6 +258,13 @@ def extract_corpus(documents: Iterable[DocumentLike], *, gazetteer: Gazetteer | 
         e, m = _document_rows(doc, gaz, report_date)
         events.extend(e)
         mentions.extend(m)
+    return events, mentions
+
+
+def _tables(events: list[dict[str, Any]], mentions: list[dict[str, Any]]) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    # pandas and geopandas load only when a table is asked for (a third of a second)
+    from geomap.frames import events_from_records
+
     return events_from_records(events), mentions_frame(mentions)
 
 
@@ -264,16 +288,31 @@ def iter_extract_corpus(documents: Iterable[DocumentLike], *, gazetteer: Gazette
         The events and mentions of one batch of documents; nothing is
         yielded for no documents.
     """
+    for events, mentions in iter_extract_rows(documents, gazetteer=gazetteer, report_date=report_date,
+                                              batch_chars=batch_chars):
+        yield _tables(events, mentions)
+
+
+def iter_extract_rows(documents: Iterable[DocumentLike], *, gazetteer: Gazetteer | None = None,
+                      report_date: dt.date | str | None = None,
+                      batch_chars: int = BATCH_CHARS) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """:func:`iter_extract_corpus`'s batches as rows (see :func:`extract_rows`), no table built.
+
+    Yields
+    ------
+    (list of dict, list of dict)
+        The event rows and mention rows of one batch of documents.
+    """
     batch: list[DocumentLike] = []
     size = 0
     for doc in documents:
         batch.append(doc)
         size += len(doc.text)
         if size >= batch_chars:
-            yield extract_corpus(batch, gazetteer=gazetteer, report_date=report_date)
+            yield extract_rows(batch, gazetteer=gazetteer, report_date=report_date)
             batch, size = [], 0
     if batch:
-        yield extract_corpus(batch, gazetteer=gazetteer, report_date=report_date)
+        yield extract_rows(batch, gazetteer=gazetteer, report_date=report_date)
 
 
 def _document_rows(doc: DocumentLike, gaz: Gazetteer,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 from geomap.extract.figures import coded_figure, coding_rule
 from geomap.extract.find import Mention
@@ -97,5 +99,7 @@ def mention_rows(mentions: list[Mention], doc_id: str | None) -> list[dict[str, 
 
 def mentions_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """The mentions table from :func:`mention_rows` output."""
+    import pandas as pd  # only when a table is asked for
+
     frame = pd.DataFrame(rows, columns=list(MENTION_COLUMNS))
     return frame.astype({"char_start": "int64", "char_end": "int64", "latitude": "float64", "longitude": "float64", "score": "float64"})

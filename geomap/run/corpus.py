@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import sys
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,13 +20,11 @@ from typing import IO, Any
 
 from geomap.dates import as_date
 from geomap.documents import Document, DocumentError, Idents, iter_documents
-from geomap.extract import BATCH_CHARS, iter_extract_corpus
-from geomap.extract.rows import mentions_frame
-from geomap.frames import empty_events
-from geomap.run import parallel
+from geomap.extract import BATCH_CHARS, iter_extract_rows
+from geomap.run import ENGINES
 from geomap.run.plan import plan_units
-from geomap.tables import write_events
-from geomap.textio import atomic_write
+from geomap.schema import EVENT_COLUMNS, MENTION_COLUMNS
+from geomap.textio import atomic_write, write_csv_rows
 
 PathLike = str | os.PathLike[str]
 
@@ -80,7 +76,7 @@ def extract_table(
             run.documents += doc.part == 0
             yield doc
 
-    batches = iter_extract_corpus(documents(), gazetteer=gazetteer, batch_chars=batch_chars or BATCH_CHARS)
+    batches = iter_extract_rows(documents(), gazetteer=gazetteer, batch_chars=batch_chars or BATCH_CHARS)
     with _event_writer(output) as write_events_batch, _mentions_writer(mentions_output) as write_mentions_batch:
         for events, mentions in batches:
             write_events_batch(events)
@@ -88,7 +84,7 @@ def extract_table(
             run.parts += 1
             run.events += len(events)
             run.mentions += len(mentions)
-            run.located += parallel.located_count(mentions)
+            run.located += sum(m["status"] == "located" for m in mentions)
     return run
 
 
@@ -102,57 +98,45 @@ def _text_output(path: PathLike) -> Iterator[IO[str]]:
             yield handle
 
 
-@contextmanager
-def _event_writer(path: PathLike) -> Iterator[Any]:
-    """Yield a function taking event tables batch by batch; CSV is written as the batches come."""
-    import pandas as pd
-
-    if not (str(path) == "-" or Path(path).suffix.lower() in (".csv", ".tsv")):
-        frames: list[Any] = []
-        yield frames.append
-        write_events(pd.concat(frames, ignore_index=True) if frames else empty_events(), path)
-        return
-    first = True
-    with tempfile.TemporaryDirectory(prefix="geomap-batch-") as tmp, _text_output(path) as handle:
-        part = Path(tmp) / "events.csv"
-
-        def write(frame: Any) -> None:
-            # The batch goes through write_events (the one CSV writer of event tables), then is appended.
-            nonlocal first
-            write_events(frame, part, format="csv")
-            with part.open(encoding="utf-8", newline="") as lines:
-                header = lines.readline()
-                if first:
-                    handle.write(header)
-                shutil.copyfileobj(lines, handle)
-            first = False
-
-        yield write
-        if first:
-            write(empty_events())
+def _is_csv(path: PathLike) -> bool:
+    return str(path) == "-" or Path(path).suffix.lower() in (".csv", ".tsv")
 
 
 @contextmanager
-def _mentions_writer(path: PathLike | None) -> Iterator[Any]:
-    """Yield a function taking mention tables batch by batch (a no-op without ``path``)."""
-    if path is None:
-        yield lambda frame: None
+def _event_writer(path: PathLike) -> Iterator[Callable[[list[dict[str, Any]]], None]]:
+    """Yield a function taking event rows batch by batch; CSV is written as the batches come.
+
+    A CSV of extracted events is written row by row with the one CSV writer
+    (:func:`geomap.textio.write_csv_rows`), as :func:`geomap.tables.write_events`
+    would write their table, without building one; other formats are
+    assembled in memory and written at the end.
+    """
+    if not _is_csv(path):
+        rows: list[dict[str, Any]] = []
+        yield rows.extend
+        from geomap.frames import (
+            events_from_records,  # tables load only for the formats that need them
+        )
+        from geomap.tables import write_events
+
+        write_events(events_from_records(rows), path)
         return
-    first = True
     with _text_output(path) as handle:
-
-        def write(frame: Any) -> None:
-            nonlocal first
-            frame.to_csv(handle, index=False, header=first)
-            first = False
-
-        yield write
-        if first:
-            write(mentions_frame([]))
+        write_csv_rows(handle, EVENT_COLUMNS, ())
+        yield lambda rows: write_csv_rows(handle, EVENT_COLUMNS, ([row.get(c) for c in EVENT_COLUMNS] for row in rows),
+                                          header=False)
 
 
-#: Engines :func:`run_corpus` knows.
-ENGINES = ("processes", "dask")
+@contextmanager
+def _mentions_writer(path: PathLike | None) -> Iterator[Callable[[list[dict[str, Any]]], None]]:
+    """Yield a function taking mention rows batch by batch (a no-op without ``path``), written as CSV."""
+    if path is None:
+        yield lambda rows: None
+        return
+    with _text_output(path) as handle:
+        write_csv_rows(handle, MENTION_COLUMNS, ())
+        yield lambda rows: write_csv_rows(handle, MENTION_COLUMNS,
+                                          ([row.get(c) for c in MENTION_COLUMNS] for row in rows), header=False)
 
 
 @dataclass
@@ -267,6 +251,10 @@ def run_corpus(
     if workers < 1 or batch_size < 1:
         raise ValueError("workers and batch_size must be at least 1")
     from tqdm import tqdm
+
+    from geomap.run import (
+        parallel,  # the engines (and the tables they write) load only for a parallel run
+    )
 
     run = CorpusRun()
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)

@@ -19,23 +19,12 @@ import geopandas as gpd
 import pandas as pd
 
 from geomap.errors import InputError
-from geomap.frames import COLUMN_DTYPES
-from geomap.schema import FLAGS_COLUMN
+from geomap.schema import normalise_header
 from geomap.tables.cells import is_missing
-from geomap.textio import csv_records, decode_bytes, read_bytes
+from geomap.textio import csv_records, decode_bytes, delimiter, read_bytes
 
 PathLike = str | os.PathLike[str]
 
-# Other spellings of our columns found in spreadsheets and ACLED exports;
-# applied only when the canonical column is absent from the same file.
-_HEADER_ALIASES = {
-    "event_id_cnty": "event_id",
-    "date": "event_date",
-    "lat": "latitude",
-    "lon": "longitude",
-    "lng": "longitude",
-    "long": "longitude",
-}
 
 
 FORMATS = ("csv", "geojson", "parquet")
@@ -100,15 +89,6 @@ def read_csv_table(path: PathLike) -> RawTable:
     return raw
 
 
-def delimiter(text: str) -> str:
-    """The field separator: ``,`` unless the header line has more ``;`` or tabs.
-
-    Spreadsheets in locales with a decimal comma save "CSV" with semicolons.
-    """
-    first = text[: text.find("\n")] if "\n" in text[:65536] else text[:65536]
-    counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] > counts[","] else ","
 
 
 def _ragged_message(cells: list[str], header: list[str]) -> str:
@@ -121,19 +101,6 @@ def _ragged_message(cells: list[str], header: list[str]) -> str:
     return message
 
 
-def normalise_header(header: list[str]) -> list[str]:
-    names = []
-    for i, raw in enumerate(header, start=1):
-        name = raw.strip().lstrip("\ufeff").strip()
-        key = name.lower()
-        if key in COLUMN_DTYPES or key in _HEADER_ALIASES or key in (FLAGS_COLUMN, "geometry"):
-            name = key
-        names.append(name or f"column_{i}")
-    present = set(names)
-    return [
-        _HEADER_ALIASES[n] if n in _HEADER_ALIASES and _HEADER_ALIASES[n] not in present else n
-        for n in names
-    ]
 
 
 def check_duplicates(raw: RawTable) -> dict[str, int]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,9 +16,9 @@ import shapely
 
 from geomap.errors import InputError
 from geomap.frames import COLUMN_DTYPES, as_text, typed_geoframe
-from geomap.schema import EVENT_COLUMNS, FLAGS_COLUMN
-from geomap.tables.raw import FORMATS, SUFFIX_FORMATS, normalise_header
-from geomap.textio import atomic_write
+from geomap.schema import EVENT_COLUMNS, FLAGS_COLUMN, normalise_header
+from geomap.tables.raw import FORMATS, SUFFIX_FORMATS
+from geomap.textio import atomic_write, write_csv_rows
 
 PathLike = str | os.PathLike[str]
 
@@ -126,23 +124,11 @@ def _column_values(frame: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
     return values
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    # A NUL would make the file read back as binary; control characters carry no text.
-    return _CONTROL_CHARS.sub("\ufffd", str(value))
 
-
-_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _write_csv(frame: pd.DataFrame, columns: list[str], handle: Any) -> None:
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(columns)
-    for row in zip(*_column_values(frame, columns)):
-        writer.writerow([_cell_text(v) for v in row])
+    write_csv_rows(handle, columns, zip(*_column_values(frame, columns)))
 
 
 def _json_value(value: Any) -> Any:
