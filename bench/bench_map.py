@@ -1,48 +1,110 @@
-"""Benchmark: geomap's map against two folium peers at 1,000 / 10,000 / 100,000 events.
+"""Benchmark: geomap's map at archive scale, against what a folium user would write, in one run.
 
-Run:  python bench/bench_map.py [--sizes 1000 10000 100000] [--budget 60]
+Run:  python bench/bench_map.py [--rows 100000] [--loads 3]
 
-For each size it builds the same synthetic events over Syria
-(:func:`geomap.render.synthetic_events`: ~70-character unique notes, ten
-actors, nine sub-event types) three ways and prints
+Sections (each prints a table; figures are medians where a page is loaded):
 
-* build+save seconds and HTML bytes;
-* Chromium time until markers are on screen (ms since navigation start, as
-  the page measures it: ``window.__geomapReadyAt`` for geomap; for the peers
-  the first frame where their marker elements exist, after the load event),
-  median of 3 page loads;
-* filter-toggle latency for geomap (median of 5: unticking one event type
-  until the next frame is drawn). The peers have no type filter.
+1. **Archive scale** (issue 19). ``--rows`` synthetic events over Syria with
+   ACLED-like notes (:func:`geomap.render.synthetic_events`: 354 characters
+   on average, every one distinct, compressing like real notes) are written
+   to a CSV, then mapped
 
-Peers: (1) one ``folium.CircleMarker`` with a popup per event, (2)
-``folium.plugins.FastMarkerCluster``. Their CDN scripts are answered from
-the local xstatic copies (jQuery/Bootstrap/Font Awesome with an empty body),
-so every page loads offline and nothing is fetched from the network. The
-CircleMarker peer is skipped when its build time, extrapolated from the
-previous size, exceeds ``--budget`` seconds (it says so in the table).
+   * by ``geomap map events.csv -o map.html`` (read and check the table,
+     build, write), with ``--notes full``, ``short`` and ``none``;
+   * by the folium peer: ``pandas.read_csv``, then one
+     ``folium.plugins.FastMarkerCluster`` per actor (in a layer control) with
+     each note, HTML-escaped, as the marker's popup, then ``Map.save``.
+
+   Each build runs in a new Python process, as a user runs it, so the
+   seconds include starting Python and importing the libraries. For each:
+   build seconds, HTML MB, and milliseconds from navigation start
+   until the first markers are on screen in headless Chromium (geomap: the
+   page's own ``window.__geomapReadyAt``; folium: the first animation frame
+   after the load event in which a cluster or marker element exists). For
+   geomap also the time until the popups' texts are open
+   (``__geomapReady``) and the latency of unticking one event type. The
+   peers' CDN scripts are answered from the local xstatic copies, so every
+   page loads offline and nothing is fetched from the network.
+
+2. **Corpus: ``geomap map`` of reports vs ``geomap extract``** and
+3. **Memory at 1,000,000 rows**: measured by the table/extraction work of
+   issue 19, which adds them here (see ``measure_corpus`` and
+   ``measure_memory``).
+
+The exit status is 1 when a target of section 1 is missed.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-import folium
-import folium.plugins
 import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_cluster
-
-from geomap.render import build_map, save_map, synthetic_events
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-TARGETS = {"build_s": 3.0, "bytes": 10_000_000, "on_screen_ms": 1500, "toggle_ms": 100}
+TARGET_MB = 15.0
+TARGET_ON_SCREEN_MS = 1500
+TARGET_TOGGLE_MS = 100
+PEER = "folium FastMarkerCluster"
+
+
+# --------------------------------------------------------------------------- builders
+
+
+def build_geomap(table: Path, out: Path, notes: str) -> None:
+    """``geomap map TABLE -o OUT --notes NOTES`` in a new process; its messages are not printed."""
+    run = subprocess.run([sys.executable, "-c", "import sys; from geomap.cli import main; sys.exit(main(sys.argv[1:]))",
+                          "map", str(table), "-o", str(out), "--notes", notes], check=False, capture_output=True,
+                         text=True)
+    if run.returncode not in (0, 1):  # 1: some rows flagged (synthetic points scattered into the sea), still mapped
+        raise RuntimeError(f"geomap map exited {run.returncode}: {run.stderr[-2000:]}")
+
+
+def build_peer(table: Path, out: Path) -> None:
+    """The folium peer (:func:`folium_peer`) in a new process."""
+    subprocess.run([sys.executable, __file__, "--build-peer", str(table), str(out)], check=True)
+
+
+POPUP_CALLBACK = """function (row) {
+        var marker = L.marker(new L.LatLng(row[0], row[1]));
+        marker.bindPopup(row[2]);
+        return marker;
+    }"""  # folium wraps it as `var callback = ...;`
+
+
+def folium_peer(table: Path, out: Path) -> None:
+    """What a folium user writes: one FastMarkerCluster per actor, each note (escaped) as a popup."""
+    import folium
+    import folium.plugins
+    import pandas as pd
+
+    events = pd.read_csv(table)
+    m = folium.Map(location=[35, 38.5], zoom_start=7)
+    for actor, rows in events.groupby("actor1", sort=True):
+        data = [[lat, lon, html.escape(str(note))]
+                for lat, lon, note in zip(rows["latitude"], rows["longitude"], rows["notes"])]
+        folium.plugins.FastMarkerCluster(data, callback=POPUP_CALLBACK, name=str(actor)).add_to(m)
+    folium.LayerControl().add_to(m)
+    m.save(str(out))
+
+
+def timed(build: Any, *args: Any) -> float:
+    start = time.perf_counter()
+    build(*args)
+    return time.perf_counter() - start
+
+
+# --------------------------------------------------------------------------- the browser
 
 
 def local_asset(url: str) -> tuple[bytes, str] | None:
@@ -54,35 +116,9 @@ def local_asset(url: str) -> tuple[bytes, str] | None:
         if (folder / name).is_file():
             kind = {".css": "text/css", ".png": "image/png"}.get(Path(name).suffix, "application/javascript")
             return (folder / name).read_bytes(), kind
-    if name == "leaflet.awesome-markers.js":
-        # FastMarkerCluster's default callback asks for an AwesomeMarkers icon; a plain Leaflet icon stands in.
-        return b"L.AwesomeMarkers = {icon: function () { return new L.Icon.Default(); }};", "application/javascript"
     if name.endswith((".js", ".css")):
         return b"", "text/css" if name.endswith(".css") else "application/javascript"
     return None
-
-
-def build_ours(events: Any, path: Path) -> None:
-    save_map(build_map(events), path)
-
-
-def build_circle_markers(events: Any, path: Path) -> None:
-    m = folium.Map(location=[35, 38.5], zoom_start=7)
-    for lat, lon, note in zip(events["latitude"], events["longitude"], events["notes"]):
-        folium.CircleMarker([lat, lon], radius=5, popup=folium.Popup(note), fill=True).add_to(m)
-    m.save(str(path))
-
-
-def build_fast_cluster(events: Any, path: Path) -> None:
-    m = folium.Map(location=[35, 38.5], zoom_start=7)
-    folium.plugins.FastMarkerCluster(events[["latitude", "longitude"]].values.tolist()).add_to(m)
-    m.save(str(path))
-
-
-def timed_build(builder: Callable[[Any, Path], None], events: Any, path: Path) -> tuple[float, int]:
-    start = time.perf_counter()
-    builder(events, path)
-    return time.perf_counter() - start, path.stat().st_size
 
 
 def open_page(browser: Any, path: Path) -> Any:
@@ -104,108 +140,120 @@ def open_page(browser: Any, path: Path) -> Any:
     return page
 
 
-LOADS = 3  # page loads per measurement; the median is printed (the machine is shared and noisy)
-
-
-def measure_ours(browser: Any, path: Path) -> tuple[float, float]:
-    times = []
-    for _ in range(LOADS):
+def measure_geomap_page(browser: Any, path: Path, loads: int) -> dict[str, float]:
+    """Median first-markers and all-loaded times over ``loads`` page loads, and a filter toggle's latency."""
+    on_screen, loaded = [], []
+    for k in range(loads):
         page = open_page(browser, path)
         page.wait_for_function("window.__geomapReady === true", timeout=180_000)
-        times.append(page.evaluate("window.__geomapReadyAt"))
-        if len(times) < LOADS:
+        on_screen.append(page.evaluate("window.__geomapReadyAt"))
+        loaded.append(page.evaluate("performance.now()"))
+        if k < loads - 1:
             page.close()
-    on_screen = statistics.median(times)
-    toggles = []
-    for _ in range(5):
-        toggles.append(page.evaluate(
-            """() => new Promise(resolve => {
-                 const box = document.querySelector('.geomap-types input[data-type]:not([data-sub])');
-                 const t0 = performance.now();
-                 box.click();
-                 requestAnimationFrame(() => resolve(performance.now() - t0));
-               })"""
-        ))
+    toggles = [page.evaluate(
+        """() => new Promise(resolve => {
+             const box = document.querySelector('.geomap-types input[data-type]:not([data-sub])');
+             const t0 = performance.now();
+             box.click();
+             requestAnimationFrame(() => resolve(performance.now() - t0));
+           })""") for _ in range(5)]
     page.close()
-    return on_screen, statistics.median(toggles)
+    return {"on_screen_ms": statistics.median(on_screen), "loaded_ms": statistics.median(loaded),
+            "toggle_ms": statistics.median(toggles)}
 
 
-def measure_peer(browser: Any, path: Path, selector: str) -> float:
+def measure_peer_page(browser: Any, path: Path, loads: int) -> dict[str, float]:
     times = []
-    for _ in range(LOADS):
+    for _ in range(loads):
         page = open_page(browser, path)
         handle = page.wait_for_function(
-            f"document.readyState === 'complete' && document.querySelector({selector!r}) ? performance.now() : false",
-            polling="raf", timeout=180_000,
-        )
+            "document.readyState === 'complete' && document.querySelector('.marker-cluster, .leaflet-marker-icon')"
+            " ? performance.now() : false", polling="raf", timeout=180_000)
         times.append(handle.json_value())
         page.close()
-    return statistics.median(times)
+    return {"on_screen_ms": statistics.median(times)}
 
 
-def fmt_row(name: str, n: int, build: float | None, size: int | None, on_screen: float | None,
-            toggle: float | None, note: str = "") -> str:
-    def cell(value: Any, spec: str) -> str:
-        return "—" if value is None else format(value, spec)
+# --------------------------------------------------------------------------- sections
 
-    mb = None if size is None else size / 1e6
-    return (f"| {name:<24} | {n:>7,} | {cell(build, '.2f'):>12} | {cell(mb, '.2f'):>7} | {cell(on_screen, '.0f'):>12} "
-            f"| {cell(toggle, '.1f'):>9} | {note}")
+
+def fmt(value: float | None, spec: str) -> str:
+    return "—" if value is None else format(value, spec)
+
+
+def measure_archive(rows: int, loads: int, folder: Path) -> dict[str, dict[str, float]]:
+    """Section 1: geomap (three --notes modes) and the folium peer on the same CSV table."""
+    from playwright.sync_api import sync_playwright
+
+    from geomap.render import synthetic_events
+
+    table = folder / "events.csv"
+    events = synthetic_events(rows, seed=0)
+    events.to_csv(table, index=False)
+    mean_note = events["notes"].str.len().mean()
+    del events
+    print(f"## 1. Archive scale: {rows:,} synthetic events, notes of {mean_note:.0f} characters on average\n")
+    print(f"| {'map':<28} | {'build s':>8} | {'HTML MB':>8} | {'first markers ms':>16} | {'all loaded ms':>13} "
+          f"| {'toggle ms':>9} |")
+    print(f"|{'-' * 30}|{'-' * 10}|{'-' * 10}|{'-' * 18}|{'-' * 15}|{'-' * 11}|")
+    results: dict[str, dict[str, float]] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        runs = [(f"geomap --notes {mode}", build_geomap, (table, folder / f"geomap-{mode}.html", mode), True)
+                for mode in ("full", "short", "none")]
+        runs.append((PEER + " + popups", build_peer, (table, folder / "folium.html"), False))
+        for name, build, args, ours in runs:
+            seconds = timed(build, *args)
+            out = args[1]
+            figures = {"build_s": seconds, "mb": out.stat().st_size / 1e6}
+            figures.update(measure_geomap_page(browser, out, loads) if ours else measure_peer_page(browser, out, loads))
+            results[name] = figures
+            print(f"| {name:<28} | {figures['build_s']:>8.2f} | {figures['mb']:>8.2f} | "
+                  f"{figures['on_screen_ms']:>16.0f} | {fmt(figures.get('loaded_ms'), '.0f'):>13} | "
+                  f"{fmt(figures.get('toggle_ms'), '.1f'):>9} |", flush=True)
+            out.unlink()
+        browser.close()
+    return results
+
+
+def measure_corpus(args: argparse.Namespace) -> None:
+    """Section 2: ``geomap map`` of the FA-KES corpus vs ``geomap extract`` of it (added with batched extraction)."""
+    print("\n## 2. Corpus: `geomap map` of reports vs `geomap extract`\n\n(not measured in this version)")
+
+
+def measure_memory(args: argparse.Namespace) -> None:
+    """Section 3: peak memory of ``geomap map`` on 1,000,000 rows (added with vectorised table reading)."""
+    print("\n## 3. Memory at 1,000,000 rows\n\n(not measured in this version)")
+
+
+def report_targets(results: dict[str, dict[str, float]]) -> bool:
+    ours, peer = results["geomap --notes full"], results[PEER + " + popups"]
+    checks = [
+        ("HTML MB (full notes)", ours["mb"], f"≤ {TARGET_MB:g}", ours["mb"] <= TARGET_MB),
+        ("first markers ms", ours["on_screen_ms"], f"≤ {TARGET_ON_SCREEN_MS}", ours["on_screen_ms"] <= TARGET_ON_SCREEN_MS),
+        ("type toggle ms", ours["toggle_ms"], f"≤ {TARGET_TOGGLE_MS}", ours["toggle_ms"] <= TARGET_TOGGLE_MS),
+        ("build s", ours["build_s"], f"< {PEER} {peer['build_s']:.2f}", ours["build_s"] < peer["build_s"]),
+    ]
+    print("\nTargets (geomap --notes full):")
+    for name, value, target, ok in checks:
+        print(f"  {name:<22} {value:>10.2f}  target {target}  {'ok' if ok else 'MISSED'}")
+    return all(ok for *_, ok in checks)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
-    parser.add_argument("--budget", type=float, default=120.0, help="skip the CircleMarker peer above this build time (s)")
+    parser.add_argument("--rows", type=int, default=100_000, help="events of the archive-scale table")
+    parser.add_argument("--loads", type=int, default=3, help="page loads per browser figure (median)")
+    parser.add_argument("--build-peer", nargs=2, metavar=("CSV", "HTML"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-
-    from playwright.sync_api import sync_playwright
-
-    print(f"| {'map':<24} | {'events':>7} | {'build+save s':>12} | {'HTML MB':>7} | {'on screen ms':>12} "
-          f"| {'toggle ms':>9} | note")
-    print(f"|{'-' * 26}|{'-' * 9}|{'-' * 14}|{'-' * 9}|{'-' * 14}|{'-' * 11}|------")
-    circle_rate: float | None = None
-    results: dict[int, dict[str, Any]] = {}
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        for n in args.sizes:
-            events = synthetic_events(n, seed=0)
-            folder = Path(tmp)
-
-            ours = folder / f"geomap-{n}.html"
-            build, size = timed_build(build_ours, events, ours)
-            on_screen, toggle = measure_ours(browser, ours)
-            results[n] = {"build_s": build, "bytes": size, "on_screen_ms": on_screen, "toggle_ms": toggle}
-            note = "clustered" if n > 5000 else "markers"
-            print(fmt_row("geomap", n, build, size, on_screen, toggle, note), flush=True)
-
-            circles = folder / f"circles-{n}.html"
-            estimate = None if circle_rate is None else circle_rate * n
-            if estimate is not None and estimate > args.budget:
-                print(fmt_row("folium CircleMarker", n, None, None, None, None,
-                              f"skipped: build estimated at {estimate:.0f} s > budget {args.budget:.0f} s"), flush=True)
-            else:
-                build, size = timed_build(build_circle_markers, events, circles)
-                circle_rate = build / n
-                on_screen = measure_peer(browser, circles, "path.leaflet-interactive")
-                print(fmt_row("folium CircleMarker", n, build, size, on_screen, None, "no type filter"), flush=True)
-                circles.unlink()
-
-            fast = folder / f"fast-{n}.html"
-            build, size = timed_build(build_fast_cluster, events, fast)
-            on_screen = measure_peer(browser, fast, ".marker-cluster, .leaflet-marker-icon")
-            print(fmt_row("folium FastMarkerCluster", n, build, size, on_screen, None,
-                          "no type filter; CDN JS/CSS not counted"), flush=True)
-        browser.close()
-
-    largest = max(results)
-    print(f"\nTargets at {largest:,} events (geomap):")
-    ok = True
-    for key, limit in TARGETS.items():
-        value = results[largest][key]
-        passed = value <= limit
-        ok &= passed
-        print(f"  {key:<13} {value:>14,.2f}  target ≤ {limit:,}  {'ok' if passed else 'MISSED'}")
+    if args.build_peer:  # the peer's build, run in its own process by build_peer
+        folium_peer(Path(args.build_peer[0]), Path(args.build_peer[1]))
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        results = measure_archive(args.rows, args.loads, Path(tmp))
+    ok = report_targets(results)
+    measure_corpus(args)
+    measure_memory(args)
     return 0 if ok else 1
 
 

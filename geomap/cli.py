@@ -10,6 +10,7 @@ Each verb has an ``_add_<verb>`` function that declares its arguments and a
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -114,6 +115,9 @@ def _add_gazetteer(sub: argparse._SubParsersAction) -> Runner:
     b.add_argument("--ocha-2020", required=True, metavar="DIR")
     b.add_argument("--ocha-2015", required=True, metavar="DIR")
     b.add_argument("--geonames", required=True, metavar="DIR")
+    b.add_argument("--naturalearth", default=None, metavar="DIR",
+                   help="Natural Earth 1:110m countries (naturalearth_lowres.shp): the world's outlines "
+                        "drawn around Syria on the offline basemaps")
     b.add_argument("--out", default="gazetteer", metavar="DIR")
     b.add_argument("--curated", default=None, metavar="FILE",
                    help="hand-curated rows (default: the repository's gazetteer/curated.tsv)")
@@ -128,7 +132,7 @@ def _run_gazetteer(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     report = build_gazetteer(
         args.ocha_2020, args.ocha_2015, args.geonames, args.out, curated=args.curated,
-        log=lambda line: print(line, file=sys.stderr),
+        log=lambda line: print(line, file=sys.stderr), naturalearth=args.naturalearth,
     )
     print(report.count_table())
     for what, n in report.merges.items():
@@ -270,7 +274,23 @@ def _add_map(sub: argparse._SubParsersAction) -> Runner:
                    help="basemap shown first (default: offline, which makes no network request)")
     p.add_argument("--online-basemaps", action="store_true",
                    help="also offer the online tile layers in the layer control of an offline map")
-    p.add_argument("--png", default=None, help="also write a static PNG map here")
+    p.add_argument("--png", default=None, help="also write a print-quality static map here (PNG)")
+    p.add_argument("--pdf", default=None, help="also write the static map as a PDF (vector lines and text)")
+    p.add_argument("--dpi", type=_positive_int, default=200, help="resolution of the PNG (default 200)")
+    p.add_argument("--size", default="297x210mm", metavar="WxH",
+                   help="page size of the PNG/PDF: pixels (1600x1200) or with a unit: 297x210mm (default, A4 "
+                        "landscape), 11x8.5in, 30x20cm")
+    p.add_argument("--types", action="append", metavar="T[,T...]",
+                   help="PNG/PDF: only these event types, or TYPE:SUB-TYPE, as in the map's URL (repeatable)")
+    p.add_argument("--actors", action="append", metavar="A[,A...]",
+                   help="PNG/PDF: only these actors (actor1), as in the map's URL (repeatable)")
+    p.add_argument("--from", dest="date_from", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+                   help="PNG/PDF: only events on or after this day")
+    p.add_argument("--to", dest="date_to", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+                   help="PNG/PDF: only events on or before this day")
+    p.add_argument("--notes", default="full", choices=["full", "short", "none"],
+                   help="event notes in the popups: whole (default), first sentence only, or none "
+                        "(notes are most of a large map's size)")
     p.add_argument("--gazetteer", default=None, metavar="FILE",
                    help="your own places: CSV with name, lat, lon (optional kind, alt_names, country); they "
                         "geocode table rows that have a location but no coordinates, and win over the bundled ones")
@@ -278,6 +298,13 @@ def _add_map(sub: argparse._SubParsersAction) -> Runner:
                    help="leave table rows with a problem off the map (default: map them, flagged); "
                         "either way each problem is listed and the exit status is 1")
     return _run_map
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
 def _read_map_tables(paths: list[str], strict: bool, gazetteer: Gazetteer | None) -> tuple[list[pd.DataFrame], bool]:
@@ -309,8 +336,9 @@ def _run_map(args: argparse.Namespace) -> int:
     from geomap.textio import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(args.output, args.inputs)
-    if args.png:
-        refuse_overwriting_inputs(args.png, args.inputs)
+    static = [p for p in (args.png, getattr(args, "pdf", None)) if p]
+    for path in static:
+        refuse_overwriting_inputs(path, args.inputs)
     tables, reports = split_inputs(args.inputs)
     # `geomap demo` calls this with a namespace of its own, without the table options
     gazetteer = _user_gazetteer(getattr(args, "gazetteer", None))
@@ -322,19 +350,37 @@ def _run_map(args: argparse.Namespace) -> int:
     loaded = MapInputs(events=concat_events(frames), unlocated=unlocated, documents=documents)
     title = args.title if args.title is not None else ", ".join(Path(p).stem for p in args.inputs)
     m = build_map(loaded.events, title=title, basemap=args.basemap, unlocated=loaded.unlocated,
-                  online_basemaps=True if args.online_basemaps else None)
+                  online_basemaps=True if args.online_basemaps else None, notes=getattr(args, "notes", "full"))
     save_map(m, args.output)
     written = [args.output]
-    if args.png:
-        from geomap.render.png import save_png
-
-        save_png(loaded.events, args.png, title=title)
-        written.append(args.png)
+    if static:
+        written += _write_static_maps(args, loaded.events)
     total, located = len(loaded.events), loaded.located
     unlocated_note = "" if loaded.unlocated is None else f", {len(loaded.unlocated)} unlocated place mentions"
     print(f"geomap map: {total} events read, {located} mapped, {total - located} without coordinates"
           f"{unlocated_note} -> {', '.join(map(str, written))}", file=sys.stderr)
     return 0 if clean else 1
+
+
+def _write_static_maps(args: argparse.Namespace, events: pd.DataFrame) -> list[str]:
+    """The PNG and/or PDF print map, filtered as asked; its title is --title only, never a file name."""
+    from geomap.render.filters import filter_from_options
+    from geomap.render.png import save_pdf, save_png
+
+    filters = filter_from_options(getattr(args, "types", None), getattr(args, "actors", None),
+                                  getattr(args, "date_from", None), getattr(args, "date_to", None), events)
+    size = getattr(args, "size", "297x210mm")
+    written = []
+    if args.png:
+        save_png(events, args.png, title=args.title, dpi=getattr(args, "dpi", 200), size=size, filters=filters)
+        written.append(args.png)
+    if getattr(args, "pdf", None):
+        save_pdf(events, args.pdf, title=args.title, size=size, filters=filters)
+        written.append(args.pdf)
+    if filters.active:
+        print(f"geomap map: the static map shows {filters.describe()}; the HTML map shows the same with "
+              f"{filters.to_hash()}", file=sys.stderr)
+    return written
 
 
 # --- embed -----------------------------------------------------------------
@@ -387,7 +433,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     out = Path(args.output_dir)
     html_path, png_path = out / f"{report.stem}.html", out / f"{report.stem}.png"
     status = _run_map(argparse.Namespace(
-        inputs=[str(report)], output=str(html_path), date="2016-05-03", title=f"Aleppo, 3 May 2016 ({report.name})",
+        inputs=[str(report)], output=str(html_path), date="2016-05-03", title="Aleppo, 3 May 2016",
         basemap="offline", online_basemaps=False, png=str(png_path),
     ))
     print(f"wrote {html_path} (open it in a browser, no network needed) and {png_path}")
@@ -429,7 +475,7 @@ examples:
   geomap embed "output/map.html#from=2016-05-01&to=2016-05-03" --ratio 75""",
     "gazetteer": """\
 examples:
-  geomap gazetteer build --ocha-2020 src/ocha2020 --ocha-2015 src/ocha2015 --geonames src/geonames""",
+  geomap gazetteer build --ocha-2020 src/ocha2020 --ocha-2015 src/ocha2015 --geonames src/geonames --naturalearth src/ne""",
 }
 
 _MAIN_EPILOG = """\

@@ -788,7 +788,9 @@ def test_review_loop_extract_edit_map(tmp_path: Path) -> None:
 
     html = tmp_path / "map.html"
     assert main(["map", str(events_csv), "-o", str(html)]) == 0
-    page = html.read_text(encoding="utf-8")
+    from geomap.render.payload import payload_from_html
+
+    page = json.dumps(payload_from_html(html.read_text(encoding="utf-8")), ensure_ascii=False)  # the map's data
     assert "added from a phone call" in page and "Douma" in page
     assert events_csv.read_text(encoding="utf-8").count("\n") == 3  # the input table is left as edited
 

@@ -15,6 +15,7 @@ from shapely.geometry import Point
 from geomap.errors import GeomapError
 from geomap.render import build_map, render_html, save_map, synthetic_events
 from geomap.render.map import CLUSTER_THRESHOLD, json_for_script, payload_coordinates
+from geomap.render.payload import payload_from_html
 
 # References that are allowed in an offline file: XML namespace names (never
 # fetched) and the link in Leaflet's own attribution prefix / licence header.
@@ -64,8 +65,8 @@ def tiny_gazetteer(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 
 def blob_of(html: str) -> dict:
-    (match,) = BLOB.findall(html)
-    return json.loads(match)
+    """The map's payload as the page carries it, unpacked (see geomap.render.payload)."""
+    return payload_from_html(html)
 
 
 def text_column(payload: dict, name: str) -> list[str]:
@@ -73,9 +74,10 @@ def text_column(payload: dict, name: str) -> list[str]:
     column = payload["text"].get(name)
     if column is None:
         return [""] * len(payload["lat"])
-    if "values" in column:
+    if "codes" not in column:
         return column["values"]
-    return [payload["strings"][k] for k in column["codes"]]
+    table = column.get("values", payload["strings"])
+    return [table[k] for k in column["codes"]]
 
 
 def day_column(payload: dict) -> list[int | None]:
@@ -87,6 +89,7 @@ def day_column(payload: dict) -> list[int | None]:
 def test_offline_html_references_no_server() -> None:
     html = render_html(build_map(synthetic_events(50)))
     assert set(URL.findall(html)) <= ALLOWED_URLS
+    assert not URL.findall(json.dumps(blob_of(html)))  # nor does the compressed data
     assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)\s*=", html, re.I)
     assert not re.search(r"url\(\s*['\"]?(https?:)?//|@import", html, re.I)
     assert "<link" not in html  # everything is inlined
@@ -254,7 +257,7 @@ def test_offline_basemap_comes_from_the_gazetteer() -> None:
     payload = blob_of(render_html(build_map(synthetic_events(3))))
     kinds = [f["properties"]["kind"] for f in payload["basemap"]["boundaries"]["features"]]
     assert kinds == ["country", "admin1", "admin1"]
-    assert payload["basemap"]["cities"] == [["Bigtown", 36.2, 37.16]]
+    assert payload["basemap"]["cities"] == [["Bigtown", 36.2, 37.16, 7]]  # name, lat, lon, shown from zoom 7
     assert payload["basemap"]["online"] == []
 
 

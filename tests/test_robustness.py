@@ -603,8 +603,10 @@ def test_build_map_flags_negative_and_absurd_counts_like_a_file(tmp_path: Path) 
     from_file = sorted(p.message for p in report.problems if p.message.startswith(("fatalities", "wounded")))
     assert sorted(flag.split(": ", 1)[1] for flag in payload["flagged"]) == [m.replace("'2.5'", "2.5") for m in from_file]
     assert [flag.split(":")[0] for flag in payload["flagged"]] == ["E1", "E2", "E2", "E4"]
-    html = render_html(build_map(table))
-    assert "flagged: fatalities -5 is negative (shown as unknown)" in html.replace("\\u0026", "&")
+    from geomap.render.payload import payload_from_html
+
+    reasons = json.dumps(payload_from_html(render_html(build_map(table)))["text"], ensure_ascii=False)
+    assert "flagged: fatalities -5 is negative (shown as unknown)" in reasons
 
 
 def test_a_clean_table_has_nothing_flagged() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from geomap.errors import InputError
 from geomap.gazetteer import Gazetteer, Place
 from geomap.tables import load_events, read_user_places
+from geomap.render.payload import payload_from_html
 
 # A facility the bundled gazetteer lacks, and a village whose name the
 # bundled data already has (the user's coordinates must win).
@@ -170,7 +172,7 @@ def test_cli_map_geocodes_table_rows_with_the_users_file(tmp_path: Path, places_
     html = tmp_path / "map.html"
     assert main(["map", str(table), "--gazetteer", str(places_file), "-o", str(html)]) == 0
     assert f"{table}: 1 rows read: 1 mapped (1 geocoded), 0 flagged, 0 rejected" in capsys.readouterr().err
-    assert "Dubeet Hospital" in html.read_text(encoding="utf-8")
+    assert "Dubeet Hospital" in json.dumps(payload_from_html(html.read_text(encoding="utf-8")))
     # without the user's file the row cannot be placed: named, flagged, exit 1
     assert main(["map", str(table), "-o", str(html)]) == 1
     assert f"{table}:2: unlocated: Dubeet Hospital" in capsys.readouterr().err
@@ -197,4 +199,4 @@ def test_cli_map_of_a_report_places_events_at_the_users_point(tmp_path: Path, pl
     html = tmp_path / "map.html"
     assert main(["map", str(report), "--date", "2016-05-04", "--gazetteer", str(places_file), "-o", str(html)]) == 0
     assert "1 events read, 1 mapped" in capsys.readouterr().err
-    assert "Dubeet Hospital" in html.read_text(encoding="utf-8")
+    assert "Dubeet Hospital" in json.dumps(payload_from_html(html.read_text(encoding="utf-8")))

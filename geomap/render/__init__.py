@@ -3,4 +3,4 @@
 from geomap.render.map import build_map, render_html, save_map
 from geomap.render.synthetic import synthetic_events
 
-__all__ = ["build_map", "save_map", "render_html", "synthetic_events"]
+__all__ = ["build_map", "render_html", "save_map", "synthetic_events"]

@@ -18,7 +18,7 @@ import xstatic.pkg.leaflet as xs_leaflet
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CSS_URL = re.compile(r"url\((['\"]?)(images/[^'\")]+)\1\)")
 
 
@@ -45,11 +45,11 @@ def _strip_css_comments(css: str) -> str:
 
 def _script_safe(code: str) -> str:
     """Make code safe to place between ``<script>`` tags (no early ``</script``)."""
-    return re.sub(r"</(script)", r"<\\/\1", code, flags=re.I)
+    return re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE)
 
 
 def _style_safe(css: str) -> str:
-    return re.sub(r"</(style)", r"<\\/\1", css, flags=re.I)
+    return re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

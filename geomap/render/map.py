@@ -1,8 +1,10 @@
 """Events → one self-contained, offline HTML map (folium + our client code).
 
-The event table is embedded once, as one compact columnar JSON blob; the
-browser builds the markers itself on a canvas (``static/geomap.js``), so a
-map of 100,000 events stays a few megabytes and opens in about a second.
+The event table is embedded once, as compact columns, compressed (see
+:mod:`geomap.render.payload`); the browser decompresses it and builds the
+markers itself on a canvas (``static/geomap.js``), so a map of 100,000
+events with full notes stays near a dozen megabytes and opens in about a
+second.
 Folium provides the map object (users can add their own layers to it) and
 the page skeleton; its CDN scripts are replaced by inlined copies.
 """
@@ -12,11 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import math
 import os
+import re
 import warnings
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +28,16 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from geomap.errors import GeomapError, InputError
-from geomap.paths import gazetteer_dir
 from geomap.render import assets
+from geomap.render.basemap import offline_basemap
+from geomap.render.payload import pack
 from geomap.schema import MAX_FATALITIES
 from geomap.tables.cells import check_count
 from geomap.textio import atomic_write
 
-__all__ = ["build_map", "save_map", "BASEMAPS", "CLUSTER_THRESHOLD", "map_payload", "payload_coordinates"]
+__all__ = [
+    "BASEMAPS", "CLUSTER_THRESHOLD", "NOTES", "GeomapMap", "build_map", "map_payload", "payload_coordinates", "save_map",
+]
 
 CLUSTER_THRESHOLD = 5000
 """Above this many located events, ``cluster="auto"`` groups nearby markers."""
@@ -70,6 +74,10 @@ _ONLINE = {
 }
 BASEMAPS = ("offline", *_ONLINE)
 
+NOTES = ("full", "short", "none")
+"""How much of each event's ``notes`` the map carries (see :func:`build_map`)."""
+SHORT_NOTE = 160  # characters kept of a note with notes="short"
+
 _TEXT_COLUMNS = ("event_id", "actor2", "location", "admin1", "notes", "doc_id", "reason", "source")
 
 
@@ -84,6 +92,7 @@ def build_map(
     cluster: bool | str = "auto",
     unlocated: pd.DataFrame | Iterable[str] | None = None,
     online_basemaps: bool | None = None,
+    notes: str = "full",
 ) -> folium.Map:
     """Build an interactive map of an event table.
 
@@ -119,17 +128,23 @@ def build_map(
         Humanitarian OSM) in the layer control. Defaults to ``True`` when
         ``basemap`` is an online one and ``False`` otherwise, so that an
         offline map contains no reference to any server.
+    notes : {"full", "short", "none"}
+        The events' ``notes`` in popups: whole; cut to their first sentence
+        (at most 160 characters, ending in "…"); or left out, for a smaller
+        file (notes are most of a large map's size). Each distinct note is
+        stored once, compressed.
 
     Returns
     -------
-    folium.Map
-        Add your own folium layers to it if you like; write it with
-        :func:`save_map`.
+    GeomapMap
+        A :class:`folium.Map`: add your own folium layers to it if you like;
+        write it with :func:`save_map`. Shown in a notebook, it says how
+        many bytes the display adds to the notebook.
 
     Raises
     ------
     GeomapError
-        If ``basemap`` or ``cluster`` is not one of the accepted values.
+        If ``basemap``, ``cluster`` or ``notes`` is not one of the accepted values.
     """
     if basemap not in BASEMAPS:
         raise GeomapError(f"unknown basemap {basemap!r}; choose one of {', '.join(BASEMAPS)}")
@@ -139,10 +154,11 @@ def build_map(
         online_basemaps = basemap != "offline"
 
     payload = map_payload(
-        events, title=title, basemap=basemap, cluster=cluster, unlocated=unlocated, online_basemaps=online_basemaps
+        events, title=title, basemap=basemap, cluster=cluster, unlocated=unlocated, online_basemaps=online_basemaps,
+        notes=notes,
     )
     (lat, lon), zoom = SYRIA_VIEW
-    m = folium.Map(
+    m = GeomapMap(
         location=[lat, lon], zoom_start=zoom, tiles=None, prefer_canvas=True, control_scale=True, min_zoom=3, max_zoom=18
     )
     # Folium's defaults load jQuery, Bootstrap, Font Awesome and Leaflet from
@@ -190,6 +206,32 @@ def render_html(m: folium.Map) -> str:
 # --------------------------------------------------------------------------- folium elements
 
 
+class GeomapMap(folium.Map):
+    """A :class:`folium.Map` that, shown in a notebook, says how large its display is.
+
+    A notebook display of a map is the whole self-contained page (Leaflet,
+    geomap's code, the basemap and the events), so each display adds that
+    much to the notebook file; the note under the map gives the figure and
+    the way to keep a notebook small (write the map to a file with
+    :func:`save_map` and show a link or a PNG instead).
+    """
+
+    def _repr_html_(self, **kwargs: Any) -> str:
+        shown = super()._repr_html_(**kwargs)
+        return shown + notebook_note(len(shown.encode("utf-8")))
+
+
+def notebook_note(size: int) -> str:
+    """The line shown under a map in a notebook: how many bytes this display adds to the notebook."""
+    return (
+        '<div class="geomap-notebook-note" style="font:12px/1.4 sans-serif;color:#555;margin:4px 0 8px">'
+        f"geomap: this map is self-contained (Leaflet, the basemap and the events are inside it) and adds "
+        f"{size / 1e6:.2f} MB to the notebook; every display of a map carries its own copy. To keep a notebook "
+        "small, write the map with save_map(m, path) and show its PNG (geomap.render.png.save_png).</div>"
+    )
+
+
+
 class _Raw(Element):
     """Text placed in the page verbatim.
 
@@ -229,7 +271,7 @@ class _InlineAssets(MacroElement):
 
 
 class GeomapLayer(MacroElement):
-    """The events, embedded once as JSON and drawn by ``geomap.mount`` in the browser."""
+    """The events, embedded once as packed JSON (:func:`~geomap.render.payload.pack`), drawn by ``geomap.mount``."""
 
     _template = Template(
         """
@@ -243,7 +285,7 @@ class GeomapLayer(MacroElement):
         super().__init__()
         self._name = "GeomapEvents"
         self.payload = payload
-        self.blob = json_for_script(payload)
+        self.blob = json_for_script(pack(payload))
 
     def render(self, **kwargs: Any) -> None:
         figure = self.get_root()
@@ -294,6 +336,7 @@ def map_payload(
     cluster: bool | str = "auto",
     unlocated: pd.DataFrame | Iterable[str] | None = None,
     online_basemaps: bool = False,
+    notes: str = "full",
 ) -> dict[str, Any]:
     """Return the JSON-ready data the client code draws (columnar arrays).
 
@@ -301,11 +344,15 @@ def map_payload(
     uses: ``lat``/``lon``/``actor``/``sub``/``day``/``fat``... arrays have one
     entry per located event, in input order; ``flagged`` lists the values
     set aside as ``"WHERE: problem"`` (WHERE is the event id, else ``row N``
-    counted from 1), see :func:`build_map`.
+    counted from 1), see :func:`build_map`. The page carries it packed
+    (:func:`geomap.render.payload.pack`).
     """
     if not isinstance(events, pd.DataFrame):
         raise InputError(f"events must be a DataFrame, not {type(events).__name__}")
+    if notes not in NOTES:
+        raise GeomapError(f"notes must be one of {', '.join(NOTES)}, not {notes!r}")
     frame, flagged = _checked_counts(pd.DataFrame(events).reset_index(drop=True))
+    frame = _with_notes(frame, notes)
     lat, lon = _coordinates(frame)
     located = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
     on_map = frame[located].reset_index(drop=True)
@@ -339,7 +386,7 @@ def map_payload(
     payload: dict[str, Any] = {
         "version": 1,
         "title": title or "",
-        "total": int(len(frame)),
+        "total": len(frame),
         "cluster": bool(cluster),
         **_fixed_point(lat[located], lon[located]),
         "actor": actor_codes,
@@ -366,6 +413,28 @@ def map_payload(
         "flagged": flagged,
     }
     return payload
+
+
+def _with_notes(frame: pd.DataFrame, notes: str) -> pd.DataFrame:
+    """``frame`` with its notes as the map should carry them (``frame`` is already a copy)."""
+    if notes == "full" or "notes" not in frame.columns:
+        return frame
+    if notes == "none":
+        return frame.drop(columns=["notes"])
+    frame["notes"] = _text(frame, "notes", "").map(short_note).replace("", None)
+    return frame
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
+
+
+def short_note(note: str, limit: int = SHORT_NOTE) -> str:
+    """The first sentence of ``note``, cut at a word to at most ``limit`` characters (ending in "…")."""
+    first = _SENTENCE_END.split(note.strip(), maxsplit=1)[0]
+    if len(first) <= limit:
+        return first if len(first) == len(note.strip()) else first + " …"
+    cut = first[: limit - 1].rsplit(" ", 1)[0] if " " in first[: limit - 1] else first[: limit - 1]
+    return cut.rstrip(",;:") + "…"
 
 
 _COUNT_COLUMNS = ("fatalities", "wounded")
@@ -443,10 +512,11 @@ def _codes(values: pd.Series, order: Sequence[str]) -> list[int]:
 class _StringTable:
     """Deduplicated strings shared by the text columns (index 0 is the empty string).
 
-    A column whose values mostly repeat (actors, places, documents) is stored
-    as ``{"codes": [...]}`` into the table; one whose values are mostly
-    unique (notes, event ids) as ``{"values": [...]}``, which is smaller
-    than a table entry plus an index for each row.
+    Every distinct text is stored once. A column whose values mostly repeat
+    (actors, places, documents) is stored as ``{"codes": [...]}`` into the
+    shared table; one whose values are mostly distinct (notes, event ids) as
+    ``{"values": [...distinct...], "codes": [...]}`` of its own, or as
+    ``{"values": [...]}`` alone when no value repeats.
     """
 
     def __init__(self) -> None:
@@ -455,8 +525,10 @@ class _StringTable:
 
     def encode(self, column: pd.Series) -> dict[str, list[Any]]:
         codes, uniques = pd.factorize(column)
-        if len(uniques) > len(column) // 2:
+        if len(uniques) == len(column):
             return {"values": column.tolist()}
+        if len(uniques) > len(column) // 2:
+            return {"values": list(uniques), "codes": codes.tolist()}
         table = np.array([self._add(value) for value in uniques], dtype=np.int64)
         return {"codes": table[codes].tolist()}
 
@@ -479,9 +551,9 @@ def _coordinates(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         lat = np.full(len(frame), np.nan)
         lon = np.full(len(frame), np.nan)
     if "geometry" in frame.columns:
-        for i, geom in enumerate(frame["geometry"]):
-            if not (math.isnan(lat[i]) or math.isnan(lon[i])):
-                continue
+        geometry = frame["geometry"]
+        for i in np.flatnonzero(np.isnan(lat) | np.isnan(lon)):  # only rows the columns leave unplaced
+            geom = geometry.iat[i]
             if geom is not None and getattr(geom, "geom_type", None) == "Point" and not geom.is_empty:
                 lon[i], lat[i] = geom.x, geom.y
     return lat, lon
@@ -573,7 +645,7 @@ def _nullable_ints(values: pd.Series) -> list[int | None]:
 def _basemap_payload(basemap: str, online: bool) -> dict[str, Any]:
     layers = []
     if online:
-        import xyzservices.providers as providers
+        from xyzservices import providers
 
         for key, (label, (group, name)) in _ONLINE.items():
             with warnings.catch_warnings():
@@ -590,70 +662,7 @@ def _basemap_payload(basemap: str, online: bool) -> dict[str, Any]:
                         "maxZoom": int(provider.get("max_zoom", 18)),
                     }
                 )
-    boundaries, cities = _offline_basemap()
-    return {"first": basemap, "online": layers, "boundaries": boundaries, "cities": cities}
-
-
-def _offline_basemap() -> tuple[dict[str, Any], list[list[Any]]]:
-    """Boundary polygons and major cities from the bundled gazetteer."""
-    folder = gazetteer_dir()
-    path = folder / "boundaries.geojson"
-    boundaries: dict[str, Any] = {"type": "FeatureCollection", "features": []}
-    if path.is_file():
-        boundaries = _boundary_features(path, path.stat().st_mtime_ns)
-    else:
-        warnings.warn(f"{path} not found: the offline basemap will show no boundaries", stacklevel=3)
-    places = folder / "places.tsv"
-    cities = _major_cities(places, places.stat().st_mtime_ns) if places.is_file() else []
-    return boundaries, cities
-
-
-@lru_cache(maxsize=4)
-def _boundary_features(path: Path, mtime_ns: int) -> dict[str, Any]:
-    """Country, governorate and district features, with a label point for governorates.
-
-    Cached per file version (``mtime_ns``); callers must not modify the result.
-    """
-    import shapely.geometry
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read boundaries: {exc}", path=str(path)) from exc
-    features = []
-    for feature in data.get("features", []):
-        props = feature.get("properties") or {}
-        kind = props.get("kind")
-        if kind not in ("country", "admin1", "admin2") or not feature.get("geometry"):
-            continue
-        out = {"kind": kind, "name": str(props.get("name") or "")}
-        if kind == "admin1":
-            point = shapely.geometry.shape(feature["geometry"]).representative_point()
-            out["label"] = [round(point.y, 4), round(point.x, 4)]
-        features.append({"type": "Feature", "properties": out, "geometry": feature["geometry"]})
-    order = {"country": 0, "admin2": 1, "admin1": 2}
-    features.sort(key=lambda f: order[f["properties"]["kind"]])
-    return {"type": "FeatureCollection", "features": features}
-
-
-@lru_cache(maxsize=4)
-def _major_cities(path: Path, mtime_ns: int, limit: int = 20) -> list[list[Any]]:
-    """The most populous Syrian cities of ``places.tsv`` as ``[name, lat, lon]`` (cached per file version)."""
-    try:
-        places = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, quoting=3)
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read places: {exc}", path=str(path)) from exc
-    needed = {"name", "kind", "latitude", "longitude", "country", "population"}
-    if not needed <= set(places.columns):
-        return []
-    cities = places[(places["kind"] == "city") & (places["country"] == "SY")].copy()
-    cities["pop"] = pd.to_numeric(cities["population"], errors="coerce").fillna(0)
-    cities = cities.sort_values(["pop", "name"], ascending=[False, True]).head(limit)
-    return [
-        [row.name, round(float(row.latitude), 4), round(float(row.longitude), 4)]
-        for row in cities.itertuples()
-        if row.latitude and row.longitude
-    ]
+    return {"first": basemap, "online": layers, **offline_basemap()}
 
 
 def _unlocated_rows(unlocated: pd.DataFrame | Iterable[str] | None) -> list[dict[str, str]] | None:

@@ -185,10 +185,13 @@
     this.fatalities = fat;
   };
 
+  // A text column holds each distinct value once: {codes} into the shared
+  // strings, {values, codes} of its own, or {values} when nothing repeats.
   Model.prototype.text = function (column, i) {
     var col = this.data.text[column];
     if (!col) { return ''; }
-    return col.values ? col.values[i] : this.data.strings[col.codes[i]];
+    if (!col.codes) { return col.values[i]; }
+    return col.values ? col.values[col.codes[i]] : this.data.strings[col.codes[i]];
   };
 
   // ------------------------------------------------------------------ the canvas layer
@@ -222,10 +225,10 @@
       if (this.clustering()) { this._drawClusters(ctx, scale, origin, b); }
       else { this._drawMarkers(ctx, scale, origin, b, null); }
       ctx.restore();
-      if (!window.__geomapReady) {
-        // Milliseconds since navigation start, read by tests and bench/bench_map.py.
+      if (window.__geomapReadyAt === undefined) {
+        // Milliseconds since navigation start until the first markers are drawn,
+        // read by bench/bench_map.py. (__geomapReady: everything loaded, see mount.)
         window.__geomapReadyAt = performance.now();
-        window.__geomapReady = true;
       }
       if (!this._announced) { this._announced = true; this._map.fire('geomap:ready'); }
     },
@@ -388,12 +391,13 @@
     labels.style.pointerEvents = 'none';
     var renderer = L.svg({pane: 'geomap-base', padding: 0.5});
     var styles = {
+      world: {color: '#a29d92', weight: 0.8, fillColor: '#e9e6de', fillOpacity: 1},
       country: {color: '#4a4a4a', weight: 1.8, fillColor: '#f6f3ea', fillOpacity: 1},
       admin2: {color: '#cfc8b8', weight: 0.6, fill: false},
       admin1: {color: '#8d877a', weight: 1.2, fill: false}
     };
     var group = L.layerGroup([], {
-      attribution: 'Boundaries: OCHA Syria COD (CC BY 3.0 IGO) · Places: GeoNames (CC BY 4.0)'
+      attribution: 'Boundaries: OCHA Syria COD (CC BY 3.0 IGO), Natural Earth · Places: GeoNames (CC BY 4.0)'
     });
     function boundaries(kinds) {
       return L.geoJSON(basemap.boundaries, {
@@ -403,6 +407,7 @@
       });
     }
     var governorates = boundaries(['admin1']);
+    group.addLayer(boundaries(['world']));
     group.addLayer(boundaries(['country']));
     group.addLayer(governorates);
     // District lines are the costliest part of the basemap; draw them once the
@@ -414,24 +419,77 @@
         if (map.hasLayer(group)) { governorates.bringToFront(); }
       }, 0);
     });
-    function label(latlng, text, cls) {
-      var node = el('span', {text: text});
-      group.addLayer(L.marker(latlng, {
-        pane: 'geomap-labels', interactive: false, keyboard: false,
-        icon: L.divIcon({className: cls, html: node, iconSize: null})
-      }));
-    }
-    basemap.boundaries.features.forEach(function (f) {
-      if (f.properties.label) { label(f.properties.label, f.properties.name, 'geomap-label geomap-label-admin1'); }
-    });
-    basemap.cities.forEach(function (c) {
-      group.addLayer(L.circleMarker([c[1], c[2]], {
-        renderer: renderer, pane: 'geomap-base', radius: 2.5, weight: 1,
-        color: '#333', fillColor: '#333', fillOpacity: 1, interactive: false
-      }));
-      label([c[1], c[2]], c[0], 'geomap-label geomap-label-city');
-    });
+    group.addLayer(basemapLabels(map, basemap, renderer));
     return group;
+  }
+
+  // The basemap's names: countries around Syria, cities (each from its zoom on),
+  // governorates, then towns. They are placed in that order of importance, and
+  // one that would overlap a name already placed waits for a closer zoom.
+  var LABEL_FONTS = {
+    country: {font: '13px "Helvetica Neue", Arial, sans-serif', spacing: 0.12, upper: true, minZoom: 4},
+    admin1: {font: '12px "Helvetica Neue", Arial, sans-serif', spacing: 0.06, upper: true, minZoom: 6},
+    city: {font: '11px "Helvetica Neue", Arial, sans-serif', spacing: 0, upper: false}
+  };
+
+  function basemapLabels(map, basemap, renderer) {
+    var measure = document.createElement('canvas').getContext('2d');
+    var items = [];
+    function add(kind, latlng, text, minZoom) {
+      var style = LABEL_FONTS[kind], shown = style.upper ? text.toUpperCase() : text;
+      measure.font = style.font;
+      var width = measure.measureText(shown).width + shown.length * style.spacing * parseFloat(style.font);
+      var layers = [L.marker(latlng, {
+        pane: 'geomap-labels', interactive: false, keyboard: false,
+        icon: L.divIcon({className: 'geomap-label geomap-label-' + kind, html: el('span', {text: text}), iconSize: null})
+      })];
+      if (kind === 'city') {
+        layers.push(L.circleMarker(latlng, {
+          renderer: renderer, pane: 'geomap-base', radius: 2.5, weight: 1,
+          color: '#333', fillColor: '#333', fillOpacity: 1, interactive: false
+        }));
+      }
+      items.push({kind: kind, latlng: L.latLng(latlng), width: width, minZoom: minZoom, layer: L.layerGroup(layers)});
+    }
+    var features = basemap.boundaries.features, cities = basemap.cities;
+    features.forEach(function (f) {
+      if (f.properties.label && f.properties.kind === 'world') {
+        add('country', f.properties.label, f.properties.name, LABEL_FONTS.country.minZoom);
+      }
+    });
+    var firstTown = cities.length;
+    cities.forEach(function (c, k) {
+      if (c[3] > 7 && firstTown === cities.length) { firstTown = k; }
+      if (k < firstTown) { add('city', [c[1], c[2]], c[0], c[3] || 7); }
+    });
+    features.forEach(function (f) {
+      if (f.properties.label && f.properties.kind === 'admin1') {
+        add('admin1', f.properties.label, f.properties.name, LABEL_FONTS.admin1.minZoom);
+      }
+    });
+    cities.slice(firstTown).forEach(function (c) { add('city', [c[1], c[2]], c[0], c[3] || 7); });
+
+    var shown = L.layerGroup();
+    function place() {
+      var zoom = map.getZoom(), boxes = [];
+      shown.clearLayers();
+      items.forEach(function (item) {
+        if (zoom < item.minZoom) { return; }
+        var p = map.project(item.latlng, zoom), h = item.kind === 'city' ? 7 : 8;
+        // City names sit right of their dot; other names are centred on their point.
+        var box = item.kind === 'city' ? [p.x - 3, p.y - h, p.x + 6 + item.width, p.y + h]
+          : [p.x - item.width / 2, p.y - h, p.x + item.width / 2, p.y + h];
+        for (var i = 0; i < boxes.length; i++) {
+          var o = boxes[i];
+          if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) { return; }
+        }
+        boxes.push(box);
+        shown.addLayer(item.layer);
+      });
+    }
+    shown.on('add', function () { place(); map.on('zoomend', place); });
+    shown.on('remove', function () { map.off('zoomend', place); });
+    return shown;
   }
 
   // ------------------------------------------------------------------ controls
@@ -605,21 +663,22 @@
   // Fit the view to the events; when most of them lie in the basemap's country,
   // fit to those, so that a few mentions of Geneva or Moscow do not shrink Syria
   // to a dot (they stay on the map, one zoom-out away).
-  GeomapApp.prototype.fitToEvents = function () {
-    var model = this.model, d = model.data, i;
-    if (!model.n) { return; }
+  // With `onlyShown`, only the events the filters show count (all when none is shown).
+  GeomapApp.prototype.fitToEvents = function (onlyShown) {
+    var model = this.model, d = model.data, i, all = [];
+    for (i = 0; i < model.n; i++) { if (!onlyShown || !model.shown || model.visible[i]) { all.push(i); } }
+    if (!all.length) { return; }
     var country = d.basemap.boundaries.features.filter(function (f) { return f.properties.kind === 'country'; });
     var inside = null;
     if (country.length) {
       var area = L.geoJSON(country[0]).getBounds();
-      inside = [];
-      for (i = 0; i < model.n; i++) { if (area.contains([d.lat[i], d.lon[i]])) { inside.push(i); } }
-      if (inside.length * 2 < model.n) { inside = null; }
+      inside = all.filter(function (j) { return area.contains([d.lat[j], d.lon[j]]); });
+      if (inside.length * 2 < all.length) { inside = null; }
     }
     var south = 90, north = -90, west = 180, east = -180;
-    var count = inside ? inside.length : model.n;
-    for (var k = 0; k < count; k++) {
-      i = inside ? inside[k] : k;
+    var chosen = inside || all;
+    for (var k = 0; k < chosen.length; k++) {
+      i = chosen[k];
       south = Math.min(south, d.lat[i]); north = Math.max(north, d.lat[i]);
       west = Math.min(west, d.lon[i]); east = Math.max(east, d.lon[i]);
     }
@@ -639,7 +698,12 @@
   }
 
   GeomapApp.prototype.onHit = function (e) {
-    var hit = e.hit, map = this.map;
+    var hit = e.hit, map = this.map, app = this;
+    if (!this.textReady) {
+      // A click in the instant before the popups' texts are open: answered when they are.
+      if (this.textLoaded) { this.textLoaded.then(function () { app.onHit(e); }); }
+      return;
+    }
     if (hit.cluster) {
       var m = this.model, south = 90, north = -90, west = 180, east = -180;
       hit.cluster.members.forEach(function (i) {
@@ -866,17 +930,130 @@
     try { history.replaceState(null, '', hash); } catch (err) { /* e.g. a sandboxed srcdoc iframe */ }
   };
 
+  // ------------------------------------------------------------------ printing
+
+  // Printing (or "Save as PDF"): the stylesheet hides the controls and keeps
+  // the title, legend and scale; here the map is laid out at the size of the
+  // printed page (A4 landscape, see geomap.css) and refitted to the events
+  // shown, so that none falls off the page; the screen view comes back after.
+  function printSupport(app) {
+    var map = app.map, root = document.documentElement, saved = null;
+    function before() {
+      if (saved) { return; }
+      var legend = map.getContainer().querySelector('.geomap-legend');
+      saved = {center: map.getCenter(), zoom: map.getZoom(), legendOpen: legend ? legend.open : null};
+      if (legend) { legend.open = true; }
+      // A zoom animation still running would carry the view back when it ends: finish it first.
+      if (map._animatingZoom && map._onZoomTransitionEnd) { map._onZoomTransitionEnd(); }
+      L.DomUtil.addClass(root, 'geomap-printing');
+      map.invalidateSize({animate: false, pan: false});
+      app.fitToEvents(true);
+      app.canvas.refresh();  // drawn now: the page is printed before the next animation frame
+      saved.snapshot = canvasSnapshot(app.canvas._container);
+    }
+    function after() {
+      if (!saved) { return; }
+      saved.snapshot();
+      L.DomUtil.removeClass(root, 'geomap-printing');
+      var legend = map.getContainer().querySelector('.geomap-legend');
+      if (legend && saved.legendOpen !== null) { legend.open = saved.legendOpen; }
+      map.invalidateSize({animate: false, pan: false});
+      map.setView(saved.center, saved.zoom, {animate: false});
+      saved = null;
+    }
+    window.addEventListener('beforeprint', before);
+    window.addEventListener('afterprint', after);
+    if (!('onbeforeprint' in window) && window.matchMedia) {  // browsers without the before/after events
+      var query = window.matchMedia('print');
+      var onChange = function (e) { if (e.matches) { before(); } else { after(); } };
+      if (query.addEventListener) { query.addEventListener('change', onChange); } else { query.addListener(onChange); }
+    }
+  }
+
+  // Chromium prints a canvas redrawn during 'beforeprint' as an opaque white
+  // sheet over the basemap; an image of it prints as drawn (a data: URL image
+  // is decoded at once). Returns the function that puts the canvas back.
+  function canvasSnapshot(canvas) {
+    var image = el('img', {class: canvas.className, alt: ''});
+    image.src = canvas.toDataURL('image/png');
+    image.style.cssText = canvas.style.cssText;
+    canvas.parentNode.insertBefore(image, canvas);
+    canvas.style.display = 'none';
+    return function () {
+      image.parentNode.removeChild(image);
+      canvas.style.display = '';
+    };
+  }
+
+  // ------------------------------------------------------------------ the packed payload
+
+  // The event columns and the basemap come as one base64 string of gzip'd JSON
+  // (geomap/render/payload.py); the browser's own DecompressionStream opens it.
+  function base64Bytes(text) {
+    if (Uint8Array.fromBase64) { return Uint8Array.fromBase64(text); }
+    var binary = atob(text), n = binary.length, bytes = new Uint8Array(n);
+    for (var i = 0; i < n; i++) { bytes[i] = binary.charCodeAt(i); }
+    return bytes;
+  }
+
+  // Opens one packed part of the payload into `data`; resolves when its keys are restored.
+  function unpackPart(data, part) {
+    var packed = data.packed && data.packed[part];
+    if (!packed) { return Promise.resolve(data); }
+    if (typeof DecompressionStream === 'undefined') {
+      return Promise.reject(new Error('this browser cannot open the map data (it lacks DecompressionStream); ' +
+        'use a current Chrome, Edge, Firefox or Safari'));
+    }
+    var stream = new Blob([base64Bytes(packed)]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Response(stream).text().then(function (json) {
+      var columns = JSON.parse(json);
+      delete data.packed[part];
+      Object.keys(columns).forEach(function (path) {  // "a.b" is key b of data.a
+        var parts = path.split('.'), holder = data;
+        for (var k = 0; k < parts.length - 1; k++) { holder = holder[parts[k]]; }
+        holder[parts[parts.length - 1]] = columns[path];
+      });
+      return data;
+    });
+  }
+
+  function showFailure(map, error) {
+    var box = el('div', {class: 'geomap-panel geomap-failure', role: 'alert',
+      text: 'The map could not be drawn: ' + (error && error.message ? error.message : String(error))});
+    map.getContainer().appendChild(box);
+    window.__geomapError = String(error && error.message ? error.message : error);
+  }
+
   // ------------------------------------------------------------------ entry point
 
   window.geomap = {
     instances: [],
     escapeHtml: escapeHtml,
+    unpackPart: unpackPart,
+    // Opens the packed columns and draws the markers, then opens the texts of
+    // the popups (most of the bytes) while the map is already on screen.
+    // Resolves to the app once everything is loaded (window.__geomapReady);
+    // rejects, with a message on the map, if the data cannot be opened.
     mount: function (map, dataId) {
-      var data = JSON.parse(document.getElementById(dataId).textContent);
-      var app = new GeomapApp(map, data);
-      app.start();
-      window.geomap.instances.push(app);
-      return app;
+      var data = JSON.parse(document.getElementById(dataId).textContent), app;
+      return unpackPart(data, 'core').then(function () {
+        if (!data.text) { data.text = {}; }
+        app = new GeomapApp(map, data);
+        var drawn = new Promise(function (resolve) { map.once('geomap:ready', resolve); });
+        app.textLoaded = drawn.then(function () { return unpackPart(data, 'text'); })
+          .then(function () { app.textReady = true; });
+        app.start();
+        printSupport(app);
+        window.geomap.instances.push(app);
+        return app.textLoaded;
+      }).then(function () {
+        window.__geomapReady = true;
+        map.fire('geomap:loaded');
+        return app;
+      }, function (error) {
+        showFailure(map, error);
+        throw error;
+      });
     }
   };
 })();

@@ -1,0 +1,103 @@
+"""The map's data as it travels inside the HTML page: compressed, script-safe, deterministic.
+
+:func:`geomap.render.map.map_payload` gives a dict of JSON-ready values. The
+bulky part of it (the per-event columns and the basemap's polygons) is
+packed here: serialised as JSON, gzip-compressed and base64-encoded into one
+string per part, which the browser decodes with the built-in
+``DecompressionStream`` (no library; ``static/geomap.js``, function
+``unpackPart``). The rest (title, actors, event types, the panels' lists)
+stays plain JSON, readable in the page source. Real notes compress about four times, so a map of 100,000
+ACLED-like events is about a third of its unpacked size.
+
+Packing is deterministic (gzip without a timestamp), so the same events give
+the same file; :func:`unpack` gives back exactly what was packed.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import re
+from typing import Any
+
+__all__ = ["PACKED_PARTS", "pack", "payload_from_html", "unpack"]
+
+PACKED_PARTS = (
+    ("core", ("lat", "lon", "actor", "sub", "day", "fat", "wounded", "precision", "basemap.boundaries", "basemap.cities")),
+    ("text", ("text", "strings")),
+)
+"""Keys of the payload that travel compressed (``a.b`` is key ``b`` of ``payload["a"]``),
+in two parts: geomap.js draws the markers as soon as ``core`` is open, and
+opens ``text`` (notes and the other strings of the popups, most of the bytes)
+just after. The online tile servers stay in plain sight, so a reader of the
+page source sees every server it may contact."""
+
+COMPRESS_LEVEL = 6  # level 9 saves 1% at three times the time on 40 MB of notes
+
+_BLOB = re.compile(r'<script type="application/json" id="[^"]+">(.*?)</script>', re.DOTALL)
+
+
+def pack(payload: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of ``payload`` whose bulky keys are one base64 gzip string under ``"packed"``.
+
+    Parameters
+    ----------
+    payload : dict
+        A :func:`~geomap.render.map.map_payload` result (not modified).
+
+    Returns
+    -------
+    dict
+        The other keys unchanged, plus ``packed``: ``{part: base64 string}``
+        for each part of :data:`PACKED_PARTS` that has a key present.
+    """
+    light = dict(payload)
+    light["packed"] = {}
+    for part, paths in PACKED_PARTS:
+        bulky = {}
+        for path in paths:
+            parent, _, key = path.rpartition(".")
+            holder = light
+            if parent:
+                if not isinstance(light.get(parent), dict) or key not in light[parent]:
+                    continue
+                holder = light[parent] = dict(light[parent])  # a copy: the caller's payload is left as it was
+            if key in holder:
+                bulky[path] = holder.pop(key)
+        if bulky:
+            raw = json.dumps(bulky, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+            light["packed"][part] = base64.b64encode(gzip.compress(raw, COMPRESS_LEVEL, mtime=0)).decode("ascii")
+    return light
+
+
+def unpack(packed: dict[str, Any]) -> dict[str, Any]:
+    """Inverse of :func:`pack`: the payload with its bulky keys restored.
+
+    A payload that was never packed is returned as it is.
+    """
+    if "packed" not in packed:
+        return dict(packed)
+    out = {key: value for key, value in packed.items() if key != "packed"}
+    for blob in packed["packed"].values():
+        for path, value in json.loads(gzip.decompress(base64.b64decode(blob)).decode("utf-8")).items():
+            parent, _, key = path.rpartition(".")
+            holder = out
+            if parent:
+                holder = out[parent] = dict(out[parent])
+            holder[key] = value
+    return out
+
+
+def payload_from_html(html: str) -> dict[str, Any]:
+    """The full payload of a map page written by :func:`geomap.render.save_map` (unpacked).
+
+    Raises
+    ------
+    ValueError
+        If the page holds no geomap payload, or more than one.
+    """
+    found = _BLOB.findall(html)
+    if len(found) != 1:
+        raise ValueError(f"expected one geomap payload in the page, found {len(found)}")
+    return unpack(json.loads(found[0]))
