@@ -353,11 +353,9 @@ def _piece_end(text: str, size: int) -> int:
     cut where it stands.
     """
     for pattern in _PIECE_ENDS:
-        last = None
-        for last in pattern.finditer(text, size // 2, size):
-            pass
-        if last is not None:
-            return last.end()
+        ends = [match.end() for match in pattern.finditer(text, size // 2, size)]
+        if ends:
+            return ends[-1]
     later = [found.end() for pattern in _PIECE_ENDS if (found := pattern.search(text, size))]
     return min(later, default=len(text))
 

@@ -25,7 +25,7 @@ ARABIC = "قصف على حلب"
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        ("Shelling hit Aleppo.".encode(), "Shelling hit Aleppo."),
+        (b"Shelling hit Aleppo.", "Shelling hit Aleppo."),
         (codecs.BOM_UTF8 + "Déir ez-Zor".encode(), "Déir ez-Zor"),
         ("Homs — “shelling”".encode("utf-16"), "Homs — “shelling”"),
         (codecs.BOM_UTF16_BE + "Idlib".encode("utf-16-be"), "Idlib"),
@@ -292,7 +292,7 @@ def small_corpus(tmp_path: Path) -> Path:
     return path
 
 
-def table_of(folder: Path) -> "pd.DataFrame":
+def table_of(folder: Path) -> pd.DataFrame:
     import pandas as pd
 
     from geomap.tables import read_events
@@ -585,7 +585,7 @@ def mixed_input(tmp_path: Path) -> Path:
     return folder
 
 
-def _one_process_reference(inputs: Path, tmp_path: Path) -> tuple[list[str], "pd.DataFrame", "pd.DataFrame"]:
+def _one_process_reference(inputs: Path, tmp_path: Path) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
     """Errors and tables of the plain reader and extraction, no batches at all."""
     import pandas as pd
 

@@ -11,8 +11,8 @@ import pytest
 
 from geomap.errors import InputError
 from geomap.gazetteer import Gazetteer, Place
-from geomap.tables import load_events, read_user_places
 from geomap.render.payload import payload_from_html
+from geomap.tables import load_events, read_user_places
 
 # A facility the bundled gazetteer lacks, and a village whose name the
 # bundled data already has (the user's coordinates must win).

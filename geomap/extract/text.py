@@ -63,7 +63,7 @@ class Tokens:
     _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def of(cls, text: str) -> "Tokens":
+    def of(cls, text: str) -> Tokens:
         triples = tokenize(text)
         if not triples:
             return cls(text=text, words=[], low=[], starts=[], ends=[])
@@ -82,7 +82,7 @@ class Tokens:
             self._joined = " " + " ".join(self.low) + " "
         return self._joined, self._offsets  # type: ignore[return-value]
 
-    def derived(self, key: str, build: Callable[["Tokens"], _T]) -> _T:
+    def derived(self, key: str, build: Callable[[Tokens], _T]) -> _T:
         """Return ``build(self)``, built once per document and kept under ``key``.
 
         For indices over the whole token list that many clauses consult: one

@@ -186,7 +186,7 @@ class _CueIndex:
     recent: list[int]
 
     @classmethod
-    def of(cls, tokens: Tokens) -> "_CueIndex":
+    def of(cls, tokens: Tokens) -> _CueIndex:
         low, words = tokens.low, tokens.words
         masked = low
         before_at: list[int] = []

@@ -115,7 +115,7 @@ def build_events(doc: Doc) -> list[EventRecord]:
     return merge_duplicates(records)
 
 
-def _in_a_past_year(doc: Doc, trigger: Trigger, c0: int, c1: int, dates: "ByStart[DateMention]") -> bool:
+def _in_a_past_year(doc: Doc, trigger: Trigger, c0: int, c1: int, dates: ByStart[DateMention]) -> bool:
     """Is the trigger's event told as one of a year that ended a month or more before the report?
 
     Only when its clause gives no day or month, no relative word stands
