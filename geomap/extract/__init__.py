@@ -131,7 +131,24 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
             gazetteer: Gazetteer | None = None, clock: StageClock | None = None) -> Analysis:
     """Run every extraction stage on one document and keep the intermediate results.
 
-    ``clock``, if given, is charged the CPU time of each stage (see :class:`StageClock`).
+    Parameters
+    ----------
+    text : str
+        The report.
+    report_date : datetime.date or str, optional
+        As for :func:`extract_events`.
+    doc_id : str, optional
+        The document's id.
+    gazetteer : Gazetteer, optional
+        Defaults to the bundled gazetteer.
+    clock : StageClock, optional
+        Charged the CPU time of each stage.
+
+    Returns
+    -------
+    Analysis
+        The tokens, the toponym mentions (resolved) and the event records,
+        before they become table rows.
     """
     clock = clock or _NO_CLOCK
     clock.start()
@@ -205,6 +222,12 @@ def extract_document(text: str, *, report_date: dt.date | str | None = None, doc
     """Return both the event table and the mentions table of one report (one pass).
 
     Parameters are those of :func:`extract_events`.
+
+    Returns
+    -------
+    (geopandas.GeoDataFrame, pandas.DataFrame)
+        The event table (as :func:`extract_events`) and the mentions table
+        (as :func:`extract_mentions`).
     """
     events, mentions = _rows(text, report_date, doc_id, gazetteer, source)
     return _tables(events, mentions)
@@ -297,6 +320,17 @@ def iter_extract_rows(documents: Iterable[DocumentLike], *, gazetteer: Gazetteer
                       report_date: dt.date | str | None = None,
                       batch_chars: int = BATCH_CHARS) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
     """:func:`iter_extract_corpus`'s batches as rows (see :func:`extract_rows`), no table built.
+
+    Parameters
+    ----------
+    documents : iterable of Document
+        As for :func:`extract_corpus`.
+    gazetteer : Gazetteer, optional
+        Defaults to the bundled gazetteer.
+    report_date : datetime.date or str, optional
+        Date for documents that carry none.
+    batch_chars : int
+        Characters of text per batch.
 
     Yields
     ------

@@ -15,6 +15,7 @@ from typing import Any
 
 from geomap.gazetteer.model import (
     COLUMNS,
+    CUE_WORDS,
     CUES,
     KINDS,
     Candidate,

@@ -51,7 +51,30 @@ CUES = {
 
 
 class Place(NamedTuple):
-    """One gazetteer entry (a row of ``places.tsv``)."""
+    """One gazetteer entry (a row of ``places.tsv``; the contract is in ``gazetteer/README.md``).
+
+    Attributes
+    ----------
+    place_id : str
+        Unique id: an OCHA P-code, ``GN<geonameid>``, a country's ISO2 code, ``CUR-...`` for curated rows.
+    name : str
+        The main name.
+    kind : str
+        One of :data:`geomap.schema.PLACE_KINDS`.
+    latitude, longitude : float
+        WGS 84 degrees.
+    country : str
+        ISO2 code.
+    admin1, admin2 : str
+        The governorate (province) and district names, "" when unknown.
+    parent_id : str
+        The ``place_id`` of the unit holding it, "" when none.
+    population : int or None
+    alt_names : tuple of str
+        Other names and spellings, Arabic script included.
+    source : str
+        Where the row comes from (``ocha2020:SY02``, ``geonames:170063`` ...).
+    """
 
     place_id: str
     name: str
@@ -94,8 +117,15 @@ class Place(NamedTuple):
 class Candidate(NamedTuple):
     """A gazetteer entry matching a name, before ranking.
 
-    ``score`` is 100 for an exact key match, else the rapidfuzz ratio of the
-    keys; ``key`` is the gazetteer key that matched.
+    Attributes
+    ----------
+    place : Place
+    key : str
+        The gazetteer key that matched.
+    score : float
+        100 for an exact key match, else the rapidfuzz ratio of the keys.
+    fuzzy : bool
+        True for a fuzzy match.
     """
 
     place: Place
@@ -112,12 +142,22 @@ new_tuple = tuple.__new__
 class Query(NamedTuple):
     """One place mention for :meth:`Gazetteer.resolve_many`.
 
-    ``cue`` is what the text says about it (see :data:`CUES`: "city" for
-    "the city of X", "province" for "X province", "neighbourhood" for "the
-    X neighbourhood"); ``city`` is an enclosing city the text names ("the
-    Muhafaza neighbourhood of Aleppo" -> ``city="Aleppo"``); ``anchor`` is a
-    place the text locates it from ("X, 20 km west of Aleppo" ->
-    ``anchor="Aleppo", anchor_km=20``; see :class:`ResolveContext`).
+    Attributes
+    ----------
+    name : str
+        The name as written.
+    cue : str or None
+        What the text says about it (see :data:`CUES`: "city" for "the city
+        of X", "province" for "X province", "neighbourhood" for "the X
+        neighbourhood").
+    city : str or None
+        An enclosing city the text names ("the Muhafaza neighbourhood of
+        Aleppo" -> ``city="Aleppo"``).
+    anchor : str or None
+        A place the text locates it from ("X, 20 km west of Aleppo" ->
+        ``anchor="Aleppo"``; see :class:`ResolveContext`).
+    anchor_km : float or None
+        The distance from the anchor the text gives (20 above).
     """
 
     name: str
@@ -167,9 +207,21 @@ class ResolveContext:
 class Resolution:
     """The answer for one name: the chosen place or ``None``, and why.
 
-    ``score`` is the ranking score of the chosen candidate (0 when none was
-    chosen); it orders candidates within one call and is not a probability.
-    ``candidates`` holds every candidate as ``(score, Candidate)``, best first.
+    Attributes
+    ----------
+    query : str
+        The name asked for.
+    place : Place or None
+        The place chosen, or None (unknown, ambiguous, or refused).
+    reason : str
+        Why this place won, or why none did.
+    score : float
+        The ranking score of the chosen candidate (0 when none was chosen);
+        it orders candidates within one call and is not a probability.
+    fuzzy : bool
+        The chosen place matched fuzzily.
+    candidates : list of (float, Candidate)
+        Every candidate with its score, best first.
     """
 
     query: str
@@ -215,9 +267,18 @@ DIRECTION_RE = re.compile(
 def split_cue(name: str) -> tuple[str, str | None]:
     """Split a kind word off a name: ``"Idlib province"`` -> ``("Idlib", "province")``.
 
-    Recognises ``X province|governorate|countryside|city|town|village|district|
-    neighbourhood|quarter|region`` and ``(the) city|province|... of X``;
-    returns ``(name, None)`` otherwise.
+    Parameters
+    ----------
+    name : str
+        A place name as written.
+
+    Returns
+    -------
+    (str, str or None)
+        The name without the kind word and the cue it gives (a key of
+        :data:`CUES`), for ``X province|governorate|countryside|city|town|
+        village|district|neighbourhood|quarter|suburb|region`` and ``(the)
+        city|province|... of X``; ``(name, None)`` otherwise.
     """
     text = name.strip()
     for pattern in (_CUE_SUFFIX_RE, _CUE_PREFIX_RE):

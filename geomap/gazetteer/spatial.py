@@ -16,7 +16,18 @@ if TYPE_CHECKING:
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
+    """Great-circle distance between two points.
+
+    Parameters
+    ----------
+    lat1, lon1, lat2, lon2 : float
+        WGS 84 degrees.
+
+    Returns
+    -------
+    float
+        Kilometres, on a sphere of the Earth's mean radius.
+    """
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2

@@ -266,7 +266,23 @@ class Gazetteer:
     """Places, their lookup keys, and name resolution in context.
 
     Create with :meth:`load` (the bundled data, cached per process) or
-    :meth:`from_places` (any list of :class:`Place`, e.g. in tests).
+    :meth:`from_places` (any list of :class:`Place`, e.g. in tests), and
+    layer a user's places over one with :meth:`with_places`.
+
+    Parameters
+    ----------
+    places : sequence of Place
+        The entries, in index order.
+    index : mapping
+        Normalised key -> position of its place (an int) or positions (a tuple).
+    fuzzy_keys : sequence of str
+        The keys fuzzy matching compares against.
+    directory : Path, optional
+        The folder the data came from (its ``boundaries.geojson`` answers :meth:`containing`).
+    positions : mapping, optional
+        ``place_id`` -> position; computed when omitted.
+    base : Gazetteer, optional
+        The gazetteer a layered one extends.
     """
 
     _loaded: dict[Path, Gazetteer] = {}
