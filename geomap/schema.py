@@ -202,6 +202,12 @@ def countries() -> Countries:
     return Countries(rows, acled)
 
 
+def country_name_of(code: str | None) -> str | None:
+    """The name tables use for the country with this ISO2 or ISO3 code (ACLED's where it differs), or None."""
+    found = countries().by_code(code) if code else None
+    return found.name if found is not None else None
+
+
 def iso3_of(iso2: str) -> str | None:
     """The ISO 3166 alpha-3 code of a country given by its alpha-2 code, or None."""
     found = countries().by_code(iso2) if iso2 else None

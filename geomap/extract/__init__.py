@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from geomap.dates import as_date
@@ -37,6 +37,7 @@ from geomap.extract.rows import mention_rows, mentions_frame, to_row
 from geomap.extract.text import Tokens
 from geomap.extract.triggers import find_triggers
 from geomap.gazetteer import Gazetteer
+from geomap.schema import country_name_of
 
 _TOPONYMS = load_lexicon("toponyms")
 
@@ -117,7 +118,7 @@ def _mentions(tokens: Tokens, gaz: Gazetteer, sources: set[int],
     # governments named by their country or capital ("Russia", "Washington")
     # are still places; other actor names ("Jaish al-Islam") are not
     names = actor_name_spans(tokens, gaz)
-    governments = frozenset(i for a, b, actor in names if actor.name.startswith("Government of") for i in range(a, b))
+    governments = frozenset(i for a, b, actor in names if actor.government_body for i in range(a, b))
     masked = sources | ({i for a, b, _actor in names for i in range(a, b)} - governments)
     found = find_mentions(tokens, gaz, masked, governments)
     clock.lap("toponyms")
@@ -164,8 +165,12 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
         # "MOSCOW (Sputnik) -": where the report was filed, not Russia's government acting
         filed = {i for m in mentions if m.dateline for i in range(m.first, m.last)}
         actors = [a for a in actors if filed.isdisjoint(range(a.first, a.end))]
+    # the sides named without their country ("government forces", "civilians") are the document's country's
+    country_name = country_name_of(country)
+    actors = [replace(a, actor=a.actor.in_country(country_name)) if a.actor.local else a for a in actors]
     ref = as_date(report_date) or dateline(text)
-    doc = linking.Doc(text, tokens, actors, mentions, triggers, ref, linking.document_focus(mentions, country), gaz)
+    doc = linking.Doc(text, tokens, actors, mentions, triggers, ref, linking.document_focus(mentions, country), gaz,
+                      country=country_name)
     events = linking.build_events(doc)
     clock.lap("events")
     return Analysis(text, doc_id, tokens, mentions, events, gaz)

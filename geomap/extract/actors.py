@@ -20,6 +20,7 @@ from geomap.extract.text import (
 from geomap.extract.vocabulary import (
     Actor,
     actor_lexicon,
+    actors_by_name,
     lexicon_words,
     member_nouns,
     phrases,
@@ -150,7 +151,7 @@ def _build_alias_table(gazetteer: Gazetteer) -> dict[str, tuple[str, Actor]]:
     owners: dict[str, set[str]] = {}
     keyed: list[tuple[str, Actor]] = []
     for item in lex["actors"]:
-        actor = Actor(item["name"], int(item["inter"]), bool(item.get("generic")), bool(item.get("government")))
+        actor = actors_by_name()[item["name"]]
         for key in phrase_table((p, True) for p in item.get("patterns", [])):
             for word in key.split():
                 owners.setdefault(word, set()).add(actor.name)
@@ -396,7 +397,7 @@ def _fold_members(mentions: list[ActorMention], low: list[str]) -> list[ActorMen
             continue
         prev = kept[-1] if kept else None
         if prev is not None and prev.end == k and prev.actor.inter not in _NOT_MEMBERS \
-                and (prev.actor.generic or prev.actor == m.actor) and not _counted(low, prev.first):
+                and (prev.actor.generic or prev.actor.same_side(m.actor)) and not _counted(low, prev.first):
             kept[-1] = ActorMention(prev.first, m.end, m.actor)
         elif low[k - 1] in member_nouns() and (prev is None or prev.end < k):
             # counted members ("23 members of the Nusra Front were killed") are the group too:

@@ -11,8 +11,9 @@ if TYPE_CHECKING:
 from geomap.extract.figures import coded_figure, coding_rule
 from geomap.extract.find import Mention
 from geomap.extract.linking.records import EventRecord
+from geomap.extract.resolve import DEFAULT_COUNTRY
 from geomap.gazetteer.store import Gazetteer
-from geomap.schema import MENTION_COLUMNS, iso3_of
+from geomap.schema import MENTION_COLUMNS, country_name_of, iso3_of
 
 
 def to_row(record: EventRecord, index: int, doc_id: str | None, text: str, source: str | None,
@@ -33,16 +34,20 @@ def to_row(record: EventRecord, index: int, doc_id: str | None, text: str, sourc
         except KeyError:
             country_name = place.country
         iso3 = iso3_of(place.country)
+    # a side named without its country in a document whose country is unknown: the event's, else the default's
+    local = country_name_of(place.country if place is not None else None) or country_name_of(DEFAULT_COUNTRY)
+    actor1 = record.actor1.in_country(local) if record.actor1 else None
+    actor2 = record.actor2.in_country(local) if record.actor2 else None
     return {
         "event_id": f"{doc_id or 'doc'}-{index}",
         "event_date": record.date,
         "time_precision": record.time_precision,
         "event_type": record.event_type,
         "sub_event_type": record.sub_event_type,
-        "actor1": record.actor1.name if record.actor1 else None,
-        "inter1": record.actor1.inter if record.actor1 else None,
-        "actor2": record.actor2.name if record.actor2 else None,
-        "inter2": record.actor2.inter if record.actor2 else None,
+        "actor1": actor1.name if actor1 else None,
+        "inter1": actor1.inter if actor1 else None,
+        "actor2": actor2.name if actor2 else None,
+        "inter2": actor2.inter if actor2 else None,
         "country": country_name,
         "iso3": iso3,
         "admin1": (place.admin1 or None) if place else None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from geomap.extract.lexicon import load as load_lexicon
@@ -11,12 +11,66 @@ from geomap.extract.text import PhraseGroup, PhraseMatcher, phrase_table
 
 @dataclass(frozen=True)
 class Actor:
-    """A canonical actor of the lexicon."""
+    """A canonical actor of the lexicon.
+
+    Attributes
+    ----------
+    name : str
+        ACLED's name; ``{country}`` in it stands for the country the text is
+        about ("Civilians ({country})"), filled by :meth:`in_country`.
+    inter : int
+        ACLED's actor type, 1-8.
+    generic : bool
+        A description ("rebels") that gives way to a named group written right after it.
+    government : bool
+        A state's own forces or government.
+    role : str
+        What the engine may ask for by role (``state_forces``, ``police``,
+        ``civilians``, ``protesters``, ``rioters``, ``unidentified_armed_group``,
+        ``unidentified_military``, ``rebels``, ``un``), "" for the others.
+    """
 
     name: str
     inter: int
-    generic: bool = False
-    government: bool = False
+    # an actor is its name: "government forces" in a report on Syria and "the Syrian army" are one side
+    generic: bool = field(default=False, compare=False)
+    government: bool = field(default=False, compare=False)
+    role: str = field(default="", compare=False)
+
+    @property
+    def government_body(self) -> bool:
+        """A government as a party to talks or deals ("Government of Russia"), not its forces."""
+        return self.name.startswith("Government of ")
+
+    @property
+    def local(self) -> bool:
+        """True if the name still waits for its country."""
+        return COUNTRY in self.name
+
+    def same_side(self, other: Actor) -> bool:
+        """One side, whatever the country: "the army" (the forces of the text's country) and "the Syrian army"."""
+        if self.name == other.name:
+            return True
+        local, named = (self, other) if self.local else (other, self)
+        if not local.local or named.local:
+            return False
+        head, _, tail = local.name.partition(COUNTRY)
+        return named.name.startswith(head) and named.name.endswith(tail) and len(named.name) > len(head) + len(tail)
+
+    def in_country(self, country: str | None) -> Actor:
+        """This actor with ``{country}`` in its name filled (itself when there is nothing to fill, or no country)."""
+        if not country or COUNTRY not in self.name:
+            return self
+        return replace(self, name=self.name.replace(COUNTRY, country))
+
+
+#: What stands for the country in a local actor's name.
+COUNTRY = "{country}"
+
+
+def _actor(item: dict) -> Actor:
+    return Actor(item["name"], int(item["inter"]), bool(item.get("generic")), bool(item.get("government")),
+                 str(item.get("role", "")))
 
 
 @dataclass(frozen=True)
@@ -45,7 +99,7 @@ def actor_lexicon() -> tuple[PhraseMatcher, dict[str, Actor], PhraseMatcher]:
     entries = []
     case_sensitive: dict[str, Actor] = {}
     for item in lex["actors"]:
-        actor = Actor(item["name"], int(item["inter"]), bool(item.get("generic")), bool(item.get("government")))
+        actor = _actor(item)
         entries.extend((p, actor) for p in item.get("patterns", []))
         for word in item.get("case_sensitive", []) or []:
             case_sensitive[str(word)] = actor
@@ -83,10 +137,13 @@ def phrases() -> PhraseGroup:
 @lru_cache(maxsize=1)
 def actors_by_name() -> dict[str, Actor]:
     """Every canonical actor of the lexicon, by name."""
-    return {
-        item["name"]: Actor(item["name"], int(item["inter"]), bool(item.get("generic")), bool(item.get("government")))
-        for item in load_lexicon("actors")["actors"]
-    }
+    return {item["name"]: _actor(item) for item in load_lexicon("actors")["actors"]}
+
+
+@lru_cache(maxsize=1)
+def actors_by_role() -> dict[str, Actor]:
+    """The actor of each role (``role`` in actors.yaml): what the engine asks for without naming it."""
+    return {actor.role: actor for actor in actors_by_name().values() if actor.role}
 
 
 def lexicon_words() -> frozenset[str]:
@@ -101,7 +158,7 @@ def _lexicon_words() -> frozenset[str]:
         words.update(p for p in item["patterns"] if " " not in p)
     for item in load_lexicon("actors")["actors"]:
         # a government named by its country or capital ("Russia", "Moscow") is still a place name
-        if not item["name"].startswith("Government of"):
+        if not _actor(item).government_body:
             words.update(p for p in item.get("patterns", []) if " " not in p)
     return frozenset(str(w) for w in words)
 

@@ -253,12 +253,16 @@ def _check_triggers(lexicon: Lexicon, folder: Path) -> None:
 
 _ACTOR_FIELDS = {
     "name": (str, True), "inter": (int, True), "patterns": (list, True), "generic": (bool, False),
-    "government": (bool, False), "case_sensitive": (list, False),
+    "government": (bool, False), "case_sensitive": (list, False), "role": (str, False),
 }
+#: The roles the engine asks for (an actor of actors.yaml has at most one; each role at most one actor).
+ACTOR_ROLES = ("state_forces", "police", "rebels", "civilians", "protesters", "rioters", "unidentified_armed_group",
+               "unidentified_military", "un")
 
 
 def _check_actors(lexicon: Lexicon, folder: Path) -> None:
     names: dict[str, int] = {}
+    roles: dict[str, str] = {}
 
     def check(lex: Lexicon, where: Path_, entry: dict[str, Any]) -> None:
         if not 0 <= entry["inter"] <= 8:
@@ -266,6 +270,13 @@ def _check_actors(lexicon: Lexicon, folder: Path) -> None:
         if entry["name"] in names:
             raise lex.error((*where, "name"), f"actor {entry['name']!r} is listed twice")
         names[entry["name"]] = where[1]  # type: ignore[assignment]
+        role = entry.get("role")
+        if role is not None and role not in ACTOR_ROLES:
+            raise lex.error((*where, "role"), f"unknown role {role!r} (one of: {', '.join(ACTOR_ROLES)})")
+        if role is not None and role in roles:
+            raise lex.error((*where, "role"), f"role {role!r} is already {roles[role]!r}'s")
+        if role is not None:
+            roles[role] = entry["name"]
 
     _check_entries(lexicon, "actors", _ACTOR_FIELDS, check)
 

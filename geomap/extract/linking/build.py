@@ -21,7 +21,6 @@ from geomap.extract.linking.place import (
 from geomap.extract.linking.records import ByStart, Doc, EventRecord, Evidence
 from geomap.extract.linking.sides import (
     DETERMINERS,
-    UNNAMED_AIRCRAFT,
     actors_from_control,
     default_actors,
     in_support,
@@ -97,7 +96,7 @@ def build_events(doc: Doc) -> list[EventRecord]:
                                        dates.within(s0, s1), last_places, records, places)
             record.absorb_figures(figures)
             if new and (recalled := _recalled_by(record, figures, records)) is not None:
-                _continue(recalled, record)
+                _continue(recalled, record, doc.country)
                 continue
             if new:
                 records.append(record)
@@ -178,7 +177,7 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
         Coding(kind.event_type, kind.sub_event_type, kind.violent), broad=kind.broad,
         actor1=actor1, actor2=actor2, clause=tokens.low[c_lo:c_hi], doer_settled=False)
     if actor1 is None:
-        actor1, actor2b = actors_from_control(text[c0:c1])
+        actor1, actor2b = actors_from_control(text[c0:c1], doc.country)
         actor2 = actor2 or actor2b
     from_weapon = bool(kind.doer) and (actor1 is None or not actor1.government)
     if from_weapon:
@@ -206,7 +205,7 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
 
     earlier = _continued_event(records, record, trigger, tokens, s_index) if _definite(tokens, trigger, c_lo) else None
     if earlier is not None:
-        _continue(earlier, record)
+        _continue(earlier, record, doc.country)
         return earlier, False
     if record.actor1 is None:
         inherit_actor(records, record, s_index, targeted(doc, trigger, c_hi, record.actor2))
@@ -215,7 +214,7 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
     record.event_type, record.sub_event_type, record.violent = retype(
         Coding(record.event_type, record.sub_event_type, record.violent), broad=kind.broad,
         actor1=record.actor1, actor2=record.actor2, clause=tokens.low[c_lo:c_hi], doer_settled=True)
-    default_actors(record)
+    default_actors(record, doc.country)
     return record, True
 
 
@@ -287,7 +286,7 @@ def _continued_event(records: list[EventRecord], new: EventRecord, trigger: Trig
     return None
 
 
-def _continue(record: EventRecord, new: EventRecord) -> None:
+def _continue(record: EventRecord, new: EventRecord, country: str | None) -> None:
     """Fold a continuation's evidence and details into the earlier event."""
     if record.generic and not new.generic and new.sub_event_type != "territory":
         # "the attack ... ; the mosque strike killed 38": the specific word says what it was
@@ -306,7 +305,7 @@ def _continue(record: EventRecord, new: EventRecord) -> None:
     record.target = record.target or new.target
     if record.date is None and new.date is not None:
         record.date, record.time_precision = new.date, new.time_precision
-    default_actors(record)  # the sides it gained go through the same rules
+    default_actors(record, country)  # the sides it gained go through the same rules
 
 
 # An event with no date of its own takes the last date the report gave, unless that date
@@ -404,7 +403,7 @@ def _told_apart(record: EventRecord, other: EventRecord) -> bool:
     market, 3 at a hospital); or different targets.
     """
     side = record.actor2
-    named_unknown = record.actor_explicit and record.actor1 is not None and record.actor1.name != UNNAMED_AIRCRAFT
+    named_unknown = record.actor_explicit and record.actor1 is not None and record.actor1.role != "unidentified_military"
     if named_unknown or (side is not None and (side == other.actor1 or other.actor2 not in (None, side))):
         return True
     # a named report of more dead is another count of the same raid ("9 killed" and "10 killed");
@@ -422,7 +421,7 @@ def _exact_tolls(record: EventRecord) -> set[int]:
 
 
 def _unidentified(actor: Actor | None) -> bool:
-    return actor is None or actor.name.startswith("Unidentified")
+    return actor is None or actor.role in ("unidentified_armed_group", "unidentified_military")
 
 
 def _absorb(record: EventRecord, other: EventRecord) -> None:

@@ -98,6 +98,8 @@ class Doc:
     ref: dt.date | None
     focus: Place | None
     gazetteer: Gazetteer
+    # the name of the country the document is about: what "{country}" in an actor's name stands for
+    country: str | None = None
     # the latest event with a date of its own, which undated events inherit
     last_dated: EventRecord | None = None
     _actor_index: ByStart[ActorMention] | None = field(default=None, repr=False)

@@ -11,7 +11,7 @@ from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.linking.records import NEIGHBOURING_SENTENCES, Doc, EventRecord
 from geomap.extract.text import Tokens
 from geomap.extract.triggers import RELATIVE_WORDS, Trigger
-from geomap.extract.vocabulary import Actor, actors_by_name
+from geomap.extract.vocabulary import Actor, actors_by_name, actors_by_role
 
 _GRAMMAR = load_lexicon("grammar")
 _SIDES = load_lexicon("sides")
@@ -50,7 +50,7 @@ def weapon_owner(doer: str, actor1: Actor | None, actor2: Actor | None) -> tuple
     opposition area"); unidentified aircraft were the owner's own.
     """
     actors = _actor_index()
-    owner, unnamed = actors[doer], actors["Unidentified Military Forces"]
+    owner, unnamed = actors[doer], actors_by_role()["unidentified_military"]
     if actor1 is not None and actor1.inter in _HIT_BY_WEAPON and actor2 in (None, owner, unnamed):
         actor2 = actor1
     return owner, None if actor2 in (owner, unnamed) else actor2
@@ -516,17 +516,21 @@ def _preceded_by(low: list[str], index: int, words: Container[str]) -> bool:
     return k >= 0 and low[k] in words
 
 
-def actors_from_control(clause: str) -> tuple[Actor | None, Actor | None]:
-    """Who attacked, when the text only says whose area was hit."""
+def actors_from_control(clause: str, country: str | None) -> tuple[Actor | None, Actor | None]:
+    """Who attacked, when the text only says whose area was hit (``country``: the document's)."""
     low = clause.lower()
     if "held" not in low and "controlled" not in low:
         return None, None  # what both patterns end with: most clauses need no regex search
-    actors = _actor_index()
     if _GOV_HELD_RE.search(clause) and not _REBEL_HELD_RE.search(clause):
-        return actors.get("Opposition Rebels (Syria)"), actors.get("Civilians (Syria)")
+        return role_actor("rebels", country), role_actor("civilians", country)
     if _REBEL_HELD_RE.search(clause) and not _GOV_HELD_RE.search(clause):
-        return actors.get("Military Forces of Syria"), actors.get("Civilians (Syria)")
+        return role_actor("state_forces", country), role_actor("civilians", country)
     return None, None
+
+
+def role_actor(role: str, country: str | None) -> Actor:
+    """The actor of a role (actors.yaml), in the document's country."""
+    return actors_by_role()[role].in_country(country)
 
 
 def _actor_index() -> dict[str, Actor]:
@@ -560,14 +564,15 @@ def targeted(doc: Doc, trigger: Trigger, c_hi: int, actor: Actor | None) -> bool
         a.actor == actor and _preceded_by(low, a.first, _TARGET_PREPS) for a in doc.actors_within(trigger.end, c_hi))
 
 
-def default_actors(record: EventRecord) -> None:
+def default_actors(record: EventRecord, country: str | None) -> None:
+    """The sides a record takes when the text names none, or names one that cannot be one (``country``: the document's)."""
     actors = _actor_index()
     if record.violent:
         # in fighting, a state acts through its forces; diplomats and the UN are not a side
-        if record.actor1 is not None and record.actor1.name.startswith("Government of "):
+        if record.actor1 is not None and record.actor1.government_body:
             forces = actors.get("Military Forces of " + record.actor1.name.removeprefix("Government of "))
             record.actor1 = forces or record.actor1
-        if record.actor1 is not None and record.actor1.name == "United Nations":
+        if record.actor1 is not None and record.actor1.role == "un":
             record.actor1 = None  # "the attack was confirmed by the UN"
         if record.actor2 is not None and _not_a_fighting_side(record.actor2):
             record.actor2 = None
@@ -576,13 +581,13 @@ def default_actors(record: EventRecord) -> None:
         record.actor1, record.actor2 = record.actor2, record.actor1
     if record.actor1 is None:
         if record.sub_event_type == "Air/drone strike":
-            record.actor1 = actors.get("Unidentified Military Forces")
+            record.actor1 = role_actor("unidentified_military", country)
         elif record.event_type == "Protests":
-            record.actor1 = actors.get("Protesters (Syria)")
+            record.actor1 = role_actor("protesters", country)
         elif record.violent:
-            record.actor1 = actors.get("Unidentified Armed Group (Syria)")
+            record.actor1 = role_actor("unidentified_armed_group", country)
     if record.sub_event_type == "Air/drone strike" and record.actor2 is not None \
-            and record.actor2.name == UNNAMED_AIRCRAFT:
+            and record.actor2.role == "unidentified_military":
         # unnamed aircraft are the raid's, never what it hit: "Air strikes killed 13 people when
         # warplanes hit rebel-held districts"
         record.actor2 = None
@@ -593,7 +598,7 @@ def default_actors(record: EventRecord) -> None:
         record.actor1, record.actor2 = record.actor2, None
     _distinct_sides(record)
     if record.event_type == "Violence against civilians" and record.actor2 is None:
-        record.actor2 = actors.get("Civilians (Syria)")
+        record.actor2 = role_actor("civilians", country)
         _distinct_sides(record)
 
 
@@ -603,7 +608,7 @@ _ONE_SIDED_DEVELOPMENTS = _SIDES.words("one_sided_development_types")
 
 def _not_a_fighting_side(actor: Actor) -> bool:
     """Diplomats and the UN: named in reports of violence, never one of its sides."""
-    return actor.name.startswith("Government of ") or actor.name == "United Nations"
+    return actor.government_body or actor.role == "un"
 
 
 def _distinct_sides(record: EventRecord) -> None:
@@ -612,5 +617,3 @@ def _distinct_sides(record: EventRecord) -> None:
     if record.actor2 is not None and record.actor2 == record.actor1:
         record.actor2 = None
 
-
-UNNAMED_AIRCRAFT = "Unidentified Military Forces"
