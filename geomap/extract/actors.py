@@ -23,10 +23,12 @@ from geomap.extract.vocabulary import (
     actors_by_name,
     lexicon_words,
     member_nouns,
+    nationality_lexicon,
     phrases,
 )
 from geomap.gazetteer import Gazetteer
 from geomap.names import is_article, tokenize
+from geomap.schema import country_name_of
 
 _GRAMMAR = load_lexicon("grammar")
 _TRIGGERS = load_lexicon("triggers")
@@ -307,6 +309,8 @@ def find_actors(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = 
     found = list(_actor_matches(tokens))
     taken = {i for a, b, _ in found for i in range(a, b)}
     found.extend(_case_sensitive_spans(tokens, taken))
+    taken.update(i for a, b, _ in found for i in range(a, b))
+    found.extend(_national_forces(tokens, taken))
     found.extend(_alias_spans(tokens, gazetteer))  # built outside every other name
     text = tokens.text
     mentions = []
@@ -322,6 +326,29 @@ def find_actors(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = 
     mentions = _fold_members(_fold_abbreviations(mentions, tokens), tokens.low)
     mentions = _coordinated_modifiers(mentions, tokens.low, masked)
     return _drop_generic_before_named(mentions, tokens.low)
+
+
+def _national_forces(tokens: Tokens, taken: set[int]) -> list[tuple[int, int, Actor]]:
+    """A state's forces or police named by its nationality ("Ukrainian forces", "Kenyan police").
+
+    Only where no lexicon actor is named already: "the Syrian army" and "Russian warplanes" have
+    entries of their own.
+    """
+    demonyms, forces = nationality_lexicon()
+    found = phrases().find(tokens, demonyms)
+    if not found:
+        return []
+    nouns = {a: (b, kind) for a, b, kind in phrases().find(tokens, forces)}
+    spans = []
+    for a, b, code in found:
+        noun = nouns.get(b)
+        name = country_name_of(code)
+        if noun is None or name is None or not taken.isdisjoint(range(a, noun[0])):
+            continue
+        known = actors_by_name()  # ACLED's own name where the lexicon has one ("... of the United States")
+        named = known.get(f"{noun[1]} Forces of the {name}") or known.get(f"{noun[1]} Forces of {name}")
+        spans.append((a, noun[0], named or Actor(f"{noun[1]} Forces of {name}", 1, government=True)))
+    return spans
 
 
 def _coordinated_modifiers(mentions: list[ActorMention], low: list[str], masked: set[int]) -> list[ActorMention]:

@@ -127,11 +127,22 @@ def trigger_lexicon() -> tuple[PhraseMatcher, PhraseMatcher, dict[str, frozenset
 
 
 @lru_cache(maxsize=1)
+def nationality_lexicon() -> tuple[PhraseMatcher, PhraseMatcher]:
+    """Nationality adjectives (-> ISO2 code) and the nouns of a state's forces (-> "Military" or "Police")."""
+    lex = load_lexicon("demonyms")
+    demonyms = PhraseMatcher(phrase_table((d, code) for code, words in lex["demonyms"].items() for d in words))
+    forces = PhraseMatcher(phrase_table([*((n, "Military") for n in lex.phrases("force_nouns")),
+                                         *((n, "Police") for n in lex.phrases("police_nouns"))]))
+    return demonyms, forces
+
+
+@lru_cache(maxsize=1)
 def phrases() -> PhraseGroup:
     """Every phrase lexicon of this module, searched in one pass per document."""
     actors, _case_sensitive, sources = actor_lexicon()
     triggers, not_events, _irrealis = trigger_lexicon()
-    return PhraseGroup([actors, sources, triggers, not_events, cue_word_matcher(), aggregate_matcher()])
+    demonyms, forces = nationality_lexicon()
+    return PhraseGroup([actors, sources, triggers, not_events, cue_word_matcher(), aggregate_matcher(), demonyms, forces])
 
 
 @lru_cache(maxsize=1)
