@@ -47,6 +47,9 @@ def test_a_sub_event_type_under_the_wrong_event_type_is_named(copy: Path) -> Non
     ("rules", "then: {event_type: Violence against civilians, sub_event_type: Attack}",
      "then: {event_type: Violence against civilians, sub_event_type: Atack}", "unknown sub_event_type 'Atack'"),
     ("rules", "clause_has: unmanned", "clause_has: unmaned", "no word list 'unmaned'"),
+    ("triggers", "patterns: [car bomb, car bombs,", "patterns: [sarin, car bomb, car bombs,",
+     "'sarin' is already a pattern of entry 2"),
+    ("actors", "role: civilians", "role: civilian", "unknown role 'civilian'"),
 ])
 def test_other_mistakes_are_reported_at_their_line(copy: Path, name: str, old: str, new: str, message: str) -> None:
     line = _replace_once(copy / f"{name}.yaml", old, new)

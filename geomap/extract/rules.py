@@ -58,6 +58,8 @@ class Rule:
             return False
         if "actor1_inter" in when and (actor1 is None or actor1.inter not in when["actor1_inter"]):
             return False
+        if "actor2_inter" in when and (actor2 is None or actor2.inter not in when["actor2_inter"]):
+            return False
         if "actor1_government" in when and (actor1 is not None and actor1.government) != when["actor1_government"]:
             return False
         return "clause_has" not in when or not self.words.isdisjoint(clause)

@@ -32,10 +32,18 @@ class Trigger:
 
 
 def find_triggers(tokens: Tokens) -> list[Trigger]:
-    """Return every trigger of a document, in text order (phrases in ``not_events`` excluded)."""
+    """Return every trigger of a document, in text order.
+
+    Phrases in ``not_events`` are left out, and so are the ``fallback``
+    wordings ("killed", "shot") when another wording of the document reports
+    violence: there they tell that event's toll, not an event of their own.
+    """
     matcher, not_events, _irrealis = trigger_lexicon()
     blocked = {i for a, b, _ in phrases().find(tokens, not_events) for i in range(a, b)}
-    return [Trigger(a, b, kind) for a, b, kind in phrases().find(tokens, matcher) if blocked.isdisjoint(range(a, b))]
+    found = [Trigger(a, b, kind) for a, b, kind in phrases().find(tokens, matcher) if blocked.isdisjoint(range(a, b))]
+    if any(t.type.violent and not t.type.fallback for t in found):
+        found = [t for t in found if not t.type.fallback]
+    return found
 
 
 def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end: int | None = None) -> bool:

@@ -91,6 +91,8 @@ class TriggerType:
     doer: str = ""
     # a wording that says nothing of the means ("attack", "stormed"): re-typed by what it hit (rules.yaml)
     broad: bool = False
+    # a wording that makes an event only where no other wording of the document reports violence ("killed")
+    fallback: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +118,7 @@ def trigger_lexicon() -> tuple[PhraseMatcher, PhraseMatcher, dict[str, frozenset
             item["event_type"], item["sub_event_type"], int(item["priority"]),
             bool(item.get("violent", True)), bool(item.get("inverse", False)),
             tuple(" ".join(str(w).split()) for w in item.get("needs", [])), str(item.get("generic", "")),
-            str(item.get("doer", "")), bool(item.get("broad", False)),
+            str(item.get("doer", "")), bool(item.get("broad", False)), bool(item.get("fallback", False)),
         )
         entries.extend((p, kind) for p in item["patterns"])
     not_events = PhraseMatcher(phrase_table((p, True) for p in lex.get("not_events", [])))

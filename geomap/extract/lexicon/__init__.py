@@ -232,7 +232,7 @@ def _check_type(lexicon: Lexicon, where: Path_, entry: Mapping[str, Any], deferr
 _TRIGGER_FIELDS = {
     "event_type": (str, True), "sub_event_type": (str, True), "priority": (int, True), "patterns": (list, True),
     "needs": (list, False), "violent": (bool, False), "inverse": (bool, False), "generic": (str, False),
-    "doer": (str, False), "broad": (bool, False),
+    "doer": (str, False), "broad": (bool, False), "fallback": (bool, False),
 }
 _GENERIC = ("own-type", "any")
 
@@ -249,6 +249,19 @@ def _check_triggers(lexicon: Lexicon, folder: Path) -> None:
             raise lex.error((*where, "doer"), f"doer {entry['doer']!r} is not an actor of actors.yaml")
 
     _check_entries(lexicon, "triggers", _TRIGGER_FIELDS, check)
+    _check_unique_patterns(lexicon, "triggers")
+
+
+def _check_unique_patterns(lexicon: Lexicon, key: str) -> None:
+    """A phrase belongs to one entry: listed under two, one of them would silently never apply."""
+    owner: dict[str, int] = {}
+    for index, entry in enumerate(lexicon.data[key]):
+        for number, pattern in enumerate(entry["patterns"]):
+            phrase = " ".join(pattern.split())
+            if phrase in owner and owner[phrase] != index:
+                raise lexicon.error((key, index, "patterns", number),
+                                    f"{phrase!r} is already a pattern of entry {owner[phrase] + 1} of {key!r}")
+            owner[phrase] = index
 
 
 _ACTOR_FIELDS = {
@@ -279,12 +292,13 @@ def _check_actors(lexicon: Lexicon, folder: Path) -> None:
             roles[role] = entry["name"]
 
     _check_entries(lexicon, "actors", _ACTOR_FIELDS, check)
+    _check_unique_patterns(lexicon, "actors")
 
 
 #: What a re-typing rule may test (see rules.yaml): the trigger's own type and flags, the sides found, the clause's words.
 RULE_CONDITIONS = {
     "event_type": str, "sub_event_type": str, "broad": bool, "side_inter": list, "actor1_inter": list,
-    "actor1_government": bool, "clause_has": str,
+    "actor2_inter": list, "actor1_government": bool, "clause_has": str,
 }
 _RULE_FIELDS = {"name": (str, True), "at": (str, False), "when": (dict, True), "then": (dict, True)}
 _RULE_STAGES = ("sides", "doer")

@@ -1,0 +1,59 @@
+"""Events as an analyst codes them, in any country: killings told alone, who was hit, sides named from the country.
+
+Every sentence here is written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extract_sentences import events, one_event
+
+
+@pytest.mark.parametrize("sentence", [
+    "Unidentified gunmen shot dead a shopkeeper in Homs on Monday.",
+    "A man was found dead with gunshot wounds in Hama on Monday.",
+    "Two farmers were stabbed to death in Tartus on Monday.",
+])
+def test_a_killing_told_alone_is_an_attack_on_civilians(sentence: str) -> None:
+    event = one_event(sentence)
+    assert (event["event_type"], event["sub_event_type"]) == ("Violence against civilians", "Attack")
+    assert event["inter1"] == 3 and event["inter2"] == 7
+
+
+def test_armed_men_killed_are_a_fight_not_an_attack_on_civilians() -> None:
+    event = one_event("Government soldiers killed four rebels near Daraa on Monday.")
+    assert (event["event_type"], event["sub_event_type"]) == ("Battles", "Armed clash")
+    assert (event["inter1"], event["inter2"]) == (1, 2)
+
+
+def test_in_a_report_of_a_strike_a_killing_word_tells_its_toll() -> None:
+    found = events("Warplanes struck a market in Idlib on Monday, killing seven people. Three more were shot.")
+    assert list(found["sub_event_type"]) == ["Air/drone strike"]
+    assert found.iloc[0]["fatalities"] == 7
+
+
+@pytest.mark.parametrize("sentence", [
+    "The statement accused the militia of killing civilians.",
+    "The court ruled on killing as a war crime.",
+])
+def test_a_killing_named_as_a_charge_or_a_topic_is_no_event(sentence: str) -> None:
+    assert len(events(sentence)) == 0
+
+
+@pytest.mark.parametrize(("sentence", "actor"), [
+    ("Kenyan police arrested two men in Nairobi on Monday.", "Police Forces of Kenya"),
+    ("Ukrainian forces shelled positions near Donetsk on Monday.", "Military Forces of Ukraine"),
+])
+def test_a_nationality_names_the_state_whose_forces_acted(sentence: str, actor: str) -> None:
+    event = one_event(sentence)
+    assert (event["actor1"], event["inter1"]) == (actor, 1)
+
+
+@pytest.mark.parametrize(("sentence", "actor"), [
+    ("Protesters gathered in Sanaa on Monday to demand salaries.", "Protesters (Yemen)"),
+    ("Unidentified gunmen shot dead a trader in Benghazi on Monday.", "Unidentified Armed Group (Libya)"),
+    ("Government forces shelled a village near Mosul on Monday.", "Military Forces of Iraq"),
+])
+def test_sides_named_without_their_country_are_the_country_of_the_report(sentence: str, actor: str) -> None:
+    assert one_event(sentence)["actor1"] == actor
