@@ -57,3 +57,24 @@ def test_a_nationality_names_the_state_whose_forces_acted(sentence: str, actor: 
 ])
 def test_sides_named_without_their_country_are_the_country_of_the_report(sentence: str, actor: str) -> None:
     assert one_event(sentence)["actor1"] == actor
+
+
+@pytest.mark.parametrize("sentence", [
+    "Armed men attacked a man in Homs on Monday.",
+    "Gunmen attacked two students near Hama on Monday.",
+])
+def test_an_attack_on_people_who_are_no_side_is_violence_against_civilians(sentence: str) -> None:
+    assert one_event(sentence)["sub_event_type"] == "Attack"
+
+
+def test_an_attack_on_a_village_that_killed_people_is_no_attack_on_people() -> None:
+    event = one_event("Government forces attacked the village of Kafr Nabl on Monday, killing two people.")
+    assert event["event_type"] == "Battles"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Police and gang members exchanged fire in Homs on Monday.",
+    "Troops fired at rebel positions near Hama on Monday.",
+])
+def test_an_exchange_of_fire_or_fire_at_positions_is_a_fight(sentence: str) -> None:
+    assert one_event(sentence)["sub_event_type"] == "Armed clash"

@@ -43,9 +43,10 @@ class Rule:
     when: dict[str, Any]
     then: dict[str, Any]
     words: frozenset[str]  # the clause words ``clause_has`` names, empty when it names none
+    objects: frozenset[str]  # the words ``object_has`` names, empty when it names none
 
     def holds(self, coding: Coding, broad: bool, actor1: Side | None, actor2: Side | None,
-              clause: Sequence[str]) -> bool:
+              clause: Sequence[str], after: Sequence[str]) -> bool:
         """Do the rule's conditions hold for this clause?"""
         when = self.when
         if "event_type" in when and coding.event_type != when["event_type"]:
@@ -60,7 +61,11 @@ class Rule:
             return False
         if "actor2_inter" in when and (actor2 is None or actor2.inter not in when["actor2_inter"]):
             return False
+        if "actor2_named" in when and (actor2 is not None) != when["actor2_named"]:
+            return False
         if "actor1_government" in when and (actor1 is not None and actor1.government) != when["actor1_government"]:
+            return False
+        if "object_has" in when and self.objects.isdisjoint(after):
             return False
         return "clause_has" not in when or not self.words.isdisjoint(clause)
 
@@ -75,13 +80,14 @@ def rules() -> tuple[Rule, ...]:
     lexicon = load_lexicon("rules")
     return tuple(
         Rule(entry["name"], entry.get("at", "sides"), dict(entry["when"]), dict(entry["then"]),
-             lexicon.words(entry["when"]["clause_has"]) if "clause_has" in entry["when"] else frozenset())
+             lexicon.words(entry["when"]["clause_has"]) if "clause_has" in entry["when"] else frozenset(),
+             lexicon.words(entry["when"]["object_has"]) if "object_has" in entry["when"] else frozenset())
         for entry in lexicon["retype"]
     )
 
 
 def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | None, clause: Sequence[str],
-           doer_settled: bool) -> Coding:
+           after: Sequence[str] = (), doer_settled: bool) -> Coding:
     """Apply the first rule that holds; ``doer_settled`` says which rules may be tried yet.
 
     Parameters
@@ -94,6 +100,8 @@ def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | N
         The clause's doer and other side, as known now.
     clause : sequence of str
         The clause's lower-cased words.
+    after : sequence of str
+        The lower-cased words right after the trigger (its object, usually).
     doer_settled : bool
         False when the clause's own sides have just been linked (the rules
         ``at: sides`` are tried), True once the doer is final (the rules
@@ -105,6 +113,6 @@ def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | N
         The coding the first matching rule sets, or ``coding`` unchanged.
     """
     for rule in rules():
-        if (rule.at == "doer") == doer_settled and rule.holds(coding, broad, actor1, actor2, clause):
+        if (rule.at == "doer") == doer_settled and rule.holds(coding, broad, actor1, actor2, clause, after):
             return rule.apply(coding)
     return coding

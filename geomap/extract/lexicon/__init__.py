@@ -298,7 +298,8 @@ def _check_actors(lexicon: Lexicon, folder: Path) -> None:
 #: What a re-typing rule may test (see rules.yaml): the trigger's own type and flags, the sides found, the clause's words.
 RULE_CONDITIONS = {
     "event_type": str, "sub_event_type": str, "broad": bool, "side_inter": list, "actor1_inter": list,
-    "actor2_inter": list, "actor1_government": bool, "clause_has": str,
+    "actor2_inter": list, "actor2_named": bool, "actor1_government": bool, "clause_has": str,
+    "object_has": str,
 }
 _RULE_FIELDS = {"name": (str, True), "at": (str, False), "when": (dict, True), "then": (dict, True)}
 _RULE_STAGES = ("sides", "doer")
@@ -315,8 +316,9 @@ def _check_rules(lexicon: Lexicon, folder: Path) -> None:
                     raise lex.error((*where, part, key), f"unknown {part} key {key!r} (known: {', '.join(known)})")
                 if not isinstance(value, known[key]) or (known[key] is not bool and isinstance(value, bool)):
                     raise lex.error((*where, part, key), f"{part}.{key} must be a {known[key].__name__}")
-        if "clause_has" in entry["when"] and entry["when"]["clause_has"] not in lex.data:
-            raise lex.error((*where, "when", "clause_has"), f"no word list {entry['when']['clause_has']!r} in rules.yaml")
+        for key in ("clause_has", "object_has"):
+            if key in entry["when"] and entry["when"][key] not in lex.data:
+                raise lex.error((*where, "when", key), f"no word list {entry['when'][key]!r} in rules.yaml")
         _check_type(lex, (*where, "then"), entry["then"], frozenset())
 
     _check_entries(lexicon, "retype", _RULE_FIELDS, check)

@@ -175,7 +175,8 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
     # the clause's own sides re-type it (rules.yaml): "a terrorist attack ... claimed the lives of 18 civilians"
     event_type, sub_type, violent = retype(
         Coding(kind.event_type, kind.sub_event_type, kind.violent), broad=kind.broad,
-        actor1=actor1, actor2=actor2, clause=tokens.low[c_lo:c_hi], doer_settled=False)
+        actor1=actor1, actor2=actor2, clause=tokens.low[c_lo:c_hi], after=tokens.low[trigger.end:min(trigger.end + 4, c_hi)],
+        doer_settled=False)
     if actor1 is None:
         actor1, actor2b = actors_from_control(text[c0:c1], doc.country)
         actor2 = actor2 or actor2b
