@@ -78,3 +78,37 @@ def test_an_attack_on_a_village_that_killed_people_is_no_attack_on_people() -> N
 ])
 def test_an_exchange_of_fire_or_fire_at_positions_is_a_fight(sentence: str) -> None:
     assert one_event(sentence)["sub_event_type"] == "Armed clash"
+
+
+@pytest.mark.parametrize(("text", "event_type", "sub_event_type"), [
+    ("Hundreds of teachers protested in Homs on Monday to demand their salaries.", "Protests", "Peaceful protest"),
+    ("Taxi drivers blocked the main road in Hama on Monday to demand cheaper fuel.", "Protests", "Peaceful protest"),
+    ("Nurses went on strike in Latakia on Monday.", "Protests", "Peaceful protest"),
+    ("Students protested in Homs on Monday. Police dispersed them with tear gas.", "Protests",
+     "Protest with intervention"),
+    ("Protesters rallied in Hama on Monday. Security forces opened fire on the protesters, killing two.", "Protests",
+     "Excessive force against protesters"),
+    ("Demonstrators protested in Tartus on Monday and set fire to a police car.", "Riots", "Violent demonstration"),
+])
+def test_a_protest_is_typed_by_what_happened_around_it(text: str, event_type: str, sub_event_type: str) -> None:
+    event = one_event(text)
+    assert (event["event_type"], event["sub_event_type"]) == (event_type, sub_event_type)
+
+
+def test_a_protest_against_an_arrest_is_still_peaceful() -> None:
+    text = "Journalists protested in Homs on Monday against the arrest of an editor. He was arrested last week."
+    assert events(text).iloc[0]["sub_event_type"] == "Peaceful protest"
+
+
+@pytest.mark.parametrize("text", [
+    "A mob lynched a man accused of theft in Hama on Monday.",
+    "Two groups of villagers clashed over farmland near Homs on Monday.",
+])
+def test_violence_of_crowds_that_are_no_armed_side_is_mob_violence(text: str) -> None:
+    event = one_event(text)
+    assert (event["event_type"], event["sub_event_type"]) == ("Riots", "Mob violence")
+
+
+def test_protesters_who_riot_are_rioters() -> None:
+    event = one_event("Demonstrators protested in Tartus on Monday and set fire to a police car.")
+    assert (event["actor1"], event["inter1"]) == ("Rioters (Syria)", 5)

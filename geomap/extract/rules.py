@@ -17,6 +17,9 @@ from typing import Any, NamedTuple, Protocol
 
 from geomap.extract.lexicon import load as load_lexicon
 
+# ACLED's actor types of armed sides: state forces, rebels, political and identity militias, external forces.
+_ARMED = frozenset({1, 2, 3, 4, 8})
+
 
 class Coding(NamedTuple):
     """What a clause is coded as: ACLED's event type and sub-event type, and whether it can kill."""
@@ -44,9 +47,10 @@ class Rule:
     then: dict[str, Any]
     words: frozenset[str]  # the clause words ``clause_has`` names, empty when it names none
     objects: frozenset[str]  # the words ``object_has`` names, empty when it names none
+    around: tuple[str, ...]  # the words or phrases ``near_has`` names, empty when it names none
 
     def holds(self, coding: Coding, broad: bool, actor1: Side | None, actor2: Side | None,
-              clause: Sequence[str], after: Sequence[str]) -> bool:
+              clause: Sequence[str], after: Sequence[str], near: str) -> bool:
         """Do the rule's conditions hold for this clause?"""
         when = self.when
         if "event_type" in when and coding.event_type != when["event_type"]:
@@ -67,6 +71,10 @@ class Rule:
             return False
         if "object_has" in when and self.objects.isdisjoint(after):
             return False
+        if "armed_side" in when and any(s is not None and s.inter in _ARMED for s in (actor1, actor2)) != when["armed_side"]:
+            return False
+        if "near_has" in when and not any(f" {phrase} " in near for phrase in self.around):
+            return False
         return "clause_has" not in when or not self.words.isdisjoint(clause)
 
     def apply(self, coding: Coding) -> Coding:
@@ -81,13 +89,14 @@ def rules() -> tuple[Rule, ...]:
     return tuple(
         Rule(entry["name"], entry.get("at", "sides"), dict(entry["when"]), dict(entry["then"]),
              lexicon.words(entry["when"]["clause_has"]) if "clause_has" in entry["when"] else frozenset(),
-             lexicon.words(entry["when"]["object_has"]) if "object_has" in entry["when"] else frozenset())
+             lexicon.words(entry["when"]["object_has"]) if "object_has" in entry["when"] else frozenset(),
+             lexicon.phrases(entry["when"]["near_has"]) if "near_has" in entry["when"] else ())
         for entry in lexicon["retype"]
     )
 
 
 def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | None, clause: Sequence[str],
-           after: Sequence[str] = (), doer_settled: bool) -> Coding:
+           after: Sequence[str] = (), near: Sequence[str] = (), doer_settled: bool) -> Coding:
     """Apply the first rule that holds; ``doer_settled`` says which rules may be tried yet.
 
     Parameters
@@ -102,6 +111,8 @@ def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | N
         The clause's lower-cased words.
     after : sequence of str
         The lower-cased words right after the trigger (its object, usually).
+    near : sequence of str
+        The lower-cased words of the trigger's sentence and the next.
     doer_settled : bool
         False when the clause's own sides have just been linked (the rules
         ``at: sides`` are tried), True once the doer is final (the rules
@@ -112,7 +123,8 @@ def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | N
     Coding
         The coding the first matching rule sets, or ``coding`` unchanged.
     """
+    joined = " " + " ".join(near) + " "
     for rule in rules():
-        if (rule.at == "doer") == doer_settled and rule.holds(coding, broad, actor1, actor2, clause, after):
+        if (rule.at == "doer") == doer_settled and rule.holds(coding, broad, actor1, actor2, clause, after, joined):
             return rule.apply(coding)
     return coding

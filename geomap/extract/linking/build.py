@@ -55,7 +55,10 @@ def build_events(doc: Doc) -> list[EventRecord]:
     places = ByStart((m for m in doc.mentions if usable(m)), lambda m: m.start, lambda m: m.end)
     triggers = doc.trigger_index()
     tolls = toll_word_positions(tokens)
-    for s_index, (s0, s1) in enumerate(sentence_spans(text)):
+    sentences = sentence_spans(text)
+    for s_index, (s0, s1) in enumerate(sentences):
+        # what a rule may read around the event: its sentence and the next ("Police dispersed them.")
+        near_hi = tokens.index_before(sentences[s_index + 1][1] if s_index + 1 < len(sentences) else s1)
         s_lo = tokens.index_at(s0)
         s_places = places.within(s0, s1)
         s_hi = tokens.index_before(s1)
@@ -92,7 +95,7 @@ def build_events(doc: Doc) -> list[EventRecord]:
             if _earlier_one(tokens.low, trigger, c_lo):
                 # "confirmed dead as a result of an earlier Russian strike": another event's toll
                 figures = [replace(f, additional=True) for f in figures]
-            record, new = _code_clause(doc, trigger, (c0, c1, c_lo, c_hi), (s0, s1, s_lo, s_index), s_places,
+            record, new = _code_clause(doc, trigger, (c0, c1, c_lo, c_hi), (s0, s1, s_lo, s_index, near_hi), s_places,
                                        dates.within(s0, s1), last_places, records, places)
             record.absorb_figures(figures)
             if new and (recalled := _recalled_by(record, figures, records)) is not None:
@@ -168,7 +171,7 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
                  records: list[EventRecord], places: ByStart[Mention]) -> tuple[EventRecord, bool]:
     """Code one clause's event; return it and whether it is new (not a continued earlier event)."""
     c0, c1, c_lo, c_hi = clause
-    s0, s1, s_lo, s_index = sentence
+    s0, s1, s_lo, s_index, near_hi = sentence
     tokens, text = doc.tokens, doc.text
     kind = trigger.type
     actor1, actor2, explicit = link_actors(doc, trigger, c_lo, c_hi, s_lo)
@@ -176,7 +179,7 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
     event_type, sub_type, violent = retype(
         Coding(kind.event_type, kind.sub_event_type, kind.violent), broad=kind.broad,
         actor1=actor1, actor2=actor2, clause=tokens.low[c_lo:c_hi], after=tokens.low[trigger.end:min(trigger.end + 4, c_hi)],
-        doer_settled=False)
+        near=tokens.low[s_lo:near_hi], doer_settled=False)
     if actor1 is None:
         actor1, actor2b = actors_from_control(text[c0:c1], doc.country)
         actor2 = actor2 or actor2b
@@ -214,7 +217,8 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
         _carry_date(doc.last_dated, record, doc.ref)
     record.event_type, record.sub_event_type, record.violent = retype(
         Coding(record.event_type, record.sub_event_type, record.violent), broad=kind.broad,
-        actor1=record.actor1, actor2=record.actor2, clause=tokens.low[c_lo:c_hi], doer_settled=True)
+        actor1=record.actor1, actor2=record.actor2, clause=tokens.low[c_lo:c_hi], near=tokens.low[s_lo:near_hi],
+        doer_settled=True)
     default_actors(record, doc.country)
     return record, True
 

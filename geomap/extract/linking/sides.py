@@ -579,6 +579,8 @@ def default_actors(record: EventRecord, country: str | None) -> None:
     if record.actor1 is not None and record.actor1.inter == 7 and record.event_type not in ("Protests", "Riots"):
         # civilians are what was hit, not who acted
         record.actor1, record.actor2 = record.actor2, record.actor1
+    if record.event_type == "Riots" and (record.actor1 is None or record.actor1.role == "protesters"):
+        record.actor1 = role_actor("rioters", country)  # protesters who turned violent are rioters (ACLED)
     if record.actor1 is None:
         if record.sub_event_type == "Air/drone strike":
             record.actor1 = role_actor("unidentified_military", country)
