@@ -112,3 +112,36 @@ def test_violence_of_crowds_that_are_no_armed_side_is_mob_violence(text: str) ->
 def test_protesters_who_riot_are_rioters() -> None:
     event = one_event("Demonstrators protested in Tartus on Monday and set fire to a police car.")
     assert (event["actor1"], event["inter1"]) == ("Rioters (Syria)", 5)
+
+
+@pytest.mark.parametrize(("text", "event_type", "sub_event_type"), [
+    ("Militants threw a hand grenade at a checkpoint in Homs on Monday.", "Explosions/Remote violence", "Grenade"),
+    ("Army engineers defused a roadside bomb near Hama on Monday.", "Strategic developments", "Disrupted weapons use"),
+    ("Police seized 300 kg of cannabis in Latakia on Monday.", "Strategic developments",
+     "Looting/property destruction"),
+    ("Soldiers seized rifles and ammunition in a raid near Hama on Monday.", "Strategic developments",
+     "Disrupted weapons use"),
+    ("Fighters looted shops in a village near Homs on Monday.", "Strategic developments",
+     "Looting/property destruction"),
+    ("Militiamen raped two women in a village near Hama on Monday.", "Violence against civilians", "Sexual violence"),
+    ("The army set up a military base near Tartus on Monday.", "Strategic developments",
+     "Headquarters or base established"),
+    ("Government reinforcements arrived in Hama on Monday.", "Strategic developments", "Change to group/activity"),
+    ("Troops fired mortars and machine guns at rebel positions near Hama on Monday.", "Battles", "Armed clash"),
+])
+def test_every_kind_of_event_is_coded(text: str, event_type: str, sub_event_type: str) -> None:
+    event = one_event(text)
+    assert (event["event_type"], event["sub_event_type"]) == (event_type, sub_event_type)
+
+
+def test_movements_told_beside_fighting_are_its_background() -> None:
+    found = events("Rebels clashed with the army in Hama on Monday as reinforcements arrived.")
+    assert list(found["sub_event_type"]) == ["Armed clash"]
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Police arrested three men in Homs on Monday.", "Arrests"),
+    ("Rebels detained three men in Idlib on Monday.", "Abduction/forced disappearance"),
+])
+def test_arrests_are_a_states_and_anyone_elses_are_abductions(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type

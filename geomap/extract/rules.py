@@ -45,12 +45,12 @@ class Rule:
     at: str  # "sides" or "doer"
     when: dict[str, Any]
     then: dict[str, Any]
-    words: frozenset[str]  # the clause words ``clause_has`` names, empty when it names none
+    words: tuple[str, ...]  # the words or phrases ``clause_has`` names, empty when it names none
     objects: frozenset[str]  # the words ``object_has`` names, empty when it names none
     around: tuple[str, ...]  # the words or phrases ``near_has`` names, empty when it names none
 
     def holds(self, coding: Coding, broad: bool, actor1: Side | None, actor2: Side | None,
-              clause: Sequence[str], after: Sequence[str], near: str) -> bool:
+              clause: str, after: Sequence[str], near: str) -> bool:
         """Do the rule's conditions hold for this clause?"""
         when = self.when
         if "event_type" in when and coding.event_type != when["event_type"]:
@@ -75,7 +75,7 @@ class Rule:
             return False
         if "near_has" in when and not any(f" {phrase} " in near for phrase in self.around):
             return False
-        return "clause_has" not in when or not self.words.isdisjoint(clause)
+        return "clause_has" not in when or any(f" {phrase} " in clause for phrase in self.words)
 
     def apply(self, coding: Coding) -> Coding:
         """The coding with this rule's fields set."""
@@ -88,7 +88,7 @@ def rules() -> tuple[Rule, ...]:
     lexicon = load_lexicon("rules")
     return tuple(
         Rule(entry["name"], entry.get("at", "sides"), dict(entry["when"]), dict(entry["then"]),
-             lexicon.words(entry["when"]["clause_has"]) if "clause_has" in entry["when"] else frozenset(),
+             lexicon.phrases(entry["when"]["clause_has"]) if "clause_has" in entry["when"] else (),
              lexicon.words(entry["when"]["object_has"]) if "object_has" in entry["when"] else frozenset(),
              lexicon.phrases(entry["when"]["near_has"]) if "near_has" in entry["when"] else ())
         for entry in lexicon["retype"]
@@ -123,8 +123,9 @@ def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | N
     Coding
         The coding the first matching rule sets, or ``coding`` unchanged.
     """
-    joined = " " + " ".join(near) + " "
+    joined_clause, joined_near = " " + " ".join(clause) + " ", " " + " ".join(near) + " "
     for rule in rules():
-        if (rule.at == "doer") == doer_settled and rule.holds(coding, broad, actor1, actor2, clause, after, joined):
+        if (rule.at == "doer") == doer_settled and rule.holds(coding, broad, actor1, actor2, joined_clause, after,
+                                                              joined_near):
             return rule.apply(coding)
     return coding
