@@ -383,6 +383,7 @@ def _drop_speakers(tokens: Tokens, subjects: list[ActorMention], trigger_first: 
 
 
 _DETERMINER_LIKE = _SIDES.words("determiner_like")
+_SIDE_COUNTS = _SIDES.words("side_counts")
 
 
 _SUPPORT = _SIDES.words("support")
@@ -505,7 +506,7 @@ _AGENT_PARTICIPLES = _SIDES.words("agent_participles")
 def _word_before(low: list[str], index: int) -> int:
     """The token before ``index`` once articles and "Syria's" are passed over (-1 if none)."""
     k = index - 1
-    while k >= 0 and low[k] in _DETERMINER_LIKE:
+    while k >= 0 and (low[k] in _DETERMINER_LIKE or low[k] in _SIDE_COUNTS or low[k].isdecimal()):
         k -= 1
     return k
 
