@@ -315,17 +315,17 @@ def _run_map(args: argparse.Namespace) -> int:
     # `geomap demo` calls this with a namespace of its own, without the table options
     gazetteer = _user_gazetteer(getattr(args, "gazetteer", None))
     frames, clean = _read_map_tables(tables, getattr(args, "strict", False), gazetteer)
-    unlocated, documents = None, 0
+    unlocated, documents, mentions = None, 0, None
     if reports:
         extracted = load_map_inputs(reports, report_date=args.date, gazetteer=gazetteer)
         frames.append(extracted.events)
-        unlocated, documents = extracted.unlocated, extracted.documents
+        unlocated, documents, mentions = extracted.unlocated, extracted.documents, extracted.mentions
     frames = [f for f in frames if len(f)]
     events = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"latitude": [], "longitude": []})
     loaded = MapInputs(events=events, unlocated=unlocated, documents=documents)
     title = args.title if args.title is not None else ", ".join(Path(p).stem for p in args.inputs)
     m = build_map(loaded.events, title=title, basemap=args.basemap, unlocated=loaded.unlocated,
-                  online_basemaps=True if args.online_basemaps else None)
+                  online_basemaps=True if args.online_basemaps else None, mentions=mentions)
     save_map(m, args.output)
     written = [args.output]
     if args.png:

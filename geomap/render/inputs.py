@@ -39,11 +39,16 @@ class MapInputs:
         None when no report was among the inputs.
     documents : int
         Number of reports the extraction ran on.
+    mentions : pandas.DataFrame or None
+        Every place mention of the reports (the mentions table), which lets
+        the map highlight each event's own mention; None when no report was
+        among the inputs.
     """
 
     events: pd.DataFrame
     unlocated: pd.DataFrame | None
     documents: int
+    mentions: pd.DataFrame | None = None
 
     @property
     def located(self) -> int:
@@ -89,37 +94,41 @@ def load_map_inputs(
     reports = [p for p in paths if not is_event_table(p)]
     for path in tables:
         frames.append(pd.DataFrame(read_events(path, gazetteer=gazetteer)))
-    unlocated = None
+    unlocated = mentions = None
     documents = 0
     if reports:
-        events, unlocated, documents = _extract(reports, report_date, gazetteer)
+        events, mentions, documents = _extract(reports, report_date, gazetteer)
         frames.extend(events)
+        unlocated = mentions[mentions["status"].astype(str) == "unlocated"].reset_index(drop=True)
     frames = [f for f in frames if len(f)]
     events = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"latitude": [], "longitude": []})
-    return MapInputs(events=events, unlocated=unlocated, documents=documents)
+    return MapInputs(events=events, unlocated=unlocated, documents=documents, mentions=mentions)
 
 
 def _extract(
     reports: Sequence[str | os.PathLike[str]], report_date: dt.date | str | None, gazetteer: Gazetteer | None
 ) -> tuple[list[pd.DataFrame], pd.DataFrame, int]:
+    """The events of each report, all their mentions (unlocated ones with a ``context``), the report count."""
     from geomap.corpus import iter_documents
     from geomap.extract import extract_corpus
 
     events: list[pd.DataFrame] = []
-    unlocated: list[pd.DataFrame] = []
+    found_mentions: list[pd.DataFrame] = []
     documents = 0
     # A long report comes in pieces; each is extracted alone, offsets pointing into the whole report.
     for doc in iter_documents(list(reports), default_date=report_date):
         documents += doc.part == 0
         found, mentions = extract_corpus([doc], gazetteer=gazetteer)
         events.append(pd.DataFrame(found))
-        missing = mentions[mentions["status"].astype(str) == "unlocated"].copy()
-        missing["context"] = [
+        mentions = mentions.copy()
+        unlocated = mentions["status"].astype(str) == "unlocated"
+        mentions["context"] = ""
+        mentions.loc[unlocated, "context"] = [
             sentence_around(doc.text, int(start) - doc.offset, int(end) - doc.offset)
-            for start, end in zip(missing["char_start"], missing["char_end"])
+            for start, end in zip(mentions.loc[unlocated, "char_start"], mentions.loc[unlocated, "char_end"])
         ]
-        unlocated.append(missing)
-    frame = pd.concat(unlocated, ignore_index=True) if unlocated else pd.DataFrame()
+        found_mentions.append(mentions)
+    frame = pd.concat(found_mentions, ignore_index=True) if found_mentions else pd.DataFrame({"status": []})
     return events, frame, documents
 
 
