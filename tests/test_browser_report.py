@@ -274,6 +274,7 @@ def test_filtered_link_fits_the_events_shown_clear_of_the_panels(open_view, demo
     assert view.js("!document.querySelector('.geomap-badge').hidden")
     assert "Filtered" in view.frame.inner_text(".geomap-badge")
     layout = view.js(_CONTROL_BOXES)
+    assert overlaps(layout["boxes"]) == [] and covered_share(layout) <= 0.25  # the badge included
     origin = view.js("(() => { const r = window.geomap.instances[0].map.getContainer().getBoundingClientRect();"
                      " return [r.left, r.top]; })()")
     for lat, lon in zip(battles["latitude"], battles["longitude"]):
@@ -361,7 +362,7 @@ def test_clusters_show_their_actors_on_a_log_scale(open_view, maps_dir: Path) ->
                                 " a.members.length ? c : a)"))
     assert top_actor in hover.inner_text()
     # a cluster of one point opens its events instead of zooming
-    view.js("window.geomap.instances[0].map.setView([36.8, 40.7], 11, {animate: false})")
+    view.js("void window.geomap.instances[0].map.setView([36.8, 40.7], 11, {animate: false})")
     view.js("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     point = view.js("window.geomap.instances[0].canvas._clusters.filter(c => c.members.length >= 300)"
                     ".map(c => ({x: c.x, y: c.y}))[0]")
@@ -530,7 +531,7 @@ def test_links_are_read_tolerantly_and_say_what_they_lack(open_view, demo) -> No
     assert "Nobody+Such" in view.hash() and "Picnic" in view.hash()
     view.js("location.hash = '#actors=Nobody+Such,Military+Forces+of+Syria'")
     view.frame.wait_for_function(f"document.getElementById('geomap-status').dataset.shown == '{mfs}'")
-    view.js("window.geomap.instances[0].map.panBy([30, 0], {animate: false})")  # a move rewrites the hash...
+    view.js("void window.geomap.instances[0].map.panBy([30, 0], {animate: false})")  # a move rewrites the hash...
     assert "Nobody+Such" in view.hash()  # ...and keeps what the link asked for
     # dates the wrong way round are swapped and said so; a month stands for its days
     view.js("location.hash = '#from=2016-05-03&to=2016-04'")
@@ -564,7 +565,7 @@ def test_popup_highlights_the_mentions_own_characters(open_view, demo) -> None:
         card = popup.locator(".geomap-card-focus")
         marks = card.locator("blockquote mark").all_inner_texts()
         assert marks == [written], (place, marks)
-        view.js("window.geomap.instances[0].map.closePopup()")
+        view.js("void window.geomap.instances[0].map.closePopup()")
     assert view.errors == []
 
 
@@ -679,7 +680,8 @@ def test_list_view_sorts_and_drives_the_map_from_the_keyboard(open_view, stack_m
     assert view.js("document.activeElement.dataset.event") == str(focused)  # focus stays in the list
     # the list follows the filters
     view.click_type("Battles")
-    assert rows.count() == view.shown()
+    view.frame.wait_for_function("document.querySelectorAll('.geomap-list tbody tr').length =="
+                                 " +document.getElementById('geomap-status').dataset.shown")
     assert view.errors == []
 
 
@@ -732,6 +734,8 @@ def test_screenshots_of_the_demo(open_view, demo) -> None:
     view.frame.locator(".geomap-bar").screenshot(path=str(OUTPUT / "report-timeline.png"))
     written.append(OUTPUT / "report-timeline.png")
     open_event(view, "Lattakia")
+    view.page.wait_for_timeout(500)  # the popup's fade and pan
     view.page.screenshot(path=str(OUTPUT / "report-list.png"))
     written.append(OUTPUT / "report-list.png")
     assert all(p.stat().st_size > 5_000 for p in written)
+

@@ -47,32 +47,58 @@
       position: 'bottomright', summary: ['List'], body: [this.caption, this.table, this.pager]}).addTo(app.map);
     this.panel = this.control.getContainer();
     this.panel.addEventListener('toggle', function () { if (self.panel.open) { self.render(true); } });
-    app.onChange(function () { if (self.panel.open) { self.render(true); } });
+    // After a filter change the map is redrawn first; the list follows a frame later.
+    app.onChange(function () {
+      if (!self.panel.open || self.pending) { return; }
+      self.pending = requestAnimationFrame(function () { self.pending = null; self.render(true); });
+    });
   }
 
-  EventList.prototype.keyOf = function (key) {
-    var m = this.model, d = m.data;
-    if (key === 'date') { return function (i) { return m.dayLo[i]; }; }
-    if (key === 'fat') { return function (i) { return d.fat[i] === null ? -1 : d.fat[i]; }; }
-    if (key === 'actors') { return function (i) { return d.actors[d.actor[i]].name + '\u0000' + m.actor2Name(i); }; }
-    if (key === 'type') {
-      return function (i) { var s = d.subs[d.sub[i]]; return d.types[s.type].name + '\u0000' + s.name; };
+  // Rank of each string in name order (for sorting by numbers only).
+  function ranks(strings) {
+    var order = strings.map(function (v, k) { return k; });
+    order.sort(function (a, b) { return strings[a] < strings[b] ? -1 : strings[a] > strings[b] ? 1 : 0; });
+    var rank = new Int32Array(strings.length);
+    order.forEach(function (k, r) { rank[k] = r; });
+    return rank;
+  }
+
+  // A number per event that sorts as the column does.
+  EventList.prototype.keys = function (key) {
+    var m = this.model, d = m.data, n = m.n, out = new Float64Array(n), i;
+    if (key === 'date') { for (i = 0; i < n; i++) { out[i] = m.dayLo[i]; } }
+    else if (key === 'fat') { for (i = 0; i < n; i++) { out[i] = d.fat[i] === null ? -1 : d.fat[i]; } }
+    else if (key === 'actors') {
+      var actor = ranks(d.actors.map(function (a) { return a.name; })), size = d.actors.length + 1;
+      for (i = 0; i < n; i++) { out[i] = actor[d.actor[i]] * size + (d.actor2[i] < 0 ? 0 : actor[d.actor2[i]] + 1); }
+    } else if (key === 'type') {
+      var sub = ranks(d.subs.map(function (s) { return d.types[s.type].name + '\u0000' + s.name; }));
+      for (i = 0; i < n; i++) { out[i] = sub[d.sub[i]]; }
+    } else {
+      var col = d.text.location;
+      if (col && col.codes) {
+        var code = ranks(d.strings);
+        for (i = 0; i < n; i++) { out[i] = code[col.codes[i]]; }
+      } else if (col) {
+        out.set(ranks(col.values));
+      }
     }
-    return function (i) { return m.text('location', i); };
+    return out;
   };
 
-  // The shown events in the chosen order (ties in date order, then table order).
+  // Every event in the chosen order (ties in date order, then table order),
+  // computed once per column and direction; the shown ones are read off it.
   EventList.prototype.order = function () {
-    var m = this.model, shown = [];
-    for (var i = 0; i < m.n; i++) { if (m.visible[i]) { shown.push(i); } }
-    var keyOf = this.keyOf(this.sortKey), keys = new Array(m.n), dir = this.ascending ? 1 : -1;
-    shown.forEach(function (i) { keys[i] = keyOf(i); });
-    var lo = m.dayLo;
-    shown.sort(function (a, b) {
-      var x = keys[a], y = keys[b];
-      var c = x < y ? -1 : x > y ? 1 : 0;
-      return c * dir || (lo[a] - lo[b]) || (a - b);
-    });
+    var m = this.model, id = this.sortKey + (this.ascending ? '+' : '-');
+    if (!this.sorted || this.sorted.id !== id) {
+      var keys = this.keys(this.sortKey), dir = this.ascending ? 1 : -1, lo = m.dayLo;
+      var all = new Int32Array(m.n);
+      for (var i = 0; i < m.n; i++) { all[i] = i; }
+      all.sort(function (a, b) { return (keys[a] - keys[b]) * dir || (lo[a] - lo[b]) || (a - b); });
+      this.sorted = {id: id, order: all};
+    }
+    var shown = [], order = this.sorted.order, visible = m.visible;
+    for (var k = 0; k < order.length; k++) { if (visible[order[k]]) { shown.push(order[k]); } }
     return shown;
   };
 
