@@ -25,7 +25,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import random
-from functools import lru_cache
+from functools import cache
 
 from coloraide import Color
 
@@ -37,7 +37,7 @@ PREVIOUS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#
 KEEP_FIRST = ("#E69F00", "#56B4E9", "#009E73")
 
 
-@lru_cache(maxsize=None)
+@cache
 def seen_as(colour: str, vision: str | None) -> Color:
     c = Color(colour)
     if vision is not None:
@@ -45,7 +45,7 @@ def seen_as(colour: str, vision: str | None) -> Color:
     return c.convert("lab-d65")
 
 
-@lru_cache(maxsize=None)
+@cache
 def delta(a: str, b: str, vision: str | None) -> float:
     return seen_as(a, vision).delta_e(seen_as(b, vision), method="2000")
 
@@ -94,7 +94,7 @@ def search(size: int, seed: int, restarts: int = 8, swaps: int = 6000) -> list[s
                 palette, score = trial, s
         if score > best:
             best_palette, best = palette, score
-    palette, best = best_palette, best
+    palette = best_palette
     improved = True
     while improved:
         improved = False
@@ -104,7 +104,7 @@ def search(size: int, seed: int, restarts: int = 8, swaps: int = 6000) -> list[s
                 c = (r + dr, g + dg, b + db)
                 if not all(0 <= x <= 255 for x in c):
                     continue
-                colour = "#%02X%02X%02X" % c
+                colour = "#{:02X}{:02X}{:02X}".format(*c)
                 if colour in palette or not acceptable(colour):
                     continue
                 trial = palette[:i] + [colour] + palette[i + 1:]

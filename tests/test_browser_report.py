@@ -672,7 +672,7 @@ def test_list_view_sorts_and_drives_the_map_from_the_keyboard(open_view, stack_m
     view.page.keyboard.press("Enter")
     view.frame.locator(".leaflet-popup-content").wait_for(timeout=2000)
     assert view.js("window.geomap.instances[0].canvas._focus") == focused
-    assert view.js(f"+document.querySelector('.leaflet-popup-content .geomap-card-focus').dataset.event") == focused
+    assert view.js("+document.querySelector('.leaflet-popup-content .geomap-card-focus').dataset.event") == focused
     centre = view.js(f"(() => {{ const m = window.geomap.instances[0]; const p = m.map.latLngToContainerPoint("
                      f"[m.model.data.lat[{focused}], m.model.data.lon[{focused}]]); const s = m.map.getSize();"
                      f" return [p.x / s.x, p.y / s.y]; }})()")

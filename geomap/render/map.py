@@ -31,7 +31,7 @@ from geomap.io_util import atomic_write
 from geomap.paths import gazetteer_dir
 from geomap.render import assets
 
-__all__ = ["build_map", "save_map", "BASEMAPS", "CLUSTER_THRESHOLD", "map_payload", "payload_coordinates", "actor_look"]
+__all__ = ["BASEMAPS", "CLUSTER_THRESHOLD", "actor_look", "build_map", "map_payload", "payload_coordinates", "save_map"]
 
 CLUSTER_THRESHOLD = 5000
 """Above this many located events, ``cluster="auto"`` groups nearby markers."""
@@ -572,7 +572,7 @@ def _mention_marks(frame: pd.DataFrame, mentions: pd.DataFrame | None) -> list[l
         found = found[found["status"].astype(str) == "located"]
     by_doc: dict[str, list[tuple[int, int, str, str, str]]] = {}
     for row in found.itertuples(index=False):
-        start, end, text = getattr(row, "char_start"), getattr(row, "char_end"), getattr(row, "text")
+        start, end, text = row.char_start, row.char_end, row.text
         if pd.notna(start) and pd.notna(end) and isinstance(text, str) and text.strip():
             by_doc.setdefault(_clean(row.doc_id), []).append(
                 (int(start), int(end), " ".join(text.split()), _clean(getattr(row, "place_id", "")),
@@ -667,7 +667,7 @@ def _nullable_ints(values: pd.Series) -> list[int | None]:
 def _basemap_payload(basemap: str, online: bool) -> dict[str, Any]:
     layers = []
     if online:
-        import xyzservices.providers as providers
+        from xyzservices import providers
 
         for key, (label, (group, name)) in _ONLINE.items():
             with warnings.catch_warnings():

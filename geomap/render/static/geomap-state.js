@@ -31,7 +31,9 @@
 
   function fold(text) { return String(text).normalize('NFC').replace(/\s+/g, ' ').trim().toLowerCase(); }
 
+  // A value as the notice quotes it (a `+` that came encoded is shown as the space it stood for).
   function quoted(text) {
+    text = text.replace(/\+/g, ' ');
     return '“' + (text.length > MAX_SHOWN ? text.slice(0, MAX_SHOWN) + '…' : text) + '”';
   }
 

@@ -834,7 +834,8 @@
           });
           bar.appendChild(full);
         }
-        if (window.self !== window.top) {
+        // In a frame of a page (an embed), not in a notebook's srcdoc frame, which has no address to open.
+        if (window.self !== window.top && /^(https?|file):$/.test(location.protocol)) {
           app.newTab = el('a', {class: 'geomap-tool geomap-newtab', href: location.href, target: '_blank',
             rel: 'noopener', 'aria-label': 'Open the map in a new tab', title: 'Open the map in a new tab'});
           withIcon(app.newTab, 'newtab');
