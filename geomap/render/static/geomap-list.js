@@ -184,8 +184,8 @@
     var pad = app.layout.padding(), point = L.latLng(m.data.lat[i], m.data.lon[i]);
     map.fitBounds(L.latLngBounds(point, point), {paddingTopLeft: pad[0], paddingBottomRight: pad[1], maxZoom: zoom,
       animate: false});
+    app.openPopup(m.stackAt(i), i);  // (closing the last popup clears the last ring)
     app.canvas.focusEvent(i);
-    app.openPopup(m.stackAt(i), i);
     row.focus({preventScroll: true});
   };
 

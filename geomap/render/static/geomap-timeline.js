@@ -294,16 +294,16 @@
     this.play.textContent = '❚❚';
     this.play.setAttribute('aria-label', 'Pause');
     this.play.title = 'Pause';
-    function show(b) {
+    function show(b, how) {
       var last = Math.min(n - 1, b + width - 1);
-      self.setRange(self.starts[b], self.binEnd(last), 'replace');
+      self.setRange(self.starts[b], self.binEnd(last), how);
       return last >= n - 1;
     }
     var b = start;
-    show(b);
+    show(b, 'push');  // one history step for the whole play: Back returns to the range before it
     this.timer = setInterval(function () {
       b += 1;
-      if (show(b)) { self.stop(); }
+      if (show(b, 'replace')) { self.stop(); }
     }, PLAY_STEP_MS);
   };
 

@@ -1126,6 +1126,7 @@
     this.canvas = new EventsCanvas(model, {padding: 0.1});
     this.canvas.on('hit', this.onHit, this);
     this.canvas.on('hover', this.onHover, this);
+    map.on('popupclose', function () { app.canvas.focusEvent(null); });
     this.hover = el('div', {class: 'geomap-hover', hidden: 'hidden', 'aria-hidden': 'true'});
     container.appendChild(this.hover);
     this.refresh();
