@@ -706,8 +706,10 @@ def test_full_screen_and_new_tab_in_the_embed(open_view, demo) -> None:
     assert href.startswith(path.as_uri()) and "types=Battles" in href
     view.frame.click(".geomap-fullscreen")
     view.frame.wait_for_function("document.fullscreenElement === document.documentElement", timeout=3000)
-    # (headless Chromium keeps the window's size in full screen, so the map's size is not checked)
-    assert view.frame.get_attribute(".geomap-fullscreen", "aria-label") == "Leave full screen"
+    # the button says what it now does once the fullscreenchange event has come (headless Chromium
+    # keeps the window's size in full screen, so the map's size is not checked)
+    view.frame.wait_for_function("document.querySelector('.geomap-fullscreen').getAttribute('aria-label')"
+                                 " === 'Leave full screen'", timeout=3000)
     view.frame.click(".geomap-fullscreen")
     view.frame.wait_for_function("document.fullscreenElement === null", timeout=3000)
     assert view.errors == []
