@@ -257,6 +257,17 @@ def test_each_panel_opens_and_closes_without_covering_another(open_view, demo, f
             left, right, top, bottom, mleft, mright, mtop, mbottom = sheet
             assert left >= mleft - 1 and right <= mright + 1 and top >= mtop and bottom <= mbottom + 1
             assert bottom - top <= 0.7 * (mbottom - mtop) + 1  # the map stays in sight above the sheet
+            # nothing else (the other buttons of its corner, the scale) is drawn over the sheet
+            covered = view.js(f"""(() => {{
+              const c = document.querySelector('details[data-panel={key}] > .geomap-panel-content');
+              const r = c.getBoundingClientRect();
+              const out = [];
+              for (let i = 1; i < 10; i++) for (let j = 1; j < 10; j++) {{
+                const x = r.left + r.width * i / 10, y = r.top + r.height * j / 10, hit = document.elementFromPoint(x, y);
+                if (hit && !c.contains(hit)) out.push(hit.className || hit.tagName);
+              }}
+              return out; }})()""")
+            assert covered == [], (key, covered)
             view.frame.click(f"details[data-panel={key}] .geomap-close")
             assert not view.js(f"document.querySelector('details[data-panel={key}]').open")
         else:
