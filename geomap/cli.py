@@ -343,14 +343,16 @@ def _run_map(args: argparse.Namespace) -> int:
     # `geomap demo` calls this with a namespace of its own, without the table options
     gazetteer = _user_gazetteer(getattr(args, "gazetteer", None))
     frames, clean = _read_map_tables([t.path for t in tables], getattr(args, "strict", False), gazetteer)
-    unlocated, documents = None, 0
+    unlocated, documents, mentions = None, 0, None
     if reports:
-        events, unlocated, documents = extract_documents([r.path for r in reports], args.date, gazetteer)
-        frames.append(events)
-    loaded = MapInputs(events=concat_events(frames), unlocated=unlocated, documents=documents)
+        extracted = extract_documents([r.path for r in reports], args.date, gazetteer)
+        frames.append(extracted.events)
+        unlocated, documents, mentions = extracted.unlocated, extracted.documents, extracted.mentions
+    loaded = MapInputs(events=concat_events(frames), unlocated=unlocated, documents=documents, mentions=mentions)
     title = args.title if args.title is not None else ", ".join(Path(p).stem for p in args.inputs)
     m = build_map(loaded.events, title=title, basemap=args.basemap, unlocated=loaded.unlocated,
-                  online_basemaps=True if args.online_basemaps else None, notes=getattr(args, "notes", "full"))
+                  online_basemaps=True if args.online_basemaps else None, notes=getattr(args, "notes", "full"),
+                  mentions=loaded.mentions)
     save_map(m, args.output)
     written = [args.output]
     if static:

@@ -19,6 +19,11 @@ def gazetteer_dir() -> Path:
     override = os.environ.get("GEOMAP_GAZETTEER")
     if override:
         return Path(override)
+    return bundled_gazetteer_dir()
+
+
+def bundled_gazetteer_dir() -> Path:
+    """Return the folder of the gazetteer geomap ships, whatever ``$GEOMAP_GAZETTEER`` says."""
     checkout = REPO_DIR / "gazetteer"
     return checkout if (checkout / "places.tsv").is_file() else PACKAGE_DIR / "gazetteer_data"
 

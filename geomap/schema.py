@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from geomap.paths import gazetteer_dir
+from geomap.paths import bundled_gazetteer_dir, gazetteer_dir
 
 PathLike = str | os.PathLike[str]
 
@@ -158,7 +158,7 @@ class Countries:
     """Every country, found by ISO2 or ISO3 code or by name (ACLED's or GeoNames', any case)."""
 
     def __init__(self, countries: list[Country], aliases: dict[str, str]) -> None:
-        self._by_code = {c.iso2: c for c in countries} | {c.iso3: c for c in countries}
+        self._by_code = {c.iso2: c for c in countries} | {c.iso3: c for c in countries if c.iso3}
         self._by_name = {c.name.casefold(): c for c in countries}
         self._by_name.update({name.casefold(): self._by_code[code] for name, code in aliases.items()
                               if code in self._by_code})
@@ -182,8 +182,9 @@ def countries() -> Countries:
     Returns
     -------
     Countries
-        Built once per process. Without a ``countries.tsv`` (a gazetteer
-        folder of one's own), the countries of the taxonomy file only.
+        Built once per process. A gazetteer folder of one's own without a
+        ``countries.tsv`` uses the bundled gazetteer's; without either, the
+        countries of the taxonomy file only (with no ISO3 codes).
     """
     taxonomy = load_taxonomy()
     acled = {name: entry["iso2"] for name, entry in taxonomy.countries.items()}
@@ -191,13 +192,15 @@ def countries() -> Countries:
     names = {code: name for name, code in acled.items()}
     rows: list[Country] = []
     path = gazetteer_dir() / "countries.tsv"
+    if not path.is_file():  # a gazetteer of one's own without the country table: the codes are the world's
+        path = bundled_gazetteer_dir() / "countries.tsv"
     if path.is_file():
         lines = path.read_text(encoding="utf-8").splitlines()[1:]
         for line in lines:
             iso2, iso3, name = line.split("\t")[:3]
             rows.append(Country(iso2, iso3, names.get(iso2, name), boxes.get(iso2)))  # type: ignore[arg-type]
     else:
-        rows = [Country(entry["iso2"], entry["iso3"], name, tuple(entry["bbox"]))  # type: ignore[arg-type]
+        rows = [Country(entry["iso2"], entry.get("iso3", ""), name, tuple(entry["bbox"]))  # type: ignore[arg-type]
                 for name, entry in taxonomy.countries.items()]
     return Countries(rows, acled)
 
@@ -211,7 +214,7 @@ def country_name_of(code: str | None) -> str | None:
 def iso3_of(iso2: str) -> str | None:
     """The ISO 3166 alpha-3 code of a country given by its alpha-2 code, or None."""
     found = countries().by_code(iso2) if iso2 else None
-    return found.iso3 if found is not None else None
+    return (found.iso3 or None) if found is not None else None
 
 
 def acled_event_types() -> dict[str, tuple[str, ...]]:

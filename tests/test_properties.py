@@ -249,8 +249,10 @@ def test_any_valid_table_renders_and_its_json_reads_back(tiny_gazetteer: None, r
         else:
             day = payload["day0"] + payload["day"][i]
             assert dt.date(1970, 1, 1) + dt.timedelta(days=day) == dt.date.fromisoformat(row["event_date"])
-        for column in ("event_id", "actor2", "location", "admin1", "notes", "doc_id", "source"):
+        for column in ("event_id", "location", "admin1", "notes", "doc_id", "source"):
             assert _decoded_text(payload, column, i) == _clean(row[column]), column
+        other = payload["actor2"][i]  # the other party indexes the actors (-1: none)
+        assert (payload["actors"][other]["name"] if other >= 0 else "") == _clean(row["actor2"])
     for missing, row in zip(payload["missing"], off_map):
         assert missing["actor"] == row["actor1"] and missing["notes"] == row["notes"]
         assert missing["location"] == row["location"] and missing["doc"] == row["doc_id"]

@@ -132,7 +132,7 @@ def open_and_probe(browser: Any, path: Path, result: XssResult, expected: dict[s
         popups = page.evaluate(_POPUP_TEXTS, 10)
         texts = {
             "popups": "\n".join(popups),
-            "layers": page.text_content(".leaflet-control-layers-overlays") or "",
+            "layers": page.text_content(".geomap-actors") or "",
             "filters": page.text_content(".geomap-filters") or "",
             "legend": page.text_content(".geomap-legend") or "",
             "title": (page.text_content(".geomap-title") or "") + "\n" + page.title(),

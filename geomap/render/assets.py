@@ -66,10 +66,15 @@ def leaflet_css() -> str:
     return _style_safe(_inline_css_images(css, base))
 
 
+# Our client code, in load order: the core (model, canvas, popups, panels) first,
+# then the parts it hands the app to (URL state, layout, timeline, list).
+JS_FILES = ("geomap.js", "geomap-state.js", "geomap-layout.js", "geomap-timeline.js", "geomap-list.js")
+
+
 @lru_cache(maxsize=1)
 def geomap_js() -> str:
-    """Return our client code (filters, legend, URL state, canvas markers)."""
-    return _script_safe(_read(STATIC_DIR / "geomap.js"))
+    """Return our client code (filters, legend, URL state, layout, timeline, list, canvas markers)."""
+    return _script_safe("\n".join(_read(STATIC_DIR / name) for name in JS_FILES))
 
 
 @lru_cache(maxsize=1)

@@ -1,9 +1,10 @@
 """The map's filters (actors, event types, dates) for outputs drawn in Python, such as the print map.
 
 They mean what the HTML map's URL hash means (``#actors=…&types=…&from=…&to=…``,
-see ``static/geomap.js``): an event is kept when its actor is one of
-``actors``, its type (or ``type:sub-type``) one of ``types``, and its date
-within ``date_from``..``date_to`` inclusive; with a date bound set, events of
+see ``static/geomap-state.js``): an event is kept when either of its actors
+(``actor1`` or ``actor2``, the map's default) is one of ``actors``, its type
+(or ``type:sub-type``) one of ``types``, and its date within
+``date_from``..``date_to`` inclusive; with a date bound set, events of
 unknown date are left out. ``None`` means no filter on that field.
 """
 
@@ -32,7 +33,8 @@ class EventFilter:
     types : tuple of str, optional
         Event types (``"Battles"``) or sub-types (``"Battles:Armed clash"``).
     actors : tuple of str, optional
-        Actor names, exactly as in the table (``actor1``).
+        Actor names, exactly as in the table; an event is kept when either
+        side (``actor1`` or ``actor2``) is one of them.
     date_from, date_to : datetime.date, optional
         First and last day kept.
     """
@@ -60,8 +62,10 @@ class EventFilter:
         if self.actors is not None:
             names = [a["name"] for a in payload["actors"]]
             _check_known(self.actors, names, "actor")
-            wanted = np.array([name in self.actors for name in names] or [False])
-            keep &= wanted[np.asarray(payload["actor"], dtype=int)] if n else keep
+            wanted = np.array([name in self.actors for name in names] + [False])  # [-1]: no other party
+            if n:
+                other = payload.get("actor2") or [-1] * n
+                keep &= wanted[np.asarray(payload["actor"], dtype=int)] | wanted[np.asarray(other, dtype=int)]
         if self.types is not None:
             subs = payload["subs"]
             known = [t["name"] for t in payload["types"]]
@@ -124,8 +128,9 @@ def filter_from_options(types: Iterable[str] | None, actors: Iterable[str] | Non
     ``events`` (the event table) tells which actor names hold a comma.
     """
     known: Sequence[str] = ()
-    if events is not None and "actor1" in getattr(events, "columns", ()):
-        known = [str(a) for a in events["actor1"].dropna().unique()]
+    columns = [c for c in ("actor1", "actor2") if c in getattr(events, "columns", ())]
+    if columns:
+        known = sorted({str(a) for c in columns for a in events[c].dropna().unique()})
     if date_from is not None and date_to is not None and date_from > date_to:
         raise GeomapError(f"--from {date_from} is after --to {date_to}")
     return EventFilter(types=split_names(types), actors=split_names(actors, known), date_from=date_from,

@@ -36,7 +36,8 @@ from geomap.tables.cells import check_count
 from geomap.textio import atomic_write
 
 __all__ = [
-    "BASEMAPS", "CLUSTER_THRESHOLD", "NOTES", "GeomapMap", "build_map", "map_payload", "payload_coordinates", "save_map",
+    "BASEMAPS", "CLUSTER_THRESHOLD", "NOTES", "GeomapMap", "actor_look", "build_map", "map_payload",
+    "payload_coordinates", "save_map",
 ]
 
 CLUSTER_THRESHOLD = 5000
@@ -46,13 +47,18 @@ SYRIA_VIEW = ((35.0, 38.5), 7)
 UNKNOWN_ACTOR = "Unknown actor"
 UNKNOWN_TYPE = "Unknown type"
 
-# Okabe & Ito (2008), then Paul Tol's "muted" scheme: both stay distinguishable
-# under the common colour-vision deficiencies. Black is left out: it is the
-# marker outline. Actors beyond these share a neutral grey.
+# Actors are told apart by colour and, from the 13th on, by a second channel
+# (a white centre dot, then white stripes) drawn on the marker, its legend and
+# layer-list swatches. The 12 colours (the first three are Okabe & Ito's) were
+# chosen so that any two differ by at least 13.8 CIEDE2000 in normal vision and
+# in simulated deuteranopia and protanopia (Machado et al. 2009, severity 1);
+# bench/bench_palette.py prints those figures and tests/test_map_report.py
+# checks them. Actors beyond PALETTE x ACTOR_STYLES share a neutral grey.
 PALETTE = (
-    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499",
+    "#E69F00", "#56B4E9", "#009E73", "#0033FF", "#993300", "#993355",
+    "#77DDDD", "#AA7700", "#BB6896", "#FFBB99", "#6677FF", "#AA0099",
 )
+ACTOR_STYLES = ("solid", "dot", "stripes")
 OTHER_COLOUR = "#8C8C8C"
 
 # One distinct shape per ACLED event type; other types take the spare shapes in order.
@@ -78,7 +84,7 @@ NOTES = ("full", "short", "none")
 """How much of each event's ``notes`` the map carries (see :func:`build_map`)."""
 SHORT_NOTE = 160  # characters kept of a note with notes="short"
 
-_TEXT_COLUMNS = ("event_id", "actor2", "location", "admin1", "notes", "doc_id", "reason", "source")
+_TEXT_COLUMNS = ("event_id", "location", "admin1", "notes", "doc_id", "reason", "source")
 
 
 # --------------------------------------------------------------------------- public API
@@ -93,6 +99,7 @@ def build_map(
     unlocated: pd.DataFrame | Iterable[str] | None = None,
     online_basemaps: bool | None = None,
     notes: str = "full",
+    mentions: pd.DataFrame | None = None,
 ) -> folium.Map:
     """Build an interactive map of an event table.
 
@@ -133,6 +140,17 @@ def build_map(
         (at most 160 characters, ending in "…"); or left out, for a smaller
         file (notes are most of a large map's size). Each distinct note is
         stored once, compressed.
+    mentions : DataFrame, optional
+        The mentions table of the reports the events come from (columns
+        ``doc_id, text, char_start, char_end, status, place_id``, as
+        :func:`geomap.extract_document` returns it). A popup then highlights,
+        in the event's sentence, the very mention its place was found from
+        (the located mention of the event's ``place_id`` inside the span
+        ``char_start:char_end``), whatever its spelling. Without it, the
+        first occurrence of the ``location`` name is highlighted, if any.
+        The highlights are offsets into the notes the map carries: with
+        ``notes="short"`` only the mentions inside the kept sentence are
+        highlighted, with ``notes="none"`` none.
 
     Returns
     -------
@@ -155,7 +173,7 @@ def build_map(
 
     payload = map_payload(
         events, title=title, basemap=basemap, cluster=cluster, unlocated=unlocated, online_basemaps=online_basemaps,
-        notes=notes,
+        notes=notes, mentions=mentions,
     )
     (lat, lon), zoom = SYRIA_VIEW
     m = GeomapMap(
@@ -337,14 +355,19 @@ def map_payload(
     unlocated: pd.DataFrame | Iterable[str] | None = None,
     online_basemaps: bool = False,
     notes: str = "full",
+    mentions: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Return the JSON-ready data the client code draws (columnar arrays).
 
     Exposed for tests and for tools that want the same normalisation the map
-    uses: ``lat``/``lon``/``actor``/``sub``/``day``/``fat``... arrays have one
-    entry per located event, in input order; ``flagged`` lists the values
-    set aside as ``"WHERE: problem"`` (WHERE is the event id, else ``row N``
-    counted from 1), see :func:`build_map`. The page carries it packed
+    uses: ``lat``/``lon``/``actor``/``actor2``/``sub``/``day``/``tprec``/``fat``...
+    arrays have one entry per located event, in input order (``actor`` and
+    ``actor2`` index ``actors``, -1 for no second actor); ``marks`` holds,
+    per event, the ``[start, end, ...]`` offsets in its ``notes`` (as the
+    map carries them, see ``notes``) of the mentions its place was found
+    from, or None (see :func:`build_map`); ``flagged`` lists the values set
+    aside as ``"WHERE: problem"`` (WHERE is the event id, else ``row N``
+    counted from 1). The page carries it packed
     (:func:`geomap.render.payload.pack`).
     """
     if not isinstance(events, pd.DataFrame):
@@ -352,18 +375,18 @@ def map_payload(
     if notes not in NOTES:
         raise GeomapError(f"notes must be one of {', '.join(NOTES)}, not {notes!r}")
     frame, flagged = _checked_counts(pd.DataFrame(events).reset_index(drop=True))
-    frame = _with_notes(frame, notes)
     lat, lon = _coordinates(frame)
     located = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    marks = _mention_marks(frame[located].reset_index(drop=True), mentions)  # offsets into the whole notes
+    frame = _with_notes(frame, notes)
     on_map = frame[located].reset_index(drop=True)
     n = len(on_map)
     if cluster == "auto":
         cluster = n > CLUSTER_THRESHOLD
 
     actors = _text(on_map, "actor1", UNKNOWN_ACTOR)
-    actor_names = _by_frequency(actors)
-    actor_codes = _codes(actors, actor_names)
-    counts = actors.value_counts()
+    others = _text(on_map, "actor2", "")
+    actor_names = _actor_order(actors, others)
 
     etype = _text(on_map, "event_type", UNKNOWN_TYPE)
     esub = _text(on_map, "sub_event_type", "")
@@ -389,19 +412,19 @@ def map_payload(
         "total": len(frame),
         "cluster": bool(cluster),
         **_fixed_point(lat[located], lon[located]),
-        "actor": actor_codes,
+        "actor": _codes(actors, actor_names),
+        "actor2": _codes(others, actor_names),
         "sub": sub_codes,
         "day0": day0,
         "day": days,
+        "tprec": _integers(on_map, "time_precision"),
         "fat": _integers(on_map, "fatalities"),
         "wounded": _integers(on_map, "wounded"),
         "precision": _integers(on_map, "geo_precision"),
         "text": text_columns,
         "strings": strings.values,
-        "actors": [
-            {"name": name, "color": PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR, "count": int(counts[name])}
-            for i, name in enumerate(actor_names)
-        ],
+        "marks": _marks_within(marks, _text(on_map, "notes", "")),
+        "actors": _actor_entries(actor_names, actors, others),
         "types": [
             {"name": name, "shape": shape, "count": int((etype == name).sum())}
             for name, shape in zip(type_names, _shapes(type_names))
@@ -505,8 +528,8 @@ def payload_coordinates(payload: dict[str, Any]) -> tuple[list[float], list[floa
 
 
 def _codes(values: pd.Series, order: Sequence[str]) -> list[int]:
-    """Index of each value in ``order``."""
-    return pd.Categorical(values, categories=list(order)).codes.tolist()
+    """Index of each value in ``order`` (-1 for a value not in it)."""
+    return pd.Index(list(order)).get_indexer(values.astype(object)).tolist()
 
 
 class _StringTable:
@@ -574,6 +597,101 @@ def _by_frequency(values: pd.Series) -> list[str]:
     """Distinct values, most frequent first, ties by name: a stable order for colours."""
     counts = values.value_counts()
     return sorted(counts.index, key=lambda name: (-int(counts[name]), name))
+
+
+def _actor_order(actors: pd.Series, others: pd.Series) -> list[str]:
+    """Every actor named on either side: most frequent doers first (they colour the
+    markers), then actors named only as the other party; ties by name."""
+    doers = actors.value_counts()
+    seconds = others[others != ""].value_counts()
+    names = set(doers.index) | set(seconds.index)
+    return sorted(names, key=lambda name: (-int(doers.get(name, 0)), -int(seconds.get(name, 0)), name))
+
+
+def actor_look(rank: int) -> tuple[str, str]:
+    """Colour and second channel of the ``rank``-th actor (0 = most frequent doer)."""
+    colour, style = rank % len(PALETTE), rank // len(PALETTE)
+    if style >= len(ACTOR_STYLES):
+        return OTHER_COLOUR, ACTOR_STYLES[0]
+    return PALETTE[colour], ACTOR_STYLES[style]
+
+
+def _actor_entries(names: Sequence[str], actors: pd.Series, others: pd.Series) -> list[dict[str, Any]]:
+    """Legend entries: colour, second channel, events as doer (``count``) and as either side (``either``)."""
+    doers = actors.value_counts()
+    either = pd.concat([actors, others[(others != "") & (others != actors)]]).value_counts()
+    entries = []
+    for rank, name in enumerate(names):
+        colour, style = actor_look(rank)
+        entries.append({"name": name, "color": colour, "style": style,
+                        "count": int(doers.get(name, 0)), "either": int(either.get(name, 0))})
+    return entries
+
+
+def _mention_marks(frame: pd.DataFrame, mentions: pd.DataFrame | None) -> list[list[int] | None] | None:
+    """Per event, the offsets in its ``notes`` of the located mentions of its place in its sentence.
+
+    A mention is the event's when it lies in the event's first sentence
+    (``char_start:char_end`` of the same ``doc_id``) and was resolved to the
+    event's place (same ``place_id``, or, for tables without one, the same
+    gazetteer ``name`` as the event's ``location``). ``notes`` begins with
+    that sentence, its white space collapsed, so a mention at offset ``k`` of
+    the document lies at most ``k - char_start`` into the notes: its text is
+    looked for at the last place not beyond that (a place already marked is
+    not marked twice). Offsets are into the whole notes (white space at
+    their ends removed, as the map carries them); :func:`_marks_within`
+    keeps those that a note cut short still holds.
+    """
+    needed = {"doc_id", "char_start", "char_end", "notes"}
+    if mentions is None or not len(frame) or not needed <= set(frame.columns):
+        return None
+    if not {"doc_id", "char_start", "char_end", "text"} <= set(mentions.columns):
+        raise InputError("the mentions table needs the columns doc_id, text, char_start and char_end")
+    found = mentions
+    if "status" in found.columns:
+        found = found[found["status"].astype(str) == "located"]
+    by_doc: dict[str, list[tuple[int, int, str, str, str]]] = {}
+    for row in found.itertuples(index=False):
+        start, end, text = row.char_start, row.char_end, row.text
+        if pd.notna(start) and pd.notna(end) and isinstance(text, str) and text.strip():
+            by_doc.setdefault(_clean(row.doc_id), []).append(
+                (int(start), int(end), " ".join(text.split()), _clean(getattr(row, "place_id", "")),
+                 _clean(getattr(row, "name", ""))))
+    places = frame["place_id"] if "place_id" in frame.columns else pd.Series("", index=frame.index)
+    locations = frame["location"] if "location" in frame.columns else pd.Series("", index=frame.index)
+    marks: list[list[int] | None] = []
+    for doc, start, end, notes, place, location in zip(
+        frame["doc_id"], frame["char_start"], frame["char_end"], _text(frame, "notes", ""), places, locations
+    ):
+        spans: list[int] = []
+        if notes and pd.notna(start) and pd.notna(end):
+            place, location = _clean(place), _clean(location)
+            for m_start, m_end, text, m_place, m_name in by_doc.get(_clean(doc), ()):
+                inside = start <= m_start and m_end <= end
+                same = m_place == place if place else bool(location) and m_name == location
+                if not (inside and same):
+                    continue
+                at = notes.rfind(text, 0, int(m_start - start) + len(text))
+                if at >= 0 and at not in spans[::2]:
+                    spans += [at, at + len(text)]
+        marks.append(spans or None)
+    return marks if any(marks) else None
+
+
+def _marks_within(marks: list[list[int] | None] | None, notes: pd.Series) -> list[list[int] | None] | None:
+    """The marks that lie inside the notes as the map carries them (see ``notes`` of :func:`build_map`).
+
+    A short note is the start of the whole note plus an ellipsis, so a mark
+    is kept when it ends within that start; left-out notes keep none.
+    """
+    if marks is None:
+        return None
+    kept: list[list[int] | None] = []
+    for spans, note in zip(marks, notes):
+        end = len(note.rstrip("… "))
+        inside = [v for a, b in zip((spans or [])[::2], (spans or [])[1::2]) if b <= end for v in (a, b)]
+        kept.append(inside or None)
+    return kept if any(kept) else None
 
 
 def _shapes(type_names: Sequence[str]) -> list[str]:

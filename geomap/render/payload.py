@@ -24,14 +24,16 @@ from typing import Any
 __all__ = ["PACKED_PARTS", "pack", "payload_from_html", "unpack"]
 
 PACKED_PARTS = (
-    ("core", ("lat", "lon", "actor", "sub", "day", "fat", "wounded", "precision", "basemap.boundaries", "basemap.cities")),
-    ("text", ("text", "strings")),
+    ("core", ("lat", "lon", "actor", "actor2", "sub", "day", "tprec", "fat", "wounded", "precision",
+              "basemap.boundaries", "basemap.cities")),
+    ("text", ("text", "strings", "marks")),
 )
 """Keys of the payload that travel compressed (``a.b`` is key ``b`` of ``payload["a"]``),
-in two parts: geomap.js draws the markers as soon as ``core`` is open, and
-opens ``text`` (notes and the other strings of the popups, most of the bytes)
-just after. The online tile servers stay in plain sight, so a reader of the
-page source sees every server it may contact."""
+in two parts: geomap.js draws the markers, filters and timeline as soon as
+``core`` is open, and opens ``text`` (notes and the other strings of the
+popups and the list, with the offsets of the place mentions in the notes:
+most of the bytes) just after. The online tile servers stay in plain sight,
+so a reader of the page source sees every server it may contact."""
 
 COMPRESS_LEVEL = 6  # level 9 saves 1% at three times the time on 40 MB of notes
 

@@ -295,7 +295,7 @@ class _PrintMap:
         rings = stack_rings(x, y, radius, self.actor[index])
         mx, my = self._to_data(x + rings.dx, y + rings.dy)
         shapes = [t["shape"] for t in self.payload["types"]]
-        colours = np.array([a["color"] for a in self.payload["actors"]] or ["#000000"])
+        colours = np.array(self._actor_colours() or ["#000000"])
         for cx, cy, count, ring in rings.centres:  # spokes from each stack's true spot to its ring
             sx, sy = self._to_data(np.array([cx]), np.array([cy]))
             self.ax.plot(sx, sy, "o", color="#222222", markersize=2.2, zorder=4)
@@ -316,7 +316,8 @@ class _PrintMap:
             pick = (self.type[index] == type_code) & rings.shown
             order = np.flatnonzero(pick)[np.argsort(-radius[pick], kind="stable")]
             self.ax.scatter(mx[order], my[order], s=(2 * radius[order]) ** 2, marker=MARKERS.get(shapes[type_code], "o"),
-                            c=colours[self.actor[index][order]], edgecolors="#222222", linewidths=0.4, alpha=0.9,
+                            c=colours[np.minimum(self.actor[index][order], len(colours) - 1)],
+                            edgecolors="#222222", linewidths=0.4, alpha=0.9,
                             zorder=5)
         return len(rings.centres)
 
@@ -355,7 +356,12 @@ class _PrintMap:
         return float(x1 - x0)
 
     def _actor_colours(self) -> list[str]:
-        """Colour of each actor code up to the palette's length, then one grey for all others."""
+        """Colour of each actor code up to the palette's length, then one grey for all others.
+
+        (The HTML map tells the actors past the palette apart by a second
+        channel, a white dot or stripes; the print map draws them grey and
+        counts them together in its legend.)
+        """
         named = [a["color"] for a in self.payload["actors"][: len(PALETTE)]]
         return named + ([OTHER_COLOUR] if len(self.payload["actors"]) > len(PALETTE) else [])
 

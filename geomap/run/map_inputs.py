@@ -42,11 +42,16 @@ class MapInputs:
         None when no report was among the inputs.
     documents : int
         Number of reports the extraction ran on.
+    mentions : pandas.DataFrame or None
+        Every place mention of the reports (the mentions table), which lets
+        the map highlight each event's own mention; None when no report was
+        among the inputs.
     """
 
     events: pd.DataFrame
     unlocated: pd.DataFrame | None
     documents: int
+    mentions: pd.DataFrame | None = None
 
     @property
     def located(self) -> int:
@@ -81,11 +86,12 @@ def load_map_inputs(
 
     tables, documents = split_inputs(paths)
     frames = [pd.DataFrame(read_events(t.path, gazetteer=gazetteer)) for t in tables]
-    unlocated, count = None, 0
-    if documents:
-        events, unlocated, count = extract_documents([d.path for d in documents], report_date, gazetteer)
-        frames.append(events)
-    return MapInputs(events=concat_events(frames), unlocated=unlocated, documents=count)
+    if not documents:
+        return MapInputs(events=concat_events(frames), unlocated=None, documents=0)
+    extracted = extract_documents([d.path for d in documents], report_date, gazetteer)
+    frames.append(extracted.events)
+    return MapInputs(events=concat_events(frames), unlocated=extracted.unlocated, documents=extracted.documents,
+                     mentions=extracted.mentions)
 
 
 def concat_events(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -97,13 +103,13 @@ def concat_events(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
 def extract_documents(
     paths: Sequence[PathLike], report_date: dt.date | str | None, gazetteer: Gazetteer | None,
     batch_chars: int = BATCH_CHARS,
-) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """Extract every document of ``paths`` in batches: its events, its unlocated mentions, how many reports.
+) -> MapInputs:
+    """Extract every document of ``paths`` in batches: its events, its mentions, how many reports.
 
     Each unlocated mention carries the sentence around it (``context``).
     """
     events: list[pd.DataFrame] = []
-    unlocated: list[pd.DataFrame] = []
+    found: list[pd.DataFrame] = []
     count = 0
     batch: list[Document] = []
     size = 0
@@ -112,27 +118,31 @@ def extract_documents(
         batch.append(doc)
         size += len(doc.text)
         if size >= batch_chars:
-            _extract_batch(batch, gazetteer, events, unlocated)
+            _extract_batch(batch, gazetteer, events, found)
             batch, size = [], 0
     if batch:
-        _extract_batch(batch, gazetteer, events, unlocated)
-    missing = pd.concat(unlocated, ignore_index=True) if unlocated else pd.DataFrame()
-    return concat_events(events), missing, count
+        _extract_batch(batch, gazetteer, events, found)
+    mentions = pd.concat(found, ignore_index=True) if found else pd.DataFrame({"status": []})
+    unlocated = mentions[mentions["status"].astype(str) == "unlocated"].reset_index(drop=True)
+    return MapInputs(events=concat_events(events), unlocated=unlocated, documents=count, mentions=mentions)
 
 
 def _extract_batch(batch: list[Document], gazetteer: Gazetteer | None,
-                   events: list[pd.DataFrame], unlocated: list[pd.DataFrame]) -> None:
-    found, mentions = extract_corpus(batch, gazetteer=gazetteer)
-    events.append(pd.DataFrame(found))
-    missing = mentions[mentions["status"].astype(str) == "unlocated"].copy()
+                   events: list[pd.DataFrame], found: list[pd.DataFrame]) -> None:
+    rows, mentions = extract_corpus(batch, gazetteer=gazetteer)
+    events.append(pd.DataFrame(rows))
+    mentions = mentions.copy()
+    unlocated = mentions["status"].astype(str) == "unlocated"
     pieces: dict[str, list[Document]] = {}
     for doc in batch:
         pieces.setdefault(doc.id, []).append(doc)
-    missing["context"] = [
+    mentions["context"] = ""
+    mentions.loc[unlocated, "context"] = [
         _context(pieces[str(doc_id)], int(start), int(end))
-        for doc_id, start, end in zip(missing["doc_id"], missing["char_start"], missing["char_end"])
+        for doc_id, start, end in zip(mentions.loc[unlocated, "doc_id"], mentions.loc[unlocated, "char_start"],
+                                      mentions.loc[unlocated, "char_end"])
     ]
-    unlocated.append(missing)
+    found.append(mentions)
 
 
 def _context(pieces: list[Document], start: int, end: int) -> str:
