@@ -67,9 +67,14 @@ def test_an_attack_on_people_who_are_no_side_is_violence_against_civilians(sente
     assert one_event(sentence)["sub_event_type"] == "Attack"
 
 
-def test_an_attack_on_a_village_that_killed_people_is_no_attack_on_people() -> None:
+def test_an_attack_on_a_place_with_no_armed_side_named_hit_civilians() -> None:
     event = one_event("Government forces attacked the village of Kafr Nabl on Monday, killing two people.")
-    assert event["event_type"] == "Battles"
+    assert (event["sub_event_type"], event["inter2"]) == ("Attack", 7)
+
+
+def test_an_attack_on_armed_positions_or_an_armed_side_is_a_fight() -> None:
+    assert one_event("Gunmen attacked an army checkpoint near Hama on Monday.")["sub_event_type"] == "Armed clash"
+    assert one_event("Rebels attacked government forces near Hama on Monday.")["sub_event_type"] == "Armed clash"
 
 
 @pytest.mark.parametrize("sentence", [
@@ -127,7 +132,7 @@ def test_protesters_who_riot_are_rioters() -> None:
     ("The army set up a military base near Tartus on Monday.", "Strategic developments",
      "Headquarters or base established"),
     ("Government reinforcements arrived in Hama on Monday.", "Strategic developments", "Change to group/activity"),
-    ("Troops fired mortars and machine guns at rebel positions near Hama on Monday.", "Battles", "Armed clash"),
+    ("Troops fired mortars and small arms at rebel positions near Hama on Monday.", "Battles", "Armed clash"),
 ])
 def test_every_kind_of_event_is_coded(text: str, event_type: str, sub_event_type: str) -> None:
     event = one_event(text)
