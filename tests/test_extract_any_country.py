@@ -150,3 +150,13 @@ def test_movements_told_beside_fighting_are_its_background() -> None:
 ])
 def test_arrests_are_a_states_and_anyone_elses_are_abductions(text: str, sub_event_type: str) -> None:
     assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+def test_residents_who_protest_are_protesters() -> None:
+    event = one_event("Residents of a village near Homs protested on Monday to demand drinking water.")
+    assert (event["actor1"], event["inter1"]) == ("Protesters (Syria)", 6)
+
+
+def test_the_forces_of_a_named_country_are_its_state_forces() -> None:
+    event = one_event("Military forces of Turkey shelled a village near Afrin on Monday.")
+    assert (event["actor1"], event["inter1"]) == ("Military Forces of Turkey", 1)

@@ -19,12 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from geomap.dates import as_date
 from geomap.extract import linking
 from geomap.extract.actors import (
+    ActorMention,
     actor_name_spans,
     find_actors,
     source_spans,
@@ -167,7 +168,7 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
         actors = [a for a in actors if filed.isdisjoint(range(a.first, a.end))]
     # the sides named without their country ("government forces", "civilians") are the document's country's
     country_name = country_name_of(country)
-    actors = [replace(a, actor=a.actor.in_country(country_name)) if a.actor.local else a for a in actors]
+    actors = [ActorMention(a.first, a.end, a.actor.in_country(country_name)) if a.actor.local else a for a in actors]
     ref = as_date(report_date) or dateline(text)
     doc = linking.Doc(text, tokens, actors, mentions, triggers, ref, linking.document_focus(mentions, country), gaz,
                       country=country_name)

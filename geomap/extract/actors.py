@@ -21,6 +21,7 @@ from geomap.extract.vocabulary import (
     Actor,
     actor_lexicon,
     actors_by_name,
+    country_name_matcher,
     lexicon_words,
     member_nouns,
     nationality_lexicon,
@@ -335,20 +336,37 @@ def _national_forces(tokens: Tokens, taken: set[int]) -> list[tuple[int, int, Ac
     entries of their own.
     """
     demonyms, forces = nationality_lexicon()
-    found = phrases().find(tokens, demonyms)
-    if not found:
-        return []
     nouns = {a: (b, kind) for a, b, kind in phrases().find(tokens, forces)}
+    if not nouns:
+        return []
+    found = phrases().find(tokens, demonyms)
     spans = []
+    low = tokens.low
+    # "military forces of India and Pakistan": the forces of the country named after them
+    for a, (b, kind) in nouns.items():
+        if b < len(low) and low[b] == "of" and taken.isdisjoint(range(a, b)):
+            after = [(c, d, code) for c, d, code in _country_names(tokens) if c == b + 1]
+            if after and (name := country_name_of(after[0][2])) is not None:
+                spans.append((a, after[0][1], _forces(kind, name)))
     for a, b, code in found:
         noun = nouns.get(b)
         name = country_name_of(code)
         if noun is None or name is None or not taken.isdisjoint(range(a, noun[0])):
             continue
-        known = actors_by_name()  # ACLED's own name where the lexicon has one ("... of the United States")
-        named = known.get(f"{noun[1]} Forces of the {name}") or known.get(f"{noun[1]} Forces of {name}")
-        spans.append((a, noun[0], named or Actor(f"{noun[1]} Forces of {name}", 1, government=True)))
+        spans.append((a, noun[0], _forces(noun[1], name)))
     return spans
+
+
+def _forces(kind: str, country: str) -> Actor:
+    """A state's military or police forces, under ACLED's own name where the lexicon has one ("... of the United States")."""
+    known = actors_by_name()
+    return (known.get(f"{kind} Forces of the {country}") or known.get(f"{kind} Forces of {country}")
+            or Actor(f"{kind} Forces of {country}", 1, government=True))
+
+
+def _country_names(tokens: Tokens) -> list[tuple[int, int, str]]:
+    """Where the text names a country, as ``(first, end, ISO2)`` (the names of geomap.schema's country table)."""
+    return phrases().find(tokens, country_name_matcher())
 
 
 def _coordinated_modifiers(mentions: list[ActorMention], low: list[str], masked: set[int]) -> list[ActorMention]:

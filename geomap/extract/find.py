@@ -128,6 +128,13 @@ class Mention:
     def place(self) -> Any:
         return self.resolution.place if self.resolution is not None else None
 
+    def evolve(self, **changes: Any) -> Mention:
+        """A new mention with ``changes``: what :func:`dataclasses.replace` makes, at a fraction of its cost
+        (resolution makes one per mention of a corpus)."""
+        new = object.__new__(Mention)
+        new.__dict__.update(self.__dict__, **changes)
+        return new
+
     @property
     def status(self) -> str:
         return self.resolution.status if self.resolution is not None else "unlocated"

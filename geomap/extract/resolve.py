@@ -41,7 +41,7 @@ def resolve_mentions(found: list[Mention], gazetteer: Gazetteer, tokens: Tokens)
     candidate skips the nearby step (context cannot change its answer).
     """
     queries: dict[tuple[str, str | None, str | None, str | None, float | None], int] = {}
-    mentions = _share_links([replace(m, query=_query_name(m, tokens, gazetteer)) for m in found])
+    mentions = _share_links([m.evolve(query=_query_name(m, tokens, gazetteer)) for m in found])
     for mention in mentions:
         queries.setdefault(mention.question, len(queries))
     if not queries:
@@ -77,7 +77,7 @@ def resolve_mentions(found: list[Mention], gazetteer: Gazetteer, tokens: Tokens)
         # "in Ankara's offensive": the government's, whatever preposition comes before it (a
         # possessive that lost its apostrophe is known once resolved: its query drops the "s")
         rulers_own = mention.names_government and _possessive(tokens.text, mention)
-        resolved.append(replace(mention, resolution=resolution, rulers_own=rulers_own))
+        resolved.append(mention.evolve(resolution=resolution, rulers_own=rulers_own))
     return resolved, country
 
 
@@ -111,7 +111,7 @@ def _share_links(mentions: list[Mention]) -> list[Mention]:
     shared = []
     for mention in mentions:
         link = links.get(normalised(mention.query)) if mention.city is None and mention.anchor is None else None
-        shared.append(mention if link is None else replace(mention, city=link[0], anchor=link[1], anchor_km=link[2]))
+        shared.append(mention if link is None else mention.evolve(city=link[0], anchor=link[1], anchor_km=link[2]))
     return shared
 
 
@@ -272,7 +272,7 @@ def drop_junk(mentions: list[Mention], tokens: Tokens, country: str | None = Non
                     # "Sarrin in Aleppo province", "Atherya near Hama": the text says it is a place,
                     # but not this one
                     if res.place is not None:
-                        mention = replace(mention, resolution=replace(res, place=None, score=0.0, reason=(
+                        mention = mention.evolve(resolution=replace(res, place=None, score=0.0, reason=(
                             f"{mention.query!r} is spelled unlike its best match, {res.place.label()}; not guessing")))
                 if mention.sentence_initial and mention.prep is None and (best < 0.999 or res.place is None):
                     continue

@@ -50,7 +50,7 @@ class Rule:
     around: tuple[str, ...]  # the words or phrases ``near_has`` names, empty when it names none
 
     def holds(self, coding: Coding, broad: bool, actor1: Side | None, actor2: Side | None,
-              clause: str, after: Sequence[str], near: str) -> bool:
+              texts: _Texts, after: Sequence[str]) -> bool:
         """Do the rule's conditions hold for this clause?"""
         when = self.when
         if "event_type" in when and coding.event_type != when["event_type"]:
@@ -73,9 +73,9 @@ class Rule:
             return False
         if "armed_side" in when and any(s is not None and s.inter in _ARMED for s in (actor1, actor2)) != when["armed_side"]:
             return False
-        if "near_has" in when and not any(f" {phrase} " in near for phrase in self.around):
+        if "near_has" in when and not any(f" {phrase} " in texts.get("near") for phrase in self.around):
             return False
-        return "clause_has" not in when or any(f" {phrase} " in clause for phrase in self.words)
+        return "clause_has" not in when or any(f" {phrase} " in texts.get("clause") for phrase in self.words)
 
     def apply(self, coding: Coding) -> Coding:
         """The coding with this rule's fields set."""
@@ -123,9 +123,34 @@ def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | N
     Coding
         The coding the first matching rule sets, or ``coding`` unchanged.
     """
-    joined_clause, joined_near = " " + " ".join(clause) + " ", " " + " ".join(near) + " "
-    for rule in rules():
-        if (rule.at == "doer") == doer_settled and rule.holds(coding, broad, actor1, actor2, joined_clause, after,
-                                                              joined_near):
+    candidates = _rules_for("doer" if doer_settled else "sides", coding.event_type, coding.sub_event_type)
+    if not candidates:
+        return coding
+    texts = _Texts(clause, near)
+    for rule in candidates:
+        if rule.holds(coding, broad, actor1, actor2, texts, after):
             return rule.apply(coding)
     return coding
+
+
+@cache
+def _rules_for(stage: str, event_type: str, sub_event_type: str) -> tuple[Rule, ...]:
+    """The rules of a stage that a clause of this type may match, in order (most clauses match none)."""
+    return tuple(rule for rule in rules() if rule.at == stage
+                 and rule.when.get("event_type", event_type) == event_type
+                 and rule.when.get("sub_event_type", sub_event_type) == sub_event_type)
+
+
+class _Texts:
+    """The clause's and the sentences' words as spaced strings, joined only when a rule reads them."""
+
+    def __init__(self, clause: Sequence[str], near: Sequence[str]) -> None:
+        self._clause, self._near = clause, near
+        self._joined: dict[str, str] = {}
+
+    def get(self, which: str) -> str:
+        found = self._joined.get(which)
+        if found is None:
+            words = self._clause if which == "clause" else self._near
+            found = self._joined[which] = " " + " ".join(words) + " "
+        return found

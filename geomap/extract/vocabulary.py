@@ -7,6 +7,8 @@ from functools import lru_cache
 
 from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.text import PhraseGroup, PhraseMatcher, phrase_table
+from geomap.names import tokenize
+from geomap.schema import countries
 
 
 @dataclass(frozen=True)
@@ -139,12 +141,23 @@ def nationality_lexicon() -> tuple[PhraseMatcher, PhraseMatcher]:
 
 
 @lru_cache(maxsize=1)
+def country_name_matcher() -> PhraseMatcher:
+    """Country names (-> ISO2 code), from the country table of :func:`geomap.schema.countries`."""
+    return PhraseMatcher(phrase_table((" ".join(_words(c.name)), c.iso2) for c in countries()))
+
+
+def _words(name: str) -> list[str]:
+    return [w.lower() for w, _s, _e in tokenize(name)]
+
+
+@lru_cache(maxsize=1)
 def phrases() -> PhraseGroup:
     """Every phrase lexicon of this module, searched in one pass per document."""
     actors, _case_sensitive, sources = actor_lexicon()
     triggers, not_events, _irrealis = trigger_lexicon()
     demonyms, forces = nationality_lexicon()
-    return PhraseGroup([actors, sources, triggers, not_events, cue_word_matcher(), aggregate_matcher(), demonyms, forces])
+    return PhraseGroup([actors, sources, triggers, not_events, cue_word_matcher(), aggregate_matcher(), demonyms, forces,
+                        country_name_matcher()])
 
 
 @lru_cache(maxsize=1)

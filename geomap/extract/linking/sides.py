@@ -580,8 +580,10 @@ def default_actors(record: EventRecord, country: str | None) -> None:
     if record.actor1 is not None and record.actor1.inter == 7 and record.event_type not in ("Protests", "Riots"):
         # civilians are what was hit, not who acted
         record.actor1, record.actor2 = record.actor2, record.actor1
-    if record.event_type == "Riots" and (record.actor1 is None or record.actor1.role == "protesters"):
+    if record.event_type == "Riots" and (record.actor1 is None or record.actor1.role in ("protesters", "civilians")):
         record.actor1 = role_actor("rioters", country)  # protesters who turned violent are rioters (ACLED)
+    if record.event_type == "Protests" and record.actor1 is not None and record.actor1.role == "civilians":
+        record.actor1 = role_actor("protesters", country)  # residents who protest are protesters
     if record.actor1 is None:
         if record.sub_event_type == "Air/drone strike":
             record.actor1 = role_actor("unidentified_military", country)
