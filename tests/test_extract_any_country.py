@@ -158,5 +158,16 @@ def test_residents_who_protest_are_protesters() -> None:
 
 
 def test_the_forces_of_a_named_country_are_its_state_forces() -> None:
-    event = one_event("Military forces of Turkey shelled a village near Afrin on Monday.")
-    assert (event["actor1"], event["inter1"]) == ("Military Forces of Turkey", 1)
+    event = one_event("Military forces of Nigeria shelled a village near Maiduguri on Monday.")
+    assert (event["actor1"], event["inter1"]) == ("Military Forces of Nigeria", 1)
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Residents heard a series of explosions in Kharkiv on Monday.", "Shelling/artillery/missile attack"),
+    ("Monitors recorded 40 explosions near Donetsk on Monday.", "Shelling/artillery/missile attack"),
+    ("An explosive device exploded and residents heard it in Kharkiv on Monday.", "Remote explosive/landmine/IED"),
+    ("Rebels fired grenade launchers at army positions near Luhansk on Monday.", "Shelling/artillery/missile attack"),
+    ("Rebels and the army exchanged artillery fire near Luhansk on Monday.", "Armed clash"),
+])
+def test_blasts_from_afar_are_shelling_and_fire_both_ways_a_clash(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type
