@@ -171,3 +171,19 @@ def test_the_forces_of_a_named_country_are_its_state_forces() -> None:
 ])
 def test_blasts_from_afar_are_shelling_and_fire_both_ways_a_clash(text: str, sub_event_type: str) -> None:
     assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+@pytest.mark.parametrize(("text", "actor2"), [
+    ("Students protested in Homs on Monday. Police dispersed them with tear gas.", "Police Forces of Syria"),
+    ("Protesters rallied in Hama on Monday. Soldiers opened fire on the protesters, killing two.",
+     "Military Forces of Syria"),
+    ("Workers protested in Hama on Monday until they were dispersed with water cannon.", "Police Forces of Syria"),
+])
+def test_a_protest_met_by_force_has_the_protesters_first_and_who_stepped_in_second(text: str, actor2: str) -> None:
+    event = one_event(text)
+    assert (event["actor1"], event["actor2"]) == ("Protesters (Syria)", actor2)
+
+
+def test_a_soldier_hit_is_a_state_force_not_a_civilian() -> None:
+    event = one_event("Insurgents shot and killed a soldier near Kandahar on Monday.")
+    assert (event["actor2"], event["inter2"], event["sub_event_type"]) == ("Military Forces of Afghanistan", 1, "Armed clash")

@@ -23,6 +23,7 @@ from geomap.extract.linking.sides import (
     DETERMINERS,
     actors_from_control,
     default_actors,
+    default_intervener,
     in_support,
     inherit_actor,
     link_actors,
@@ -114,7 +115,10 @@ def build_events(doc: Doc) -> list[EventRecord]:
         if record.place is None and doc.focus is not None:
             record.place, record.geo_precision = doc.focus, 3
             record.place_reason = f"no place in the sentence: the document's focus {doc.focus.name!r} (its most named place)"
-    return merge_duplicates(records)
+    records = merge_duplicates(records)
+    for record in records:
+        default_intervener(record, doc.country)
+    return records
 
 
 def _in_a_past_year(doc: Doc, trigger: Trigger, c0: int, c1: int, dates: ByStart[DateMention]) -> bool:

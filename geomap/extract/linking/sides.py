@@ -584,6 +584,9 @@ def default_actors(record: EventRecord, country: str | None) -> None:
         record.actor1 = role_actor("rioters", country)  # protesters who turned violent are rioters (ACLED)
     if record.event_type == "Protests" and record.actor1 is not None and record.actor1.role == "civilians":
         record.actor1 = role_actor("protesters", country)  # residents who protest are protesters
+    if record.event_type == "Protests" and record.actor1 is not None and record.actor1.inter in _ARMED:
+        # the armed side told with a protest is the one that stepped in; ACLED codes the protesters first
+        record.actor1, record.actor2 = None, record.actor2 or record.actor1
     if record.actor1 is None:
         if record.sub_event_type == "Air/drone strike":
             record.actor1 = role_actor("unidentified_military", country)
@@ -606,6 +609,21 @@ def default_actors(record: EventRecord, country: str | None) -> None:
         record.actor2 = role_actor("civilians", country)
         _distinct_sides(record)
 
+
+def default_intervener(record: EventRecord, country: str | None) -> None:
+    """A protest the authorities stepped into whose report names no one stepping in: the police did.
+
+    Applied once a document's reports of one event are merged, so a side
+    named in another sentence of the same protest is kept.
+    """
+    if record.sub_event_type in _PROTESTS_MET_BY_FORCE and record.actor2 is None:
+        record.actor2 = role_actor("police", country)
+
+
+# ACLED's actor types of armed sides: state forces, rebels, political and identity militias, external forces.
+_ARMED = frozenset({1, 2, 3, 4, 8})
+# Protests the authorities stepped into: someone stepped in, the police unless the report says otherwise.
+_PROTESTS_MET_BY_FORCE = frozenset({"Protest with intervention", "Excessive force against protesters"})
 
 # Strategic developments whose one named side is the side acting.
 _ONE_SIDED_DEVELOPMENTS = _SIDES.words("one_sided_development_types")
