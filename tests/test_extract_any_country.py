@@ -187,3 +187,15 @@ def test_a_protest_met_by_force_has_the_protesters_first_and_who_stepped_in_seco
 def test_a_soldier_hit_is_a_state_force_not_a_civilian() -> None:
     event = one_event("Insurgents shot and killed a soldier near Kandahar on Monday.")
     assert (event["actor2"], event["inter2"], event["sub_event_type"]) == ("Military Forces of Afghanistan", 1, "Armed clash")
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Nurses protested in Homs on Monday over not being paid for three months.", "Peaceful protest"),
+    ("Taxi drivers marched in Hama on Monday to ask for cheaper fuel.", "Peaceful protest"),
+    ("Farmers demonstrated outside the governor's office in Hama on Monday.", "Peaceful protest"),
+    ("Teachers protested in Homs on Monday against the arrest of a colleague, who was detained last week.",
+     "Peaceful protest"),
+    ("Teachers protested in Homs on Monday. Police arrested twelve of them.", "Protest with intervention"),
+])
+def test_protests_are_found_and_told_from_protests_broken_up(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type

@@ -64,7 +64,7 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     irrealis = trigger_lexicon()[2]
     low = cues.low
     ahead = low[max(lo, trigger.first - 4):max(lo, trigger.first)]
-    if any(w in irrealis["near"] for w in ahead + low[trigger.end:min(end, trigger.end + 5)]):
+    if any(w in irrealis["near"] for w in ahead) or _negated_after(low, trigger.end, min(end, trigger.end + 5), irrealis):
         return True
     if _ended(low, lo, trigger.first, irrealis["ending"]) or _halted(tokens, lo, end, trigger, irrealis["halting"]):
         return True
@@ -82,6 +82,16 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     if trigger.type.violent and cues.recent_tally(*reach):
         return True
     return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)
+
+
+def _negated_after(low: list[str], first: int, end: int, irrealis: dict[str, frozenset[str]]) -> bool:
+    """Is the trigger negated by a cue right after it ("the protest did not take place")?
+
+    Not by one that tells what a protest or an attack was over ("protested over not being
+    paid", "punished for not paying"): a negation right after a preposition is its object's.
+    """
+    return any(low[k] in irrealis["near"] and not (k > first and low[k - 1] in irrealis["reasons"])
+               for k in range(first, end))
 
 
 def _before_determiners(low: list[str], lo: int, first: int) -> int:

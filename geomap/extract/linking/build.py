@@ -212,6 +212,8 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
         record.date, record.time_precision, record.date_explicit = date.date, date.precision, True
 
     earlier = _continued_event(records, record, trigger, tokens, s_index) if _definite(tokens, trigger, c_lo) else None
+    if earlier is None and (earlier := _protest_stepped_into(records, record, s_index, tokens.low[c_lo:c_hi])) is not None:
+        earlier.actor2 = earlier.actor2 or record.actor1
     if earlier is not None:
         _continue(earlier, record, doc.country)
         return earlier, False
@@ -227,6 +229,29 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
     return record, True
 
 
+def _protest_stepped_into(records: list[EventRecord], new: EventRecord, s_index: int,
+                          clause: list[str]) -> EventRecord | None:
+    """The protest that arrests told right after it broke up, if they were made there.
+
+    "Teachers protested in Homs. Police arrested twelve of them": one event, a protest with
+    intervention (ACLED), not a protest and an arrest. The arrests must follow the protest's
+    sentence directly, take its participants (``clause``: the arrest clause's words) and name
+    no other place or date.
+    """
+    if new.sub_event_type != "Arrests" or not records or _PARTICIPANTS.isdisjoint(clause):
+        return None
+    protest = records[-1]
+    if protest.event_type != "Protests" or s_index - protest.last_sentence > 1:
+        return None
+    if new.place is not None and protest.place is not None and new.place.place_id != protest.place.place_id:
+        return None
+    if new.date_explicit and new.date != protest.date:
+        return None
+    if protest.sub_event_type == "Peaceful protest":
+        protest.sub_event_type = "Protest with intervention"
+    return protest
+
+
 def _earlier_one(low: list[str], trigger: Trigger, c_lo: int) -> bool:
     """Is the trigger told as an earlier one ("an earlier Russian strike", "a previous attack")?
 
@@ -237,6 +262,7 @@ def _earlier_one(low: list[str], trigger: Trigger, c_lo: int) -> bool:
 
 
 _EARLIER = _GRAMMAR.words("earlier")
+_PARTICIPANTS = _GRAMMAR.words("protest_participants")
 
 
 def _recalled_by(record: EventRecord, figures: list[Figure], records: list[EventRecord]) -> EventRecord | None:
