@@ -199,3 +199,14 @@ def test_a_soldier_hit_is_a_state_force_not_a_civilian() -> None:
 ])
 def test_protests_are_found_and_told_from_protests_broken_up(text: str, sub_event_type: str) -> None:
     assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("The body of a man with gunshot wounds was found near a river in Culiacan on Monday.", "Attack"),
+    ("Police beat up a street vendor in Lagos on Monday for not wearing a mask.", "Attack"),
+    ("A sniper shot a soldier near Kandahar on Monday.", "Armed clash"),
+    ("Two men were shot and injured in a bar in Tijuana on Monday. Police said the attack may be linked to a feud.",
+     "Attack"),
+])
+def test_killings_and_beatings_no_other_word_tells_are_typed_by_who_was_hit(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 from geomap.dates import MONTHS
 from geomap.extract.figures import toll_word_positions
 from geomap.extract.lexicon import load as load_lexicon
-from geomap.extract.text import Tokens, first_within
+from geomap.extract.text import Tokens, document_sentences, first_within
 from geomap.extract.vocabulary import (
     TriggerType,
     aggregate_matcher,
@@ -37,12 +37,19 @@ def find_triggers(tokens: Tokens) -> list[Trigger]:
     Phrases in ``not_events`` are left out, and so are the ``fallback``
     wordings ("killed", "shot") when another wording of the document reports
     violence: there they tell that event's toll, not an event of their own.
+    A ``generic`` wording ("the attack") may only refer to violence told
+    elsewhere, so it takes them for a toll in its own sentence only.
     """
     matcher, not_events, _irrealis = trigger_lexicon()
     blocked = {i for a, b, _ in phrases().find(tokens, not_events) for i in range(a, b)}
     found = [Trigger(a, b, kind) for a, b, kind in phrases().find(tokens, matcher) if blocked.isdisjoint(range(a, b))]
-    if any(t.type.violent and not t.type.fallback for t in found):
-        found = [t for t in found if not t.type.fallback]
+    telling = [t for t in found if t.type.violent and not t.type.fallback]
+    if any(not t.type.generic for t in telling):
+        return [t for t in found if not t.type.fallback]
+    if telling:
+        starts = [a for a, _ in document_sentences(tokens)]
+        told = {bisect_right(starts, tokens.starts[t.first]) for t in telling}
+        found = [t for t in found if not t.type.fallback or bisect_right(starts, tokens.starts[t.first]) not in told]
     return found
 
 

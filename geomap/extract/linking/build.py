@@ -32,7 +32,7 @@ from geomap.extract.linking.sides import (
     weapon_owner,
 )
 from geomap.extract.rules import Coding, retype
-from geomap.extract.text import Tokens, clause_spans, first_within, sentence_spans
+from geomap.extract.text import Tokens, clause_spans, document_sentences, first_within
 from geomap.extract.triggers import RELATIVE_WORDS, Trigger, is_irrealis, is_tally
 from geomap.extract.vocabulary import Actor
 
@@ -56,7 +56,7 @@ def build_events(doc: Doc) -> list[EventRecord]:
     places = ByStart((m for m in doc.mentions if usable(m)), lambda m: m.start, lambda m: m.end)
     triggers = doc.trigger_index()
     tolls = toll_word_positions(tokens)
-    sentences = sentence_spans(text)
+    sentences = document_sentences(tokens)
     for s_index, (s0, s1) in enumerate(sentences):
         # what a rule may read around the event: its sentence and the next ("Police dispersed them.")
         near_hi = tokens.index_before(sentences[s_index + 1][1] if s_index + 1 < len(sentences) else s1)
