@@ -530,13 +530,15 @@ examples:
   geomap extract reports/ --date 2016-05-03 -o events.geojson
   geomap extract report.txt --gazetteer my-places.csv -o events.csv
   geomap extract corpus.jsonl -o events.parquet --workers 2      # a folder of GeoParquet parts
+  geomap extract uk-corpus.csv --dayfirst -o events.csv          # record dates such as 03/05/2016 are 3 May
   geomap extract archive/ -o events.parquet --scheduler tcp://dask-host:8786""",
     "map": """\
 examples:
   geomap map report.txt -o output/map.html --png output/map.png
   geomap map events.csv -o output/map.html      # an edited or ACLED table
   geomap map events.csv --gazetteer my-places.csv --strict -o output/map.html
-  geomap map events.parquet --title "Aleppo, May 2016" -o output/aleppo.html""",
+  geomap map events.parquet --title "Aleppo, May 2016" -o output/aleppo.html
+  geomap map - -o - < events.csv > map.html       # a table piped in, the HTML piped out""",
     "embed": """\
 examples:
   geomap embed output/map.html
@@ -553,7 +555,8 @@ examples:
   geomap map events.csv -o output/map.html      # an offline map of the (edited) table
   geomap VERB --help                            # options and examples of one verb
 
-exit status: 0 success, 1 some input failed (details on stderr), 2 usage error.
+exit status: 0 success, 1 some input failed (details on stderr), 2 usage error (or an output
+that would overwrite an input, or another output); 130 after Ctrl-C, 143 after SIGTERM.
 '-' stands for standard input or output where a file is expected."""
 
 

@@ -470,6 +470,21 @@ def sigterm_during_a_parallel_run(tmp: Path) -> None:
 
 
 @check(SIGNALS)
+def sigterm_during_a_dask_run(tmp: Path) -> None:
+    pytest.importorskip("distributed")
+
+    def working(popen: subprocess.Popen) -> bool:  # the forkserver, its workers, their first parts
+        return len(_children(popen.pid)) >= 3 and any(tmp.glob(".e.parquet.*.tmp/part-*.parquet"))
+
+    run, workers = _terminated_mid_run(tmp, ["extract", "c.jsonl", "-o", "e.parquet", "--engine", "dask",
+                                             "--workers", "2"], working)
+    assert run.status == 128 + signal.SIGTERM and "Traceback" not in run.err, run.err
+    time.sleep(0.5)
+    assert _alive(workers) == []
+    assert sorted(p.name for p in tmp.iterdir()) == ["c.jsonl"]
+
+
+@check(SIGNALS)
 def sigterm_during_a_csv_run(tmp: Path) -> None:
     previous = write(tmp, "e.csv", "the previous events\n").read_bytes()
 
