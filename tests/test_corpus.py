@@ -160,8 +160,8 @@ def test_jsonl_bad_lines_are_collected_and_the_run_goes_on(tmp_path: Path) -> No
     assert [(str(e), e.warning) for e in errors] == [
         (f"{path}:2: expected a JSON object, got list", False),
         (f"{path}:3: record has no text (a non-empty 'text' field is required)", False),
-        (f"{path}:4: date '31/31/2020' is not a valid date (month must be in 1..12); "
-         "the document is extracted with no date", True),
+        (f"{path}:4: date '31/31/2020' is not a valid date (month must be in 1..12); the document is "
+         + "extracted with no date", True),
     ]
 
 
