@@ -79,10 +79,10 @@ _IN_CITY_KM = 15.0
 
 
 # Two far-apart candidates closer than this in score are a tie: no guess.
-_TIE_MARGIN = 0.015
+TIE_MARGIN = 0.015
 
 
-_SAME_PLACE_KM = 30.0
+SAME_PLACE_KM = 30.0
 
 
 FUZZY_ACCEPT = 85.0
@@ -259,11 +259,11 @@ class Resolver:
             ranked = kept
         (best_score, notes), best = self._prefer_settlement(name, ranked, context)
         for (score, _n), other in ranked:
-            if other is best or best_score - score >= _TIE_MARGIN:
+            if other is best or best_score - score >= TIE_MARGIN:
                 continue
             if best.place.kind == "country" and other.place.kind in SMALL_KINDS:
                 continue  # a village never makes a country's own name ambiguous (see _prefer_settlement)
-            if distance(best.place, other.place) > _SAME_PLACE_KM and not nested(best.place, other.place):
+            if distance(best.place, other.place) > SAME_PLACE_KM and not nested(best.place, other.place):
                 return Resolution(
                     name, None,
                     f"ambiguous {name!r}: {best.place.label()} and {other.place.label()} are equally plausible "
@@ -517,6 +517,11 @@ class Resolver:
     def _spelling_similarity(self, name: str, place: Place) -> float:
         """1.0 when the query is spelled like one of the place's names, else the best ratio."""
         return self._light_similarity(light(name), place)
+
+    def spelling(self, name: str, place: Place) -> float:
+        """How alike ``name`` is spelled to the closest of ``place``'s names: 1.0 for one of them
+        (case, diacritics and articles aside), else their best similarity ratio (0 to 1)."""
+        return self._spelling_similarity(name, place)
 
     def _trusted_fuzzy(self, name: str, cand: Candidate) -> bool:
         """A fuzzy key match close enough, and spelled closely enough, to act on."""
