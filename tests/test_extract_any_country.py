@@ -210,3 +210,23 @@ def test_protests_are_found_and_told_from_protests_broken_up(text: str, sub_even
 ])
 def test_killings_and_beatings_no_other_word_tells_are_typed_by_who_was_hit(text: str, sub_event_type: str) -> None:
     assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("A mob clashed with the police and threw stones at them in Meerut on Monday.", "Mob violence"),
+    ("Residents demonstrated in Coyah on Monday and clashed with the police.", "Violent demonstration"),
+    ("Drivers blocked a highway near Puebla with burning tyres on Monday to demand lower fuel prices.",
+     "Violent demonstration"),
+])
+def test_a_crowd_that_fights_riots(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Soldiers engaged in a fire fight with separatists near Bamenda on Monday.", "Armed clash"),
+    ("Monitors heard 30 shots from small arms near Luhansk on Monday.", "Armed clash"),
+    ("A security operation by the army killed ten insurgents near Kandahar on Monday.", "Armed clash"),
+    ("Rebels established new fortifications east of Hodeidah on Monday.", "Change to group/activity"),
+])
+def test_fights_and_moves_told_without_the_usual_words(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type
