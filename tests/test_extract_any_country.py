@@ -230,3 +230,15 @@ def test_a_crowd_that_fights_riots(text: str, sub_event_type: str) -> None:
 ])
 def test_fights_and_moves_told_without_the_usual_words(text: str, sub_event_type: str) -> None:
     assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+@pytest.mark.parametrize("text", [
+    "Kurdish fighters have been battling the extremists in the north for years.",
+    "Villages near the border are also being targeted by air strikes.",
+])
+def test_what_goes_on_is_no_event(text: str) -> None:
+    assert events(text).empty
+
+
+def test_what_has_happened_is_an_event() -> None:
+    assert one_event("Government forces have captured the town of Saraqeb, the army said on Monday.")["event_type"] == "Battles"

@@ -75,7 +75,7 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
         return True
     if _ended(low, lo, trigger.first, irrealis["ending"]) or _halted(tokens, lo, end, trigger, irrealis["halting"]):
         return True
-    if _supplied(low, lo, trigger, irrealis["supply"]):
+    if _supplied(low, lo, trigger, irrealis["supply"]) or _ongoing(low, lo, trigger):
         return True
     if trigger.type.sub_event_type == "territory" and (
             not irrealis["attempt"].isdisjoint(ahead[-3:])
@@ -89,6 +89,36 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     if trigger.type.violent and cues.recent_tally(*reach):
         return True
     return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)
+
+
+def _ongoing(low: list[str], lo: int, trigger: Trigger) -> bool:
+    """Is the trigger told as what goes on, not as what happened?
+
+    "Kurdish fighters have been battling the extremists" (a perfect progressive) and "IS
+    fighters are also being targeted by airstrikes" (a present progressive passive) describe
+    a campaign; "have captured", "were targeted" tell an event.
+    """
+    k = trigger.first
+    if k - 2 >= lo and low[k - 1] == "by":
+        k -= 2  # the agent of a passive: "are being targeted by airstrikes"
+    elif low[k].endswith("ing"):
+        k = _before_adverbs(low, lo, k)
+        return k - 2 >= lo and low[k - 1] == "been" and low[k - 2] in ("has", "have")
+    k = _before_adverbs(low, lo, k)
+    if k - 1 < lo or low[k - 1] != "being":
+        return False
+    k = _before_adverbs(low, lo, k - 1)
+    return k - 1 >= lo and low[k - 1] in ("is", "are")
+
+
+def _before_adverbs(low: list[str], lo: int, k: int) -> int:
+    """Where the words before token ``k`` begin once "reportedly", "also" ... are passed over."""
+    while k - 1 >= lo and low[k - 1] in _PASSIVE_ADVERBS:
+        k -= 1
+    return k
+
+
+_PASSIVE_ADVERBS = _GRAMMAR.words("passive_adverbs")
 
 
 def _negated_after(low: list[str], first: int, end: int, irrealis: dict[str, frozenset[str]]) -> bool:
