@@ -159,6 +159,8 @@ def toponym_lexicon() -> dict[str, Any]:
         "org_heads": frozenset(lex["organisation_heads"]),
         "street_heads": frozenset(lex["street_heads"]),
         "landform_heads": frozenset(lex["landform_heads"]),
+        "particles": frozenset(lex["name_particles"]),
+        "qualifiers": frozenset(lex["name_qualifiers"]),
         "site_words": frozenset(w for phrase in lex["site_heads"] for w in str(phrase).lower().split()),
         "city_parts": frozenset(" ".join(str(p).lower().split()) for p in lex["generic_city_parts"]),
         "demonym_endings": tuple(lex["demonym_endings"]),
@@ -196,9 +198,10 @@ def _stream_key(word: str, known: Any) -> str:
     """The search key of one word: "" for an article, a blocker for a lower-case word."""
     if is_article(word):
         return ""
-    # a lower-case Latin word is never part of a mention (but may end a region's name,
-    # see _raw_matches): keep it out of the search
-    if "a" <= word[0] <= "z" and word not in toponym_lexicon()["landform_heads"]:
+    # a lower-case Latin word is never part of a mention (but may end a region's name, see
+    # _raw_matches, or join its words: "Juiz de Fora"): keep it out of the search
+    if "a" <= word[0] <= "z" and word not in toponym_lexicon()["landform_heads"] \
+            and word not in toponym_lexicon()["particles"]:
         return "\x00"
     if known is not None and lost_apostrophe(word, fold_token, known):
         return fold_token(word[:-1])
@@ -423,6 +426,8 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
             continue
         # keep a separate article before the name inside the mention ("al-Muhafaza")
         start_tok = first - 1 if first > 0 and _attached_article(tokens, first - 1) else first
+        if _qualifies_name_before(tokens, first, last, start_tok):
+            continue  # "Zizounat al-Gharbiya": left uncovered, the whole name is listed by _cued_unknowns
         if not masked.isdisjoint(range(first, last)):
             covered.update(range(first, last))
             continue
@@ -478,12 +483,22 @@ def _mark_rulers(mention: Mention, tokens: Tokens, governments: frozenset[int]) 
         and (mention.last + 1 == len(low) or low[mention.last + 1] not in _ARMED))
 
 
+def _qualifies_name_before(tokens: Tokens, first: int, last: int, start_tok: int) -> bool:
+    """Is the one-word match a qualifier of the capitalised name right before it ("Zizounat al-Gharbiya")?"""
+    if last - first != 1 or tokens.low[first] not in toponym_lexicon()["qualifiers"] or start_tok == 0:
+        return False
+    prev = start_tok - 1
+    return tokens.words[prev][:1].isupper() and tokens.text[tokens.ends[prev]:tokens.starts[start_tok]] == " "
+
+
 def _name_run_end(tokens: Tokens, i: int, covered: set[int], masked: set[int]) -> int:
     """End of the run of capitalised words (and articles inside it) starting at token ``i``."""
     text, words = tokens.text, tokens.words
     n = len(words)
+    particles = toponym_lexicon()["particles"]
     j = i
-    while j < n and j not in covered and j not in masked and (words[j][:1].isupper() or (is_article(words[j]) and j + 1 < n and words[j + 1][:1].isupper())) \
+    while j < n and j not in covered and j not in masked and (words[j][:1].isupper() or (
+            (is_article(words[j]) or (j > i and words[j] in particles)) and j + 1 < n and words[j + 1][:1].isupper())) \
             and (j == i or text[tokens.ends[j - 1]:tokens.starts[j]] in (" ", "-")):
         j += 1
     return j
@@ -491,8 +506,13 @@ def _name_run_end(tokens: Tokens, i: int, covered: set[int], masked: set[int]) -
 
 def _opens_longer_name(tokens: Tokens, first: int, last: int) -> bool:
     """True if a match is only generic name heads ("Kafr", "Tell") that more capitalised
-    words extend into a longer name: "Kafr Zizounat" is not the village "Kafr"."""
-    heads = toponym_lexicon()["place_heads"]
+    words extend into a longer name: "Kafr Zizounat" is not the village "Kafr"; or if a
+    name particle and a capitalised word continue it ("Santa Maria de Ostula")."""
+    lex = toponym_lexicon()
+    heads = lex["place_heads"]
+    if last + 1 < len(tokens.words) and tokens.words[last] in lex["particles"] and tokens.words[last + 1][:1].isupper() \
+            and tokens.text[tokens.ends[last - 1]:tokens.starts[last + 1]] == f" {tokens.words[last]} ":
+        return True  # "Santa Maria de Ostula" is not "Santa Maria"
     if tokens.low[first] not in heads and not is_article(tokens.words[first]):
         return False  # the usual case, decided by the first word
     significant = [k for k in range(first, last) if not is_article(tokens.words[k])]

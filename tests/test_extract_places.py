@@ -1,0 +1,53 @@
+"""The place an analyst would pick for an event, in any country: our own sentences, real places."""
+
+from __future__ import annotations
+
+from geomap.extract import extract_events, extract_mentions
+
+
+def event_place(text: str) -> tuple[str, str, int]:
+    """The location, country and geo_precision of the first event of ``text``."""
+    found = extract_events(text, report_date="2021-03-10", doc_id="t")
+    assert len(found), f"no event in {text!r}"
+    row = found.iloc[0]
+    return row["location"], row["country"], int(row["geo_precision"])
+
+
+def mentions(text: str) -> dict[str, tuple[str, str | None]]:
+    """Each mention's text -> (status, ISO2 country of its place)."""
+    found = extract_mentions(text)
+    return {row.text: (row.status, row.country if row.status == "located" else None) for row in found.itertuples()}
+
+
+def test_a_province_of_any_country_places_an_event_at_the_province() -> None:
+    assert event_place("Gunmen clashed with soldiers in Sinaloa on Monday.") == ("Sinaloa", "Mexico", 3)
+
+
+def test_a_province_known_without_its_generic_word() -> None:
+    # GeoNames calls it "Luhansk Oblast"; reports write "Luhansk region" or "Luhansk"
+    assert mentions("Shells fell in the Luhansk region overnight.")["Luhansk"] == ("located", "UA")
+
+
+def test_a_name_with_lower_case_particles_is_one_name() -> None:
+    assert event_place("Teachers protested in Juiz de Fora on Friday.")[:2] == ("Juiz de Fora", "Brazil")
+    assert event_place("Farmers clashed with police in Mato Grosso do Sul.")[:2] == ("Mato Grosso do Sul", "Brazil")
+
+
+def test_a_shorter_namesake_inside_an_unknown_longer_name_is_not_taken() -> None:
+    found = mentions("Hundreds of residents protested against water shortages in Santa Maria de Zapotlanejo, Michoacan.")
+    assert found["Santa Maria de Zapotlanejo"][0] == "unlocated"
+    assert "Santa Maria" not in found
+    assert event_place("Hundreds of residents protested against water shortages in Santa Maria de Zapotlanejo, Michoacan.") == \
+        ("Michoacán", "Mexico", 3)
+
+
+def test_a_colonia_is_a_neighbourhood_not_cologne() -> None:
+    text = "Gunmen clashed with police in Colonia Las Palmas in Salamanca, Guanajuato."
+    assert "DE" not in {country for _status, country in mentions(text).values()}
+    assert event_place(text)[:2] == ("Salamanca", "Mexico")
+
+
+def test_an_arabic_qualifier_continues_the_name_before_it() -> None:
+    # "al-Sharqiya" (eastern) qualifies the village, though Egypt has a province named so
+    found = mentions("Jets struck the village of Kafr Zuwaydan al-Sharqiya at dawn, killing 4 civilians.")
+    assert found == {"Kafr Zuwaydan al-Sharqiya": ("unlocated", None)}
