@@ -51,3 +51,14 @@ def test_an_arabic_qualifier_continues_the_name_before_it() -> None:
     # "al-Sharqiya" (eastern) qualifies the village, though Egypt has a province named so
     found = mentions("Jets struck the village of Kafr Zuwaydan al-Sharqiya at dawn, killing 4 civilians.")
     assert found == {"Kafr Zuwaydan al-Sharqiya": ("unlocated", None)}
+
+
+def test_a_department_or_state_is_a_province() -> None:
+    # "Antioquia" alone is also an old name of Antakya in Turkey
+    assert mentions("Farmers protested in the Antioquia department on Monday.")["Antioquia"] == ("located", "CO")
+    assert event_place("Gunmen clashed with soldiers in Borno state, killing 6.") == \
+        ("Borno", "Nigeria", 3)
+
+
+def test_a_kind_word_after_a_sentence_initial_word_names_no_place() -> None:
+    assert "Earlier" not in mentions("Earlier state television said that the dam had been repaired.")

@@ -577,7 +577,10 @@ def _cued_unknowns(tokens: Tokens, covered: set[int], masked: set[int], persons:
         i = start
         j = _name_run_end(tokens, i, covered, masked)
         sig = [k for k in range(i, j) if not is_article(words[k])]
-        cued = _cue_before(tokens, i) or (j < n and low[j] in lex["cues_after"] and low[j] in CUE_WORDS) \
+        # a kind word after one sentence-initial word says nothing ("Earlier state television said")
+        cued_after = j < n and low[j] in lex["cues_after"] and low[j] in CUE_WORDS \
+            and not (j - i == 1 and _sentence_initial(tokens, i))
+        cued = _cue_before(tokens, i) or cued_after \
             or (bool(sig) and _self_cued(tokens, sig)) or (j - i >= 2 and _names_street(tokens, j - 1))
         if cued and sig and j - i <= 4 and not _junk_name(tokens, i, j, sig) and not persons.is_person(tokens, i, j) \
                 and not (_in_title_case(tokens, i) and not _self_cued(tokens, sig)):

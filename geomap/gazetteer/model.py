@@ -247,6 +247,8 @@ CUE_WORDS = {
     "governorate": "governorate", "countryside": "province", "district": "district",
     "subdistrict": "subdistrict", "sub-district": "subdistrict", "neighbourhood": "neighbourhood",
     "neighborhood": "neighbourhood", "quarter": "neighbourhood", "suburb": "neighbourhood", "region": "region",
+    # other countries' first-level divisions: "Antioquia department", "Jonglei state", "Luhansk oblast"
+    "department": "province", "state": "province", "oblast": "province", "prefecture": "province",
 }
 
 
