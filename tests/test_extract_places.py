@@ -62,3 +62,19 @@ def test_a_department_or_state_is_a_province() -> None:
 
 def test_a_kind_word_after_a_sentence_initial_word_names_no_place() -> None:
     assert "Earlier" not in mentions("Earlier state television said that the dam had been repaired.")
+
+
+def test_the_country_the_names_fit_best_is_the_focus() -> None:
+    # Syria has a village Bello; Colombia has Bello and the Antioquia department
+    assert event_place("Protesters gathered in Bello, Antioquia, to demand clean water.")[:2] == \
+        ("Bello", "Colombia")
+
+
+def test_a_nationality_word_decides_between_namesakes() -> None:
+    # Beja is a Tunisian city, a Portuguese city and a Syrian village
+    text = "Hundreds of Tunisian teachers protested in Beja over unpaid wages."
+    assert event_place(text)[:2] == ("Béja", "Tunisia")
+
+
+def test_syria_stays_the_default_when_nothing_says_otherwise() -> None:
+    assert event_place("Shelling killed three people in Beja.")[1] == "Syria"

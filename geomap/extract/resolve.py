@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
@@ -15,6 +16,7 @@ from geomap.extract.find import (
     normalised,
     toponym_lexicon,
 )
+from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.text import Tokens
 from geomap.gazetteer import Place
 from geomap.gazetteer.model import Resolution, ResolveContext
@@ -33,8 +35,8 @@ def resolve_mentions(found: list[Mention], gazetteer: Gazetteer, tokens: Tokens)
     The same two steps as :meth:`Gazetteer.resolve_many`: each distinct
     :attr:`Mention.question` alone with the document's country focus, then again
     with the places of the *other* names as nearby context.  The focus is the
-    country most names resolve to on their own; when that is undecided,
-    Syria (:data:`DEFAULT_COUNTRY`), the war this tool reads about.
+    country the names fit best (see :func:`_focus_country`); Syria
+    (:data:`DEFAULT_COUNTRY`) only when nothing says otherwise.
 
     Resolutions that depend only on the name, cue and country are memoised
     per gazetteer, which is what makes corpora fast; a name with a single
@@ -51,7 +53,7 @@ def resolve_mentions(found: list[Mention], gazetteer: Gazetteer, tokens: Tokens)
     # a name resolved on its own serves only the country vote: none for names that cannot vote
     voters = {queries[m.question] for m in mentions if _votes(m)}
     alone = {i: resolver.resolve_memoised(items[i][0], ResolveContext(cue=items[i][1])) for i in sorted(voters)}
-    country = _focus_country(mentions, queries, alone, gazetteer)
+    country = _focus_country(mentions, queries, alone, gazetteer, tokens)
     first = [resolver.resolve_memoised(name, ResolveContext(country=country, cue=cue, city=city, anchor=anchor,
                                                              anchor_km=km))
              for name, cue, city, anchor, km in items]
@@ -229,28 +231,81 @@ def _votes(mention: Mention) -> bool:
     return not (mention.names_actor or mention.based or mention.dateline)
 
 
-def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Resolution], gazetteer: Gazetteer) -> str:
-    """The country most mentions resolve to on their own, one vote per mention.
+def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Resolution], gazetteer: Gazetteer,
+                   tokens: Tokens) -> str | None:
+    """The country the document is about, decided by the evidence its names give.
+
+    One vote per mention for every country where a place is spelled as the
+    mention (case, diacritics and articles aside): the country that fits the
+    most names wins ("Bello, Antioquia" fits Colombia twice; Syria, which has a
+    village Bello, once). A tie is broken, in turn, by the nationality words of
+    the text ("the Tunisian union in Beja") and by the country most of the
+    tied names resolve to on their own. Only when nothing decides, or no name
+    fits any country, is the focus Syria (:data:`DEFAULT_COUNTRY`), the war
+    this tool reads about.
 
     Countries and capitals that stand for a government ("the U.S. said",
     "Washington and Moscow") do not vote: a report on Syria quoting
     Washington ten times is still about Syria (and its Damascus is not
-    Damascus, Maryland).  Nor does a name that reaches its place only
+    Damascus, Maryland).  Nor does a name that reaches its places only
     through the spelling folds: "Marea" shares a key with Maroua in
     Cameroon, but is written like none of its names; nor where a source is
     based ("the Britain-based Observatory").  ``alone`` holds the
     resolution of each voting query with no context but its cue.
     """
+    fits: Counter[str] = Counter()
     votes = []
     for mention in mentions:
         if not _votes(mention):
             continue
         res = alone[queries[mention.question]]
-        if res.place is None:
-            continue
-        if _similarity(mention.query, (res.place,)) >= 0.999:
+        fits.update(_countries_spelled_as(mention.query, res, gazetteer))
+        if res.place is not None and _similarity(mention.query, (res.place,)) >= 0.999:
             votes.append(res)
-    return gazetteer.infer_country(votes) or DEFAULT_COUNTRY
+    if not fits:
+        return DEFAULT_COUNTRY
+    most = max(fits.values())
+    tied = {country for country, n in fits.items() if n == most}
+    if len(tied) > 1:
+        named = {country for country in _demonym_countries(tokens) if country in tied}
+        tied = named or tied
+    if len(tied) > 1:
+        return gazetteer.infer_country(res for res in votes if res.place.country in tied) or DEFAULT_COUNTRY
+    return next(iter(tied))
+
+
+def _countries_spelled_as(name: str, res: Resolution, gazetteer: Gazetteer) -> frozenset[str]:
+    """The countries holding a candidate of ``res`` spelled as ``name`` (memoised per gazetteer)."""
+    memo = gazetteer.memo("countries-spelled-as", dict)
+    found = memo.get(name)
+    if found is None:
+        if len(memo) > _SPELLED_MEMO_LIMIT:
+            memo.clear()
+        places = {cand.place for _score, cand in res.candidates if not cand.fuzzy}
+        found = memo[name] = frozenset(p.country for p in places if p.country and _similarity(name, (p,)) >= 0.999)
+    return found
+
+
+_SPELLED_MEMO_LIMIT = 100_000
+
+
+@lru_cache(maxsize=1)
+def _demonym_table() -> dict[str, str]:
+    """Nationality words (one or two words, lower case) -> ISO2: ``demonyms`` in toponyms.yaml."""
+    table = {}
+    for country, words in load_lexicon("toponyms")["demonyms"].items():
+        for word in words:
+            table[" ".join(str(word).lower().split())] = str(country)
+    return table
+
+
+def _demonym_countries(tokens: Tokens) -> set[str]:
+    """The countries the text names by a nationality word ("Tunisian", "South African")."""
+    table = _demonym_table()
+    low = tokens.low
+    found = {table[w] for w in set(low).intersection(table)}
+    found.update(table[pair] for pair in map(" ".join, zip(low, low[1:])) if pair in table)
+    return found
 
 
 # A single word resolved to a place outside the document's country must be
