@@ -78,3 +78,47 @@ def test_a_nationality_word_decides_between_namesakes() -> None:
 
 def test_syria_stays_the_default_when_nothing_says_otherwise() -> None:
     assert event_place("Shelling killed three people in Beja.")[1] == "Syria"
+
+
+def test_a_namesake_inside_the_province_the_text_names_wins() -> None:
+    # Tonalá in Jalisco is ten times larger than Tonalá in Chiapas
+    assert event_place("Nurses protested in Tonala, Chiapas, over missing masks.")[:2] == ("Tonalá", "Mexico")
+    found = extract_mentions("Nurses protested in Tonala, Chiapas, over missing masks.")
+    assert set(found.loc[found.text == "Chiapas", "kind"]) == {"admin1"}
+
+
+def test_the_last_place_in_brackets_holds_the_one_before_them() -> None:
+    # India has a Kota of 760,000 people in Rajasthan and one of 16,000 in Chhattisgarh
+    found = extract_events("Farmers protested outside the district office in Kota town (Kota, Chhattisgarh) over unpaid "
+                           "dues.", report_date="2021-03-10", doc_id="t")
+    assert list(found[["location", "admin1", "geo_precision"]].itertuples(index=False, name=None)) == \
+        [("Kota", "Chhattisgarh", 1)]
+    # Hyderabad is a city of India and of Pakistan: Sindh says which
+    assert event_place("Journalists protested in Hyderabad city (Hyderabad, Sindh) against the arrest of an editor.") \
+        == ("Hyderabad", "Pakistan", 1)
+
+
+def test_an_unknown_village_in_a_known_province_takes_the_province_at_its_precision() -> None:
+    text = "Rebels fired mortars at army positions near Zhovtokamianka, Luhansk, on Tuesday."
+    assert mentions(text)["Zhovtokamianka"] == ("unlocated", None)
+    assert event_place(text) == ("Luhansk", "Ukraine", 3)
+
+
+def test_the_x_area_of_a_city_lies_in_that_city() -> None:
+    # Soba is also a town in Nigeria
+    assert event_place("Police fired tear gas at protesters in the Soba area of Khartoum.")[1] == "Sudan"
+
+
+def test_an_armed_unit_named_after_a_place_is_no_place() -> None:
+    assert "Azov" not in mentions("Two veterans of the Azov Battalion were beaten by rioters in Kyiv.")
+
+
+def test_without_a_focus_country_a_name_must_be_spelled_as_its_place() -> None:
+    # the text fits Panama, Cuba, Argentina ... alike: no focus, so no spelling folds abroad
+    text = "Hundreds of residents protested over water cuts in Colon (Colon) and in Mukayras on Monday."
+    assert mentions(text)["Mukayras"][0] != "located"
+
+
+def test_a_street_named_after_a_place_is_not_that_place() -> None:
+    found = mentions("Doctors protested on Bath Galim Street in Haifa over long shifts.")
+    assert "Bath" not in found and found["Haifa"] == ("located", "IL")

@@ -85,6 +85,14 @@ class Mention:
     anchor : str or None
         A place the text locates it from ("X, 20 km west of Aleppo", "X near
         Aleppo"): see :class:`geomap.gazetteer.ResolveContext`.
+    within : str or None
+        A place the text sets beside it as the one holding it ("X, Y", "X
+        (Z, Y)", "X in Y"): evidence for a candidate inside it, never a
+        reason to refuse one (lists are written alike: "in X, Y and Z").
+    holds : str or None
+        The name the text sets before it as held by it (the converse of
+        ``within``): an area of that name holding such a place, or holding an
+        unknown one, is meant before a town of that name.
     anchor_km : float or None
         The distance from the anchor the text gives, in km.
     in_gazetteer : bool
@@ -115,14 +123,16 @@ class Mention:
     query: str = ""  # the name looked up: ``text`` without a lost-apostrophe possessive "s"
     anchor: str | None = None
     anchor_km: float | None = None
+    within: str | None = None
+    holds: str | None = None
 
     def __post_init__(self) -> None:
         self.query = self.query or self.text
 
     @property
-    def question(self) -> tuple[str, str | None, str | None, str | None, float | None]:
+    def question(self) -> tuple[str, str | None, str | None, str | None, float | None, str | None, str | None]:
         """What resolving it asks: mentions asking the same are resolved once per document."""
-        return self.query, self.cue, self.city, self.anchor, self.anchor_km
+        return self.query, self.cue, self.city, self.anchor, self.anchor_km, self.within, self.holds
 
     @property
     def place(self) -> Any:
@@ -431,7 +441,8 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
         if not masked.isdisjoint(range(first, last)):
             covered.update(range(first, last))
             continue
-        if _names_street(tokens, last) or (last - first == 1 and _names_street(tokens, first)):
+        if _names_street(tokens, last) or (last - first == 1 and _names_street(tokens, first)) \
+                or _names_street(tokens, _name_run_end(tokens, last, set(), masked) - 1):
             continue  # left uncovered: the whole street name is listed by _cued_unknowns
         if " ".join(low[first:last]) in lex["city_parts"]:
             covered.update(range(first, last))
@@ -681,11 +692,17 @@ def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
         gap = tokens.text[tokens.ends[mention.last - 1]:tokens.starts[nxt.first]]
         if not _SENTENCE_ENDS.isdisjoint(gap):
             continue  # "... the district of Sevre. The district of Sevre in ...": no link across sentences
+        holder, apposed = _apposed_holder(tokens, mentions, k, gap, between)
+        if holder is not None:
+            mention.within = _holder(holder)
+            if apposed:
+                holder.holds = mention.query
+        area = not _AREA_WORDS.isdisjoint(between)  # "the Soba area of Khartoum": a part of the city
         if len(between) <= 3 and between and between[-1] in ("of", "in") and (
-            mention.cue in ("neighbourhood", "district") or any(w in CUE_WORDS for w in between)
+            mention.cue in ("neighbourhood", "district") or any(w in CUE_WORDS for w in between) or area
         ):
             mention.city = nxt.text
-            if mention.cue is None:
+            if mention.cue is None and not area:
                 mention.cue = "neighbourhood"
         elif between and between[-1] == "in" and len(between) <= 3 and sites.issuperset(between[:-1]) and (
             gap.lower() == f" {' '.join(between)} "
@@ -706,6 +723,35 @@ def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
 
 
 _SENTENCE_ENDS = frozenset(".;!?")
+_AREA_WORDS = _TOPONYMS.words("area_words")
+
+
+# "X, Y": a comma alone; "X (Y", "X city (Y": an opening bracket after at most a kind word
+_COMMA_GAP_RE = re.compile(r",[ \t]*")
+_BRACKET_GAP_RE = re.compile(r"(?:[ \t]+[A-Za-z]+)?[ \t]*\([ \t]*")
+
+
+def _apposed_holder(tokens: Tokens, mentions: list[Mention], k: int, gap: str,
+                    between: list[str]) -> tuple[Mention | None, bool]:
+    """The place the text sets beside mention ``k`` as holding it, or None; and whether by apposition.
+
+    "X, Y" names Y, and so does "X in (the) Y" (not an apposition: "in
+    Aleppo" holding a neighbourhood is still the city); "X (Z, Y)" and "X
+    city (Y)" name the last place inside the brackets, the largest unit by
+    convention ("the town of X (district, province)").
+    """
+    nxt = mentions[k + 1]
+    if _COMMA_GAP_RE.fullmatch(gap):
+        return nxt, True
+    if between and between[0] == "in" and _SKIP_BACK.issuperset(between[1:]) and gap.lower().startswith(" in "):
+        return nxt, False
+    if not _BRACKET_GAP_RE.fullmatch(gap) or (between and between[0] not in CUE_WORDS):
+        return None, False
+    close = tokens.text.find(")", tokens.starts[nxt.first])
+    if close < 0:
+        return None, False
+    inside = [m for m in mentions[k + 1:] if m.end <= close]
+    return (inside[-1], True) if inside else (None, False)
 
 
 def _in_the_province_of(between: list[str], gap: str) -> bool:

@@ -20,7 +20,7 @@ from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.text import Tokens
 from geomap.gazetteer import Place
 from geomap.gazetteer.model import Resolution, ResolveContext
-from geomap.gazetteer.spatial import NEARBY_WEIGHT
+from geomap.gazetteer.spatial import NEARBY_WEIGHT, distance
 from geomap.gazetteer.store import Gazetteer
 
 #: Country focus of a document whose names do not settle one (ISO2).
@@ -42,7 +42,7 @@ def resolve_mentions(found: list[Mention], gazetteer: Gazetteer, tokens: Tokens)
     per gazetteer, which is what makes corpora fast; a name with a single
     candidate skips the nearby step (context cannot change its answer).
     """
-    queries: dict[tuple[str, str | None, str | None, str | None, float | None], int] = {}
+    queries: dict[tuple[str, str | None, str | None, str | None, float | None, str | None, str | None], int] = {}
     mentions = _share_links([m.evolve(query=_query_name(m, tokens, gazetteer)) for m in found])
     for mention in mentions:
         queries.setdefault(mention.question, len(queries))
@@ -55,12 +55,12 @@ def resolve_mentions(found: list[Mention], gazetteer: Gazetteer, tokens: Tokens)
     alone = {i: resolver.resolve_memoised(items[i][0], ResolveContext(cue=items[i][1])) for i in sorted(voters)}
     country = _focus_country(mentions, queries, alone, gazetteer, tokens)
     first = [resolver.resolve_memoised(name, ResolveContext(country=country, cue=cue, city=city, anchor=anchor,
-                                                             anchor_km=km))
-             for name, cue, city, anchor, km in items]
+                                                             anchor_km=km, within=within, holds=holds))
+             for name, cue, city, anchor, km, within, holds in items]
     keys = [normalised(item[0]) for item in items]
     context = _NearbyContext([queries[m.question] for m in mentions], first, keys)
     final = []
-    for i, (name, cue, city, anchor, km) in enumerate(items):
+    for i, (name, cue, city, anchor, km, within, holds) in enumerate(items):
         if _settled(first[i]):
             final.append(first[i])
             continue
@@ -69,7 +69,8 @@ def resolve_mentions(found: list[Mention], gazetteer: Gazetteer, tokens: Tokens)
             final.append(first[i])  # no place near enough to change a score: the same question as `first`
             continue
         final.append(resolver.resolve_memoised(name, ResolveContext(country=country, nearby=nearby, cue=cue, city=city,
-                                                                     anchor=anchor, anchor_km=km)))
+                                                                     anchor=anchor, anchor_km=km, within=within,
+                                                                     holds=holds)))
     low = tokens.low
     resolved = []
     for mention in mentions:
@@ -98,23 +99,30 @@ def _road_at_home(res: Resolution, country: str) -> Resolution:
 
 
 def _share_links(mentions: list[Mention]) -> list[Mention]:
-    """Give every mention of a name the enclosing city or anchor the text gives it once.
+    """Give every mention of a name the enclosing city, anchor or apposed holder the text gives it once.
 
     One place per name in a document: "battles around al-Maleh north of
     Aleppo" says which al-Maleh a later bare "al-Maleh" is. The first link
     of a name wins.
     """
-    links: dict[str, tuple[str | None, str | None, float | None]] = {}
+    links: dict[str, tuple[str | None, str | None, float | None, str | None]] = {}
     for mention in mentions:
-        if mention.city is not None or mention.anchor is not None:
-            links.setdefault(normalised(mention.query), (mention.city, mention.anchor, mention.anchor_km))
+        if _placed_by_another(mention):
+            links.setdefault(normalised(mention.query), (mention.city, mention.anchor, mention.anchor_km, mention.within))
     if not links:
         return mentions
     shared = []
     for mention in mentions:
-        link = links.get(normalised(mention.query)) if mention.city is None and mention.anchor is None else None
-        shared.append(mention if link is None else mention.evolve(city=link[0], anchor=link[1], anchor_km=link[2]))
+        link = None if _placed_by_another(mention) else links.get(normalised(mention.query))
+        shared.append(mention if link is None else mention.evolve(city=link[0], anchor=link[1], anchor_km=link[2],
+                                                               within=link[3]))
     return shared
+
+
+def _placed_by_another(mention: Mention) -> bool:
+    """Does the text put the mention in or near another place?  (What a place holds is said of
+    one mention only: "Aleppo" holding a neighbourhood once is not the governorate everywhere.)"""
+    return not (mention.city is None and mention.anchor is None and mention.within is None)
 
 
 def _query_name(mention: Mention, tokens: Tokens, gazetteer: Gazetteer) -> str:
@@ -240,9 +248,10 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Reso
     most names wins ("Bello, Antioquia" fits Colombia twice; Syria, which has a
     village Bello, once). A tie is broken, in turn, by the nationality words of
     the text ("the Tunisian union in Beja") and by the country most of the
-    tied names resolve to on their own. Only when nothing decides, or no name
-    fits any country, is the focus Syria (:data:`DEFAULT_COUNTRY`), the war
-    this tool reads about.
+    tied names resolve to on their own. When nothing decides, the focus is
+    Syria (:data:`DEFAULT_COUNTRY`, the war this tool reads about) if it is
+    among the tied or no name fits any country, else the tied country of its
+    region nearest to it (Lebanon's Tripoli before Libya's), else none.
 
     Countries and capitals that stand for a government ("the U.S. said",
     "Washington and Moscow") do not vote: a report on Syria quoting
@@ -270,8 +279,27 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Reso
         named = {country for country in _demonym_countries(tokens) if country in tied}
         tied = named or tied
     if len(tied) > 1:
-        return gazetteer.infer_country(res for res in votes if res.place.country in tied) or DEFAULT_COUNTRY
+        decided = gazetteer.infer_country(res for res in votes if res.place.country in tied)
+        # undecided: Syria or its region ("in Tripoli": Lebanon's before Libya's); between countries
+        # elsewhere ("Colon (Colon)": Panama, Cuba, Argentina ...), no focus
+        return decided or _nearest_home(tied, gazetteer)
     return next(iter(tied))
+
+
+# A country this close to Syria (capital to capital) lies in the region a tie is read in.
+_HOME_REGION_KM = 500.0
+
+
+def _nearest_home(countries: set[str], gazetteer: Gazetteer) -> str | None:
+    """Syria if among ``countries``, else the one nearest it within :data:`_HOME_REGION_KM`, else None."""
+    if DEFAULT_COUNTRY in countries:
+        return DEFAULT_COUNTRY
+    home = gazetteer.find(DEFAULT_COUNTRY)
+    if home is None:
+        return None
+    gaps = {c: distance(home, place) for c in countries if (place := gazetteer.find(c)) is not None}
+    near = [c for c in sorted(gaps) if gaps[c] <= _HOME_REGION_KM]
+    return min(near, key=gaps.__getitem__) if near else None
 
 
 def _countries_spelled_as(name: str, res: Resolution, gazetteer: Gazetteer) -> frozenset[str]:
@@ -335,6 +363,15 @@ def drop_junk(mentions: list[Mention], tokens: Tokens, country: str | None = Non
                 continue
         if _foreign_lookalike(mention, res, country):
             continue
+        if country is None and res is not None and res.place is not None and mention.in_gazetteer \
+                and _similarity(mention.query, (res.place,)) < 0.999:
+            # no focus: every place is abroad, where the spelling folds (tuned on Arabic names)
+            # join unrelated words ("Mukayras" and Mucuri); a name must be written as its place is
+            if mention.prep is None and mention.cue is None:
+                continue
+            mention = mention.evolve(resolution=replace(res, place=None, score=0.0, reason=(
+                f"{mention.query!r} is spelled unlike its best match, {res.place.label()}, and the document's "
+                f"country is undecided; not guessing")))
         kept.append(mention)
     return kept
 
