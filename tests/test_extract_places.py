@@ -122,3 +122,10 @@ def test_without_a_focus_country_a_name_must_be_spelled_as_its_place() -> None:
 def test_a_street_named_after_a_place_is_not_that_place() -> None:
     found = mentions("Doctors protested on Bath Galim Street in Haifa over long shifts.")
     assert "Bath" not in found and found["Haifa"] == ("located", "IL")
+
+
+def test_a_document_without_a_focus_names_its_sides_from_where_its_places_lie() -> None:
+    found = extract_events("Hundreds of residents protested over water cuts in Colon (Colon) on Monday.",
+                           report_date="2021-03-10", doc_id="t")
+    assert list(found["country"]) == ["Panama"]
+    assert "{" not in found.iloc[0]["actor1"]

@@ -16,8 +16,8 @@ from geomap.extract.find import (
     normalised,
     toponym_lexicon,
 )
-from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.text import Tokens
+from geomap.extract.vocabulary import nationality_lexicon, phrases
 from geomap.gazetteer import Place
 from geomap.gazetteer.model import Resolution, ResolveContext
 from geomap.gazetteer.spatial import NEARBY_WEIGHT, distance
@@ -247,7 +247,7 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Reso
     mention (case, diacritics and articles aside): the country that fits the
     most names wins ("Bello, Antioquia" fits Colombia twice; Syria, which has a
     village Bello, once). A tie is broken, in turn, by the nationality words of
-    the text ("the Tunisian union in Beja") and by the country most of the
+    the text ("the Tunisian union in Beja", ``demonyms.yaml``) and by the country most of the
     tied names resolve to on their own. When nothing decides, the focus is
     Syria (:data:`DEFAULT_COUNTRY`, the war this tool reads about) if it is
     among the tied or no name fits any country, else the tied country of its
@@ -302,6 +302,17 @@ def _nearest_home(countries: set[str], gazetteer: Gazetteer) -> str | None:
     return min(near, key=gaps.__getitem__) if near else None
 
 
+def placed_country(mentions: list[Mention]) -> str:
+    """The country of a document without a focus: where most of its located places lie.
+
+    A focus is undecided when the names fit several countries alike; once
+    resolved together ("Colon (Colon)": the city of Colón inside Colón
+    province, Panama), the places say it. Syria when none is located.
+    """
+    counts = Counter(m.place.country for m in mentions if m.place is not None and m.place.country)
+    return counts.most_common(1)[0][0] if counts else DEFAULT_COUNTRY
+
+
 def _countries_spelled_as(name: str, res: Resolution, gazetteer: Gazetteer) -> frozenset[str]:
     """The countries holding a candidate of ``res`` spelled as ``name`` (memoised per gazetteer)."""
     memo = gazetteer.memo("countries-spelled-as", dict)
@@ -317,23 +328,10 @@ def _countries_spelled_as(name: str, res: Resolution, gazetteer: Gazetteer) -> f
 _SPELLED_MEMO_LIMIT = 100_000
 
 
-@lru_cache(maxsize=1)
-def _demonym_table() -> dict[str, str]:
-    """Nationality words (one or two words, lower case) -> ISO2: ``demonyms`` in toponyms.yaml."""
-    table = {}
-    for country, words in load_lexicon("toponyms")["demonyms"].items():
-        for word in words:
-            table[" ".join(str(word).lower().split())] = str(country)
-    return table
-
-
 def _demonym_countries(tokens: Tokens) -> set[str]:
-    """The countries the text names by a nationality word ("Tunisian", "South African")."""
-    table = _demonym_table()
-    low = tokens.low
-    found = {table[w] for w in set(low).intersection(table)}
-    found.update(table[pair] for pair in map(" ".join, zip(low, low[1:])) if pair in table)
-    return found
+    """The countries the text names by a nationality word ("Tunisian", "South African": demonyms.yaml)."""
+    demonyms, _forces = nationality_lexicon()
+    return {code for _a, _b, code in phrases().find(tokens, demonyms)}
 
 
 # A single word resolved to a place outside the document's country must be
