@@ -129,3 +129,27 @@ def test_a_document_without_a_focus_names_its_sides_from_where_its_places_lie() 
                            report_date="2021-03-10", doc_id="t")
     assert list(found["country"]) == ["Panama"]
     assert "{" not in found.iloc[0]["actor1"]
+
+
+def test_a_particle_anywhere_in_a_name_makes_it_one_longer_name() -> None:
+    found = mentions("Gunmen clashed with police officers in Santa Ana Zitlali de Morelos, Veracruz.")
+    assert found["Santa Ana Zitlali de Morelos"][0] != "located"
+    assert "Santa Ana" not in found
+    assert event_place("Gunmen clashed with police officers in Santa Ana Zitlali de Morelos, Veracruz.") == \
+        ("Veracruz", "Mexico", 3)
+
+
+def test_a_known_word_inside_a_longer_name_before_a_kind_word_is_not_that_place() -> None:
+    # Jardim is a Brazilian town; "Jardim Zelandia" a neighbourhood the gazetteer lacks
+    found = mentions("Police exchanged fire with gunmen in the Jardim Zelandia neighborhood of Belford Roxo.")
+    assert "Jardim" not in found and found["Jardim Zelandia"][0] != "located"
+    assert found["Belford Roxo"] == ("located", "BR")
+
+
+def test_a_foreign_backer_or_a_government_side_is_no_evidence_of_the_country() -> None:
+    # Yemen and Saudi Arabia both have an Al Jawf province; "Saudi-led" tells who fought, not where
+    found = mentions("Air defences repelled Saudi-led coalition aircraft flying over Al Jawf governorate on Monday.")
+    assert found["Al Jawf"][1] != "SA"
+    # "the U.S." is a side here, not where the shelling was (Damascus, Maryland is a US town)
+    text = "The U.S. warned Moscow. Government forces shelled the outskirts of Damascus on Monday."
+    assert mentions(text)["Damascus"] == ("located", "SY")

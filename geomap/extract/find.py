@@ -428,7 +428,9 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
     sentence_start: set[int] = set()
     text_words = set(words)
     longer_name_until = 0
-    for first, last in _raw_matches(tokens, gazetteer):
+    raw = _raw_matches(tokens, gazetteer)
+    matched = {k for a, b in raw for k in range(a, b)}
+    for first, last in raw:
         if first < longer_name_until:
             continue  # inside a longer unknown name ("Tell Zizounat"): see _opens_longer_name
         if _opens_longer_name(tokens, first, last):
@@ -436,7 +438,8 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
             continue
         # keep a separate article before the name inside the mention ("al-Muhafaza")
         start_tok = first - 1 if first > 0 and _attached_article(tokens, first - 1) else first
-        if _qualifies_name_before(tokens, first, last, start_tok):
+        if _qualifies_name_before(tokens, first, last, start_tok) or _inside_longer_cued_name(tokens, start_tok, last,
+                                                                                              matched, text_words):
             continue  # "Zizounat al-Gharbiya": left uncovered, the whole name is listed by _cued_unknowns
         if not masked.isdisjoint(range(first, last)):
             covered.update(range(first, last))
@@ -494,6 +497,25 @@ def _mark_rulers(mention: Mention, tokens: Tokens, governments: frozenset[int]) 
         and (mention.last + 1 == len(low) or low[mention.last + 1] not in _ARMED))
 
 
+def _inside_longer_cued_name(tokens: Tokens, first: int, last: int, matched: set[int], written: set[str]) -> bool:
+    """Is the match part of a longer name that a kind word follows ("Jardim Glaucia neighborhood")?
+
+    The capitalised run around the match, up to the kind word, is the name;
+    when it holds a word no gazetteer name matched, the match is only a part
+    of it (the town of Jardim is not the Jardim Glaucia neighbourhood).
+    """
+    words, low = tokens.words, tokens.low
+    end = _name_run_end(tokens, first, set(), set())
+    if end >= len(words) or low[end] not in CUE_WORDS:
+        return False
+    start = first
+    while start > 0 and words[start - 1][:1].isupper() and tokens.text[tokens.ends[start - 1]:tokens.starts[start]] == " " \
+            and not _sentence_initial(tokens, start - 1) and not _ordinary_word(tokens, start - 1, written):
+        start -= 1
+    return any(k not in matched and not is_article(words[k]) and low[k] not in _SKIP_BACK
+               and not _ordinary_word(tokens, k, written) for k in (*range(start, first), *range(last, end)))
+
+
 def _qualifies_name_before(tokens: Tokens, first: int, last: int, start_tok: int) -> bool:
     """Is the one-word match a qualifier of the capitalised name right before it ("Zizounat al-Gharbiya")?"""
     if last - first != 1 or tokens.low[first] not in toponym_lexicon()["qualifiers"] or start_tok == 0:
@@ -521,9 +543,10 @@ def _opens_longer_name(tokens: Tokens, first: int, last: int) -> bool:
     name particle and a capitalised word continue it ("Santa Maria de Ostula")."""
     lex = toponym_lexicon()
     heads = lex["place_heads"]
-    if last + 1 < len(tokens.words) and tokens.words[last] in lex["particles"] and tokens.words[last + 1][:1].isupper() \
-            and tokens.text[tokens.ends[last - 1]:tokens.starts[last + 1]] == f" {tokens.words[last]} ":
-        return True  # "Santa Maria de Ostula" is not "Santa Maria"
+    if last < len(tokens.words) and tokens.words[last][:1].isalpha():
+        run_end = _name_run_end(tokens, first, set(), set())
+        if not lex["particles"].isdisjoint(tokens.words[last:run_end]):
+            return True  # "Santa Maria de Ostula" is not "Santa Maria", "San Andres de Tuxtla" not "San"
     if tokens.low[first] not in heads and not is_article(tokens.words[first]):
         return False  # the usual case, decided by the first word
     significant = [k for k in range(first, last) if not is_article(tokens.words[k])]
@@ -593,7 +616,8 @@ def _cued_unknowns(tokens: Tokens, covered: set[int], masked: set[int], persons:
             and not (j - i == 1 and _sentence_initial(tokens, i))
         cued = _cue_before(tokens, i) or cued_after \
             or (bool(sig) and _self_cued(tokens, sig)) or (j - i >= 2 and _names_street(tokens, j - 1))
-        if cued and sig and j - i <= 4 and not _junk_name(tokens, i, j, sig) and not persons.is_person(tokens, i, j) \
+        # at most four words, not counting particles ("Santa Cruz de la Sierra")
+        if cued and sig and j - i - len(lex["particles"].intersection(words[i:j])) <= 4 and not _junk_name(tokens, i, j, sig) and not persons.is_person(tokens, i, j) \
                 and not (_in_title_case(tokens, i) and not _self_cued(tokens, sig)):
             if not (j < n and low[j] in lex["org_heads"]):
                 prep, cue = _prep_and_cue(tokens, i, j)

@@ -16,6 +16,7 @@ from geomap.extract.find import (
     normalised,
     toponym_lexicon,
 )
+from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.text import Tokens
 from geomap.extract.vocabulary import nationality_lexicon, phrases
 from geomap.gazetteer import Place
@@ -276,7 +277,7 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Reso
     most = max(fits.values())
     tied = {country for country, n in fits.items() if n == most}
     if len(tied) > 1:
-        named = {country for country in _demonym_countries(tokens) if country in tied}
+        named = {country for country in _demonym_countries(tokens, mentions) if country in tied}
         tied = named or tied
     if len(tied) > 1:
         decided = gazetteer.infer_country(res for res in votes if res.place.country in tied)
@@ -328,10 +329,20 @@ def _countries_spelled_as(name: str, res: Resolution, gazetteer: Gazetteer) -> f
 _SPELLED_MEMO_LIMIT = 100_000
 
 
-def _demonym_countries(tokens: Tokens) -> set[str]:
-    """The countries the text names by a nationality word ("Tunisian", "South African": demonyms.yaml)."""
+def _demonym_countries(tokens: Tokens, mentions: list[Mention]) -> set[str]:
+    """The countries the text names by a nationality word ("Tunisian", "South African": demonyms.yaml).
+
+    Not a government named as a side ("the U.S. said"), nor a foreign backer ("Saudi-led",
+    "Iranian-backed": ``backer_words`` in toponyms.yaml): neither says where the text is.
+    """
     demonyms, _forces = nationality_lexicon()
-    return {code for _a, _b, code in phrases().find(tokens, demonyms)}
+    sides = {k for m in mentions if not _votes(m) for k in range(m.first, m.last)}
+    low = tokens.low
+    return {code for a, b, code in phrases().find(tokens, demonyms)
+            if sides.isdisjoint(range(a, b)) and (b >= len(low) or low[b] not in _BACKER_WORDS)}
+
+
+_BACKER_WORDS = load_lexicon("toponyms").words("backer_words")
 
 
 # A single word resolved to a place outside the document's country must be
