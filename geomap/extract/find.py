@@ -617,7 +617,8 @@ def _cued_unknowns(tokens: Tokens, covered: set[int], masked: set[int], persons:
         cued = _cue_before(tokens, i) or cued_after \
             or (bool(sig) and _self_cued(tokens, sig)) or (j - i >= 2 and _names_street(tokens, j - 1))
         # at most four words, not counting particles ("Santa Cruz de la Sierra")
-        if cued and sig and j - i - len(lex["particles"].intersection(words[i:j])) <= 4 and not _junk_name(tokens, i, j, sig) and not persons.is_person(tokens, i, j) \
+        short = j - i - len(lex["particles"].intersection(words[i:j])) <= 4
+        if cued and sig and short and not _junk_name(tokens, i, j, sig) and not persons.is_person(tokens, i, j) \
                 and not (_in_title_case(tokens, i) and not _self_cued(tokens, sig)):
             if not (j < n and low[j] in lex["org_heads"]):
                 prep, cue = _prep_and_cue(tokens, i, j)
