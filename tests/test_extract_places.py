@@ -153,3 +153,15 @@ def test_a_foreign_backer_or_a_government_side_is_no_evidence_of_the_country() -
     # "the U.S." is a side here, not where the shelling was (Damascus, Maryland is a US town)
     text = "The U.S. warned Moscow. Government forces shelled the outskirts of Damascus on Monday."
     assert mentions(text)["Damascus"] == ("located", "SY")
+
+
+def test_the_land_around_a_place_is_near_it_at_precision_2() -> None:
+    assert event_place("Regime jets struck villages in the countryside of Idlib on Monday, killing 4.") == \
+        ("Idlib", "Syria", 2)
+    assert event_place("Clashes erupted in the western Hama countryside on Monday.") == ("Hama", "Syria", 2)
+    assert event_place("Troops ambushed and killed 40 fighters in the vicinity of Tabqa.")[2] == 2
+
+
+def test_a_governorate_named_as_such_is_the_admin_unit() -> None:
+    location, country, precision = event_place("Jets struck several villages in Idlib governorate, killing 4.")
+    assert (country, precision) == ("Syria", 3) and location in ("Idleb", "Idlib")

@@ -58,6 +58,7 @@ _SKIP_BACK = _TOPONYMS.words("skip_back")
 _PREPOSITIONS = _GRAMMAR.words("prepositions")
 _NEAR_WORDS = _TOPONYMS.words("near_words")
 _SPEECH_VERBS = _TOPONYMS.words("speech_verbs")
+_NEAR_OF = _TOPONYMS.words("near_of")
 
 
 
@@ -316,11 +317,11 @@ def _prep_and_cue(tokens: Tokens, first: int, last: int) -> tuple[str | None, st
         if word == "of" and i > 0 and low[i - 1] in _DIRECTIONS:
             prep = f"{low[i - 1]} of"
             break
+        if word == "of" and i > 0 and low[i - 1] in _NEAR_OF:
+            prep = f"{low[i - 1]} of"  # "the countryside of Idlib": near the city, not the governorate
+            break
         if word == "of" and i > 0 and low[i - 1] in CUE_WORDS and cue is None:
             cue = CUE_WORDS[low[i - 1]]
-        if word == "of" and i > 0 and low[i - 1] in ("outskirts", "countryside", "part", "parts", "edge", "edges"):
-            prep = f"{low[i - 1]} of"
-            break
         if word in _PREPOSITIONS:
             prep = word
             break
@@ -330,6 +331,8 @@ def _prep_and_cue(tokens: Tokens, first: int, last: int) -> tuple[str | None, st
             break
         i -= 1
         steps += 1
+    if after in _NEAR_OF:
+        return after, None  # "the Idlib countryside", "Aleppo's outskirts": near the place
     return prep, cue
 
 
