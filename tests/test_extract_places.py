@@ -165,3 +165,13 @@ def test_the_land_around_a_place_is_near_it_at_precision_2() -> None:
 def test_a_governorate_named_as_such_is_the_admin_unit() -> None:
     location, country, precision = event_place("Jets struck several villages in Idlib governorate, killing 4.")
     assert (country, precision) == ("Syria", 3) and location in ("Idleb", "Idlib")
+
+
+def test_the_places_of_a_list_share_its_preposition() -> None:
+    from geomap.extract.find import find_mentions
+    from geomap.extract.text import Tokens
+    from geomap.gazetteer import Gazetteer
+
+    found = find_mentions(Tokens.of("Clashes erupted near Saraqeb, Binnish and Sarmin on Monday."), Gazetteer.load())
+    assert [(m.text, m.prep, m.near) for m in found] == [
+        ("Saraqeb", "near", True), ("Binnish", "near", True), ("Sarmin", "near", True)]

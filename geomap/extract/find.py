@@ -325,6 +325,13 @@ def _prep_and_cue(tokens: Tokens, first: int, last: int) -> tuple[str | None, st
         if word in _PREPOSITIONS:
             prep = word
             break
+        if word in _COORDINATORS and i > 0 and is_capitalised(tokens.words[i - 1]):
+            # "in Abu Kamal and Mayadin", "in Aleppo, Idlib and Hama": the preposition of the list
+            i = _list_start(tokens, i - 1) - 1
+            continue
+        if i == first - 1 and is_capitalised(tokens.words[i]) and tokens.text[tokens.ends[i]:tokens.starts[first]].strip() == ",":
+            i = _list_start(tokens, i) - 1  # "near Saraqeb, Binnish"
+            continue
         if word not in _SKIP_BACK and not is_article(tokens.words[i]):
             break
         if any(c in tokens.text[tokens.ends[i]:tokens.starts[i + 1]] for c in ",.;:\"()"):
@@ -334,6 +341,29 @@ def _prep_and_cue(tokens: Tokens, first: int, last: int) -> tuple[str | None, st
     if after in _NEAR_OF:
         return after, None  # "the Idlib countryside", "Aleppo's outskirts": near the place
     return prep, cue
+
+
+_COORDINATORS = frozenset(("and", "or"))
+
+
+def _list_start(tokens: Tokens, i: int) -> int:
+    """The first token of the list of capitalised names that ends at token ``i`` ("Aleppo, Idlib")."""
+    return tokens.derived("name-list-starts", _name_list_starts)[i]
+
+
+def _name_list_starts(tokens: Tokens) -> list[int]:
+    """For each token, the first token of the run of capitalised names (joined by spaces, hyphens
+    or commas) it ends; one pass per document, so a list of thousands of names stays linear."""
+    words, text = tokens.words, tokens.text
+    starts = []
+    for i, word in enumerate(words):
+        joined = False
+        if i > 0 and (is_capitalised(word) or is_article(word)):
+            gap = text[tokens.ends[i - 1]:tokens.starts[i]]
+            joined = (gap in (" ", "-") and (is_capitalised(words[i - 1]) or is_article(words[i - 1]))) \
+                or (gap.strip() == "," and is_capitalised(words[i - 1]))
+        starts.append(starts[i - 1] if joined else i)
+    return starts
 
 
 def _strong_cue(tokens: Tokens, first: int, last: int) -> bool:
