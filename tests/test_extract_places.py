@@ -175,3 +175,17 @@ def test_the_places_of_a_list_share_its_preposition() -> None:
     found = find_mentions(Tokens.of("Clashes erupted near Saraqeb, Binnish and Sarmin on Monday."), Gazetteer.load())
     assert [(m.text, m.prep, m.near) for m in found] == [
         ("Saraqeb", "near", True), ("Binnish", "near", True), ("Sarmin", "near", True)]
+
+
+def test_a_later_sentence_naming_where_the_blast_struck_places_the_event() -> None:
+    text = ("A suicide bomber killed 20 fighters on Sunday, a monitor said. "
+            "The blast struck a crowded market in Sarmada.")
+    found = extract_events(text, report_date="2021-03-10", doc_id="t")
+    assert list(found[["location", "geo_precision"]].itertuples(index=False, name=None)) == [("Sarmada", 1)]
+
+
+def test_where_a_speaker_is_does_not_place_an_event_told_before() -> None:
+    text = ("A suicide bomber killed 20 fighters on Sunday, a monitor said. "
+            "Officials in Damascus condemned the attack.")
+    found = extract_events(text, report_date="2021-03-10", doc_id="t")
+    assert not any("later sentence" in reason for reason in found["reason"])

@@ -35,8 +35,15 @@ def antecedent(last_places: list[tuple[Mention, int]], phrase: str, s_index: int
     return None
 
 
-def set_place(record: EventRecord, mention: Mention, reason: str) -> None:
+def set_place(record: EventRecord, mention: Mention, reason: str, *, clause_low: list[str] | None = None) -> None:
+    """Give ``record`` the place of ``mention``, at ACLED's precision for its kind (2 when the text says near it).
+
+    ``clause_low`` (the document's lower-cased tokens) when the mention is in the
+    event's own clause: unless it says where a speaker is, the place then tells where
+    even an event named by a generic word was (:attr:`EventRecord.place_in_clause`).
+    """
     place = mention.place
+    record.place_in_clause = clause_low is not None and not _speakers_place(clause_low, mention.first, mention.last)
     record.place = place
     record.place_explicit = True
     precision = GEO_PRECISION_BY_KIND.get(place.kind, 3)
@@ -94,15 +101,20 @@ _SPEAKERS = _SIDES.words("speakers")
 
 
 def _speakers_place(low: list[str], first: int, last: int) -> bool:
-    """Does the mention in tokens ``first:last`` say where a speaker is ("a source at Hasaka ... said")?
+    """Does the mention in tokens ``first:last`` say where a speaker is ("a source at Hasaka ... said",
+    "officials in Damascus condemned")?
 
     Such a place locates an event only when the clause names no other place,
     not even a country ("killed in Russian air strikes in Syria, the defence
     ministry in Moscow said"). Not a victim's: "killed two officials in Qamishli".
     """
     return first >= 2 and low[first - 1] in ("at", "in", "of", "for") and low[first - 2] in _SPEAKERS \
-        and not (SAYS.isdisjoint(low[last:last + _SPEECH_REACH])
+        and not (SAYS.isdisjoint(low[last:last + _SPEECH_REACH]) and _REACTS.isdisjoint(low[last:last + _SPEECH_REACH])
                  and "according" not in low[max(0, first - 2 - _SPEECH_REACH):first - 2])
+
+
+# "officials in Damascus condemned the attack": where those reacting are
+_REACTS = _SIDES.words("reaction")
 
 
 # "a source at Hasaka Police Command told ...", "quoted a source in Hasaka as saying", "according to
