@@ -189,3 +189,9 @@ def test_where_a_speaker_is_does_not_place_an_event_told_before() -> None:
             "Officials in Damascus condemned the attack.")
     found = extract_events(text, report_date="2021-03-10", doc_id="t")
     assert not any("later sentence" in reason for reason in found["reason"])
+
+
+def test_a_name_never_runs_across_brackets_or_commas() -> None:
+    # "Baku Baku" would fold to Pago Pago, "Bamako Bamako" to nothing known
+    assert event_place("Bank workers protested in Baku (Baku, Azerbaijan) over unpaid wages.")[:2] == ("Baku", "Azerbaijan")
+    assert event_place("Teachers protested in Bamako (Bamako) over unpaid wages.")[:2] == ("Bamako", "Mali")

@@ -264,6 +264,8 @@ def _raw_matches(tokens: Tokens, gazetteer: Gazetteer) -> list[tuple[int, int]]:
             # the same in a headline, "Positions In Tell Rifaat" (In ~ Ayn, "spring"), or opening a
             # sentence: "In Tal Tamr there have been fierce clashes"
             continue
+        if n_keys > 1 and _broken_by_punctuation(tokens, token_of[k], token_of[k + n_keys - 1]):
+            continue  # "Baku (Baku, Azerbaijan)" is no place "Baku Baku"
         found.append((k, k + n_keys))
     found.sort(key=lambda m: (m[0] - m[1], m[0]))
     used: set[int] = set()
@@ -275,6 +277,14 @@ def _raw_matches(tokens: Tokens, gazetteer: Gazetteer) -> list[tuple[int, int]]:
         spans.append((token_of[a], token_of[b - 1] + 1))
     spans.sort()
     return spans
+
+
+_NAME_BREAKS = frozenset("(),;:!?\"[]/\n")
+
+
+def _broken_by_punctuation(tokens: Tokens, first: int, last: int) -> bool:
+    """Does punctuation that no name holds ("(", ",", ";" ...) stand between tokens ``first`` and ``last``?"""
+    return not _NAME_BREAKS.isdisjoint(tokens.text[tokens.ends[first]:tokens.starts[last]])
 
 
 def _ends_a_name(tokens: Tokens, last: int, before: int | None) -> bool:
