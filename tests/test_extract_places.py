@@ -195,3 +195,8 @@ def test_a_name_never_runs_across_brackets_or_commas() -> None:
     # "Baku Baku" would fold to Pago Pago, "Bamako Bamako" to nothing known
     assert event_place("Bank workers protested in Baku (Baku, Azerbaijan) over unpaid wages.")[:2] == ("Baku", "Azerbaijan")
     assert event_place("Teachers protested in Bamako (Bamako) over unpaid wages.")[:2] == ("Bamako", "Mali")
+
+
+def test_a_road_named_after_a_town_does_not_place_the_event_there() -> None:
+    text = "Journalists protested outside a newspaper office on Murree road in Rawalpindi city (Rawalpindi, Punjab)."
+    assert event_place(text)[:2] == ("Rawalpindi", "Pakistan")

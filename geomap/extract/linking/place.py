@@ -86,11 +86,14 @@ def choose_place(mentions: list[Mention], focus: Place | None, violent: bool, lo
         # a place introduced by a preposition, or named as a settlement ("strikes against the town
         # of Saraqeb and the village of Sheikh Mustafa in Idlib province"), before one named in passing
         bare = m.prep is None and m.cue not in _SETTLEMENT_CUES and not _hit(low, m.first, m.last)
-        return (_speakers_place(low, m.first, m.last), country, not contained(m), bare, k)
+        # a road named after a place ("on Murree road in Rawalpindi") runs anywhere from it
+        road = m.last < len(low) and low[m.last] in _STREET_HEADS
+        return (_speakers_place(low, m.first, m.last), country, not contained(m), road, bare, k)
     return min(enumerate(mentions), key=rank)[1]
 
 
 _SETTLEMENT_CUES = frozenset(("city", "town", "village", "neighbourhood"))
+_STREET_HEADS = _TOPONYMS.words("street_heads")
 
 
 # Kinds of place a town, village or neighbourhood may lie inside (see choose_place's containment).
