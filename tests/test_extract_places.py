@@ -200,3 +200,12 @@ def test_a_name_never_runs_across_brackets_or_commas() -> None:
 def test_a_road_named_after_a_town_does_not_place_the_event_there() -> None:
     text = "Journalists protested outside a newspaper office on Murree road in Rawalpindi city (Rawalpindi, Punjab)."
     assert event_place(text)[:2] == ("Rawalpindi", "Pakistan")
+
+
+def test_a_surname_after_a_title_and_an_unknown_given_name_is_a_person() -> None:
+    # Rama is also a village in Syria
+    assert "Rama" not in mentions("Police dispersed protesters at a square in Tirana who denounced Prime Minister Edi Rama.")
+
+
+def test_a_mine_is_no_place() -> None:
+    assert "Mine" not in mentions("Monitors recorded 12 explosions near the Butovka Mine overnight.")

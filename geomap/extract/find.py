@@ -400,6 +400,11 @@ class _PersonTracker:
                 and tokens.text[tokens.ends[prev]:tokens.starts[first]].strip() in ("", "."):
             self.surnames.update(low[first:last])
             return True
+        # a title, a given name the lexicon lacks, then the surname: "Prime Minister Edi Rama"
+        if prev >= 1 and low[prev - 1] in lex["titles"] and words[prev][:1].isupper() and not words[prev].isupper() \
+                and tokens.text[tokens.ends[prev - 1]:tokens.starts[first]] == f" {words[prev]} ":
+            self.surnames.update(low[first:last])
+            return True
         # a known first name followed by a capitalised surname: "Said Hassan"
         if last - first == 1 and low[first] in lex["first_names"] and last < len(words) and words[last][:1].isupper() \
                 and not is_article(words[last]) and tokens.text[tokens.ends[first]:tokens.starts[last]] == " ":

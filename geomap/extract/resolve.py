@@ -251,8 +251,9 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Reso
     the text ("the Tunisian union in Beja", ``demonyms.yaml``) and by the country most of the
     tied names resolve to on their own. When nothing decides, the focus is
     Syria (:data:`DEFAULT_COUNTRY`, the war this tool reads about) if it is
-    among the tied or no name fits any country, else the tied country of its
-    region nearest to it (Lebanon's Tripoli before Libya's), else none.
+    among the tied, else the tied country of its region nearest to it
+    (Lebanon's Tripoli before Libya's), else none. A text whose names fit no
+    country is Syria's.
 
     Countries and capitals that stand for a government ("the U.S. said",
     "Washington and Moscow") do not vote: a report on Syria quoting
@@ -273,6 +274,8 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Reso
         if res.place is not None and _similarity(mention.query, (res.place,)) >= 0.999:
             votes.append(res)
     if not fits:
+        # no name is spelled as any place: Syria, whose names the spelling folds are made for (the
+        # nationality words of such a text are mostly its foreign sides': "with Russian air support")
         return DEFAULT_COUNTRY
     most = max(fits.values())
     tied = {country for country, n in fits.items() if n == most}
