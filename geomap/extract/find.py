@@ -357,23 +357,24 @@ _COORDINATORS = frozenset(("and", "or"))
 
 
 def _list_start(tokens: Tokens, i: int) -> int:
-    """The first token of the list of capitalised names that ends at token ``i`` ("Aleppo, Idlib")."""
-    return tokens.derived("name-list-starts", _name_list_starts)[i]
+    """The first token of the list of capitalised names that ends at token ``i`` ("Aleppo, Idlib").
 
-
-def _name_list_starts(tokens: Tokens) -> list[int]:
-    """For each token, the first token of the run of capitalised names (joined by spaces, hyphens
-    or commas) it ends; one pass per document, so a list of thousands of names stays linear."""
+    At most :data:`_LIST_REACH` tokens back, so a list of thousands of names stays linear.
+    """
     words, text = tokens.words, tokens.text
-    starts = []
-    for i, word in enumerate(words):
-        joined = False
-        if i > 0 and (is_capitalised(word) or is_article(word)):
-            gap = text[tokens.ends[i - 1]:tokens.starts[i]]
-            joined = (gap in (" ", "-") and (is_capitalised(words[i - 1]) or is_article(words[i - 1]))) \
-                or (gap.strip() == "," and is_capitalised(words[i - 1]))
-        starts.append(starts[i - 1] if joined else i)
-    return starts
+    stop = max(0, i - _LIST_REACH)
+    while i > stop:
+        gap = text[tokens.ends[i - 1]:tokens.starts[i]]
+        if gap in (" ", "-") and (is_capitalised(words[i - 1]) or is_article(words[i - 1])):
+            i -= 1
+        elif gap.strip() == "," and is_capitalised(words[i - 1]):
+            i -= 1
+        else:
+            break
+    return i
+
+
+_LIST_REACH = 24
 
 
 def _strong_cue(tokens: Tokens, first: int, last: int) -> bool:
@@ -478,22 +479,26 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
     longer_name_until = 0
     raw = _raw_matches(tokens, gazetteer)
     matched = {k for a, b in raw for k in range(a, b)}
+    n = len(words)
     for first, last in raw:
         if first < longer_name_until:
             continue  # inside a longer unknown name ("Tell Zizounat"): see _opens_longer_name
-        if _opens_longer_name(tokens, first, last):
+        # the capitalised run the match opens (most are followed by a lower-case word: the match alone)
+        run_end = max(last, _name_run_end(tokens, first, set(), set())) \
+            if last < n and (words[last][:1].isupper() or words[last] in lex["particles"] or is_article(words[last])) else last
+        if _opens_longer_name(tokens, first, last, run_end):
             longer_name_until = _name_run_end(tokens, first, set(), masked)
             continue
         # keep a separate article before the name inside the mention ("al-Muhafaza")
         start_tok = first - 1 if first > 0 and _attached_article(tokens, first - 1) else first
-        if _qualifies_name_before(tokens, first, last, start_tok) or _inside_longer_cued_name(tokens, start_tok, last,
-                                                                                              matched, text_words):
+        if _qualifies_name_before(tokens, first, last, start_tok) \
+                or _inside_longer_cued_name(tokens, start_tok, last, run_end, matched, text_words):
             continue  # "Zizounat al-Gharbiya": left uncovered, the whole name is listed by _cued_unknowns
         if not masked.isdisjoint(range(first, last)):
             covered.update(range(first, last))
             continue
         if _names_street(tokens, last) or (last - first == 1 and _names_street(tokens, first)) \
-                or _names_street(tokens, _name_run_end(tokens, last, set(), masked) - 1):
+                or (run_end > last and _names_street(tokens, run_end - 1)):
             continue  # left uncovered: the whole street name is listed by _cued_unknowns
         if " ".join(low[first:last]) in lex["city_parts"]:
             covered.update(range(first, last))
@@ -545,15 +550,16 @@ def _mark_rulers(mention: Mention, tokens: Tokens, governments: frozenset[int]) 
         and (mention.last + 1 == len(low) or low[mention.last + 1] not in _ARMED))
 
 
-def _inside_longer_cued_name(tokens: Tokens, first: int, last: int, matched: set[int], written: set[str]) -> bool:
+def _inside_longer_cued_name(tokens: Tokens, first: int, last: int, end: int, matched: set[int],
+                             written: set[str]) -> bool:
     """Is the match part of a longer name that a kind word follows ("Jardim Glaucia neighborhood")?
 
     The capitalised run around the match, up to the kind word, is the name;
     when it holds a word no gazetteer name matched, the match is only a part
     of it (the town of Jardim is not the Jardim Glaucia neighbourhood).
+    ``end`` is where the capitalised run from the match ends.
     """
     words, low = tokens.words, tokens.low
-    end = _name_run_end(tokens, first, set(), set())
     if end >= len(words) or low[end] not in CUE_WORDS:
         return False
     start = first
@@ -585,22 +591,21 @@ def _name_run_end(tokens: Tokens, i: int, covered: set[int], masked: set[int]) -
     return j
 
 
-def _opens_longer_name(tokens: Tokens, first: int, last: int) -> bool:
+def _opens_longer_name(tokens: Tokens, first: int, last: int, run_end: int) -> bool:
     """True if a match is only generic name heads ("Kafr", "Tell") that more capitalised
     words extend into a longer name: "Kafr Zizounat" is not the village "Kafr"; or if a
-    name particle and a capitalised word continue it ("Santa Maria de Ostula")."""
+    name particle and a capitalised word continue it ("Santa Maria de Ostula"). ``run_end`` is
+    where the capitalised run from the match ends."""
     lex = toponym_lexicon()
     heads = lex["place_heads"]
-    if last < len(tokens.words) and tokens.words[last][:1].isalpha():
-        run_end = _name_run_end(tokens, first, set(), set())
-        if not lex["particles"].isdisjoint(tokens.words[last:run_end]):
-            return True  # "Santa Maria de Ostula" is not "Santa Maria", "San Andres de Tuxtla" not "San"
+    if run_end > last and not lex["particles"].isdisjoint(tokens.words[last:run_end]):
+        return True  # "Santa Maria de Ostula" is not "Santa Maria", "San Andres de Tuxtla" not "San"
     if tokens.low[first] not in heads and not is_article(tokens.words[first]):
         return False  # the usual case, decided by the first word
     significant = [k for k in range(first, last) if not is_article(tokens.words[k])]
     if not significant or not all(tokens.low[k] in heads for k in significant):
         return False
-    return _name_run_end(tokens, first, set(), set()) > last
+    return run_end > last
 
 
 # What follows a dateline's city: an optional country and date, then the agency in

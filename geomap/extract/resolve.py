@@ -324,8 +324,9 @@ def _countries_spelled_as(name: str, res: Resolution, gazetteer: Gazetteer) -> f
     if found is None:
         if len(memo) > _SPELLED_MEMO_LIMIT:
             memo.clear()
-        places = {cand.place for _score, cand in res.candidates if not cand.fuzzy}
-        found = memo[name] = frozenset(p.country for p in places if p.country and _similarity(name, (p,)) >= 0.999)
+        spelled_as = gazetteer.resolver.spelled_as
+        found = memo[name] = frozenset(cand.place.country for _score, cand in res.candidates
+                                       if not cand.fuzzy and cand.place.country and spelled_as(name, cand.place))
     return found
 
 

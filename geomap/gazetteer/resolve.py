@@ -262,9 +262,9 @@ class Resolver:
         city = self._enclosing_city(context)
         anchor = self._anchor(context)
         nearby = Nearby(context.nearby) if context.nearby else None
-        apposed = _Apposed(self._places_named(context.within), context.within,
-                           None if context.holds is None else self._places_named(context.holds, spelled=True),
-                           context.holds)
+        apposed = None if context.within is None and context.holds is None else _Apposed(
+            self._places_named(context.within), context.within,
+            None if context.holds is None else self._places_named(context.holds, spelled=True), context.holds)
         ranked = sorted(
             ((self._rank(name, cand, context, city, nearby, anchor, apposed), cand) for cand in found),
             key=lambda item: -item[0][0],
@@ -369,6 +369,10 @@ class Resolver:
         if named_cue in ("province", "governorate"):
             name, cue = bare, named_cue
         return self.resolve(name, ResolveContext(country=country, cue=cue)).place
+
+    def spelled_as(self, name: str, place: Place) -> bool:
+        """Is ``name`` written as one of the place's names (case, diacritics and articles aside)?"""
+        return self._light_similarity(light(name), place) == 1.0
 
     def _places_named(self, name: Place | str | None, *, spelled: bool = False) -> tuple[Place, ...]:
         """The places a name of the text may mean: exact key matches (of the kinds its cue
