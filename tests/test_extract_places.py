@@ -209,3 +209,9 @@ def test_a_surname_after_a_title_and_an_unknown_given_name_is_a_person() -> None
 
 def test_a_mine_is_no_place() -> None:
     assert "Mine" not in mentions("Monitors recorded 12 explosions near the Butovka Mine overnight.")
+
+
+def test_the_village_not_its_governorate_nor_the_governorate_capital() -> None:
+    assert event_place("Regime jets struck Sarmin, Idlib province, killing 4 civilians.") == ("Sarmin", "Syria", 1)
+    assert event_place("Shells hit the village of Kafr Nabl in Idlib province on Monday, killing 2.")[::2] == \
+        ("Kafr Nobol", 1)  # OCHA spells it so
