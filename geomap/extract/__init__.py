@@ -33,7 +33,7 @@ from geomap.extract.actors import (
 from geomap.extract.dates import dateline
 from geomap.extract.find import Mention, find_mentions
 from geomap.extract.lexicon import load as load_lexicon
-from geomap.extract.resolve import drop_junk, resolve_mentions
+from geomap.extract.resolve import drop_junk, placed_country, resolve_mentions
 from geomap.extract.rows import mention_rows, mentions_frame, to_row
 from geomap.extract.text import Tokens
 from geomap.extract.triggers import find_triggers
@@ -126,7 +126,7 @@ def _mentions(tokens: Tokens, gaz: Gazetteer, sources: set[int],
     resolved, country = resolve_mentions(found, gaz, tokens)
     kept = drop_junk(resolved, tokens, country)
     clock.lap("resolution")
-    return kept, country
+    return kept, country or placed_country(kept)
 
 
 def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str | None = None,

@@ -200,7 +200,8 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
     clause_places = places.within(c0, c1)
     chosen = choose_place(clause_places, doc.focus, violent, tokens.low)
     if chosen is not None:
-        set_place(record, chosen, f"{chosen.text!r} in the trigger's clause" + (f" after {chosen.prep!r}" if chosen.prep else ""))
+        set_place(record, chosen, f"{chosen.text!r} in the trigger's clause" + (f" after {chosen.prep!r}" if chosen.prep else ""),
+                  clause_low=tokens.low)
     elif s_places and (chosen := choose_place(s_places, doc.focus, violent, tokens.low)) is not None:
         set_place(record, chosen, f"{chosen.text!r} elsewhere in the same sentence")
     elif (ana := ANAPHORA_RE.search(text, c0, c1)) and (carried := antecedent(last_places, ana.group(0), s_index)):
@@ -329,8 +330,9 @@ def _continue(record: EventRecord, new: EventRecord, country: str | None) -> Non
         record.generic = False
     if not any(e.sentence == new.evidence[0].sentence for e in record.evidence):
         record.evidence.extend(new.evidence)
-    # a generic mention ("officials in Damascus condemned the attack") is no evidence of where it was
-    if new.place is not None and not record.place_explicit and not new.generic:
+    # a generic mention ("officials in Damascus condemned the attack") is no evidence of where it was,
+    # unless its own clause names the place ("the blast struck the Atme crossing")
+    if new.place is not None and not record.place_explicit and (not new.generic or new.place_in_clause):
         record.place, record.place_explicit = new.place, True
         record.geo_precision, record.place_reason = new.geo_precision, new.place_reason + " (a later sentence about the same event)"
     if record.actor1 is None and new.actor1 is not None:
