@@ -59,6 +59,7 @@ SIGNALS = "SIGTERM"
 GEOPY = "geopy conventions"
 IDS = "document ids"
 ODD = "odd inputs and outputs"
+TEXT = "invisible characters and markup"
 
 
 def check(category: str) -> Callable[[Callable[[Path], None]], Callable[[Path], None]]:
@@ -612,6 +613,63 @@ def repeated_ids_never_collide(tmp: Path) -> None:
     events = gpd.read_parquet(tmp / "e.parquet")
     assert list(dict.fromkeys(events["doc_id"])) == wanted
     assert events["event_id"].is_unique
+
+
+# --- 7-8: invisible characters and markup ---------------------------------------------------------
+
+# What a word processor or a web page hides inside "Idlib": each must leave the place found, its
+# event apart from Aleppo's with its own toll, and the offsets pointing into the text as given.
+HIDDEN_IDLIB = {
+    "zero-width space": "Idl\u200bib", "zero-width non-joiner": "Idl\u200cib", "zero-width joiner": "Idl\u200dib",
+    "word joiner": "Idl\u2060ib", "byte-order mark": "Idl\ufeffib", "right-to-left mark": "Idl\u200fib",
+    "soft hyphen": "Id\u00adlib", "fullwidth letters": "\uff29\uff44\uff4c\uff49\uff42",
+    "Cyrillic look-alike": "Idl\u0456b",
+}
+
+
+def _events_and_mentions(tmp: Path, text: str) -> tuple[list[dict], list[dict]]:
+    import csv
+
+    write(tmp, "report.txt", text)
+    run = cli(tmp, "extract", "report.txt", "--date", "2016-05-03", "-o", "e.csv", "--mentions", "m.csv")
+    assert run.status == 0 and "Traceback" not in run.err, run.err
+    with open(tmp / "e.csv", encoding="utf-8", newline="") as e, open(tmp / "m.csv", encoding="utf-8", newline="") as m:
+        return list(csv.DictReader(e)), list(csv.DictReader(m))
+
+
+def _check_hidden(label: str, name: str) -> None:
+    def run(tmp: Path) -> None:
+        text = f"Air strikes hit Aleppo on Monday, killing 12 people. {name} was shelled on Monday, killing 3."
+        events, mentions = _events_and_mentions(tmp, text)
+        tolls = {row["location"]: row["fatalities"] for row in events}
+        assert tolls == {"Aleppo": "12", "Idlib": "3"}, events
+        idlib = [row for row in mentions if row["name"] == "Idlib" and row["status"] == "located"]
+        assert len(idlib) == 1, mentions
+        start, end = int(idlib[0]["char_start"]), int(idlib[0]["char_end"])
+        assert text[start:end] == name  # the offsets point into the text as given
+    run.__name__ = f"{label} inside a name"
+    CHECKS.append(Check(TEXT, run.__name__, run))
+
+
+for _label, _name in HIDDEN_IDLIB.items():
+    _check_hidden(_label, _name)
+
+
+@check(TEXT)
+def html_paragraphs_are_sentences_and_entities_text(tmp: Path) -> None:
+    text = ("<p>Government air strikes hit Aleppo on Monday &amp; at least 12 people were killed.</p>\n"
+            "<p>Air strikes hit Raqqa on Monday and killed 18 people.</p>")
+    events, _mentions = _events_and_mentions(tmp, text)
+    assert {row["location"]: row["fatalities"] for row in events} == {"Aleppo": "12", "Raqqa": "18"}, events
+    raqqa = next(row for row in events if row["location"] == "Raqqa")
+    assert "<" not in raqqa["notes"] and text[int(raqqa["char_start"]):int(raqqa["char_end"])].startswith("Air strikes")
+
+
+@check(TEXT)
+def a_word_wholly_in_another_script_is_left_as_written(tmp: Path) -> None:
+    from geomap.extract.normalize import normalise
+
+    assert normalise("Обстріл Харкова і Idl\u0456b").text == "Обстріл Харкова і Idlib"
 
 
 # --- 15: odd inputs and outputs -------------------------------------------------------------------
