@@ -242,3 +242,15 @@ def test_what_goes_on_is_no_event(text: str) -> None:
 
 def test_what_has_happened_is_an_event() -> None:
     assert one_event("Government forces have captured the town of Saraqeb, the army said on Monday.")["event_type"] == "Battles"
+
+
+@pytest.mark.parametrize(("text", "fatalities"), [
+    ("A man was shot and killed by gunmen in Culiacan on Monday.", 1),
+    ("Gunmen assassinated a trader in Gao on Monday.", 1),
+    ("Gunmen opened fire on a peace meeting in Jos on Monday, killing 1 person and injuring 2 others.", 1),
+    ("Soldiers ambushed a rebel camp near Beni on Monday. After heavy gunfire, the rebels fled. One rebel was killed.",
+     1),
+    ("Gunmen shot a shopkeeper in Culiacan on Monday. 1 fatality.", 1),
+])
+def test_a_toll_of_one_is_read_however_it_is_told(text: str, fatalities: int) -> None:
+    assert one_event(text)["fatalities"] == fatalities

@@ -572,6 +572,8 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
                 and low[k + 2] in _lexicon()["people"] \
                 and not (low[k + 1].isdecimal() or low[k + 1] in _lexicon()["units"]):
             budget += 2  # two words for one group: "70 regime and rebel fighters have been killed"
+        elif low[k] in ("and", "or") and k > j and low[k - 1] in _HARM_PARTICIPLES:
+            pass  # one verb of harm before another: "a man was shot and killed"
         elif low[k] in _STOP_AFTER or low[k].isdecimal() or low[k] in _lexicon()["units"]:
             return None
         if low[k] in _lexicon()["things"] and (k == j or (k == j + 1 and low[j] == "of")
@@ -582,6 +584,7 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
 
 
 _DASHES = frozenset(("-", "--", "\u2013", "\u2014"))
+_HARM_PARTICIPLES = _NUMBERS.words("harm_participles")
 _PART_CUES = _NUMBERS.words("part_cues")
 # After a figure, these make it a part of a total told before it ("Three people, two of them children, died").
 _PART_AFTER = tuple(p.split() for p in _NUMBERS.phrases("part_after"))

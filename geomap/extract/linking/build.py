@@ -149,7 +149,7 @@ _SINCE_REACH = 8
 
 def _attach_figures(records: list[EventRecord], figures: list[Figure], s_index: int, s0: int, s1: int,
                     target: re.Match | None) -> None:
-    """A sentence that only gives a toll continues the event just before it.
+    """A sentence that only gives a toll continues the event just before it (told at most two sentences back).
 
     When it names a target ("in the hospital alone") the toll goes to the
     recent event that hit that target.
@@ -164,7 +164,7 @@ def _attach_figures(records: list[EventRecord], figures: list[Figure], s_index: 
             if earlier.target == target.group(1).lower():
                 record = earlier
                 break
-    if record.violent and s_index - record.last_sentence <= (3 if record is not records[-1] else 1):
+    if record.violent and s_index - record.last_sentence <= (3 if record is not records[-1] else 2):
         record.absorb_figures(figures)
         if record.last_sentence != s_index:
             record.evidence.append(Evidence(s0, s1, s_index))
