@@ -254,3 +254,8 @@ def test_what_has_happened_is_an_event() -> None:
 ])
 def test_a_toll_of_one_is_read_however_it_is_told(text: str, fatalities: int) -> None:
     assert one_event(text)["fatalities"] == fatalities
+
+
+def test_a_peaceful_protest_leaves_no_one_dead_whatever_deaths_it_recalls() -> None:
+    event = one_event("Relatives protested in Karachi on Monday to demand justice for a youth who was killed last week.")
+    assert (event["sub_event_type"], event["fatalities"]) == ("Peaceful protest", 0)
