@@ -424,18 +424,37 @@ def _best_similarity(text: str, res: Resolution) -> float:
     return _similarity(text, places)
 
 
-@lru_cache(maxsize=100_000)
 def _similarity(text: str, places: tuple[Place, ...]) -> float:
-    query = _light(text)
+    """The best likeness of ``text`` to a name of one of ``places`` (1.0: spelled alike, articles aside)."""
     best = 0.0
     for place in places:
-        for name in place.names:
-            light = _light(name)
-            for strip in ("al", "el", "ar", "as", "ad", "ash", "at", "az", "an"):
-                if light.startswith(strip) and len(light) > len(strip) + 3 and not query.startswith(strip):
-                    light = light[len(strip):]
-                    break
-            best = max(best, fuzz.ratio(query, light) / 100.0)
-            if best >= 0.999:
-                return best
+        key = (text, place.place_id)  # hashing whole places cost more than the comparison
+        found = _SIMILARITY.get(key)
+        if found is None:
+            if len(_SIMILARITY) > _SIMILARITY_LIMIT:
+                _SIMILARITY.clear()
+            found = _SIMILARITY[key] = _similarity_to(text, place.names)
+        best = max(best, found)
+        if best >= 0.999:
+            break
+    return best
+
+
+_SIMILARITY: dict[tuple[str, str], float] = {}
+_SIMILARITY_LIMIT = 200_000
+
+
+def _similarity_to(text: str, names: tuple[str, ...]) -> float:
+    query = _light(text)
+    best = 0.0
+    for name in names:
+        light = _light(name)
+        for strip in ("al", "el", "ar", "as", "ad", "ash", "at", "az", "an"):
+            if light.startswith(strip) and len(light) > len(strip) + 3 and not query.startswith(strip):
+                light = light[len(strip):]
+                break
+        best = max(best, fuzz.ratio(query, light) / 100.0)
+        if best >= 0.999:
+            return best
+    return best
     return best
