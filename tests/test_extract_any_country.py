@@ -259,3 +259,8 @@ def test_a_toll_of_one_is_read_however_it_is_told(text: str, fatalities: int) ->
 def test_a_peaceful_protest_leaves_no_one_dead_whatever_deaths_it_recalls() -> None:
     event = one_event("Relatives protested in Karachi on Monday to demand justice for a youth who was killed last week.")
     assert (event["sub_event_type"], event["fatalities"]) == ("Peaceful protest", 0)
+
+
+def test_the_agent_of_a_passive_told_after_where_it_happened_is_the_doer() -> None:
+    event = one_event("A man was shot to death in a busy market in Manaus on Monday by two armed men.")
+    assert (event["actor1"], event["sub_event_type"]) == ("Unidentified Armed Group (Brazil)", "Attack")

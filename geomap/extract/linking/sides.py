@@ -110,7 +110,8 @@ def _clause_sides(doc: Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
     sides = _between_sides(low, trigger, c_hi, after)
     if sides is not None:
         return sides[0], sides[1], True
-    agent = next((a for a in after if a.first - trigger.end <= 6 and _preceded_by(low, a.first, ("by",))
+    reach = _PASSIVE_AGENT_REACH if _passive(low, trigger) else _AGENT_REACH
+    agent = next((a for a in after if a.first - trigger.end <= reach and _preceded_by(low, a.first, ("by",))
                   and not _holder(low, a.first)), None)
     if agent is None and trigger.type.sub_event_type == "Air/drone strike" and trigger.end < len(low) \
             and low[trigger.end] == "of":
@@ -226,6 +227,10 @@ def _clause_sides(doc: Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
 
 
 _PASSIVE = _GRAMMAR.words("passive_auxiliaries")
+# How far after the trigger "by X" names its doer: a passive's agent may follow where and how it
+# happened ("a man was shot to death in the market by two armed men").
+_AGENT_REACH = 6
+_PASSIVE_AGENT_REACH = 12
 
 
 _PASSIVE_ADVERBS = _GRAMMAR.words("passive_adverbs")
