@@ -264,3 +264,8 @@ def test_a_peaceful_protest_leaves_no_one_dead_whatever_deaths_it_recalls() -> N
 def test_the_agent_of_a_passive_told_after_where_it_happened_is_the_doer() -> None:
     event = one_event("A man was shot to death in a busy market in Manaus on Monday by two armed men.")
     assert (event["actor1"], event["sub_event_type"]) == ("Unidentified Armed Group (Brazil)", "Attack")
+
+
+def test_a_killing_among_criminals_is_a_fight() -> None:
+    event = one_event("An alleged drug dealer was shot and killed by armed men in Culiacan on Monday.")
+    assert event["sub_event_type"] == "Armed clash"
