@@ -310,7 +310,8 @@ def test_run_corpus_writes_partitioned_geoparquet(small_corpus: Path, tmp_path: 
     # the parts, and the marker that lets a later run replace this folder (and only such a folder)
     assert sorted(p.name for p in out.iterdir()) == [".geomap-parts", *(f"part-0000{i}.parquet" for i in range(4))]
     assert (run.documents, run.parts) == (14, 4)
-    assert [str(e) for e in run.errors] == [f"{small_corpus}:15: invalid JSON: Expecting property name enclosed in double quotes (column 2)"]
+    assert [str(e) for e in run.errors] == [
+        f"{small_corpus}:15: invalid JSON: Expecting property name enclosed in double quotes (column 2)"]
     events = table_of(out)
     assert len(events) == run.events > 0
     assert set(events["doc_id"]) <= {f"d{i:02d}" for i in range(14)}

@@ -6,7 +6,6 @@ Every sentence here is written for these tests.
 from __future__ import annotations
 
 import pytest
-
 from extract_sentences import events, one_event
 
 

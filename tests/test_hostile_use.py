@@ -212,7 +212,8 @@ def two_outputs_on_one_path(tmp: Path) -> None:
     write(tmp, "existing.html", "<html>keep me</html>")
     os.symlink("existing.html", tmp / "alias.png")
     before = digest(tmp)
-    refused(cli(tmp, "extract", "r.txt", "-o", "x.csv", "--mentions", "./x.csv"), r"-o and --mentions both write to the same file")
+    refused(cli(tmp, "extract", "r.txt", "-o", "x.csv", "--mentions", "./x.csv"),
+            r"-o and --mentions both write to the same file")
     refused(cli(tmp, "extract", "r.txt", "--mentions", "-"), r"-o and --mentions both write to standard output")
     refused(cli(tmp, "map", "r.txt", "-o", "m.html", "--png", "m.html"), r"m\.html")
     refused(cli(tmp, "map", "r.txt", "-o", "existing.html", "--png", "alias.png"), r"-o and --png both write to the same file")

@@ -84,7 +84,8 @@ def _lexicon() -> dict:
         "people": frozenset(str(w) for w in lex["one_person"] + lex["people"])
         | frozenset(str(w) for w in load_lexicon("actors")["member_nouns"]),
         # the words that may stand between a kill word and its figure
-        "fillers": frozenset(word for phrase in lex["qualifiers"] + lex["toll_fillers"] + lex["rise_verbs"] for word in str(phrase).split()),
+        "fillers": frozenset(word for phrase in lex["qualifiers"] + lex["toll_fillers"] + lex["rise_verbs"]
+                             for word in str(phrase).split()),
     }
 
 
@@ -188,7 +189,8 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             figures.append(zero)
             i = tokens.index_at(zero.end)
             continue
-        parsed = _parse_number(tokens, i, hi) if (low[i].isdecimal() or low[i] in lex["units"] or low[i] in lex["multipliers"] or low[i] in _VAGUE_HEADS) else None
+        numeric = low[i].isdecimal() or low[i] in lex["units"] or low[i] in lex["multipliers"] or low[i] in _VAGUE_HEADS
+        parsed = _parse_number(tokens, i, hi) if numeric else None
         if parsed is None:
             i += 1
             continue
@@ -355,7 +357,8 @@ def _is_year(tokens: Tokens, i: int, value: int) -> bool:
     prev = tokens.low[i - 1] if i else ""
     # a photo credit's year follows the agency in capitals: "AFP 2018"
     credit = i > 0 and len(tokens.words[i - 1]) > 1 and tokens.words[i - 1].isupper()
-    return prev in _YEAR_CUES or prev[:3] in {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} or prev.isdecimal() or credit
+    months = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+    return prev in _YEAR_CUES or prev[:3] in months or prev.isdecimal() or credit
 
 
 def _not_a_count(tokens: Tokens, i: int, j: int) -> bool:

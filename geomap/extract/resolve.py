@@ -1,4 +1,5 @@
-"""Places in context: each toponym mention resolved against the gazetteer with the document's country, the places named near it and what the text says of it."""
+"""Places in context: each toponym mention resolved against the gazetteer with the document's country, the places
+named near it and what the text says of it."""
 
 from __future__ import annotations
 

