@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from extract_sentences import events, one_event
 
+from geomap.extract import extract_events
+
 
 @pytest.mark.parametrize("sentence", [
     "Unidentified gunmen shot dead a shopkeeper in Homs on Monday.",
@@ -268,3 +270,8 @@ def test_the_agent_of_a_passive_told_after_where_it_happened_is_the_doer() -> No
 def test_a_killing_among_criminals_is_a_fight() -> None:
     event = one_event("An alleged drug dealer was shot and killed by armed men in Culiacan on Monday.")
     assert event["sub_event_type"] == "Armed clash"
+
+
+def test_the_dateline_dates_the_report_and_the_weekday_the_event() -> None:
+    found = extract_events("Published 16 October 2017 Rebel shelling killed four civilians in Damascus on Sunday.")
+    assert [str(d)[:10] for d in found["event_date"]] == ["2017-10-15"]

@@ -299,9 +299,16 @@ def _non_overlapping(found: list[DateMention]) -> list[DateMention]:
     return kept
 
 
+#: How far into a document its dateline may stand (characters).
+DATELINE_REACH = 400
+
+
 def dateline(text: str) -> dt.date | None:
     """Return the first full explicit date of a document (its dateline), if any."""
-    for mention in find_dates(text, 0, min(len(text), 400)):
-        if mention.explicit and mention.date:
-            return mention.date
-    return None
+    mention = dateline_mention(text)
+    return mention.date if mention is not None else None
+
+
+def dateline_mention(text: str) -> DateMention | None:
+    """The first full explicit date of a document within :data:`DATELINE_REACH` characters, if any."""
+    return next((m for m in find_dates(text, 0, min(len(text), DATELINE_REACH)) if m.explicit and m.date), None)

@@ -8,7 +8,7 @@ import re
 from bisect import bisect_left
 from dataclasses import replace
 
-from geomap.extract.dates import DateMention, find_dates, find_years
+from geomap.extract.dates import DateMention, dateline_mention, find_dates, find_years
 from geomap.extract.figures import Figure, find_figures, is_exact, toll_word_positions
 from geomap.extract.find import Mention
 from geomap.extract.lexicon import load as load_lexicon
@@ -209,7 +209,7 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
         set_place(record, carried, f"{ana.group(0)!r} refers back to {carried.text!r} in a previous sentence")
 
     clause_dates = [d for d in s_dates[bisect_left([d.start for d in s_dates], c0):] if d.start < c1]
-    date = (clause_dates or s_dates or [None])[0]
+    date = (_past_dateline(clause_dates, doc) or _past_dateline(s_dates, doc) or [None])[0]
     if date is not None:
         record.date, record.time_precision, record.date_explicit = date.date, date.precision, True
 
@@ -252,6 +252,26 @@ def _protest_stepped_into(records: list[EventRecord], new: EventRecord, s_index:
     if protest.sub_event_type == "Peaceful protest":
         protest.sub_event_type = "Protest with intervention"
     return protest
+
+
+def _past_dateline(dates: list[DateMention], doc: Doc) -> list[DateMention]:
+    """``dates`` without the report's own dateline when they hold another date.
+
+    "Date of publication 16 October 2017 Rebel shelling killed four civilians on Sunday": the
+    first full date of the report, the day it was published, dates the report; "on Sunday" the
+    event. Alone, the dateline's date is kept ("On 16 October 2017 rebels shelled ...").
+    """
+    if len(dates) < 2 or doc.ref is None:
+        return dates
+    line = _dateline_start(doc)
+    kept = [d for d in dates if d.start != line]
+    return kept or dates
+
+
+def _dateline_start(doc: Doc) -> int | None:
+    """Where the report's dateline (its first full explicit date, the report's date) starts, if it has one."""
+    first = doc.tokens.derived("dateline", lambda tokens: dateline_mention(tokens.text))
+    return first.start if first is not None and first.date == doc.ref else None
 
 
 def _earlier_one(low: list[str], trigger: Trigger, c_lo: int) -> bool:
