@@ -275,3 +275,7 @@ def test_a_killing_among_criminals_is_a_fight() -> None:
 def test_the_dateline_dates_the_report_and_the_weekday_the_event() -> None:
     found = extract_events("Published 16 October 2017 Rebel shelling killed four civilians in Damascus on Sunday.")
     assert [str(d)[:10] for d in found["event_date"]] == ["2017-10-15"]
+
+
+def test_a_participle_that_tells_what_a_side_does_is_no_event() -> None:
+    assert events("The statement accused rebels fighting the Islamic State of taking orders from Washington.").empty

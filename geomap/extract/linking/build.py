@@ -25,6 +25,7 @@ from geomap.extract.linking.sides import (
     actors_from_control,
     default_actors,
     default_intervener,
+    describes_a_side,
     in_support,
     inherit_actor,
     link_actors,
@@ -71,7 +72,8 @@ def build_events(doc: Doc) -> list[EventRecord]:
             c_lo, c_hi = tokens.index_at(c0), tokens.index_before(c1)
             in_clause = triggers.within(c_lo, c_hi)
             real = [t for t in in_clause
-                    if not is_irrealis(tokens, t, c_lo, c_hi) and not in_support(tokens.low, t, in_clause, c_lo)]
+                    if not is_irrealis(tokens, t, c_lo, c_hi) and not in_support(tokens.low, t, in_clause, c_lo)
+                    and not describes_a_side(doc, t)]
             clauses.append((c0, c1, c_lo, c_hi, real))
         # a toll told before its event in the same sentence: "12 militants were killed while trying to
         # attack" (but not a toll with a doer of its own: "regime forces have killed dozens while ...")

@@ -227,6 +227,7 @@ def _clause_sides(doc: Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
 
 
 _PASSIVE = _GRAMMAR.words("passive_auxiliaries")
+_ARTICLES = _GRAMMAR.words("articles")
 # How far after the trigger "by X" names its doer: a passive's agent may follow where and how it
 # happened ("a man was shot to death in the market by two armed men").
 _AGENT_REACH = 6
@@ -423,6 +424,24 @@ def in_support(low: list[str], trigger: Trigger, clause_triggers: list[Trigger],
         if _supports(low, k):
             return not any(k < t.first < first for t in clause_triggers)
     return False
+
+
+def describes_a_side(doc: Doc, trigger: Trigger) -> bool:
+    """Is the trigger a participle that tells what a side does, not an event ("the US-led coalition
+    fighting IS", "rebels battling the regime")?
+
+    It is when a side ends right before it, another side is its object (right after it, over
+    "the"), and it is a present participle: "the coalition fighting IS in Iraq and Syria"
+    describes the coalition; "the coalition fought IS" and "rebel shelling killed four
+    civilians" are events.
+    """
+    low = doc.tokens.low
+    if not low[trigger.first].endswith("ing") or trigger.first == 0:
+        return False
+    if not any(a.end == trigger.first for a in doc.actors_within(max(0, trigger.first - 8), trigger.first)):
+        return False
+    return any(all(w in _ARTICLES for w in low[trigger.end:a.first])
+               for a in doc.actors_within(trigger.end, trigger.end + 8))
 
 
 def _relative_subject(low: list[str], before: list[ActorMention], trigger: Trigger) -> ActorMention | None:
