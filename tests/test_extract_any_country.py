@@ -279,3 +279,9 @@ def test_the_dateline_dates_the_report_and_the_weekday_the_event() -> None:
 
 def test_a_participle_that_tells_what_a_side_does_is_no_event() -> None:
     assert events("The statement accused rebels fighting the Islamic State of taking orders from Washington.").empty
+
+
+def test_a_provinces_summary_of_one_event_is_that_event_at_its_village() -> None:
+    found = extract_events("Russian air strikes on Deir ez-Zor province killed 20 civilians on Sunday. The strikes hit "
+                           "the village of al-Shafa on Sunday, monitors said.", report_date="2017-11-27")
+    assert list(found["location"]) == ["Shafa"] and list(found["fatalities"]) == [20]

@@ -37,6 +37,7 @@ from geomap.extract.rules import Coding, retype
 from geomap.extract.text import Tokens, clause_spans, document_sentences, first_within
 from geomap.extract.triggers import RELATIVE_WORDS, Trigger, is_irrealis, is_tally
 from geomap.extract.vocabulary import Actor
+from geomap.gazetteer.spatial import ADMIN_KINDS, holds
 
 _GRAMMAR = load_lexicon("grammar")
 _SIDES = load_lexicon("sides")
@@ -412,7 +413,44 @@ def merge_duplicates(records: list[EventRecord]) -> list[EventRecord]:
         first.target = first.target or record.target
         if record.place_explicit and not first.place_explicit:
             first.place_explicit, first.place_reason, first.geo_precision = True, record.place_reason, record.geo_precision
-    return _merge_unidentified(out)
+    return _merge_summaries(_merge_unidentified(out))
+
+
+def _merge_summaries(records: list[EventRecord]) -> list[EventRecord]:
+    """A report of an event in a province or district that holds the place of another of the same
+    day and type is that event told in summary: one event, at the finer place.
+
+    "Russian air strikes on Deir ez-Zor province killed 53 civilians on Sunday ... the strikes hit
+    the village of al-Shafa": the strike on al-Shafa. The doers must agree (or the summary names none),
+    and the summary must hold exactly one such event: told over several ("13 killed in air raids
+    on Aleppo province" beside raids on two of its villages), it is their total and stays.
+    """
+    out: list[EventRecord] = []
+    gone: set[int] = set()
+    for record in records:
+        if record.place is None or record.date is None or record.place.kind not in ADMIN_KINDS:
+            continue  # a city's events are many and told apart; a province's report sums them
+        finer = [other for other in records if other is not record and id(other) not in gone
+                 and other.place is not None and other.event_type == record.event_type and other.date == record.date
+                 and holds(record.place, other.place)
+                 and (_unidentified(record.actor1) or record.actor1 == other.actor1)]
+        if len(finer) == 1 and not (record.killed and all(f.additional for f in record.killed)):
+            _fold_summary(finer[0], record)
+            gone.add(id(record))
+    out = [record for record in records if id(record) not in gone]
+    return out
+
+
+def _fold_summary(record: EventRecord, summary: EventRecord) -> None:
+    """Add a summary's evidence, toll and sides to the event it tells at a finer place."""
+    seen = {e.sentence for e in record.evidence}
+    record.evidence.extend(e for e in summary.evidence if e.sentence not in seen)
+    record.evidence.sort(key=lambda e: e.sentence)
+    record.killed.extend(summary.killed)
+    record.wounded.extend(summary.wounded)
+    if record.actor2 is None and summary.actor2 != record.actor1:
+        record.actor2 = summary.actor2
+    record.target = record.target or summary.target
 
 
 def _merge_unidentified(records: list[EventRecord]) -> list[EventRecord]:
