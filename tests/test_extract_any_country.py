@@ -285,3 +285,14 @@ def test_a_provinces_summary_of_one_event_is_that_event_at_its_village() -> None
     found = extract_events("Russian air strikes on Deir ez-Zor province killed 20 civilians on Sunday. The strikes hit "
                            "the village of al-Shafa on Sunday, monitors said.", report_date="2017-11-27")
     assert list(found["location"]) == ["Shafa"] and list(found["fatalities"]) == [20]
+
+
+def test_events_named_in_a_news_frame_recall_what_was_told() -> None:
+    found = events("Government warplanes bombed Saraqeb on Monday, killing six people. The latest strikes come as "
+                   "diplomats meet in Astana to revive the talks.")
+    strikes = found[found["sub_event_type"] == "Air/drone strike"]
+    assert list(strikes["location"]) == ["Saraqab"]
+
+
+def test_police_units_that_exchanged_gunfire_clashed() -> None:
+    assert one_event("Two police units exchanged gunfire in Mogadishu on Monday.")["sub_event_type"] == "Armed clash"

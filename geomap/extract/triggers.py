@@ -75,7 +75,8 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
         return True
     if _ended(low, lo, trigger.first, irrealis["ending"]) or _halted(tokens, lo, end, trigger, irrealis["halting"]):
         return True
-    if _supplied(low, lo, trigger, irrealis["supply"]) or _ongoing(low, lo, trigger):
+    if _supplied(low, lo, trigger, irrealis["supply"]) or _ongoing(low, lo, trigger) \
+            or _framing(low, trigger, end, irrealis["framing"]):
         return True
     if trigger.type.sub_event_type == "territory" and (
             not irrealis["attempt"].isdisjoint(ahead[-3:])
@@ -89,6 +90,13 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     if trigger.type.violent and cues.recent_tally(*reach):
         return True
     return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)
+
+
+def _framing(low: list[str], trigger: Trigger, end: int, framing: frozenset[str]) -> bool:
+    """Is the trigger the subject of a news frame ("the latest strikes come as the UN tries ...",
+    "the new bombings came in the wake of army gains")? It recalls events told before."""
+    after = " ".join(low[trigger.end:min(end, trigger.end + 4)])
+    return any(after.startswith(phrase) for phrase in framing)
 
 
 def _ongoing(low: list[str], lo: int, trigger: Trigger) -> bool:
