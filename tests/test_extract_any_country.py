@@ -296,3 +296,14 @@ def test_events_named_in_a_news_frame_recall_what_was_told() -> None:
 
 def test_police_units_that_exchanged_gunfire_clashed() -> None:
     assert one_event("Two police units exchanged gunfire in Mogadishu on Monday.")["sub_event_type"] == "Armed clash"
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("An anarchist group carried out an arson attack on a textile factory in Istanbul on Monday.",
+     "Looting/property destruction"),
+    ("Militants set fire to houses in a village near Mocimboa on Monday, killing three residents.", "Attack"),
+    ("Insurgents threw a hand grenade at a police post in Mogadishu on Monday. Police responded with gunfire.",
+     "Armed clash"),
+])
+def test_property_destroyed_and_grenades_answered(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type
