@@ -307,3 +307,8 @@ def test_police_units_that_exchanged_gunfire_clashed() -> None:
 ])
 def test_property_destroyed_and_grenades_answered(text: str, sub_event_type: str) -> None:
     assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+def test_a_prisoner_release_is_a_strategic_development() -> None:
+    event = one_event("The government released 98 Taliban prisoners in Kabul on Monday.")
+    assert (event["event_type"], event["sub_event_type"]) == ("Strategic developments", "Other")
