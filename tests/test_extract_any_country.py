@@ -312,3 +312,8 @@ def test_property_destroyed_and_grenades_answered(text: str, sub_event_type: str
 def test_a_prisoner_release_is_a_strategic_development() -> None:
     event = one_event("The government released 98 Taliban prisoners in Kabul on Monday.")
     assert (event["event_type"], event["sub_event_type"]) == ("Strategic developments", "Other")
+
+
+def test_a_protest_against_an_abduction_is_a_protest() -> None:
+    event = one_event("Relatives gathered outside the town hall in Dahuk on Monday in protest of the abduction of a farmer.")
+    assert event["sub_event_type"] == "Peaceful protest"

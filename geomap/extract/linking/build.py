@@ -91,7 +91,7 @@ def build_events(doc: Doc) -> list[EventRecord]:
                     if figures:
                         _attach_figures(records, figures, s_index, s0, s1, _TARGET_RE.search(text, c0, c1))
                 continue
-            trigger = max(real, key=lambda t: (t.type.priority, -t.first))
+            trigger = _protested(max(real, key=lambda t: (t.type.priority, -t.first)), real, tokens.low)
             if _in_a_past_year(doc, trigger, c0, c1, dates):
                 ahead = []
                 continue  # "Syria agreed to destroy its chemical weapons in 2013": background
@@ -255,6 +255,24 @@ def _protest_stepped_into(records: list[EventRecord], new: EventRecord, s_index:
     if protest.sub_event_type == "Peaceful protest":
         protest.sub_event_type = "Protest with intervention"
     return protest
+
+
+def _protested(trigger: Trigger, real: list[Trigger], low: list[str]) -> Trigger:
+    """The clause's protest when ``trigger`` is what it protests ("gathered in protest of the
+    abduction of a civilian", "a sit-in against the killing of a student"), else ``trigger``."""
+    if trigger.type.event_type == "Protests":
+        return trigger
+    for protest in real:
+        if protest.type.event_type == "Protests" and protest.end <= trigger.first \
+                and trigger.first - protest.end <= _PROTEST_OBJECT_REACH \
+                and not _PROTEST_OBJECTS.isdisjoint(low[protest.end:trigger.first]):
+            return protest
+    return trigger
+
+
+_PROTEST_OBJECTS = _GRAMMAR.words("protest_objects")
+# How far after a protest word what it protests may be named ("protest against the recent abduction of")
+_PROTEST_OBJECT_REACH = 5
 
 
 def _past_dateline(dates: list[DateMention], doc: Doc) -> list[DateMention]:
