@@ -317,3 +317,8 @@ def test_a_prisoner_release_is_a_strategic_development() -> None:
 def test_a_protest_against_an_abduction_is_a_protest() -> None:
     event = one_event("Relatives gathered outside the town hall in Dahuk on Monday in protest of the abduction of a farmer.")
     assert event["sub_event_type"] == "Peaceful protest"
+
+
+def test_earlier_rounds_of_talks_are_background() -> None:
+    found = events("The envoy held talks in Moscow on Monday. Earlier rounds of negotiations had taken place in Geneva.")
+    assert list(found["location"]) == ["Moscow"]

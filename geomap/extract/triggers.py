@@ -66,7 +66,8 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     cues = tokens.derived("irrealis", _CueIndex.of)
     if cues.first_before(lo, end) < trigger.first:
         return True
-    if not trigger.type.violent and cues.first_non_violent_before(lo, end) < trigger.first:
+    if not trigger.type.violent and (cues.first_non_violent_before(lo, end) < trigger.first
+                                     or _earlier_rounds(tokens, lo, trigger)):
         return True
     irrealis = trigger_lexicon()[2]
     low = cues.low
@@ -90,6 +91,19 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     if trigger.type.violent and cues.recent_tally(*reach):
         return True
     return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)
+
+
+def _earlier_rounds(tokens: Tokens, lo: int, trigger: Trigger) -> bool:
+    """Are the talks or deals told as earlier ones ("Earlier rounds of negotiations had taken place in
+    Geneva", "the previous truce")? Not the adverb: "Earlier, the two sides agreed ..."."""
+    low = tokens.low
+    for k in range(max(lo, trigger.first - 3), trigger.first):
+        if low[k] in _EARLIER and not any(p in tokens.text[tokens.ends[k]:tokens.starts[k + 1]] for p in ",;:"):
+            return True
+    return False
+
+
+_EARLIER = _GRAMMAR.words("earlier")
 
 
 def _framing(low: list[str], trigger: Trigger, end: int, framing: frozenset[str]) -> bool:
