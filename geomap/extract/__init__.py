@@ -28,6 +28,7 @@ from geomap.extract.actors import (
     ActorMention,
     actor_name_spans,
     find_actors,
+    sides_country_of,
     source_spans,
 )
 from geomap.extract.dates import dateline
@@ -129,6 +130,19 @@ def _mentions(tokens: Tokens, gaz: Gazetteer, sources: set[int],
     return kept, country
 
 
+# Places whose name is common to many countries: a village of Syria's (the gazetteer holds them all)
+# has namesakes across the world, so one says little of the country a report is about.
+_SMALL_PLACES = frozenset(("village", "neighbourhood", "facility", "city", "town", "region", "admin3"))
+
+
+def _tells_country(mention: Mention, country: str | None) -> bool:
+    """Does ``mention`` show that the report is about ``country``: a place of it spelled as named, and
+    no village (a country, a province or district, a city or a region)?"""
+    place = mention.place
+    return place is not None and place.country == country and not mention.resolution.fuzzy \
+        and place.kind not in _SMALL_PLACES
+
+
 def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str | None = None,
             gazetteer: Gazetteer | None = None, clock: StageClock | None = None) -> Analysis:
     """Run every extraction stage on one document and keep the intermediate results.
@@ -166,9 +180,13 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
         # "MOSCOW (Sputnik) -": where the report was filed, not Russia's government acting
         filed = {i for m in mentions if m.dateline for i in range(m.first, m.last)}
         actors = [a for a in actors if filed.isdisjoint(range(a.first, a.end))]
-    # the sides named without their country ("government forces", "civilians") are the document's country's
-    country_name = country_name_of(country)
-    actors = [ActorMention(a.first, a.end, a.actor.in_country(country_name)) if a.actor.local else a for a in actors]
+    # the sides named without their country ("government forces", "civilians") are the document's country's:
+    # its places', else the one its named sides fight in; a state's forces outside it are external forces
+    placed = any(_tells_country(m, country) for m in mentions)
+    sides_country = sides_country_of(actors, country if placed else None)
+    country_name = country_name_of(sides_country or country)
+    actors = [ActorMention(a.first, a.end, a.actor.in_country(country_name).seen_from(sides_country))
+              for a in actors]
     ref = as_date(report_date) or dateline(text)
     doc = linking.Doc(text, tokens, actors, mentions, triggers, ref, linking.document_focus(mentions, country), gaz,
                       country=country_name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,6 +19,8 @@ from geomap.extract.text import (
     positions,
 )
 from geomap.extract.vocabulary import (
+    EXTERNAL_FORCES,
+    STATE_FORCES,
     Actor,
     actor_lexicon,
     actors_by_name,
@@ -303,37 +306,115 @@ def find_actors(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = 
     group ("rebel group Jaish al-Islam") gives way to the group.  A name with
     its own abbreviation in brackets ("Syrian Democratic Forces (SDF)") is one
     mention, and so are a group's members named before it ("fighters of
-    Jaish al-Islam", "militants of the Islamic State").  A group's short name
+    Jaish al-Islam", "militants from the Islamic State").  A group's short name
     used alone after its full name is the group ("Hazm" after "Harakat Hazm").
+    A side's own fighters named from it ("pro-Houthi forces", "LNA-aligned
+    fighters") are that side.  A state's forces named by its nationality or
+    country ("Nigerian troops", "military forces of Armenia") are that state's,
+    not the forces of the country the text is about.
     """
     masked = masked or set()
     found = list(_actor_matches(tokens))
     taken = {i for a, b, _ in found for i in range(a, b)}
     found.extend(_case_sensitive_spans(tokens, taken))
     taken.update(i for a, b, _ in found for i in range(a, b))
-    found.extend(_national_forces(tokens, taken))
+    # a nationality or a country names whose forces they are: they take over the words that,
+    # alone, would be the forces of the text's country ("Nigerian troops", "Kenyan police")
+    national = _national_forces(tokens, {i for a, b, actor in found if not (actor.local and actor.government)
+                                         for i in range(a, b)})
+    if national:
+        covered = {i for a, b, _ in national for i in range(a, b)}
+        found = [m for m in found if not (m[2].local and m[2].government and not covered.isdisjoint(range(m[0], m[1])))]
+        found.extend(national)
     found.extend(_alias_spans(tokens, gazetteer))  # built outside every other name
     text = tokens.text
+    low = tokens.low
     mentions = []
     for a, b, actor in sorted(found, key=lambda m: m[0]):
         if not masked.isdisjoint(range(a, b)):
             continue
         end = tokens.ends[b - 1] + (text[tokens.ends[b - 1]:tokens.ends[b - 1] + 2] == ".-")  # "U.S.-made"
+        own = _own_fighters(tokens, a, b, actor)
+        if own is not None:
+            mentions.append(ActorMention(a, own, actor))
+            continue
         if text[end:end + 1] == "-" and _HELD_RE.match(text, end):
             continue
         if _PRO_ANTI_RE.search(text, max(0, tokens.starts[a] - 6), tokens.starts[a]):
             continue
         mentions.append(ActorMention(a, b, actor))
-    mentions = _fold_members(_fold_abbreviations(mentions, tokens), tokens.low)
-    mentions = _coordinated_modifiers(mentions, tokens.low, masked)
-    return _drop_generic_before_named(mentions, tokens.low)
+    mentions = _absorb_covered(mentions)
+    mentions = _fold_members(_fold_abbreviations(mentions, tokens), low)
+    mentions = _coordinated_modifiers(mentions, low, masked)
+    return _drop_generic_before_named(mentions, low)
+
+
+_ACTORS = load_lexicon("actors")
+_OWN_SIDE_PREFIXES = _ACTORS.words("own_side_prefixes")
+_OWN_SIDE_PARTICIPLES = _ACTORS.words("own_side_participles")
+
+
+def _own_fighters(tokens: Tokens, a: int, b: int, actor: Actor) -> int | None:
+    """The end of "pro-X forces" or "X-aligned fighters" when the words name X's own fighters, else None.
+
+    Only for a named side (not a description, not a government as a party to
+    talks) and only before a noun for its members: "pro-Houthi forces" are the
+    Houthis' forces, "GNA-affiliated fighters" the GNA's; "pro-government
+    media" and "Turkish-backed rebels" stay what they were.
+    """
+    if actor.generic or actor.local or actor.government_body:
+        return None
+    low, text = tokens.low, tokens.text
+    k = b
+    if a >= 1 and low[a - 1] in _OWN_SIDE_PREFIXES and text[tokens.ends[a - 1]:tokens.starts[a]].strip() == "-":
+        pass
+    elif k < len(low) and low[k] in _OWN_SIDE_PARTICIPLES and text[tokens.ends[k - 1]:tokens.starts[k]].strip() == "-":
+        k += 1
+    else:
+        return None
+    if k < len(low) and low[k] in member_nouns():
+        return k + 1
+    if k + 1 < len(low) and f"{low[k]} {low[k + 1]}" in member_nouns():
+        return k + 2
+    return None
+
+
+def _absorb_covered(mentions: list[ActorMention]) -> list[ActorMention]:
+    """A mention inside a longer one made from it ("forces" in "pro-Houthi forces") is part of it."""
+    kept: list[ActorMention] = []
+    for m in mentions:
+        if kept and m.first < kept[-1].end:
+            if m.end <= kept[-1].end:
+                continue
+            if m.end - m.first > kept[-1].end - kept[-1].first:
+                kept[-1] = m
+            continue
+        kept.append(m)
+    return kept
+
+
+def sides_country_of(mentions: list[ActorMention], placed: str | None) -> str | None:
+    """The country (ISO2) whose sides a report names: ``placed``, the country of its places, when
+    they tell it; else the one most of its named sides fight in (``country`` in actors.yaml: the
+    Houthis' Yemen, a state's forces' own state, unless they are mostly reported abroad); None
+    when nothing tells, or a tie.
+    """
+    if placed:
+        return placed
+    # (not a state's forces mostly reported abroad: "Israeli forces" say nothing of where they are)
+    votes = Counter(m.actor.country for m in mentions if m.actor.country and m.actor.inter != EXTERNAL_FORCES)
+    top = votes.most_common(2)
+    if not top or (len(top) == 2 and top[0][1] == top[1][1]):
+        return None
+    return top[0][0]
 
 
 def _national_forces(tokens: Tokens, taken: set[int]) -> list[tuple[int, int, Actor]]:
-    """A state's forces or police named by its nationality ("Ukrainian forces", "Kenyan police").
+    """A state's forces or police named by its nationality ("Ukrainian forces", "Kenyan police")
+    or its country ("military forces of India", "the Pakistan Army").
 
-    Only where no lexicon actor is named already: "the Syrian army" and "Russian warplanes" have
-    entries of their own.
+    Only where no lexicon actor that names its side is found already (``taken``): "the Syrian
+    army" and "Russian warplanes" have entries of their own.
     """
     demonyms, forces = nationality_lexicon()
     nouns = {a: (b, kind) for a, b, kind in phrases().find(tokens, forces)}
@@ -347,21 +428,22 @@ def _national_forces(tokens: Tokens, taken: set[int]) -> list[tuple[int, int, Ac
         if b < len(low) and low[b] == "of" and taken.isdisjoint(range(a, b)):
             after = [(c, d, code) for c, d, code in _country_names(tokens) if c == b + 1]
             if after and (name := country_name_of(after[0][2])) is not None:
-                spans.append((a, after[0][1], _forces(kind, name)))
-    for a, b, code in found:
+                spans.append((a, after[0][1], _forces(kind, name, after[0][2])))
+    # "Nigerian troops", and a country's name used as one ("the Pakistan Army", "Nigeria Police")
+    for a, b, code in [*found, *_country_names(tokens)]:
         noun = nouns.get(b)
         name = country_name_of(code)
         if noun is None or name is None or not taken.isdisjoint(range(a, noun[0])):
             continue
-        spans.append((a, noun[0], _forces(noun[1], name)))
+        spans.append((a, noun[0], _forces(noun[1], name, code)))
     return spans
 
 
-def _forces(kind: str, country: str) -> Actor:
+def _forces(kind: str, country: str, code: str) -> Actor:
     """A state's military or police forces, under ACLED's own name where the lexicon has one ("... of the United States")."""
     known = actors_by_name()
     return (known.get(f"{kind} Forces of the {country}") or known.get(f"{kind} Forces of {country}")
-            or Actor(f"{kind} Forces of {country}", 1, government=True))
+            or Actor(f"{kind} Forces of {country}", STATE_FORCES, government=True, country=code))
 
 
 def _country_names(tokens: Tokens) -> list[tuple[int, int, str]]:

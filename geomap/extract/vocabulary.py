@@ -30,6 +30,9 @@ class Actor:
         What the engine may ask for by role (``state_forces``, ``police``,
         ``civilians``, ``protesters``, ``rioters``, ``unidentified_armed_group``,
         ``unidentified_military``, ``rebels``, ``un``), "" for the others.
+    country : str
+        ISO2 code of the country whose war the side fights (a state's forces:
+        their own state), "" when it fights in several; see :meth:`seen_from`.
     """
 
     name: str
@@ -38,6 +41,7 @@ class Actor:
     generic: bool = field(default=False, compare=False)
     government: bool = field(default=False, compare=False)
     role: str = field(default="", compare=False)
+    country: str = field(default="", compare=False)
 
     @property
     def government_body(self) -> bool:
@@ -65,14 +69,28 @@ class Actor:
             return self
         return replace(self, name=self.name.replace(COUNTRY, country))
 
+    def seen_from(self, country: str | None) -> Actor:
+        """This side as coded in a report on ``country`` (ISO2): ACLED codes a state's forces and
+        government as state forces (1) at home and as external forces (8) abroad.
+
+        Itself (its lexicon ``inter``: where it is mostly reported) when the report's country is
+        unknown, or the side is no state's.
+        """
+        if not country or not self.country or not self.government or self.inter not in (STATE_FORCES, EXTERNAL_FORCES):
+            return self
+        inter = STATE_FORCES if country == self.country else EXTERNAL_FORCES
+        return self if inter == self.inter else replace(self, inter=inter)
+
 
 #: What stands for the country in a local actor's name.
 COUNTRY = "{country}"
+#: ACLED's actor types of a state's own forces, and of forces acting abroad.
+STATE_FORCES, EXTERNAL_FORCES = 1, 8
 
 
 def _actor(item: dict) -> Actor:
     return Actor(item["name"], int(item["inter"]), bool(item.get("generic")), bool(item.get("government")),
-                 str(item.get("role", "")))
+                 str(item.get("role", "")), str(item.get("country", "")))
 
 
 @dataclass(frozen=True)

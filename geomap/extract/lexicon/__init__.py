@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from geomap.errors import GeomapError
-from geomap.schema import load_taxonomy
+from geomap.schema import countries, load_taxonomy
 
 LEXICON_DIR = Path(__file__).resolve().parent
 
@@ -266,7 +266,7 @@ def _check_unique_patterns(lexicon: Lexicon, key: str) -> None:
 
 _ACTOR_FIELDS = {
     "name": (str, True), "inter": (int, True), "patterns": (list, True), "generic": (bool, False),
-    "government": (bool, False), "case_sensitive": (list, False), "role": (str, False),
+    "government": (bool, False), "case_sensitive": (list, False), "role": (str, False), "country": (str, False),
 }
 #: The roles the engine asks for (an actor of actors.yaml has at most one; each role at most one actor).
 ACTOR_ROLES = ("state_forces", "police", "rebels", "civilians", "protesters", "rioters", "unidentified_armed_group",
@@ -290,6 +290,9 @@ def _check_actors(lexicon: Lexicon, folder: Path) -> None:
             raise lex.error((*where, "role"), f"role {role!r} is already {roles[role]!r}'s")
         if role is not None:
             roles[role] = entry["name"]
+        country = entry.get("country")
+        if country is not None and (len(country) != 2 or countries().by_code(country) is None):
+            raise lex.error((*where, "country"), f"country {country!r} is not an ISO 3166 alpha-2 code")
 
     _check_entries(lexicon, "actors", _ACTOR_FIELDS, check)
     _check_unique_patterns(lexicon, "actors")
