@@ -367,7 +367,8 @@ def _own_fighters(tokens: Tokens, a: int, b: int, actor: Actor) -> int | None:
     low, text = tokens.low, tokens.text
     k = b
     if a >= 1 and low[a - 1] in _OWN_SIDE_PREFIXES and text[tokens.ends[a - 1]:tokens.starts[a]].strip() == "-":
-        pass
+        if b - a > 1 and low[b - 1] in member_nouns():
+            return b  # the side's name holds the noun already ("pro-Houthi forces", "Houthi forces" a name)
     elif k < len(low) and low[k] in _OWN_SIDE_PARTICIPLES and text[tokens.ends[k - 1]:tokens.starts[k]].strip() == "-":
         k += 1
     else:
