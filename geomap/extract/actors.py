@@ -29,6 +29,7 @@ from geomap.extract.vocabulary import (
     member_nouns,
     nationality_lexicon,
     phrases,
+    scoped_actors,
 )
 from geomap.gazetteer import Gazetteer
 from geomap.names import is_article, tokenize
@@ -161,7 +162,8 @@ def _build_alias_table(gazetteer: Gazetteer) -> dict[str, tuple[str, Actor]]:
         for key in phrase_table((p, True) for p in item.get("patterns", [])):
             for word in key.split():
                 owners.setdefault(word, set()).add(actor.name)
-            keyed.append((key, actor))
+            if not item.get("countries"):  # (a phrase of some countries only is no name of its own)
+                keyed.append((key, actor))
     places = load_lexicon("toponyms")
     common = {str(w).lower() for name in ("common_words", "first_names", "titles") for w in places[name]}
     generic = {w for w, names in owners.items() if len(names) > 1 or len(w) < _MIN_ALIAS_LENGTH} | lexicon_words()
@@ -297,7 +299,8 @@ def _sentence_initial(tokens: Tokens, i: int) -> bool:
 
 
 
-def find_actors(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = None) -> list[ActorMention]:
+def find_actors(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = None,
+                country: str | None = None) -> list[ActorMention]:
     """Return the actor mentions of a document, in text order.
 
     Reporting sources, sides named only as holders of territory
@@ -312,9 +315,14 @@ def find_actors(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = 
     fighters") are that side.  A state's forces named by its nationality or
     country ("Nigerian troops", "military forces of Armenia") are that state's,
     not the forces of the country the text is about.
+
+    ``country`` (ISO2), the report's, decides what a phrase names in some
+    countries only ("the coalition" in Yemen, "settlers" in Palestine; see
+    :func:`~geomap.extract.vocabulary.scoped_actors`); without it, such a
+    phrase names what it names elsewhere, or nothing.
     """
     masked = masked or set()
-    found = list(_actor_matches(tokens))
+    found = _in_country(_actor_matches(tokens), tokens, country)
     taken = {i for a, b, _ in found for i in range(a, b)}
     found.extend(_case_sensitive_spans(tokens, taken))
     taken.update(i for a, b, _ in found for i in range(a, b))
@@ -347,6 +355,36 @@ def find_actors(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = 
     mentions = _fold_members(_fold_abbreviations(mentions, tokens), low)
     mentions = _coordinated_modifiers(mentions, low, masked)
     return _drop_generic_before_named(mentions, low)
+
+
+def _in_country(found: list[tuple[int, int, Actor]], tokens: Tokens,
+                country: str | None) -> list[tuple[int, int, Actor]]:
+    """The lexicon's matches with the sides their phrases name in reports on ``country``."""
+    scoped = scoped_actors()
+    if not scoped:
+        return list(found)
+    kept = []
+    for a, b, actor in found:
+        side: Actor | None = actor
+        # a phrase of other countries only gives way to the longest phrase within it that names a side
+        # here ("coalition air strikes" in Iraq are the US-led coalition's)
+        while side is not None and (side.countries or " ".join(tokens.low[a:b]) in scoped):
+            elsewhere, by_country = scoped.get(" ".join(tokens.low[a:b]), (None, {}))
+            side = by_country.get(country or "") or elsewhere
+            if side is None:
+                b = next((k for k in range(b - 1, a, -1) if actor_lexicon()[0].get(tokens.low[a:k]) is not None), a)
+                side = actor_lexicon()[0].get(tokens.low[a:b]) if b > a else None
+            else:
+                break
+        if side is not None:
+            kept.append((a, b, side))
+    return kept
+
+
+def names_scoped_sides(tokens: Tokens) -> bool:
+    """Does the text use a phrase whose side depends on the report's country (see :func:`find_actors`)?"""
+    return any(actor.countries or " ".join(tokens.low[a:b]) in scoped_actors()
+               for a, b, actor in _actor_matches(tokens))
 
 
 _ACTORS = load_lexicon("actors")
@@ -394,11 +432,13 @@ def _absorb_covered(mentions: list[ActorMention]) -> list[ActorMention]:
     return kept
 
 
-def sides_country_of(mentions: list[ActorMention], placed: str | None) -> str | None:
-    """The country (ISO2) whose sides a report names: ``placed``, the country of its places, when
-    they tell it; else the one most of its named sides fight in (``country`` in actors.yaml: the
-    Houthis' Yemen, a state's forces' own state, unless they are mostly reported abroad); None
-    when nothing tells, or a tie.
+def sides_country_of(mentions: list[ActorMention], placed: str | None, named: str | None = None) -> str | None:
+    """The country (ISO2) whose sides a report names.
+
+    ``placed``, when its places show it plainly (a country, a province); else the one most of its
+    named sides fight in (``country`` in actors.yaml: the Houthis' Yemen, a state's forces' own
+    state, unless they are mostly reported abroad); else ``named``, the country of places matched
+    by name only (a town's name may be another country's); None when nothing tells.
     """
     if placed:
         return placed
@@ -406,7 +446,7 @@ def sides_country_of(mentions: list[ActorMention], placed: str | None) -> str | 
     votes = Counter(m.actor.country for m in mentions if m.actor.country and m.actor.inter != EXTERNAL_FORCES)
     top = votes.most_common(2)
     if not top or (len(top) == 2 and top[0][1] == top[1][1]):
-        return None
+        return named
     return top[0][0]
 
 

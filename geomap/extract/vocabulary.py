@@ -33,6 +33,9 @@ class Actor:
     country : str
         ISO2 code of the country whose war the side fights (a state's forces:
         their own state), "" when it fights in several; see :meth:`seen_from`.
+    countries : tuple of str
+        ISO2 codes of the only countries whose reports name this side by its
+        patterns (``countries`` in actors.yaml); empty for every country.
     """
 
     name: str
@@ -42,6 +45,7 @@ class Actor:
     government: bool = field(default=False, compare=False)
     role: str = field(default="", compare=False)
     country: str = field(default="", compare=False)
+    countries: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def government_body(self) -> bool:
@@ -90,7 +94,7 @@ STATE_FORCES, EXTERNAL_FORCES = 1, 8
 
 def _actor(item: dict) -> Actor:
     return Actor(item["name"], int(item["inter"]), bool(item.get("generic")), bool(item.get("government")),
-                 str(item.get("role", "")), str(item.get("country", "")))
+                 str(item.get("role", "")), str(item.get("country", "")), tuple(item.get("countries") or ()))
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,32 @@ def actor_lexicon() -> tuple[PhraseMatcher, dict[str, Actor], PhraseMatcher]:
         for word in item.get("case_sensitive", []) or []:
             case_sensitive[str(word)] = actor
     sources = PhraseMatcher(phrase_table((p, True) for p in lex["reporting_sources"]))
+    # a phrase an entry for every country shares with entries scoped to some (see scoped_actors) is
+    # matched as the first's: the others replace it once the report's country is known
+    entries.sort(key=lambda entry: bool(entry[1].countries))
     return PhraseMatcher(phrase_table(entries)), case_sensitive, sources
+
+
+@lru_cache(maxsize=1)
+def scoped_actors() -> dict[str, tuple[Actor | None, dict[str, Actor]]]:
+    """The phrases that name another side in reports on some countries (``countries`` in actors.yaml).
+
+    Returns
+    -------
+    dict
+        Phrase (as matched) -> (the side it names elsewhere, or None; the side it names in the
+        reports on each country, by ISO2 code).
+    """
+    everywhere: dict[str, Actor] = {}
+    scoped: dict[str, dict[str, Actor]] = {}
+    for item in load_lexicon("actors")["actors"]:
+        actor = _actor(item)
+        for key in phrase_table((p, actor) for p in item.get("patterns", [])):
+            if actor.countries:
+                scoped.setdefault(key, {}).update(dict.fromkeys(actor.countries, actor))
+            else:
+                everywhere.setdefault(key, actor)
+    return {key: (everywhere.get(key), by_country) for key, by_country in scoped.items()}
 
 
 @lru_cache(maxsize=1)
@@ -180,8 +209,12 @@ def phrases() -> PhraseGroup:
 
 @lru_cache(maxsize=1)
 def actors_by_name() -> dict[str, Actor]:
-    """Every canonical actor of the lexicon, by name."""
-    return {item["name"]: _actor(item) for item in load_lexicon("actors")["actors"]}
+    """Every canonical actor of the lexicon, by name (as its entry for every country names it)."""
+    found: dict[str, Actor] = {}
+    for item in load_lexicon("actors")["actors"]:
+        if item["name"] not in found or not item.get("countries"):
+            found[item["name"]] = _actor(item)
+    return found
 
 
 @lru_cache(maxsize=1)
