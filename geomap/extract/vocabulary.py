@@ -71,7 +71,11 @@ class Actor:
         """This actor with ``{country}`` in its name filled (itself when there is nothing to fill, or no country)."""
         if not country or COUNTRY not in self.name:
             return self
-        return replace(self, name=self.name.replace(COUNTRY, country))
+        name = self.name.replace(COUNTRY, country)
+        # ACLED's article where the lexicon spells it: "Military Forces of the Philippines"
+        with_article = self.name.replace(" of " + COUNTRY, " of the " + country)
+        return replace(self, name=with_article if COUNTRY not in with_article and with_article in actors_by_name()
+                       else name)
 
     def seen_from(self, country: str | None) -> Actor:
         """This side as coded in a report on ``country`` (ISO2): ACLED codes a state's forces and
