@@ -188,8 +188,11 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
     actors = [a for a in actors if filed.isdisjoint(range(a.first, a.end))]
     # the sides named without their country ("government forces", "civilians") are the document's country's:
     # its places', else the one its named sides fight in; a state's forces outside it are external forces
-    placed = any(_tells_country(m, country) for m in mentions)
-    named = any(_names_country(m, country) for m in mentions)
+    # (not a country named in a side's name: "the military forces of Armenia" may fight abroad)
+    in_sides = {i for a in actors for i in range(a.first, a.end)}
+    places = [m for m in mentions if in_sides.isdisjoint(range(m.first, m.last))]
+    placed = any(_tells_country(m, country) for m in places)
+    named = any(_names_country(m, country) for m in places)
     sides_country = sides_country_of(actors, country if placed else None, country if named else None)
     if names_scoped_sides(tokens):  # words whose side depends on the country ("the coalition" in Yemen)
         actors = [a for a in find_actors(tokens, gaz, sources, sides_country) if filed.isdisjoint(range(a.first, a.end))]
