@@ -130,6 +130,10 @@ def test_the_sides_named_tell_the_country_when_the_places_do_not() -> None:
     ("Bandits kidnapped twelve travellers near Kaduna on Monday.", "Unidentified Armed Group (Nigeria)", 3),
     ("An armed group attacked a mine near Bukavu on Monday.",
      "Unidentified Armed Group (Democratic Republic of the Congo)", 3),
+    # militants are a rebel group's, unless the report does not know whose
+    ("Militants ambushed an army patrol near Mopti on Monday.", "Opposition Rebels (Mali)", 2),
+    ("Unidentified militants threw a grenade at a police post in Srinagar on Monday.",
+     "Unidentified Armed Group (India)", 3),
     # communal, ethnic, clan and tribal militias are identity militias
     ("Tribesmen clashed with the army near Marib on Monday.", "Unidentified Tribal Militia (Yemen)", 4),
     ("Clan militias clashed near Galkayo on Monday, killing six.", "Unidentified Clan Militia (Somalia)", 4),
