@@ -35,6 +35,7 @@ def _doer(sentence: str) -> tuple[str, int]:
     # Afghanistan and Pakistan
     ("Taliban fighters stormed a checkpoint in Ghazni province on Monday.", "Taliban", 2),
     ("TTP militants ambushed a patrol near Peshawar on Monday.", "TTP: Tehreek-i-Taliban Pakistan", 2),
+    ("ISIS-K militants attacked a mosque in Kunduz on Monday.", "Islamic State (Afghanistan)", 2),
     # Somalia, Nigeria, the Sahel, Cameroon, the Congo, Sudan, Ethiopia
     ("Al-Shabaab militants attacked an army base near Kismayo on Monday.", "Al Shabaab", 2),
     ("ISWAP fighters ambushed a convoy near Maiduguri on Monday.", "Islamic State (West Africa)", 2),
