@@ -37,6 +37,7 @@ from geomap.schema import country_name_of
 
 _GRAMMAR = load_lexicon("grammar")
 _TRIGGERS = load_lexicon("triggers")
+_ACTORS = load_lexicon("actors")
 
 
 
@@ -309,7 +310,7 @@ def find_actors(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = 
     group ("rebel group Jaish al-Islam") gives way to the group.  A name with
     its own abbreviation in brackets ("Syrian Democratic Forces (SDF)") is one
     mention, and so are a group's members named before it ("fighters of
-    Jaish al-Islam", "militants from the Islamic State").  A group's short name
+    Jaish al-Islam", "militants of the Islamic State").  A group's short name
     used alone after its full name is the group ("Hazm" after "Harakat Hazm").
     A side's own fighters named from it ("pro-Houthi forces", "LNA-aligned
     fighters") are that side.  A state's forces named by its nationality or
@@ -387,7 +388,7 @@ def names_scoped_sides(tokens: Tokens) -> bool:
                for a, b, actor in _actor_matches(tokens))
 
 
-_ACTORS = load_lexicon("actors")
+# "pro-Houthi forces", "GNA-aligned fighters": a side's own fighters named from it (actors.yaml)
 _OWN_SIDE_PREFIXES = _ACTORS.words("own_side_prefixes")
 _OWN_SIDE_PARTICIPLES = _ACTORS.words("own_side_participles")
 

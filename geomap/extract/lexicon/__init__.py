@@ -295,12 +295,13 @@ def _check_actors(lexicon: Lexicon, folder: Path) -> None:
         if not 0 <= entry["inter"] <= 8:
             raise lex.error((*where, "inter"), f"inter {entry['inter']} is not an ACLED actor type (0-8)")
         same = everywhere.get(entry["name"])
-        if entry.get("countries") and same is not None and same is not entry:
-            if same.get("inter") != entry["inter"]:
+        if entry.get("countries"):
+            if same is not None and same.get("inter") != entry["inter"]:
                 raise lex.error((*where, "inter"), f"actor {entry['name']!r} has inter {same.get('inter')} elsewhere")
         elif entry["name"] in names:
             raise lex.error((*where, "name"), f"actor {entry['name']!r} is listed twice")
-        names[entry["name"]] = where[1]  # type: ignore[assignment]
+        else:
+            names[entry["name"]] = where[1]  # type: ignore[assignment]
         role = entry.get("role")
         if role is not None and role not in ACTOR_ROLES:
             raise lex.error((*where, "role"), f"unknown role {role!r} (one of: {', '.join(ACTOR_ROLES)})")
