@@ -54,7 +54,8 @@ def main(argv: list[str]) -> int:
     path = Path(argv[1]) if len(argv) > 1 else DEFAULT
     corpus = pd.read_csv(path, encoding="latin-1")
     gazetteer = Gazetteer.load()
-    extract_document("Rebels shelled Aleppo on Monday.", report_date="2016-05-03", gazetteer=gazetteer)  # warm-up: automaton, lexicons
+    # warm-up: automaton, lexicons
+    extract_document("Rebels shelled Aleppo on Monday.", report_date="2016-05-03", gazetteer=gazetteer)
 
     labels = {label: _label_admin1(gazetteer, label) for label in corpus["location"].dropna().unique()}
     n_bytes = 0

@@ -1,14 +1,18 @@
-"""Benchmark geomap's robustness: malformed input, XSS in the browser, extraction time per MB.
+"""Benchmark geomap's robustness: hostile and careless use, XSS in the browser, extraction time per MB.
 
 Usage::
 
     python bench/bench_robustness.py [--sizes 1,10,100] [--report-mb 200] [--corpus FAKES.csv] [--no-browser]
-                                     [--no-single]
+                                     [--no-single] [--cases-only]
 
 Prints
 
-* malformed-input cases tried and handled (exit 1, a one-line error naming the
-  file/line, no traceback, inputs unchanged): the cases of tests/test_robustness.py;
+* a table of cases tried and handled per category: the malformed inputs of
+  tests/test_robustness.py (the exit status of the case, 1 or 2, a one-line
+  error naming the file/line, no traceback, inputs unchanged) and the checks
+  of tests/test_hostile_use.py (outputs that would destroy inputs, newswire
+  datelines, an unusable cache, SIGTERM, geopy's conventions, document ids,
+  odd inputs and outputs), each run as the tests run it;
 * XSS payloads x fields tried in headless Chromium and how many executed (must
   be 0): the corpus and probe of tests/test_xss_browser.py;
 * extraction seconds per MB of a JSONL corpus built by repeating the FA-KES
@@ -43,17 +47,56 @@ DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "corpus" / "fakes-dev.csv"
 sys.path.insert(0, str(REPO / "tests"))
 
 
-def malformed_figures() -> tuple[int, int, list[str]]:
-    """Run every malformed-input case; return (tried, handled, names of unhandled cases)."""
+MALFORMED = "malformed input"
+
+
+def malformed_figures() -> dict[str, list[tuple[str, str]]]:
+    """Run every malformed-input case; return ``{category: [(case, outcome)]}``, outcome "handled" or why not."""
     from test_robustness import handled, malformed_cases, run_case
 
-    cases = malformed_cases()
-    failed = []
-    for case in cases:
+    outcomes = []
+    for case in malformed_cases():
         with tempfile.TemporaryDirectory() as tmp:
-            if not handled(case, run_case(case, Path(tmp))):
-                failed.append(case.name)
-    return len(cases), len(cases) - len(failed), failed
+            outcomes.append((case.name, "handled" if handled(case, run_case(case, Path(tmp))) else "NOT handled"))
+    return {MALFORMED: outcomes}
+
+
+def hostile_figures() -> dict[str, list[tuple[str, str]]]:
+    """Run every check of tests/test_hostile_use.py; return ``{category: [(check, outcome)]}``."""
+    import pytest
+    from test_hostile_use import CHECKS
+
+    found: dict[str, list[tuple[str, str]]] = {}
+    for item in CHECKS:
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                item.run(Path(tmp))
+                outcome = "handled"
+            except pytest.skip.Exception as skipped:
+                outcome = f"skipped ({skipped})"
+            except Exception as exc:  # noqa: BLE001 - a failed check is counted and named, not raised
+                outcome = f"NOT handled: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        found.setdefault(item.category, []).append((item.name, outcome))
+        print(f"  {item.category}: {item.name}: {outcome}", file=sys.stderr, flush=True)
+    return found
+
+
+def print_case_table(results: dict[str, list[tuple[str, str]]]) -> int:
+    """Print cases tried and handled per category (a Markdown table); return how many were not handled."""
+    print("| category | cases tried | handled |")
+    print("|---|---:|---:|")
+    failed = 0
+    for category, outcomes in results.items():
+        tried = [o for _name, o in outcomes if not o.startswith("skipped")]
+        handled = sum(o == "handled" for o in tried)
+        failed += len(tried) - handled
+        skipped = len(outcomes) - len(tried)
+        print(f"| {category} | {len(tried)} | {handled} |" + (f" ({skipped} skipped)" if skipped else ""))
+    for category, outcomes in results.items():
+        for name, outcome in outcomes:
+            if outcome != "handled":
+                print(f"  {category}: {name}: {outcome}")
+    return failed
 
 
 def xss_figures():
@@ -151,15 +194,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-single", action="store_true")
     parser.add_argument("--report-mb", type=float, default=200,
                         help="size of the ONE long report run through geomap extract (0 skips it)")
+    parser.add_argument("--cases-only", action="store_true", help="only the table of cases (no XSS, no timings)")
     parser.add_argument("--child-extract", nargs=2, metavar=("REPORT", "OUTPUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_extract:
         return child_extract(*args.child_extract)
 
-    tried, ok, failed = malformed_figures()
-    print(f"malformed input: {tried} cases tried, {ok} handled (exit 1, one-line error, no traceback, inputs unchanged)")
-    for name in failed:
-        print(f"  NOT handled: {name}")
+    failed = print_case_table({**malformed_figures(), **hostile_figures()})
+    if args.cases_only:
+        return 0 if not failed else 1
 
     if not args.no_browser:
         result = xss_figures()

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from geomap import __version__
-from geomap.errors import GeomapError
+from geomap.errors import GeomapError, UsageError
 
 Runner = Callable[[argparse.Namespace], int]
 
@@ -128,7 +132,12 @@ def _run_gazetteer(args: argparse.Namespace) -> int:
     import time
 
     from geomap.gazetteer.build import build_gazetteer
+    from geomap.outputs import check_outputs
 
+    sources = [args.ocha_2020, args.ocha_2015, args.geonames, args.naturalearth, args.curated]
+    written = ("places.tsv", "boundaries.geojson", "countries.tsv", "README.md")
+    check_outputs({f"--out ({name})": os.path.join(args.out, name) for name in written},
+                  [source for source in sources if source])
     started = time.perf_counter()
     report = build_gazetteer(
         args.ocha_2020, args.ocha_2015, args.geonames, args.out, curated=args.curated,
@@ -166,6 +175,9 @@ def _add_extract(sub: argparse._SubParsersAction) -> Runner:
                    help="local worker processes, or a Dask cluster (pip install 'geomap[dask]'); default: processes")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="Dask scheduler to run on, e.g. tcp://host:8786 (implies --engine dask)")
+    p.add_argument("--dashboard", default=None, metavar="ADDRESS",
+                   help="the local Dask cluster's diagnostics dashboard, e.g. :8787 (default: none, no port opened)")
+    _add_dayfirst(p, "corpus records' dates")
     return _run_extract
 
 
@@ -187,6 +199,18 @@ def _positive_int(text: str) -> int:
 
 def _is_parquet(path: str | None) -> bool:
     return path is not None and path.lower().endswith(".parquet")
+
+
+def _add_dayfirst(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--dayfirst", action="store_true", default=None,
+                        help=f"read all-number dates such as 03/05/2016 day first (3 May) in {what}; "
+                             "default: month first (US), unless the file's own dates show day first")
+
+
+def _inputs_read(args: argparse.Namespace) -> list[str]:
+    """Every path the run reads: its inputs and the user gazetteer."""
+    gazetteer = getattr(args, "gazetteer", None)
+    return [*args.inputs, *([gazetteer] if gazetteer else [])]
 
 
 def _user_gazetteer(path: str | None) -> Gazetteer | None:
@@ -212,23 +236,28 @@ def _tables_given(inputs: list[str]) -> str | None:
 
 
 def _extract_usage_error(args: argparse.Namespace) -> str | None:
+    from geomap.outputs import MENTIONS_SUFFIXES, TABLE_SUFFIXES, unknown_suffix
+
     parallel = args.workers > 1 or args.engine == "dask" or args.scheduler is not None
     if parallel and not _is_parquet(args.output):
         return "--workers, --engine dask and --scheduler write partitioned GeoParquet: give -o EVENTS.parquet"
     if args.mentions is not None and _is_parquet(args.mentions) != _is_parquet(args.output):
         return "--mentions is a .parquet folder exactly when -o is EVENTS.parquet (else a CSV file)"
-    return None
+    return (unknown_suffix("-o", args.output, TABLE_SUFFIXES, stdout=True)
+            or unknown_suffix("--mentions", args.mentions, MENTIONS_SUFFIXES, stdout=True))
 
 
 def _run_extract(args: argparse.Namespace) -> int:
-    from geomap.textio import refuse_overwriting_inputs
+    from geomap.outputs import check_outputs, check_parts_folder
 
+    check_outputs({"-o": args.output or "-", "--mentions": args.mentions}, _inputs_read(args))
     usage = _extract_usage_error(args) or _tables_given(args.inputs)
     if usage is not None:
         print(f"geomap extract: error: {usage}", file=sys.stderr)
         return 2
     for out in (args.output, args.mentions):
-        refuse_overwriting_inputs(out, args.inputs)
+        if _is_parquet(out):
+            check_parts_folder(out)  # before the work, not after it
     gazetteer = _user_gazetteer(args.gazetteer)
     if _is_parquet(args.output):
         return _extract_to_parquet(args, gazetteer)
@@ -240,11 +269,17 @@ def _extract_to_parquet(args: argparse.Namespace, gazetteer: Gazetteer | None) -
 
     run = run_corpus(args.inputs, args.output, mentions_output=args.mentions, report_date=args.date,
                      workers=args.workers, engine="dask" if args.scheduler else args.engine,
-                     scheduler=args.scheduler, gazetteer=gazetteer)
+                     scheduler=args.scheduler, gazetteer=gazetteer, dayfirst=bool(args.dayfirst),
+                     dashboard=args.dashboard)
     print(f"geomap extract: {run.summary()} -> {args.output} ({run.parts} parts)", file=sys.stderr)
-    for error in run.errors:
-        print(f"geomap extract: error: {error}", file=sys.stderr)
+    _print_document_errors("extract", run.errors)
     return 1 if run.errors else 0
+
+
+def _print_document_errors(verb: str, errors: Sequence) -> None:
+    """Each document problem on its line: ``geomap VERB: error|warning: FILE:LINE: message``."""
+    for error in errors:
+        print(f"geomap {verb}: {'warning' if error.warning else 'error'}: {error}", file=sys.stderr)
 
 
 def _extract_to_table(args: argparse.Namespace, gazetteer: Gazetteer | None) -> int:
@@ -252,11 +287,10 @@ def _extract_to_table(args: argparse.Namespace, gazetteer: Gazetteer | None) -> 
 
     # Streamed in batches: a 200 MB report or corpus does not have to fit in memory as one table.
     run = extract_table(args.inputs, args.output or "-", mentions_output=args.mentions, report_date=args.date,
-                        gazetteer=gazetteer)
+                        gazetteer=gazetteer, dayfirst=bool(args.dayfirst))
     print(f"geomap extract: {run.documents} documents, {run.events} events, "
           f"{run.located} mentions located, {run.mentions - run.located} unlocated or ambiguous", file=sys.stderr)
-    for error in run.errors:
-        print(f"geomap extract: error: {error}", file=sys.stderr)
+    _print_document_errors("extract", run.errors)
     return 1 if run.errors else 0
 
 
@@ -267,7 +301,8 @@ def _add_map(sub: argparse._SubParsersAction) -> Runner:
     p.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="reports (.txt, .jsonl, folder: extraction runs first) or event tables "
                         "(.csv, .geojson, .parquet file or folder)")
-    p.add_argument("-o", "--output", required=True, help="output/NAME.html")
+    p.add_argument("-o", "--output", required=True,
+                   help="output/NAME.html ('-': the HTML on standard output)")
     p.add_argument("--date", default=None, help="report date YYYY-MM-DD (for reports)")
     p.add_argument("--title", default=None)
     p.add_argument("--basemap", default="offline", choices=["offline", "osm", "carto-light", "hot"],
@@ -297,6 +332,7 @@ def _add_map(sub: argparse._SubParsersAction) -> Runner:
     p.add_argument("--strict", action="store_true",
                    help="leave table rows with a problem off the map (default: map them, flagged); "
                         "either way each problem is listed and the exit status is 1")
+    _add_dayfirst(p, "event tables' event_date and corpus records' dates")
     return _run_map
 
 
@@ -307,7 +343,8 @@ def _iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
-def _read_map_tables(paths: list[str], strict: bool, gazetteer: Gazetteer | None) -> tuple[list[pd.DataFrame], bool]:
+def _read_map_tables(paths: list[str], strict: bool, gazetteer: Gazetteer | None,
+                     dayfirst: bool | None = None) -> tuple[list[pd.DataFrame], bool]:
     """Read event tables, printing each problem (``FILE:LINE: message``) and a summary per table.
 
     Returns the tables and whether every row of every table was clean.
@@ -318,34 +355,53 @@ def _read_map_tables(paths: list[str], strict: bool, gazetteer: Gazetteer | None
 
     frames, clean = [], True
     for path in paths:
-        table, report = load_events(path, strict=strict, gazetteer=gazetteer)
+        table, report = load_events(path, strict=strict, gazetteer=gazetteer, dayfirst=dayfirst)
         for problem in report.problems:
             print(problem, file=sys.stderr)
+        for note in report.notes:
+            print(f"{path}: note: {note}", file=sys.stderr)
         print(report.summary(), file=sys.stderr)
         clean = clean and report.ok
         frames.append(pd.DataFrame(table))
     return frames, clean
 
 
+def _map_usage_error(args: argparse.Namespace) -> str | None:
+    from geomap.outputs import unknown_suffix
+
+    for option, path in (("--png", args.png), ("--pdf", getattr(args, "pdf", None))):
+        if path == "-":
+            return f"{option} -: the print map is written to a file, not to standard output; give a file name"
+    return (unknown_suffix("-o", args.output, (".html", ".htm"), stdout=True)
+            or unknown_suffix("--png", args.png, (".png",))
+            or unknown_suffix("--pdf", getattr(args, "pdf", None), (".pdf",)))
+
+
 def _run_map(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from geomap.render import build_map, save_map
+    from geomap.outputs import check_outputs
+    from geomap.render import build_map
     from geomap.run.inputs import split_inputs
     from geomap.run.map_inputs import MapInputs, concat_events, extract_documents
-    from geomap.textio import refuse_overwriting_inputs
 
-    refuse_overwriting_inputs(args.output, args.inputs)
-    static = [p for p in (args.png, getattr(args, "pdf", None)) if p]
-    for path in static:
-        refuse_overwriting_inputs(path, args.inputs)
+    check_outputs({"-o": args.output, "--png": args.png, "--pdf": getattr(args, "pdf", None)}, _inputs_read(args))
+    usage = _map_usage_error(args)
+    if usage is not None:
+        print(f"geomap map: error: {usage}", file=sys.stderr)
+        return 2
     tables, reports = split_inputs(args.inputs)
     # `geomap demo` calls this with a namespace of its own, without the table options
     gazetteer = _user_gazetteer(getattr(args, "gazetteer", None))
-    frames, clean = _read_map_tables([t.path for t in tables], getattr(args, "strict", False), gazetteer)
+    dayfirst = getattr(args, "dayfirst", None)
+    frames, clean = _read_map_tables([t.path for t in tables], getattr(args, "strict", False), gazetteer, dayfirst)
     unlocated, documents, mentions = None, 0, None
     if reports:
-        extracted = extract_documents([r.path for r in reports], args.date, gazetteer)
+        notes: list = []
+        extracted = extract_documents([r.path for r in reports], args.date, gazetteer, warnings=notes,
+                                      dayfirst=bool(dayfirst))
+        _print_document_errors("map", notes)
+        clean = clean and not notes
         frames.append(extracted.events)
         unlocated, documents, mentions = extracted.unlocated, extracted.documents, extracted.mentions
     loaded = MapInputs(events=concat_events(frames), unlocated=unlocated, documents=documents, mentions=mentions)
@@ -353,15 +409,27 @@ def _run_map(args: argparse.Namespace) -> int:
     m = build_map(loaded.events, title=title, basemap=args.basemap, unlocated=loaded.unlocated,
                   online_basemaps=True if args.online_basemaps else None, notes=getattr(args, "notes", "full"),
                   mentions=loaded.mentions)
-    save_map(m, args.output)
-    written = [args.output]
-    if static:
+    _save_html(m, args.output)
+    written = ["standard output" if args.output == "-" else args.output]
+    if args.png or getattr(args, "pdf", None):
         written += _write_static_maps(args, loaded.events)
     total, located = len(loaded.events), loaded.located
     unlocated_note = "" if loaded.unlocated is None else f", {len(loaded.unlocated)} unlocated place mentions"
     print(f"geomap map: {total} events read, {located} mapped, {total - located} without coordinates"
           f"{unlocated_note} -> {', '.join(map(str, written))}", file=sys.stderr)
     return 0 if clean else 1
+
+
+def _save_html(m: object, output: str) -> None:
+    """Write the map to ``output``, or its HTML to standard output for ``-``."""
+    from geomap.render import save_map
+    from geomap.render.map import render_html
+
+    if output == "-":
+        sys.stdout.write(render_html(m))
+        sys.stdout.flush()
+    else:
+        save_map(m, output)
 
 
 def _write_static_maps(args: argparse.Namespace, events: pd.DataFrame) -> list[str]:
@@ -436,7 +504,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     html_path, png_path = out / f"{report.stem}.html", out / f"{report.stem}.png"
     status = _run_map(argparse.Namespace(
         inputs=[str(report)], output=str(html_path), date="2016-05-03", title="Aleppo, 3 May 2016",
-        basemap="offline", online_basemaps=False, png=str(png_path),
+        basemap="offline", online_basemaps=False, png=str(png_path), pdf=None,
     ))
     print(f"wrote {html_path} (open it in a browser, no network needed) and {png_path}")
     return status
@@ -464,13 +532,15 @@ examples:
   geomap extract reports/ --date 2016-05-03 -o events.geojson
   geomap extract report.txt --gazetteer my-places.csv -o events.csv
   geomap extract corpus.jsonl -o events.parquet --workers 2      # a folder of GeoParquet parts
+  geomap extract uk-corpus.csv --dayfirst -o events.csv          # record dates such as 03/05/2016 are 3 May
   geomap extract archive/ -o events.parquet --scheduler tcp://dask-host:8786""",
     "map": """\
 examples:
   geomap map report.txt -o output/map.html --png output/map.png
   geomap map events.csv -o output/map.html      # an edited or ACLED table
   geomap map events.csv --gazetteer my-places.csv --strict -o output/map.html
-  geomap map events.parquet --title "Aleppo, May 2016" -o output/aleppo.html""",
+  geomap map events.parquet --title "Aleppo, May 2016" -o output/aleppo.html
+  geomap map - -o - < events.csv > map.html       # a table piped in, the HTML piped out""",
     "embed": """\
 examples:
   geomap embed output/map.html
@@ -487,7 +557,8 @@ examples:
   geomap map events.csv -o output/map.html      # an offline map of the (edited) table
   geomap VERB --help                            # options and examples of one verb
 
-exit status: 0 success, 1 some input failed (details on stderr), 2 usage error.
+exit status: 0 success, 1 some input failed (details on stderr), 2 usage error (or an output
+that would overwrite an input, or another output); 130 after Ctrl-C, 143 after SIGTERM.
 '-' stands for standard input or output where a file is expected."""
 
 
@@ -521,11 +592,24 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Runner]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``geomap`` command line; return the exit status."""
+    """Run the ``geomap`` command line; return the exit status.
+
+    SIGTERM is handled as Ctrl-C is: outputs being written are left as they
+    were, worker processes are stopped, and the status is 143 (130 for
+    Ctrl-C), as a shell reports a process ended by that signal.
+    """
     parser, runners = build_parser()
     args = parser.parse_args(argv)
     try:
-        return runners[args.verb](args)
+        with _terminate_like_interrupt():
+            status = runners[args.verb](args)
+            sys.stdout.flush()  # a full disk behind `> out.csv` is met here, not at exit
+            return status
+    except UsageError as exc:
+        if args.debug:
+            raise
+        print(f"geomap {args.verb}: error: {exc}", file=sys.stderr)
+        return 2
     except GeomapError as exc:
         if args.debug:
             raise
@@ -534,11 +618,58 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("geomap: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("geomap: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except BrokenPipeError:
         # the reader went away (`geomap extract ... | head`): not an error of ours.
-        # Point stdout at devnull so the interpreter's final flush cannot fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return 0
+    except OSError as exc:
+        # A full disk behind standard output, or a file system failing under us: one line, no traceback.
+        if args.debug:
+            raise
+        if _stdout_failed(exc):
+            message = f"cannot write to standard output: {exc.strerror}"
+        else:
+            message = f"{exc.filename}: {exc.strerror or exc}" if exc.filename else str(exc)
+        print(f"geomap {args.verb}: error: {message}", file=sys.stderr)
+        _silence_stdout()
+        return 1
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that every clean-up runs as for Ctrl-C."""
+
+
+@contextmanager
+def _terminate_like_interrupt() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread
+        return
+
+    def terminate(_signum: int, _frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one clean-up, even if the signal comes again
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stdout_failed(exc: OSError) -> bool:
+    """Whether ``exc`` came from writing standard output (it names no file)."""
+    return exc.filename is None and exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG)
+
+
+def _silence_stdout() -> None:
+    # Point stdout at devnull so the interpreter's final flush cannot fail again.
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -18,18 +18,21 @@ report's text (see :func:`iter_documents`).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
 import json
 import os
 import re
+import stat
 import sys
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
-from geomap.dates import as_date, parse_date
-from geomap.errors import InputError
+from geomap.dates import as_date, parse_dateline
+from geomap.errors import GeomapWarning, InputError
 from geomap.textio import (
     csv_records,
     text_lines,
@@ -105,14 +108,18 @@ class Document:
 
 @dataclass(frozen=True)
 class DocumentError:
-    """A document or corpus record that could not be read.
+    """A document or corpus record that could not be read, or a warning about one that was.
 
     ``str(error)`` is the one-line ``FILE:LINE: message`` form printed by the CLI.
+    ``warning`` is True when nothing asked for was dropped: the document was
+    extracted all the same (without a date it could not read), or the entry
+    is a subfolder, which is not read by design.
     """
 
     path: str
     line: int | None
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
@@ -130,6 +137,7 @@ def iter_documents(
     *,
     report_date: dt.date | str | None = None,
     errors: list[DocumentError] | None = None,
+    dayfirst: bool = False,
 ) -> Iterator[Document]:
     """Yield the documents of report files, folders and corpora, in order.
 
@@ -148,7 +156,16 @@ def iter_documents(
     errors : list of DocumentError, optional
         If given, an unreadable file or record is appended here and iteration
         goes on (the CLI reports them all and exits 1 at the end); if omitted,
-        the first one raises :class:`InputError`.
+        the first one raises :class:`InputError`. A record whose date cannot
+        be read is never dropped: it is yielded without the date, and the
+        problem is appended here as a warning (without ``errors``: a
+        :class:`~geomap.errors.GeomapWarning`). Entries of a folder that are
+        not read (subfolders, broken links, pipes named like reports) are
+        reported the same way.
+    dayfirst : bool
+        Read all-number record dates (``03/05/2016``) day first; default
+        month first. See :func:`geomap.dates.parse_dateline` for the
+        datelines understood.
 
     Yields
     ------
@@ -174,7 +191,7 @@ def iter_documents(
     idents = Idents()
     for path in paths:
         for item in expand_paths(path, errors):
-            for doc in read_any(item, fallback, errors):
+            for doc in read_any(item, fallback, errors, dayfirst=dayfirst):
                 ident = idents.name(doc.id, doc.part)
                 yield doc if ident == doc.id else replace(doc, id=ident)
 
@@ -183,12 +200,15 @@ class Idents:
     """Names documents uniquely, in reading order (see :attr:`Document.id`).
 
     Corpora do repeat ids (FA-KES has 4), and events must stay traceable to
-    one document: the second document with an id gets ``ID#2``. The pieces
+    one document: the second document with an id gets ``ID#2``, or the
+    first of ``ID#3``, ``ID#4``, ... that no document has been named yet
+    (ids ``a``, ``a``, ``a#2`` give ``a``, ``a#2``, ``a#2#2``). The pieces
     of a long report take the name of its first piece.
     """
 
     def __init__(self) -> None:
         self._seen: dict[str, int] = {}
+        self._taken: set[str] = set()
         self._raw = self._name = ""
 
     def name(self, ident: str, part: int) -> str:
@@ -197,36 +217,82 @@ class Idents:
         # mid-report) counts as a sighting of its id, as that report's first piece would.
         if part == 0 or ident != self._raw:
             count = self._seen.get(ident, 0) + 1
+            name = ident if count == 1 else f"{ident}#{count}"
+            while name in self._taken:
+                count += 1
+                name = f"{ident}#{count}"
             self._seen[ident] = count
-            self._raw, self._name = ident, ident if count == 1 else f"{ident}#{count}"
+            self._taken.add(name)
+            self._raw, self._name = ident, name
         return self._name
 
 
 def expand_paths(path: PathLike, errors: list[DocumentError] | None) -> list[PathLike]:
+    """The files an input stands for: itself, or a folder's report and corpus files sorted by name.
+
+    A folder is read one level deep: its ``.txt``, ``.jsonl`` and ``.csv``
+    files. Its subfolders are reported as warnings, and entries named like
+    reports that cannot be read as files (broken or looping symbolic links,
+    pipes, devices) as errors; hidden entries and files of other kinds are
+    left alone.
+    """
     if str(path) == "-":
         return [path]
     p = Path(path)
     if p.is_dir():
-        found = sorted(
-            (f for f in p.iterdir() if f.is_file() and f.suffix.lower() in CORPUS_SUFFIXES),
-            key=lambda f: f.name,
-        )
+        found = []
+        for entry in sorted(p.iterdir(), key=lambda f: f.name):
+            if entry.name.startswith("."):
+                continue
+            kind = entry_kind(entry)
+            if kind == "file":
+                if entry.suffix.lower() in CORPUS_SUFFIXES:
+                    found.append(entry)
+            elif kind == "folder":
+                _fail(errors, DocumentError(str(entry), None, "subfolder not read (geomap reads the files of a "
+                                            "folder, not its subfolders: give it as an input of its own)",
+                                            warning=True))
+            elif entry.suffix.lower() in CORPUS_SUFFIXES:
+                _fail(errors, DocumentError(str(entry), None, f"{kind}, not read"))
         if not found:
             _fail(errors, DocumentError(str(p), None, "folder has no .txt, .jsonl or .csv files"))
         return list(found)
     if not p.exists():
-        _fail(errors, DocumentError(str(p), None, "no such file or folder"))
+        kind = entry_kind(p) if os.path.lexists(p) else "no such file or folder"
+        _fail(errors, DocumentError(str(p), None, kind))
         return []
     return [p]
 
 
-def read_any(path: PathLike, fallback: dt.date | None, errors: list[DocumentError] | None) -> Iterator[Document]:
+def entry_kind(path: Path) -> str:
+    """``"file"``, ``"folder"``, or what else ``path`` is, in words for a message."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link loop (the link leads back to itself)"
+        if path.is_symlink():
+            return f"a broken symbolic link (its target {os.readlink(path)} does not exist)"
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file"
+    return "a device, not a file"
+
+
+def read_any(path: PathLike, fallback: dt.date | None, errors: list[DocumentError] | None, *,
+             dayfirst: bool = False) -> Iterator[Document]:
     suffix = Path(str(path)).suffix.lower()
     try:
         if suffix == ".jsonl":
-            yield from _read_jsonl(path, fallback, errors)
+            yield from _read_jsonl(path, fallback, errors, dayfirst)
         elif suffix == ".csv":
-            yield from _read_csv_corpus(path, fallback, errors)
+            yield from _read_csv_corpus(path, fallback, errors, dayfirst)
         else:
             yield from _read_report(path, fallback)
     except InputError as exc:
@@ -247,7 +313,7 @@ def _read_report(path: PathLike, fallback: dt.date | None) -> Iterator[Document]
             yield Document(id=stem, text=text_of(head, name), date=fallback, path=name)
             return
         raw = _Prefixed(head, sys.stdin.buffer)
-    elif file_size(path) <= PIECE_CHARS:
+    elif small_report(path):
         yield read_small_report(name, name, fallback)
         return
     offset, part, head = 0, 0, ""
@@ -307,11 +373,19 @@ def read_small_report(name: str, location: str, fallback: dt.date | None) -> Doc
     return Document(id=_stem(name), text=text_of(data, name), date=fallback, path=name)
 
 
-def file_size(path: PathLike) -> int:
+def small_report(path: PathLike) -> bool:
+    """True for a file of at most :data:`PIECE_CHARS` bytes, read whole.
+
+    Anything else is streamed: a larger file, and what has no size to trust
+    (a pipe, a device such as ``/dev/zero``: its first bytes are sniffed, so
+    an endless binary stream is refused at once). A path that cannot be
+    examined counts as small: reading it names the problem.
+    """
     try:
-        return os.path.getsize(path)
+        info = os.stat(path)
     except OSError:
-        return 0  # read_text names the problem
+        return True
+    return stat.S_ISREG(info.st_mode) and info.st_size <= PIECE_CHARS
 
 
 # Where a piece may end, best first: after a blank line, a sentence, a line, a space.
@@ -368,9 +442,12 @@ def bare_message(exc: InputError) -> str:
 
 
 def _fail(errors: list[DocumentError] | None, error: DocumentError) -> None:
-    if errors is None:
+    if errors is not None:
+        errors.append(error)
+    elif error.warning:
+        warnings.warn(str(error), GeomapWarning, stacklevel=3)
+    else:
         raise error.to_exception()
-    errors.append(error)
 
 
 
@@ -387,40 +464,43 @@ def _fail(errors: list[DocumentError] | None, error: DocumentError) -> None:
 
 
 
-def _read_jsonl(path: PathLike, fallback: dt.date | None, errors: list[DocumentError] | None) -> Iterator[Document]:
+def _read_jsonl(path: PathLike, fallback: dt.date | None, errors: list[DocumentError] | None,
+                dayfirst: bool) -> Iterator[Document]:
     with text_lines(path) as lines:
-        yield from jsonl_documents(lines, str(path), 1, fallback, errors)
+        yield from jsonl_documents(lines, str(path), 1, fallback, errors, dayfirst=dayfirst)
 
 
 def jsonl_documents(lines: Iterable[str], name: str, first: int, fallback: dt.date | None,
-                     errors: list[DocumentError] | None) -> Iterator[Document]:
+                     errors: list[DocumentError] | None, *, dayfirst: bool = False) -> Iterator[Document]:
     """The documents of JSONL ``lines`` of file ``name``, the first of them line ``first``."""
     stem = _stem(name)
     for number, line in enumerate(lines, start=first):
         if not line.strip():
             continue
         try:
-            yield _jsonl_document(line, name, number, stem, fallback)
+            yield _jsonl_document(line, name, number, stem, fallback, errors, dayfirst)
         except InputError as exc:
             _fail(errors, DocumentError(name, number, bare_message(exc)))
 
 
-def _jsonl_document(line: str, name: str, number: int, stem: str, fallback: dt.date | None) -> Document:
+def _jsonl_document(line: str, name: str, number: int, stem: str, fallback: dt.date | None,
+                    errors: list[DocumentError] | None, dayfirst: bool) -> Document:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", path=name, line=number) from None
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object, got {type(record).__name__}", path=name, line=number)
-    return _make_document(record, name, number, f"{stem}:{number}", fallback, slash_order="mdy")
+    return _make_document(record, name, number, f"{stem}:{number}", fallback, errors, dayfirst=dayfirst)
 
 
-def _read_csv_corpus(path: PathLike, fallback: dt.date | None, errors: list[DocumentError] | None) -> Iterator[Document]:
+def _read_csv_corpus(path: PathLike, fallback: dt.date | None, errors: list[DocumentError] | None,
+                     dayfirst: bool) -> Iterator[Document]:
     name = str(path)
     with text_lines(path) as lines:
         records = csv_records(lines, name)
         header = csv_header(records, name)
-        yield from csv_documents(records, header, name, fallback, errors)
+        yield from csv_documents(records, header, name, fallback, errors, dayfirst=dayfirst)
 
 
 def csv_header(records: Iterator[tuple[int, list[str]]], name: str) -> list[str]:
@@ -431,7 +511,8 @@ def csv_header(records: Iterator[tuple[int, list[str]]], name: str) -> list[str]
 
 
 def csv_documents(records: Iterable[tuple[int, list[str]]], header: list[str], name: str,
-                   fallback: dt.date | None, errors: list[DocumentError] | None) -> Iterator[Document]:
+                   fallback: dt.date | None, errors: list[DocumentError] | None, *,
+                   dayfirst: bool = False) -> Iterator[Document]:
     """The documents of the CSV ``records`` (after the header) of file ``name``."""
     stem = _stem(name)
     columns = _csv_corpus_columns(header, name)
@@ -442,7 +523,7 @@ def csv_documents(records: Iterable[tuple[int, list[str]]], header: list[str], n
         try:
             if len(row) != len(header):
                 raise InputError(f"row has {len(row)} fields, header has {len(header)}", path=name, line=start)
-            yield _make_document(record, name, start, f"{stem}:{start}", fallback, slash_order="mdy")
+            yield _make_document(record, name, start, f"{stem}:{start}", fallback, errors, dayfirst=dayfirst)
         except InputError as exc:
             _fail(errors, DocumentError(name, start, bare_message(exc)))
 
@@ -469,7 +550,8 @@ _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _make_document(
-    record: dict, name: str, line: int, default_id: str, fallback: dt.date | None, *, slash_order: str
+    record: dict, name: str, line: int, default_id: str, fallback: dt.date | None,
+    errors: list[DocumentError] | None, *, dayfirst: bool,
 ) -> Document:
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
@@ -477,7 +559,13 @@ def _make_document(
     date = fallback
     raw_date = record.get("date")
     if raw_date not in (None, ""):
-        date = _parse_document_date(raw_date, name, line, slash_order)
+        try:
+            date = _document_date(raw_date, dayfirst)
+        except (TypeError, ValueError) as exc:
+            # The text is what matters: the document is extracted without the date, never dropped.
+            instead = f"the report date {fallback.isoformat()}" if fallback else "no date"
+            _fail(errors, DocumentError(name, line, f"{exc}; the document is extracted with {instead}",
+                                        warning=True))
     ident = record.get("id")
     return Document(
         id=str(ident).strip() if ident not in (None, "") else default_id,
@@ -491,17 +579,11 @@ def _make_document(
     )
 
 
-def _parse_document_date(value: object, name: str, line: int, slash_order: str) -> dt.date:
+def _document_date(value: object, dayfirst: bool) -> dt.date:
+    """A record's date as published (see :func:`geomap.dates.parse_dateline`); ValueError or TypeError if unreadable."""
     if not isinstance(value, str):
-        raise InputError(f"date must be a string, got {value!r}", path=name, line=line)
-    # Timestamps such as 2017-04-05T10:00:00Z keep only their day.
-    text = value.strip()
-    if len(text) > 10 and text[4:5] == "-" and text[10:11] in ("T", " "):
-        text = text[:10]
-    try:
-        return parse_date(text, slash_order=slash_order)
-    except ValueError as exc:
-        raise InputError(str(exc), path=name, line=line) from None
+        raise TypeError(f"date must be a string, got {value!r}")
+    return parse_dateline(value, slash_order="dmy" if dayfirst else "mdy")
 
 
 def _optional_str(value: object) -> str | None:

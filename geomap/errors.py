@@ -1,8 +1,8 @@
 """Exceptions raised by geomap.
 
 Every error a user can cause derives from :class:`GeomapError`; the CLI
-prints its message on one line and exits with status 1 (no traceback
-unless ``--debug``).
+prints its message on one line and exits with status 1 (2 for a
+:class:`UsageError`; no traceback unless ``--debug``).
 """
 
 from __future__ import annotations
@@ -24,5 +24,15 @@ class InputError(GeomapError):
         self.line = line
 
 
+class UsageError(InputError):
+    """The command asks for something geomap refuses to do (an output on an input, two outputs on one
+    path, a folder geomap did not write); the CLI exits with status 2, as for a bad option."""
+
+
 class GazetteerError(GeomapError):
     """The gazetteer data is missing, damaged or cannot be built."""
+
+
+class GeomapWarning(UserWarning):
+    """Something in an input was set aside without dropping what was asked for (an unreadable document
+    date: the document is extracted without it); the CLI prints it as a warning."""

@@ -29,9 +29,12 @@ def bundled_gazetteer_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Return (and create) the folder for derived indexes.
+    """Return the folder for derived indexes, created if it can be.
 
     ``$GEOMAP_CACHE`` overrides ``$XDG_CACHE_HOME/geomap`` (``~/.cache/geomap``).
+    A folder that cannot be created or written (read-only, a full disk,
+    under a file) is no error: the cache only saves time, and its readers
+    and writers go without it.
     """
     override = os.environ.get("GEOMAP_CACHE")
     if override:
@@ -39,7 +42,10 @@ def cache_dir() -> Path:
     else:
         base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
         path = Path(base) / "geomap"
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # reading and writing the cache will fail, and cost only speed
     return path
 
 

@@ -95,6 +95,7 @@ class Taxonomy:
     event_types: dict[str, tuple[str, ...]]
     actor_types: dict[int, str]
     countries: dict[str, dict[str, Any]]  # ACLED's name of a country -> its ISO2 code and a coarse box
+    without_fatalities: frozenset[str] = frozenset()  # sub-event types that by definition leave no one dead
 
     def canonical_event_type(self, value: str) -> str | None:
         """Return ACLED's spelling of ``value`` (any case), or None if unknown."""
@@ -137,6 +138,7 @@ def load_taxonomy() -> Taxonomy:
         event_types={k: tuple(v) for k, v in data["event_types"].items()},
         actor_types={int(k): v for k, v in data["actor_types"].items()},
         countries=dict(data["countries"]),
+        without_fatalities=frozenset(data.get("without_fatalities", ())),
     )
 
 

@@ -7,7 +7,7 @@ file. Large files are streamed line by line (:func:`text_lines`).
 
 Writing: every output goes through :func:`atomic_write`, so an interrupted run
 never leaves a half-written file, and :func:`refuse_overwriting_inputs` keeps
-outputs off the inputs.
+outputs off the inputs (see :mod:`geomap.outputs`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from geomap.errors import InputError
+from geomap.outputs import check_outputs
 
 PathLike = str | os.PathLike[str]
 
@@ -63,24 +64,15 @@ def _current_umask() -> int:
 
 
 def refuse_overwriting_inputs(output: str | os.PathLike[str] | None, inputs: Iterable[str | os.PathLike[str]]) -> None:
-    """Raise :class:`InputError` if writing ``output`` could change an input.
+    """Raise :class:`~geomap.errors.UsageError` if writing ``output`` could change an input.
 
-    ``output`` may not be one of the ``inputs``, nor lie inside an input
-    folder (whose files are all read, so a later run would read the output
-    back as a report or overwrite one).
+    ``output`` may not be one of the ``inputs``, lie inside an input folder
+    (whose files are all read, so a later run would read the output back as
+    a report or overwrite one), nor be a folder holding an input. See
+    :func:`geomap.outputs.check_outputs`, which also checks several outputs
+    against each other.
     """
-    if output is None or str(output) == "-":
-        return
-    out = Path(output).resolve()
-    for item in inputs:
-        if str(item) == "-":
-            continue
-        source = Path(item).resolve()
-        if source == out:
-            raise InputError("refusing to overwrite an input file; choose another output path", path=str(output))
-        if source.is_dir() and out.is_relative_to(source):
-            raise InputError(f"refusing to write inside the input folder {item}; choose another output path",
-                             path=str(output))
+    check_outputs({"output": output}, inputs)
 
 
 def csv_records(lines: Iterable[str], name: str, **fmtparams: Any) -> Iterator[tuple[int, list[str]]]:

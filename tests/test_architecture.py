@@ -13,7 +13,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "geomap"
 
 # DESIGN.md's order, bottom first: a module may import its own layer and those below it.
 LAYERS = [
-    {"geomap.errors", "geomap.paths", "geomap.schema", "geomap.textio", "geomap.names", "geomap.dates", "geomap.frames"},
+    {"geomap.errors", "geomap.outputs", "geomap.paths", "geomap.schema", "geomap.textio", "geomap.names", "geomap.dates",
+     "geomap.frames"},
     {"geomap.gazetteer"},
     {"geomap.documents"},
     {"geomap.extract"},

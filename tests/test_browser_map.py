@@ -78,7 +78,8 @@ def hostile_events() -> pd.DataFrame:
 def synthetic_map(tmp_path_factory: pytest.TempPathFactory, gazetteer_env: None) -> tuple[Path, pd.DataFrame]:
     events = hostile_events()
     path = tmp_path_factory.mktemp("maps") / "synthetic.html"
-    m = build_map(events, title="<script>window.__pwned=1</script> title", unlocated=["Kafr Unknown", "<img src=x onerror=\"window.__pwned=1\">"])
+    m = build_map(events, title="<script>window.__pwned=1</script> title",
+                  unlocated=["Kafr Unknown", "<img src=x onerror=\"window.__pwned=1\">"])
     save_map(m, path)
     located = events.dropna(subset=["latitude", "longitude"]).reset_index(drop=True)
     return path, located

@@ -155,11 +155,13 @@ def test_jsonl_bad_lines_are_collected_and_the_run_goes_on(tmp_path: Path) -> No
     )
     errors: list[DocumentError] = []
     docs = list(iter_documents(path, errors=errors))
-    assert [d.text for d in docs] == ["one", "four"]
-    assert [str(e) for e in errors] == [
-        f"{path}:2: expected a JSON object, got list",
-        f"{path}:3: record has no text (a non-empty 'text' field is required)",
-        f"{path}:4: date '31/31/2020' is not a valid date (month must be in 1..12)",
+    # a date that cannot be read loses the date, never the document
+    assert [(d.text, d.date) for d in docs] == [("one", None), ("bad date", None), ("four", None)]
+    assert [(str(e), e.warning) for e in errors] == [
+        (f"{path}:2: expected a JSON object, got list", False),
+        (f"{path}:3: record has no text (a non-empty 'text' field is required)", False),
+        (f"{path}:4: date '31/31/2020' is not a valid date (month must be in 1..12); the document is "
+         + "extracted with no date", True),
     ]
 
 
@@ -305,9 +307,11 @@ def test_run_corpus_writes_partitioned_geoparquet(small_corpus: Path, tmp_path: 
 
     out = tmp_path / "events.parquet"
     run = run_corpus(small_corpus, out, mentions_output=tmp_path / "mentions.parquet", batch_size=4, progress=False)
-    assert sorted(p.name for p in out.iterdir()) == [f"part-0000{i}.parquet" for i in range(4)]
+    # the parts, and the marker that lets a later run replace this folder (and only such a folder)
+    assert sorted(p.name for p in out.iterdir()) == [".geomap-parts", *(f"part-0000{i}.parquet" for i in range(4))]
     assert (run.documents, run.parts) == (14, 4)
-    assert [str(e) for e in run.errors] == [f"{small_corpus}:15: invalid JSON: Expecting property name enclosed in double quotes (column 2)"]
+    assert [str(e) for e in run.errors] == [
+        f"{small_corpus}:15: invalid JSON: Expecting property name enclosed in double quotes (column 2)"]
     events = table_of(out)
     assert len(events) == run.events > 0
     assert set(events["doc_id"]) <= {f"d{i:02d}" for i in range(14)}
@@ -436,10 +440,9 @@ def test_run_corpus_replaces_a_previous_output_folder(small_corpus: Path, tmp_pa
     from geomap.run.corpus import run_corpus
 
     out = tmp_path / "events.parquet"
-    out.mkdir()
-    (out / "part-00099.parquet").write_bytes(b"stale")
+    run_corpus(small_corpus, out, batch_size=1, progress=False)  # a previous run, with more parts
     run_corpus(small_corpus, out, batch_size=100, progress=False)
-    assert [p.name for p in out.iterdir()] == ["part-00000.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == [".geomap-parts", "part-00000.parquet"]
 
 
 def test_run_corpus_progress_bar_only_when_asked(small_corpus: Path, tmp_path: Path,
@@ -501,7 +504,7 @@ def test_cli_extract_corpus_with_workers_writes_parts_and_reports_bad_records(
     err = capsys.readouterr().err
     assert "geomap extract: 14 documents" in err
     assert f"geomap extract: error: {small_corpus}:15: invalid JSON" in err
-    assert out.is_dir() and [p.name for p in out.iterdir()] == ["part-00000.parquet"]
+    assert out.is_dir() and sorted(p.name for p in out.iterdir()) == [".geomap-parts", "part-00000.parquet"]
     assert len(table_of(out)) > 0
     # the folder is an event table for `geomap map`
     html = tmp_path / "map.html"

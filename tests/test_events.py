@@ -456,7 +456,8 @@ def test_each_problem_names_file_and_physical_line(tmp_path: Path) -> None:
         ("e,2016-12-01,,,,,,36.2,37.16,100001,", "fatalities 100001 is above 100,000 (absurd count)"),
         ("e,2016-12-01,,,,,,36.2,37.16,many,", "fatalities 'many' is not a whole number"),
         ("e,2016-12-01,,,,,,,,,", "no coordinates and no location: the event cannot be placed"),
-        ("e,2016-12-01,,,,,,36.2,37.16,,,surplus", "row has 12 fields, header has 11; extra values ['surplus'] are not in any column"),
+        ("e,2016-12-01,,,,,,36.2,37.16,,,surplus",
+         "row has 12 fields, header has 11; extra values ['surplus'] are not in any column"),
         ("e,2016-12-01,,,,,,36.2", "row has 8 fields, header has 11; missing fields are left empty"),
     ],
 )

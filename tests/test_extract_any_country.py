@@ -6,8 +6,9 @@ Every sentence here is written for these tests.
 from __future__ import annotations
 
 import pytest
-
 from extract_sentences import events, one_event
+
+from geomap.extract import extract_events
 
 
 @pytest.mark.parametrize("sentence", [
@@ -187,3 +188,94 @@ def test_a_protest_met_by_force_has_the_protesters_first_and_who_stepped_in_seco
 def test_a_soldier_hit_is_a_state_force_not_a_civilian() -> None:
     event = one_event("Insurgents shot and killed a soldier near Kandahar on Monday.")
     assert (event["actor2"], event["inter2"], event["sub_event_type"]) == ("Military Forces of Afghanistan", 1, "Armed clash")
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Nurses protested in Homs on Monday over not being paid for three months.", "Peaceful protest"),
+    ("Taxi drivers marched in Hama on Monday to ask for cheaper fuel.", "Peaceful protest"),
+    ("Farmers demonstrated outside the governor's office in Hama on Monday.", "Peaceful protest"),
+    ("Teachers protested in Homs on Monday against the arrest of a colleague, who was detained last week.",
+     "Peaceful protest"),
+    ("Teachers protested in Homs on Monday. Police arrested twelve of them.", "Protest with intervention"),
+])
+def test_protests_are_found_and_told_from_protests_broken_up(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("The body of a man with gunshot wounds was found near a river in Culiacan on Monday.", "Attack"),
+    ("Police beat up a street vendor in Lagos on Monday for not wearing a mask.", "Attack"),
+    ("A sniper shot a soldier near Kandahar on Monday.", "Armed clash"),
+    ("Two men were shot and injured in a bar in Tijuana on Monday. Police said the attack may be linked to a feud.",
+     "Attack"),
+])
+def test_killings_and_beatings_no_other_word_tells_are_typed_by_who_was_hit(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("A mob clashed with the police and threw stones at them in Meerut on Monday.", "Mob violence"),
+    ("Residents demonstrated in Coyah on Monday and clashed with the police.", "Violent demonstration"),
+    ("Drivers blocked a highway near Puebla with burning tyres on Monday to demand lower fuel prices.",
+     "Violent demonstration"),
+])
+def test_a_crowd_that_fights_riots(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Soldiers engaged in a fire fight with separatists near Bamenda on Monday.", "Armed clash"),
+    ("Monitors heard 30 shots from small arms near Luhansk on Monday.", "Armed clash"),
+    ("A security operation by the army killed ten insurgents near Kandahar on Monday.", "Armed clash"),
+    ("Rebels established new fortifications east of Hodeidah on Monday.", "Change to group/activity"),
+])
+def test_fights_and_moves_told_without_the_usual_words(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+@pytest.mark.parametrize("text", [
+    "Kurdish fighters have been battling the extremists in the north for years.",
+    "Villages near the border are also being targeted by air strikes.",
+])
+def test_what_goes_on_is_no_event(text: str) -> None:
+    assert events(text).empty
+
+
+def test_what_has_happened_is_an_event() -> None:
+    assert one_event("Government forces have captured the town of Saraqeb, the army said on Monday.")["event_type"] == "Battles"
+
+
+@pytest.mark.parametrize(("text", "fatalities"), [
+    ("A man was shot and killed by gunmen in Culiacan on Monday.", 1),
+    ("Gunmen assassinated a trader in Gao on Monday.", 1),
+    ("Gunmen opened fire on a peace meeting in Jos on Monday, killing 1 person and injuring 2 others.", 1),
+    ("Soldiers ambushed a rebel camp near Beni on Monday. After heavy gunfire, the rebels fled. One rebel was killed.",
+     1),
+    ("Gunmen shot a shopkeeper in Culiacan on Monday. 1 fatality.", 1),
+])
+def test_a_toll_of_one_is_read_however_it_is_told(text: str, fatalities: int) -> None:
+    assert one_event(text)["fatalities"] == fatalities
+
+
+def test_a_peaceful_protest_leaves_no_one_dead_whatever_deaths_it_recalls() -> None:
+    event = one_event("Relatives protested in Karachi on Monday to demand justice for a youth who was killed last week.")
+    assert (event["sub_event_type"], event["fatalities"]) == ("Peaceful protest", 0)
+
+
+def test_the_agent_of_a_passive_told_after_where_it_happened_is_the_doer() -> None:
+    event = one_event("A man was shot to death in a busy market in Manaus on Monday by two armed men.")
+    assert (event["actor1"], event["sub_event_type"]) == ("Unidentified Armed Group (Brazil)", "Attack")
+
+
+def test_a_killing_among_criminals_is_a_fight() -> None:
+    event = one_event("An alleged drug dealer was shot and killed by armed men in Culiacan on Monday.")
+    assert event["sub_event_type"] == "Armed clash"
+
+
+def test_the_dateline_dates_the_report_and_the_weekday_the_event() -> None:
+    found = extract_events("Published 16 October 2017 Rebel shelling killed four civilians in Damascus on Sunday.")
+    assert [str(d)[:10] for d in found["event_date"]] == ["2017-10-15"]
+
+
+def test_a_participle_that_tells_what_a_side_does_is_no_event() -> None:
+    assert events("The statement accused rebels fighting the Islamic State of taking orders from Washington.").empty

@@ -172,7 +172,8 @@ def test_dateline_is_the_first_full_date():
 def test_sentences_split_glued_text_and_keep_initials():
     text = 'The U.S. and Russia met. Talks ended in Mexico City.In Aleppo fighting went on. He said."Both sides lost."'
     sentences = [text[a:b] for a, b in sentence_spans(text)]
-    assert sentences == ["The U.S. and Russia met.", "Talks ended in Mexico City.", "In Aleppo fighting went on.", 'He said."', 'Both sides lost."']
+    assert sentences == ["The U.S. and Russia met.", "Talks ended in Mexico City.", "In Aleppo fighting went on.", 'He said."',
+                         'Both sides lost."']
 
 
 def test_clauses_split_at_contrasts():

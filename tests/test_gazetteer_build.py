@@ -279,8 +279,10 @@ def test_cli_names_the_wrong_folder(tmp_path, capsys):
     from geomap.cli import main
 
     missing = tmp_path / "no-such-folder"
-    status = main(["gazetteer", "build", "--ocha-2020", str(missing), "--ocha-2015", str(tmp_path),
-                   "--geonames", str(tmp_path), "--out", str(tmp_path / "out")])
+    sources = tmp_path / "sources"  # not holding the output: the build may not write into a source folder
+    sources.mkdir()
+    status = main(["gazetteer", "build", "--ocha-2020", str(missing), "--ocha-2015", str(sources),
+                   "--geonames", str(sources), "--out", str(tmp_path / "out")])
     assert status == 1
     assert str(missing) in capsys.readouterr().err
     assert not (tmp_path / "out").exists()

@@ -318,7 +318,7 @@ def test_cli_refuses_to_overwrite_an_input(tmp_path: Path, capsys: pytest.Captur
     table = tmp_path / "events.csv"
     synthetic_events(3).to_csv(table, index=False)
     before = table.read_bytes()
-    assert run_cli("map", str(table), "-o", str(table)) == 1
+    assert run_cli("map", str(table), "-o", str(table)) == 2  # refused, as a usage error
     assert "refusing to overwrite" in capsys.readouterr().err
     assert table.read_bytes() == before
 

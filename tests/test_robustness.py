@@ -40,13 +40,16 @@ class Case:
     """One malformed input: files to write, the command line, the error it must print.
 
     ``error`` is a regular expression for the error line after ``geomap VERB: error: ``
-    (for extract, which goes on past bad documents: after ``geomap extract: error: ``).
+    (for extract, which goes on past bad documents: after ``geomap extract: error: ``, or
+    ``warning:`` for a document extracted all the same). ``status`` is the exit status: 1
+    for an input that failed, 2 for a command geomap refuses (an output over an input).
     """
 
     name: str
     files: dict[str, bytes]
     argv: tuple[str, ...]
     error: str
+    status: int = 1
 
 
 def _jsonl(*lines: str) -> bytes:
@@ -73,7 +76,7 @@ def malformed_cases() -> list[Case]:
         Case("JSONL record without text", {"c.jsonl": _jsonl('{"id": "a", "title": "no body"}')},
              ("extract", "c.jsonl"), r"c\.jsonl:1: record has no text"),
         Case("JSONL record with a bad date", {"c.jsonl": _jsonl('{"text": "Rebels shelled Aleppo.", "date": "31/31/2016"}')},
-             ("extract", "c.jsonl"), r"c\.jsonl:1: "),
+             ("extract", "c.jsonl"), r"c\.jsonl:1: date '31/31/2016' is not a valid date.*extracted with no date"),
         Case("JSONL in UTF-16 with a broken line",
              {"c.jsonl": '{"text": "Rebels shelled Aleppo."}\n{"text": \n'.encode("utf-16")},
              ("extract", "c.jsonl"), r"c\.jsonl:2: invalid JSON"),
@@ -86,11 +89,11 @@ def malformed_cases() -> list[Case]:
         Case("bad report date", {"r.txt": REPORT.encode()}, ("extract", "--date", "03/05/2016", "r.txt"),
              r"report_date '03/05/2016' is not YYYY-MM-DD"),
         Case("unknown output format", {"r.txt": REPORT.encode()}, ("extract", "r.txt", "-o", "events.xlsx"),
-             r"events\.xlsx: unknown output format"),
+             r"events\.xlsx: unknown output format", status=2),
         Case("extract output is an input", {"r.txt": REPORT.encode()}, ("extract", "r.txt", "-o", "r.txt"),
-             r"r\.txt: refusing to overwrite an input"),
+             r"r\.txt: refusing to overwrite an input", status=2),
         Case("mentions output is an input", {"r.txt": REPORT.encode()}, ("extract", "r.txt", "--mentions", "./r.txt"),
-             r"\./r\.txt: refusing to overwrite an input"),
+             r"\./r\.txt: refusing to overwrite an input", status=2),
         Case("user gazetteer with bad rows", {"r.txt": REPORT.encode(), "p.csv": b"name,lat,lon\nMyVillage,36.1,abc\n,36,37\n"},
              ("extract", "r.txt", "--gazetteer", "p.csv"), r"p\.csv: bad user gazetteer rows"),
         Case("user gazetteer without a longitude", {"r.txt": REPORT.encode(), "p.csv": b"name,lat\nA,1\n"},
@@ -117,9 +120,11 @@ def malformed_cases() -> list[Case]:
         Case("spreadsheet binary as a report", {"t.xlsx": b"PK\x03\x04" + binary}, ("map", "t.xlsx", "-o", "m.html"),
              r"t\.xlsx: binary file"),
         Case("map output is an input", {"t.csv": (TABLE_HEADER + GOOD_ROW).encode()}, ("map", "t.csv", "-o", "t.csv"),
-             r"t\.csv: refusing to overwrite an input"),
-        Case("PNG output is an input", {"t.csv": (TABLE_HEADER + GOOD_ROW).encode()},
-             ("map", "t.csv", "-o", "m.html", "--png", "t.csv"), r"t\.csv: refusing to overwrite an input"),
+             r"t\.csv: refusing to overwrite an input", status=2),
+        Case("PNG output is an input", {"r.png": REPORT.encode()},
+             ("map", "r.png", "-o", "m.html", "--png", "r.png"), r"r\.png: refusing to overwrite an input", status=2),
+        Case("PNG output with a table's name", {"t.csv": (TABLE_HEADER + GOOD_ROW).encode()},
+             ("map", "t.csv", "-o", "m.html", "--png", "m.csv"), r"m\.csv: unknown output format for --png", status=2),
         Case("output folder cannot be created", {"r.txt": REPORT.encode(), "file": b"x"},
              ("map", "r.txt", "-o", "file/m.html"), r"file/m\.html: cannot write"),
         # embed and geocode
@@ -137,7 +142,7 @@ class Outcome:
     inputs_unchanged: bool
 
     def error_lines(self) -> list[str]:
-        return [line for line in self.stderr.splitlines() if ": error: " in line]
+        return [line for line in self.stderr.splitlines() if ": error: " in line or ": warning: " in line]
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -160,10 +165,10 @@ def run_case(case: Case, folder: Path) -> Outcome:
 
 
 def handled(case: Case, outcome: Outcome) -> bool:
-    """Exit 1, no traceback, and an error line matching the case (the bench counts these)."""
+    """The case's exit status, no traceback, and an error line matching the case (the bench counts these)."""
     lines = outcome.error_lines()
     return (
-        outcome.status == 1
+        outcome.status == case.status
         and "Traceback" not in outcome.stderr
         and outcome.inputs_unchanged
         and any(re.search(case.error, line) for line in lines)
@@ -173,13 +178,13 @@ def handled(case: Case, outcome: Outcome) -> bool:
 @pytest.mark.parametrize("case", malformed_cases(), ids=lambda c: c.name)
 def test_malformed_input_gives_one_line_error_and_exit_1(case: Case, tmp_path: Path) -> None:
     outcome = run_case(case, tmp_path)
-    assert outcome.status == 1, outcome.stderr
+    assert outcome.status == case.status, outcome.stderr
     assert "Traceback" not in outcome.stderr
     assert outcome.inputs_unchanged
     lines = outcome.error_lines()
     assert any(re.search(case.error, line) for line in lines), outcome.stderr
     verb = case.argv[0]
-    assert all(line.startswith(f"geomap {verb}: error: ") for line in lines), lines
+    assert all(line.startswith((f"geomap {verb}: error: ", f"geomap {verb}: warning: ")) for line in lines), lines
 
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
@@ -227,7 +232,8 @@ def test_event_tables_in_any_common_encoding_are_mapped(tmp_path: Path, encoding
     table.write_bytes((TABLE_HEADER + "2016-05-01,36.2,37.1,Forces du régime,3\n").encode(encoding))
     assert main(["map", str(table), "-o", str(tmp_path / "m.html")]) == 0
     assert "1 mapped" in capsys.readouterr().err
-    assert "Forces du r\\u00e9gime" in (tmp_path / "m.html").read_text() or "Forces du régime" in (tmp_path / "m.html").read_text()
+    page = (tmp_path / "m.html").read_text()
+    assert "Forces du r\\u00e9gime" in page or "Forces du régime" in page
 
 
 # --- rows that are kept and flagged, never dropped -----------------------------------------------

@@ -76,6 +76,6 @@ def test_cli_refuses_to_write_into_an_input_folder(tmp_path, capsys):
     corpus = reports / "corpus.csv"
     corpus.write_text("id,text\n1,Rebels shelled Aleppo killing 3 people.\n")
     before = corpus.read_bytes()
-    assert main(["extract", str(reports), "-o", str(corpus)]) == 1
+    assert main(["extract", str(reports), "-o", str(corpus)]) == 2
     assert "refusing to write inside the input folder" in capsys.readouterr().err
     assert corpus.read_bytes() == before

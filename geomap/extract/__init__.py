@@ -35,7 +35,8 @@ from geomap.extract.actors import (
 from geomap.extract.dates import dateline
 from geomap.extract.find import Mention, find_mentions
 from geomap.extract.lexicon import load as load_lexicon
-from geomap.extract.resolve import drop_junk, resolve_mentions
+from geomap.extract.normalize import Normalised, normalise
+from geomap.extract.resolve import drop_junk, placed_country, resolve_mentions
 from geomap.extract.rows import mention_rows, mentions_frame, to_row
 from geomap.extract.text import Tokens
 from geomap.extract.triggers import find_triggers
@@ -63,9 +64,15 @@ class DocumentLike(Protocol):
 
 @dataclass
 class Analysis:
-    """Everything found in one document: tokens, toponym mentions, coded events."""
+    """Everything found in one document: tokens, toponym mentions, coded events.
+
+    ``text`` is the text as read (:func:`~geomap.extract.normalize.normalise`):
+    the offsets of tokens, mentions and events point into it, and
+    ``normalised.span`` maps them into the document as given.
+    """
 
     text: str
+    normalised: Normalised
     doc_id: str | None
     tokens: Tokens
     mentions: list[Mention]
@@ -128,7 +135,7 @@ def _mentions(tokens: Tokens, gaz: Gazetteer, sources: set[int],
     resolved, country = resolve_mentions(found, gaz, tokens)
     kept = drop_junk(resolved, tokens, country)
     clock.lap("resolution")
-    return kept, country
+    return kept, country or placed_country(kept)
 
 
 # Places whose names many countries share: a village of Syria's (the gazetteer holds them all) or a
@@ -176,6 +183,8 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
     clock = clock or _NO_CLOCK
     clock.start()
     gaz = _gazetteer(gazetteer)
+    normalised = normalise(text)
+    text = normalised.text
     tokens = Tokens.of(text)
     clock.lap("tokens")
     sources = _sources(tokens)
@@ -204,14 +213,17 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
                       country=country_name)
     events = linking.build_events(doc)
     clock.lap("events")
-    return Analysis(text, doc_id, tokens, mentions, events, gaz)
+    return Analysis(text, normalised, doc_id, tokens, mentions, events, gaz)
 
 
 def _rows(text: str, report_date: Any, doc_id: str | None, gazetteer: Gazetteer | None,
           source: str | None, clock: StageClock | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     found = analyse(text, report_date=report_date, doc_id=doc_id, gazetteer=gazetteer, clock=clock)
-    events = [to_row(r, i, doc_id, text, source, found.gazetteer) for i, r in enumerate(found.events, start=1)]
+    events = [to_row(r, i, doc_id, found.text, source, found.gazetteer) for i, r in enumerate(found.events, start=1)]
     rows = events, mention_rows(found.mentions, doc_id)
+    if found.normalised.origin is not None:
+        for row in (*events, *rows[1]):  # offsets into the document as given
+            row["char_start"], row["char_end"] = found.normalised.span(row["char_start"], row["char_end"])
     (clock or _NO_CLOCK).lap("rows")
     return rows
 
@@ -424,8 +436,12 @@ def extract_mentions(text: str, *, doc_id: str | None = None, gazetteer: Gazette
         is ``located``, ``ambiguous`` (candidates, no safe choice) or
         ``unlocated`` (a cued name the gazetteer lacks).
     """
-    tokens = Tokens.of(text)
+    normalised = normalise(text)
+    tokens = Tokens.of(normalised.text)
     gaz = _gazetteer(gazetteer)
     sources = _sources(tokens)
     mentions, _country = _mentions(tokens, gaz, sources)
-    return mentions_frame(mention_rows(mentions, doc_id))
+    rows = mention_rows(mentions, doc_id)
+    for row in rows:
+        row["char_start"], row["char_end"] = normalised.span(row["char_start"], row["char_end"])
+    return mentions_frame(rows)

@@ -28,8 +28,10 @@ _MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?
 _DAY_SUFFIXES = _DATES.phrases("day_suffixes")
 _MONTH_CUES = _DATES.phrases("month_cues")
 _ISO_RE = re.compile(r"\b(?P<y>1\d\d\d|20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")
-_DAY_MONTH_RE = re.compile(rf"\b(?P<day>[0-3]?\d)(?:{'|'.join(_DAY_SUFFIXES)})?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>1\d\d\d|20\d\d))?\b")
-_MONTH_DAY_RE = re.compile(rf"\b{_MONTH}\s+(?P<day>[0-3]?\d)(?:{'|'.join(_DAY_SUFFIXES)})?\b(?!\s*(?:km|kilomet|people|civilians|%))(?:,?\s+(?P<year>1\d\d\d|20\d\d))?")
+_DAY_MONTH_RE = re.compile(rf"\b(?P<day>[0-3]?\d)(?:{'|'.join(_DAY_SUFFIXES)})?\s+(?:of\s+)?{_MONTH}"
+                           r"(?:,?\s+(?P<year>1\d\d\d|20\d\d))?\b")
+_MONTH_DAY_RE = re.compile(rf"\b{_MONTH}\s+(?P<day>[0-3]?\d)(?:{'|'.join(_DAY_SUFFIXES)})?\b"
+                           r"(?!\s*(?:km|kilomet|people|civilians|%))(?:,?\s+(?P<year>1\d\d\d|20\d\d))?")
 _MONTH_ONLY_RE = re.compile(rf"\b(?:{'|'.join(_MONTH_CUES)})[\s-]+{_MONTH}(?:\s+(?:of\s+)?(?P<year>1\d\d\d|20\d\d))?\b")
 _WEEKDAY_RE = re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b")
 # A pattern that opens with a word boundary makes the regex engine try every
@@ -225,7 +227,8 @@ def _cue_starts(text: str, months: list[int], start: int) -> list[int]:
     for month in months:
         gap = _space_before(text, month, start, "-")
         if gap < month:
-            starts.extend(gap - len(cue) for cue in _MONTH_CUES if gap - len(cue) >= start and text.startswith(cue, gap - len(cue)))
+            starts.extend(gap - len(cue) for cue in _MONTH_CUES
+                          if gap - len(cue) >= start and text.startswith(cue, gap - len(cue)))
     return sorted(set(starts))
 
 
@@ -296,9 +299,16 @@ def _non_overlapping(found: list[DateMention]) -> list[DateMention]:
     return kept
 
 
+#: How far into a document its dateline may stand (characters).
+DATELINE_REACH = 400
+
+
 def dateline(text: str) -> dt.date | None:
     """Return the first full explicit date of a document (its dateline), if any."""
-    for mention in find_dates(text, 0, min(len(text), 400)):
-        if mention.explicit and mention.date:
-            return mention.date
-    return None
+    mention = dateline_mention(text)
+    return mention.date if mention is not None else None
+
+
+def dateline_mention(text: str) -> DateMention | None:
+    """The first full explicit date of a document within :data:`DATELINE_REACH` characters, if any."""
+    return next((m for m in find_dates(text, 0, min(len(text), DATELINE_REACH)) if m.explicit and m.date), None)

@@ -84,7 +84,8 @@ def _lexicon() -> dict:
         "people": frozenset(str(w) for w in lex["one_person"] + lex["people"])
         | frozenset(str(w) for w in load_lexicon("actors")["member_nouns"]),
         # the words that may stand between a kill word and its figure
-        "fillers": frozenset(word for phrase in lex["qualifiers"] + lex["toll_fillers"] + lex["rise_verbs"] for word in str(phrase).split()),
+        "fillers": frozenset(word for phrase in lex["qualifiers"] + lex["toll_fillers"] + lex["rise_verbs"]
+                             for word in str(phrase).split()),
     }
 
 
@@ -188,7 +189,8 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             figures.append(zero)
             i = tokens.index_at(zero.end)
             continue
-        parsed = _parse_number(tokens, i, hi) if (low[i].isdecimal() or low[i] in lex["units"] or low[i] in lex["multipliers"] or low[i] in _VAGUE_HEADS) else None
+        numeric = low[i].isdecimal() or low[i] in lex["units"] or low[i] in lex["multipliers"] or low[i] in _VAGUE_HEADS
+        parsed = _parse_number(tokens, i, hi) if numeric else None
         if parsed is None:
             i += 1
             continue
@@ -355,7 +357,8 @@ def _is_year(tokens: Tokens, i: int, value: int) -> bool:
     prev = tokens.low[i - 1] if i else ""
     # a photo credit's year follows the agency in capitals: "AFP 2018"
     credit = i > 0 and len(tokens.words[i - 1]) > 1 and tokens.words[i - 1].isupper()
-    return prev in _YEAR_CUES or prev[:3] in {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} or prev.isdecimal() or credit
+    months = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+    return prev in _YEAR_CUES or prev[:3] in months or prev.isdecimal() or credit
 
 
 def _not_a_count(tokens: Tokens, i: int, j: int) -> bool:
@@ -572,6 +575,8 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
                 and low[k + 2] in _lexicon()["people"] \
                 and not (low[k + 1].isdecimal() or low[k + 1] in _lexicon()["units"]):
             budget += 2  # two words for one group: "70 regime and rebel fighters have been killed"
+        elif low[k] in ("and", "or") and k > j and low[k - 1] in _HARM_PARTICIPLES:
+            pass  # one verb of harm before another: "a man was shot and killed"
         elif low[k] in _STOP_AFTER or low[k].isdecimal() or low[k] in _lexicon()["units"]:
             return None
         if low[k] in _lexicon()["things"] and (k == j or (k == j + 1 and low[j] == "of")
@@ -582,6 +587,7 @@ def _governed_after(tokens: Tokens, j: int, hi: int, kind_at: dict) -> str | Non
 
 
 _DASHES = frozenset(("-", "--", "\u2013", "\u2014"))
+_HARM_PARTICIPLES = _NUMBERS.words("harm_participles")
 _PART_CUES = _NUMBERS.words("part_cues")
 # After a figure, these make it a part of a total told before it ("Three people, two of them children, died").
 _PART_AFTER = tuple(p.split() for p in _NUMBERS.phrases("part_after"))

@@ -58,6 +58,7 @@ _SKIP_BACK = _TOPONYMS.words("skip_back")
 _PREPOSITIONS = _GRAMMAR.words("prepositions")
 _NEAR_WORDS = _TOPONYMS.words("near_words")
 _SPEECH_VERBS = _TOPONYMS.words("speech_verbs")
+_NEAR_OF = _TOPONYMS.words("near_of")
 
 
 
@@ -85,6 +86,14 @@ class Mention:
     anchor : str or None
         A place the text locates it from ("X, 20 km west of Aleppo", "X near
         Aleppo"): see :class:`geomap.gazetteer.ResolveContext`.
+    within : str or None
+        A place the text sets beside it as the one holding it ("X, Y", "X
+        (Z, Y)", "X in Y"): evidence for a candidate inside it, never a
+        reason to refuse one (lists are written alike: "in X, Y and Z").
+    holds : str or None
+        The name the text sets before it as held by it (the converse of
+        ``within``): an area of that name holding such a place, or holding an
+        unknown one, is meant before a town of that name.
     anchor_km : float or None
         The distance from the anchor the text gives, in km.
     in_gazetteer : bool
@@ -115,14 +124,16 @@ class Mention:
     query: str = ""  # the name looked up: ``text`` without a lost-apostrophe possessive "s"
     anchor: str | None = None
     anchor_km: float | None = None
+    within: str | None = None
+    holds: str | None = None
 
     def __post_init__(self) -> None:
         self.query = self.query or self.text
 
     @property
-    def question(self) -> tuple[str, str | None, str | None, str | None, float | None]:
+    def question(self) -> tuple[str, str | None, str | None, str | None, float | None, str | None, str | None]:
         """What resolving it asks: mentions asking the same are resolved once per document."""
-        return self.query, self.cue, self.city, self.anchor, self.anchor_km
+        return self.query, self.cue, self.city, self.anchor, self.anchor_km, self.within, self.holds
 
     @property
     def place(self) -> Any:
@@ -159,6 +170,8 @@ def toponym_lexicon() -> dict[str, Any]:
         "org_heads": frozenset(lex["organisation_heads"]),
         "street_heads": frozenset(lex["street_heads"]),
         "landform_heads": frozenset(lex["landform_heads"]),
+        "particles": frozenset(lex["name_particles"]),
+        "qualifiers": frozenset(lex["name_qualifiers"]),
         "site_words": frozenset(w for phrase in lex["site_heads"] for w in str(phrase).lower().split()),
         "city_parts": frozenset(" ".join(str(p).lower().split()) for p in lex["generic_city_parts"]),
         "demonym_endings": tuple(lex["demonym_endings"]),
@@ -196,9 +209,10 @@ def _stream_key(word: str, known: Any) -> str:
     """The search key of one word: "" for an article, a blocker for a lower-case word."""
     if is_article(word):
         return ""
-    # a lower-case Latin word is never part of a mention (but may end a region's name,
-    # see _raw_matches): keep it out of the search
-    if "a" <= word[0] <= "z" and word not in toponym_lexicon()["landform_heads"]:
+    # a lower-case Latin word is never part of a mention (but may end a region's name, see
+    # _raw_matches, or join its words: "Juiz de Fora"): keep it out of the search
+    if "a" <= word[0] <= "z" and word not in toponym_lexicon()["landform_heads"] \
+            and word not in toponym_lexicon()["particles"]:
         return "\x00"
     if known is not None and lost_apostrophe(word, fold_token, known):
         return fold_token(word[:-1])
@@ -250,6 +264,8 @@ def _raw_matches(tokens: Tokens, gazetteer: Gazetteer) -> list[tuple[int, int]]:
             # the same in a headline, "Positions In Tell Rifaat" (In ~ Ayn, "spring"), or opening a
             # sentence: "In Tal Tamr there have been fierce clashes"
             continue
+        if n_keys > 1 and _broken_by_punctuation(tokens, token_of[k], token_of[k + n_keys - 1]):
+            continue  # "Baku (Baku, Azerbaijan)" is no place "Baku Baku"
         found.append((k, k + n_keys))
     found.sort(key=lambda m: (m[0] - m[1], m[0]))
     used: set[int] = set()
@@ -261,6 +277,14 @@ def _raw_matches(tokens: Tokens, gazetteer: Gazetteer) -> list[tuple[int, int]]:
         spans.append((token_of[a], token_of[b - 1] + 1))
     spans.sort()
     return spans
+
+
+_NAME_BREAKS = frozenset("(),;:!?\"[]/\n")
+
+
+def _broken_by_punctuation(tokens: Tokens, first: int, last: int) -> bool:
+    """Does punctuation that no name holds ("(", ",", ";" ...) stand between tokens ``first`` and ``last``?"""
+    return not _NAME_BREAKS.isdisjoint(tokens.text[tokens.ends[first]:tokens.starts[last]])
 
 
 def _ends_a_name(tokens: Tokens, last: int, before: int | None) -> bool:
@@ -303,21 +327,54 @@ def _prep_and_cue(tokens: Tokens, first: int, last: int) -> tuple[str | None, st
         if word == "of" and i > 0 and low[i - 1] in _DIRECTIONS:
             prep = f"{low[i - 1]} of"
             break
+        if word == "of" and i > 0 and low[i - 1] in _NEAR_OF:
+            prep = f"{low[i - 1]} of"  # "the countryside of Idlib": near the city, not the governorate
+            break
         if word == "of" and i > 0 and low[i - 1] in CUE_WORDS and cue is None:
             cue = CUE_WORDS[low[i - 1]]
-        if word == "of" and i > 0 and low[i - 1] in ("outskirts", "countryside", "part", "parts", "edge", "edges"):
-            prep = f"{low[i - 1]} of"
-            break
         if word in _PREPOSITIONS:
             prep = word
             break
+        if word in _COORDINATORS and i > 0 and is_capitalised(tokens.words[i - 1]):
+            # "in Abu Kamal and Mayadin", "in Aleppo, Idlib and Hama": the preposition of the list
+            i = _list_start(tokens, i - 1) - 1
+            continue
+        if i == first - 1 and is_capitalised(tokens.words[i]) and tokens.text[tokens.ends[i]:tokens.starts[first]].strip() == ",":
+            i = _list_start(tokens, i) - 1  # "near Saraqeb, Binnish"
+            continue
         if word not in _SKIP_BACK and not is_article(tokens.words[i]):
             break
         if any(c in tokens.text[tokens.ends[i]:tokens.starts[i + 1]] for c in ",.;:\"()"):
             break
         i -= 1
         steps += 1
+    if after in _NEAR_OF:
+        return after, None  # "the Idlib countryside", "Aleppo's outskirts": near the place
     return prep, cue
+
+
+_COORDINATORS = frozenset(("and", "or"))
+
+
+def _list_start(tokens: Tokens, i: int) -> int:
+    """The first token of the list of capitalised names that ends at token ``i`` ("Aleppo, Idlib").
+
+    At most :data:`_LIST_REACH` tokens back, so a list of thousands of names stays linear.
+    """
+    words, text = tokens.words, tokens.text
+    stop = max(0, i - _LIST_REACH)
+    while i > stop:
+        gap = text[tokens.ends[i - 1]:tokens.starts[i]]
+        if gap in (" ", "-") and (is_capitalised(words[i - 1]) or is_article(words[i - 1])):
+            i -= 1
+        elif gap.strip() == "," and is_capitalised(words[i - 1]):
+            i -= 1
+        else:
+            break
+    return i
+
+
+_LIST_REACH = 24
 
 
 def _strong_cue(tokens: Tokens, first: int, last: int) -> bool:
@@ -342,6 +399,11 @@ class _PersonTracker:
         prev = first - 1
         if prev >= 0 and (low[prev] in lex["titles"] or (low[prev] in lex["first_names"] and words[prev][:1].isupper())) \
                 and tokens.text[tokens.ends[prev]:tokens.starts[first]].strip() in ("", "."):
+            self.surnames.update(low[first:last])
+            return True
+        # a title, a given name the lexicon lacks, then the surname: "Prime Minister Edi Rama"
+        if prev >= 1 and low[prev - 1] in lex["titles"] and words[prev][:1].isupper() and not words[prev].isupper() \
+                and tokens.text[tokens.ends[prev - 1]:tokens.starts[first]] == f" {words[prev]} ":
             self.surnames.update(low[first:last])
             return True
         # a known first name followed by a capitalised surname: "Said Hassan"
@@ -415,18 +477,28 @@ def find_mentions(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None 
     sentence_start: set[int] = set()
     text_words = set(words)
     longer_name_until = 0
-    for first, last in _raw_matches(tokens, gazetteer):
+    raw = _raw_matches(tokens, gazetteer)
+    matched = {k for a, b in raw for k in range(a, b)}
+    n = len(words)
+    for first, last in raw:
         if first < longer_name_until:
             continue  # inside a longer unknown name ("Tell Zizounat"): see _opens_longer_name
-        if _opens_longer_name(tokens, first, last):
+        # the capitalised run the match opens (most are followed by a lower-case word: the match alone)
+        run_end = max(last, _name_run_end(tokens, first, set(), set())) \
+            if last < n and (words[last][:1].isupper() or words[last] in lex["particles"] or is_article(words[last])) else last
+        if _opens_longer_name(tokens, first, last, run_end):
             longer_name_until = _name_run_end(tokens, first, set(), masked)
             continue
         # keep a separate article before the name inside the mention ("al-Muhafaza")
         start_tok = first - 1 if first > 0 and _attached_article(tokens, first - 1) else first
+        if _qualifies_name_before(tokens, first, last, start_tok) \
+                or _inside_longer_cued_name(tokens, start_tok, last, run_end, matched, text_words):
+            continue  # "Zizounat al-Gharbiya": left uncovered, the whole name is listed by _cued_unknowns
         if not masked.isdisjoint(range(first, last)):
             covered.update(range(first, last))
             continue
-        if _names_street(tokens, last) or (last - first == 1 and _names_street(tokens, first)):
+        if _names_street(tokens, last) or (last - first == 1 and _names_street(tokens, first)) \
+                or (run_end > last and _names_street(tokens, run_end - 1)):
             continue  # left uncovered: the whole street name is listed by _cued_unknowns
         if " ".join(low[first:last]) in lex["city_parts"]:
             covered.update(range(first, last))
@@ -478,27 +550,62 @@ def _mark_rulers(mention: Mention, tokens: Tokens, governments: frozenset[int]) 
         and (mention.last + 1 == len(low) or low[mention.last + 1] not in _ARMED))
 
 
+def _inside_longer_cued_name(tokens: Tokens, first: int, last: int, end: int, matched: set[int],
+                             written: set[str]) -> bool:
+    """Is the match part of a longer name that a kind word follows ("Jardim Glaucia neighborhood")?
+
+    The capitalised run around the match, up to the kind word, is the name;
+    when it holds a word no gazetteer name matched, the match is only a part
+    of it (the town of Jardim is not the Jardim Glaucia neighbourhood).
+    ``end`` is where the capitalised run from the match ends.
+    """
+    words, low = tokens.words, tokens.low
+    if end >= len(words) or low[end] not in CUE_WORDS:
+        return False
+    start = first
+    while start > 0 and words[start - 1][:1].isupper() and tokens.text[tokens.ends[start - 1]:tokens.starts[start]] == " " \
+            and not _sentence_initial(tokens, start - 1) and not _ordinary_word(tokens, start - 1, written):
+        start -= 1
+    return any(k not in matched and not is_article(words[k]) and low[k] not in _SKIP_BACK
+               and not _ordinary_word(tokens, k, written) for k in (*range(start, first), *range(last, end)))
+
+
+def _qualifies_name_before(tokens: Tokens, first: int, last: int, start_tok: int) -> bool:
+    """Is the one-word match a qualifier of the capitalised name right before it ("Zizounat al-Gharbiya")?"""
+    if last - first != 1 or tokens.low[first] not in toponym_lexicon()["qualifiers"] or start_tok == 0:
+        return False
+    prev = start_tok - 1
+    return tokens.words[prev][:1].isupper() and tokens.text[tokens.ends[prev]:tokens.starts[start_tok]] == " "
+
+
 def _name_run_end(tokens: Tokens, i: int, covered: set[int], masked: set[int]) -> int:
     """End of the run of capitalised words (and articles inside it) starting at token ``i``."""
     text, words = tokens.text, tokens.words
     n = len(words)
+    particles = toponym_lexicon()["particles"]
     j = i
-    while j < n and j not in covered and j not in masked and (words[j][:1].isupper() or (is_article(words[j]) and j + 1 < n and words[j + 1][:1].isupper())) \
+    while j < n and j not in covered and j not in masked and (words[j][:1].isupper() or (
+            (is_article(words[j]) or (j > i and words[j] in particles)) and j + 1 < n and words[j + 1][:1].isupper())) \
             and (j == i or text[tokens.ends[j - 1]:tokens.starts[j]] in (" ", "-")):
         j += 1
     return j
 
 
-def _opens_longer_name(tokens: Tokens, first: int, last: int) -> bool:
+def _opens_longer_name(tokens: Tokens, first: int, last: int, run_end: int) -> bool:
     """True if a match is only generic name heads ("Kafr", "Tell") that more capitalised
-    words extend into a longer name: "Kafr Zizounat" is not the village "Kafr"."""
-    heads = toponym_lexicon()["place_heads"]
+    words extend into a longer name: "Kafr Zizounat" is not the village "Kafr"; or if a
+    name particle and a capitalised word continue it ("Santa Maria de Ostula"). ``run_end`` is
+    where the capitalised run from the match ends."""
+    lex = toponym_lexicon()
+    heads = lex["place_heads"]
+    if run_end > last and not lex["particles"].isdisjoint(tokens.words[last:run_end]):
+        return True  # "Santa Maria de Ostula" is not "Santa Maria", "San Andres de Tuxtla" not "San"
     if tokens.low[first] not in heads and not is_article(tokens.words[first]):
         return False  # the usual case, decided by the first word
     significant = [k for k in range(first, last) if not is_article(tokens.words[k])]
     if not significant or not all(tokens.low[k] in heads for k in significant):
         return False
-    return _name_run_end(tokens, first, set(), set()) > last
+    return run_end > last
 
 
 # What follows a dateline's city: an optional country and date, then the agency in
@@ -557,9 +664,14 @@ def _cued_unknowns(tokens: Tokens, covered: set[int], masked: set[int], persons:
         i = start
         j = _name_run_end(tokens, i, covered, masked)
         sig = [k for k in range(i, j) if not is_article(words[k])]
-        cued = _cue_before(tokens, i) or (j < n and low[j] in lex["cues_after"] and low[j] in CUE_WORDS) \
+        # a kind word after one sentence-initial word says nothing ("Earlier state television said")
+        cued_after = j < n and low[j] in lex["cues_after"] and low[j] in CUE_WORDS \
+            and not (j - i == 1 and _sentence_initial(tokens, i))
+        cued = _cue_before(tokens, i) or cued_after \
             or (bool(sig) and _self_cued(tokens, sig)) or (j - i >= 2 and _names_street(tokens, j - 1))
-        if cued and sig and j - i <= 4 and not _junk_name(tokens, i, j, sig) and not persons.is_person(tokens, i, j) \
+        # at most four words, not counting particles ("Santa Cruz de la Sierra")
+        short = j - i - len(lex["particles"].intersection(words[i:j])) <= 4
+        if cued and sig and short and not _junk_name(tokens, i, j, sig) and not persons.is_person(tokens, i, j) \
                 and not (_in_title_case(tokens, i) and not _self_cued(tokens, sig)):
             if not (j < n and low[j] in lex["org_heads"]):
                 prep, cue = _prep_and_cue(tokens, i, j)
@@ -658,11 +770,17 @@ def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
         gap = tokens.text[tokens.ends[mention.last - 1]:tokens.starts[nxt.first]]
         if not _SENTENCE_ENDS.isdisjoint(gap):
             continue  # "... the district of Sevre. The district of Sevre in ...": no link across sentences
+        holder, apposed = _apposed_holder(tokens, mentions, k, gap, between)
+        if holder is not None:
+            mention.within = _holder(holder)
+            if apposed:
+                holder.holds = mention.query
+        area = not _AREA_WORDS.isdisjoint(between)  # "the Soba area of Khartoum": a part of the city
         if len(between) <= 3 and between and between[-1] in ("of", "in") and (
-            mention.cue in ("neighbourhood", "district") or any(w in CUE_WORDS for w in between)
+            mention.cue in ("neighbourhood", "district") or any(w in CUE_WORDS for w in between) or area
         ):
             mention.city = nxt.text
-            if mention.cue is None:
+            if mention.cue is None and not area:
                 mention.cue = "neighbourhood"
         elif between and between[-1] == "in" and len(between) <= 3 and sites.issuperset(between[:-1]) and (
             gap.lower() == f" {' '.join(between)} "
@@ -683,6 +801,35 @@ def _link_cities(tokens: Tokens, mentions: list[Mention]) -> None:
 
 
 _SENTENCE_ENDS = frozenset(".;!?")
+_AREA_WORDS = _TOPONYMS.words("area_words")
+
+
+# "X, Y": a comma alone; "X (Y", "X city (Y": an opening bracket after at most a kind word
+_COMMA_GAP_RE = re.compile(r",[ \t]*")
+_BRACKET_GAP_RE = re.compile(r"(?:[ \t]+[A-Za-z]+)?[ \t]*\([ \t]*")
+
+
+def _apposed_holder(tokens: Tokens, mentions: list[Mention], k: int, gap: str,
+                    between: list[str]) -> tuple[Mention | None, bool]:
+    """The place the text sets beside mention ``k`` as holding it, or None; and whether by apposition.
+
+    "X, Y" names Y, and so does "X in (the) Y" (not an apposition: "in
+    Aleppo" holding a neighbourhood is still the city); "X (Z, Y)" and "X
+    city (Y)" name the last place inside the brackets, the largest unit by
+    convention ("the town of X (district, province)").
+    """
+    nxt = mentions[k + 1]
+    if _COMMA_GAP_RE.fullmatch(gap):
+        return nxt, True
+    if between and between[0] == "in" and _SKIP_BACK.issuperset(between[1:]) and gap.lower().startswith(" in "):
+        return nxt, False
+    if not _BRACKET_GAP_RE.fullmatch(gap) or (between and between[0] not in CUE_WORDS):
+        return None, False
+    close = tokens.text.find(")", tokens.starts[nxt.first])
+    if close < 0:
+        return None, False
+    inside = [m for m in mentions[k + 1:] if m.end <= close]
+    return (inside[-1], True) if inside else (None, False)
 
 
 def _in_the_province_of(between: list[str], gap: str) -> bool:

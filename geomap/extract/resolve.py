@@ -1,7 +1,9 @@
-"""Places in context: each toponym mention resolved against the gazetteer with the document's country, the places named near it and what the text says of it."""
+"""Places in context: each toponym mention resolved against the gazetteer with the document's country, the places
+named near it and what the text says of it."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
@@ -15,10 +17,12 @@ from geomap.extract.find import (
     normalised,
     toponym_lexicon,
 )
+from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.text import Tokens
+from geomap.extract.vocabulary import nationality_lexicon, phrases
 from geomap.gazetteer import Place
 from geomap.gazetteer.model import Resolution, ResolveContext
-from geomap.gazetteer.spatial import NEARBY_WEIGHT
+from geomap.gazetteer.spatial import NEARBY_WEIGHT, distance
 from geomap.gazetteer.store import Gazetteer
 
 #: Country focus of a document whose names do not settle one (ISO2).
@@ -33,14 +37,14 @@ def resolve_mentions(found: list[Mention], gazetteer: Gazetteer, tokens: Tokens)
     The same two steps as :meth:`Gazetteer.resolve_many`: each distinct
     :attr:`Mention.question` alone with the document's country focus, then again
     with the places of the *other* names as nearby context.  The focus is the
-    country most names resolve to on their own; when that is undecided,
-    Syria (:data:`DEFAULT_COUNTRY`), the war this tool reads about.
+    country the names fit best (see :func:`_focus_country`); Syria
+    (:data:`DEFAULT_COUNTRY`) only when nothing says otherwise.
 
     Resolutions that depend only on the name, cue and country are memoised
     per gazetteer, which is what makes corpora fast; a name with a single
     candidate skips the nearby step (context cannot change its answer).
     """
-    queries: dict[tuple[str, str | None, str | None, str | None, float | None], int] = {}
+    queries: dict[tuple[str, str | None, str | None, str | None, float | None, str | None, str | None], int] = {}
     mentions = _share_links([m.evolve(query=_query_name(m, tokens, gazetteer)) for m in found])
     for mention in mentions:
         queries.setdefault(mention.question, len(queries))
@@ -51,14 +55,14 @@ def resolve_mentions(found: list[Mention], gazetteer: Gazetteer, tokens: Tokens)
     # a name resolved on its own serves only the country vote: none for names that cannot vote
     voters = {queries[m.question] for m in mentions if _votes(m)}
     alone = {i: resolver.resolve_memoised(items[i][0], ResolveContext(cue=items[i][1])) for i in sorted(voters)}
-    country = _focus_country(mentions, queries, alone, gazetteer)
+    country = _focus_country(mentions, queries, alone, gazetteer, tokens)
     first = [resolver.resolve_memoised(name, ResolveContext(country=country, cue=cue, city=city, anchor=anchor,
-                                                             anchor_km=km))
-             for name, cue, city, anchor, km in items]
+                                                             anchor_km=km, within=within, holds=holds))
+             for name, cue, city, anchor, km, within, holds in items]
     keys = [normalised(item[0]) for item in items]
     context = _NearbyContext([queries[m.question] for m in mentions], first, keys)
     final = []
-    for i, (name, cue, city, anchor, km) in enumerate(items):
+    for i, (name, cue, city, anchor, km, within, holds) in enumerate(items):
         if _settled(first[i]):
             final.append(first[i])
             continue
@@ -67,7 +71,8 @@ def resolve_mentions(found: list[Mention], gazetteer: Gazetteer, tokens: Tokens)
             final.append(first[i])  # no place near enough to change a score: the same question as `first`
             continue
         final.append(resolver.resolve_memoised(name, ResolveContext(country=country, nearby=nearby, cue=cue, city=city,
-                                                                     anchor=anchor, anchor_km=km)))
+                                                                     anchor=anchor, anchor_km=km, within=within,
+                                                                     holds=holds)))
     low = tokens.low
     resolved = []
     for mention in mentions:
@@ -96,23 +101,30 @@ def _road_at_home(res: Resolution, country: str) -> Resolution:
 
 
 def _share_links(mentions: list[Mention]) -> list[Mention]:
-    """Give every mention of a name the enclosing city or anchor the text gives it once.
+    """Give every mention of a name the enclosing city, anchor or apposed holder the text gives it once.
 
     One place per name in a document: "battles around al-Maleh north of
     Aleppo" says which al-Maleh a later bare "al-Maleh" is. The first link
     of a name wins.
     """
-    links: dict[str, tuple[str | None, str | None, float | None]] = {}
+    links: dict[str, tuple[str | None, str | None, float | None, str | None]] = {}
     for mention in mentions:
-        if mention.city is not None or mention.anchor is not None:
-            links.setdefault(normalised(mention.query), (mention.city, mention.anchor, mention.anchor_km))
+        if _placed_by_another(mention):
+            links.setdefault(normalised(mention.query), (mention.city, mention.anchor, mention.anchor_km, mention.within))
     if not links:
         return mentions
     shared = []
     for mention in mentions:
-        link = links.get(normalised(mention.query)) if mention.city is None and mention.anchor is None else None
-        shared.append(mention if link is None else mention.evolve(city=link[0], anchor=link[1], anchor_km=link[2]))
+        link = None if _placed_by_another(mention) else links.get(normalised(mention.query))
+        shared.append(mention if link is None else mention.evolve(city=link[0], anchor=link[1], anchor_km=link[2],
+                                                               within=link[3]))
     return shared
+
+
+def _placed_by_another(mention: Mention) -> bool:
+    """Does the text put the mention in or near another place?  (What a place holds is said of
+    one mention only: "Aleppo" holding a neighbourhood once is not the governorate everywhere.)"""
+    return not (mention.city is None and mention.anchor is None and mention.within is None)
 
 
 def _query_name(mention: Mention, tokens: Tokens, gazetteer: Gazetteer) -> str:
@@ -229,28 +241,113 @@ def _votes(mention: Mention) -> bool:
     return not (mention.names_actor or mention.based or mention.dateline)
 
 
-def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Resolution], gazetteer: Gazetteer) -> str:
-    """The country most mentions resolve to on their own, one vote per mention.
+def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Resolution], gazetteer: Gazetteer,
+                   tokens: Tokens) -> str | None:
+    """The country the document is about, decided by the evidence its names give.
+
+    One vote per mention for every country where a place is spelled as the
+    mention (case, diacritics and articles aside): the country that fits the
+    most names wins ("Bello, Antioquia" fits Colombia twice; Syria, which has a
+    village Bello, once). A tie is broken, in turn, by the nationality words of
+    the text ("the Tunisian union in Beja", ``demonyms.yaml``) and by the country most of the
+    tied names resolve to on their own. When nothing decides, the focus is
+    Syria (:data:`DEFAULT_COUNTRY`, the war this tool reads about) if it is
+    among the tied, else the tied country of its region nearest to it
+    (Lebanon's Tripoli before Libya's), else none. A text whose names fit no
+    country is Syria's.
 
     Countries and capitals that stand for a government ("the U.S. said",
     "Washington and Moscow") do not vote: a report on Syria quoting
     Washington ten times is still about Syria (and its Damascus is not
-    Damascus, Maryland).  Nor does a name that reaches its place only
+    Damascus, Maryland).  Nor does a name that reaches its places only
     through the spelling folds: "Marea" shares a key with Maroua in
     Cameroon, but is written like none of its names; nor where a source is
     based ("the Britain-based Observatory").  ``alone`` holds the
     resolution of each voting query with no context but its cue.
     """
+    fits: Counter[str] = Counter()
     votes = []
     for mention in mentions:
         if not _votes(mention):
             continue
         res = alone[queries[mention.question]]
-        if res.place is None:
-            continue
-        if _similarity(mention.query, (res.place,)) >= 0.999:
+        fits.update(_countries_spelled_as(mention.query, res, gazetteer))
+        if res.place is not None and _similarity(mention.query, (res.place,)) >= 0.999:
             votes.append(res)
-    return gazetteer.infer_country(votes) or DEFAULT_COUNTRY
+    if not fits:
+        # no name is spelled as any place: Syria, whose names the spelling folds are made for (the
+        # nationality words of such a text are mostly its foreign sides': "with Russian air support")
+        return DEFAULT_COUNTRY
+    most = max(fits.values())
+    tied = {country for country, n in fits.items() if n == most}
+    if len(tied) > 1:
+        named = {country for country in _demonym_countries(tokens, mentions) if country in tied}
+        tied = named or tied
+    if len(tied) > 1:
+        decided = gazetteer.infer_country(res for res in votes if res.place.country in tied)
+        # undecided: Syria or its region ("in Tripoli": Lebanon's before Libya's); between countries
+        # elsewhere ("Colon (Colon)": Panama, Cuba, Argentina ...), no focus
+        return decided or _nearest_home(tied, gazetteer)
+    return next(iter(tied))
+
+
+# A country this close to Syria (capital to capital) lies in the region a tie is read in.
+_HOME_REGION_KM = 500.0
+
+
+def _nearest_home(countries: set[str], gazetteer: Gazetteer) -> str | None:
+    """Syria if among ``countries``, else the one nearest it within :data:`_HOME_REGION_KM`, else None."""
+    if DEFAULT_COUNTRY in countries:
+        return DEFAULT_COUNTRY
+    home = gazetteer.find(DEFAULT_COUNTRY)
+    if home is None:
+        return None
+    gaps = {c: distance(home, place) for c in countries if (place := gazetteer.find(c)) is not None}
+    near = [c for c in sorted(gaps) if gaps[c] <= _HOME_REGION_KM]
+    return min(near, key=gaps.__getitem__) if near else None
+
+
+def placed_country(mentions: list[Mention]) -> str:
+    """The country of a document without a focus: where most of its located places lie.
+
+    A focus is undecided when the names fit several countries alike; once
+    resolved together ("Colon (Colon)": the city of Colón inside Colón
+    province, Panama), the places say it. Syria when none is located.
+    """
+    counts = Counter(m.place.country for m in mentions if m.place is not None and m.place.country)
+    return counts.most_common(1)[0][0] if counts else DEFAULT_COUNTRY
+
+
+def _countries_spelled_as(name: str, res: Resolution, gazetteer: Gazetteer) -> frozenset[str]:
+    """The countries holding a candidate of ``res`` spelled as ``name`` (memoised per gazetteer)."""
+    memo = gazetteer.memo("countries-spelled-as", dict)
+    found = memo.get(name)
+    if found is None:
+        if len(memo) > _SPELLED_MEMO_LIMIT:
+            memo.clear()
+        spelled_as = gazetteer.resolver.spelled_as
+        found = memo[name] = frozenset(cand.place.country for _score, cand in res.candidates
+                                       if not cand.fuzzy and cand.place.country and spelled_as(name, cand.place))
+    return found
+
+
+_SPELLED_MEMO_LIMIT = 100_000
+
+
+def _demonym_countries(tokens: Tokens, mentions: list[Mention]) -> set[str]:
+    """The countries the text names by a nationality word ("Tunisian", "South African": demonyms.yaml).
+
+    Not a government named as a side ("the U.S. said"), nor a foreign backer ("Saudi-led",
+    "Iranian-backed": ``backer_words`` in toponyms.yaml): neither says where the text is.
+    """
+    demonyms, _forces = nationality_lexicon()
+    sides = {k for m in mentions if not _votes(m) for k in range(m.first, m.last)}
+    low = tokens.low
+    return {code for a, b, code in phrases().find(tokens, demonyms)
+            if sides.isdisjoint(range(a, b)) and (b >= len(low) or low[b] not in _BACKER_WORDS)}
+
+
+_BACKER_WORDS = load_lexicon("toponyms").words("backer_words")
 
 
 # A single word resolved to a place outside the document's country must be
@@ -280,6 +377,15 @@ def drop_junk(mentions: list[Mention], tokens: Tokens, country: str | None = Non
                 continue
         if _foreign_lookalike(mention, res, country):
             continue
+        if country is None and res is not None and res.place is not None and mention.in_gazetteer \
+                and _similarity(mention.query, (res.place,)) < 0.999:
+            # no focus: every place is abroad, where the spelling folds (tuned on Arabic names)
+            # join unrelated words ("Mukayras" and Mucuri); a name must be written as its place is
+            if mention.prep is None and mention.cue is None:
+                continue
+            mention = mention.evolve(resolution=replace(res, place=None, score=0.0, reason=(
+                f"{mention.query!r} is spelled unlike its best match, {res.place.label()}, and the document's "
+                f"country is undecided; not guessing")))
         kept.append(mention)
     return kept
 
@@ -319,18 +425,37 @@ def _best_similarity(text: str, res: Resolution) -> float:
     return _similarity(text, places)
 
 
-@lru_cache(maxsize=100_000)
 def _similarity(text: str, places: tuple[Place, ...]) -> float:
-    query = _light(text)
+    """The best likeness of ``text`` to a name of one of ``places`` (1.0: spelled alike, articles aside)."""
     best = 0.0
     for place in places:
-        for name in place.names:
-            light = _light(name)
-            for strip in ("al", "el", "ar", "as", "ad", "ash", "at", "az", "an"):
-                if light.startswith(strip) and len(light) > len(strip) + 3 and not query.startswith(strip):
-                    light = light[len(strip):]
-                    break
-            best = max(best, fuzz.ratio(query, light) / 100.0)
-            if best >= 0.999:
-                return best
+        key = (text, place.place_id)  # hashing whole places cost more than the comparison
+        found = _SIMILARITY.get(key)
+        if found is None:
+            if len(_SIMILARITY) > _SIMILARITY_LIMIT:
+                _SIMILARITY.clear()
+            found = _SIMILARITY[key] = _similarity_to(text, place.names)
+        best = max(best, found)
+        if best >= 0.999:
+            break
+    return best
+
+
+_SIMILARITY: dict[tuple[str, str], float] = {}
+_SIMILARITY_LIMIT = 200_000
+
+
+def _similarity_to(text: str, names: tuple[str, ...]) -> float:
+    query = _light(text)
+    best = 0.0
+    for name in names:
+        light = _light(name)
+        for strip in ("al", "el", "ar", "as", "ad", "ash", "at", "az", "an"):
+            if light.startswith(strip) and len(light) > len(strip) + 3 and not query.startswith(strip):
+                light = light[len(strip):]
+                break
+        best = max(best, fuzz.ratio(query, light) / 100.0)
+        if best >= 0.999:
+            return best
+    return best
     return best

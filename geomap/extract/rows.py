@@ -13,7 +13,9 @@ from geomap.extract.find import Mention
 from geomap.extract.linking.records import EventRecord
 from geomap.extract.resolve import DEFAULT_COUNTRY
 from geomap.gazetteer.store import Gazetteer
-from geomap.schema import MENTION_COLUMNS, country_name_of, iso3_of
+from geomap.schema import MENTION_COLUMNS, country_name_of, iso3_of, load_taxonomy
+
+_WITHOUT_FATALITIES = load_taxonomy().without_fatalities
 
 
 def to_row(record: EventRecord, index: int, doc_id: str | None, text: str, source: str | None,
@@ -57,7 +59,7 @@ def to_row(record: EventRecord, index: int, doc_id: str | None, text: str, sourc
         "latitude": place.latitude if place else None,
         "longitude": place.longitude if place else None,
         "geo_precision": record.geo_precision if place else None,
-        "fatalities": (killed if killed is not None else 0) if record.violent else 0,
+        "fatalities": (killed or 0) if record.violent and record.sub_event_type not in _WITHOUT_FATALITIES else 0,
         "notes": notes,
         "source": source,
         "wounded": wounded if record.violent else None,
@@ -107,4 +109,5 @@ def mentions_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     import pandas as pd  # only when a table is asked for
 
     frame = pd.DataFrame(rows, columns=list(MENTION_COLUMNS))
-    return frame.astype({"char_start": "int64", "char_end": "int64", "latitude": "float64", "longitude": "float64", "score": "float64"})
+    return frame.astype({"char_start": "int64", "char_end": "int64", "latitude": "float64", "longitude": "float64",
+                         "score": "float64"})

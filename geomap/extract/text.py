@@ -246,6 +246,11 @@ _BOUNDARY_RE = re.compile(
 )
 
 
+def document_sentences(tokens: Tokens) -> list[tuple[int, int]]:
+    """The character spans of the sentences of ``tokens.text``, split once per document."""
+    return tokens.derived("sentences", lambda tk: sentence_spans(tk.text))
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Split text into sentences; return ``(start, end)`` character spans.
 

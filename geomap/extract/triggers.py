@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 from geomap.dates import MONTHS
 from geomap.extract.figures import toll_word_positions
 from geomap.extract.lexicon import load as load_lexicon
-from geomap.extract.text import Tokens, first_within
+from geomap.extract.text import Tokens, document_sentences, first_within
 from geomap.extract.vocabulary import (
     TriggerType,
     aggregate_matcher,
@@ -37,12 +37,19 @@ def find_triggers(tokens: Tokens) -> list[Trigger]:
     Phrases in ``not_events`` are left out, and so are the ``fallback``
     wordings ("killed", "shot") when another wording of the document reports
     violence: there they tell that event's toll, not an event of their own.
+    A ``generic`` wording ("the attack") may only refer to violence told
+    elsewhere, so it takes them for a toll in its own sentence only.
     """
     matcher, not_events, _irrealis = trigger_lexicon()
     blocked = {i for a, b, _ in phrases().find(tokens, not_events) for i in range(a, b)}
     found = [Trigger(a, b, kind) for a, b, kind in phrases().find(tokens, matcher) if blocked.isdisjoint(range(a, b))]
-    if any(t.type.violent and not t.type.fallback for t in found):
-        found = [t for t in found if not t.type.fallback]
+    telling = [t for t in found if t.type.violent and not t.type.fallback]
+    if any(not t.type.generic for t in telling):
+        return [t for t in found if not t.type.fallback]
+    if telling:
+        starts = [a for a, _ in document_sentences(tokens)]
+        told = {bisect_right(starts, tokens.starts[t.first]) for t in telling}
+        found = [t for t in found if not t.type.fallback or bisect_right(starts, tokens.starts[t.first]) not in told]
     return found
 
 
@@ -64,11 +71,11 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     irrealis = trigger_lexicon()[2]
     low = cues.low
     ahead = low[max(lo, trigger.first - 4):max(lo, trigger.first)]
-    if any(w in irrealis["near"] for w in ahead + low[trigger.end:min(end, trigger.end + 5)]):
+    if any(w in irrealis["near"] for w in ahead) or _negated_after(low, trigger.end, min(end, trigger.end + 5), irrealis):
         return True
     if _ended(low, lo, trigger.first, irrealis["ending"]) or _halted(tokens, lo, end, trigger, irrealis["halting"]):
         return True
-    if _supplied(low, lo, trigger, irrealis["supply"]):
+    if _supplied(low, lo, trigger, irrealis["supply"]) or _ongoing(low, lo, trigger):
         return True
     if trigger.type.sub_event_type == "territory" and (
             not irrealis["attempt"].isdisjoint(ahead[-3:])
@@ -82,6 +89,46 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     if trigger.type.violent and cues.recent_tally(*reach):
         return True
     return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)
+
+
+def _ongoing(low: list[str], lo: int, trigger: Trigger) -> bool:
+    """Is the trigger told as what goes on, not as what happened?
+
+    "Kurdish fighters have been battling the extremists" (a perfect progressive) and "IS
+    fighters are also being targeted by airstrikes" (a present progressive passive) describe
+    a campaign; "have captured", "were targeted" tell an event.
+    """
+    k = trigger.first
+    if k - 2 >= lo and low[k - 1] == "by":
+        k -= 2  # the agent of a passive: "are being targeted by airstrikes"
+    elif low[k].endswith("ing"):
+        k = _before_adverbs(low, lo, k)
+        return k - 2 >= lo and low[k - 1] == "been" and low[k - 2] in ("has", "have")
+    k = _before_adverbs(low, lo, k)
+    if k - 1 < lo or low[k - 1] != "being":
+        return False
+    k = _before_adverbs(low, lo, k - 1)
+    return k - 1 >= lo and low[k - 1] in ("is", "are")
+
+
+def _before_adverbs(low: list[str], lo: int, k: int) -> int:
+    """Where the words before token ``k`` begin once "reportedly", "also" ... are passed over."""
+    while k - 1 >= lo and low[k - 1] in _PASSIVE_ADVERBS:
+        k -= 1
+    return k
+
+
+_PASSIVE_ADVERBS = _GRAMMAR.words("passive_adverbs")
+
+
+def _negated_after(low: list[str], first: int, end: int, irrealis: dict[str, frozenset[str]]) -> bool:
+    """Is the trigger negated by a cue right after it ("the protest did not take place")?
+
+    Not by one that tells what a protest or an attack was over ("protested over not being
+    paid", "punished for not paying"): a negation right after a preposition is its object's.
+    """
+    return any(low[k] in irrealis["near"] and not (k > first and low[k - 1] in irrealis["reasons"])
+               for k in range(first, end))
 
 
 def _before_determiners(low: list[str], lo: int, first: int) -> int:

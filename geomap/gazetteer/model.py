@@ -189,6 +189,16 @@ class ResolveContext:
         distance the text gives); a namesake farther away is refused.
     anchor_km : float or None
         The distance from the anchor the text gives ("20 km west of").
+    within : Place or str or None
+        A place the text sets beside it as holding it ("Tonala, Chiapas",
+        "Hyderabad (Hyderabad, Sindh)"): a candidate inside any place of that
+        name ranks as one inside an enclosing city, but none is refused for
+        lying outside (lists are written alike: "in Kabul, Ghor and Balkh").
+    holds : str or None
+        A name the text sets before it as held by it (the converse of
+        ``within``): an administrative unit holding a place of that name, or
+        any unit when no place is spelled so, ranks as fitting a cue ("Chiapas"
+        after "Tonala" is the state, not Chiapa de Corzo).
     """
 
     country: str | None = None
@@ -197,6 +207,8 @@ class ResolveContext:
     city: Place | str | None = None
     anchor: Place | str | None = None
     anchor_km: float | None = None
+    within: Place | str | None = None
+    holds: str | None = None
 
     def __post_init__(self) -> None:
         if self.cue is not None and self.cue not in CUES:
@@ -247,6 +259,8 @@ CUE_WORDS = {
     "governorate": "governorate", "countryside": "province", "district": "district",
     "subdistrict": "subdistrict", "sub-district": "subdistrict", "neighbourhood": "neighbourhood",
     "neighborhood": "neighbourhood", "quarter": "neighbourhood", "suburb": "neighbourhood", "region": "region",
+    # other countries' first-level divisions: "Antioquia department", "Jonglei state", "Luhansk oblast"
+    "department": "province", "state": "province", "oblast": "province", "prefecture": "province",
 }
 
 

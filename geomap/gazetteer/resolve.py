@@ -36,6 +36,7 @@ from geomap.gazetteer.spatial import (
     anchor_reach,
     distance,
     far_from_anchor,
+    holds,
     near_a_candidate,
     nested,
     outside_city,
@@ -79,10 +80,10 @@ _IN_CITY_KM = 15.0
 
 
 # Two far-apart candidates closer than this in score are a tie: no guess.
-_TIE_MARGIN = 0.015
+TIE_MARGIN = 0.015
 
 
-_SAME_PLACE_KM = 30.0
+SAME_PLACE_KM = 30.0
 
 
 FUZZY_ACCEPT = 85.0
@@ -153,6 +154,25 @@ class _Facts(NamedTuple):
     population_note: str
 
 
+class _Apposed(NamedTuple):
+    """What the text sets beside a name: the places that may hold it, and the places it may hold.
+
+    ``held`` is None when the text sets nothing before the name, empty when
+    what it sets there is spelled like no known place.
+    """
+
+    holders: tuple[Place, ...]
+    holder_name: Place | str | None
+    held: tuple[Place, ...] | None
+    held_name: str | None
+
+    def holds_any(self, place: Place) -> bool:
+        """Is ``place`` an admin unit that holds one of the held places (any unit, if none is known)?"""
+        if self.held is None or place.kind not in ADMIN_KINDS[1:]:
+            return False
+        return not self.held or any(holds(place, member) for member in self.held)
+
+
 class Resolver:
     """Ranks a gazetteer's candidates for a name in context; one per gazetteer, with its memos.
 
@@ -168,6 +188,7 @@ class Resolver:
         self._near_memo: dict[tuple[int, str], bool] = {}
         self._context_memo: dict[tuple, Resolution] = {}
         self._reach_memo: dict[int, tuple[Resolution, dict[str, bool]]] = {}
+        self._named_memo: dict[tuple[str, bool], tuple[Place, ...]] = {}
 
     def resolve(self, name: str, context: ResolveContext | None = None) -> Resolution:
         """Choose the place ``name`` most plausibly refers to, or none.
@@ -241,8 +262,11 @@ class Resolver:
         city = self._enclosing_city(context)
         anchor = self._anchor(context)
         nearby = Nearby(context.nearby) if context.nearby else None
+        apposed = None if context.within is None and context.holds is None else _Apposed(
+            self._places_named(context.within), context.within,
+            None if context.holds is None else self._places_named(context.holds, spelled=True), context.holds)
         ranked = sorted(
-            ((self._rank(name, cand, context, city, nearby, anchor), cand) for cand in found),
+            ((self._rank(name, cand, context, city, nearby, anchor, apposed), cand) for cand in found),
             key=lambda item: -item[0][0],
         )
         scored = [(round(score, 4), cand) for (score, _notes), cand in ranked]
@@ -257,13 +281,13 @@ class Resolver:
                 why = self._foreign_objection(name, ranked[0][1].place, context.country, ranked)
                 return Resolution(name, None, f"{name!r}: {why}; not guessing", 0.0, ranked[0][1].fuzzy, scored)
             ranked = kept
-        (best_score, notes), best = self._prefer_settlement(name, ranked, context)
+        (best_score, notes), best = self._prefer_settlement(name, ranked, context, apposed)
         for (score, _n), other in ranked:
-            if other is best or best_score - score >= _TIE_MARGIN:
+            if other is best or best_score - score >= TIE_MARGIN:
                 continue
             if best.place.kind == "country" and other.place.kind in SMALL_KINDS:
                 continue  # a village never makes a country's own name ambiguous (see _prefer_settlement)
-            if distance(best.place, other.place) > _SAME_PLACE_KM and not nested(best.place, other.place):
+            if distance(best.place, other.place) > SAME_PLACE_KM and not nested(best.place, other.place):
                 return Resolution(
                     name, None,
                     f"ambiguous {name!r}: {best.place.label()} and {other.place.label()} are equally plausible "
@@ -346,8 +370,35 @@ class Resolver:
             name, cue = bare, named_cue
         return self.resolve(name, ResolveContext(country=country, cue=cue)).place
 
+    def spelled_as(self, name: str, place: Place) -> bool:
+        """Is ``name`` written as one of the place's names (case, diacritics and articles aside)?"""
+        return self._light_similarity(light(name), place) == 1.0
+
+    def _places_named(self, name: Place | str | None, *, spelled: bool = False) -> tuple[Place, ...]:
+        """The places a name of the text may mean: exact key matches (of the kinds its cue
+        allows, if any does), or only those spelled as written; remembered per name."""
+        if name is None:
+            return ()
+        if isinstance(name, Place):
+            return (name,)
+        key = (name, spelled)
+        found = self._named_memo.get(key)
+        if found is None:
+            bare, cue = split_cue(name)
+            places = [c.place for c in self.gazetteer.candidates(bare, fuzzy=False)]
+            if cue is not None:
+                places = [p for p in places if p.kind in CUES[cue]] or places
+            if spelled:
+                query = light(bare)
+                places = [p for p in places if self._light_similarity(query, p) == 1.0]
+            if len(self._named_memo) >= _MEMO_LIMIT:
+                self._named_memo.clear()
+            found = self._named_memo[key] = tuple(dict.fromkeys(places))
+        return found
+
     def _rank(self, name: str, cand: Candidate, context: ResolveContext, city: Place | None,
-              nearby: Nearby | None = None, anchor: Place | None = None) -> tuple[float, list[str]]:
+              nearby: Nearby | None = None, anchor: Place | None = None,
+              apposed: _Apposed | None = None) -> tuple[float, list[str]]:
         place = cand.place
         facts = self._facts(place)
         query = light(name)
@@ -396,6 +447,14 @@ class Resolver:
         if context.cue and place.kind in CUES[context.cue]:
             score += _W_CUE
             notes.append(f"kind {place.kind} fits the cue {context.cue!r}")
+        if apposed is not None:
+            holder = next((h for h in apposed.holders if holds(h, place)), None)
+            if holder is not None:
+                score += _W_IN_CITY
+                notes.append(f"inside {holder.name}, which the text sets beside it")
+            if context.cue is None and apposed.holds_any(place):
+                score += _W_CUE
+                notes.append(f"an area that may hold {apposed.held_name!r}, which the text sets before it")
         return score, notes
 
     def _without_foreign_junk(self, name: str, ranked: list, country: str) -> list:
@@ -452,8 +511,9 @@ class Resolver:
         """:meth:`resolve`, remembered for the same name and context (documents repeat both)."""
         city = context.city.place_id if isinstance(context.city, Place) else context.city
         anchor = context.anchor.place_id if isinstance(context.anchor, Place) else context.anchor
+        within = context.within.place_id if isinstance(context.within, Place) else context.within
         key = (name, context.cue, city, anchor, context.anchor_km, context.country,
-               frozenset(p.place_id for p in context.nearby))
+               frozenset(p.place_id for p in context.nearby), within, context.holds)
         found = self._context_memo.get(key)
         if found is None:
             if len(self._context_memo) > _CONTEXT_MEMO_LIMIT:
@@ -518,11 +578,17 @@ class Resolver:
         """1.0 when the query is spelled like one of the place's names, else the best ratio."""
         return self._light_similarity(light(name), place)
 
+    def spelling(self, name: str, place: Place) -> float:
+        """How alike ``name`` is spelled to the closest of ``place``'s names: 1.0 for one of them
+        (case, diacritics and articles aside), else their best similarity ratio (0 to 1)."""
+        return self._spelling_similarity(name, place)
+
     def _trusted_fuzzy(self, name: str, cand: Candidate) -> bool:
         """A fuzzy key match close enough, and spelled closely enough, to act on."""
         return cand.score >= FUZZY_ACCEPT and self._spelling_similarity(name, cand.place) >= FUZZY_SPELLING
 
-    def _prefer_settlement(self, name: str, ranked: list, context: ResolveContext) -> tuple:
+    def _prefer_settlement(self, name: str, ranked: list, context: ResolveContext,
+                           apposed: _Apposed | None = None) -> tuple:
         """The top-ranked entry, or the town inside it when it is a same-named admin unit,
         or the country a small place shares its exact name with.
 
@@ -536,8 +602,9 @@ class Resolver:
                             and self._light_similarity(light(name), item[1].place) == 1.0), None)
             if country is not None:
                 return country
-        if context.cue is not None or top[1].place.kind not in ADMIN_KINDS[1:]:
-            return top
+        if context.cue is not None or top[1].place.kind not in ADMIN_KINDS[1:] \
+                or (apposed is not None and apposed.holds_any(top[1].place)):
+            return top  # "X, Idlib" with X in Idlib governorate: the governorate, not its town
         for item in ranked[1:]:
             place = item[1].place
             if place.kind in _TOWN_KINDS and nested(top[1].place, place):

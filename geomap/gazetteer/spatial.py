@@ -111,6 +111,39 @@ def nested(a: Place, b: Place) -> bool:
     return False
 
 
+def holds(unit: Place, member: Place) -> bool:
+    """True if ``unit`` holds ``member``: an admin unit it lies in, or a city it is a part of.
+
+    An admin unit holds what names it as parent, governorate or district (in
+    its own country); a city, town or village holds the smaller places
+    (of a lesser kind, or fewer people) within :data:`IN_CITY_KM` of it.
+    """
+    if unit.place_id == member.place_id:
+        return False
+    if unit.kind in ADMIN_KINDS:
+        if unit.kind == "country":
+            return member.country == unit.place_id
+        if member.parent_id and member.parent_id.startswith(unit.place_id):
+            return True
+        return member.country == unit.country and (
+            (unit.kind == "admin1" and member.admin1 == unit.name) or (unit.kind == "admin2" and member.admin2 == unit.name))
+    return unit.kind in _SETTLEMENT_KINDS and member.kind in _SETTLEMENT_KINDS and _larger(unit, member) \
+        and distance(unit, member) <= IN_CITY_KM
+
+
+_SETTLEMENT_RANK = {"city": 3, "town": 2, "village": 1, "neighbourhood": 0}
+
+
+def _larger(unit: Place, member: Place) -> bool:
+    """A settlement of a larger kind, or of the same kind and more people (Istanbul and its district Maltepe)."""
+    a, b = _SETTLEMENT_RANK.get(unit.kind, 0), _SETTLEMENT_RANK.get(member.kind, 0)
+    return a > b or (a == b and (unit.population or 0) > (member.population or 0))
+
+
+#: How close to a city a smaller place the text puts in it lies.
+IN_CITY_KM = 15.0
+
+
 #: The most a place named nearby adds to a candidate's score, and how fast that
 #: bonus fades with distance: ``NEARBY_WEIGHT * exp(-km / NEARBY_SCALE_KM)``.
 NEARBY_WEIGHT = 0.30

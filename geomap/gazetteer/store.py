@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from geomap import names as _names
-from geomap.errors import GazetteerError
+from geomap.errors import GazetteerError, GeomapError
 from geomap.gazetteer.model import (
     COLUMNS,
     KIND_WEIGHT,
@@ -230,13 +230,11 @@ def _load_cached(places_path: Path) -> tuple[_PlaceList, Index, list[str], str]:
     except FileNotFoundError:
         raise GazetteerError(f"{places_path}: gazetteer file not found (build it with `geomap gazetteer build`)") from None
     cache = cache_dir() / f"gazetteer-index-{digest}.pickle"
-    try:
-        with open(cache, "rb") as handle:
-            rows, index, fuzzy_keys, word_keys, fixed_keys = _unpickle(handle)
+    cached = read_cache(cache, _index_shaped)
+    if cached is not None:
+        rows, index, fuzzy_keys, word_keys, fixed_keys = cached
         _names.add_word_keys(word_keys, fixed_keys)
         return _PlaceList(rows), index, fuzzy_keys, digest
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-        pass  # absent or damaged: rebuild below
     places = read_places(places_path)
     rows = [_row(place) for place in places]
     index = _build_index(places)
@@ -244,13 +242,39 @@ def _load_cached(places_path: Path) -> tuple[_PlaceList, Index, list[str], str]:
     # The keys of the gazetteer's own words, so queries spelled with them skip the folds.
     word_keys, fixed_keys = _names.word_keys(name for place in places for name in place.names)
     _names.add_word_keys(word_keys, fixed_keys)
-    try:
-        with atomic_write(cache, "wb") as handle:
-            pickle.dump((rows, index, fuzzy_keys, word_keys, fixed_keys), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        _prune_caches(cache.parent, "index")
-    except OSError:
-        pass  # a read-only cache only costs speed
+    write_cache(cache, (rows, index, fuzzy_keys, word_keys, fixed_keys), "index")
     return _PlaceList(rows, places), index, fuzzy_keys, digest
+
+
+def _index_shaped(value: Any) -> bool:
+    """Whether an index cache holds what this code wrote: rows, index, fuzzy keys, word keys, fixed keys."""
+    shapes = (list, dict, list, dict, (list, set, frozenset, tuple))
+    return (isinstance(value, tuple) and len(value) == len(shapes)
+            and all(isinstance(part, shape) for part, shape in zip(value, shapes))
+            and bool(value[0]) and isinstance(value[0][0], tuple))
+
+
+def read_cache(path: Path, valid: Callable[[Any], bool]) -> Any:
+    """What a cache file holds, or None when it is absent, unreadable, damaged or not of the expected shape.
+
+    A cache only ever costs speed: whatever is wrong with it, the caller builds the data again.
+    """
+    try:
+        with open(path, "rb") as handle:
+            value = _unpickle(handle)
+    except Exception:  # noqa: BLE001 - absent, unreadable, truncated, from other code: rebuilt
+        return None
+    return value if valid(value) else None
+
+
+def write_cache(path: Path, value: Any, name: str) -> None:
+    """Keep ``value`` in a cache file, if the cache folder can take it (read-only, full or gone: no matter)."""
+    try:
+        with atomic_write(path, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        _prune_caches(path.parent, name)
+    except (OSError, GeomapError, pickle.PicklingError, TypeError, AttributeError):
+        pass  # a cache that cannot be written only costs speed
 
 
 _KEEP_CACHES = 8
@@ -274,7 +298,13 @@ def _unpickle(handle: Any) -> Any:
 
 def _prune_caches(folder: Path, name: str) -> None:
     # Every data or code change leaves an index behind; keep the recent few.
-    old = sorted(folder.glob(f"gazetteer-{name}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    def age(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return 0.0  # removed meanwhile (another process pruning)
+
+    old = sorted(folder.glob(f"gazetteer-{name}-*.pickle"), key=age, reverse=True)
     for path in old[_KEEP_CACHES:]:
         path.unlink(missing_ok=True)
 
@@ -390,19 +420,15 @@ class Gazetteer:
             raise ValueError(f"bad name for derived gazetteer data: {name!r}")
         if self._digest is None:
             return build()
-        path = cache_dir() / f"gazetteer-{name}-{self._digest}.pickle"
-        try:
-            with open(path, "rb") as handle:
-                return _unpickle(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-            pass  # absent, damaged or from other code: make it again
+        # Kept with its name and digest: a file of another shape (damaged, or written by other code) is made
+        # anew. The file name says so, and versions that kept the bare value never read it.
+        path = cache_dir() / f"gazetteer-{name}-{self._digest}-stamped.pickle"
+        stamp = ("geomap-derived", name, self._digest)
+        cached = read_cache(path, lambda found: isinstance(found, tuple) and len(found) == 2 and found[0] == stamp)
+        if cached is not None:
+            return cached[1]
         value = build()
-        try:
-            with atomic_write(path, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            _prune_caches(path.parent, name)
-        except (OSError, pickle.PicklingError):
-            pass  # a read-only cache only costs speed
+        write_cache(path, (stamp, value), name)
         return value
 
     def memo(self, name: str, build: Callable[[], _T]) -> _T:

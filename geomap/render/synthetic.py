@@ -35,7 +35,8 @@ _TYPES = (
     ("Battles", "Armed clash"), ("Battles", "Government regains territory"),
     ("Explosions/Remote violence", "Shelling/artillery/missile attack"), ("Explosions/Remote violence", "Air/drone strike"),
     ("Explosions/Remote violence", "Remote explosive/landmine/IED"), ("Violence against civilians", "Attack"),
-    ("Protests", "Peaceful protest"), ("Riots", "Violent demonstration"), ("Strategic developments", "Looting/property destruction"),
+    ("Protests", "Peaceful protest"), ("Riots", "Violent demonstration"),
+    ("Strategic developments", "Looting/property destruction"),
 )
 
 # Phrase lists for the notes. Each slot is drawn independently, which gives

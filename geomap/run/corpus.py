@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -21,6 +21,7 @@ from typing import IO, Any
 from geomap.dates import as_date
 from geomap.documents import Document, DocumentError, Idents, iter_documents
 from geomap.extract import BATCH_CHARS, iter_extract_rows
+from geomap.outputs import PartsFolder
 from geomap.run import ENGINES
 from geomap.run.plan import plan_units
 from geomap.schema import EVENT_COLUMNS, MENTION_COLUMNS
@@ -36,6 +37,7 @@ def extract_table(
     report_date: dt.date | str | None = None,
     gazetteer: Any = None,
     batch_chars: int | None = None,
+    dayfirst: bool = False,
 ) -> CorpusRun:
     """Extract reports and corpora into one event table, in one process, memory bounded.
 
@@ -62,6 +64,8 @@ def extract_table(
         Default: the bundled one.
     batch_chars : int, optional
         Characters of text extracted per batch.
+    dayfirst : bool
+        Read all-number record dates (``03/05/2016``) day first.
 
     Returns
     -------
@@ -72,7 +76,7 @@ def extract_table(
     run = CorpusRun()
 
     def documents() -> Iterator[Document]:
-        for doc in iter_documents(paths, report_date=report_date, errors=run.errors):
+        for doc in iter_documents(paths, report_date=report_date, errors=run.errors, dayfirst=dayfirst):
             run.documents += doc.part == 0
             yield doc
 
@@ -156,7 +160,9 @@ class CorpusRun:
     parts : int
         Parquet files written into the output folder.
     errors : list of DocumentError
-        Files or records that could not be read (the run went on without them).
+        Files or records that could not be read (the run went on without
+        them), and warnings about documents extracted all the same (a date
+        that could not be read) or folder entries not read.
     """
 
     documents: int = 0
@@ -168,7 +174,8 @@ class CorpusRun:
 
     def summary(self) -> str:
         """One line for the terminal."""
-        failed = f", {len(self.errors)} inputs failed" if self.errors else ""
+        failed = sum(not error.warning for error in self.errors)
+        failed = f", {failed} inputs failed" if failed else ""
         return (f"{self.documents} documents, {self.events} events, {self.located} of {self.mentions} "
                 f"place mentions located{failed}")
 
@@ -185,6 +192,8 @@ def run_corpus(
     batch_size: int = 50,
     progress: bool | None = None,
     gazetteer: Any = None,
+    dayfirst: bool = False,
+    dashboard: str | None = None,
 ) -> CorpusRun:
     """Extract the events of a corpus in parallel into partitioned GeoParquet.
 
@@ -218,7 +227,9 @@ def run_corpus(
     output : path
         Folder to write the event parts into (e.g. ``events.parquet``); it is
         built beside its final place and renamed at the end, replacing a
-        previous folder of the same name.
+        previous folder of parts of the same name. A folder geomap did not
+        write (no :data:`geomap.outputs.MARKER` file in it, and not empty) is
+        never replaced: :class:`~geomap.errors.UsageError`.
     mentions_output : path, optional
         Folder for the toponym mention parts, written the same way.
     report_date : datetime.date or str, optional
@@ -241,6 +252,11 @@ def run_corpus(
         Default: the bundled one. Pass ``Gazetteer.load().with_places(...)``
         to use the user's own places; workers receive it cheaply (they
         rebuild it from their own cached copy of the bundled index).
+    dayfirst : bool
+        Read all-number record dates (``03/05/2016``) day first.
+    dashboard : str, optional
+        For the local Dask cluster: the address of its diagnostics dashboard
+        (``:8787``); by default it has none.
 
     Returns
     -------
@@ -258,31 +274,24 @@ def run_corpus(
 
     run = CorpusRun()
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    units = plan_units(paths, as_date(report_date), batch_size)
-    outputs = [parallel.PartsFolder(Path(output))]
-    if mentions_output is not None:
-        outputs.append(parallel.PartsFolder(Path(mentions_output)))
+    units = plan_units(paths, as_date(report_date), batch_size, dayfirst=dayfirst)
+    outputs = [PartsFolder(Path(output))]
+    try:
+        if mentions_output is not None:
+            outputs.append(PartsFolder(Path(mentions_output)))
+    except BaseException:
+        outputs[0].discard()
+        raise
     folders = tuple(str(folder.tmp.absolute()) for folder in outputs)  # workers may run in another folder
     idents = Idents()
     bar = tqdm(unit="doc", desc="extract", disable=None if progress is None else not progress, file=sys.stderr)
     try:
-        for done in parallel.execute(paths, units, folders, workers, engine, scheduler, gazetteer):
-            run.errors.extend(done.errors)
-            names = parallel.renames(done.ids, idents)
-            if done.tables is not None:
-                part = parallel.write_part(folders, done.index, *parallel.renamed(*done.tables, names))
-            else:
-                part = done.part
-                if names and part is not None:
-                    parallel.rename_part(folders, done.index, names)
-            if part is None:  # nothing in this batch could be read
-                continue
-            run.documents += sum(piece == 0 for _, piece in done.ids)  # a long report's pieces are one document
-            run.events += part.events
-            run.mentions += part.mentions
-            run.located += part.located
-            run.parts += 1
-            bar.update(len(done.ids))
+        # closing(): the engines stop their workers before the folders they write into are removed
+        with closing(parallel.execute(paths, units, folders, workers, engine, scheduler, gazetteer,
+                                      dashboard)) as results:
+            for done in results:
+                _take(done, folders, idents, run)
+                bar.update(len(done.ids))
         if run.parts == 0:  # still leave a readable (empty) table behind
             parallel.write_part(folders, 0, *parallel.extract_batch([]))
             run.parts = 1
@@ -293,3 +302,24 @@ def run_corpus(
         for folder in outputs:
             folder.discard()
     return run
+
+
+def _take(done: Any, folders: tuple[str, ...], idents: Idents, run: CorpusRun) -> None:
+    """Count a finished batch, writing or renaming its part when its documents' ids need it."""
+    from geomap.run import parallel
+
+    run.errors.extend(done.errors)
+    names = parallel.renames(done.ids, idents)
+    if done.tables is not None:
+        part = parallel.write_part(folders, done.index, *parallel.renamed(*done.tables, names))
+    else:
+        part = done.part
+        if names and part is not None:
+            parallel.rename_part(folders, done.index, names)
+    if part is None:  # nothing in this batch could be read
+        return
+    run.documents += sum(piece == 0 for _, piece in done.ids)  # a long report's pieces are one document
+    run.events += part.events
+    run.mentions += part.mentions
+    run.located += part.located
+    run.parts += 1

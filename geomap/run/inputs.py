@@ -7,7 +7,9 @@ or an **event table** (``.csv`` from ``geomap extract`` or an ACLED export,
 decides, here, for ``geomap map``, ``geomap extract`` and
 :func:`load_map_inputs`:
 
-* ``-`` is one report on standard input;
+* ``-`` is one report on standard input, unless what is piped in starts
+  with the header of an event table (two or more of its columns, one of
+  them a coordinate, event or actor column): then it is a CSV table;
 * ``.parquet`` / ``.geoparquet`` / ``.pq`` (file or folder of parts) and
   ``.geojson`` / ``.json`` are event tables;
 * a folder holding ``.parquet`` parts and no reports is an event table;
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import os
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +36,7 @@ from typing import Literal
 from geomap.documents import CORPUS_SUFFIXES, CSV_TEXT_COLUMNS
 from geomap.errors import InputError
 from geomap.schema import EVENT_COLUMNS, normalise_header
-from geomap.textio import delimiter, text_lines
+from geomap.textio import SAMPLE_BYTES, decode_bytes, delimiter, text_lines
 
 PathLike = str | os.PathLike[str]
 Kind = Literal["documents", "table"]
@@ -87,7 +90,7 @@ def classify(path: PathLike) -> Input:
     """
     name = str(path)
     if name == "-":
-        return Input(name, "documents", "stdin")
+        return Input(name, "table", "csv") if _stdin_is_table() else Input(name, "documents", "stdin")
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in _TABLE_SUFFIXES:
@@ -127,18 +130,28 @@ def _is_text_corpus(path: Path) -> bool:
     return bool(header & set(CSV_TEXT_COLUMNS)) or "location" not in header
 
 
-# --- what `geomap map` reads ----------------------------------------------------------------
+def _stdin_is_table() -> bool:
+    """Whether standard input starts with an event table's header; it is looked at, not consumed."""
+    stream = getattr(sys.stdin, "buffer", None)
+    peek = getattr(stream, "peek", None)
+    if peek is None:
+        return False
+    try:
+        sample = peek(SAMPLE_BYTES)[:SAMPLE_BYTES]
+        first = decode_bytes(sample, "-").split("\n", 1)[0] if sample.strip() else ""
+    except (OSError, ValueError, InputError):
+        return False  # empty, closed or binary: the report reader says why
+    return _table_header(first)
 
 
+def _table_header(line: str) -> bool:
+    """A line that reads as an event table's header: two or more of its columns, one of them telling."""
+    cells = next(csv.reader([line], delimiter=delimiter(line)), [])
+    if len(cells) < 2 or any(len(cell) > _LONGEST_COLUMN for cell in cells):
+        return False
+    names = set(normalise_header(cells))
+    return len(names & _EVENT_COLUMNS) >= 2 and bool(names & _TABLE_COLUMNS)
 
 
-
-
-
-
-
-
-
-
-
-
+_EVENT_COLUMNS = frozenset(EVENT_COLUMNS) | {"geometry"}
+_LONGEST_COLUMN = 40

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geomap.documents import Document, iter_documents
+from geomap.documents import Document, DocumentError, iter_documents
 from geomap.extract import BATCH_CHARS, extract_corpus
 from geomap.gazetteer import Gazetteer
 from geomap.run.inputs import split_inputs
@@ -102,18 +102,23 @@ def concat_events(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
 
 def extract_documents(
     paths: Sequence[PathLike], report_date: dt.date | str | None, gazetteer: Gazetteer | None,
-    batch_chars: int = BATCH_CHARS,
+    batch_chars: int = BATCH_CHARS, *, warnings: list[DocumentError] | None = None, dayfirst: bool = False,
 ) -> MapInputs:
     """Extract every document of ``paths`` in batches: its events, its mentions, how many reports.
 
-    Each unlocated mention carries the sentence around it (``context``).
+    Each unlocated mention carries the sentence around it (``context``). A
+    document that cannot be read raises :class:`~geomap.errors.InputError`;
+    the warnings of documents extracted all the same (a date that could not
+    be read) and of folder entries not read are appended to ``warnings``
+    (without it they are :class:`~geomap.errors.GeomapWarning` warnings).
     """
     events: list[pd.DataFrame] = []
     found: list[pd.DataFrame] = []
     count = 0
     batch: list[Document] = []
     size = 0
-    for doc in iter_documents(list(paths), report_date=report_date):
+    for doc in iter_documents(list(paths), report_date=report_date, dayfirst=dayfirst,
+                              errors=None if warnings is None else _WarningsOnly(warnings)):
         count += doc.part == 0  # a long report comes in pieces, offsets pointing into the whole report
         batch.append(doc)
         size += len(doc.text)
@@ -125,6 +130,19 @@ def extract_documents(
     mentions = pd.concat(found, ignore_index=True) if found else pd.DataFrame({"status": []})
     unlocated = mentions[mentions["status"].astype(str) == "unlocated"].reset_index(drop=True)
     return MapInputs(events=concat_events(events), unlocated=unlocated, documents=count, mentions=mentions)
+
+
+class _WarningsOnly(list):
+    """An errors list for :func:`iter_documents` that keeps warnings and raises the first error."""
+
+    def __init__(self, warnings: list[DocumentError]) -> None:
+        super().__init__()
+        self._warnings = warnings
+
+    def append(self, error: DocumentError) -> None:
+        if not error.warning:
+            raise error.to_exception()
+        self._warnings.append(error)
 
 
 def _extract_batch(batch: list[Document], gazetteer: Gazetteer | None,

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
+import signal
 import uuid
 from collections import deque
 from collections.abc import Iterator
@@ -52,11 +51,13 @@ _QUIET_CLUSTER = {
 }
 
 
-def local_cluster(workers: int) -> Any:
+def local_cluster(workers: int, dashboard: str | None = None) -> Any:
     """Start the Dask cluster ``run_corpus(engine="dask")`` uses when given no scheduler.
 
     One single-threaded worker process per CPU asked for (extraction is pure
-    Python: threads would only share one interpreter lock) and no dashboard.
+    Python: threads would only share one interpreter lock) and no dashboard
+    unless asked for (Dask's default opens one on port 8787 of every
+    interface; without it, no page is served and no fixed port taken).
     Dask's housekeeping is slowed down to what a batch job needs, because on a
     small machine it competes with the workers for the same cores: no
     statistical profiler in the workers (it samples the running task's stack
@@ -74,6 +75,9 @@ def local_cluster(workers: int) -> Any:
     ----------
     workers : int
         Worker processes.
+    dashboard : str, optional
+        Address for Dask's diagnostics dashboard (``":8787"``, ``"127.0.0.1:8787"``);
+        default: no dashboard, so the run opens no HTTP port.
 
     Returns
     -------
@@ -94,12 +98,18 @@ def local_cluster(workers: int) -> Any:
     with dask.config.set(config):
         if forkserver:
             _preload_forkserver()  # with the method in force, or Dask's own list would replace ours
-        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        if dashboard is not None:
+            return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=dashboard)
+        # The scheduler always starts an HTTP server (dashboard or not), by default on :8787: without a
+        # dashboard it gets a free port on 127.0.0.1 and no pages.
+        with dask.config.set({"distributed.scheduler.http.routes": [], "distributed.worker.http.routes": []}):
+            return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False})
 
 
 #: Modules the worker processes of :func:`local_cluster` find imported when they start.
-_PRELOAD = ("distributed", "pandas", "geopandas", "pyarrow", "geomap.documents", "geomap.run.corpus", "geomap.tables", "geomap.extract",
-            "geomap.gazetteer")
+_PRELOAD = ("distributed", "pandas", "geopandas", "pyarrow", "geomap.documents", "geomap.run.corpus", "geomap.tables",
+            "geomap.extract", "geomap.gazetteer")
 
 
 def _preload_forkserver() -> None:
@@ -199,9 +209,14 @@ def rename_part(folders: tuple[str, ...], index: int, renames: dict[str, str]) -
 
 
 def execute(paths: list[PathLike], units: Iterator[Unit], folders: tuple[str, ...], workers: int, engine: str,
-             scheduler: Any, gazetteer: Any) -> Iterator[_Done]:
+            scheduler: Any, gazetteer: Any, dashboard: str | None = None) -> Iterator[_Done]:
+    """What each batch gave, in order, from this process, local worker processes or Dask.
+
+    Closing the generator early (an error, Ctrl-C, SIGTERM) stops the local
+    workers at once: none is left running, or writing, after it.
+    """
     if engine == "dask":
-        yield from _execute_dask(paths, units, folders, workers, scheduler, gazetteer)
+        yield from _execute_dask(paths, units, folders, workers, scheduler, gazetteer, dashboard)
     elif workers == 1:
         for index, unit in enumerate(units):
             yield _extract_unit(index, unit, folders, gazetteer)
@@ -213,7 +228,8 @@ def _execute_processes(units: Iterator[Unit], folders: tuple[str, ...], workers:
                        gazetteer: Any) -> Iterator[_Done]:
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers, initializer=_load_gazetteer, initargs=(gazetteer,)) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(gazetteer,))
+    try:
         pending: deque[Any] = deque()
         for index, unit in enumerate(units):
             pending.append(pool.submit(_extract_unit, index, unit, folders, gazetteer))
@@ -222,20 +238,39 @@ def _execute_processes(units: Iterator[Unit], folders: tuple[str, ...], workers:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    except BaseException:
+        _stop(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop(pool: Any) -> None:
+    """Stop a process pool's workers now, not after the batches they were given (an error or a signal)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=10)
+
+
+def _start_worker(gazetteer: Any = None) -> None:
+    # A worker forked from a CLI run inherits its SIGTERM handler, which would turn the signal into an
+    # exception sent back as a batch's result: a worker told to stop stops.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _load_gazetteer(gazetteer)
 
 
 def _execute_dask(paths: list[PathLike], units: Iterator[Unit], folders: tuple[str, ...], workers: int, scheduler: Any,
-                  gazetteer: Any) -> Iterator[_Done]:
+                  gazetteer: Any, dashboard: str | None = None) -> Iterator[_Done]:
     try:
         import dask.bag as db
         from distributed import Client, wait
     except ImportError:
         raise InputError("the dask engine needs the geomap[dask] extra: pip install 'geomap[dask]'") from None
     with ExitStack() as stack:
-        if isinstance(scheduler, Client):
-            client = scheduler
-        else:
-            client = stack.enter_context(Client(scheduler or stack.enter_context(local_cluster(workers))))
+        client = scheduler if isinstance(scheduler, Client) else _connect(stack, scheduler, workers, dashboard)
         client.run(_load_gazetteer, gazetteer)  # each worker loads the gazetteer once, before any batch
         # Workers that see the output folders (this machine, or a shared file system) write
         # their parts themselves; others send their tables here to be written.
@@ -249,6 +284,7 @@ def _execute_dask(paths: list[PathLike], units: Iterator[Unit], folders: tuple[s
         # would otherwise leave the other workers idle until its window completes.
         slots = sum(client.nthreads().values()) or workers  # a remote cluster has its own size
         in_flight: deque[list[Any]] = deque()
+        interrupted = False
         try:
             for window in chunks(units, 2 * slots):
                 # Each batch is the data of its own partition, so every task is a root the scheduler
@@ -265,10 +301,52 @@ def _execute_dask(paths: list[PathLike], units: Iterator[Unit], folders: tuple[s
             while in_flight:
                 yield from _window_results(in_flight[0])
                 in_flight.popleft()
+        except BaseException as exc:
+            # Ctrl-C, SIGTERM (see geomap.cli), or the caller closing this generator early
+            interrupted = not isinstance(exc, Exception)
+            raise
         finally:
-            # After a failure, let the batches still in flight end before the caller removes the
-            # folders they write into (a cluster may outlive this run).
-            wait([future for futures in in_flight for future in futures])
+            futures = [future for futures in in_flight for future in futures]
+            if interrupted and scheduler is None:
+                # Stopped by the user: our own cluster is closed next, its workers with it.
+                client.cancel(futures)
+            else:
+                # After a failure, let the batches still in flight end before the caller removes the
+                # folders they write into (a cluster may outlive this run).
+                wait(futures)
+
+
+def _connect(stack: ExitStack, scheduler: str | None, workers: int, dashboard: str | None) -> Any:
+    """A client of the scheduler at ``scheduler``, or of a local cluster started for this run."""
+    from distributed import Client
+
+    if scheduler:
+        try:
+            return stack.enter_context(Client(scheduler, timeout="20s"))
+        except (OSError, TimeoutError, RuntimeError, ValueError) as exc:
+            raise InputError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+    problem = _loopback_problem()
+    if problem is not None:
+        raise InputError(f"a local Dask cluster talks over 127.0.0.1, which does not answer here ({problem}); "
+                         f"run without --engine dask (--workers N uses local processes)")
+    try:
+        return stack.enter_context(Client(stack.enter_context(local_cluster(workers, dashboard))))
+    except (OSError, TimeoutError, RuntimeError) as exc:
+        raise InputError(f"cannot start a local Dask cluster: {exc}") from None
+
+
+def _loopback_problem() -> str | None:
+    """Why a connection to 127.0.0.1 fails (no loopback network in a sandbox), or None; in a second at most."""
+    import socket
+
+    try:
+        with socket.socket() as server:
+            server.bind(("127.0.0.1", 0))
+            server.listen(1)
+            with socket.create_connection(server.getsockname(), timeout=1.0):
+                return None
+    except OSError as exc:
+        return exc.strerror or str(exc)
 
 
 #: Windows of ``2 * workers`` batches a Dask run keeps in flight: enough that every worker
@@ -316,29 +394,6 @@ def _load_gazetteer(gazetteer: Any = None) -> None:
     # Unpickling a gazetteer already loads it (and its user layer); else load the bundled one.
     if gazetteer is None:
         Gazetteer.load()
-
-
-class PartsFolder:
-    """An output folder of Parquet parts, built aside and renamed into place."""
-
-    def __init__(self, final: Path) -> None:
-        self.final = final
-        final.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
-
-    def commit(self) -> None:
-        if self.final.is_dir():
-            old = self.final.with_name(f".{self.final.name}.old-{os.getpid()}")
-            os.replace(self.final, old)
-            os.replace(self.tmp, self.final)
-            shutil.rmtree(old, ignore_errors=True)
-        elif self.final.exists():
-            raise InputError("exists and is not a folder; choose another output", path=str(self.final))
-        else:
-            os.replace(self.tmp, self.final)
-
-    def discard(self) -> None:
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def write_part(folders: tuple[str, ...], index: int, events: Any, mentions: Any) -> _Part:

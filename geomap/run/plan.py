@@ -25,7 +25,6 @@ from geomap.documents import (
     csv_documents,
     csv_header,
     expand_paths,
-    file_size,
     jsonl_documents,
     read_any,
     read_small_report,
@@ -60,6 +59,7 @@ class _Lines:
     encoding: str
     fallback: dt.date | None
     header: tuple[str, ...] | None = None
+    dayfirst: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,8 @@ class _Read:
 Unit = _Lines | _Reports | _Read
 
 
-def plan_units(paths: list[PathLike], fallback: dt.date | None, size: int) -> Iterator[Unit]:
+def plan_units(paths: list[PathLike], fallback: dt.date | None, size: int, *,
+               dayfirst: bool = False) -> Iterator[Unit]:
     """Cut the input into batches of about ``size`` documents, in input order: batch ``i`` is part ``i``.
 
     JSONL and CSV corpora are cut by position, ``size`` non-blank records a
@@ -91,7 +92,8 @@ def plan_units(paths: list[PathLike], fallback: dt.date | None, size: int) -> It
     document. The rest (standard input, a long report in pieces, a UTF-16
     corpus) is read here and its documents are cut into batches. The cut
     depends on the input only, so the parts are the same whatever the engine;
-    a batch never spans two corpus files.
+    a batch never spans two corpus files. ``dayfirst`` is how record dates
+    are read (see :func:`geomap.documents.iter_documents`).
     """
     reports: list[tuple[str, str]] = []
     for path in paths:
@@ -103,17 +105,17 @@ def plan_units(paths: list[PathLike], fallback: dt.date | None, size: int) -> It
         for item in items:
             name = str(item)
             suffix = Path(name).suffix.lower()
-            if name != "-" and suffix not in (".jsonl", ".csv") and file_size(item) <= documents.PIECE_CHARS:
+            if name != "-" and suffix not in (".jsonl", ".csv") and documents.small_report(item):
                 reports.append((name, os.path.abspath(item)))
                 if len(reports) == size:
                     yield from _flush(reports, fallback)
                 continue
             yield from _flush(reports, fallback)
             if name != "-" and suffix in (".jsonl", ".csv"):
-                yield from _plan_lines(name, suffix == ".csv", fallback, size)
+                yield from _plan_lines(name, suffix == ".csv", fallback, size, dayfirst)
             else:
                 errors: list[DocumentError] = []
-                yield from _read_batches(read_any(item, fallback, errors), errors, size)
+                yield from _read_batches(read_any(item, fallback, errors, dayfirst=dayfirst), errors, size)
     yield from _flush(reports, fallback)
 
 
@@ -132,7 +134,7 @@ def _read_batches(documents: Iterator[Document], errors: list[DocumentError], si
         yield _Read(errors=tuple(errors))
 
 
-def _plan_lines(name: str, csv: bool, fallback: dt.date | None, size: int) -> Iterator[Unit]:
+def _plan_lines(name: str, csv: bool, fallback: dt.date | None, size: int, dayfirst: bool) -> Iterator[Unit]:
     """Batches of a JSONL or CSV corpus by position."""
     try:
         with sniffed(name) as (stream, encoding):
@@ -141,14 +143,14 @@ def _plan_lines(name: str, csv: bool, fallback: dt.date | None, size: int) -> It
                 header = next(cuts) if csv else None
                 location = os.path.abspath(name)
                 for start, end, line in cuts:
-                    yield _Lines(name, location, start, end, line, encoding, fallback, header)
+                    yield _Lines(name, location, start, end, line, encoding, fallback, header, dayfirst)
                 return
     except InputError as exc:
         yield _Read(errors=(DocumentError(exc.path or name, exc.line, bare_message(exc)),))
         return
     # UTF-16 bytes have no plain line ends to cut at: this process reads the file.
     errors: list[DocumentError] = []
-    yield from _read_batches(read_any(name, fallback, errors), errors, size)
+    yield from _read_batches(read_any(name, fallback, errors, dayfirst=dayfirst), errors, size)
 
 
 def _jsonl_cuts(stream: IO[bytes], size: int) -> Iterator[tuple[int, int, int]]:
@@ -239,14 +241,16 @@ def documents_of(unit: Unit) -> tuple[list[Document], list[DocumentError]]:
     lines = lines_of(io.BytesIO(data), unit.encoding, first=unit.start == 0)
     try:
         if unit.header is None:
-            documents.extend(jsonl_documents(lines, unit.name, unit.line, unit.fallback, errors))
+            documents.extend(jsonl_documents(lines, unit.name, unit.line, unit.fallback, errors,
+                                             dayfirst=unit.dayfirst))
         else:
             # The header goes first, as in the file, so the CSV reader sees what the plain reader sees.
             records = csv_records(itertools.chain(unit.header, lines), unit.name)
             header = csv_header(records, unit.name)
             shift = unit.line - len(unit.header) - 1
             # extend keeps the documents read before a malformed record stops the reader
-            documents.extend(csv_documents(_shifted(records, shift), header, unit.name, unit.fallback, errors))
+            documents.extend(csv_documents(_shifted(records, shift), header, unit.name, unit.fallback, errors,
+                                           dayfirst=unit.dayfirst))
     except InputError as exc:
         errors.append(DocumentError(exc.path or unit.name, exc.line, bare_message(exc)))
     return documents, errors

@@ -72,12 +72,17 @@ def load_events(
     strict: bool = False,
     gazetteer: Any = None,
     format: str | None = None,
+    dayfirst: bool | None = None,
 ) -> tuple[gpd.GeoDataFrame, ReadReport]:
     """Read and validate an event table; return it with its :class:`ReadReport`.
 
     Same parameters as :func:`read_events`, but with ``strict=True`` the
     problem rows are left out of the table and counted as rejected instead of
-    raising, so a caller can print the report and go on.
+    raising, so a caller can print the report and go on. ``dayfirst`` says
+    how ``event_date`` cells such as ``03/05/2016`` are read (True: 3 May);
+    by default the file's own dates decide, and when they cannot (every
+    number is at most 12) they are read month first and ``report.notes``
+    says so.
     """
     kind = table_format(path, format)
     if kind == "csv":
@@ -87,7 +92,7 @@ def load_events(
     else:
         raw = read_parquet_table(path)
     check_header(raw)
-    return validate_raw(raw, strict=strict, gazetteer=gazetteer)
+    return validate_raw(raw, strict=strict, gazetteer=gazetteer, dayfirst=dayfirst)
 
 
 def validate_events(

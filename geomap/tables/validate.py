@@ -17,7 +17,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from geomap.dates import parse_date, slash_order_of
+from geomap.dates import parse_date, slash_convention
 from geomap.errors import GazetteerError
 from geomap.frames import COLUMN_DTYPES, geoframe_from_rows
 from geomap.gazetteer import Gazetteer, ResolveContext
@@ -82,6 +82,8 @@ class ReadReport:
         Empty rows skipped.
     problems : list of Problem
         Every problem, in file order.
+    notes : list of str
+        Remarks on the whole file, such as the order its slash dates were read in.
     """
 
     path: str
@@ -93,6 +95,7 @@ class ReadReport:
     unlocated: int = 0
     blank: int = 0
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -117,10 +120,12 @@ class ReadReport:
         return "\n".join([*map(str, self.problems), self.summary()])
 
 
-def validate_raw(raw: RawTable, *, strict: bool, gazetteer: Any) -> tuple[gpd.GeoDataFrame, ReadReport]:
+def validate_raw(raw: RawTable, *, strict: bool, gazetteer: Any,
+                 dayfirst: bool | None = None) -> tuple[gpd.GeoDataFrame, ReadReport]:
     taxonomy = load_taxonomy()
-    order = slash_order_of("" if is_missing(r[1].get("event_date")) else str(r[1].get("event_date")) for r in raw.rows)
-    report = ReadReport(raw.path, blank=raw.blank)
+    order, note = slash_convention(("" if is_missing(r[1].get("event_date")) else str(r[1].get("event_date"))
+                                    for r in raw.rows), dayfirst)
+    report = ReadReport(raw.path, blank=raw.blank, notes=[note] if note else [])
     checker = _RowChecker(taxonomy, order, gazetteer)
     kept: list[dict[str, Any]] = []
     for where, values, found in raw.rows:

@@ -1,4 +1,5 @@
-"""Events from a document: one pass over its sentences and clauses, each trigger coded, continued events joined, duplicates merged."""
+"""Events from a document: one pass over its sentences and clauses, each trigger coded, continued events joined,
+duplicates merged."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from bisect import bisect_left
 from dataclasses import replace
 
-from geomap.extract.dates import DateMention, find_dates, find_years
+from geomap.extract.dates import DateMention, dateline_mention, find_dates, find_years
 from geomap.extract.figures import Figure, find_figures, is_exact, toll_word_positions
 from geomap.extract.find import Mention
 from geomap.extract.lexicon import load as load_lexicon
@@ -24,6 +25,7 @@ from geomap.extract.linking.sides import (
     actors_from_control,
     default_actors,
     default_intervener,
+    describes_a_side,
     in_support,
     inherit_actor,
     link_actors,
@@ -32,7 +34,7 @@ from geomap.extract.linking.sides import (
     weapon_owner,
 )
 from geomap.extract.rules import Coding, retype
-from geomap.extract.text import Tokens, clause_spans, first_within, sentence_spans
+from geomap.extract.text import Tokens, clause_spans, document_sentences, first_within
 from geomap.extract.triggers import RELATIVE_WORDS, Trigger, is_irrealis, is_tally
 from geomap.extract.vocabulary import Actor
 
@@ -56,7 +58,7 @@ def build_events(doc: Doc) -> list[EventRecord]:
     places = ByStart((m for m in doc.mentions if usable(m)), lambda m: m.start, lambda m: m.end)
     triggers = doc.trigger_index()
     tolls = toll_word_positions(tokens)
-    sentences = sentence_spans(text)
+    sentences = document_sentences(tokens)
     for s_index, (s0, s1) in enumerate(sentences):
         # what a rule may read around the event: its sentence and the next ("Police dispersed them.")
         near_hi = tokens.index_before(sentences[s_index + 1][1] if s_index + 1 < len(sentences) else s1)
@@ -70,7 +72,8 @@ def build_events(doc: Doc) -> list[EventRecord]:
             c_lo, c_hi = tokens.index_at(c0), tokens.index_before(c1)
             in_clause = triggers.within(c_lo, c_hi)
             real = [t for t in in_clause
-                    if not is_irrealis(tokens, t, c_lo, c_hi) and not in_support(tokens.low, t, in_clause, c_lo)]
+                    if not is_irrealis(tokens, t, c_lo, c_hi) and not in_support(tokens.low, t, in_clause, c_lo)
+                    and not describes_a_side(doc, t)]
             clauses.append((c0, c1, c_lo, c_hi, real))
         # a toll told before its event in the same sentence: "12 militants were killed while trying to
         # attack" (but not a toll with a doer of its own: "regime forces have killed dozens while ...")
@@ -149,7 +152,7 @@ _SINCE_REACH = 8
 
 def _attach_figures(records: list[EventRecord], figures: list[Figure], s_index: int, s0: int, s1: int,
                     target: re.Match | None) -> None:
-    """A sentence that only gives a toll continues the event just before it.
+    """A sentence that only gives a toll continues the event just before it (told at most two sentences back).
 
     When it names a target ("in the hospital alone") the toll goes to the
     recent event that hit that target.
@@ -164,7 +167,7 @@ def _attach_figures(records: list[EventRecord], figures: list[Figure], s_index: 
             if earlier.target == target.group(1).lower():
                 record = earlier
                 break
-    if record.violent and s_index - record.last_sentence <= (3 if record is not records[-1] else 1):
+    if record.violent and s_index - record.last_sentence <= (3 if record is not records[-1] else 2):
         record.absorb_figures(figures)
         if record.last_sentence != s_index:
             record.evidence.append(Evidence(s0, s1, s_index))
@@ -200,18 +203,21 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
     clause_places = places.within(c0, c1)
     chosen = choose_place(clause_places, doc.focus, violent, tokens.low)
     if chosen is not None:
-        set_place(record, chosen, f"{chosen.text!r} in the trigger's clause" + (f" after {chosen.prep!r}" if chosen.prep else ""))
+        set_place(record, chosen, f"{chosen.text!r} in the trigger's clause" + (f" after {chosen.prep!r}" if chosen.prep else ""),
+                  clause_low=tokens.low)
     elif s_places and (chosen := choose_place(s_places, doc.focus, violent, tokens.low)) is not None:
         set_place(record, chosen, f"{chosen.text!r} elsewhere in the same sentence")
     elif (ana := ANAPHORA_RE.search(text, c0, c1)) and (carried := antecedent(last_places, ana.group(0), s_index)):
         set_place(record, carried, f"{ana.group(0)!r} refers back to {carried.text!r} in a previous sentence")
 
     clause_dates = [d for d in s_dates[bisect_left([d.start for d in s_dates], c0):] if d.start < c1]
-    date = (clause_dates or s_dates or [None])[0]
+    date = (_past_dateline(clause_dates, doc) or _past_dateline(s_dates, doc) or [None])[0]
     if date is not None:
         record.date, record.time_precision, record.date_explicit = date.date, date.precision, True
 
     earlier = _continued_event(records, record, trigger, tokens, s_index) if _definite(tokens, trigger, c_lo) else None
+    if earlier is None and (earlier := _protest_stepped_into(records, record, s_index, tokens.low[c_lo:c_hi])) is not None:
+        earlier.actor2 = earlier.actor2 or record.actor1
     if earlier is not None:
         _continue(earlier, record, doc.country)
         return earlier, False
@@ -227,6 +233,49 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
     return record, True
 
 
+def _protest_stepped_into(records: list[EventRecord], new: EventRecord, s_index: int,
+                          clause: list[str]) -> EventRecord | None:
+    """The protest that arrests told right after it broke up, if they were made there.
+
+    "Teachers protested in Homs. Police arrested twelve of them": one event, a protest with
+    intervention (ACLED), not a protest and an arrest. The arrests must follow the protest's
+    sentence directly, take its participants (``clause``: the arrest clause's words) and name
+    no other place or date.
+    """
+    if new.sub_event_type != "Arrests" or not records or _PARTICIPANTS.isdisjoint(clause):
+        return None
+    protest = records[-1]
+    if protest.event_type != "Protests" or s_index - protest.last_sentence > 1:
+        return None
+    if new.place is not None and protest.place is not None and new.place.place_id != protest.place.place_id:
+        return None
+    if new.date_explicit and new.date != protest.date:
+        return None
+    if protest.sub_event_type == "Peaceful protest":
+        protest.sub_event_type = "Protest with intervention"
+    return protest
+
+
+def _past_dateline(dates: list[DateMention], doc: Doc) -> list[DateMention]:
+    """``dates`` without the report's own dateline when they hold another date.
+
+    "Date of publication 16 October 2017 Rebel shelling killed four civilians on Sunday": the
+    first full date of the report, the day it was published, dates the report; "on Sunday" the
+    event. Alone, the dateline's date is kept ("On 16 October 2017 rebels shelled ...").
+    """
+    if len(dates) < 2 or doc.ref is None:
+        return dates
+    line = _dateline_start(doc)
+    kept = [d for d in dates if d.start != line]
+    return kept or dates
+
+
+def _dateline_start(doc: Doc) -> int | None:
+    """Where the report's dateline (its first full explicit date, the report's date) starts, if it has one."""
+    first = doc.tokens.derived("dateline", lambda tokens: dateline_mention(tokens.text))
+    return first.start if first is not None and first.date == doc.ref else None
+
+
 def _earlier_one(low: list[str], trigger: Trigger, c_lo: int) -> bool:
     """Is the trigger told as an earlier one ("an earlier Russian strike", "a previous attack")?
 
@@ -237,6 +286,7 @@ def _earlier_one(low: list[str], trigger: Trigger, c_lo: int) -> bool:
 
 
 _EARLIER = _GRAMMAR.words("earlier")
+_PARTICIPANTS = _GRAMMAR.words("protest_participants")
 
 
 def _recalled_by(record: EventRecord, figures: list[Figure], records: list[EventRecord]) -> EventRecord | None:
@@ -285,11 +335,13 @@ def _continued_event(records: list[EventRecord], new: EventRecord, trigger: Trig
             continue
         if generic and record.violent and (generic == "any" or record.event_type == new.event_type):
             pass  # "the attack" (any violent event), "the explosion" (one of its type)
-        elif record.event_type != new.event_type or (record.sub_event_type != new.sub_event_type and new.sub_event_type != "territory"):
+        elif record.event_type != new.event_type or (record.sub_event_type != new.sub_event_type
+                                                      and new.sub_event_type != "territory"):
             continue
         if new.actor1 is not None and record.actor1 is not None and new.actor1 != record.actor1:
             continue
-        if new.place is not None and record.place_explicit and record.place is not None and new.place.place_id != record.place.place_id:
+        if new.place is not None and record.place_explicit and record.place is not None \
+                and new.place.place_id != record.place.place_id:
             continue
         return record
     return None
@@ -303,10 +355,12 @@ def _continue(record: EventRecord, new: EventRecord, country: str | None) -> Non
         record.generic = False
     if not any(e.sentence == new.evidence[0].sentence for e in record.evidence):
         record.evidence.extend(new.evidence)
-    # a generic mention ("officials in Damascus condemned the attack") is no evidence of where it was
-    if new.place is not None and not record.place_explicit and not new.generic:
+    # a generic mention ("officials in Damascus condemned the attack") is no evidence of where it was,
+    # unless its own clause names the place ("the blast struck the Atme crossing")
+    if new.place is not None and not record.place_explicit and (not new.generic or new.place_in_clause):
         record.place, record.place_explicit = new.place, True
-        record.geo_precision, record.place_reason = new.geo_precision, new.place_reason + " (a later sentence about the same event)"
+        record.geo_precision = new.geo_precision
+        record.place_reason = new.place_reason + " (a later sentence about the same event)"
     if record.actor1 is None and new.actor1 is not None:
         record.actor1, record.actor_explicit, record.actor_from_weapon = new.actor1, new.actor_explicit, new.actor_from_weapon
     if record.actor2 is None and new.actor2 != record.actor1:

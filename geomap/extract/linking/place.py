@@ -35,8 +35,15 @@ def antecedent(last_places: list[tuple[Mention, int]], phrase: str, s_index: int
     return None
 
 
-def set_place(record: EventRecord, mention: Mention, reason: str) -> None:
+def set_place(record: EventRecord, mention: Mention, reason: str, *, clause_low: list[str] | None = None) -> None:
+    """Give ``record`` the place of ``mention``, at ACLED's precision for its kind (2 when the text says near it).
+
+    ``clause_low`` (the document's lower-cased tokens) when the mention is in the
+    event's own clause: unless it says where a speaker is, the place then tells where
+    even an event named by a generic word was (:attr:`EventRecord.place_in_clause`).
+    """
     place = mention.place
+    record.place_in_clause = clause_low is not None and not _speakers_place(clause_low, mention.first, mention.last)
     record.place = place
     record.place_explicit = True
     precision = GEO_PRECISION_BY_KIND.get(place.kind, 3)
@@ -79,11 +86,14 @@ def choose_place(mentions: list[Mention], focus: Place | None, violent: bool, lo
         # a place introduced by a preposition, or named as a settlement ("strikes against the town
         # of Saraqeb and the village of Sheikh Mustafa in Idlib province"), before one named in passing
         bare = m.prep is None and m.cue not in _SETTLEMENT_CUES and not _hit(low, m.first, m.last)
-        return (_speakers_place(low, m.first, m.last), country, not contained(m), bare, k)
+        # a road named after a place ("on Murree road in Rawalpindi") runs anywhere from it
+        road = m.last < len(low) and low[m.last] in _STREET_HEADS
+        return (_speakers_place(low, m.first, m.last), country, not contained(m), road, bare, k)
     return min(enumerate(mentions), key=rank)[1]
 
 
 _SETTLEMENT_CUES = frozenset(("city", "town", "village", "neighbourhood"))
+_STREET_HEADS = _TOPONYMS.words("street_heads")
 
 
 # Kinds of place a town, village or neighbourhood may lie inside (see choose_place's containment).
@@ -94,15 +104,20 @@ _SPEAKERS = _SIDES.words("speakers")
 
 
 def _speakers_place(low: list[str], first: int, last: int) -> bool:
-    """Does the mention in tokens ``first:last`` say where a speaker is ("a source at Hasaka ... said")?
+    """Does the mention in tokens ``first:last`` say where a speaker is ("a source at Hasaka ... said",
+    "officials in Damascus condemned")?
 
     Such a place locates an event only when the clause names no other place,
     not even a country ("killed in Russian air strikes in Syria, the defence
     ministry in Moscow said"). Not a victim's: "killed two officials in Qamishli".
     """
     return first >= 2 and low[first - 1] in ("at", "in", "of", "for") and low[first - 2] in _SPEAKERS \
-        and not (SAYS.isdisjoint(low[last:last + _SPEECH_REACH])
+        and not (SAYS.isdisjoint(low[last:last + _SPEECH_REACH]) and _REACTS.isdisjoint(low[last:last + _SPEECH_REACH])
                  and "according" not in low[max(0, first - 2 - _SPEECH_REACH):first - 2])
+
+
+# "officials in Damascus condemned the attack": where those reacting are
+_REACTS = _SIDES.words("reaction")
 
 
 # "a source at Hasaka Police Command told ...", "quoted a source in Hasaka as saying", "according to

@@ -43,6 +43,10 @@ class EventRecord:
     place_explicit: bool = False
     geo_precision: int | None = None
     place_reason: str = ""
+    # the place is named in the event's own clause, not as where a speaker is ("the blast struck the
+    # Atme crossing", not "officials in Damascus condemned the attack"): it says where even a generic
+    # word's event was
+    place_in_clause: bool = False
     date: dt.date | None = None
     time_precision: int | None = None
     date_explicit: bool = False

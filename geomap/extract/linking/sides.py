@@ -111,7 +111,8 @@ def _clause_sides(doc: Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
     sides = _between_sides(low, trigger, c_hi, after)
     if sides is not None:
         return sides[0], sides[1], True
-    agent = next((a for a in after if a.first - trigger.end <= 6 and _preceded_by(low, a.first, ("by",))
+    reach = _PASSIVE_AGENT_REACH if _passive(low, trigger) else _AGENT_REACH
+    agent = next((a for a in after if a.first - trigger.end <= reach and _preceded_by(low, a.first, ("by",))
                   and not _holder(low, a.first)), None)
     if agent is None and trigger.type.sub_event_type == "Air/drone strike" and trigger.end < len(low) \
             and low[trigger.end] == "of":
@@ -227,6 +228,11 @@ def _clause_sides(doc: Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
 
 
 _PASSIVE = _GRAMMAR.words("passive_auxiliaries")
+_ARTICLES = _GRAMMAR.words("articles")
+# How far after the trigger "by X" names its doer: a passive's agent may follow where and how it
+# happened ("a man was shot to death in the market by two armed men").
+_AGENT_REACH = 6
+_PASSIVE_AGENT_REACH = 12
 
 
 _PASSIVE_ADVERBS = _GRAMMAR.words("passive_adverbs")
@@ -419,6 +425,24 @@ def in_support(low: list[str], trigger: Trigger, clause_triggers: list[Trigger],
         if _supports(low, k):
             return not any(k < t.first < first for t in clause_triggers)
     return False
+
+
+def describes_a_side(doc: Doc, trigger: Trigger) -> bool:
+    """Is the trigger a participle that tells what a side does, not an event ("the US-led coalition
+    fighting IS", "rebels battling the regime")?
+
+    It is when a side ends right before it, another side is its object (right after it, over
+    "the"), and it is a present participle: "the coalition fighting IS in Iraq and Syria"
+    describes the coalition; "the coalition fought IS" and "rebel shelling killed four
+    civilians" are events.
+    """
+    low = doc.tokens.low
+    if not low[trigger.first].endswith("ing") or trigger.first == 0:
+        return False
+    if not any(a.end == trigger.first for a in doc.actors_within(max(0, trigger.first - 8), trigger.first)):
+        return False
+    return any(all(w in _ARTICLES for w in low[trigger.end:a.first])
+               for a in doc.actors_within(trigger.end, trigger.end + 8))
 
 
 def _relative_subject(low: list[str], before: list[ActorMention], trigger: Trigger) -> ActorMention | None:
