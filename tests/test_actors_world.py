@@ -153,6 +153,11 @@ def test_a_side_said_to_be_suspected_is_still_the_agent() -> None:
     assert (event["actor1"], event["inter1"]) == ("Taliban", 2)
 
 
+def test_a_side_named_for_a_manner_is_no_side() -> None:
+    # a killing done the way vigilantes do it is no vigilantes': the doer is unknown
+    assert _doer("A suspect was shot dead in a vigilante-style killing in Cebu on Monday.")[1] == 3
+
+
 def test_a_patron_is_not_its_clients_side() -> None:
     # the rebels Turkey backs are rebels, not Turkey's forces
     assert _doer("Turkish-backed rebels shelled a village near Manbij on Monday.")[1] == 2
