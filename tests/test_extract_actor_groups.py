@@ -65,7 +65,8 @@ GROUPS = [
      "Jaish Khalid ibn al-Walid", 2, 1),
     ("The PKK attacked a Turkish army post in Hakkari.", "PKK", "Kurdistan Workers' Party (PKK)", 2, 1),
     ("Kurdish Asayish forces clashed with government troops in Qamishli.", "Asayish", "Asayish", 3, 1),
-    ("Peshmerga forces clashed with Islamic State militants near Mosul.", "Peshmerga", "Peshmerga", 8, 1),
+    # (the Kurdistan Region's forces are state forces in Iraq, external forces in Syria: test_actors_world.py)
+    ("Peshmerga forces clashed with Islamic State militants near Mosul.", "Peshmerga", "Peshmerga", 1, 1),
     ("The Manbij Military Council clashed with Turkish-backed rebels near Jarablus.", "Manbij Military Council",
      "Syrian Democratic Forces", 2, 1),
     ("Rijal al-Karama fighters clashed with government troops in Sweida.", "Rijal al-Karama", "Rijal al-Karama", 4, 1),
@@ -171,13 +172,15 @@ def test_ordinary_words_are_not_groups(sentence, not_actor):
 
 def test_each_spelling_names_one_actor():
     # patterns are matched after the same normalisation as the text, so two
-    # spellings that normalise alike must not point at different groups
+    # spellings that normalise alike must not point at different groups (in the
+    # reports on any one country: an entry of some countries only may name another)
     owners = defaultdict(set)
     for item in load_lexicon("actors")["actors"]:
         assert int(item["inter"]) in range(1, 9), item["name"]
         for pattern in item.get("patterns", []):
             for key in phrase_table([(pattern, True)]):
-                owners[key].add(item["name"])
+                for country in item.get("countries") or [""]:
+                    owners[key, country].add(item["name"])
     assert {key: names for key, names in owners.items() if len(names) > 1} == {}
 
 

@@ -28,6 +28,8 @@ from geomap.extract.actors import (
     ActorMention,
     actor_name_spans,
     find_actors,
+    names_scoped_sides,
+    sides_country_of,
     source_spans,
 )
 from geomap.extract.dates import dateline
@@ -136,6 +138,25 @@ def _mentions(tokens: Tokens, gaz: Gazetteer, sources: set[int],
     return kept, country or placed_country(kept)
 
 
+# Places whose names many countries share: a village of Syria's (the gazetteer holds them all) or a
+# town has namesakes across the world, so one alone does not show the country a report is about.
+_VILLAGES = frozenset(("village", "neighbourhood", "facility"))
+_SMALL_PLACES = _VILLAGES | {"city", "town", "region", "admin3"}
+
+
+def _names_country(mention: Mention, country: str | None) -> bool:
+    """Is ``mention`` a place of ``country`` spelled as the text names it, and no village?"""
+    place = mention.place
+    return place is not None and place.country == country and not mention.resolution.fuzzy \
+        and place.kind not in _VILLAGES
+
+
+def _tells_country(mention: Mention, country: str | None) -> bool:
+    """Does ``mention`` show plainly that the report is about ``country``: a place of it spelled as
+    named, and a country, a province or a district (no town: towns have namesakes abroad)?"""
+    return _names_country(mention, country) and mention.place.kind not in _SMALL_PLACES
+
+
 def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str | None = None,
             gazetteer: Gazetteer | None = None, clock: StageClock | None = None) -> Analysis:
     """Run every extraction stage on one document and keep the intermediate results.
@@ -171,13 +192,22 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
     triggers = [t for t in find_triggers(tokens) if sources.isdisjoint(range(t.first, t.end))]
     clock.lap("lexicons")
     mentions, country = _mentions(tokens, gaz, sources, clock)
-    if any(m.dateline for m in mentions):
-        # "MOSCOW (Sputnik) -": where the report was filed, not Russia's government acting
-        filed = {i for m in mentions if m.dateline for i in range(m.first, m.last)}
-        actors = [a for a in actors if filed.isdisjoint(range(a.first, a.end))]
-    # the sides named without their country ("government forces", "civilians") are the document's country's
-    country_name = country_name_of(country)
-    actors = [ActorMention(a.first, a.end, a.actor.in_country(country_name)) if a.actor.local else a for a in actors]
+    # "MOSCOW (Sputnik) -": where the report was filed, not Russia's government acting
+    filed = {i for m in mentions if m.dateline for i in range(m.first, m.last)}
+    actors = [a for a in actors if filed.isdisjoint(range(a.first, a.end))]
+    # the sides named without their country ("government forces", "civilians") are the document's country's:
+    # its places', else the one its named sides fight in; a state's forces outside it are external forces
+    # (not a country named in a side's name: "the military forces of Armenia" may fight abroad)
+    in_sides = {i for a in actors for i in range(a.first, a.end)}
+    places = [m for m in mentions if in_sides.isdisjoint(range(m.first, m.last))]
+    placed = any(_tells_country(m, country) for m in places)
+    named = any(_names_country(m, country) for m in places)
+    sides_country = sides_country_of(actors, country if placed else None, country if named else None)
+    if names_scoped_sides(tokens):  # words whose side depends on the country ("the coalition" in Yemen)
+        actors = [a for a in find_actors(tokens, gaz, sources, sides_country) if filed.isdisjoint(range(a.first, a.end))]
+    country_name = country_name_of(sides_country or country)
+    actors = [ActorMention(a.first, a.end, a.actor.in_country(country_name).seen_from(sides_country))
+              for a in actors]
     ref = as_date(report_date) or dateline(text)
     doc = linking.Doc(text, tokens, actors, mentions, triggers, ref, linking.document_focus(mentions, country), gaz,
                       country=country_name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,6 +19,8 @@ from geomap.extract.text import (
     positions,
 )
 from geomap.extract.vocabulary import (
+    EXTERNAL_FORCES,
+    STATE_FORCES,
     Actor,
     actor_lexicon,
     actors_by_name,
@@ -26,6 +29,7 @@ from geomap.extract.vocabulary import (
     member_nouns,
     nationality_lexicon,
     phrases,
+    scoped_actors,
 )
 from geomap.gazetteer import Gazetteer
 from geomap.names import is_article, tokenize
@@ -33,6 +37,7 @@ from geomap.schema import country_name_of
 
 _GRAMMAR = load_lexicon("grammar")
 _TRIGGERS = load_lexicon("triggers")
+_ACTORS = load_lexicon("actors")
 
 
 
@@ -158,7 +163,8 @@ def _build_alias_table(gazetteer: Gazetteer) -> dict[str, tuple[str, Actor]]:
         for key in phrase_table((p, True) for p in item.get("patterns", [])):
             for word in key.split():
                 owners.setdefault(word, set()).add(actor.name)
-            keyed.append((key, actor))
+            if not item.get("countries"):  # (a phrase of some countries only is no name of its own)
+                keyed.append((key, actor))
     places = load_lexicon("toponyms")
     common = {str(w).lower() for name in ("common_words", "first_names", "titles") for w in places[name]}
     generic = {w for w, names in owners.items() if len(names) > 1 or len(w) < _MIN_ALIAS_LENGTH} | lexicon_words()
@@ -294,7 +300,8 @@ def _sentence_initial(tokens: Tokens, i: int) -> bool:
 
 
 
-def find_actors(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = None) -> list[ActorMention]:
+def find_actors(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = None,
+                country: str | None = None) -> list[ActorMention]:
     """Return the actor mentions of a document, in text order.
 
     Reporting sources, sides named only as holders of territory
@@ -305,35 +312,151 @@ def find_actors(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = 
     mention, and so are a group's members named before it ("fighters of
     Jaish al-Islam", "militants of the Islamic State").  A group's short name
     used alone after its full name is the group ("Hazm" after "Harakat Hazm").
+    A side's own fighters named from it ("pro-Houthi forces", "LNA-aligned
+    fighters") are that side.  A state's forces named by its nationality or
+    country ("Nigerian troops", "military forces of Armenia") are that state's,
+    not the forces of the country the text is about.
+
+    ``country`` (ISO2), the report's, decides what a phrase names in some
+    countries only ("the coalition" in Yemen, "settlers" in Palestine; see
+    :func:`~geomap.extract.vocabulary.scoped_actors`); without it, such a
+    phrase names what it names elsewhere, or nothing.
     """
     masked = masked or set()
-    found = list(_actor_matches(tokens))
+    found = _in_country(_actor_matches(tokens), tokens, country)
     taken = {i for a, b, _ in found for i in range(a, b)}
     found.extend(_case_sensitive_spans(tokens, taken))
     taken.update(i for a, b, _ in found for i in range(a, b))
-    found.extend(_national_forces(tokens, taken))
+    # a nationality or a country names whose forces they are: they take over the words that,
+    # alone, would be the forces of the text's country ("Nigerian troops", "Kenyan police")
+    national = _national_forces(tokens, {i for a, b, actor in found if not (actor.local and actor.government)
+                                         for i in range(a, b)})
+    if national:
+        covered = {i for a, b, _ in national for i in range(a, b)}
+        found = [m for m in found if not (m[2].local and m[2].government and not covered.isdisjoint(range(m[0], m[1])))]
+        found.extend(national)
     found.extend(_alias_spans(tokens, gazetteer))  # built outside every other name
     text = tokens.text
+    low = tokens.low
     mentions = []
     for a, b, actor in sorted(found, key=lambda m: m[0]):
         if not masked.isdisjoint(range(a, b)):
             continue
         end = tokens.ends[b - 1] + (text[tokens.ends[b - 1]:tokens.ends[b - 1] + 2] == ".-")  # "U.S.-made"
+        own = _own_fighters(tokens, a, b, actor)
+        if own is not None:
+            mentions.append(ActorMention(a, own, actor))
+            continue
         if text[end:end + 1] == "-" and _HELD_RE.match(text, end):
             continue
         if _PRO_ANTI_RE.search(text, max(0, tokens.starts[a] - 6), tokens.starts[a]):
             continue
         mentions.append(ActorMention(a, b, actor))
-    mentions = _fold_members(_fold_abbreviations(mentions, tokens), tokens.low)
-    mentions = _coordinated_modifiers(mentions, tokens.low, masked)
-    return _drop_generic_before_named(mentions, tokens.low)
+    mentions = _absorb_covered(mentions)
+    mentions = _fold_members(_fold_abbreviations(mentions, tokens), low)
+    mentions = _coordinated_modifiers(mentions, low, masked)
+    return _drop_generic_before_named(mentions, low)
+
+
+def _in_country(found: list[tuple[int, int, Actor]], tokens: Tokens,
+                country: str | None) -> list[tuple[int, int, Actor]]:
+    """The lexicon's matches with the sides their phrases name in reports on ``country``."""
+    scoped = scoped_actors()
+    if not scoped:
+        return list(found)
+    kept = []
+    for a, b, actor in found:
+        side: Actor | None = actor
+        # a phrase of other countries only gives way to the longest phrase within it that names a side
+        # here ("coalition air strikes" in Iraq are the US-led coalition's)
+        while side is not None and (side.countries or " ".join(tokens.low[a:b]) in scoped):
+            elsewhere, by_country = scoped.get(" ".join(tokens.low[a:b]), (None, {}))
+            side = by_country.get(country or "") or elsewhere
+            if side is None:
+                b = next((k for k in range(b - 1, a, -1) if actor_lexicon()[0].get(tokens.low[a:k]) is not None), a)
+                side = actor_lexicon()[0].get(tokens.low[a:b]) if b > a else None
+            else:
+                break
+        if side is not None:
+            kept.append((a, b, side))
+    return kept
+
+
+def names_scoped_sides(tokens: Tokens) -> bool:
+    """Does the text use a phrase whose side depends on the report's country (see :func:`find_actors`)?"""
+    return any(actor.countries or " ".join(tokens.low[a:b]) in scoped_actors()
+               for a, b, actor in _actor_matches(tokens))
+
+
+# "pro-Houthi forces", "GNA-aligned fighters": a side's own fighters named from it (actors.yaml)
+_OWN_SIDE_PREFIXES = _ACTORS.words("own_side_prefixes")
+_OWN_SIDE_PARTICIPLES = _ACTORS.words("own_side_participles")
+
+
+def _own_fighters(tokens: Tokens, a: int, b: int, actor: Actor) -> int | None:
+    """The end of "pro-X forces" or "X-aligned fighters" when the words name X's own fighters, else None.
+
+    Only for a named side (not a description, not a government as a party to
+    talks) and only before a noun for its members: "pro-Houthi forces" are the
+    Houthis' forces, "GNA-affiliated fighters" the GNA's; "pro-government
+    media" and "Turkish-backed rebels" stay what they were.
+    """
+    if actor.generic or actor.local or actor.government_body:
+        return None
+    low, text = tokens.low, tokens.text
+    k = b
+    if a >= 1 and low[a - 1] in _OWN_SIDE_PREFIXES and text[tokens.ends[a - 1]:tokens.starts[a]].strip() == "-":
+        if b - a > 1 and low[b - 1] in member_nouns():
+            return b  # the side's name holds the noun already ("pro-Houthi forces", "Houthi forces" a name)
+    elif k < len(low) and low[k] in _OWN_SIDE_PARTICIPLES and text[tokens.ends[k - 1]:tokens.starts[k]].strip() == "-":
+        k += 1
+    else:
+        return None
+    if k < len(low) and low[k] in member_nouns():
+        return k + 1
+    if k + 1 < len(low) and f"{low[k]} {low[k + 1]}" in member_nouns():
+        return k + 2
+    return None
+
+
+def _absorb_covered(mentions: list[ActorMention]) -> list[ActorMention]:
+    """A mention inside a longer one made from it ("forces" in "pro-Houthi forces") is part of it."""
+    kept: list[ActorMention] = []
+    for m in mentions:
+        if kept and m.first < kept[-1].end:
+            if m.end <= kept[-1].end:
+                continue
+            if m.end - m.first > kept[-1].end - kept[-1].first:
+                kept[-1] = m
+            continue
+        kept.append(m)
+    return kept
+
+
+def sides_country_of(mentions: list[ActorMention], placed: str | None, named: str | None = None) -> str | None:
+    """The country (ISO2) whose sides a report names.
+
+    ``placed``, when its places show it plainly (a country, a province); else the one most of its
+    named sides fight in (``country`` in actors.yaml: the Houthis' Yemen, a state's forces' own
+    state, unless they are mostly reported abroad); else ``named``, the country of places matched
+    by name only (a town's name may be another country's); None when nothing tells.
+    """
+    if placed:
+        return placed
+    # (not a state's forces mostly reported abroad: "Israeli forces" say nothing of where they are)
+    votes = Counter(m.actor.country for m in mentions if m.actor.country and m.actor.inter != EXTERNAL_FORCES)
+    top = votes.most_common(2)
+    if not top or (len(top) == 2 and top[0][1] == top[1][1]):
+        return named
+    return top[0][0]
 
 
 def _national_forces(tokens: Tokens, taken: set[int]) -> list[tuple[int, int, Actor]]:
-    """A state's forces or police named by its nationality ("Ukrainian forces", "Kenyan police").
+    """A state's forces or police named by its nationality ("Ukrainian forces", "Kenyan police")
+    or its country ("military forces of India", "the Pakistan Army").
 
-    Only where no lexicon actor is named already: "the Syrian army" and "Russian warplanes" have
-    entries of their own.
+    Only where no lexicon actor that names its side is found already (``taken``): "the Syrian
+    army" and "Russian warplanes" have entries of their own.
     """
     demonyms, forces = nationality_lexicon()
     nouns = {a: (b, kind) for a, b, kind in phrases().find(tokens, forces)}
@@ -347,21 +470,22 @@ def _national_forces(tokens: Tokens, taken: set[int]) -> list[tuple[int, int, Ac
         if b < len(low) and low[b] == "of" and taken.isdisjoint(range(a, b)):
             after = [(c, d, code) for c, d, code in _country_names(tokens) if c == b + 1]
             if after and (name := country_name_of(after[0][2])) is not None:
-                spans.append((a, after[0][1], _forces(kind, name)))
-    for a, b, code in found:
+                spans.append((a, after[0][1], _forces(kind, name, after[0][2])))
+    # "Nigerian troops", and a country's name used as one ("the Pakistan Army", "Nigeria Police")
+    for a, b, code in [*found, *_country_names(tokens)]:
         noun = nouns.get(b)
         name = country_name_of(code)
         if noun is None or name is None or not taken.isdisjoint(range(a, noun[0])):
             continue
-        spans.append((a, noun[0], _forces(noun[1], name)))
+        spans.append((a, noun[0], _forces(noun[1], name, code)))
     return spans
 
 
-def _forces(kind: str, country: str) -> Actor:
+def _forces(kind: str, country: str, code: str) -> Actor:
     """A state's military or police forces, under ACLED's own name where the lexicon has one ("... of the United States")."""
     known = actors_by_name()
     return (known.get(f"{kind} Forces of the {country}") or known.get(f"{kind} Forces of {country}")
-            or Actor(f"{kind} Forces of {country}", 1, government=True))
+            or Actor(f"{kind} Forces of {country}", STATE_FORCES, government=True, country=code))
 
 
 def _country_names(tokens: Tokens) -> list[tuple[int, int, str]]:

@@ -30,6 +30,12 @@ class Actor:
         What the engine may ask for by role (``state_forces``, ``police``,
         ``civilians``, ``protesters``, ``rioters``, ``unidentified_armed_group``,
         ``unidentified_military``, ``rebels``, ``un``), "" for the others.
+    country : str
+        ISO2 code of the country whose war the side fights (a state's forces:
+        their own state), "" when it fights in several; see :meth:`seen_from`.
+    countries : tuple of str
+        ISO2 codes of the only countries whose reports name this side by its
+        patterns (``countries`` in actors.yaml); empty for every country.
     """
 
     name: str
@@ -38,6 +44,8 @@ class Actor:
     generic: bool = field(default=False, compare=False)
     government: bool = field(default=False, compare=False)
     role: str = field(default="", compare=False)
+    country: str = field(default="", compare=False)
+    countries: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def government_body(self) -> bool:
@@ -63,16 +71,34 @@ class Actor:
         """This actor with ``{country}`` in its name filled (itself when there is nothing to fill, or no country)."""
         if not country or COUNTRY not in self.name:
             return self
-        return replace(self, name=self.name.replace(COUNTRY, country))
+        name = self.name.replace(COUNTRY, country)
+        # ACLED's article where the lexicon spells it: "Military Forces of the Philippines"
+        with_article = self.name.replace(" of " + COUNTRY, " of the " + country)
+        return replace(self, name=with_article if COUNTRY not in with_article and with_article in actors_by_name()
+                       else name)
+
+    def seen_from(self, country: str | None) -> Actor:
+        """This side as coded in a report on ``country`` (ISO2): ACLED codes a state's forces and
+        government as state forces (1) at home and as external forces (8) abroad.
+
+        Itself (its lexicon ``inter``: where it is mostly reported) when the report's country is
+        unknown, or the side is no state's.
+        """
+        if not country or not self.country or not self.government or self.inter not in (STATE_FORCES, EXTERNAL_FORCES):
+            return self
+        inter = STATE_FORCES if country == self.country else EXTERNAL_FORCES
+        return self if inter == self.inter else replace(self, inter=inter)
 
 
 #: What stands for the country in a local actor's name.
 COUNTRY = "{country}"
+#: ACLED's actor types of a state's own forces, and of forces acting abroad.
+STATE_FORCES, EXTERNAL_FORCES = 1, 8
 
 
 def _actor(item: dict) -> Actor:
     return Actor(item["name"], int(item["inter"]), bool(item.get("generic")), bool(item.get("government")),
-                 str(item.get("role", "")))
+                 str(item.get("role", "")), str(item.get("country", "")), tuple(item.get("countries") or ()))
 
 
 @dataclass(frozen=True)
@@ -108,7 +134,32 @@ def actor_lexicon() -> tuple[PhraseMatcher, dict[str, Actor], PhraseMatcher]:
         for word in item.get("case_sensitive", []) or []:
             case_sensitive[str(word)] = actor
     sources = PhraseMatcher(phrase_table((p, True) for p in lex["reporting_sources"]))
+    # a phrase an entry for every country shares with entries scoped to some (see scoped_actors) is
+    # matched as the first's: the others replace it once the report's country is known
+    entries.sort(key=lambda entry: bool(entry[1].countries))
     return PhraseMatcher(phrase_table(entries)), case_sensitive, sources
+
+
+@lru_cache(maxsize=1)
+def scoped_actors() -> dict[str, tuple[Actor | None, dict[str, Actor]]]:
+    """The phrases that name another side in reports on some countries (``countries`` in actors.yaml).
+
+    Returns
+    -------
+    dict
+        Phrase (as matched) -> (the side it names elsewhere, or None; the side it names in the
+        reports on each country, by ISO2 code).
+    """
+    everywhere: dict[str, Actor] = {}
+    scoped: dict[str, dict[str, Actor]] = {}
+    for item in load_lexicon("actors")["actors"]:
+        actor = _actor(item)
+        for key in phrase_table((p, actor) for p in item.get("patterns", [])):
+            if actor.countries:
+                scoped.setdefault(key, {}).update(dict.fromkeys(actor.countries, actor))
+            else:
+                everywhere.setdefault(key, actor)
+    return {key: (everywhere.get(key), by_country) for key, by_country in scoped.items()}
 
 
 @lru_cache(maxsize=1)
@@ -162,8 +213,12 @@ def phrases() -> PhraseGroup:
 
 @lru_cache(maxsize=1)
 def actors_by_name() -> dict[str, Actor]:
-    """Every canonical actor of the lexicon, by name."""
-    return {item["name"]: _actor(item) for item in load_lexicon("actors")["actors"]}
+    """Every canonical actor of the lexicon, by name (as its entry for every country names it)."""
+    found: dict[str, Actor] = {}
+    for item in load_lexicon("actors")["actors"]:
+        if item["name"] not in found or not item.get("countries"):
+            found[item["name"]] = _actor(item)
+    return found
 
 
 @lru_cache(maxsize=1)

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from geomap.errors import GeomapError
-from geomap.schema import load_taxonomy
+from geomap.schema import countries, load_taxonomy
 
 LEXICON_DIR = Path(__file__).resolve().parent
 
@@ -253,20 +253,27 @@ def _check_triggers(lexicon: Lexicon, folder: Path) -> None:
 
 
 def _check_unique_patterns(lexicon: Lexicon, key: str) -> None:
-    """A phrase belongs to one entry: listed under two, one of them would silently never apply."""
-    owner: dict[str, int] = {}
+    """A phrase belongs to one entry: listed under two, one of them would silently never apply.
+
+    An entry scoped to some countries (``countries``, actors.yaml) may share a phrase with an
+    unscoped one, and with other scoped entries of other countries.
+    """
+    owner: dict[tuple[str, str], int] = {}
     for index, entry in enumerate(lexicon.data[key]):
         for number, pattern in enumerate(entry["patterns"]):
             phrase = " ".join(pattern.split())
-            if phrase in owner and owner[phrase] != index:
-                raise lexicon.error((key, index, "patterns", number),
-                                    f"{phrase!r} is already a pattern of entry {owner[phrase] + 1} of {key!r}")
-            owner[phrase] = index
+            for country in entry.get("countries") or ("",):
+                if owner.get((phrase, country), index) != index:
+                    raise lexicon.error((key, index, "patterns", number),
+                                        f"{phrase!r} is already a pattern of entry {owner[phrase, country] + 1} of {key!r}"
+                                        + (f" in {country}" if country else ""))
+                owner[phrase, country] = index
 
 
 _ACTOR_FIELDS = {
     "name": (str, True), "inter": (int, True), "patterns": (list, True), "generic": (bool, False),
-    "government": (bool, False), "case_sensitive": (list, False), "role": (str, False),
+    "government": (bool, False), "case_sensitive": (list, False), "role": (str, False), "country": (str, False),
+    "countries": (list, False),
 }
 #: The roles the engine asks for (an actor of actors.yaml has at most one; each role at most one actor).
 ACTOR_ROLES = ("state_forces", "police", "rebels", "civilians", "protesters", "rioters", "unidentified_armed_group",
@@ -274,15 +281,27 @@ ACTOR_ROLES = ("state_forces", "police", "rebels", "civilians", "protesters", "r
 
 
 def _check_actors(lexicon: Lexicon, folder: Path) -> None:
+    """Actors: known fields, ACLED inter codes, roles, ISO2 codes, one entry per name and phrase.
+
+    An entry scoped to some countries (``countries``) may carry the name of another entry, with
+    its ``inter``: it lists the phrases that name that side in those countries only.
+    """
+    everywhere = {e["name"]: e for e in lexicon.data.get("actors") or [] if isinstance(e, dict)
+                  and "name" in e and not e.get("countries")}
     names: dict[str, int] = {}
     roles: dict[str, str] = {}
 
     def check(lex: Lexicon, where: Path_, entry: dict[str, Any]) -> None:
         if not 0 <= entry["inter"] <= 8:
             raise lex.error((*where, "inter"), f"inter {entry['inter']} is not an ACLED actor type (0-8)")
-        if entry["name"] in names:
+        same = everywhere.get(entry["name"])
+        if entry.get("countries"):
+            if same is not None and same.get("inter") != entry["inter"]:
+                raise lex.error((*where, "inter"), f"actor {entry['name']!r} has inter {same.get('inter')} elsewhere")
+        elif entry["name"] in names:
             raise lex.error((*where, "name"), f"actor {entry['name']!r} is listed twice")
-        names[entry["name"]] = where[1]  # type: ignore[assignment]
+        else:
+            names[entry["name"]] = where[1]  # type: ignore[assignment]
         role = entry.get("role")
         if role is not None and role not in ACTOR_ROLES:
             raise lex.error((*where, "role"), f"unknown role {role!r} (one of: {', '.join(ACTOR_ROLES)})")
@@ -290,6 +309,12 @@ def _check_actors(lexicon: Lexicon, folder: Path) -> None:
             raise lex.error((*where, "role"), f"role {role!r} is already {roles[role]!r}'s")
         if role is not None:
             roles[role] = entry["name"]
+        for field, codes in (("country", [entry.get("country")]), ("countries", entry.get("countries") or [])):
+            for code in codes:
+                if code is not None and (len(code) != 2 or not code.isupper() or countries().by_code(code) is None):
+                    raise lex.error((*where, field), f"{field}: {code!r} is not an ISO 3166 alpha-2 code")
+        if entry.get("countries") and (role is not None or entry.get("case_sensitive")):
+            raise lex.error((*where, "countries"), "an entry scoped to countries has no role and no case_sensitive forms")
 
     _check_entries(lexicon, "actors", _ACTOR_FIELDS, check)
     _check_unique_patterns(lexicon, "actors")

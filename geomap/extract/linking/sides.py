@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container
+from dataclasses import replace
 from functools import lru_cache
 
 from geomap.extract.actors import ActorMention
@@ -596,7 +597,8 @@ def default_actors(record: EventRecord, country: str | None) -> None:
         # in fighting, a state acts through its forces; diplomats and the UN are not a side
         if record.actor1 is not None and record.actor1.government_body:
             forces = actors.get("Military Forces of " + record.actor1.name.removeprefix("Government of "))
-            record.actor1 = forces or record.actor1
+            # (coded as the government was: at home or abroad)
+            record.actor1 = replace(forces, inter=record.actor1.inter) if forces else record.actor1
         if record.actor1 is not None and record.actor1.role == "un":
             record.actor1 = None  # "the attack was confirmed by the UN"
         if record.actor2 is not None and _not_a_fighting_side(record.actor2):
