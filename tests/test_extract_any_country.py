@@ -322,3 +322,17 @@ def test_a_protest_against_an_abduction_is_a_protest() -> None:
 def test_earlier_rounds_of_talks_are_background() -> None:
     found = events("The envoy held talks in Moscow on Monday. Earlier rounds of negotiations had taken place in Geneva.")
     assert list(found["location"]) == ["Moscow"]
+
+
+@pytest.mark.parametrize("text", [
+    "Villagers clashed with the police in a village near Patna on Monday and pelted them with stones.",
+    "Two families clashed over a land dispute in a village near Samastipur on Monday, injuring five.",
+    "Locals beat up a suspected thief with sticks in Manaus on Monday.",
+])
+def test_a_crowds_violence_is_mob_violence(text: str) -> None:
+    assert one_event(text)["sub_event_type"] == "Mob violence"
+
+
+def test_an_armed_groups_clash_stays_a_clash_whatever_it_fought_with() -> None:
+    event = one_event("Soldiers clashed with Boko Haram fighters armed with machetes near Maiduguri on Monday.")
+    assert event["sub_event_type"] == "Armed clash"

@@ -73,6 +73,8 @@ class Rule:
             return False
         if "armed_side" in when and any(s is not None and s.inter in _ARMED for s in (actor1, actor2)) != when["armed_side"]:
             return False
+        if "actor1_armed" in when and (actor1 is not None and actor1.inter in _ARMED) != when["actor1_armed"]:
+            return False
         if "near_has" in when and not any(f" {phrase} " in texts.get("near") for phrase in self.around):
             return False
         return "clause_has" not in when or any(f" {phrase} " in texts.get("clause") for phrase in self.words)

@@ -324,7 +324,7 @@ def _check_actors(lexicon: Lexicon, folder: Path) -> None:
 RULE_CONDITIONS = {
     "event_type": str, "sub_event_type": str, "broad": bool, "side_inter": list, "actor1_inter": list,
     "actor2_inter": list, "actor2_named": bool, "actor1_government": bool, "clause_has": str,
-    "object_has": str, "near_has": str, "armed_side": bool,
+    "object_has": str, "near_has": str, "armed_side": bool, "actor1_armed": bool,
 }
 _RULE_FIELDS = {"name": (str, True), "at": (str, False), "when": (dict, True), "then": (dict, True)}
 _RULE_STAGES = ("sides", "doer")
