@@ -336,3 +336,11 @@ def test_a_crowds_violence_is_mob_violence(text: str) -> None:
 def test_an_armed_groups_clash_stays_a_clash_whatever_it_fought_with() -> None:
     event = one_event("Soldiers clashed with Boko Haram fighters armed with machetes near Maiduguri on Monday.")
     assert event["sub_event_type"] == "Armed clash"
+
+
+@pytest.mark.parametrize("text", [
+    "Insurgents shot and killed a soldier who was off duty near Baidoa on Monday.",
+    "Militiamen killed two civilians during an incursion into a village near Beni on Monday.",
+])
+def test_civilians_and_members_off_duty_were_attacked(text: str) -> None:
+    assert one_event(text)["sub_event_type"] == "Attack"
