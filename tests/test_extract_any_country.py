@@ -344,3 +344,13 @@ def test_an_armed_groups_clash_stays_a_clash_whatever_it_fought_with() -> None:
 ])
 def test_civilians_and_members_off_duty_were_attacked(text: str) -> None:
     assert one_event(text)["sub_event_type"] == "Attack"
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Nurses staged a demonstration in Lima on Monday claiming that they do not have masks.", "Peaceful protest"),
+    ("Union members commemorated Labour Day in Santiago on Friday and demanded job security.", "Peaceful protest"),
+    ("Residents barricaded roads with burning tyres in Soweto on Monday to demand food parcels.",
+     "Violent demonstration"),
+])
+def test_protests_and_riots_told_plainly(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type

@@ -147,10 +147,15 @@ def _negated_after(low: list[str], first: int, end: int, irrealis: dict[str, fro
     """Is the trigger negated by a cue right after it ("the protest did not take place")?
 
     Not by one that tells what a protest or an attack was over ("protested over not being
-    paid", "punished for not paying"): a negation right after a preposition is its object's.
+    paid", "punished for not paying"): a negation right after a preposition is its object's;
+    nor by one in a clause of its own ("claiming that they do not have supplies").
     """
-    return any(low[k] in irrealis["near"] and not (k > first and low[k - 1] in irrealis["reasons"])
-               for k in range(first, end))
+    for k in range(first, end):
+        if low[k] in RELATIVE_WORDS:
+            return False  # a clause of its own begins: "a demonstration claiming that they do not have ..."
+        if low[k] in irrealis["near"] and not (k > first and low[k - 1] in irrealis["reasons"]):
+            return True
+    return False
 
 
 def _before_determiners(low: list[str], lo: int, first: int) -> int:
