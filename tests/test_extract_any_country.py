@@ -354,3 +354,12 @@ def test_civilians_and_members_off_duty_were_attacked(text: str) -> None:
 ])
 def test_protests_and_riots_told_plainly(text: str, sub_event_type: str) -> None:
     assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+@pytest.mark.parametrize("text", [
+    "Rival forces clashed with heavy artillery fire near Tripoli airport on Monday.",
+    "Rebels shelled army positions near Taizz on Monday. The army fired back, killing three rebels.",
+])
+def test_artillery_fired_in_a_fight_is_a_clash(text: str) -> None:
+    found = events(text)
+    assert list(found["sub_event_type"]) == ["Armed clash"]
