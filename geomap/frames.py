@@ -105,23 +105,7 @@ def typed_geoframe(frame: pd.DataFrame, typed: Container[str] = ()) -> gpd.GeoDa
             frame[column] = _cast(frame[column], STRING_DTYPE)
     order = [*EVENT_COLUMNS, *(c for c in frame.columns if c not in COLUMN_DTYPES)]
     frame = frame[order]
-    return gpd.GeoDataFrame(frame, geometry=_points(frame["latitude"], frame["longitude"]), crs="EPSG:4326")
-
-
-def geoframe_from_rows(rows: list[dict[str, Any]], columns: list[str]) -> gpd.GeoDataFrame:
-    """Build the table from checked rows (values already typed, None for missing)."""
-    data: dict[str, Any] = {}
-    for column in columns:
-        values = [row.get(column) for row in rows]
-        dtype = COLUMN_DTYPES.get(column, STRING_DTYPE)
-        if dtype == "float64":
-            data[column] = np.array([np.nan if v is None else v for v in values], dtype="float64")
-        elif dtype == "Int64":
-            data[column] = pd.array(values, dtype="Int64")
-        else:
-            data[column] = pd.array([v if v is None or isinstance(v, str) else str(v) for v in values], dtype=dtype)
-    frame = pd.DataFrame(data, columns=columns)
-    return gpd.GeoDataFrame(frame, geometry=_points(frame["latitude"], frame["longitude"]), crs="EPSG:4326")
+    return gpd.GeoDataFrame(frame, geometry=points_of(frame["latitude"], frame["longitude"]), crs="EPSG:4326")
 
 
 def _cast(series: pd.Series, dtype: Any) -> pd.Series:
@@ -152,7 +136,8 @@ def as_text(series: pd.Series) -> pd.Series:
     return text.mask(blank) if blank.any() else text
 
 
-def _points(lat: pd.Series, lon: pd.Series) -> gpd.GeoSeries:
+def points_of(lat: pd.Series, lon: pd.Series) -> gpd.GeoSeries:
+    """Point geometries of usable coordinates (finite, in range); None elsewhere."""
     lat_a = lat.to_numpy(dtype="float64", na_value=np.nan)
     lon_a = lon.to_numpy(dtype="float64", na_value=np.nan)
     usable = np.isfinite(lat_a) & np.isfinite(lon_a) & (np.abs(lat_a) <= 90) & (np.abs(lon_a) <= 180)

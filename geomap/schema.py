@@ -197,7 +197,8 @@ def countries() -> Countries:
             iso2, iso3, name = line.split("\t")[:3]
             rows.append(Country(iso2, iso3, names.get(iso2, name), boxes.get(iso2)))  # type: ignore[arg-type]
     else:
-        rows = [Country(entry["iso2"], entry["iso3"], name, tuple(entry["bbox"]))  # type: ignore[arg-type]
+        # The taxonomy file gives no ISO3 codes: those countries have none ("") without countries.tsv.
+        rows = [Country(entry["iso2"], entry.get("iso3", ""), name, tuple(entry["bbox"]))  # type: ignore[arg-type]
                 for name, entry in taxonomy.countries.items()]
     return Countries(rows, acled)
 

@@ -10,9 +10,8 @@ import pandas as pd
 
 from geomap.errors import InputError
 from geomap.tables.raw import (
-    RawTable,
     check_header,
-    frame_records,
+    frame_table,
     read_csv_table,
     read_geojson_table,
     read_parquet_table,
@@ -101,8 +100,6 @@ def validate_events(
 
     Problems are located as ``NAME:row N`` (N counted from 1).
     """
-    records = frame_records(table)
-    raw = RawTable(name, [c for c in table.columns if c != "geometry"],
-                    [(f"row {i}", rec, []) for i, rec in enumerate(records, start=1)])
+    raw = frame_table(table, name)
     check_header(raw)
     return validate_raw(raw, strict=strict, gazetteer=gazetteer)
