@@ -136,11 +136,39 @@ def as_text(series: pd.Series) -> pd.Series:
     return text.mask(blank) if blank.any() else text
 
 
+def usable_points(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """True where a latitude and longitude make a point on the map: both finite and in range."""
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+
+
+def coordinates_of(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude arrays of any event-like frame (NaN where unknown).
+
+    From the ``latitude``/``longitude`` columns (numbers or text), else from
+    a Point ``geometry`` for the rows the columns leave unplaced. Where
+    :func:`usable_points` is True, the map draws an event.
+    """
+    if "latitude" in frame.columns and "longitude" in frame.columns:
+        lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    else:
+        lat = np.full(len(frame), np.nan)
+        lon = np.full(len(frame), np.nan)
+    if "geometry" in frame.columns:
+        geometry = frame["geometry"]
+        for i in np.flatnonzero(np.isnan(lat) | np.isnan(lon)):  # only rows the columns leave unplaced
+            geom = geometry.iat[i]
+            if geom is not None and getattr(geom, "geom_type", None) == "Point" and not geom.is_empty:
+                lon[i], lat[i] = geom.x, geom.y
+    return lat, lon
+
+
 def points_of(lat: pd.Series, lon: pd.Series) -> gpd.GeoSeries:
     """Point geometries of usable coordinates (finite, in range); None elsewhere."""
     lat_a = lat.to_numpy(dtype="float64", na_value=np.nan)
     lon_a = lon.to_numpy(dtype="float64", na_value=np.nan)
-    usable = np.isfinite(lat_a) & np.isfinite(lon_a) & (np.abs(lat_a) <= 90) & (np.abs(lon_a) <= 180)
+    usable = usable_points(lat_a, lon_a)
     geoms = np.full(len(lat_a), None, dtype=object)
     if usable.any():
         geoms[usable] = shapely.points(lon_a[usable], lat_a[usable])

@@ -127,6 +127,22 @@ def test_geojson_point_disagreeing_with_its_properties_is_flagged(tmp_path: Path
     assert (table.loc[0, "latitude"], table.loc[0, "longitude"]) == (35.1, 36.3)
 
 
+# --- item 12: the summary counts what the map draws ------------------------------------------------
+
+def test_map_summary_counts_only_what_the_map_draws(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from geomap.render.map import map_payload
+    from geomap.tables import read_events
+
+    path = tmp_path / "t.csv"
+    path.write_text(HEADER + "a,2016-05-03,Battles,SAA,Syria,Aleppo,36.2,37.1,1\n"
+                             "b,2016-05-03,Battles,SAA,Syria,Aleppo,95,37.1,1\n"
+                             "c,2016-05-03,Battles,SAA,Syria,Aleppo,36.2,1e999,1\n", encoding="utf-8")
+    status, err = map_table(tmp_path, path, capsys)
+    drawn = len(map_payload(read_events(path))["lat"])
+    assert status == 1 and drawn == 1
+    assert "3 events read, 1 mapped, 2 without coordinates" in err
+
+
 # --- item 13: repeated event ids ------------------------------------------------------------------------
 
 def test_repeated_event_ids_are_flagged_with_both_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

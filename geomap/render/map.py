@@ -28,6 +28,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from geomap.errors import GeomapError, InputError
+from geomap.frames import coordinates_of, usable_points
 from geomap.render import assets
 from geomap.render.basemap import offline_basemap
 from geomap.render.payload import pack
@@ -353,8 +354,8 @@ def map_payload(
         raise GeomapError(f"notes must be one of {', '.join(NOTES)}, not {notes!r}")
     frame, flagged = _checked_counts(pd.DataFrame(events).reset_index(drop=True))
     frame = _with_notes(frame, notes)
-    lat, lon = _coordinates(frame)
-    located = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    lat, lon = coordinates_of(frame)
+    located = usable_points(lat, lon)
     on_map = frame[located].reset_index(drop=True)
     n = len(on_map)
     if cluster == "auto":
@@ -538,25 +539,6 @@ class _StringTable:
             code = self._index[value] = len(self.values)
             self.values.append(value)
         return code
-
-
-def _coordinates(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Latitude and longitude arrays (NaN where unknown), from columns or a Point geometry."""
-    if "latitude" in frame.columns and "longitude" in frame.columns:
-        lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(dtype=float)
-        lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(dtype=float)
-        if "geometry" not in frame.columns:
-            return lat, lon
-    else:
-        lat = np.full(len(frame), np.nan)
-        lon = np.full(len(frame), np.nan)
-    if "geometry" in frame.columns:
-        geometry = frame["geometry"]
-        for i in np.flatnonzero(np.isnan(lat) | np.isnan(lon)):  # only rows the columns leave unplaced
-            geom = geometry.iat[i]
-            if geom is not None and getattr(geom, "geom_type", None) == "Point" and not geom.is_empty:
-                lon[i], lat[i] = geom.x, geom.y
-    return lat, lon
 
 
 def _text(frame: pd.DataFrame, column: str, default: str) -> pd.Series:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from geomap.documents import Document, iter_documents
 from geomap.extract import BATCH_CHARS, extract_corpus
+from geomap.frames import coordinates_of, usable_points
 from geomap.gazetteer import Gazetteer
 from geomap.run.inputs import split_inputs
 from geomap.tables import read_events
@@ -50,10 +51,8 @@ class MapInputs:
 
     @property
     def located(self) -> int:
-        """Events that have coordinates."""
-        lat = pd.to_numeric(self.events.get("latitude", pd.Series(dtype=float)), errors="coerce")
-        lon = pd.to_numeric(self.events.get("longitude", pd.Series(dtype=float)), errors="coerce")
-        return int((lat.notna() & lon.notna()).sum())
+        """Events the map draws: their coordinates are numbers within range (as the map decides)."""
+        return int(usable_points(*coordinates_of(self.events)).sum())
 
 
 def load_map_inputs(
