@@ -31,7 +31,7 @@ from geomap.schema import normalise_header
 from geomap.tables.cells import is_missing, to_float
 from geomap.tables.columns import as_strings, plain_floats, present, python_values
 from geomap.tables.csvfile import read_csv_columns
-from geomap.textio import decode_bytes, read_bytes
+from geomap.textio import decode_bytes, read_bytes, spreadsheet_text
 
 PathLike = str | os.PathLike[str]
 
@@ -126,13 +126,29 @@ def table_format(path: PathLike, format: str | None) -> str:
 
 
 def read_csv_table(path: PathLike) -> RawTable:
-    """A CSV file as a raw table (see :mod:`geomap.tables.csvfile`)."""
+    """A CSV file as a raw table (see :mod:`geomap.tables.csvfile`).
+
+    Cells geomap's writer neutralised against formula injection
+    (:func:`geomap.textio.spreadsheet_safe`) are read as the text they were.
+    """
     name = str(path)
     read = read_csv_columns(read_bytes(path), name)
     header = normalise_header(read.header)
     frame = read.frame
+    for i in range(frame.shape[1]):
+        frame[i] = _formulas_undone(frame[i])
     frame.columns = header
     return RawTable(name, header, frame, lines=read.lines, found=read.found, blank=read.blank)
+
+
+def _formulas_undone(cells: pd.Series) -> pd.Series:
+    """A text column with the apostrophes geomap's CSV writer put before formula-like text taken off."""
+    marked = cells.str.startswith("'").fillna(False).to_numpy(dtype=bool)
+    if not marked.any():
+        return cells
+    cells = cells.copy()
+    cells[marked] = cells[marked].map(spreadsheet_text)
+    return cells
 
 
 def check_duplicates(raw: RawTable) -> dict[str, int]:
