@@ -314,11 +314,11 @@ def _read_map_tables(paths: list[str], strict: bool, gazetteer: Gazetteer | None
     """
     import pandas as pd
 
-    from geomap.tables import load_events
+    from geomap.tables import load_table
 
     frames, clean = [], True
     for path in paths:
-        table, report = load_events(path, strict=strict, gazetteer=gazetteer)
+        table, report = load_table(path, strict=strict, gazetteer=gazetteer)  # the map needs no geometries
         for problem in report.problems:
             print(problem, file=sys.stderr)
         print(report.summary(), file=sys.stderr)
@@ -330,12 +330,14 @@ def _read_map_tables(paths: list[str], strict: bool, gazetteer: Gazetteer | None
 def _run_map(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from geomap.frames import return_memory_promptly
     from geomap.render import build_map, save_map
     from geomap.run.inputs import split_inputs
     from geomap.run.map_inputs import MapInputs, concat_events, extract_documents
     from geomap.textio import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(args.output, args.inputs)
+    return_memory_promptly()
     static = [p for p in (args.png, getattr(args, "pdf", None)) if p]
     for path in static:
         refuse_overwriting_inputs(path, args.inputs)

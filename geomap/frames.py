@@ -32,6 +32,23 @@ COLUMN_DTYPES: dict[str, Any] = {
 }
 
 
+def return_memory_promptly() -> None:
+    """Make pyarrow (pandas' strings) give freed memory back to the system at once.
+
+    pyarrow's default allocator keeps what it freed for later; reading and
+    mapping a million rows would then hold gigabytes no longer in use.
+    Called by the command line; a program of one's own may call it too.
+    Without pyarrow's jemalloc (some platforms), nothing changes.
+    """
+    import pyarrow as pa
+
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+        pa.jemalloc_set_decay_ms(0)
+    except (NotImplementedError, pa.ArrowException):
+        pass
+
+
 def empty_events() -> gpd.GeoDataFrame:
     """Return an event table with no rows, the schema's columns and dtypes."""
     return events_from_records([])

@@ -175,22 +175,26 @@ class Countries:
         return self._by_name.get(" ".join(name.split()).casefold())
 
 
-@functools.cache
 def countries() -> Countries:
     """Every country of the gazetteer's ``countries.tsv`` (GeoNames), under ACLED's names where they differ.
 
     Returns
     -------
     Countries
-        Built once per process. Without a ``countries.tsv`` (a gazetteer
+        Built once per gazetteer folder. Without a ``countries.tsv`` (a gazetteer
         folder of one's own), the countries of the taxonomy file only.
     """
+    return _countries(gazetteer_dir() / "countries.tsv")
+
+
+@functools.lru_cache(maxsize=4)
+def _countries(path: Path) -> Countries:
+    """The countries of one gazetteer folder (a process may switch folders, as tests do)."""
     taxonomy = load_taxonomy()
     acled = {name: entry["iso2"] for name, entry in taxonomy.countries.items()}
     boxes = {entry["iso2"]: tuple(entry["bbox"]) for entry in taxonomy.countries.values()}
     names = {code: name for name, code in acled.items()}
     rows: list[Country] = []
-    path = gazetteer_dir() / "countries.tsv"
     if path.is_file():
         lines = path.read_text(encoding="utf-8").splitlines()[1:]
         for line in lines:

@@ -268,6 +268,11 @@ class Boundaries:
             self._outlines[place_id] = shapely.union_all(shapes) if shapes else None
         return self._outlines[place_id]
 
+    def bounds(self, place_id: str) -> tuple[float, float, float, float] | None:
+        """``(west, south, east, north)`` of the outlines of ``place_id``, or None when it has none."""
+        shape = self._outline(place_id)
+        return None if shape is None else tuple(shape.bounds)
+
     def km_from(self, place_id: str, lats: Sequence[float], lons: Sequence[float]) -> list[float]:
         """Kilometres from each point to the nearest outline of ``place_id`` (0 inside; inf without one)."""
         import numpy as np

@@ -356,7 +356,7 @@ def map_payload(
     frame = _with_notes(frame, notes)
     lat, lon = coordinates_of(frame)
     located = usable_points(lat, lon)
-    on_map = frame[located].reset_index(drop=True)
+    on_map = frame if located.all() else frame[located].reset_index(drop=True)  # no copy of a million notes
     n = len(on_map)
     if cluster == "auto":
         cluster = n > CLUSTER_THRESHOLD
@@ -548,8 +548,14 @@ def _text(frame: pd.DataFrame, column: str, default: str) -> pd.Series:
     values = frame[column].reset_index(drop=True)
     if not pd.api.types.is_string_dtype(values) or values.dtype == object:
         values = values.astype(object).map(str, na_action="ignore")
-    values = values.astype("string").str.strip()
-    return values.mask(values == "").fillna(default)
+    if not isinstance(values.dtype, pd.StringDtype):
+        values = values.astype("string")
+    # Each step only where it changes something: a column of a million notes is not copied for nothing.
+    if values.str.contains(r"^\s|\s$", regex=True).fillna(False).any():
+        values = values.str.strip()
+    if (values == "").fillna(False).any():
+        values = values.mask(values == "")
+    return values.fillna(default) if values.isna().any() else values
 
 
 def _by_frequency(values: pd.Series) -> list[str]:

@@ -19,6 +19,8 @@ import base64
 import gzip
 import json
 import re
+import zlib
+from collections.abc import Iterator
 from typing import Any
 
 __all__ = ["PACKED_PARTS", "pack", "payload_from_html", "unpack"]
@@ -66,9 +68,45 @@ def pack(payload: dict[str, Any]) -> dict[str, Any]:
             if key in holder:
                 bulky[path] = holder.pop(key)
         if bulky:
-            raw = json.dumps(bulky, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
-            light["packed"][part] = base64.b64encode(gzip.compress(raw, COMPRESS_LEVEL, mtime=0)).decode("ascii")
+            light["packed"][part] = base64.b64encode(gzip_json(bulky)).decode("ascii")
     return light
+
+
+_LIST_PIECE = 20_000  # items of a long list serialised at a time
+
+
+def gzip_json(value: Any) -> bytes:
+    """``value`` as compact JSON, gzip-compressed (no timestamp), written piece by piece.
+
+    The bytes inflate to exactly ``json.dumps(value, ensure_ascii=False,
+    separators=(",", ":"), allow_nan=False)``, but the whole JSON text is
+    never held in memory: a million notes would otherwise be held three
+    times over (the Python list, the JSON text, its UTF-8 bytes).
+    """
+    compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, 31)  # 31: the gzip container, mtime 0
+    out = [compressor.compress(piece.encode("utf-8")) for piece in _json_pieces(value)]
+    out.append(compressor.flush())
+    return b"".join(out)
+
+
+def _json_pieces(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        yield "{"
+        for k, (key, item) in enumerate(value.items()):
+            yield ("," if k else "") + _dumps(str(key)) + ":"
+            yield from _json_pieces(item)
+        yield "}"
+    elif isinstance(value, list) and len(value) > _LIST_PIECE:
+        yield "["
+        for start in range(0, len(value), _LIST_PIECE):
+            yield ("," if start else "") + _dumps(value[start:start + _LIST_PIECE])[1:-1]
+        yield "]"
+    else:
+        yield _dumps(value)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def unpack(packed: dict[str, Any]) -> dict[str, Any]:

@@ -18,9 +18,13 @@ Rows whose every cell is blank are not rows: they are counted as ``blank``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +37,7 @@ from geomap.textio import (
     csv_records,
     decode_bytes,
     delimiter,
+    read_bytes,
     sniff_encoding,
 )
 
@@ -58,6 +63,37 @@ class CsvColumns:
     blank: int = 0
 
 
+def read_csv_file(path: str | os.PathLike[str]) -> CsvColumns:
+    """Read a CSV file (``-``: standard input) without holding all its bytes while pyarrow parses it.
+
+    A UTF-8 file is scanned through a memory map, then parsed by pyarrow from
+    the file; anything else is read whole (:func:`read_csv_columns`).
+    """
+    name = str(path)
+    if name == "-":
+        return read_csv_columns(read_bytes(path), name)
+    try:
+        with open(path, "rb") as handle:
+            sample = handle.read(4 * SAMPLE_BYTES)
+    except OSError:
+        return read_csv_columns(read_bytes(path), name)  # read_bytes names the problem
+    if sample.strip() and sniff_encoding(sample[:SAMPLE_BYTES], name) in ("utf-8", "utf-8-sig"):
+        skip = 3 if sample.startswith(codecs.BOM_UTF8) else 0
+        data = np.memmap(path, dtype=np.uint8, mode="r", offset=skip)
+
+        def from_offset(offset: int) -> Any:
+            handle = open(path, "rb")  # noqa: SIM115 - pyarrow reads it; closed below
+            handle.seek(skip + offset)
+            return handle
+
+        plan = _plan(data)
+        del data  # the map is let go before pyarrow parses: the file's bytes are never held twice
+        fast = None if plan is None else _parse(plan, from_offset)
+        if fast is not None:
+            return fast
+    return read_csv_columns(read_bytes(path), name)
+
+
 def read_csv_columns(data: bytes, name: str) -> CsvColumns:
     """Read the bytes of a CSV file (any encoding :func:`geomap.textio.decode_bytes` reads).
 
@@ -66,20 +102,27 @@ def read_csv_columns(data: bytes, name: str) -> CsvColumns:
     InputError
         Empty or binary file, or a malformed record (at the line where it starts).
     """
-    if not data.strip():
+    if not data[:SAMPLE_BYTES].strip() and not data.strip():
         raise InputError("empty file", path=name)
     encoding = sniff_encoding(data[:SAMPLE_BYTES], name)
     if encoding in ("utf-8", "utf-8-sig"):
-        body = memoryview(data)[3:] if encoding == "utf-8-sig" else memoryview(data)
-        fast = _read_regular(body, name)
+        fast = _read_in_memory(memoryview(data)[3:] if encoding == "utf-8-sig" else memoryview(data), name,
+                               has_cr=b"\r" in data)
         if fast is not None:
             return fast
     text = decode_bytes(data, name)
     if encoding not in ("utf-8", "utf-8-sig"):
-        fast = _read_regular(memoryview(text.encode("utf-8")), name)
+        fast = _read_in_memory(memoryview(text.encode("utf-8")), name, has_cr="\r" in text)
         if fast is not None:
             return fast
     return _read_records(text, name)
+
+
+def _read_in_memory(body: memoryview, name: str, *, has_cr: bool) -> CsvColumns | None:
+    import pyarrow as pa
+
+    plan = _plan(np.frombuffer(body, dtype=np.uint8), has_cr=has_cr)
+    return None if plan is None else _parse(plan, lambda offset: pa.BufferReader(pa.py_buffer(body[offset:])))
 
 
 # --------------------------------------------------------------------------- Python's csv reader
@@ -133,37 +176,58 @@ class _Layout:
     lines: np.ndarray  # physical line each record starts on
 
 
-def _read_regular(body: memoryview, name: str) -> CsvColumns | None:
-    """The columns of a regular file through pyarrow, or None when the csv reader must decide."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+@dataclass
+class _Plan:
+    """What the scan of a regular file found: its separator, its records, its header's cells."""
 
-    first = _first_line_text(body)
+    sep: str
+    layout: _Layout
+    header: list[str]
+
+
+def _plan(data: np.ndarray, *, has_cr: bool = True) -> _Plan | None:
+    """Scan the bytes of a file (a memory map will do): None when the csv reader must read it."""
+    first = _first_line_text(data)
     if first is None:
         return None
     sep = delimiter(first)
-    layout = _layout(np.frombuffer(body, dtype=np.uint8), ord(sep))
+    layout = _layout(data, ord(sep), has_cr)
     if layout is None or not len(layout.starts) or layout.ends[0] == layout.starts[0]:
         return None
     try:
-        header_text = bytes(body[layout.starts[0]:layout.ends[0]]).decode("utf-8")
+        header_text = data[layout.starts[0]:layout.ends[0]].tobytes().decode("utf-8")
     except UnicodeDecodeError:
         return None
-    header = next(csv.reader(io.StringIO(header_text, newline=""), delimiter=sep, strict=True))
+    return _Plan(sep, layout, next(csv.reader(io.StringIO(header_text, newline=""), delimiter=sep, strict=True)))
+
+
+def _parse(plan: _Plan, source: Callable[[int], Any]) -> CsvColumns | None:
+    """The records of a scanned file through pyarrow (``source(offset)`` opens the file at a byte offset).
+
+    None when pyarrow refuses it (ragged rows, invalid UTF-8): the csv reader then says what is wrong.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    sep, layout, header = plan.sep, plan.layout, plan.header
     width = len(header)
     rows = layout.ends[1:] > layout.starts[1:]
     names = [str(i) for i in range(width)]
     if rows.any():
+        stream = source(int(layout.starts[1]))
         try:
             table = pacsv.read_csv(
-                pa.py_buffer(body[int(layout.starts[1]):]),
+                stream,
                 read_options=pacsv.ReadOptions(column_names=names, block_size=_BLOCK_BYTES),
                 parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=True),
                 convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                                      strings_can_be_null=False),
+                memory_pool=_returning_pool(),
             )
         except (pa.ArrowException, ValueError):
             return None  # ragged rows, invalid UTF-8, ...: the csv reader says what is wrong
+        finally:
+            stream.close()
         if table.num_rows != int(rows.sum()):
             return None
         mapper = None if STRING_DTYPE is object else {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get
@@ -176,9 +240,26 @@ def _read_regular(body: memoryview, name: str) -> CsvColumns | None:
     return _without_blank_rows(CsvColumns(header, frame, lines, {}, int((~rows).sum())))
 
 
-def _first_line_text(body: memoryview) -> str | None:
+def _returning_pool() -> Any:
+    """pyarrow's jemalloc pool set to give freed memory back at once (else the default pool).
+
+    The parser's working buffers are about as large as the file; the default
+    (mimalloc) pool keeps them after the parse, which at a million rows is
+    hundreds of megabytes that the rest of the run could not use.
+    """
+    import pyarrow as pa
+
+    try:
+        pool = pa.jemalloc_memory_pool()
+        pa.jemalloc_set_decay_ms(0)
+    except (NotImplementedError, pa.ArrowException):
+        return None
+    return pool
+
+
+def _first_line_text(data: np.ndarray) -> str | None:
     """The text :func:`geomap.textio.delimiter` looks at (the first line, within the first 64 KiB)."""
-    head = bytes(body[:4 * SAMPLE_BYTES])
+    head = data[:4 * SAMPLE_BYTES].tobytes()
     end = head.find(b"\n", 0, SAMPLE_BYTES)
     try:
         return head[:end + 1].decode("utf-8") if end >= 0 else head.decode("utf-8", errors="ignore")[:SAMPLE_BYTES]
@@ -191,7 +272,7 @@ def _positions(data: np.ndarray, byte: int) -> np.ndarray:
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
-def _layout(data: np.ndarray, sep: int) -> _Layout | None:
+def _layout(data: np.ndarray, sep: int, has_cr: bool = True) -> _Layout | None:
     """Record boundaries of a file whose quoting is regular, or None if it is not.
 
     Quotes are regular when, counting them in order, each even-numbered one
@@ -214,7 +295,7 @@ def _layout(data: np.ndarray, sep: int) -> _Layout | None:
     if not (np.isin(before, bounds) | (opening == 0)).all():
         return None
     lf = _positions(data, _LF)
-    cr = _positions(data, _CR)
+    cr = _positions(data, _CR) if has_cr else lf[:0]
     cr = cr[(cr + 1 >= size) | (data[np.minimum(cr + 1, size - 1)] != _LF)]  # a CR of CRLF is not a line end
     breaks = np.union1d(lf, cr)
     outside = np.searchsorted(quotes, breaks) % 2 == 0

@@ -30,7 +30,7 @@ from geomap.errors import InputError
 from geomap.schema import normalise_header
 from geomap.tables.cells import is_missing, to_float
 from geomap.tables.columns import as_strings, plain_floats, present, python_values
-from geomap.tables.csvfile import read_csv_columns
+from geomap.tables.csvfile import read_csv_file
 from geomap.textio import decode_bytes, read_bytes, spreadsheet_text
 
 PathLike = str | os.PathLike[str]
@@ -132,7 +132,7 @@ def read_csv_table(path: PathLike) -> RawTable:
     (:func:`geomap.textio.spreadsheet_safe`) are read as the text they were.
     """
     name = str(path)
-    read = read_csv_columns(read_bytes(path), name)
+    read = read_csv_file(path)
     header = normalise_header(read.header)
     frame = read.frame
     for i in range(frame.shape[1]):

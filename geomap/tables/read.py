@@ -78,6 +78,22 @@ def load_events(
     problem rows are left out of the table and counted as rejected instead of
     raising, so a caller can print the report and go on.
     """
+    return _load(path, strict=strict, gazetteer=gazetteer, format=format, geometry=True)
+
+
+def load_table(
+    path: PathLike,
+    *,
+    strict: bool = False,
+    gazetteer: Any = None,
+    format: str | None = None,
+) -> tuple[pd.DataFrame, ReadReport]:
+    """:func:`load_events` without the Point geometries: a plain DataFrame (what a map needs)."""
+    return _load(path, strict=strict, gazetteer=gazetteer, format=format, geometry=False)
+
+
+def _load(path: PathLike, *, strict: bool, gazetteer: Any, format: str | None,
+          geometry: bool) -> tuple[pd.DataFrame, ReadReport]:
     kind = table_format(path, format)
     if kind == "csv":
         raw = read_csv_table(path)
@@ -86,7 +102,7 @@ def load_events(
     else:
         raw = read_parquet_table(path)
     check_header(raw)
-    return validate_raw(raw, strict=strict, gazetteer=gazetteer)
+    return validate_raw(raw, strict=strict, gazetteer=gazetteer, geometry=geometry)
 
 
 def validate_events(

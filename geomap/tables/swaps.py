@@ -80,8 +80,9 @@ def swapped(entries: Sequence[Country | None], lats: np.ndarray, lons: np.ndarra
     lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
     out = np.zeros(len(lats), dtype=bool)
     codes = np.array([e.iso2 if e is not None else None for e in entries], dtype=object)
-    rows = np.flatnonzero((codes != None) & (np.abs(lons) <= 90)
-                          & (km_between(lats, lons, lons, lats) >= SWAP_NEAR_KM))
+    named = np.array([c is not None for c in codes], dtype=bool)
+    rows = np.flatnonzero(named & (np.abs(lons) <= 90) & (km_between(lats, lons, lons, lats) >= SWAP_NEAR_KM))
+    rows = rows[_within_reach(rows, lons, lats, codes, entries, outlines)]  # the swap: latitude <- longitude
     if not len(rows):
         return out
     inside = _inside(rows, lons, lats, codes, entries, outlines)  # the swap: latitude <- longitude
@@ -89,6 +90,25 @@ def swapped(entries: Sequence[Country | None], lats: np.ndarray, lons: np.ndarra
     if len(rows):
         out[rows] = _outside(rows, lats, lons, codes, entries, outlines)
     return out
+
+
+def _within_reach(rows: np.ndarray, lats: np.ndarray, lons: np.ndarray, codes: np.ndarray,
+                  entries: Sequence[Country | None], outlines: Boundaries | None) -> np.ndarray:
+    """Whether each point lies within the bounds of its named country's outline or box.
+
+    A quick and exact cut: a point outside them is inside the country by no test.
+    """
+    keep = np.zeros(len(rows), dtype=bool)
+    named = codes[rows]
+    for code in set(named.tolist()):
+        these = named == code
+        at = rows[these]
+        entry = entries[at[0]]
+        boxes = [b for b in (outlines.bounds(code) if outlines is not None else None,
+                             None if entry is None or entry.bbox is None else tuple(entry.bbox)) if b is not None]
+        for west, south, east, north in boxes:
+            keep[these] |= (lats[at] >= south) & (lats[at] <= north) & (lons[at] >= west) & (lons[at] <= east)
+    return keep
 
 
 def _held_by(rows: np.ndarray, lats: np.ndarray, lons: np.ndarray, outlines: Boundaries | None) -> list[str | None]:

@@ -105,8 +105,13 @@ class ReadReport:
         return "\n".join([*map(str, self.problems), self.summary()])
 
 
-def validate_raw(raw: RawTable, *, strict: bool, gazetteer: Any) -> tuple[gpd.GeoDataFrame, ReadReport]:
-    """Check every row of a raw table; return the typed table and what happened to its rows."""
+def validate_raw(raw: RawTable, *, strict: bool, gazetteer: Any,
+                 geometry: bool = True) -> tuple[gpd.GeoDataFrame, ReadReport]:
+    """Check every row of a raw table; return the typed table and what happened to its rows.
+
+    With ``geometry=False`` the table is a plain DataFrame without Point
+    geometries (a million of them take about as much memory as the notes).
+    """
     checked = check_table(raw, taxonomy=load_taxonomy(), gazetteer=gazetteer, load_gazetteer=bundled_gazetteer)
     report = ReadReport(raw.path, read=len(raw), blank=raw.blank)
     flagged = np.zeros(len(raw), dtype=bool)
@@ -126,9 +131,12 @@ def validate_raw(raw: RawTable, *, strict: bool, gazetteer: Any) -> tuple[gpd.Ge
     columns = {**checked.columns, FLAGS_COLUMN: pd.Series(flags, dtype=STRING_DTYPE)}
     order = [*EVENT_COLUMNS, *checked.extras, FLAGS_COLUMN]
     frame = pd.DataFrame({name: _column(columns[name], COLUMN_DTYPES.get(name, STRING_DTYPE))
-                          for name in order}, columns=order)
+                          for name in order}, columns=order, copy=False)
     if strict and flagged.any():
         frame = frame[~flagged].reset_index(drop=True)
+    if not geometry:
+        frame.attrs["report"] = report
+        return frame, report
     table = gpd.GeoDataFrame(frame, geometry=points_of(frame["latitude"], frame["longitude"]), crs="EPSG:4326")
     table.attrs["report"] = report
     return table, report
