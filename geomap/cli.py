@@ -331,9 +331,8 @@ def _run_map(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from geomap.frames import return_memory_promptly
-    from geomap.render import build_map, save_map
     from geomap.run.inputs import split_inputs
-    from geomap.run.map_inputs import MapInputs, concat_events, extract_documents
+    from geomap.run.map_inputs import BackgroundExtraction, MapInputs, concat_events
     from geomap.textio import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(args.output, args.inputs)
@@ -344,11 +343,15 @@ def _run_map(args: argparse.Namespace) -> int:
     tables, reports = split_inputs(args.inputs)
     # `geomap demo` calls this with a namespace of its own, without the table options
     gazetteer = _user_gazetteer(getattr(args, "gazetteer", None))
-    frames, clean = _read_map_tables([t.path for t in tables], getattr(args, "strict", False), gazetteer)
-    unlocated, documents = None, 0
-    if reports:
-        events, unlocated, documents = extract_documents([r.path for r in reports], args.date, gazetteer)
-        frames.append(events)
+    with BackgroundExtraction([r.path for r in reports], args.date, gazetteer) as extraction:
+        # the reports are extracted in a worker while the tables are read and the map's libraries load
+        frames, clean = _read_map_tables([t.path for t in tables], getattr(args, "strict", False), gazetteer)
+        from geomap.render import build_map, save_map
+
+        unlocated, documents = None, 0
+        if reports:
+            events, unlocated, documents = extraction.result()
+            frames.append(events)
     loaded = MapInputs(events=concat_events(frames), unlocated=unlocated, documents=documents)
     title = args.title if args.title is not None else ", ".join(Path(p).stem for p in args.inputs)
     m = build_map(loaded.events, title=title, basemap=args.basemap, unlocated=loaded.unlocated,

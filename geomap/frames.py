@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Container, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from geomap.schema import EVENT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, STRING_COLUMNS
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 PathLike = str | os.PathLike[str]
 
@@ -54,7 +55,7 @@ def empty_events() -> gpd.GeoDataFrame:
     return events_from_records([])
 
 
-def events_from_records(records: Iterable[Mapping[str, Any]]) -> gpd.GeoDataFrame:
+def events_from_records(records: Iterable[Mapping[str, Any]], *, geometry: bool = True) -> gpd.GeoDataFrame:
     """Build an event table from dicts, without validation.
 
     Parameters
@@ -64,6 +65,8 @@ def events_from_records(records: Iterable[Mapping[str, Any]]) -> gpd.GeoDataFram
         unknown keys become extra columns (after the schema's). ``event_date``
         may be a :class:`datetime.date` or an ISO string. The geometry is
         made from ``latitude``/``longitude`` (none when either is missing).
+    geometry : bool
+        False gives a plain DataFrame without the Points (geopandas is then not loaded).
 
     Returns
     -------
@@ -86,7 +89,7 @@ def events_from_records(records: Iterable[Mapping[str, Any]]) -> gpd.GeoDataFram
         if array is not None:
             typed.add(column)
         data[column] = values if array is None else array
-    return typed_geoframe(pd.DataFrame(data), typed)
+    return typed_geoframe(pd.DataFrame(data), typed) if geometry else typed_frame(pd.DataFrame(data), typed)
 
 
 def _typed_array(values: list[Any], dtype: Any) -> Any:
@@ -110,6 +113,14 @@ def typed_geoframe(frame: pd.DataFrame, typed: Container[str] = ()) -> gpd.GeoDa
 
     Columns named in ``typed`` already have their dtype and no blank strings.
     """
+    import geopandas as gpd
+
+    frame = typed_frame(frame, typed)
+    return gpd.GeoDataFrame(frame, geometry=points_of(frame["latitude"], frame["longitude"]), crs="EPSG:4326")
+
+
+def typed_frame(frame: pd.DataFrame, typed: Container[str] = ()) -> pd.DataFrame:
+    """The schema columns cast to their dtypes, in order, extras after them (no geometry)."""
     frame = frame.copy()
     for column in EVENT_COLUMNS:
         if column not in frame:
@@ -121,8 +132,7 @@ def typed_geoframe(frame: pd.DataFrame, typed: Container[str] = ()) -> gpd.GeoDa
         if column not in COLUMN_DTYPES and column not in typed:
             frame[column] = _cast(frame[column], STRING_DTYPE)
     order = [*EVENT_COLUMNS, *(c for c in frame.columns if c not in COLUMN_DTYPES)]
-    frame = frame[order]
-    return gpd.GeoDataFrame(frame, geometry=points_of(frame["latitude"], frame["longitude"]), crs="EPSG:4326")
+    return frame[order]
 
 
 def _cast(series: pd.Series, dtype: Any) -> pd.Series:
@@ -183,6 +193,9 @@ def coordinates_of(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 def points_of(lat: pd.Series, lon: pd.Series) -> gpd.GeoSeries:
     """Point geometries of usable coordinates (finite, in range); None elsewhere."""
+    import geopandas as gpd
+    import shapely
+
     lat_a = lat.to_numpy(dtype="float64", na_value=np.nan)
     lon_a = lon.to_numpy(dtype="float64", na_value=np.nan)
     usable = usable_points(lat_a, lon_a)

@@ -8,19 +8,22 @@ kept, each with the sentence around it, for the map's side panel.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Self
 
 import pandas as pd
 
 from geomap.documents import Document, iter_documents
-from geomap.extract import BATCH_CHARS, extract_corpus
-from geomap.frames import coordinates_of, usable_points
+from geomap.extract import BATCH_CHARS, extract_rows
+from geomap.extract.rows import mentions_frame
+from geomap.frames import coordinates_of, events_from_records, usable_points
 from geomap.gazetteer import Gazetteer
 from geomap.run.inputs import split_inputs
-from geomap.tables import read_events
 
 PathLike = str | os.PathLike[str]
 
@@ -78,6 +81,8 @@ def load_map_inputs(
     MapInputs
     """
 
+    from geomap.tables import read_events
+
     tables, documents = split_inputs(paths)
     frames = [pd.DataFrame(read_events(t.path, gazetteer=gazetteer)) for t in tables]
     unlocated, count = None, 0
@@ -101,12 +106,21 @@ def extract_documents(
 
     Each unlocated mention carries the sentence around it (``context``).
     """
-    events: list[pd.DataFrame] = []
-    unlocated: list[pd.DataFrame] = []
+    return as_frames(*extracted_rows(list(paths), report_date, gazetteer, batch_chars))
+
+
+Rows = tuple[list[dict[str, Any]], list[dict[str, Any]], int]
+
+
+def extracted_rows(paths: list[PathLike], report_date: dt.date | str | None, gazetteer: Gazetteer | None,
+                   batch_chars: int = BATCH_CHARS) -> Rows:
+    """:func:`extract_documents` as plain rows (no pandas): event rows, unlocated mention rows, reports."""
+    events: list[dict[str, Any]] = []
+    unlocated: list[dict[str, Any]] = []
     count = 0
     batch: list[Document] = []
     size = 0
-    for doc in iter_documents(list(paths), report_date=report_date):
+    for doc in iter_documents(paths, report_date=report_date):
         count += doc.part == 0  # a long report comes in pieces, offsets pointing into the whole report
         batch.append(doc)
         size += len(doc.text)
@@ -115,23 +129,98 @@ def extract_documents(
             batch, size = [], 0
     if batch:
         _extract_batch(batch, gazetteer, events, unlocated)
-    missing = pd.concat(unlocated, ignore_index=True) if unlocated else pd.DataFrame()
-    return concat_events(events), missing, count
+    return events, unlocated, count
+
+
+def as_frames(events: list[dict[str, Any]], unlocated: list[dict[str, Any]], count: int,
+              ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """The tables of :func:`extracted_rows`' rows (events without Point geometries: a map needs none)."""
+    missing = mentions_frame(unlocated) if unlocated else pd.DataFrame()
+    if unlocated:
+        missing["context"] = [row["context"] for row in unlocated]
+    return concat_events([events_from_records(events, geometry=False)] if events else []), missing, count
 
 
 def _extract_batch(batch: list[Document], gazetteer: Gazetteer | None,
-                   events: list[pd.DataFrame], unlocated: list[pd.DataFrame]) -> None:
-    found, mentions = extract_corpus(batch, gazetteer=gazetteer)
-    events.append(pd.DataFrame(found))
-    missing = mentions[mentions["status"].astype(str) == "unlocated"].copy()
+                   events: list[dict[str, Any]], unlocated: list[dict[str, Any]]) -> None:
+    rows, mentions = extract_rows(batch, gazetteer=gazetteer)
+    events.extend(rows)
     pieces: dict[str, list[Document]] = {}
     for doc in batch:
         pieces.setdefault(doc.id, []).append(doc)
-    missing["context"] = [
-        _context(pieces[str(doc_id)], int(start), int(end))
-        for doc_id, start, end in zip(missing["doc_id"], missing["char_start"], missing["char_end"])
-    ]
-    unlocated.append(missing)
+    for mention in mentions:
+        if str(mention["status"]) == "unlocated":
+            context = _context(pieces[str(mention["doc_id"])], int(mention["char_start"]), int(mention["char_end"]))
+            unlocated.append({**mention, "context": context})
+
+
+class BackgroundExtraction:
+    """The extraction of a map's reports, in a worker process while the map gets ready.
+
+    ``geomap map`` reads its tables and loads the map's libraries (pandas,
+    folium: half a second) while a forked worker extracts the reports, so a
+    map of reports takes little more than their extraction. Where processes
+    do not fork (Windows, macOS), for standard input, or if the worker fails,
+    :meth:`result` extracts here, as :func:`extract_documents` does, and
+    reports any error as usual. Use as a context manager: leaving it stops
+    a worker still running.
+    """
+
+    def __init__(self, paths: Sequence[PathLike], report_date: dt.date | str | None,
+                 gazetteer: Gazetteer | None, batch_chars: int = BATCH_CHARS) -> None:
+        self._args = (list(paths), report_date, gazetteer, batch_chars)
+        self._worker: Any = None
+        self._results: Any = None
+        if paths and _forks() and all(str(p) != "-" for p in paths):
+            context = multiprocessing.get_context("fork")
+            self._results, sender = context.Pipe(duplex=False)
+            self._worker = context.Process(target=_extract_in_worker, args=(sender, *self._args), daemon=True)
+            self._worker.start()
+            sender.close()
+
+    def result(self) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+        """The events, the unlocated mentions (with ``context``) and the number of reports."""
+        rows = None
+        if self._worker is not None:
+            try:
+                status, rows = self._results.recv()
+                rows = rows if status == "ok" else None
+            except EOFError:
+                rows = None
+            finally:
+                self.close()
+        if rows is None:
+            rows = extracted_rows(*self._args)
+        return as_frames(*rows)
+
+    def close(self) -> None:
+        """Stop the worker if it still runs."""
+        if self._worker is not None:
+            if self._worker.is_alive():
+                self._worker.terminate()
+            self._worker.join()
+            self._results.close()
+            self._worker = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _forks() -> bool:
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _extract_in_worker(sender: Any, paths: list[PathLike], report_date: dt.date | str | None,
+                       gazetteer: Gazetteer | None, batch_chars: int) -> None:
+    try:
+        sender.send(("ok", extracted_rows(paths, report_date, gazetteer, batch_chars)))
+    except BaseException:  # noqa: BLE001 - the parent extracts again, and reports the error itself
+        sender.send(("failed", None))
+    finally:
+        sender.close()
 
 
 def _context(pieces: list[Document], start: int, end: int) -> str:

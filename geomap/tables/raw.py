@@ -21,10 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from geomap.errors import InputError
 from geomap.schema import normalise_header
@@ -279,6 +277,8 @@ def _shown(value: Any) -> str:
 
 
 def read_parquet_table(path: PathLike) -> RawTable:
+    import geopandas as gpd
+
     name = str(path)
     if name == "-":
         raise InputError("GeoParquet cannot be read from stdin; give a file", path=name)
@@ -304,6 +304,8 @@ def read_parquet_table(path: PathLike) -> RawTable:
 
 def frame_table(frame: pd.DataFrame, name: str) -> RawTable:
     """A DataFrame (a GeoDataFrame: its geometry gives the points) as a raw table with rows ``row N``."""
+    import geopandas as gpd
+
     columns = [c for c in frame.columns if c != "geometry"]
     if isinstance(frame, gpd.GeoDataFrame) and frame._geometry_column_name in columns:
         columns.remove(frame._geometry_column_name)
@@ -325,6 +327,8 @@ def frame_table(frame: pd.DataFrame, name: str) -> RawTable:
 def _points_from_geometry(geometry: np.ndarray, plain: pd.DataFrame, header: list[str],
                           found: dict[int, list[str]]) -> None:
     """Set latitude/longitude from Point geometries; flag other geometries and disagreements (in place)."""
+    import shapely
+
     lat_at, lon_at = header.index("latitude"), header.index("longitude")
     lat, lon = plain.iloc[:, lat_at], plain.iloc[:, lon_at]
     kind = shapely.get_type_id(geometry)

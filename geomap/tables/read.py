@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import pandas as pd
 
 from geomap.errors import InputError
@@ -18,6 +17,9 @@ from geomap.tables.raw import (
     table_format,
 )
 from geomap.tables.validate import ReadReport, validate_raw
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 PathLike = str | os.PathLike[str]
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -22,6 +21,9 @@ from geomap.frames import COLUMN_DTYPES, STRING_DTYPE, points_of
 from geomap.schema import EVENT_COLUMNS, FLAGS_COLUMN, load_taxonomy
 from geomap.tables.check import bundled_gazetteer, check_table
 from geomap.tables.raw import RawTable
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 PathLike = str | os.PathLike[str]
 
@@ -112,6 +114,8 @@ def validate_raw(raw: RawTable, *, strict: bool, gazetteer: Any,
     With ``geometry=False`` the table is a plain DataFrame without Point
     geometries (a million of them take about as much memory as the notes).
     """
+    import geopandas as gpd
+
     checked = check_table(raw, taxonomy=load_taxonomy(), gazetteer=gazetteer, load_gazetteer=bundled_gazetteer)
     report = ReadReport(raw.path, read=len(raw), blank=raw.blank)
     flagged = np.zeros(len(raw), dtype=bool)
