@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -98,3 +99,15 @@ def test_a_large_file_reads_in_pieces_with_exact_lines() -> None:
     expected = 2 + np.arange(60_000) + (np.arange(60_000) + 2) // 3  # one line more after each two-line note
     assert np.array_equal(read.lines, expected)
     assert pd.Series(read.frame[0]).tolist() == [r[0] for r in rows]
+
+
+@pytest.mark.parametrize("data", [
+    '\ufeffa,b,c\r\n1,"two\r\nlines",3\r\n\r\n4,5,6\r\n'.encode(),  # byte-order mark, CRLF, a blank line
+    b'a;b\n"x;y";2\n',
+    b'a,b,c\n1,2\n',  # ragged: the csv module
+    "a,b\ncafé,1\n".encode("cp1252"),  # not UTF-8: decoded first
+])
+def test_a_file_reads_as_its_bytes_read(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(data)
+    same(csvfile.read_csv_file(path), read_csv_columns(data, str(path)))
