@@ -352,16 +352,18 @@ def _run_map(args: argparse.Namespace) -> int:
         if reports:
             events, unlocated, documents = extraction.result()
             frames.append(events)
+            del events
     loaded = MapInputs(events=concat_events(frames), unlocated=unlocated, documents=documents)
     title = args.title if args.title is not None else ", ".join(Path(p).stem for p in args.inputs)
     m = build_map(loaded.events, title=title, basemap=args.basemap, unlocated=loaded.unlocated,
                   online_basemaps=True if args.online_basemaps else None, notes=getattr(args, "notes", "full"))
-    save_map(m, args.output)
+    total, located = len(loaded.events), loaded.located
     written = [args.output]
     if static:
         written += _write_static_maps(args, loaded.events)
-    total, located = len(loaded.events), loaded.located
-    unlocated_note = "" if loaded.unlocated is None else f", {len(loaded.unlocated)} unlocated place mentions"
+    del frames, loaded  # the map holds what it needs: a million rows are let go before the page is written
+    save_map(m, args.output)
+    unlocated_note = "" if unlocated is None else f", {len(unlocated)} unlocated place mentions"
     print(f"geomap map: {total} events read, {located} mapped, {total - located} without coordinates"
           f"{unlocated_note} -> {', '.join(map(str, written))}", file=sys.stderr)
     return 0 if clean else 1

@@ -33,7 +33,15 @@ from geomap.schema import (
     Taxonomy,
 )
 from geomap.tables.cells import INT_TEXT, checked_int, coordinate, to_float
-from geomap.tables.columns import per_distinct, plain_floats, plain_ints, present, texts
+from geomap.tables.columns import (
+    distinct_answers,
+    per_distinct,
+    plain_floats,
+    plain_ints,
+    present,
+    replaced,
+    texts,
+)
 from geomap.tables.raw import RawTable
 from geomap.tables.swaps import outlines_for, swap_message, swapped
 
@@ -147,12 +155,10 @@ class _Check:
         text = self.out["event_date"]
         rows = np.flatnonzero(self.given("event_date"))
         order = slash_order_of(text.iloc[rows].unique().tolist()) if len(rows) else "mdy"
-        answers = per_distinct(text, rows, lambda value: self._date(value, order))
+        codes, answers = distinct_answers(text, rows, lambda value: self._date(value, order))
         if answers:
-            values = text.to_numpy(dtype=object, na_value=None)
-            values[rows] = [a[0] for a in answers]
-            self.out["event_date"] = pd.Series(values, dtype=STRING_DTYPE)
-            self.notes.add(rows, [a[1] for a in answers])
+            self.out["event_date"] = replaced(text, rows, codes, [a[0] for a in answers])
+            self._note_distinct(rows, codes, [a[1] for a in answers])
 
     def _date(self, value: str, slash_order: str) -> tuple[str, str | None]:
         text = value.strip()
@@ -174,15 +180,19 @@ class _Check:
         rows = np.flatnonzero(self.given("event_type") | self.given("sub_event_type"))
         if not len(rows):
             return
-        answers = per_distinct_pair(kinds.iloc[rows], subs.iloc[rows], self._types)
-        kind_values = kinds.to_numpy(dtype=object, na_value=None)
-        sub_values = subs.to_numpy(dtype=object, na_value=None)
-        kind_values[rows] = [a[0] for a in answers]
-        sub_values[rows] = [a[1] for a in answers]
-        self.out["event_type"] = pd.Series(kind_values, dtype=STRING_DTYPE)
-        self.out["sub_event_type"] = pd.Series(sub_values, dtype=STRING_DTYPE)
-        self.notes.add(rows, [a[2] for a in answers])
-        self.notes.add(rows, [a[3] for a in answers])
+        codes, answers = distinct_pairs(kinds.iloc[rows], subs.iloc[rows], self._types)
+        self.out["event_type"] = replaced(kinds, rows, codes, [a[0] for a in answers])
+        self.out["sub_event_type"] = replaced(subs, rows, codes, [a[1] for a in answers])
+        self._note_distinct(rows, codes, [a[2] for a in answers])
+        self._note_distinct(rows, codes, [a[3] for a in answers])
+
+    def _note_distinct(self, rows: np.ndarray, codes: np.ndarray, messages: list[str | None]) -> None:
+        """Note ``messages[codes[k]]`` for row ``rows[k]``, only for the codes that have a message."""
+        flagged = [c for c, m in enumerate(messages) if m is not None]
+        if not flagged:
+            return
+        hit = np.isin(codes, flagged)
+        self.notes.add(rows[hit], [messages[c] for c in codes[hit].tolist()])
 
     def _types(self, pair: tuple[Any, Any]) -> tuple[Any, Any, str | None, str | None]:
         event_type, sub = pair
@@ -259,11 +269,10 @@ class _Check:
     def iso3(self) -> None:
         country, iso3 = self.out["country"], self.out["iso3"]
         rows = np.flatnonzero(self.given("country") & ~iso3.notna().to_numpy())
-        codes = per_distinct(country, rows, lambda name: getattr(self.taxonomy.country(name), "iso3", None) or None)
-        if any(c is not None for c in codes):
-            values = iso3.to_numpy(dtype=object, na_value=None)
-            values[rows] = codes
-            self.out["iso3"] = pd.Series(values, dtype=STRING_DTYPE)
+        codes, found = distinct_answers(country, rows,
+                                        lambda name: getattr(self.taxonomy.country(name), "iso3", None) or None)
+        if any(c is not None for c in found):
+            self.out["iso3"] = replaced(iso3, rows, codes, found)
 
     # -- coordinates -----------------------------------------------------------------------
 
@@ -424,12 +433,19 @@ def _one_coordinate(name: str, value: Any) -> tuple[float | None, str | None]:
 def per_distinct_pair(first: pd.Series, second: pd.Series,
                       rule: Callable[[tuple[Any, Any]], Any]) -> list[Any]:
     """``rule((a, b))`` for each row's pair of cells (missing cells as None), once per distinct pair."""
+    codes, answers = distinct_pairs(first, second, rule)
+    return [answers[c] for c in codes.tolist()]
+
+
+def distinct_pairs(first: pd.Series, second: pd.Series,
+                   rule: Callable[[tuple[Any, Any]], Any]) -> tuple[np.ndarray, list[Any]]:
+    """:func:`per_distinct_pair` as ``(codes, answers)``: row ``k``'s answer is ``answers[codes[k]]``."""
     a_codes, a_values = pd.factorize(first)
     b_codes, b_values = pd.factorize(second)
     pair_codes, pairs = pd.factorize((a_codes + 1) * (len(b_values) + 1) + (b_codes + 1))
     a_list, b_list = [None, *a_values.tolist()], [None, *b_values.tolist()]
     answers = [rule((a_list[p // (len(b_values) + 1)], b_list[p % (len(b_values) + 1)])) for p in pairs.tolist()]
-    return [answers[c] for c in pair_codes.tolist()]
+    return pair_codes, answers
 
 
 def _attr(obj: Any, name: str) -> Any:

@@ -102,6 +102,38 @@ def per_distinct(series: pd.Series, rows: np.ndarray, rule: Callable[[Any], Any]
     return out
 
 
+def distinct_answers(series: pd.Series, rows: np.ndarray, rule: Callable[[Any], Any]) -> tuple[np.ndarray, list[Any]]:
+    """Like :func:`per_distinct`, as ``(codes, answers)``: row ``rows[k]``'s answer is ``answers[codes[k]]``.
+
+    For a text column of strings only (missing cells are given to ``rule`` as None).
+    """
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64), []
+    codes, uniques = pd.factorize(series.iloc[rows], use_na_sentinel=True)
+    answers = [rule(v) for v in uniques.tolist()]
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(answers), codes)
+        answers.append(rule(None))
+    return codes, answers
+
+
+def replaced(base: pd.Series, rows: np.ndarray, codes: np.ndarray, values: list[str | None]) -> pd.Series:
+    """A text column: ``base`` with ``values[codes[k]]`` at row ``rows[k]`` (None: missing).
+
+    Built with arrow operations (a take from the few distinct values), never
+    a Python string per row.
+    """
+    table = pd.array(values, dtype=STRING_DTYPE)
+    positions = np.full(len(base), -1, dtype=np.int64)
+    positions[rows] = codes
+    new = pd.Series(table.take(positions, allow_fill=True), index=base.index)
+    if len(rows) == len(base):
+        return new
+    keep = np.ones(len(base), dtype=bool)
+    keep[rows] = False
+    return new.mask(keep, base)
+
+
 def plain_ints(series: pd.Series, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The cells of ``mask`` that are plain whole numbers, read without Python.
 

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from geomap.errors import InputError
-from geomap.frames import STRING_DTYPE
+from geomap.frames import STRING_DTYPE, give_memory_back
 from geomap.tables.columns import present
 from geomap.textio import (
     SAMPLE_BYTES,
@@ -88,6 +88,7 @@ def read_csv_file(path: str | os.PathLike[str]) -> CsvColumns:
 
         plan = _plan(data)
         del data  # the map is let go before pyarrow parses: the file's bytes are never held twice
+        give_memory_back()  # and the scan's temporary arrays
         fast = None if plan is None else _parse(plan, from_offset)
         if fast is not None:
             return fast

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from geomap.frames import COLUMN_DTYPES, STRING_DTYPE, points_of
+from geomap.frames import COLUMN_DTYPES, STRING_DTYPE, give_memory_back, points_of
 from geomap.schema import EVENT_COLUMNS, FLAGS_COLUMN, load_taxonomy
 from geomap.tables.check import bundled_gazetteer, check_table
 from geomap.tables.raw import RawTable
@@ -138,6 +138,8 @@ def validate_raw(raw: RawTable, *, strict: bool, gazetteer: Any,
                           for name in order}, columns=order, copy=False)
     if strict and flagged.any():
         frame = frame[~flagged].reset_index(drop=True)
+    del checked, columns
+    give_memory_back()
     if not geometry:
         frame.attrs["report"] = report
         return frame, report
