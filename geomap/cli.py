@@ -330,13 +330,11 @@ def _read_map_tables(paths: list[str], strict: bool, gazetteer: Gazetteer | None
 def _run_map(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from geomap.frames import return_memory_promptly
     from geomap.run.inputs import split_inputs
     from geomap.run.map_inputs import BackgroundExtraction, MapInputs, concat_events
     from geomap.textio import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(args.output, args.inputs)
-    return_memory_promptly()
     static = [p for p in (args.png, getattr(args, "pdf", None)) if p]
     for path in static:
         refuse_overwriting_inputs(path, args.inputs)
@@ -345,6 +343,9 @@ def _run_map(args: argparse.Namespace) -> int:
     gazetteer = _user_gazetteer(getattr(args, "gazetteer", None))
     with BackgroundExtraction([r.path for r in reports], args.date, gazetteer) as extraction:
         # the reports are extracted in a worker while the tables are read and the map's libraries load
+        from geomap.frames import return_memory_promptly
+
+        return_memory_promptly()
         frames, clean = _read_map_tables([t.path for t in tables], getattr(args, "strict", False), gazetteer)
         from geomap.render import build_map, save_map
 

@@ -14,16 +14,15 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Self
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Self
 
 from geomap.documents import Document, iter_documents
 from geomap.extract import BATCH_CHARS, extract_rows
-from geomap.extract.rows import mentions_frame
-from geomap.frames import coordinates_of, events_from_records, usable_points
 from geomap.gazetteer import Gazetteer
 from geomap.run.inputs import split_inputs
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PathLike = str | os.PathLike[str]
 
@@ -55,6 +54,8 @@ class MapInputs:
     @property
     def located(self) -> int:
         """Events the map draws: their coordinates are numbers within range (as the map decides)."""
+        from geomap.frames import coordinates_of, usable_points
+
         return int(usable_points(*coordinates_of(self.events)).sum())
 
 
@@ -81,6 +82,8 @@ def load_map_inputs(
     MapInputs
     """
 
+    import pandas as pd
+
     from geomap.tables import read_events
 
     tables, documents = split_inputs(paths)
@@ -94,6 +97,8 @@ def load_map_inputs(
 
 def concat_events(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """One table of the non-empty frames (an empty one with coordinate columns when there is none)."""
+    import pandas as pd
+
     kept = [f for f in frames if len(f)]
     return pd.concat(kept, ignore_index=True) if kept else pd.DataFrame({"latitude": [], "longitude": []})
 
@@ -135,6 +140,11 @@ def extracted_rows(paths: list[PathLike], report_date: dt.date | str | None, gaz
 def as_frames(events: list[dict[str, Any]], unlocated: list[dict[str, Any]], count: int,
               ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """The tables of :func:`extracted_rows`' rows (events without Point geometries: a map needs none)."""
+    import pandas as pd
+
+    from geomap.extract.rows import mentions_frame
+    from geomap.frames import events_from_records
+
     missing = mentions_frame(unlocated) if unlocated else pd.DataFrame()
     if unlocated:
         missing["context"] = [row["context"] for row in unlocated]
