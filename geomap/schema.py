@@ -184,12 +184,14 @@ def countries() -> Countries:
         Built once per gazetteer folder. Without a ``countries.tsv`` (a gazetteer
         folder of one's own), the countries of the taxonomy file only.
     """
-    return _countries(gazetteer_dir() / "countries.tsv")
+    # Keyed by $GEOMAP_GAZETTEER, which alone decides the folder: a lookup per event row stays cheap.
+    return _countries(os.environ.get("GEOMAP_GAZETTEER") or "")
 
 
 @functools.lru_cache(maxsize=4)
-def _countries(path: Path) -> Countries:
+def _countries(override: str) -> Countries:
     """The countries of one gazetteer folder (a process may switch folders, as tests do)."""
+    path = gazetteer_dir() / "countries.tsv"
     taxonomy = load_taxonomy()
     acled = {name: entry["iso2"] for name, entry in taxonomy.countries.items()}
     boxes = {entry["iso2"]: tuple(entry["bbox"]) for entry in taxonomy.countries.values()}
