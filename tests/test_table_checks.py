@@ -122,8 +122,8 @@ def test_geojson_point_disagreeing_with_its_properties_is_flagged(tmp_path: Path
                     '"properties": {"event_id": "e", "latitude": 36.2, "longitude": 37.1}}]}', encoding="utf-8")
     table, report = load_events(path)
     assert [str(p) for p in report.problems] == [
-        f"{path}:feature 1: the geometry's point (latitude 35.1, longitude 36.3) disagrees with latitude 36.2, "
-        "longitude 37.1 beside it; the geometry is used"]
+        (f"{path}:feature 1: the geometry's point (latitude 35.1, longitude 36.3) disagrees with latitude 36.2, "
+         "longitude 37.1 beside it; the geometry is used")]
     assert (table.loc[0, "latitude"], table.loc[0, "longitude"]) == (35.1, 36.3)
 
 
