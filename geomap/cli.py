@@ -351,11 +351,12 @@ def _read_map_tables(paths: list[str], strict: bool, gazetteer: Gazetteer | None
     """
     import pandas as pd
 
-    from geomap.tables import load_events
+    from geomap.tables import load_table
 
     frames, clean = [], True
     for path in paths:
-        table, report = load_events(path, strict=strict, gazetteer=gazetteer, dayfirst=dayfirst)
+        # the map needs no geometries
+        table, report = load_table(path, strict=strict, gazetteer=gazetteer, dayfirst=dayfirst)
         for problem in report.problems:
             print(problem, file=sys.stderr)
         for note in report.notes:
@@ -381,9 +382,8 @@ def _run_map(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from geomap.outputs import check_outputs
-    from geomap.render import build_map
     from geomap.run.inputs import split_inputs
-    from geomap.run.map_inputs import MapInputs, concat_events, extract_documents
+    from geomap.run.map_inputs import BackgroundExtraction, MapInputs, concat_events
 
     check_outputs({"-o": args.output, "--png": args.png, "--pdf": getattr(args, "pdf", None)}, _inputs_read(args))
     usage = _map_usage_error(args)
@@ -394,27 +394,36 @@ def _run_map(args: argparse.Namespace) -> int:
     # `geomap demo` calls this with a namespace of its own, without the table options
     gazetteer = _user_gazetteer(getattr(args, "gazetteer", None))
     dayfirst = getattr(args, "dayfirst", None)
-    frames, clean = _read_map_tables([t.path for t in tables], getattr(args, "strict", False), gazetteer, dayfirst)
-    unlocated, documents, mentions = None, 0, None
-    if reports:
-        notes: list = []
-        extracted = extract_documents([r.path for r in reports], args.date, gazetteer, warnings=notes,
-                                      dayfirst=bool(dayfirst))
-        _print_document_errors("map", notes)
-        clean = clean and not notes
-        frames.append(extracted.events)
-        unlocated, documents, mentions = extracted.unlocated, extracted.documents, extracted.mentions
+    with BackgroundExtraction([r.path for r in reports], args.date, gazetteer, dayfirst=bool(dayfirst)) as extraction:
+        # the reports are extracted in a worker while the tables are read and the map's libraries load
+        from geomap.frames import return_memory_promptly
+
+        return_memory_promptly()
+        frames, clean = _read_map_tables([t.path for t in tables], getattr(args, "strict", False), gazetteer,
+                                         dayfirst)
+        from geomap.render import build_map
+
+        unlocated, documents, mentions = None, 0, None
+        if reports:
+            notes: list = []
+            extracted = extraction.result(warnings=notes)
+            _print_document_errors("map", notes)
+            clean = clean and not notes
+            frames.append(extracted.events)
+            unlocated, documents, mentions = extracted.unlocated, extracted.documents, extracted.mentions
+            del extracted
     loaded = MapInputs(events=concat_events(frames), unlocated=unlocated, documents=documents, mentions=mentions)
     title = args.title if args.title is not None else ", ".join(Path(p).stem for p in args.inputs)
     m = build_map(loaded.events, title=title, basemap=args.basemap, unlocated=loaded.unlocated,
                   online_basemaps=True if args.online_basemaps else None, notes=getattr(args, "notes", "full"),
                   mentions=loaded.mentions)
-    _save_html(m, args.output)
+    total, located = len(loaded.events), loaded.located
     written = ["standard output" if args.output == "-" else args.output]
     if args.png or getattr(args, "pdf", None):
         written += _write_static_maps(args, loaded.events)
-    total, located = len(loaded.events), loaded.located
-    unlocated_note = "" if loaded.unlocated is None else f", {len(loaded.unlocated)} unlocated place mentions"
+    del frames, loaded  # the map holds what it needs: a million rows are let go before the page is written
+    _save_html(m, args.output)
+    unlocated_note = "" if unlocated is None else f", {len(unlocated)} unlocated place mentions"
     print(f"geomap map: {total} events read, {located} mapped, {total - located} without coordinates"
           f"{unlocated_note} -> {', '.join(map(str, written))}", file=sys.stderr)
     return 0 if clean else 1

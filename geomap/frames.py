@@ -6,17 +6,20 @@ Point per event and the columns of :data:`geomap.schema.EVENT_COLUMNS`.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import os
+import sys
 from collections.abc import Container, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from geomap.schema import EVENT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, STRING_COLUMNS
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 PathLike = str | os.PathLike[str]
 
@@ -32,12 +35,44 @@ COLUMN_DTYPES: dict[str, Any] = {
 }
 
 
+def return_memory_promptly() -> None:
+    """Make pyarrow (pandas' strings) give freed memory back to the system at once.
+
+    pyarrow's default allocator keeps what it freed for later; reading and
+    mapping a million rows would then hold gigabytes no longer in use.
+    Called by the command line; a program of one's own may call it too.
+    Without pyarrow's jemalloc (some platforms), nothing changes.
+    """
+    import pyarrow as pa
+
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+        pa.jemalloc_set_decay_ms(0)
+    except (NotImplementedError, pa.ArrowException):
+        pass
+
+
+def give_memory_back() -> None:
+    """Return the memory the C heap has freed to the system (glibc's ``malloc_trim``), where there is one.
+
+    Large temporary arrays raise glibc's threshold for using fresh memory
+    maps, after which freed memory stays in the process: after reading a
+    million rows, over a hundred megabytes. Elsewhere, nothing happens.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def empty_events() -> gpd.GeoDataFrame:
     """Return an event table with no rows, the schema's columns and dtypes."""
     return events_from_records([])
 
 
-def events_from_records(records: Iterable[Mapping[str, Any]]) -> gpd.GeoDataFrame:
+def events_from_records(records: Iterable[Mapping[str, Any]], *, geometry: bool = True) -> gpd.GeoDataFrame:
     """Build an event table from dicts, without validation.
 
     Parameters
@@ -47,6 +82,8 @@ def events_from_records(records: Iterable[Mapping[str, Any]]) -> gpd.GeoDataFram
         unknown keys become extra columns (after the schema's). ``event_date``
         may be a :class:`datetime.date` or an ISO string. The geometry is
         made from ``latitude``/``longitude`` (none when either is missing).
+    geometry : bool
+        False gives a plain DataFrame without the Points (geopandas is then not loaded).
 
     Returns
     -------
@@ -69,7 +106,7 @@ def events_from_records(records: Iterable[Mapping[str, Any]]) -> gpd.GeoDataFram
         if array is not None:
             typed.add(column)
         data[column] = values if array is None else array
-    return typed_geoframe(pd.DataFrame(data), typed)
+    return typed_geoframe(pd.DataFrame(data), typed) if geometry else typed_frame(pd.DataFrame(data), typed)
 
 
 def _typed_array(values: list[Any], dtype: Any) -> Any:
@@ -93,6 +130,14 @@ def typed_geoframe(frame: pd.DataFrame, typed: Container[str] = ()) -> gpd.GeoDa
 
     Columns named in ``typed`` already have their dtype and no blank strings.
     """
+    import geopandas as gpd
+
+    frame = typed_frame(frame, typed)
+    return gpd.GeoDataFrame(frame, geometry=points_of(frame["latitude"], frame["longitude"]), crs="EPSG:4326")
+
+
+def typed_frame(frame: pd.DataFrame, typed: Container[str] = ()) -> pd.DataFrame:
+    """The schema columns cast to their dtypes, in order, extras after them (no geometry)."""
     frame = frame.copy()
     for column in EVENT_COLUMNS:
         if column not in frame:
@@ -104,24 +149,7 @@ def typed_geoframe(frame: pd.DataFrame, typed: Container[str] = ()) -> gpd.GeoDa
         if column not in COLUMN_DTYPES and column not in typed:
             frame[column] = _cast(frame[column], STRING_DTYPE)
     order = [*EVENT_COLUMNS, *(c for c in frame.columns if c not in COLUMN_DTYPES)]
-    frame = frame[order]
-    return gpd.GeoDataFrame(frame, geometry=_points(frame["latitude"], frame["longitude"]), crs="EPSG:4326")
-
-
-def geoframe_from_rows(rows: list[dict[str, Any]], columns: list[str]) -> gpd.GeoDataFrame:
-    """Build the table from checked rows (values already typed, None for missing)."""
-    data: dict[str, Any] = {}
-    for column in columns:
-        values = [row.get(column) for row in rows]
-        dtype = COLUMN_DTYPES.get(column, STRING_DTYPE)
-        if dtype == "float64":
-            data[column] = np.array([np.nan if v is None else v for v in values], dtype="float64")
-        elif dtype == "Int64":
-            data[column] = pd.array(values, dtype="Int64")
-        else:
-            data[column] = pd.array([v if v is None or isinstance(v, str) else str(v) for v in values], dtype=dtype)
-    frame = pd.DataFrame(data, columns=columns)
-    return gpd.GeoDataFrame(frame, geometry=_points(frame["latitude"], frame["longitude"]), crs="EPSG:4326")
+    return frame[order]
 
 
 def _cast(series: pd.Series, dtype: Any) -> pd.Series:
@@ -152,10 +180,42 @@ def as_text(series: pd.Series) -> pd.Series:
     return text.mask(blank) if blank.any() else text
 
 
-def _points(lat: pd.Series, lon: pd.Series) -> gpd.GeoSeries:
+def usable_points(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """True where a latitude and longitude make a point on the map: both finite and in range."""
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+
+
+def coordinates_of(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude arrays of any event-like frame (NaN where unknown).
+
+    From the ``latitude``/``longitude`` columns (numbers or text), else from
+    a Point ``geometry`` for the rows the columns leave unplaced. Where
+    :func:`usable_points` is True, the map draws an event.
+    """
+    if "latitude" in frame.columns and "longitude" in frame.columns:
+        lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    else:
+        lat = np.full(len(frame), np.nan)
+        lon = np.full(len(frame), np.nan)
+    if "geometry" in frame.columns:
+        geometry = frame["geometry"]
+        for i in np.flatnonzero(np.isnan(lat) | np.isnan(lon)):  # only rows the columns leave unplaced
+            geom = geometry.iat[i]
+            if geom is not None and getattr(geom, "geom_type", None) == "Point" and not geom.is_empty:
+                lon[i], lat[i] = geom.x, geom.y
+    return lat, lon
+
+
+def points_of(lat: pd.Series, lon: pd.Series) -> gpd.GeoSeries:
+    """Point geometries of usable coordinates (finite, in range); None elsewhere."""
+    import geopandas as gpd
+    import shapely
+
     lat_a = lat.to_numpy(dtype="float64", na_value=np.nan)
     lon_a = lon.to_numpy(dtype="float64", na_value=np.nan)
-    usable = np.isfinite(lat_a) & np.isfinite(lon_a) & (np.abs(lat_a) <= 90) & (np.abs(lon_a) <= 180)
+    usable = usable_points(lat_a, lon_a)
     geoms = np.full(len(lat_a), None, dtype=object)
     if usable.any():
         geoms[usable] = shapely.points(lon_a[usable], lat_a[usable])

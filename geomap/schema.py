@@ -177,23 +177,29 @@ class Countries:
         return self._by_name.get(" ".join(name.split()).casefold())
 
 
-@functools.cache
 def countries() -> Countries:
     """Every country of the gazetteer's ``countries.tsv`` (GeoNames), under ACLED's names where they differ.
 
     Returns
     -------
     Countries
-        Built once per process. A gazetteer folder of one's own without a
-        ``countries.tsv`` uses the bundled gazetteer's; without either, the
+        Built once per gazetteer folder. A gazetteer folder of one's own without
+        a ``countries.tsv`` uses the bundled gazetteer's; without either, the
         countries of the taxonomy file only (with no ISO3 codes).
     """
+    # Keyed by $GEOMAP_GAZETTEER, which alone decides the folder: a lookup per event row stays cheap.
+    return _countries(os.environ.get("GEOMAP_GAZETTEER") or "")
+
+
+@functools.lru_cache(maxsize=4)
+def _countries(override: str) -> Countries:
+    """The countries of one gazetteer folder (a process may switch folders, as tests do)."""
+    path = gazetteer_dir() / "countries.tsv"
     taxonomy = load_taxonomy()
     acled = {name: entry["iso2"] for name, entry in taxonomy.countries.items()}
     boxes = {entry["iso2"]: tuple(entry["bbox"]) for entry in taxonomy.countries.values()}
     names = {code: name for name, code in acled.items()}
     rows: list[Country] = []
-    path = gazetteer_dir() / "countries.tsv"
     if not path.is_file():  # a gazetteer of one's own without the country table: the codes are the world's
         path = bundled_gazetteer_dir() / "countries.tsv"
     if path.is_file():
@@ -202,6 +208,7 @@ def countries() -> Countries:
             iso2, iso3, name = line.split("\t")[:3]
             rows.append(Country(iso2, iso3, names.get(iso2, name), boxes.get(iso2)))  # type: ignore[arg-type]
     else:
+        # The taxonomy file gives no ISO3 codes: those countries have none ("") without countries.tsv.
         rows = [Country(entry["iso2"], entry.get("iso3", ""), name, tuple(entry["bbox"]))  # type: ignore[arg-type]
                 for name, entry in taxonomy.countries.items()]
     return Countries(rows, acled)

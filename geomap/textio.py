@@ -402,18 +402,52 @@ def decoded_lines(stream: Iterable[bytes], legacy: str, first: bool = True) -> I
 
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP's list).
+FORMULA_STARTS = "=+-@\t\r"
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+# A cell neutralised by spreadsheet_safe: its apostrophe, then apostrophes and a formula start.
+_NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
+
+_RISKY_STARTS = frozenset(FORMULA_STARTS + "'")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a CSV cell that a spreadsheet shows as text and never runs as a formula.
+
+    OWASP's rule: a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+    carriage return gets a leading apostrophe (spreadsheets hide it). Numbers
+    are left alone (``-36.2`` stays a number). Text that already starts with
+    apostrophes followed by one of those characters gets one more apostrophe,
+    so that :func:`spreadsheet_text` gives back exactly the original text.
+    """
+    if not text or text[0] not in _RISKY_STARTS:
+        return text
+    if (text[0] != "'" and not _NUMBER.fullmatch(text)) or _NEUTRALISED.match(text):
+        return "'" + text
+    return text
+
+
+def spreadsheet_text(cell: str) -> str:
+    """The text :func:`spreadsheet_safe` was given (reading back a CSV that geomap wrote)."""
+    return cell[1:] if cell.startswith("'") and _NEUTRALISED.match(cell) else cell
+
 
 def cell_text(value: Any) -> str:
     """How geomap writes one value in a CSV cell.
 
     Missing values (None, NaN) are empty; floats take their shortest exact
     form; a control character becomes U+FFFD (a NUL would make the file read
-    back as binary, and control characters carry no text).
+    back as binary, and control characters carry no text); text that a
+    spreadsheet would run as a formula is neutralised (:func:`spreadsheet_safe`).
     """
     if value is None:
         return ""
     if isinstance(value, float):
         return "" if value != value else repr(value)
+    if isinstance(value, str):
+        return spreadsheet_safe(_CONTROL_CHARS.sub("\ufffd", value))
     return _CONTROL_CHARS.sub("\ufffd", str(value))
 
 

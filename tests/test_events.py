@@ -514,17 +514,27 @@ def test_rows_with_only_a_location_are_geocoded(tmp_path: Path) -> None:
     assert [str(p) for p in report.problems] == [f"{path}:4: unlocated: Atlantis"]
 
 
-def test_swap_check_uses_a_gazetteer_that_knows_containment(tmp_path: Path) -> None:
-    class Containing(FakeGazetteer):
-        def containing(self, lat: float, lon: float, kind: str = "admin1") -> dict | None:
-            assert kind == "country"
-            inside = 35 <= lat <= 36 and 10 <= lon <= 11  # a made-up country far from any box
-            return {"kind": "country", "name": "Freedonia", "country": "FD"} if inside else \
-                {"kind": "country", "name": "Elsewhere", "country": "EL"}
+def outlines_folder(folder: Path, outlines: dict[str, tuple[float, float, float, float]]) -> Path:
+    """A gazetteer folder whose boundaries are the world outlines given as (west, south, east, north) boxes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    features = [{"type": "Feature", "properties": {"place_id": code, "name": code, "kind": "world", "parent_id": ""},
+                 "geometry": {"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]}}
+                for code, (w, s, e, n) in outlines.items()]
+    (folder / "boundaries.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    (folder / "places.tsv").write_text("place_id\tname\tkind\tlatitude\tlongitude\tcountry\tadmin1\tadmin2\t"
+                                       "parent_id\tpopulation\talt_names\tsource\n"
+                                       "TD\tChad\tcountry\t35.5\t10.5\tTD\t\t\t\t\t\ttest\n", encoding="utf-8")
+    return folder
 
-    path = write(tmp_path, csv_of("e,2016-12-01,,,,Freedonia,,10.5,35.5,,", "f,2016-12-01,,,,Freedonia,,35.5,10.5,,"))
-    assert problems_of(path, gazetteer=Containing()) == [
-        f"{path}:2: point (latitude 10.5, longitude 35.5) is outside Freedonia but (35.5, 10.5) is inside: "
+
+def test_swap_check_uses_the_gazetteer_outlines(tmp_path: Path) -> None:
+    from geomap.gazetteer import Gazetteer
+
+    # Made-up outlines far from the real countries: only the gazetteer's own can flag these rows.
+    folder = outlines_folder(tmp_path / "gaz", {"TD": (10, 35, 11, 36), "NE": (35, 10, 36, 11)})
+    path = write(tmp_path, csv_of("e,2016-12-01,,,,Chad,,10.5,35.5,,", "f,2016-12-01,,,,Chad,,35.5,10.5,,"))
+    assert problems_of(path, gazetteer=Gazetteer.load(folder)) == [
+        f"{path}:2: point (latitude 10.5, longitude 35.5) is outside Chad but (35.5, 10.5) is inside: "
         "latitude and longitude look swapped"]
 
 

@@ -268,11 +268,19 @@ def rebuilt(tmp_path_factory) -> Path:
 
 @requires_shared
 @pytest.mark.shared
-@pytest.mark.parametrize("name", ["places.tsv", "boundaries.geojson", "README.md"])
+@pytest.mark.parametrize("name", ["places.tsv", "boundaries.geojson", "basemap.json", "README.md"])
 def test_rebuild_is_byte_identical_to_committed(rebuilt, name):
     assert (rebuilt / name).read_bytes() == (GAZETTEER / name).read_bytes(), (
         f"gazetteer/{name} is stale: rebuild it with the command in gazetteer/README.md"
     )
+
+
+def test_committed_basemap_places_are_those_of_the_committed_gazetteer():
+    from geomap.gazetteer.labels import BASEMAP_FILE, choose_places
+
+    stored = json.loads((GAZETTEER / BASEMAP_FILE).read_text(encoding="utf-8"))
+    assert {"cities": stored["cities"], "admin1": stored["admin1"]} == choose_places(GAZETTEER)
+    assert stored["cities"][0][0] == "Aleppo" and stored["admin1"]["Lattakia"] == "Latakia"
 
 
 def test_cli_names_the_wrong_folder(tmp_path, capsys):

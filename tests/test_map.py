@@ -262,6 +262,21 @@ def test_offline_basemap_comes_from_the_gazetteer() -> None:
     assert payload["basemap"]["online"] == []
 
 
+def test_basemap_places_are_read_from_basemap_json_while_it_matches_the_gazetteer(tiny_gazetteer: Path) -> None:
+    from geomap.gazetteer.labels import BASEMAP_FILE, write_basemap_places
+    from geomap.render.basemap import offline_basemap
+
+    write_basemap_places(tiny_gazetteer)
+    path = tiny_gazetteer / BASEMAP_FILE
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    stored["cities"] = [["Read from basemap.json", 36.0, 37.0, 7]]
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    assert offline_basemap()["cities"] == [["Read from basemap.json", 36.0, 37.0, 7]]
+    with (tiny_gazetteer / "places.tsv").open("a", encoding="utf-8") as handle:  # the gazetteer changes
+        handle.write("C2\tNewtown\ttown\t35.1\t36.7\tSY\tSouthland\t\tSY01\t20000\t\ttest\n")
+    assert offline_basemap()["cities"] == [["Bigtown", 36.2, 37.16, 7], ["Newtown", 35.1, 36.7, 9]]
+
+
 def test_missing_boundaries_warn_but_still_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GEOMAP_GAZETTEER", str(tmp_path))
     with pytest.warns(UserWarning, match="boundaries.geojson"):

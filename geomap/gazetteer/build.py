@@ -29,6 +29,7 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from geomap.errors import GazetteerError
+from geomap.gazetteer.labels import BASEMAP_FILE, write_basemap_places
 from geomap.gazetteer.model import COLUMNS
 from geomap.gazetteer.model import (
     KINDS as _KIND_ORDER,  # the reader's order; the build tests membership
@@ -1148,7 +1149,7 @@ def _write_boundaries(path: Path, features: list[dict]) -> None:
 def build_gazetteer(ocha_2020: str | Path, ocha_2015: str | Path, geonames: str | Path,
                     out: str | Path, curated: str | Path | None = None,
                     log: LogFn | None = None, naturalearth: str | Path | None = None) -> BuildReport:
-    """Build ``places.tsv``, ``boundaries.geojson`` and ``README.md`` into ``out``.
+    """Build ``places.tsv``, ``boundaries.geojson``, ``countries.tsv``, ``basemap.json`` and ``README.md`` into ``out``.
 
     Parameters
     ----------
@@ -1245,7 +1246,8 @@ def build_gazetteer(ocha_2020: str | Path, ocha_2015: str | Path, geonames: str 
     _write_places(out_dir / "places.tsv", places)
     _write_boundaries(out_dir / "boundaries.geojson", features)
     _write_countries(out_dir / "countries.tsv", countries)
-    for name in ("places.tsv", "boundaries.geojson"):
+    write_basemap_places(out_dir)
+    for name in ("places.tsv", "boundaries.geojson", BASEMAP_FILE):
         report.files[name] = (out_dir / name).stat().st_size
     with atomic_write(out_dir / "README.md") as handle:
         handle.write(render_readme(report))
@@ -1384,9 +1386,20 @@ other countries of the world (kind `world`: Natural Earth's 1:110m outlines,
 snapped to 0.001°, drawn around Syria on the offline basemaps; their
 `place_id` is the gazetteer's country and their `name` the gazetteer's, so a
 country has one spelling). Each feature has `place_id, name, name_ar, kind,
-parent_id`. The `world` outlines are for drawing: at about 1 km they are too
-coarse to tell which country a point near a border lies in, so the
-gazetteer's country checks use Syria's own polygon only.
+parent_id`. The `world` outlines are drawn, and used with margins: at about
+1 km they are too coarse to tell which country a point near a border lies
+in, so the checks of event tables call a point outside a country only when
+it lies in another country's outline more than 25 km from it, or at sea more
+than 100 km from it (`geomap/tables/swaps.py`).
+
+`basemap.json` holds what the offline basemaps name, chosen from
+`places.tsv` so that no map has to read it: Syria's 20 largest cities, the
+largest cities of its neighbours, its other cities and towns (each with the
+zoom from which the HTML map shows it), and the label of each governorate
+named after its capital (the capital's spelling). It records the SHA-256 of
+the `places.tsv` and `boundaries.geojson` it was made from; a map made from
+a folder whose files changed since chooses the places again
+(`geomap/gazetteer/labels.py`).
 
 ## Curated rows
 
@@ -1412,7 +1425,7 @@ geomap gazetteer build --ocha-2020 ../shared/data/ocha-2020 \\
 ```
 
 The build prints the row counts and merge figures and rewrites `places.tsv`,
-`boundaries.geojson` and this README atomically. It is deterministic: the
+`boundaries.geojson`, `countries.tsv`, `basemap.json` and this README atomically. It is deterministic: the
 same sources and curated rows give byte-identical files, which
 `tests/test_gazetteer_build.py` checks when the sources are present.
 """

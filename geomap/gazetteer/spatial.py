@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -211,11 +212,29 @@ def nearest(places: Iterable[Place], lat: float, lon: float, kinds: Iterable[str
     return best
 
 
+def read_boundaries(path: Path) -> Boundaries | None:
+    """The boundaries file at ``path`` (read once per version of the file), or None when there is none."""
+    try:
+        version = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    try:
+        return _read_boundaries(path, version)
+    except GazetteerError:
+        return None
+
+
+@functools.lru_cache(maxsize=4)
+def _read_boundaries(path: Path, version: int) -> Boundaries:
+    return Boundaries.read(path)
+
+
 class Boundaries:
     """The admin boundaries of ``boundaries.geojson``, indexed by kind for point-in-polygon queries."""
 
     def __init__(self, trees: dict[str, tuple[STRtree, list[str]]]) -> None:
         self._trees = trees
+        self._outlines: dict[str, Any] = {}
 
     @classmethod
     def read(cls, path: Path) -> Boundaries:
@@ -251,3 +270,61 @@ class Boundaries:
         if tree is None:
             return []
         return [ids[int(i)] for i in tree.query(Point(lon, lat), predicate="intersects")]
+
+    def has(self, kind: str) -> bool:
+        """True when the file holds boundaries of ``kind`` (``world``: the countries' outlines)."""
+        return kind in self._trees
+
+    def country_at(self, lats: Sequence[float], lons: Sequence[float]) -> list[str | None]:
+        """For each point, the ``place_id`` of the country outline holding it, or None (at sea).
+
+        Outlines of kind ``country`` (the focus country's own, detailed) are
+        looked at first, then the world's (``world``, ISO2 codes; ``""`` for an
+        outline without a code); within a kind the first in file order wins.
+        """
+        import numpy as np
+        import shapely
+
+        found: list[str | None] = [None] * len(lats)
+        todo = np.arange(len(lats))
+        for kind in ("country", "world"):
+            tree, ids = self._trees.get(kind, (None, []))
+            if tree is None or not len(todo):
+                continue
+            points = shapely.points(np.asarray(lons, dtype=float)[todo], np.asarray(lats, dtype=float)[todo])
+            hits = tree.query(points, predicate="intersects")
+            if not hits.shape[1]:
+                continue
+            order = np.lexsort((hits[1], hits[0]))  # by point, then file order
+            points_hit, first = np.unique(hits[0][order], return_index=True)
+            for point, feature in zip(points_hit.tolist(), hits[1][order][first].tolist()):
+                found[int(todo[point])] = ids[feature]
+            todo = np.delete(todo, points_hit)
+        return found
+
+    def _outline(self, place_id: str) -> Any:
+        """The union of the outlines of ``place_id`` (any kind), or None."""
+        import shapely
+
+        if place_id not in self._outlines:
+            shapes = [tree.geometries[i] for tree, ids in self._trees.values() for i, pid in enumerate(ids)
+                      if pid == place_id and place_id]
+            self._outlines[place_id] = shapely.union_all(shapes) if shapes else None
+        return self._outlines[place_id]
+
+    def bounds(self, place_id: str) -> tuple[float, float, float, float] | None:
+        """``(west, south, east, north)`` of the outlines of ``place_id``, or None when it has none."""
+        shape = self._outline(place_id)
+        return None if shape is None else tuple(shape.bounds)
+
+    def km_from(self, place_id: str, lats: Sequence[float], lons: Sequence[float]) -> list[float]:
+        """Kilometres from each point to the nearest outline of ``place_id`` (0 inside; inf without one)."""
+        import numpy as np
+        import shapely
+
+        shape = self._outline(place_id)
+        if shape is None:
+            return [math.inf] * len(lats)
+        points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+        nearest = shapely.get_coordinates(shapely.shortest_line(shape, points))[0::2]  # the end on the outline
+        return [haversine_km(lat, lon, y, x) for lat, lon, (x, y) in zip(lats, lons, nearest.tolist())]

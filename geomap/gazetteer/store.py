@@ -692,6 +692,13 @@ class Gazetteer:
                 return place
         return None
 
+    def boundaries(self) -> Boundaries | None:
+        """The outlines of ``boundaries.geojson`` beside the places, or None when there is no such file."""
+        try:
+            return self._boundary_index()
+        except GazetteerError:
+            return None
+
     def _boundary_index(self) -> Boundaries:
         if self._base is not None:
             return self._base._boundary_index()

@@ -28,6 +28,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from geomap.errors import GeomapError, InputError
+from geomap.frames import coordinates_of, usable_points
 from geomap.render import assets
 from geomap.render.basemap import offline_basemap
 from geomap.render.payload import pack
@@ -171,9 +172,10 @@ def build_map(
     if online_basemaps is None:
         online_basemaps = basemap != "offline"
 
-    payload = map_payload(
+    payload = _payload(
         events, title=title, basemap=basemap, cluster=cluster, unlocated=unlocated, online_basemaps=online_basemaps,
         notes=notes, mentions=mentions,
+        text_lists=False,  # packed straight from the table's own strings: no list of a million notes
     )
     (lat, lon), zoom = SYRIA_VIEW
     m = GeomapMap(
@@ -210,8 +212,12 @@ def save_map(m: folium.Map, path: str | os.PathLike[str]) -> Path:
     text = render_html(m)
     target = Path(path)
     with atomic_write(target, "w", encoding="utf-8") as handle:
-        handle.write(text)
+        for start in range(0, len(text), _WRITE_PIECE):  # a 100 MB page is not encoded all at once
+            handle.write(text[start:start + _WRITE_PIECE])
     return target
+
+
+_WRITE_PIECE = 1 << 22
 
 
 def render_html(m: folium.Map) -> str:
@@ -302,7 +308,7 @@ class GeomapLayer(MacroElement):
     def __init__(self, payload: dict[str, Any]) -> None:
         super().__init__()
         self._name = "GeomapEvents"
-        self.payload = payload
+        # Only the packed text is kept: the payload may hold columns of the caller's table.
         self.blob = json_for_script(pack(payload))
 
     def render(self, **kwargs: Any) -> None:
@@ -370,16 +376,36 @@ def map_payload(
     counted from 1). The page carries it packed
     (:func:`geomap.render.payload.pack`).
     """
+    return _payload(events, title=title, basemap=basemap, cluster=cluster, unlocated=unlocated,
+                    online_basemaps=online_basemaps, notes=notes, mentions=mentions, text_lists=True)
+
+
+def _payload(
+    events: pd.DataFrame,
+    *,
+    title: str | None,
+    basemap: str,
+    cluster: bool | str,
+    unlocated: pd.DataFrame | Iterable[str] | None,
+    online_basemaps: bool,
+    notes: str,
+    mentions: pd.DataFrame | None,
+    text_lists: bool,
+) -> dict[str, Any]:
+    """:func:`map_payload`; with ``text_lists=False`` a text column's distinct values stay a pandas
+    column and the coordinates numpy arrays (:func:`geomap.render.payload.pack` writes them a piece
+    at a time)."""
     if not isinstance(events, pd.DataFrame):
         raise InputError(f"events must be a DataFrame, not {type(events).__name__}")
     if notes not in NOTES:
         raise GeomapError(f"notes must be one of {', '.join(NOTES)}, not {notes!r}")
     frame, flagged = _checked_counts(pd.DataFrame(events).reset_index(drop=True))
-    lat, lon = _coordinates(frame)
-    located = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
-    marks = _mention_marks(frame[located].reset_index(drop=True), mentions)  # offsets into the whole notes
+    lat, lon = coordinates_of(frame)
+    located = usable_points(lat, lon)
+    # offsets into the whole notes, before they are cut short
+    marks = _mention_marks(frame[located].reset_index(drop=True), mentions) if mentions is not None else None
     frame = _with_notes(frame, notes)
-    on_map = frame[located].reset_index(drop=True)
+    on_map = frame if located.all() else frame[located].reset_index(drop=True)  # no copy of a million notes
     n = len(on_map)
     if cluster == "auto":
         cluster = n > CLUSTER_THRESHOLD
@@ -403,7 +429,7 @@ def map_payload(
     for name in _TEXT_COLUMNS:
         column = _text(on_map, name, "")
         if (column != "").any():
-            text_columns[name] = strings.encode(column)
+            text_columns[name] = strings.encode(column, lists=text_lists)
 
     day0, days = _days(on_map)
     payload: dict[str, Any] = {
@@ -411,7 +437,7 @@ def map_payload(
         "title": title or "",
         "total": len(frame),
         "cluster": bool(cluster),
-        **_fixed_point(lat[located], lon[located]),
+        **_fixed_point(lat[located], lon[located], lists=text_lists),
         "actor": _codes(actors, actor_names),
         "actor2": _codes(others, actor_names),
         "sub": sub_codes,
@@ -507,14 +533,18 @@ def _checked_counts(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 COORDINATE_SCALE = 100_000  # 5 decimals: about a metre, finer than any gazetteer point
 
 
-def _fixed_point(lat: np.ndarray, lon: np.ndarray) -> dict[str, Any]:
-    """Coordinates as whole 1e-5 degree steps from a corner: shorter JSON than decimals."""
+def _fixed_point(lat: np.ndarray, lon: np.ndarray, lists: bool = True) -> dict[str, Any]:
+    """Coordinates as whole 1e-5 degree steps from a corner: shorter JSON than decimals.
+
+    With ``lists=False`` the steps stay numpy arrays (:func:`~geomap.render.payload.pack` writes them).
+    """
     origin = [float(np.floor(lat.min())), float(np.floor(lon.min()))] if len(lat) else [0.0, 0.0]
+    steps = [np.rint((values - corner) * COORDINATE_SCALE).astype(np.int64) for values, corner in zip((lat, lon), origin)]
     return {
         "origin": origin,
         "scale": COORDINATE_SCALE,
-        "lat": np.rint((lat - origin[0]) * COORDINATE_SCALE).astype(np.int64).tolist(),
-        "lon": np.rint((lon - origin[1]) * COORDINATE_SCALE).astype(np.int64).tolist(),
+        "lat": steps[0].tolist() if lists else steps[0],
+        "lon": steps[1].tolist() if lists else steps[1],
     }
 
 
@@ -546,12 +576,14 @@ class _StringTable:
         self.values: list[str] = [""]
         self._index: dict[str, int] = {"": 0}
 
-    def encode(self, column: pd.Series) -> dict[str, list[Any]]:
+    def encode(self, column: pd.Series, lists: bool = True) -> dict[str, Any]:
+        if len(column) > _SURELY_DISTINCT_FROM and _surely_distinct(column):
+            return {"values": column.tolist() if lists else column}  # what factorize would find, without its copy
         codes, uniques = pd.factorize(column)
         if len(uniques) == len(column):
-            return {"values": column.tolist()}
+            return {"values": column.tolist() if lists else column}
         if len(uniques) > len(column) // 2:
-            return {"values": list(uniques), "codes": codes.tolist()}
+            return {"values": list(uniques) if lists else uniques, "codes": codes.tolist()}
         table = np.array([self._add(value) for value in uniques], dtype=np.int64)
         return {"codes": table[codes].tolist()}
 
@@ -563,23 +595,19 @@ class _StringTable:
         return code
 
 
-def _coordinates(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Latitude and longitude arrays (NaN where unknown), from columns or a Point geometry."""
-    if "latitude" in frame.columns and "longitude" in frame.columns:
-        lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(dtype=float)
-        lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(dtype=float)
-        if "geometry" not in frame.columns:
-            return lat, lon
-    else:
-        lat = np.full(len(frame), np.nan)
-        lon = np.full(len(frame), np.nan)
-    if "geometry" in frame.columns:
-        geometry = frame["geometry"]
-        for i in np.flatnonzero(np.isnan(lat) | np.isnan(lon)):  # only rows the columns leave unplaced
-            geom = geometry.iat[i]
-            if geom is not None and getattr(geom, "geom_type", None) == "Point" and not geom.is_empty:
-                lon[i], lat[i] = geom.x, geom.y
-    return lat, lon
+_SURELY_DISTINCT_FROM = 10_000
+
+
+def _surely_distinct(column: pd.Series) -> bool:
+    """True when no two values are equal, found without copying them all as factorizing does.
+
+    Values are told apart by their lengths and their first and last 24
+    characters; only those alike in all three are compared whole.
+    """
+    keys = pd.DataFrame({"n": column.str.len(), "head": column.str.slice(0, 24), "tail": column.str.slice(-24)})
+    alike = keys.duplicated(keep=False).to_numpy()
+    # only values alike in those 48 characters and their length are compared whole
+    return not alike.any() or not column[alike].duplicated().any()
 
 
 def _text(frame: pd.DataFrame, column: str, default: str) -> pd.Series:
@@ -589,8 +617,15 @@ def _text(frame: pd.DataFrame, column: str, default: str) -> pd.Series:
     values = frame[column].reset_index(drop=True)
     if not pd.api.types.is_string_dtype(values) or values.dtype == object:
         values = values.astype(object).map(str, na_action="ignore")
-    values = values.astype("string").str.strip()
-    return values.mask(values == "").fillna(default)
+    if not isinstance(values.dtype, pd.StringDtype):
+        values = values.astype("string")
+    # Each step only where it changes something: a column of a million notes is not copied for nothing.
+    ends = pd.concat([values.str.slice(0, 1), values.str.slice(-1)])  # one character each: cheap to test
+    if (ends.str.strip() == "").fillna(False).any():
+        values = values.str.strip()
+    if (values == "").fillna(False).any():
+        values = values.mask(values == "")
+    return values.fillna(default) if values.isna().any() else values
 
 
 def _by_frequency(values: pd.Series) -> list[str]:

@@ -19,6 +19,10 @@ import base64
 import gzip
 import json
 import re
+import zlib
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 __all__ = ["PACKED_PARTS", "pack", "payload_from_html", "unpack"]
@@ -68,9 +72,60 @@ def pack(payload: dict[str, Any]) -> dict[str, Any]:
             if key in holder:
                 bulky[path] = holder.pop(key)
         if bulky:
-            raw = json.dumps(bulky, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
-            light["packed"][part] = base64.b64encode(gzip.compress(raw, COMPRESS_LEVEL, mtime=0)).decode("ascii")
+            light["packed"][part] = base64.b64encode(gzip_json(bulky)).decode("ascii")
     return light
+
+
+_LIST_PIECE = 20_000  # items of a long list serialised at a time
+_PIECES_AHEAD = 4  # pieces written but not yet compressed, at most
+
+
+def gzip_json(value: Any) -> bytes:
+    """``value`` as compact JSON, gzip-compressed (no timestamp), written piece by piece.
+
+    The bytes inflate to exactly ``json.dumps(value, ensure_ascii=False,
+    separators=(",", ":"), allow_nan=False)``, but the whole JSON text is
+    never held in memory: a million notes would otherwise be held three
+    times over (the Python list, the JSON text, its UTF-8 bytes).
+    """
+    compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, 31)  # 31: the gzip container, mtime 0
+    out: list[bytes] = []
+    pending: deque[Future[bytes]] = deque()
+    # zlib lets go of the interpreter lock: one thread compresses, in order, while this one writes JSON.
+    with ThreadPoolExecutor(max_workers=1) as compressing:
+        for piece in _json_pieces(value):
+            pending.append(compressing.submit(compressor.compress, piece.encode("utf-8")))
+            while len(pending) > _PIECES_AHEAD:
+                out.append(pending.popleft().result())
+        out.extend(f.result() for f in pending)
+    out.append(compressor.flush())
+    return b"".join(out)
+
+
+def _json_pieces(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        yield "{"
+        for k, (key, item) in enumerate(value.items()):
+            yield ("," if k else "") + _dumps(str(key)) + ":"
+            yield from _json_pieces(item)
+        yield "}"
+    elif (isinstance(value, list) and len(value) > _LIST_PIECE) or _is_column(value):
+        # a pandas column (a text column of the map) becomes Python strings a piece at a time
+        yield "["
+        for start in range(0, len(value), _LIST_PIECE):
+            piece = value[start:start + _LIST_PIECE]
+            yield ("," if start else "") + _dumps(piece if isinstance(piece, list) else piece.tolist())[1:-1]
+        yield "]"
+    else:
+        yield _dumps(value)
+
+
+def _is_column(value: Any) -> bool:
+    return not isinstance(value, (list, dict, str)) and hasattr(value, "tolist") and hasattr(value, "dtype")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def unpack(packed: dict[str, Any]) -> dict[str, Any]:

@@ -6,9 +6,18 @@ GeoParquet, ``-`` for CSV on stdout; all written atomically.
 """
 
 from geomap.tables.places import read_user_places
-from geomap.tables.read import load_events, read_events, validate_events
+from geomap.tables.read import load_events, load_table, read_events, validate_events
 from geomap.tables.validate import Problem, ReadReport
 from geomap.tables.write import write_built_table, write_events
 
-__all__ = ["load_events", "read_events", "validate_events", "write_events", "write_built_table",
-           "read_user_places", "Problem", "ReadReport"]
+__all__ = [
+           "Problem",
+           "ReadReport",
+           "load_events",
+           "load_table",
+           "read_events",
+           "read_user_places",
+           "validate_events",
+           "write_built_table",
+           "write_events",
+]

@@ -62,7 +62,7 @@ def read_user_places(path: PathLike, *, default_kind: str = "village") -> list[d
     places: list[dict[str, Any]] = []
     problems: list[Problem] = []
     seen: dict[str, int | str] = {}
-    for line, values, found in raw.rows:
+    for line, values, found in raw.records():
         messages = list(found)
         place = _user_place(values, line, raw.path, default_kind, taxonomy, messages)
         if place["place_id"] in seen:

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import pandas as pd
 
 from geomap.errors import InputError
 from geomap.tables.raw import (
-    RawTable,
     check_header,
-    frame_records,
+    frame_table,
     read_csv_table,
     read_geojson_table,
     read_parquet_table,
     table_format,
 )
 from geomap.tables.validate import ReadReport, validate_raw
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 PathLike = str | os.PathLike[str]
 
@@ -84,6 +85,23 @@ def load_events(
     number is at most 12) they are read month first and ``report.notes``
     says so.
     """
+    return _load(path, strict=strict, gazetteer=gazetteer, format=format, dayfirst=dayfirst, geometry=True)
+
+
+def load_table(
+    path: PathLike,
+    *,
+    strict: bool = False,
+    gazetteer: Any = None,
+    format: str | None = None,
+    dayfirst: bool | None = None,
+) -> tuple[pd.DataFrame, ReadReport]:
+    """:func:`load_events` without the Point geometries: a plain DataFrame (what a map needs)."""
+    return _load(path, strict=strict, gazetteer=gazetteer, format=format, dayfirst=dayfirst, geometry=False)
+
+
+def _load(path: PathLike, *, strict: bool, gazetteer: Any, format: str | None, dayfirst: bool | None,
+          geometry: bool) -> tuple[pd.DataFrame, ReadReport]:
     kind = table_format(path, format)
     if kind == "csv":
         raw = read_csv_table(path)
@@ -92,7 +110,7 @@ def load_events(
     else:
         raw = read_parquet_table(path)
     check_header(raw)
-    return validate_raw(raw, strict=strict, gazetteer=gazetteer, dayfirst=dayfirst)
+    return validate_raw(raw, strict=strict, gazetteer=gazetteer, dayfirst=dayfirst, geometry=geometry)
 
 
 def validate_events(
@@ -106,8 +124,6 @@ def validate_events(
 
     Problems are located as ``NAME:row N`` (N counted from 1).
     """
-    records = frame_records(table)
-    raw = RawTable(name, [c for c in table.columns if c != "geometry"],
-                    [(f"row {i}", rec, []) for i, rec in enumerate(records, start=1)])
+    raw = frame_table(table, name)
     check_header(raw)
     return validate_raw(raw, strict=strict, gazetteer=gazetteer)

@@ -7,18 +7,19 @@ import math
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from geomap.errors import InputError
 from geomap.frames import COLUMN_DTYPES, as_text, typed_geoframe
 from geomap.schema import EVENT_COLUMNS, FLAGS_COLUMN, normalise_header
 from geomap.tables.raw import FORMATS, SUFFIX_FORMATS
 from geomap.textio import atomic_write, write_csv_rows
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 PathLike = str | os.PathLike[str]
 
@@ -70,6 +71,8 @@ def write_built_table(table: gpd.GeoDataFrame, path: PathLike) -> None:
     schema, such as the parts of a corpus run (also as a plain DataFrame
     holding its geometry column).
     """
+    import geopandas as gpd
+
     if not isinstance(table, gpd.GeoDataFrame):
         table = gpd.GeoDataFrame(table, geometry="geometry", crs="EPSG:4326")
     with atomic_write(path, "wb") as handle:
@@ -78,6 +81,9 @@ def write_built_table(table: gpd.GeoDataFrame, path: PathLike) -> None:
 
 def _conform(table: pd.DataFrame) -> gpd.GeoDataFrame:
     """Give any event-like frame the schema: header spellings, dtypes, points from lat/lon."""
+    import geopandas as gpd
+    import shapely
+
     frame = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
     frame.columns = normalise_header([str(c) for c in frame.columns])
     for column in ("latitude", "longitude"):
