@@ -216,14 +216,19 @@ def _countries(override: str) -> Countries:
 
 def country_name_of(code: str | None) -> str | None:
     """The name tables use for the country with this ISO2 or ISO3 code (ACLED's where it differs), or None."""
-    found = countries().by_code(code) if code else None
-    return found.name if found is not None else None
+    return _country_of(os.environ.get("GEOMAP_GAZETTEER") or "", code)[0] if code else None
 
 
 def iso3_of(iso2: str) -> str | None:
     """The ISO 3166 alpha-3 code of a country given by its alpha-2 code, or None."""
-    found = countries().by_code(iso2) if iso2 else None
-    return (found.iso3 or None) if found is not None else None
+    return _country_of(os.environ.get("GEOMAP_GAZETTEER") or "", iso2)[1] if iso2 else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _country_of(override: str, code: str) -> tuple[str | None, str | None]:
+    """The name and ISO3 code of a country by code, in one gazetteer folder (asked once per event row)."""
+    found = _countries(override).by_code(code)
+    return (found.name, found.iso3 or None) if found is not None else (None, None)
 
 
 def acled_event_types() -> dict[str, tuple[str, ...]]:

@@ -203,7 +203,7 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
     placed = any(_tells_country(m, country) for m in places)
     named = any(_names_country(m, country) for m in places)
     sides_country = sides_country_of(actors, country if placed else None, country if named else None)
-    if names_scoped_sides(tokens):  # words whose side depends on the country ("the coalition" in Yemen)
+    if names_scoped_sides(tokens, sides_country):  # words whose side depends on the country ("the coalition" in Yemen)
         actors = [a for a in find_actors(tokens, gaz, sources, sides_country) if filed.isdisjoint(range(a.first, a.end))]
     country_name = country_name_of(sides_country or country)
     actors = [ActorMention(a.first, a.end, a.actor.in_country(country_name).seen_from(sides_country))

@@ -382,10 +382,13 @@ def _in_country(found: list[tuple[int, int, Actor]], tokens: Tokens,
     return kept
 
 
-def names_scoped_sides(tokens: Tokens) -> bool:
-    """Does the text use a phrase whose side depends on the report's country (see :func:`find_actors`)?"""
-    return any(actor.countries or " ".join(tokens.low[a:b]) in scoped_actors()
-               for a, b, actor in _actor_matches(tokens))
+def names_scoped_sides(tokens: Tokens, country: str | None) -> bool:
+    """Does the text use a phrase that names another side in reports on ``country`` (ISO2) than it
+    names elsewhere (see :func:`find_actors`)? Only then must its actors be read again for it."""
+    if not country:
+        return False
+    scoped = scoped_actors()
+    return any(country in scoped.get(" ".join(tokens.low[a:b]), (None, {}))[1] for a, b, _ in _actor_matches(tokens))
 
 
 # "pro-Houthi forces", "GNA-aligned fighters": a side's own fighters named from it (actors.yaml)

@@ -145,10 +145,10 @@ def _query_name(mention: Mention, tokens: Tokens, gazetteer: Gazetteer) -> str:
     if not following:
         return text
     written = tuple(c.place for c in gazetteer.candidates(text, fuzzy=False))
-    if not written or _similarity(text, written) >= 0.999:
+    if not written or _alike(text, written):
         return text
     bare = tuple(c.place for c in gazetteer.candidates(text[:-1], fuzzy=False) if c.place.kind in _POSSESSOR_KINDS)
-    return text[:-1] if bare and _similarity(text[:-1], bare) >= 0.999 else text
+    return text[:-1] if bare and _alike(text[:-1], bare) else text
 
 
 # What a possessive that lost its apostrophe names: "Syrias Idlib", "Aleppos Sukkari".
@@ -272,7 +272,7 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Reso
             continue
         res = alone[queries[mention.question]]
         fits.update(_countries_spelled_as(mention.query, res, gazetteer))
-        if res.place is not None and _similarity(mention.query, (res.place,)) >= 0.999:
+        if res.place is not None and _alike(mention.query, (res.place,)):
             votes.append(res)
     if not fits:
         # no name is spelled as any place: Syria, whose names the spelling folds are made for (the
@@ -378,7 +378,7 @@ def drop_junk(mentions: list[Mention], tokens: Tokens, country: str | None = Non
         if _foreign_lookalike(mention, res, country):
             continue
         if country is None and res is not None and res.place is not None and mention.in_gazetteer \
-                and _similarity(mention.query, (res.place,)) < 0.999:
+                and not _alike(mention.query, (res.place,)):
             # no focus: every place is abroad, where the spelling folds (tuned on Arabic names)
             # join unrelated words ("Mukayras" and Mucuri); a name must be written as its place is
             if mention.prep is None and mention.cue is None:
@@ -412,7 +412,7 @@ def _foreign_lookalike(mention: Mention, res: Resolution | None, country: str | 
         return False  # names found by their form ("Kafr X", "X Road") are listed whatever they resemble
     if any(c.place.country == country for _score, c in res.candidates):
         return False
-    return _best_similarity(mention.query, res) < 0.999
+    return not _alike(mention.query, tuple(c.place for _s, c in res.candidates[:10]))
 
 
 @lru_cache(maxsize=50_000)
@@ -447,15 +447,27 @@ _SIMILARITY_LIMIT = 200_000
 
 def _similarity_to(text: str, names: tuple[str, ...]) -> float:
     query = _light(text)
-    best = 0.0
-    for name in names:
-        light = _light(name)
-        for strip in ("al", "el", "ar", "as", "ad", "ash", "at", "az", "an"):
-            if light.startswith(strip) and len(light) > len(strip) + 3 and not query.startswith(strip):
-                light = light[len(strip):]
-                break
-        best = max(best, fuzz.ratio(query, light) / 100.0)
-        if best >= 0.999:
-            return best
-    return best
-    return best
+    lights = [_without_article(_light(name), query) for name in names]
+    if query in lights:
+        return 1.0
+    return max((fuzz.ratio(query, light) / 100.0 for light in lights), default=0.0)
+
+
+def _alike(text: str, places: tuple[Place, ...]) -> bool:
+    """Is ``text`` spelled as a name of one of ``places`` (case, punctuation and an article aside)?
+
+    What ``_similarity(text, places) >= 0.999`` says, without the fuzzy comparison.
+    """
+    query = _light(text)
+    return any(_without_article(_light(name), query) == query for place in places for name in place.names)
+
+
+_ARTICLES = ("al", "el", "ar", "as", "ad", "ash", "at", "az", "an")
+
+
+def _without_article(light: str, query: str) -> str:
+    """A name's spelling without an Arabic article the query does not have ("alraqqa" for "raqqa")."""
+    for strip in _ARTICLES:
+        if light.startswith(strip) and len(light) > len(strip) + 3 and not query.startswith(strip):
+            return light[len(strip):]
+    return light

@@ -45,9 +45,9 @@ class Rule:
     at: str  # "sides" or "doer"
     when: dict[str, Any]
     then: dict[str, Any]
-    words: tuple[str, ...]  # the words or phrases ``clause_has`` names, empty when it names none
+    words: Phrases  # the words or phrases ``clause_has`` names, empty when it names none
     objects: frozenset[str]  # the words ``object_has`` names, empty when it names none
-    around: tuple[str, ...]  # the words or phrases ``near_has`` names, empty when it names none
+    around: Phrases  # the words or phrases ``near_has`` names, empty when it names none
 
     def holds(self, coding: Coding, broad: bool, actor1: Side | None, actor2: Side | None,
               texts: _Texts, after: Sequence[str]) -> bool:
@@ -75,13 +75,29 @@ class Rule:
             return False
         if "actor1_armed" in when and (actor1 is not None and actor1.inter in _ARMED) != when["actor1_armed"]:
             return False
-        if "near_has" in when and not any(f" {phrase} " in texts.get("near") for phrase in self.around):
+        if "near_has" in when and not texts.has("near", self.around):
             return False
-        return "clause_has" not in when or any(f" {phrase} " in texts.get("clause") for phrase in self.words)
+        return "clause_has" not in when or texts.has("clause", self.words)
 
     def apply(self, coding: Coding) -> Coding:
         """The coding with this rule's fields set."""
         return coding._replace(**self.then)
+
+
+class Phrases(NamedTuple):
+    """A word list of rules.yaml split for a fast test: its one-word entries, and its phrases."""
+
+    words: frozenset[str]
+    phrases: tuple[str, ...]
+    heads: frozenset[str]  # the first words of the phrases
+
+    @classmethod
+    def of(cls, entries: Sequence[str]) -> Phrases:
+        phrases = tuple(e for e in entries if " " in e)
+        return cls(frozenset(e for e in entries if " " not in e), phrases, frozenset(p.split()[0] for p in phrases))
+
+
+_NONE = Phrases(frozenset(), (), frozenset())
 
 
 @cache
@@ -90,9 +106,9 @@ def rules() -> tuple[Rule, ...]:
     lexicon = load_lexicon("rules")
     return tuple(
         Rule(entry["name"], entry.get("at", "sides"), dict(entry["when"]), dict(entry["then"]),
-             lexicon.phrases(entry["when"]["clause_has"]) if "clause_has" in entry["when"] else (),
+             Phrases.of(lexicon.phrases(entry["when"]["clause_has"])) if "clause_has" in entry["when"] else _NONE,
              lexicon.words(entry["when"]["object_has"]) if "object_has" in entry["when"] else frozenset(),
-             lexicon.phrases(entry["when"]["near_has"]) if "near_has" in entry["when"] else ())
+             Phrases.of(lexicon.phrases(entry["when"]["near_has"])) if "near_has" in entry["when"] else _NONE)
         for entry in lexicon["retype"]
     )
 
@@ -144,15 +160,24 @@ def _rules_for(stage: str, event_type: str, sub_event_type: str) -> tuple[Rule, 
 
 
 class _Texts:
-    """The clause's and the sentences' words as spaced strings, joined only when a rule reads them."""
+    """The clause's and the sentences' words, as sets and spaced strings made only when a rule reads them."""
 
     def __init__(self, clause: Sequence[str], near: Sequence[str]) -> None:
         self._clause, self._near = clause, near
         self._joined: dict[str, str] = {}
+        self._sets: dict[str, frozenset[str]] = {}
 
-    def get(self, which: str) -> str:
-        found = self._joined.get(which)
+    def has(self, which: str, wanted: Phrases) -> bool:
+        """Does the clause (``"clause"``) or the sentences (``"near"``) hold a word or phrase of ``wanted``?"""
+        words = self._clause if which == "clause" else self._near
+        found = self._sets.get(which)
         if found is None:
-            words = self._clause if which == "clause" else self._near
-            found = self._joined[which] = " " + " ".join(words) + " "
-        return found
+            found = self._sets[which] = frozenset(words)
+        if not wanted.words.isdisjoint(found):
+            return True
+        if wanted.heads.isdisjoint(found):
+            return False
+        joined = self._joined.get(which)
+        if joined is None:
+            joined = self._joined[which] = " " + " ".join(words) + " "
+        return any(f" {phrase} " in joined for phrase in wanted.phrases)

@@ -106,9 +106,14 @@ def _earlier_rounds(tokens: Tokens, lo: int, trigger: Trigger) -> bool:
 _EARLIER = _GRAMMAR.words("earlier")
 
 
+_FRAME_VERBS = frozenset(phrase.split()[0] for phrase in _TRIGGERS["irrealis"]["framing"])
+
+
 def _framing(low: list[str], trigger: Trigger, end: int, framing: frozenset[str]) -> bool:
     """Is the trigger the subject of a news frame ("the latest strikes come as the UN tries ...",
     "the new bombings came in the wake of army gains")? It recalls events told before."""
+    if trigger.end >= end or low[trigger.end] not in _FRAME_VERBS:
+        return False
     after = " ".join(low[trigger.end:min(end, trigger.end + 4)])
     return any(after.startswith(phrase) for phrase in framing)
 

@@ -71,11 +71,7 @@ class Actor:
         """This actor with ``{country}`` in its name filled (itself when there is nothing to fill, or no country)."""
         if not country or COUNTRY not in self.name:
             return self
-        name = self.name.replace(COUNTRY, country)
-        # ACLED's article where the lexicon spells it: "Military Forces of the Philippines"
-        with_article = self.name.replace(" of " + COUNTRY, " of the " + country)
-        return replace(self, name=with_article if COUNTRY not in with_article and with_article in actors_by_name()
-                       else name)
+        return _filled(self, country)
 
     def seen_from(self, country: str | None) -> Actor:
         """This side as coded in a report on ``country`` (ISO2): ACLED codes a state's forces and
@@ -88,6 +84,16 @@ class Actor:
             return self
         inter = STATE_FORCES if country == self.country else EXTERNAL_FORCES
         return self if inter == self.inter else replace(self, inter=inter)
+
+
+@lru_cache(maxsize=4096)
+def _filled(actor: Actor, country: str) -> Actor:
+    """:meth:`Actor.in_country`, made once per actor and country."""
+    name = actor.name.replace(COUNTRY, country)
+    # ACLED's article where the lexicon spells it: "Military Forces of the Philippines"
+    with_article = actor.name.replace(" of " + COUNTRY, " of the " + country)
+    return replace(actor, name=with_article if COUNTRY not in with_article and with_article in actors_by_name()
+                   else name)
 
 
 #: What stands for the country in a local actor's name.
