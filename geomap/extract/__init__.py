@@ -269,7 +269,10 @@ def extract_document(text: str, *, report_date: dt.date | str | None = None, doc
                      gazetteer: Gazetteer | None = None, source: str | None = None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Return both the event table and the mentions table of one report (one pass).
 
-    Parameters are those of :func:`extract_events`.
+    Parameters
+    ----------
+    text, report_date, doc_id, gazetteer, source
+        As for :func:`extract_events`.
 
     Returns
     -------
@@ -314,7 +317,12 @@ def extract_rows(documents: Iterable[DocumentLike], *, gazetteer: Gazetteer | No
     """The rows of :func:`extract_corpus`'s two tables, as dicts: no table is built.
 
     For writers that stream rows (a CSV of events needs neither pandas nor
-    geopandas). Parameters are those of :func:`extract_corpus`.
+    geopandas).
+
+    Parameters
+    ----------
+    documents, gazetteer, report_date
+        As for :func:`extract_corpus`.
 
     Returns
     -------
@@ -348,10 +356,16 @@ def iter_extract_corpus(documents: Iterable[DocumentLike], *, gazetteer: Gazette
                         batch_chars: int = BATCH_CHARS) -> Iterator[tuple[gpd.GeoDataFrame, pd.DataFrame]]:
     """Extract many reports as a stream of tables, so memory stays bounded.
 
-    Parameters are those of :func:`extract_corpus`, plus ``batch_chars``:
-    documents are taken until their text reaches this many characters, then
-    that batch's event and mention tables are yielded. Concatenated, the
-    tables are what :func:`extract_corpus` returns for the same documents.
+    Concatenated, the tables are what :func:`extract_corpus` returns for the
+    same documents.
+
+    Parameters
+    ----------
+    documents, gazetteer, report_date
+        As for :func:`extract_corpus`.
+    batch_chars : int
+        Documents are taken until their text reaches this many characters,
+        then that batch's event and mention tables are yielded.
 
     Yields
     ------

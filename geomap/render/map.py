@@ -221,7 +221,18 @@ _WRITE_PIECE = 1 << 22
 
 
 def render_html(m: folium.Map) -> str:
-    """Return the full HTML document of ``m`` with deterministic element ids."""
+    """Return the full HTML document of ``m`` with deterministic element ids.
+
+    Parameters
+    ----------
+    m : folium.Map
+        A map made by :func:`build_map`.
+
+    Returns
+    -------
+    str
+        The standalone page (what :func:`save_map` writes): the same map gives the same bytes.
+    """
     root = m.get_root()
     _assign_stable_ids(root)
     return root.render()

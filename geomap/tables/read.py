@@ -77,13 +77,34 @@ def load_events(
 ) -> tuple[gpd.GeoDataFrame, ReadReport]:
     """Read and validate an event table; return it with its :class:`ReadReport`.
 
-    Same parameters as :func:`read_events`, but with ``strict=True`` the
-    problem rows are left out of the table and counted as rejected instead of
-    raising, so a caller can print the report and go on. ``dayfirst`` says
-    how ``event_date`` cells such as ``03/05/2016`` are read (True: 3 May);
-    by default the file's own dates decide, and when they cannot (every
-    number is at most 12) they are read month first and ``report.notes``
-    says so.
+    As :func:`read_events`, but with ``strict=True`` the problem rows are
+    left out of the table and counted as rejected instead of raising, so a
+    caller can print the report and go on.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The table (CSV, ACLED CSV, GeoJSON, GeoParquet file or folder); ``-``
+        reads CSV from standard input.
+    strict : bool
+        Leave problem rows out (counted in ``report.rejected``) instead of
+        keeping them flagged in :data:`FLAGS_COLUMN`.
+    gazetteer : geomap.gazetteer.Gazetteer, optional
+        Geocodes rows with a ``location`` but no coordinates and checks that
+        points lie in the country they name; the bundled one if omitted.
+    format : {"csv", "geojson", "parquet"}, optional
+        Overrides the suffix.
+    dayfirst : bool, optional
+        How ``event_date`` cells such as ``03/05/2016`` are read (True: 3 May).
+        By default the file's own dates decide, and when they cannot (every
+        number is at most 12) they are read month first and ``report.notes``
+        says so.
+
+    Returns
+    -------
+    tuple of (geopandas.GeoDataFrame, ReadReport)
+        The event table (``table.attrs["report"]`` holds the report too) and
+        what happened to each row.
     """
     return _load(path, strict=strict, gazetteer=gazetteer, format=format, dayfirst=dayfirst, geometry=True)
 
@@ -96,7 +117,19 @@ def load_table(
     format: str | None = None,
     dayfirst: bool | None = None,
 ) -> tuple[pd.DataFrame, ReadReport]:
-    """:func:`load_events` without the Point geometries: a plain DataFrame (what a map needs)."""
+    """:func:`load_events` without the Point geometries: a plain DataFrame (what a map needs).
+
+    Parameters
+    ----------
+    path, strict, gazetteer, format, dayfirst
+        As for :func:`load_events`.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, ReadReport)
+        The event table, with ``latitude``/``longitude`` but no ``geometry``
+        column, and the report.
+    """
     return _load(path, strict=strict, gazetteer=gazetteer, format=format, dayfirst=dayfirst, geometry=False)
 
 
@@ -122,7 +155,19 @@ def validate_events(
 ) -> tuple[gpd.GeoDataFrame, ReadReport]:
     """Validate an in-memory table exactly as :func:`load_events` validates a file.
 
-    Problems are located as ``NAME:row N`` (N counted from 1).
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The events, with the schema's column names (or their ACLED spellings).
+    name : str
+        What problems are located by: ``NAME:row N`` (N counted from 1).
+    strict, gazetteer
+        As for :func:`load_events`.
+
+    Returns
+    -------
+    tuple of (geopandas.GeoDataFrame, ReadReport)
+        The checked table and the report, as :func:`load_events` returns them.
     """
     raw = frame_table(table, name)
     check_header(raw)

@@ -31,7 +31,15 @@ PathLike = str | os.PathLike[str]
 class Problem:
     """One validation problem: ``str(problem)`` is ``FILE:WHERE: message``.
 
-    ``where`` is the CSV line number (an int) or ``"feature N"`` / ``"row N"``.
+    Attributes
+    ----------
+    path : str
+        The table it was found in.
+    where : int, str or None
+        The CSV line number (an int), or ``"feature N"`` / ``"row N"``; None
+        for a problem of the whole table.
+    message : str
+        What is wrong, and what was done about it.
     """
 
     path: str

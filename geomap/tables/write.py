@@ -35,6 +35,12 @@ def write_events(table: pd.DataFrame, path: PathLike, *, format: str | None = No
         the suffix (``.csv``, ``.geojson``/``.json``, ``.parquet``) unless
         ``format`` is given.
     format : {"csv", "geojson", "parquet"}, optional
+        Overrides the suffix.
+
+    Returns
+    -------
+    None
+        The file is replaced only once it is complete (or nothing is written).
 
     Notes
     -----
@@ -68,8 +74,19 @@ def write_built_table(table: gpd.GeoDataFrame, path: PathLike) -> None:
     The table is written as it is: none of the conforming :func:`write_events`
     does (header spellings, dtypes, blank strings, points from geometries),
     which costs as much as building the table. For tables already in the
-    schema, such as the parts of a corpus run (also as a plain DataFrame
-    holding its geometry column).
+    schema, such as the parts of a corpus run.
+
+    Parameters
+    ----------
+    table : geopandas.GeoDataFrame or pandas.DataFrame
+        A table in the schema (a plain DataFrame must hold its ``geometry`` column).
+    path : str or os.PathLike
+        The GeoParquet file.
+
+    Returns
+    -------
+    None
+        The file is replaced only once it is complete.
     """
     import geopandas as gpd
 
