@@ -363,3 +363,8 @@ def test_protests_and_riots_told_plainly(text: str, sub_event_type: str) -> None
 def test_artillery_fired_in_a_fight_is_a_clash(text: str) -> None:
     found = events(text)
     assert list(found["sub_event_type"]) == ["Armed clash"]
+
+
+def test_a_side_that_admits_anothers_gain_is_a_speaker() -> None:
+    event = one_event("The rebel group admitted that the army had captured ground east of Damascus on Tuesday.")
+    assert (event["actor1"], event["sub_event_type"]) == ("Military Forces of Syria", "Government regains territory")
