@@ -36,3 +36,25 @@ class GazetteerError(GeomapError):
 class GeomapWarning(UserWarning):
     """Something in an input was set aside without dropping what was asked for (an unreadable document
     date: the document is extracted without it); the CLI prints it as a warning."""
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """A user's value as a message quotes it (``repr``), cut short when long: one readable line.
+
+    Parameters
+    ----------
+    value : object
+        The value read.
+    limit : int
+        The most characters of it shown.
+
+    Returns
+    -------
+    str
+        ``repr(value)``, or the ``repr`` of its first ``limit`` characters and an ellipsis.
+    """
+    text = repr(value)
+    if len(text) <= limit + 2:
+        return text
+    return repr(str(value)[:limit] + "…")
+

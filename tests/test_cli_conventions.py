@@ -101,11 +101,11 @@ def test_map_names_every_problem_row_exits_1_and_still_writes_the_map(tmp_path: 
     assert (status, out) == (1, "")
     assert f"{table}:3: unknown event_type 'Picnic'" in err
     assert f"{table}:4: latitude 95.0 is out of range" in err
-    assert f"{table}: 3 rows read: 1 mapped, 2 flagged, 0 rejected" in err
+    assert f"{table}: 3 rows read: 1 clean, 2 flagged, 0 rejected" in err
     assert html.stat().st_size > 10_000
     status, _out, err = run(["map", str(table), "--strict", "-o", str(html)], capsys)
     assert status == 1
-    assert f"{table}: 3 rows read: 1 mapped, 0 flagged, 2 rejected" in err
+    assert f"{table}: 3 rows read: 1 clean, 0 flagged, 2 rejected" in err
 
 
 # --- '-' for stdin and stdout -------------------------------------------------------------

@@ -142,7 +142,7 @@ def test_day_month_file_is_read_day_first(tmp_path: Path) -> None:
 def test_reads_our_csv(tmp_path: Path) -> None:
     path = write(tmp_path, csv_of('e1,2016-12-01,Battles,Armed clash,SAA,Syria,Aleppo,36.2,37.16,4,"a, b"'))
     table = read_events(path)
-    assert table.attrs["report"].summary() == f"{path}: 1 rows read: 1 mapped, 0 flagged, 0 rejected"
+    assert table.attrs["report"].summary() == f"{path}: 1 rows read: 1 clean, 0 flagged, 0 rejected"
     row = table.iloc[0]
     assert (row["event_id"], row["event_type"], row["fatalities"], row["notes"]) == ("e1", "Battles", 4, "a, b")
     assert row["iso3"] == "SYR"  # filled from the country name
@@ -496,7 +496,7 @@ def test_read_equals_mapped_plus_flagged_plus_rejected(tmp_path: Path) -> None:
     assert (report.read, report.mapped, report.flagged, report.rejected, report.blank) == (4, 2, 2, 0, 1)
     assert report.read == report.mapped + report.flagged + report.rejected == len(table)
     assert (report.geocoded, report.unlocated) == (1, 1)
-    assert report.summary() == f"{path}: 4 rows read: 2 mapped (1 geocoded), 2 flagged, 0 rejected; 1 blank rows skipped"
+    assert report.summary() == f"{path}: 4 rows read: 2 clean (1 geocoded), 2 flagged, 0 rejected; 1 blank rows skipped"
 
 
 def test_rows_with_only_a_location_are_geocoded(tmp_path: Path) -> None:

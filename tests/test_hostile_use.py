@@ -316,7 +316,7 @@ def an_event_table_keeps_its_strict_date_check(tmp: Path) -> None:
     write(tmp, "t.csv", TABLE_HEADER + '"Wed Nov 23, 2016 | 4:58pm EST",36.2,37.1,Rebels,3\n' + GOOD_ROW)
     run = cli(tmp, "map", "t.csv", "-o", "m.html")
     assert run.status == 1 and re.search(r"t\.csv:2: .*event_date", run.err), run.err
-    assert "2 rows read: 1 mapped, 1 flagged" in run.err
+    assert "2 rows read: 1 clean, 1 flagged" in run.err
 
 
 @check(DATES)
@@ -728,7 +728,7 @@ def the_local_dask_cluster_opens_no_dashboard(tmp: Path) -> None:
 def a_table_piped_in_is_read_as_a_table(tmp: Path) -> None:
     table = (TABLE_HEADER + GOOD_ROW).encode()
     run = cli(tmp, "map", "-", "-o", "m.html", stdin=table)
-    assert run.status == 0 and "1 rows read: 1 mapped" in run.err, run.err
+    assert run.status == 0 and "1 rows read: 1 clean" in run.err, run.err
     refused(cli(tmp, "extract", "-", stdin=table), r"an event table")
     run = cli(tmp, "map", "-", "-o", "r.html", "--date", "2016-05-03", stdin=REPORT.encode())
     assert run.status == 0 and "rows read" not in run.err, run.err  # a report piped in is still a report
@@ -765,3 +765,14 @@ def the_gazetteer_is_not_built_into_its_sources(tmp: Path) -> None:
     refused(run, r"src/geonames/built/places\.tsv: refusing to write inside the input folder src/geonames")
     assert digest(tmp) == before and not (tmp / "src" / "geonames" / "built").exists()
 
+
+
+@check(ODD)
+def a_problem_line_quotes_a_huge_value_cut_short(tmp: Path) -> None:
+    huge = "<b>" + "\u0645" * 50_000
+    write(tmp, "t.csv", TABLE_HEADER.replace("fatalities", "fatalities,event_type")
+          + GOOD_ROW.replace("\n", f",{huge}\n"))
+    run = cli(tmp, "map", "t.csv", "-o", "m.html")
+    assert run.status == 1 and "Traceback" not in run.err
+    lines = [line for line in run.err.splitlines() if "event_type" in line]
+    assert lines and all(len(line) < 400 for line in lines), [len(line) for line in lines]

@@ -292,7 +292,7 @@ def test_map_names_every_flagged_row_and_accounts_for_it(tmp_path: Path, capsys:
     for line in HOSTILE_ROWS:
         assert re.search(rf"^{re.escape(str(path))}:{line}: ", err, re.M), line
     rows, bad = len(HOSTILE_ROWS) + 1, len(HOSTILE_ROWS)
-    assert f"{path}: {rows} rows read: 1 mapped, {0 if strict else bad} flagged, {bad if strict else 0} rejected" in err
+    assert f"{path}: {rows} rows read: 1 clean, {0 if strict else bad} flagged, {bad if strict else 0} rejected" in err
     read, on_map, without = map(int, re.search(r"(\d+) events read, (\d+) mapped, (\d+) without coordinates", err).groups())
     assert read == (1 if strict else rows) == on_map + without
     assert (tmp_path / "m.html").is_file()  # flagged rows are kept: the map is still written

@@ -103,7 +103,7 @@ def test_geoparquet_geometries_other_than_points_are_flagged(tmp_path: Path,
     assert (f"{path}:row 5: the geometry's point (latitude 35.1, longitude 36.3) disagrees with latitude 36.2, "
             "longitude 37.1 beside it; the geometry is used") in err
     assert not re.search(rf"{re.escape(str(path))}:row [16]:", err)  # a point that agrees; a row to geocode
-    assert f"{path}: 6 rows read: 2 mapped (1 geocoded), 4 flagged, 0 rejected" in err
+    assert f"{path}: 6 rows read: 2 clean (1 geocoded), 4 flagged, 0 rejected" in err
 
 
 def test_the_geometry_wins_over_the_columns_beside_it(tmp_path: Path) -> None:
@@ -156,7 +156,7 @@ def test_repeated_event_ids_are_flagged_with_both_lines(tmp_path: Path, capsys: 
     for line in (4, 5):
         assert (f"{path}:{line}: event_id 'e1' repeats the event at line 2: its fatalities would be counted twice"
                 in err)
-    assert f"{path}: 4 rows read: 2 mapped, 2 flagged, 0 rejected" in err
+    assert f"{path}: 4 rows read: 2 clean, 2 flagged, 0 rejected" in err
 
 
 def test_strict_keeps_the_first_of_repeated_events(tmp_path: Path) -> None:

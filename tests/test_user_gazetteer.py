@@ -171,7 +171,7 @@ def test_cli_map_geocodes_table_rows_with_the_users_file(tmp_path: Path, places_
                      "2016-05-03,Explosions/Remote violence,Dubeet Hospital,,\n", encoding="utf-8")
     html = tmp_path / "map.html"
     assert main(["map", str(table), "--gazetteer", str(places_file), "-o", str(html)]) == 0
-    assert f"{table}: 1 rows read: 1 mapped (1 geocoded), 0 flagged, 0 rejected" in capsys.readouterr().err
+    assert f"{table}: 1 rows read: 1 clean (1 geocoded), 0 flagged, 0 rejected" in capsys.readouterr().err
     assert "Dubeet Hospital" in json.dumps(payload_from_html(html.read_text(encoding="utf-8")))
     # without the user's file the row cannot be placed: named, flagged, exit 1
     assert main(["map", str(table), "-o", str(html)]) == 1

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geomap.errors import shown
 from geomap.schema import MAX_FATALITIES
 
 PathLike = str | os.PathLike[str]
@@ -66,11 +67,11 @@ def checked_int(row: Mapping[str, Any], column: str, low: int, high: int | None,
         return None
     number = to_int(value)
     if number is None:
-        problems.append(f"{column} {value!r} is not a whole number")
+        problems.append(f"{column} {shown(value)} is not a whole number")
         return None
     if not -_INT64_LIMIT <= number < _INT64_LIMIT:
-        shown = str(value).strip()
-        problems.append(f"{column} {shown[:24]}{'...' if len(shown) > 24 else ''} is out of range")
+        text = str(value).strip()
+        problems.append(f"{column} {text[:24]}{'...' if len(text) > 24 else ''} is out of range")
         return None
     if number < low:
         problems.append(f"{column} {number} is negative" if low == 0 else f"{column} {number} is below {low}")
@@ -124,7 +125,7 @@ def coordinate(value: Any, column: str, problems: list[str]) -> float | None:
         return None
     number = to_float(value)
     if number is None:
-        problems.append(f"{column} {value!r} is not a number")
+        problems.append(f"{column} {shown(value)} is not a number")
         return None
     if not math.isfinite(number):
         problems.append(f"{column} is {number} (not a finite number)")

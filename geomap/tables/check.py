@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from geomap.dates import parse_date, slash_convention
-from geomap.errors import GazetteerError
+from geomap.errors import GazetteerError, shown
 from geomap.frames import COLUMN_DTYPES, STRING_DTYPE
 from geomap.gazetteer import Gazetteer, ResolveContext
 from geomap.schema import (
@@ -207,7 +207,7 @@ class _Check:
         if event_type is not None:
             canonical = self.taxonomy.canonical_event_type(event_type)
             if canonical is None:
-                kind_problem = (f"unknown event_type {event_type!r} "
+                kind_problem = (f"unknown event_type {shown(event_type)} "
                                 f"(not one of ACLED's {len(self.taxonomy.event_types)})")
             else:
                 event_type = canonical
@@ -216,10 +216,10 @@ class _Check:
             if match is not None:
                 sub = match
             elif canonical is not None and (other := self.taxonomy.canonical_sub_event_type(sub)):
-                sub_problem = (f"sub_event_type {other!r} belongs to {self.taxonomy.event_type_of(other)!r}, "
+                sub_problem = (f"sub_event_type {shown(other)} belongs to {self.taxonomy.event_type_of(other)!r}, "
                                f"not {canonical!r}")
             else:
-                sub_problem = f"unknown sub_event_type {sub!r}"
+                sub_problem = f"unknown sub_event_type {shown(sub)}"
         return event_type, sub, kind_problem, sub_problem
 
     def whole_numbers(self, name: str, low: int, high: int | None) -> pd.arrays.IntegerArray:
@@ -255,7 +255,7 @@ class _Check:
             label = value.strip().casefold()
             code = next((k for k, v in self.taxonomy.actor_types.items() if v.casefold() == label), None)
             if code is None:
-                return None, f"{name} {value!r} is not an ACLED actor type (0-8 or its label)"
+                return None, f"{name} {shown(value)} is not an ACLED actor type (0-8 or its label)"
             return code, None
         return _one_int(name, value, 0, 8)
 
@@ -403,7 +403,7 @@ class _Check:
 def repeat_message(event_id: str, first: int | str) -> str:
     """The problem of a row whose event_id an earlier row has."""
     at = f"line {first}" if isinstance(first, int) else first
-    return f"event_id {event_id!r} repeats the event at {at}: its fatalities would be counted twice"
+    return f"event_id {shown(event_id)} repeats the event at {at}: its fatalities would be counted twice"
 
 
 def range_problems(lat: float, lon: float) -> list[str]:
@@ -426,7 +426,7 @@ def _one_int(name: str, value: Any, low: int, high: int | None) -> tuple[int | N
 def _one_confidence(value: Any) -> tuple[float | None, str | None]:
     number = to_float(value)
     if number is None or not 0 <= number <= 1:
-        return None, f"confidence {value!r} is not a number between 0 and 1"
+        return None, f"confidence {shown(value)} is not a number between 0 and 1"
     return number, None
 
 

@@ -107,8 +107,12 @@ class ReadReport:
         return self
 
     def summary(self) -> str:
-        """One line: ``FILE: N rows read: M mapped (G geocoded), F flagged, R rejected``."""
-        parts = [f"{self.mapped} mapped" + (f" ({self.geocoded} geocoded)" if self.geocoded else "")]
+        """One line: ``FILE: N rows read: M clean (G geocoded), F flagged, R rejected``.
+
+        Clean rows (``mapped``) have a point and no problem; flagged rows are kept, their problems in
+        :data:`FLAGS_COLUMN` (a map draws those that have a point); rejected rows are left out.
+        """
+        parts = [f"{self.mapped} clean" + (f" ({self.geocoded} geocoded)" if self.geocoded else "")]
         parts.append(f"{self.flagged} flagged")
         parts.append(f"{self.rejected} rejected")
         tail = f"; {self.blank} blank rows skipped" if self.blank else ""
