@@ -458,8 +458,20 @@ def _alike(text: str, places: tuple[Place, ...]) -> bool:
 
     What ``_similarity(text, places) >= 0.999`` says, without the fuzzy comparison.
     """
-    query = _light(text)
-    return any(_without_article(_light(name), query) == query for place in places for name in place.names)
+    for place in places:
+        key = (text, place.place_id)
+        found = _ALIKE.get(key)
+        if found is None:
+            if len(_ALIKE) > _SIMILARITY_LIMIT:
+                _ALIKE.clear()
+            query = _light(text)
+            found = _ALIKE[key] = any(_without_article(_light(name), query) == query for name in place.names)
+        if found:
+            return True
+    return False
+
+
+_ALIKE: dict[tuple[str, str], bool] = {}
 
 
 _ARTICLES = ("al", "el", "ar", "as", "ad", "ash", "at", "az", "an")
