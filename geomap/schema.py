@@ -191,10 +191,30 @@ def countries() -> Countries:
     return _countries(os.environ.get("GEOMAP_GAZETTEER") or "")
 
 
-@functools.lru_cache(maxsize=4)
+def world_countries() -> Countries:
+    """Every country of the bundled gazetteer's ``countries.tsv``, whatever gazetteer is in use.
+
+    What the lexicons are checked against and what country names are read by: the world's
+    ISO codes and names, which a gazetteer folder of one's own may lack.
+
+    Returns
+    -------
+    Countries
+        Built once per process.
+    """
+    return _countries_in(str(bundled_gazetteer_dir()))
+
+
+@functools.lru_cache(maxsize=8)
 def _countries(override: str) -> Countries:
+    """The countries of the gazetteer folder ``$GEOMAP_GAZETTEER`` names (``override``), else the bundled one's."""
+    return _countries_in(str(gazetteer_dir()))
+
+
+@functools.lru_cache(maxsize=4)
+def _countries_in(folder: str) -> Countries:
     """The countries of one gazetteer folder (a process may switch folders, as tests do)."""
-    path = gazetteer_dir() / "countries.tsv"
+    path = Path(folder) / "countries.tsv"
     taxonomy = load_taxonomy()
     acled = {name: entry["iso2"] for name, entry in taxonomy.countries.items()}
     boxes = {entry["iso2"]: tuple(entry["bbox"]) for entry in taxonomy.countries.values()}

@@ -368,3 +368,21 @@ def test_artillery_fired_in_a_fight_is_a_clash(text: str) -> None:
 def test_a_side_that_admits_anothers_gain_is_a_speaker() -> None:
     event = one_event("The rebel group admitted that the army had captured ground east of Damascus on Tuesday.")
     assert (event["actor1"], event["sub_event_type"]) == ("Military Forces of Syria", "Government regains territory")
+
+
+def test_a_toll_told_of_another_place_and_day_is_no_toll_of_the_event_before() -> None:
+    found = events("Warplanes struck a market in Idlib on Monday, killing 7 people. "
+                   "Gunmen killed a shopkeeper in Homs on Tuesday.")
+    assert found.loc[found["location"] == "Idlib", "fatalities"].tolist() == [7]
+
+
+@pytest.mark.parametrize("text", [
+    "Five people were killed in a car accident on the highway near Homs on Monday.",
+    "An earthquake killed 12 people in Hama on Sunday.",
+    "The film was shot in Aleppo last year.",
+    "The prime minister fired his finance minister in Damascus on Sunday.",
+    "Man United beat Chelsea 2-0 at Old Trafford on Sunday.",
+    "A footballer injured his knee during training in Aleppo on Monday.",
+])
+def test_deaths_no_side_caused_and_other_senses_of_violent_words_are_no_events(text: str) -> None:
+    assert events(text).empty

@@ -776,3 +776,20 @@ def a_problem_line_quotes_a_huge_value_cut_short(tmp: Path) -> None:
     assert run.status == 1 and "Traceback" not in run.err
     lines = [line for line in run.err.splitlines() if "event_type" in line]
     assert lines and all(len(line) < 400 for line in lines), [len(line) for line in lines]
+
+
+@check(TEXT)
+def a_literal_ampersand_and_footnote_marks_are_text(tmp: Path) -> None:
+    text = ("<p>Warplanes struck Idlib on Monday, killing two civilians, residents said &</p>"
+            "<p>Clashes near Hama killed 12\u00b2 fighters on Tuesday.</p>")
+    events, _mentions = _events_and_mentions(tmp, text)
+    assert {row["location"]: row["fatalities"] for row in events} == {"Idlib": "2", "Hama": "12"}, events
+    idlib = next(row for row in events if row["location"] == "Idlib")
+    assert text[int(idlib["char_start"]):int(idlib["char_end"])].endswith("residents said &")
+
+
+@check(TEXT)
+def a_long_list_of_places_is_read_in_linear_time(tmp: Path) -> None:
+    started = time.monotonic()
+    events, mentions = _events_and_mentions(tmp, "Aleppo and Idlib and Hama and Homs and " * 2000 + "were shelled.")
+    assert len(mentions) == 8000 and time.monotonic() - started < 15

@@ -200,3 +200,19 @@ def test_cli_map_of_a_report_places_events_at_the_users_point(tmp_path: Path, pl
     assert main(["map", str(report), "--date", "2016-05-04", "--gazetteer", str(places_file), "-o", str(html)]) == 0
     assert "1 events read, 1 mapped" in capsys.readouterr().err
     assert "Dubeet Hospital" in json.dumps(payload_from_html(html.read_text(encoding="utf-8")))
+
+
+def test_a_place_id_reused_by_another_gazetteer_is_judged_by_its_own_names() -> None:
+    from geomap.extract import extract_mentions
+    from geomap.gazetteer import Gazetteer
+
+    base = Gazetteer.load()
+
+    def with_village(name: str) -> Gazetteer:
+        return base.with_places([{"place_id": "my:1", "name": name, "kind": "village", "latitude": 35.9,
+                                  "longitude": 36.4, "country": "SY"}])
+
+    text = "Zorbaq was shelled on Monday. Residents of Zorbaq fled."
+    alone = list(extract_mentions(text, gazetteer=with_village("Zorbak"))["text"])
+    extract_mentions(text, gazetteer=with_village("Zorbaq"))  # another gazetteer, the same id
+    assert list(extract_mentions(text, gazetteer=with_village("Zorbak"))["text"]) == alone

@@ -335,6 +335,8 @@ def _prep_and_cue(tokens: Tokens, first: int, last: int) -> tuple[str | None, st
         if word in _PREPOSITIONS:
             prep = word
             break
+        if first - i > _LIST_REACH:
+            break  # a list runs on so far only in a chain with no sentence end: its preposition is too far
         if word in _COORDINATORS and i > 0 and is_capitalised(tokens.words[i - 1]):
             # "in Abu Kamal and Mayadin", "in Aleppo, Idlib and Hama": the preposition of the list
             i = _list_start(tokens, i - 1) - 1
@@ -828,8 +830,12 @@ def _apposed_holder(tokens: Tokens, mentions: list[Mention], k: int, gap: str,
     close = tokens.text.find(")", tokens.starts[nxt.first])
     if close < 0:
         return None, False
-    inside = [m for m in mentions[k + 1:] if m.end <= close]
-    return (inside[-1], True) if inside else (None, False)
+    last = None
+    for j in range(k + 1, len(mentions)):  # in text order: the last one before the bracket closes
+        if mentions[j].end > close:
+            break
+        last = mentions[j]
+    return (last, True) if last is not None else (None, False)
 
 
 def _in_the_province_of(between: list[str], gap: str) -> bool:

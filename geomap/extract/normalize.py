@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from geomap.extract.lexicon import load as load_lexicon
 
@@ -43,6 +43,8 @@ class Normalised:
     text: str
     original: str
     origin: tuple[int, ...] | None = None
+    # where a character read from more than one of the original ends (an entity: after its ";")
+    wide: dict[int, int] = field(default_factory=dict, compare=False)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The span of ``original`` that ``text[start:end]`` was read from."""
@@ -52,16 +54,15 @@ class Normalised:
         if end <= start:
             return first, first
         last = self.origin[end - 1]
-        if self.original.startswith("&", last):  # an entity: the span ends after its ";"
-            return first, self.original.index(";", last) + 1
-        return first, last + 1
+        return first, self.wide.get(last, last + 1)
 
 
 # A tag of HTML (named, so "a < b" and "<john@example.org>" are left alone), a comment, or a
-# script or style element with its content.
+# script or style element with its content (each looked for over a bounded stretch: an unclosed
+# one many times over costs no more than that).
 _TAG_NAMES = "|".join(_TEXT.words("html_inline_tags") | _TEXT.words("html_block_tags"))
 _MARKUP = re.compile(
-    r"<(?:script|style)\b[^>]*>.*?</(?:script|style)\s*>|<!--.*?-->"
+    r"<(?:script|style)\b[^>]{0,500}>.{0,4000}?</(?:script|style)\s*>|<!--.{0,4000}?-->"
     rf"|</?(?:{_TAG_NAMES})\b[^<>]{{0,500}}>|&(?:#\d{{1,7}}|#[xX][0-9a-fA-F]{{1,6}}|[A-Za-z][A-Za-z0-9]{{1,31}});",
     re.IGNORECASE | re.DOTALL,
 )
@@ -99,6 +100,7 @@ def normalise(text: str) -> Normalised:
         return Normalised(text, text)
     pieces: list[str] = []
     origin: list[int] = []
+    wide: dict[int, int] = {}
     done = 0
     for match in (_MARKUP.finditer(text) if markup else ()):
         _plain(text, done, match.start(), pieces, origin)
@@ -107,6 +109,8 @@ def normalise(text: str) -> Normalised:
         read = _read_characters(read)
         pieces.append(read)
         origin.extend([match.start()] * len(read))
+        if read:
+            wide[match.start()] = match.end()
         done = match.end()
     _plain(text, done, len(text), pieces, origin)
     read = "".join(pieces)
@@ -115,7 +119,7 @@ def normalise(text: str) -> Normalised:
     if read == text:
         return Normalised(text, text)
     origin.append(len(text))
-    return Normalised(read, text, tuple(origin))
+    return Normalised(read, text, tuple(origin), wide)
 
 
 def _plain(text: str, start: int, end: int, pieces: list[str], origin: list[int]) -> None:
@@ -124,7 +128,7 @@ def _plain(text: str, start: int, end: int, pieces: list[str], origin: list[int]
     for run in _NON_ASCII.finditer(text, start, end):
         pieces.append(text[done:run.start()])
         origin.extend(range(done, run.start()))
-        kept = "".join(ch for ch in run.group(0) if unicodedata.category(ch) != "Cf")
+        kept = "".join(ch for ch in run.group(0) if _kept(ch))
         whole = unicodedata.normalize("NFKC", kept)
         if len(whole) == len(kept) == run.end() - run.start():  # one character read for each (Arabic, accents)
             pieces.append(whole)
@@ -140,10 +144,19 @@ def _plain(text: str, start: int, end: int, pieces: list[str], origin: list[int]
 
 
 def _read_characters(chars: str) -> str:
-    """``chars`` with format characters dropped and the others in NFKC form."""
+    """``chars`` with format characters and footnote marks dropped and the others in NFKC form."""
     if chars.isascii():
         return chars
-    return unicodedata.normalize("NFKC", "".join(ch for ch in chars if unicodedata.category(ch) != "Cf"))
+    return unicodedata.normalize("NFKC", "".join(ch for ch in chars if _kept(ch)))
+
+
+def _kept(ch: str) -> bool:
+    """A character read at all: not a format character, nor a superscript or subscript digit (a
+    footnote mark, which NFKC would turn into a digit of the figure before it: "12²")."""
+    return unicodedata.category(ch) != "Cf" and ch not in _MARKS
+
+
+_MARKS = frozenset("\u00b2\u00b3\u00b9" + "".join(map(chr, range(0x2070, 0x208f))))
 
 
 def _fold_confusables(text: str) -> str:

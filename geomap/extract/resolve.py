@@ -429,7 +429,7 @@ def _similarity(text: str, places: tuple[Place, ...]) -> float:
     """The best likeness of ``text`` to a name of one of ``places`` (1.0: spelled alike, articles aside)."""
     best = 0.0
     for place in places:
-        key = (text, place.place_id)  # hashing whole places cost more than the comparison
+        key = (text, place.place_id, place.name, place.alt_names)  # not the whole place: its hash costs more
         found = _SIMILARITY.get(key)
         if found is None:
             if len(_SIMILARITY) > _SIMILARITY_LIMIT:
@@ -441,7 +441,8 @@ def _similarity(text: str, places: tuple[Place, ...]) -> float:
     return best
 
 
-_SIMILARITY: dict[tuple[str, str], float] = {}
+# keyed by the names too, not the place_id alone: an id may name another place in another gazetteer
+_SIMILARITY: dict[tuple[str, str, str, tuple[str, ...]], float] = {}
 _SIMILARITY_LIMIT = 200_000
 
 
@@ -459,7 +460,7 @@ def _alike(text: str, places: tuple[Place, ...]) -> bool:
     What ``_similarity(text, places) >= 0.999`` says, without the fuzzy comparison.
     """
     for place in places:
-        key = (text, place.place_id)
+        key = (text, place.place_id, place.name, place.alt_names)
         found = _ALIKE.get(key)
         if found is None:
             if len(_ALIKE) > _SIMILARITY_LIMIT:
@@ -471,7 +472,7 @@ def _alike(text: str, places: tuple[Place, ...]) -> bool:
     return False
 
 
-_ALIKE: dict[tuple[str, str], bool] = {}
+_ALIKE: dict[tuple[str, str, str, tuple[str, ...]], bool] = {}
 
 
 _ARTICLES = ("al", "el", "ar", "as", "ad", "ash", "at", "az", "an")

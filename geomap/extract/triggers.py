@@ -76,6 +76,8 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
         return True
     if _ended(low, lo, trigger.first, irrealis["ending"]) or _halted(tokens, lo, end, trigger, irrealis["halting"]):
         return True
+    if trigger.type.fallback and _first_phrase_end(low, lo, end, _ACCIDENTS) <= end:
+        return True  # a death no side caused: "killed in a car accident"
     if _supplied(low, lo, trigger, irrealis["supply"]) or _ongoing(low, lo, trigger) \
             or _framing(low, trigger, end, irrealis["framing"]):
         return True
@@ -106,6 +108,7 @@ def _earlier_rounds(tokens: Tokens, lo: int, trigger: Trigger) -> bool:
 _EARLIER = _GRAMMAR.words("earlier")
 
 
+_ACCIDENTS = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["accidents"])
 _FRAME_VERBS = frozenset(phrase.split()[0] for phrase in _TRIGGERS["irrealis"]["framing"])
 
 

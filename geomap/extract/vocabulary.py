@@ -8,7 +8,7 @@ from functools import lru_cache
 from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.text import PhraseGroup, PhraseMatcher, phrase_table
 from geomap.names import tokenize
-from geomap.schema import countries
+from geomap.schema import world_countries
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ def nationality_lexicon() -> tuple[PhraseMatcher, PhraseMatcher]:
 @lru_cache(maxsize=1)
 def country_name_matcher() -> PhraseMatcher:
     """Country names (-> ISO2 code), from the country table of :func:`geomap.schema.countries`."""
-    return PhraseMatcher(phrase_table((" ".join(_words(c.name)), c.iso2) for c in countries()))
+    return PhraseMatcher(phrase_table((" ".join(_words(c.name)), c.iso2) for c in world_countries()))
 
 
 def _words(name: str) -> list[str]:

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from geomap.errors import GeomapError
-from geomap.schema import countries, load_taxonomy
+from geomap.schema import load_taxonomy, world_countries
 
 LEXICON_DIR = Path(__file__).resolve().parent
 
@@ -311,7 +311,7 @@ def _check_actors(lexicon: Lexicon, folder: Path) -> None:
             roles[role] = entry["name"]
         for field, codes in (("country", [entry.get("country")]), ("countries", entry.get("countries") or [])):
             for code in codes:
-                if code is not None and (len(code) != 2 or not code.isupper() or countries().by_code(code) is None):
+                if code is not None and (len(code) != 2 or not code.isupper() or world_countries().by_code(code) is None):
                     raise lex.error((*where, field), f"{field}: {code!r} is not an ISO 3166 alpha-2 code")
         if entry.get("countries") and (role is not None or entry.get("case_sensitive")):
             raise lex.error((*where, "countries"), "an entry scoped to countries has no role and no case_sensitive forms")

@@ -86,7 +86,8 @@ def build_events(doc: Doc) -> list[EventRecord]:
                 if any(later[4] for later in clauses[k + 1:]) and suffered_toll(tokens.low, c_lo, c_hi):
                     ahead.extend(find_figures(tokens, c_lo, c_hi))
                 # a toll alone continues an earlier event: none yet, nothing to read
-                elif records and not _CONTRAST_RE.match(text, c0):
+                elif records and not _CONTRAST_RE.match(text, c0) \
+                        and not _elsewhere_or_another_day(records[-1], places.within(c0, c1), dates.within(c0, c1)):
                     figures = find_figures(tokens, c_lo, c_hi)
                     if figures:
                         _attach_figures(records, figures, s_index, s0, s1, _TARGET_RE.search(text, c0, c1))
@@ -149,6 +150,21 @@ def _in_a_past_year(doc: Doc, trigger: Trigger, c0: int, c1: int, dates: ByStart
 
 
 _SINCE_REACH = 8
+
+
+def _elsewhere_or_another_day(record: EventRecord, clause_places: list[Mention],
+                              clause_dates: list[DateMention]) -> bool:
+    """Does a clause that only gives a toll name another place or day than the event before it?
+
+    "Warplanes struck a market in Idlib on Monday, killing 7. Gunmen killed a shopkeeper in Homs
+    on Tuesday": the shopkeeper is no toll of the air strike.
+    """
+    if record.place is not None and clause_places and all(
+            m.place is not None and m.place.place_id != record.place.place_id and m.place.kind != "country"
+            for m in clause_places):
+        return True
+    return bool(record.date and clause_dates) and all(
+        d.explicit and d.date is not None and d.date != record.date for d in clause_dates)
 
 
 def _attach_figures(records: list[EventRecord], figures: list[Figure], s_index: int, s0: int, s1: int,
