@@ -386,3 +386,9 @@ def test_a_toll_told_of_another_place_and_day_is_no_toll_of_the_event_before() -
 ])
 def test_deaths_no_side_caused_and_other_senses_of_violent_words_are_no_events(text: str) -> None:
     assert events(text).empty
+
+
+def test_a_sentence_set_apart_is_no_context_of_the_protest_before() -> None:
+    found = events("Teachers protested in Homs on Monday to demand higher salaries. "
+                   "Separately, gunmen attacked a checkpoint near Hama.")
+    assert found.loc[found["location"] == "Homs", "sub_event_type"].tolist() == ["Peaceful protest"]

@@ -47,6 +47,8 @@ _TARGET_RE = re.compile(r"\b(" + _SIDES.alternation("targets") + r")s?\b", re.I)
 
 # A clause opened by a contrast reports something else: "..., while activists reported two dead".
 _CONTRAST_RE = re.compile(r"\s*" + _GRAMMAR.alternation("contrast_words") + r"\b", re.I)
+_SET_APART_RE = re.compile(r"\s*(?:" + _GRAMMAR.alternation("contrast_words") + "|"
+                           + _GRAMMAR.alternation("set_apart_words") + r")\b", re.I)
 
 
 def build_events(doc: Doc) -> list[EventRecord]:
@@ -61,11 +63,14 @@ def build_events(doc: Doc) -> list[EventRecord]:
     tolls = toll_word_positions(tokens)
     sentences = document_sentences(tokens)
     for s_index, (s0, s1) in enumerate(sentences):
-        # what a rule may read around the event: its sentence and the next ("Police dispersed them.")
-        near_hi = tokens.index_before(sentences[s_index + 1][1] if s_index + 1 < len(sentences) else s1)
         s_lo = tokens.index_at(s0)
         s_places = places.within(s0, s1)
         s_hi = tokens.index_before(s1)
+        # what a rule may read around the event: its sentence and the next ("Police dispersed them."),
+        # unless the next opens with a word that sets it apart ("Separately, gunmen attacked ...")
+        near_hi = s_hi
+        if s_index + 1 < len(sentences) and not _SET_APART_RE.match(text, sentences[s_index + 1][0]):
+            near_hi = tokens.index_before(sentences[s_index + 1][1])
         # a sentence with no trigger and no kill/wound word codes nothing and adds no toll
         quiet = not triggers.within(s_lo, s_hi) and first_within(tolls, s_lo, s_hi) is None
         clauses = []
