@@ -16,9 +16,7 @@ from functools import cache
 from typing import Any, NamedTuple, Protocol
 
 from geomap.extract.lexicon import load as load_lexicon
-
-# ACLED's actor types of armed sides: state forces, rebels, political and identity militias, external forces.
-_ARMED = frozenset({1, 2, 3, 4, 8})
+from geomap.extract.vocabulary import ARMED_SIDES
 
 
 class Coding(NamedTuple):
@@ -71,9 +69,9 @@ class Rule:
             return False
         if "object_has" in when and self.objects.isdisjoint(after):
             return False
-        if "armed_side" in when and any(s is not None and s.inter in _ARMED for s in (actor1, actor2)) != when["armed_side"]:
+        if "armed_side" in when and any(s is not None and s.inter in ARMED_SIDES for s in (actor1, actor2)) != when["armed_side"]:
             return False
-        if "actor1_armed" in when and (actor1 is not None and actor1.inter in _ARMED) != when["actor1_armed"]:
+        if "actor1_armed" in when and (actor1 is not None and actor1.inter in ARMED_SIDES) != when["actor1_armed"]:
             return False
         if "near_has" in when and not texts.has("near", self.around):
             return False

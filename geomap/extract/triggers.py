@@ -100,12 +100,13 @@ def _earlier_rounds(tokens: Tokens, lo: int, trigger: Trigger) -> bool:
     Geneva", "the previous truce")? Not the adverb: "Earlier, the two sides agreed ..."."""
     low = tokens.low
     for k in range(max(lo, trigger.first - 3), trigger.first):
-        if low[k] in _EARLIER and not any(p in tokens.text[tokens.ends[k]:tokens.starts[k + 1]] for p in ",;:"):
+        if low[k] in EARLIER and not any(p in tokens.text[tokens.ends[k]:tokens.starts[k + 1]] for p in ",;:"):
             return True
     return False
 
 
-_EARLIER = _GRAMMAR.words("earlier")
+#: Words telling an event as an earlier one ("earlier rounds of talks", "a previous strike").
+EARLIER = _GRAMMAR.words("earlier")
 
 
 _ACCIDENTS = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["accidents"])
@@ -143,12 +144,13 @@ def _ongoing(low: list[str], lo: int, trigger: Trigger) -> bool:
 
 def _before_adverbs(low: list[str], lo: int, k: int) -> int:
     """Where the words before token ``k`` begin once "reportedly", "also" ... are passed over."""
-    while k - 1 >= lo and low[k - 1] in _PASSIVE_ADVERBS:
+    while k - 1 >= lo and low[k - 1] in PASSIVE_ADVERBS:
         k -= 1
     return k
 
 
-_PASSIVE_ADVERBS = _GRAMMAR.words("passive_adverbs")
+#: Words that may stand between an auxiliary and its participle ("was reportedly shelled").
+PASSIVE_ADVERBS = _GRAMMAR.words("passive_adverbs")
 
 
 def _negated_after(low: list[str], first: int, end: int, irrealis: dict[str, frozenset[str]]) -> bool:

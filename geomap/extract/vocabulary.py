@@ -100,6 +100,8 @@ def _filled(actor: Actor, country: str) -> Actor:
 COUNTRY = "{country}"
 #: ACLED's actor types of a state's own forces, and of forces acting abroad.
 STATE_FORCES, EXTERNAL_FORCES = 1, 8
+#: ACLED's actor types of armed sides: state forces, rebels, political and identity militias, external forces.
+ARMED_SIDES = frozenset({1, 2, 3, 4, 8})
 
 
 def _actor(item: dict) -> Actor:

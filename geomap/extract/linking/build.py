@@ -35,7 +35,7 @@ from geomap.extract.linking.sides import (
 )
 from geomap.extract.rules import Coding, retype
 from geomap.extract.text import Tokens, clause_spans, document_sentences, first_within
-from geomap.extract.triggers import RELATIVE_WORDS, Trigger, is_irrealis, is_tally
+from geomap.extract.triggers import EARLIER, RELATIVE_WORDS, Trigger, is_irrealis, is_tally
 from geomap.extract.vocabulary import Actor
 from geomap.gazetteer.spatial import ADMIN_KINDS, holds
 
@@ -321,11 +321,10 @@ def _earlier_one(low: list[str], trigger: Trigger, c_lo: int) -> bool:
 
     Not the adverb: "Earlier, Syrian jets bombed Idlib" tells the day's event again.
     """
-    return any(low[k] in _EARLIER and low[k - 1] in ("a", "an", "the")
+    return any(low[k] in EARLIER and low[k - 1] in ("a", "an", "the")
                for k in range(max(c_lo + 1, trigger.first - 3), trigger.first))
 
 
-_EARLIER = _GRAMMAR.words("earlier")
 _PARTICIPANTS = _GRAMMAR.words("protest_participants")
 
 

@@ -11,8 +11,8 @@ from geomap.extract.actors import ActorMention
 from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.linking.records import NEIGHBOURING_SENTENCES, Doc, EventRecord
 from geomap.extract.text import Tokens
-from geomap.extract.triggers import RELATIVE_WORDS, Trigger
-from geomap.extract.vocabulary import Actor, actors_by_name, actors_by_role
+from geomap.extract.triggers import PASSIVE_ADVERBS, RELATIVE_WORDS, Trigger
+from geomap.extract.vocabulary import ARMED_SIDES, Actor, actors_by_name, actors_by_role
 
 _GRAMMAR = load_lexicon("grammar")
 _SIDES = load_lexicon("sides")
@@ -235,9 +235,6 @@ _AGENT_REACH = 6
 _PASSIVE_AGENT_REACH = 12
 
 
-_PASSIVE_ADVERBS = _GRAMMAR.words("passive_adverbs")
-
-
 _IRREGULAR_PARTICIPLES = _GRAMMAR.words("irregular_participles")
 
 
@@ -250,7 +247,7 @@ def _passive(low: list[str], trigger: Trigger) -> bool:
     if not (word.endswith("ed") or word in _IRREGULAR_PARTICIPLES):
         return False
     k = trigger.first - 1
-    while k >= 0 and trigger.first - k <= 3 and low[k] in _PASSIVE_ADVERBS:
+    while k >= 0 and trigger.first - k <= 3 and low[k] in PASSIVE_ADVERBS:
         k -= 1
     return k >= 0 and low[k] in _PASSIVE
 
@@ -610,7 +607,7 @@ def default_actors(record: EventRecord, country: str | None) -> None:
         record.actor1 = role_actor("rioters", country)  # protesters who turned violent are rioters (ACLED)
     if record.event_type == "Protests" and record.actor1 is not None and record.actor1.role == "civilians":
         record.actor1 = role_actor("protesters", country)  # residents who protest are protesters
-    if record.event_type == "Protests" and record.actor1 is not None and record.actor1.inter in _ARMED:
+    if record.event_type == "Protests" and record.actor1 is not None and record.actor1.inter in ARMED_SIDES:
         # the armed side told with a protest is the one that stepped in; ACLED codes the protesters first
         record.actor1, record.actor2 = None, record.actor2 or record.actor1
     if record.actor1 is None:
@@ -646,8 +643,6 @@ def default_intervener(record: EventRecord, country: str | None) -> None:
         record.actor2 = role_actor("police", country)
 
 
-# ACLED's actor types of armed sides: state forces, rebels, political and identity militias, external forces.
-_ARMED = frozenset({1, 2, 3, 4, 8})
 # Protests the authorities stepped into: someone stepped in, the police unless the report says otherwise.
 _PROTESTS_MET_BY_FORCE = frozenset({"Protest with intervention", "Excessive force against protesters"})
 
