@@ -392,3 +392,16 @@ def test_a_sentence_set_apart_is_no_context_of_the_protest_before() -> None:
     found = events("Teachers protested in Homs on Monday to demand higher salaries. "
                    "Separately, gunmen attacked a checkpoint near Hama.")
     assert found.loc[found["location"] == "Homs", "sub_event_type"].tolist() == ["Peaceful protest"]
+
+
+@pytest.mark.parametrize("text", [
+    "A court in Damascus convicted a man of rape on Monday.",
+    "The ministry released its annual budget figures in Damascus on Monday.",
+])
+def test_verdicts_and_releases_of_things_are_no_events(text: str) -> None:
+    assert events(text).empty
+
+
+def test_an_execution_after_a_sentence_is_an_event() -> None:
+    event = one_event("Militants sentenced a young man to death and executed him in a square in Jilib on Monday.")
+    assert event["sub_event_type"] == "Attack"

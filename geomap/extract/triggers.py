@@ -78,6 +78,8 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
         return True
     if trigger.type.fallback and _first_phrase_end(low, lo, end, _ACCIDENTS) <= end:
         return True  # a death no side caused: "killed in a car accident"
+    if _court_verdict(tokens, lo, end, trigger):
+        return True  # "a court convicted a man of rape" (not "sentenced him to death and executed him")
     if _supplied(low, lo, trigger, irrealis["supply"]) or _ongoing(low, lo, trigger) \
             or _framing(low, trigger, end, irrealis["framing"]):
         return True
@@ -109,6 +111,8 @@ def _earlier_rounds(tokens: Tokens, lo: int, trigger: Trigger) -> bool:
 EARLIER = _GRAMMAR.words("earlier")
 
 
+_CHARGE_WORDS = frozenset(("of", "for", "over", "with"))
+_LEGAL = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["legal"])
 _ACCIDENTS = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["accidents"])
 _FRAME_VERBS = frozenset(phrase.split()[0] for phrase in _TRIGGERS["irrealis"]["framing"])
 
@@ -405,6 +409,23 @@ def _habitual_spans(tokens: Tokens, low: list[str]) -> list[tuple[int, int]]:
 def _first_in(where: list[int], lo: int, end: int) -> int:
     found = first_within(where, lo, end)
     return _NEVER if found is None else found
+
+
+def _court_verdict(tokens: Tokens, lo: int, end: int, trigger: Trigger) -> bool:
+    """Is the trigger what a court ruled on ("convicted a man of rape", "sentenced for the killing of")?
+
+    A legal word before the trigger in its clause and a word of the charge ("of", "for") between
+    them.  Both are looked for once per clause, so a clause of many triggers is read once.
+    """
+    memo = tokens.derived("legal", lambda _tokens: {})
+    found = memo.get((lo, end))
+    if found is None:
+        low = tokens.low
+        legal = _first_phrase_end(low, lo, end, _LEGAL)
+        charge = next((k for k in range(legal, end) if low[k] in _CHARGE_WORDS), _NEVER) if legal < end else _NEVER
+        found = memo[(lo, end)] = (legal, charge)
+    legal, charge = found
+    return legal <= trigger.first and charge < trigger.first
 
 
 def _needs_end(tokens: Tokens, lo: int, end: int, needs: tuple[str, ...]) -> int:
