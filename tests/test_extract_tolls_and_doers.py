@@ -7,7 +7,8 @@ without their dead, the agent of an attack that is the subject of another
 trigger ("an attack launched by X caused a massacre"), the side that acted
 "when" a passive's harm was done, the side a speaker blames, an agent
 after a description of it, attacks that were halted, one event told first
-without its doer and then with it, headlines' tolls ("Three killed two
+without its doer and then with it, or again with no place or day of its
+own, one fight told from either side, headlines' tolls ("Three killed two
 injured in ..."), and the side holding the place hit.
 """
 
@@ -152,6 +153,30 @@ def test_a_report_of_another_attack_on_another_day_stays_apart() -> None:
     events = _events("Air raids killed 12 people in Atareb on Monday. "
                      "Russian jets struck Atareb again on Wednesday, killing five.")
     assert sorted(events["fatalities"]) == [5, 12]
+
+
+def test_a_clause_naming_no_place_or_day_retells_the_reports_event_of_its_type() -> None:
+    events = _events("Government warplanes bombed Kafr Nabl on Sunday, killing 9 people. Rebels clashed with "
+                     "troops near Hama on Monday. Rescuers said air strikes had flattened two buildings.")
+    assert sorted(events["sub_event_type"]) == ["Air/drone strike", "Armed clash"]
+
+
+def test_a_further_toll_without_place_or_day_is_still_another_event() -> None:
+    events = _events("Government warplanes bombed Kafr Nabl on Sunday, killing 9 people. Rebels clashed with "
+                     "troops near Hama on Monday. Rescuers said a further 4 died in air strikes.")
+    assert sorted(events.loc[events["sub_event_type"] == "Air/drone strike", "fatalities"]) == [4, 9]
+
+
+def test_one_fight_told_from_either_side_is_one_event() -> None:
+    events = _events("Rebels clashed with government troops in Hama on Monday. "
+                     "The army also fought Nusra Front fighters in Hama on Monday, killing 5.")
+    assert len(events) == 1 and events.iloc[0]["fatalities"] == 5
+
+
+def test_two_fights_with_no_side_in_common_in_one_town_stay_apart() -> None:
+    events = _events("Rebels clashed with government troops in Hama on Monday. "
+                     "Kurdish fighters fought Islamic State militants in Hama on Monday.")
+    assert len(events) == 2
 
 
 # --- headlines, holders ---------------------------------------------------------------------

@@ -109,7 +109,8 @@ def build_events(doc: Doc) -> list[EventRecord]:
             record, new = _code_clause(doc, trigger, (c0, c1, c_lo, c_hi), (s0, s1, s_lo, s_index, near_hi), s_places,
                                        dates.within(s0, s1), last_places, records, places)
             record.absorb_figures(figures)
-            if new and (recalled := _recalled_by(record, figures, records)) is not None:
+            recalled = (_recalled_by(record, figures, records) or _retold(record, figures, records)) if new else None
+            if recalled is not None:
                 _continue(recalled, record, doc.country)
                 continue
             if new:
@@ -386,6 +387,22 @@ def _continued_event(records: list[EventRecord], new: EventRecord, trigger: Trig
     return None
 
 
+def _retold(new: EventRecord, figures: list[Figure], records: list[EventRecord]) -> EventRecord | None:
+    """The event a clause naming no place and no day of its own tells again, if the report told one of its type.
+
+    "Rebels shelled Homs on Monday, killing 12. ... Families fled the shelling" adds to what was
+    told; it is no new event at the report's focus on the report's day.  The latest event of the same type is the
+    one retold, if the clause names no doer or the same one: a side named only now may be the
+    other side answering ("troops then shelled the rebels' launch sites").
+    """
+    if new.place is not None or new.date_explicit or (figures and all(f.additional for f in figures)):
+        return None  # "a further five died in attacks on a village": another event
+    for record in reversed(records):
+        if record.event_type == new.event_type and (_unidentified(new.actor1) or new.actor1 == record.actor1):
+            return record
+    return None
+
+
 def _continue(record: EventRecord, new: EventRecord, country: str | None) -> None:
     """Fold a continuation's evidence and details into the earlier event."""
     if record.generic and not new.generic and new.sub_event_type != "territory":
@@ -400,11 +417,14 @@ def _continue(record: EventRecord, new: EventRecord, country: str | None) -> Non
         record.place, record.place_explicit = new.place, True
         record.geo_precision = new.geo_precision
         record.place_reason = new.place_reason + " (a later sentence about the same event)"
-    if record.actor1 is None and new.actor1 is not None:
+    if _unidentified(record.actor1) and not record.actor_explicit and not _unidentified(new.actor1):
+        # the doer named when the event is told again ("IS claimed the bombing")
         record.actor1, record.actor_explicit, record.actor_from_weapon = new.actor1, new.actor_explicit, new.actor_from_weapon
     if record.actor2 is None and new.actor2 != record.actor1:
         record.actor2 = new.actor2
     record.target = record.target or new.target
+    record.killed.extend(new.killed)
+    record.wounded.extend(new.wounded)
     if record.date is None and new.date is not None:
         record.date, record.time_precision = new.date, new.time_precision
     default_actors(record, country)  # the sides it gained go through the same rules
@@ -451,7 +471,45 @@ def merge_duplicates(records: list[EventRecord]) -> list[EventRecord]:
         first.target = first.target or record.target
         if record.place_explicit and not first.place_explicit:
             first.place_explicit, first.place_reason, first.geo_precision = True, record.place_reason, record.geo_precision
-    return _merge_summaries(_merge_unidentified(out))
+    return _merge_summaries(_merge_fights(_merge_unidentified(out)))
+
+
+_ONE_FIGHT = frozenset(load_lexicon("rules")["one_fight"])
+
+
+def _merge_fights(records: list[EventRecord]) -> list[EventRecord]:
+    """Reports of one fight at a place on a day, from either side, are one event.
+
+    "Rebels clashed with the army in X on Monday ... the army fought Nusra in X" names the army
+    in both: one clash (types of ``one_fight`` in rules.yaml).  Two fights whose named sides
+    share none ("the army fought rebels", "Kurdish forces fought IS" in one town) stay apart, as does
+    one naming no side, and one whose toll is told as more than one already given.
+    """
+    out: list[EventRecord] = []
+    fights: dict[tuple, list[EventRecord]] = {}  # by sub-event type, place and day
+    for record in records:
+        told = fights.setdefault(_fight_key(record), []) if record.sub_event_type in _ONE_FIGHT else []
+        first = next((other for other in told if _same_fight(other, record)), None)
+        if first is None:
+            out.append(record)
+            told.append(record)
+        else:
+            _fold_summary(first, record)
+    return out
+
+
+def _fight_key(record: EventRecord) -> tuple:
+    return record.sub_event_type, record.place.place_id if record.place else None, record.date
+
+
+def _same_fight(first: EventRecord, record: EventRecord) -> bool:
+    if record.place is None or (record.killed and all(f.additional for f in record.killed)):
+        return False
+    return not _named_sides(record).isdisjoint(_named_sides(first))
+
+
+def _named_sides(record: EventRecord) -> set[str]:
+    return {actor.name for actor in (record.actor1, record.actor2) if not _unidentified(actor)}
 
 
 def _merge_summaries(records: list[EventRecord]) -> list[EventRecord]:
