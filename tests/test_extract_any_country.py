@@ -234,8 +234,10 @@ def test_fights_and_moves_told_without_the_usual_words(text: str, sub_event_type
 
 
 @pytest.mark.parametrize("text", [
-    "Kurdish fighters have been battling the extremists in the north for years.",
+    "Tribal fighters have been battling the militants in the north for years.",
     "Villages near the border are also being targeted by air strikes.",
+    "Tribal fighters have been the main force battling the militants in Hasakah.",
+    "Government forces have been pressing an offensive near Qamishli aimed at regaining the area.",
 ])
 def test_what_goes_on_is_no_event(text: str) -> None:
     assert events(text).empty
@@ -243,6 +245,10 @@ def test_what_goes_on_is_no_event(text: str) -> None:
 
 def test_what_has_happened_is_an_event() -> None:
     assert one_event("Government forces have captured the town of Saraqeb, the army said on Monday.")["event_type"] == "Battles"
+
+
+def test_people_killed_in_a_campaigns_attacks_are_an_event() -> None:
+    assert one_event("Twelve civilians have been killed in shelling on Douma since Monday morning.")["fatalities"] == 12
 
 
 @pytest.mark.parametrize(("text", "fatalities"), [

@@ -129,10 +129,12 @@ def _framing(low: list[str], trigger: Trigger, end: int, framing: frozenset[str]
 def _ongoing(low: list[str], lo: int, trigger: Trigger) -> bool:
     """Is the trigger told as what goes on, not as what happened?
 
-    "Kurdish fighters have been battling the extremists" (a perfect progressive) and "IS
+    "tribal fighters have been battling the militants" (a perfect progressive) and "IS
     fighters are also being targeted by airstrikes" (a present progressive passive) describe
     a campaign; "have captured", "were targeted" tell an event.
     """
+    if _campaign(low, lo, trigger):
+        return True
     k = trigger.first
     if k - 2 >= lo and low[k - 1] == "by":
         k -= 2  # the agent of a passive: "are being targeted by airstrikes"
@@ -144,6 +146,25 @@ def _ongoing(low: list[str], lo: int, trigger: Trigger) -> bool:
         return False
     k = _before_adverbs(low, lo, k - 1)
     return k - 1 >= lo and low[k - 1] in ("is", "are")
+
+
+def _campaign(low: list[str], lo: int, trigger: Trigger) -> bool:
+    """Is the trigger what a side has been doing, a few words after "has been" / "have been"?
+
+    "tribal fighters have been the main force resisting the militants", "the army has been
+    pressing an offensive": a perfect progressive describes a campaign.  Not "have been killed in shelling"
+    (a passive: no verb in -ing between "been" and the trigger).
+    """
+    for k in range(max(lo + 1, trigger.first - _CAMPAIGN_REACH), trigger.first):
+        if low[k] == "been" and low[_before_adverbs(low, lo, k) - 1] in ("has", "have"):
+            between = low[k + 1:trigger.end]
+            return any(w.endswith("ing") and w not in _NOT_VERBS for w in between)
+    return False
+
+
+# How far before a trigger "has been" may stand for a campaign ("have been a key force battling")
+_CAMPAIGN_REACH = 5
+_NOT_VERBS = _GRAMMAR.words("ing_words_not_verbs")
 
 
 def _before_adverbs(low: list[str], lo: int, k: int) -> int:
