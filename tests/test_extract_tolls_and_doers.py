@@ -469,3 +469,36 @@ def test_some_of_those_killed_are_a_part_of_the_toll() -> None:
     event = _one("Air strikes killed at least 40 IS militants near Kobane on Monday; "
                  "at least five of those killed were foreign fighters.")
     assert event["fatalities"] == 40
+
+
+# --- the toll a report says it codes ---------------------------------------------------------
+
+@pytest.mark.parametrize("text, toll", [
+    ("Gunmen shot 2 guards dead near Ghazni on Monday. Fatalities coded as 0 (a militant group reported 2).", 0),
+    ("Militants ambushed an army convoy near Rafah on Monday and killed several soldiers. "
+     "Unknown number of fatalities coded as 10.", 10),
+    ("Rival militias clashed in two villages near Kadugli on Monday. "
+     "Unclear fatalities coded as 10 and spread across two locations.", 5),
+    ("Rebels shelled army positions near Orikhove on Monday. One soldier was killed that day "
+     "at an unknown location [1 fatality split among 12 events].", 0),
+    ("Police raided hideouts near Kunduz on Monday, killing 9 militants. Fatalities split between two events.", 5),
+    ("Police raided hideouts near Kunduz on Monday, killing 9 militants. Fatalities are split across 3 events (4).", 4),
+])
+def test_the_toll_a_report_says_it_codes_is_the_events(text: str, toll: int) -> None:
+    assert _one(text)["fatalities"] == toll
+
+
+def test_a_reports_coded_toll_reaches_its_event_past_other_sentences() -> None:
+    events = _events("Militants attacked an army post near Damboa on Monday and claimed to have killed soldiers. "
+                     "Trucks were seized. Residents fled the area. Several fatalities coded as 3.")
+    attack = events[events["notes"].str.contains("attacked")]
+    assert attack["fatalities"].tolist() == [3]
+
+
+@pytest.mark.parametrize("text, toll", [
+    ("Militants attacked an army post near Damboa on Monday. 20 fatalities were reported.", 20),
+    ("Militants attacked an army post near Damboa on Monday, killing 4. Injuries coded as 10.", 4),
+])
+def test_a_toll_not_told_as_the_reports_coding_is_coded_as_usual(text: str, toll: int) -> None:
+    assert _one(text)["fatalities"] == toll
+

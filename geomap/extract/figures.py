@@ -42,6 +42,13 @@ class Figure:
     additional : bool
         Told as more than a toll already given ("another 14", "a further
         five"): the toll of another event, not another report of one.
+    stated : bool
+        The toll the report says it codes ("fatalities coded as 3"), already
+        shared among the events it is split between: it overrides every
+        other figure of the event.
+    shares : int
+        Not a toll but how many events the event's toll is split between
+        ("Fatalities split between two events"): 0 for a toll.
     """
 
     value: int
@@ -51,6 +58,8 @@ class Figure:
     vague: bool = False
     additional: bool = False
     part: bool = False
+    stated: bool = False
+    shares: int = 0
 
 
 @lru_cache(maxsize=1)
@@ -172,6 +181,7 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
     span = tokens.low[lo:hi]
     if lex["heads"].isdisjoint(span) and lex["toll_subjects"].isdisjoint(span):
         return []
+    stated = _stated_tolls(tokens, lo, hi) if not _STATED_SUBJECTS.isdisjoint(span) else []
     words = {(a, b): kind for a, b, kind in _match(tokens, lex["words"], lo, hi, lex["heads"], lex["longest"])}
     kind_at: dict[int, tuple[int, str]] = {a: (b, kind) for (a, b), kind in words.items()}
     end_at: dict[int, tuple[int, str]] = {b: (a, kind) for (a, b), kind in words.items()}
@@ -229,7 +239,79 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             figures.append(Figure(value, kind, tokens.starts[i], tokens.ends[j - 1], vague,
                                   i > 0 and low[i - 1] in lex["additional"], _among_the_dead(tokens, j, hi)))
         i = j
-    return figures
+    return figures + stated
+
+
+_STATED = _NUMBERS["stated_toll"]
+_STATED_SUBJECTS = frozenset(_STATED["subjects"])
+_STATED_VERBS = tuple(tuple(str(p).split()) for p in _STATED["verbs"])
+_SPLITS = frozenset(_STATED["splits"])
+_SPLIT_LINKS = frozenset(_STATED["split_links"])
+_SHARES = frozenset(_STATED["shares"])
+_STATED_REACH = int(_STATED["reach"])
+
+
+def _stated_tolls(tokens: Tokens, lo: int, hi: int) -> list[Figure]:
+    """The tolls the report says it codes ("fatalities coded as 3 and spread across two locations",
+    "[1 fatality split among 12 events]"), each shared among the events it is split between."""
+    low = tokens.low
+    found: list[Figure] = []
+    for k in range(lo, hi):
+        if low[k] not in _STATED_SUBJECTS:
+            continue
+        coded = _after_verb(tokens, k + 1, hi)
+        figure = coded or _number_ending_at(tokens, k, lo)
+        value, first, j = figure if figure is not None else (0, k, k + 1)
+        shares = _shares(tokens, j, hi)
+        start, end = tokens.starts[min(first, k)], tokens.ends[(shares[2] if shares else j) - 1]
+        if shares is not None and shares[1] is not None:
+            found.append(Figure(shares[1], "killed", start, end, stated=True))  # "split across 2 events (3)"
+        elif figure is not None and (coded is not None or shares is not None):
+            found.append(Figure(int(value / (shares[0] if shares else 1) + 0.5), "killed", start, end, stated=True))
+        elif figure is None and shares is not None:
+            found.append(Figure(shares[0], "killed", start, end, shares=shares[0]))  # the toll told elsewhere
+    return found
+
+
+def _number_ending_at(tokens: Tokens, k: int, lo: int) -> tuple[int, int, int] | None:
+    """A figure right before token ``k`` ("[1 fatality"): ``(value, first, k)``."""
+    if k - 1 < lo or not tokens.low[k - 1].isdecimal():
+        return None
+    parsed = _parse_number(tokens, k - 1, k)
+    return (parsed[0], k - 1, k) if parsed else None
+
+
+def _after_verb(tokens: Tokens, k: int, hi: int) -> tuple[int, int, int] | None:
+    """"... coded as 3" within a few words after token ``k``: ``(value, first, next)``."""
+    low = tokens.low
+    for i in range(k, min(hi, k + _STATED_REACH)):
+        for verb in _STATED_VERBS:
+            end = i + len(verb)
+            if tuple(low[i:end]) == verb and end < hi:
+                parsed = _parse_number(tokens, end, hi)
+                return (parsed[0], end, parsed[1]) if parsed else None
+    return None
+
+
+def _shares(tokens: Tokens, j: int, hi: int) -> tuple[int, int | None, int] | None:
+    """How many events or places a toll is split between ("and spread across two locations"), the
+    share a bracket after them gives this event ("split across 2 events (3)") if any, and where
+    the wording ends."""
+    low = tokens.low
+    for i in range(j, min(hi, j + 2 * _STATED_REACH)):
+        if low[i] not in _SPLITS:
+            continue
+        n = i + 1
+        while n < hi and low[n] in _SPLIT_LINKS:
+            n += 1
+        parsed = _parse_number(tokens, n, hi) if n < hi else None
+        if not (parsed and parsed[0] > 0 and parsed[1] < hi and low[parsed[1]] in _SHARES):
+            return None
+        unit = parsed[1]
+        share = _parse_number(tokens, unit + 1, hi) if unit + 1 < hi and "(" in _gap(tokens, unit, unit + 1) else None
+        closed = share is not None and tokens.text[tokens.ends[share[1] - 1]:].startswith(")")
+        return (parsed[0], share[0], share[1]) if closed else (parsed[0], None, unit + 1)
+    return None
 
 
 def _one_person(tokens: Tokens, j: int, hi: int) -> int | None:
@@ -670,21 +752,32 @@ def coded_figure(figures: list[Figure]) -> int | None:
     one ("dozens" and "70"; "four children were among the dead" and "at
     least 28"). Conflicting vague figures still code the lowest.
     """
+    stated = [f.value for f in figures if f.stated]
+    if stated:
+        return min(stated)  # the report's own coding
+    shares = max((f.shares for f in figures), default=0)
+    figures = [f for f in figures if not f.shares]
     exact = [f.value for f in figures if is_exact(f)]
     if exact:
-        return most_conservative(exact)
-    bounds = [max(f.value for f in figures if f.part)] if any(f.part for f in figures) else []
-    vague = [f.value for f in figures if f.vague and not f.part]
-    return max(bounds + ([min(vague)] if vague else []), default=None)
+        value = most_conservative(exact)
+    else:
+        bounds = [max(f.value for f in figures if f.part)] if any(f.part for f in figures) else []
+        vague = [f.value for f in figures if f.vague and not f.part]
+        value = max(bounds + ([min(vague)] if vague else []), default=None)
+    return int(value / shares + 0.5) if value is not None and shares else value
 
 
 def is_exact(figure: Figure) -> bool:
     """A figure reported as the whole toll: neither vague nor a part among the dead."""
-    return not figure.vague and not figure.part
+    return not figure.vague and not figure.part and not figure.shares
 
 
 def coding_rule(figures: list[Figure]) -> str:
     """How :func:`coded_figure` chose among ``figures``, for the notes."""
+    if any(f.stated for f in figures):
+        return "the one the report says it codes"
+    if any(f.shares for f in figures):
+        return coding_rule([f for f in figures if not f.shares]) + ", shared among the events the report splits it between"
     if any(is_exact(f) for f in figures):
         return "the lowest exact one" if not all(is_exact(f) for f in figures) else "the lowest"
     return "the largest lower bound" if any(f.part for f in figures) else "the lowest"

@@ -27,7 +27,7 @@ def to_row(record: EventRecord, index: int, doc_id: str | None, text: str, sourc
     sentences = [" ".join(text[e.start:e.end].split()) for e in record.evidence]
     notes = " | ".join(sentences)
     if len({f.value for f in record.killed}) > 1:
-        figures = ", ".join(f"{f.value} ({' '.join(text[f.start:f.end].split())})" for f in record.killed)
+        figures = ", ".join(f"{f.value} ({' '.join(text[f.start:f.end].split())})" for f in record.killed if not f.shares)
         notes += f" [fatality figures reported: {figures}; coded {coding_rule(record.killed)}]"
     country_name, iso3 = None, None
     if place is not None and place.country:

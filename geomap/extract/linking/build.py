@@ -177,10 +177,18 @@ def _attach_figures(records: list[EventRecord], figures: list[Figure], s_index: 
                     target: re.Match | None) -> None:
     """A sentence that only gives a toll continues the event just before it (told at most two sentences back).
 
-    When it names a target ("in the hospital alone") the toll goes to the
+    A report's word on the toll it codes ("Fatalities coded as 3.") goes to its latest violent
+    event, however far back.  When it names a target ("in the hospital alone") the toll goes to the
     recent event that hit that target.
     """
     if not figures or not records:
+        return
+    if any(f.stated or f.shares for f in figures):
+        # the report's own word on the toll it codes ("Fatalities coded as 3."): its latest violent event's
+        record = next((r for r in reversed(records) if r.violent), None)
+        if record is not None:
+            record.absorb_figures(figures)
+            record.evidence.append(Evidence(s0, s1, s_index))
         return
     record = records[-1]
     if target is not None:
