@@ -411,3 +411,18 @@ def test_verdicts_and_releases_of_things_are_no_events(text: str) -> None:
 def test_an_execution_after_a_sentence_is_an_event() -> None:
     event = one_event("Militants sentenced a young man to death and executed him in a square in Jilib on Monday.")
     assert event["sub_event_type"] == "Attack"
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    # names spelled unlike any place, read through the spelling folds: a town of one other country ...
+    ("Farmers protested in Tiruchirapalli on Monday demanding higher crop prices.", "India"),
+    ("Police detained 20 students in Diyarbekir on Monday.", "Turkey"),
+    ("Farmers protested in Sangareddy on Monday demanding water.", "India"),
+    # ... or of the country the text's nationality words name, when Syria has a namesake
+    ("Israeli soldiers shot and wounded a Palestinian man in Qalqiliyah on Monday.", "Palestinian Territory"),
+    # a name that may be Syria's keeps a text with no other clue Syria's
+    ("Students protested in Marea on Monday.", "Syria"),
+])
+def test_a_text_whose_names_match_no_place_exactly_is_placed_by_their_folded_readings(text: str, country: str) -> None:
+    assert one_event(text)["country"] == country
+

@@ -161,6 +161,12 @@ def test_a_clause_naming_no_place_or_day_retells_the_reports_event_of_its_type()
     assert sorted(events["sub_event_type"]) == ["Air/drone strike", "Armed clash"]
 
 
+def test_a_clause_naming_what_was_hit_is_an_attack_of_its_own() -> None:
+    events = _events("Government warplanes bombed Kafr Nabl on Sunday, killing 9 people. Rebels clashed with "
+                     "troops near Hama on Monday. Hours later, air strikes hit a school, killing 4 children.")
+    assert sorted(events.loc[events["sub_event_type"] == "Air/drone strike", "fatalities"]) == [4, 9]
+
+
 def test_a_further_toll_without_place_or_day_is_still_another_event() -> None:
     events = _events("Government warplanes bombed Kafr Nabl on Sunday, killing 9 people. Rebels clashed with "
                      "troops near Hama on Monday. Rescuers said a further 4 died in air strikes.")

@@ -568,6 +568,15 @@ def test_a_bare_name_spelled_as_a_country_is_the_country_not_a_village_of_that_n
     assert village.place is not None and village.place.kind == "village" and village.place.admin1 == "Aleppo"
 
 
+@requires_bundled
+def test_of_two_cities_named_alike_a_city_of_millions_many_times_the_other_is_meant(bundled: Gazetteer) -> None:
+    assert bundled.resolve("Hyderabad").place.country == "IN"
+    # ... but not in a text of the smaller one's country
+    assert bundled.resolve("Hyderabad", ResolveContext(country="PK")).place.country == "PK"
+    # ... nor between towns of similar size ("Springfield" above), nor for a smaller city
+    assert bundled.resolve("San Juan").place is None
+
+
 def test_short_names_get_no_fuzzy_matches(bundled: Gazetteer) -> None:
     # "Serj" folds to four letters, one letter from Ser, Sur, Sarja and Sharjah
     assert bundled.candidates("Serj") == []

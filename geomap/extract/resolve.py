@@ -267,6 +267,7 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Reso
     """
     fits: Counter[str] = Counter()
     votes = []
+    folded: Counter[str] = Counter()
     for mention in mentions:
         if not _votes(mention):
             continue
@@ -274,10 +275,22 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Reso
         fits.update(_countries_spelled_as(mention.query, res, gazetteer))
         if res.place is not None and _alike(mention.query, (res.place,)):
             votes.append(res)
+        elif res.place is not None and not res.fuzzy and res.place.kind in _TOWN_KINDS \
+                and _similarity(mention.query, (res.place,)) >= _FOLDED_LIKENESS:
+            folded[res.place.country] += 1
+        if any(cand.place.country == DEFAULT_COUNTRY for _score, cand in res.candidates):
+            folded[DEFAULT_COUNTRY] += 1  # a name that may be Syria's keeps the text Syria's
     if not fits:
         # no name is spelled as any place: Syria, whose names the spelling folds are made for (the
-        # nationality words of such a text are mostly its foreign sides': "with Russian air support")
-        return DEFAULT_COUNTRY
+        # nationality words of such a text are mostly its foreign sides': "with Russian air support"),
+        # unless every name read through the folds on its own is a town of one other country and
+        # none may be Syria's ("Virudhunagar" is India's Virudunagar; "Marea" stays Syria's)
+        # or the text's nationality words name the country of one such town ("Israeli forces raided
+        # Qalqiliyah": the West Bank's Qalqilya, not a Syrian village of that name)
+        if len(folded) == 1 and sum(folded.values()) >= _FOLDED_VOTES:
+            return next(iter(folded))
+        named = [c for c in _demonym_countries(tokens, mentions) if c != DEFAULT_COUNTRY and folded[c]]
+        return named[0] if len(named) == 1 else DEFAULT_COUNTRY
     most = max(fits.values())
     tied = {country for country, n in fits.items() if n == most}
     if len(tied) > 1:
@@ -289,6 +302,14 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Reso
         # elsewhere ("Colon (Colon)": Panama, Cuba, Argentina ...), no focus
         return decided or _nearest_home(tied, gazetteer)
     return next(iter(tied))
+
+
+# Places a name read through the spelling folds may stand for when it decides a text's country
+_TOWN_KINDS = frozenset(("city", "town"))
+# How many such names must agree on one country, and how alike to the town's name each must be
+# written ("Virudhunagar" and Virudunagar, not "Shada" and Jeddah, which the folds also join)
+_FOLDED_VOTES = 1
+_FOLDED_LIKENESS = 0.85
 
 
 # A country this close to Syria (capital to capital) lies in the region a tie is read in.

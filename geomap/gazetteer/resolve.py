@@ -83,6 +83,17 @@ _IN_CITY_KM = 15.0
 TIE_MARGIN = 0.015
 
 
+# ... unless one is a city of millions this many times as populous as the other: the one a
+# report means when it names it bare (India's Hyderabad, not Pakistan's), as a reader would
+DWARFS = 2.5
+DWARF_MIN_POPULATION = 1_000_000
+
+
+def _dwarfs(place: Place, other: Place) -> bool:
+    return place.kind == other.kind == "city" and (place.population or 0) >= DWARF_MIN_POPULATION \
+        and bool(other.population) and place.population >= DWARFS * other.population
+
+
 SAME_PLACE_KM = 30.0
 
 
@@ -287,6 +298,11 @@ class Resolver:
                 continue
             if best.place.kind == "country" and other.place.kind in SMALL_KINDS:
                 continue  # a village never makes a country's own name ambiguous (see _prefer_settlement)
+            if _dwarfs(best.place, other.place) and context.country in (None, best.place.country) \
+                    and self.spelled_as(name, best.place) and self.spelled_as(name, other.place):
+                # of two cities named so, one many times the size of the other is the one meant
+                # (India's Hyderabad), unless the text is of another country
+                continue
             if distance(best.place, other.place) > SAME_PLACE_KM and not nested(best.place, other.place):
                 return Resolution(
                     name, None,

@@ -399,16 +399,17 @@ def _retold(new: EventRecord, figures: list[Figure], records: list[EventRecord])
     """The event a clause naming no place and no day of its own tells again, if the report told one of its type.
 
     "Rebels shelled Homs on Monday, killing 12. ... Families fled the shelling" adds to what was
-    told; it is no new event at the report's focus on the report's day.  The latest event of the same type is the
-    one retold, if the clause names no doer or the same one: a side named only now may be the
-    other side answering ("troops then shelled the rebels' launch sites").
+    told; it is no new event at the report's focus on the report's day, unless it names what
+    was hit ("rockets hit a hospital").  The latest event of the same type is the one retold,
+    if the clause names no doer or the same one: a side named only now may be the other side
+    answering ("troops then shelled the rebels' launch sites").
     """
     if new.place is not None or new.date_explicit or (figures and all(f.additional for f in figures)):
         return None  # "a further five died in attacks on a village": another event
-    for record in reversed(records):
-        if record.event_type == new.event_type and (_unidentified(new.actor1) or new.actor1 == record.actor1):
-            return record
-    return None
+    if new.target is not None:
+        return None  # "hours later, rockets hit a hospital": an attack of its own
+    latest = next((record for record in reversed(records) if record.event_type == new.event_type), None)
+    return latest if latest is not None and (_unidentified(new.actor1) or new.actor1 == latest.actor1) else None
 
 
 def _continue(record: EventRecord, new: EventRecord, country: str | None) -> None:
