@@ -426,3 +426,26 @@ def test_an_execution_after_a_sentence_is_an_event() -> None:
 def test_a_text_whose_names_match_no_place_exactly_is_placed_by_their_folded_readings(text: str, country: str) -> None:
     assert one_event(text)["country"] == country
 
+
+@pytest.mark.parametrize("text", [
+    "Villagers assaulted two police officers in Motihari on Monday.",
+    "Youths attacked a night guard in Kolhapur on Monday.",
+    "A suspected thief was beaten to death by residents in Uvira on Monday.",
+])
+def test_a_crowd_of_people_no_side_attacking_is_mob_violence(text: str) -> None:
+    event = one_event(text)
+    assert (event["sub_event_type"], event["inter1"]) == ("Mob violence", 5)
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen attacked villagers in Kolhapur on Monday.",
+    "Villagers were attacked by gunmen in Kolhapur on Monday.",
+])
+def test_villagers_attacked_are_no_mob(text: str) -> None:
+    assert one_event(text)["sub_event_type"] == "Attack"
+
+
+def test_residents_protesting_and_clashing_with_police_are_a_violent_demonstration() -> None:
+    event = one_event("Residents demonstrated and clashed with police in Kolhapur on Monday over water cuts.")
+    assert event["sub_event_type"] == "Violent demonstration"
+

@@ -18,6 +18,10 @@ from typing import Any, NamedTuple, Protocol
 from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.vocabulary import ARMED_SIDES
 
+_GRAMMAR = load_lexicon("grammar")
+_PASSIVE = _GRAMMAR.words("passive_auxiliaries")
+_ADVERBS = _GRAMMAR.words("passive_adverbs")
+
 
 class Coding(NamedTuple):
     """What a clause is coded as: ACLED's event type and sub-event type, and whether it can kill."""
@@ -46,6 +50,7 @@ class Rule:
     words: Phrases  # the words or phrases ``clause_has`` names, empty when it names none
     objects: frozenset[str]  # the words ``object_has`` names, empty when it names none
     around: Phrases  # the words or phrases ``near_has`` names, empty when it names none
+    doers: Phrases  # the words or phrases ``doer_has`` names, empty when it names none
 
     def holds(self, coding: Coding, broad: bool, actor1: Side | None, actor2: Side | None,
               texts: _Texts, after: Sequence[str]) -> bool:
@@ -74,6 +79,8 @@ class Rule:
         if "actor1_armed" in when and (actor1 is not None and actor1.inter in ARMED_SIDES) != when["actor1_armed"]:
             return False
         if "near_has" in when and not texts.has("near", self.around):
+            return False
+        if "doer_has" in when and not texts.has("doer", self.doers):
             return False
         return "clause_has" not in when or texts.has("clause", self.words)
 
@@ -106,13 +113,15 @@ def rules() -> tuple[Rule, ...]:
         Rule(entry["name"], entry.get("at", "sides"), dict(entry["when"]), dict(entry["then"]),
              Phrases.of(lexicon.phrases(entry["when"]["clause_has"])) if "clause_has" in entry["when"] else _NONE,
              lexicon.words(entry["when"]["object_has"]) if "object_has" in entry["when"] else frozenset(),
-             Phrases.of(lexicon.phrases(entry["when"]["near_has"])) if "near_has" in entry["when"] else _NONE)
+             Phrases.of(lexicon.phrases(entry["when"]["near_has"])) if "near_has" in entry["when"] else _NONE,
+             Phrases.of(lexicon.phrases(entry["when"]["doer_has"])) if "doer_has" in entry["when"] else _NONE)
         for entry in lexicon["retype"]
     )
 
 
 def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | None, clause: Sequence[str],
-           after: Sequence[str] = (), near: Sequence[str] = (), doer_settled: bool) -> Coding:
+           after: Sequence[str] = (), near: Sequence[str] = (), before: Sequence[str] = (),
+           doer_settled: bool) -> Coding:
     """Apply the first rule that holds; ``doer_settled`` says which rules may be tried yet.
 
     Parameters
@@ -129,6 +138,9 @@ def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | N
         The lower-cased words right after the trigger (its object, usually).
     near : sequence of str
         The lower-cased words of the trigger's sentence and the next.
+    before : sequence of str
+        The lower-cased words of the clause before the trigger: with ``after``,
+        where the doer is named (its subject, or the agent of a passive).
     doer_settled : bool
         False when the clause's own sides have just been linked (the rules
         ``at: sides`` are tried), True once the doer is final (the rules
@@ -142,7 +154,7 @@ def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | N
     candidates = _rules_for("doer" if doer_settled else "sides", coding.event_type, coding.sub_event_type)
     if not candidates:
         return coding
-    texts = _Texts(clause, near)
+    texts = _Texts(clause, near, _doer_words(before, after))
     for rule in candidates:
         if rule.holds(coding, broad, actor1, actor2, texts, after):
             return rule.apply(coding)
@@ -157,17 +169,29 @@ def _rules_for(stage: str, event_type: str, sub_event_type: str) -> tuple[Rule, 
                  and rule.when.get("sub_event_type", sub_event_type) == sub_event_type)
 
 
-class _Texts:
-    """The clause's and the sentences' words, as sets and spaced strings made only when a rule reads them."""
+def _doer_words(before: Sequence[str], after: Sequence[str]) -> Sequence[str]:
+    """The words that name the doer: the subject before the trigger ("villagers attacked"), or the
+    agent after it when the trigger is a passive ("was beaten by residents")."""
+    k = len(before)
+    while k and before[k - 1] in _ADVERBS:
+        k -= 1
+    if not (k and before[k - 1] in _PASSIVE):
+        return before
+    return after[after.index("by") + 1:] if "by" in after else ()
 
-    def __init__(self, clause: Sequence[str], near: Sequence[str]) -> None:
-        self._clause, self._near = clause, near
+
+class _Texts:
+    """The clause's, the sentences' and the doer's words, as sets and spaced strings made only when a rule reads them."""
+
+    def __init__(self, clause: Sequence[str], near: Sequence[str], doer: Sequence[str] = ()) -> None:
+        self._clause, self._near, self._doer = clause, near, doer
         self._joined: dict[str, str] = {}
         self._sets: dict[str, frozenset[str]] = {}
 
     def has(self, which: str, wanted: Phrases) -> bool:
-        """Does the clause (``"clause"``) or the sentences (``"near"``) hold a word or phrase of ``wanted``?"""
-        words = self._clause if which == "clause" else self._near
+        """Does the clause (``"clause"``), the sentences (``"near"``) or the doer's words (``"doer"``) hold a
+        word or phrase of ``wanted``?"""
+        words = {"clause": self._clause, "near": self._near, "doer": self._doer}[which]
         found = self._sets.get(which)
         if found is None:
             found = self._sets[which] = frozenset(words)

@@ -217,7 +217,7 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
     event_type, sub_type, violent = retype(
         Coding(kind.event_type, kind.sub_event_type, kind.violent), broad=kind.broad,
         actor1=actor1, actor2=actor2, clause=tokens.low[c_lo:c_hi], after=tokens.low[trigger.end:min(trigger.end + 4, c_hi)],
-        near=tokens.low[s_lo:near_hi], doer_settled=False)
+        near=tokens.low[s_lo:near_hi], before=tokens.low[c_lo:trigger.first], doer_settled=False)
     if actor1 is None:
         actor1, actor2b = actors_from_control(text[c0:c1], doc.country)
         actor2 = actor2 or actor2b
@@ -259,6 +259,7 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
     record.event_type, record.sub_event_type, record.violent = retype(
         Coding(record.event_type, record.sub_event_type, record.violent), broad=kind.broad,
         actor1=record.actor1, actor2=record.actor2, clause=tokens.low[c_lo:c_hi], near=tokens.low[s_lo:near_hi],
+        before=tokens.low[c_lo:trigger.first], after=tokens.low[trigger.end:min(trigger.end + 4, c_hi)],
         doer_settled=True)
     default_actors(record, doc.country)
     return record, True
