@@ -113,6 +113,7 @@ EARLIER = _GRAMMAR.words("earlier")
 
 _CHARGE_WORDS = frozenset(("of", "for", "over", "with"))
 _LEGAL = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["legal"])
+_LEGAL_HEADS = frozenset(p.split()[0] for p in _LEGAL)
 _ACCIDENTS = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["accidents"])
 _FRAME_VERBS = frozenset(phrase.split()[0] for phrase in _TRIGGERS["irrealis"]["framing"])
 
@@ -438,6 +439,8 @@ def _court_verdict(tokens: Tokens, lo: int, end: int, trigger: Trigger) -> bool:
     A legal word before the trigger in its clause and a word of the charge ("of", "for") between
     them.  Both are looked for once per clause, so a clause of many triggers is read once.
     """
+    if tokens.derived("legal-words", lambda t: _LEGAL_HEADS.isdisjoint(t.low)):
+        return False  # the document holds no legal word: nothing to look for, clause by clause
     memo = tokens.derived("legal", lambda _tokens: {})
     found = memo.get((lo, end))
     if found is None:
