@@ -449,3 +449,24 @@ def test_residents_protesting_and_clashing_with_police_are_a_violent_demonstrati
     event = one_event("Residents demonstrated and clashed with police in Kolhapur on Monday over water cuts.")
     assert event["sub_event_type"] == "Violent demonstration"
 
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Militiamen destroyed four houses in Kinyovu on Monday.", "Looting/property destruction"),
+    ("Two men threw Molotov cocktails at a shop in Coatzacoalcos on Monday.", "Looting/property destruction"),
+    ("Rebels burned a farmhouse and two tractors near Concepcion on Monday.", "Looting/property destruction"),
+    ("Union members marched in San Salvador on Monday to celebrate Labour Day.", "Peaceful protest"),
+    ("Workers demanded the payment of their wages in Monclova on Monday.", "Peaceful protest"),
+])
+def test_harm_to_things_and_demands_of_working_people_are_events(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+@pytest.mark.parametrize("text", [
+    "Reporters walked past the burned-out remains of cars in Qamishli on Monday.",
+    "A soldier ran near destroyed houses in Hasakah on Monday.",
+    "The rebels demanded a ceasefire in Hama on Monday.",
+])
+def test_things_described_as_damaged_and_demands_of_armed_sides_are_no_such_events(text: str) -> None:
+    found = events(text)
+    assert not found["sub_event_type"].isin(["Looting/property destruction", "Peaceful protest"]).any()
+

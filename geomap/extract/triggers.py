@@ -76,6 +76,8 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
         return True
     if _ended(low, lo, trigger.first, irrealis["ending"]) or _halted(tokens, lo, end, trigger, irrealis["halting"]):
         return True
+    if trigger.type.verb_only and trigger.first > lo and low[trigger.first - 1] in _NOT_BEFORE_VERBS:
+        return True  # "the burned-out remains of cars": a thing described, no act told
     if trigger.type.fallback and _first_phrase_end(low, lo, end, _ACCIDENTS) <= end:
         return True  # a death no side caused: "killed in a car accident"
     if _court_verdict(tokens, lo, end, trigger):
@@ -112,6 +114,9 @@ EARLIER = _GRAMMAR.words("earlier")
 
 
 _CHARGE_WORDS = frozenset(("of", "for", "over", "with"))
+# Words after which a participle describes a thing ("the", "near", "of", "and")
+_NOT_BEFORE_VERBS = _GRAMMAR.words("articles") | _GRAMMAR.words("prepositions") | _GRAMMAR.words("determiners") \
+    | frozenset(("and", "or", "of"))
 _LEGAL = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["legal"])
 _LEGAL_HEADS = frozenset(p.split()[0] for p in _LEGAL)
 _ACCIDENTS = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["accidents"])

@@ -129,6 +129,9 @@ class TriggerType:
     broad: bool = False
     # a wording that makes an event only where no other wording of the document reports violence ("killed")
     fallback: bool = False
+    # a wording that tells an act only as a verb: after an article, a preposition or "and" it
+    # describes a thing ("the burned-out remains of cars", "near destroyed houses")
+    verb_only: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -180,6 +183,7 @@ def trigger_lexicon() -> tuple[PhraseMatcher, PhraseMatcher, dict[str, frozenset
             bool(item.get("violent", True)), bool(item.get("inverse", False)),
             tuple(" ".join(str(w).split()) for w in item.get("needs", [])), str(item.get("generic", "")),
             str(item.get("doer", "")), bool(item.get("broad", False)), bool(item.get("fallback", False)),
+            bool(item.get("verb_only", False)),
         )
         entries.extend((p, kind) for p in item["patterns"])
     not_events = PhraseMatcher(phrase_table((p, True) for p in lex.get("not_events", [])))
