@@ -470,3 +470,12 @@ def test_things_described_as_damaged_and_demands_of_armed_sides_are_no_such_even
     found = events(text)
     assert not found["sub_event_type"].isin(["Looting/property destruction", "Peaceful protest"]).any()
 
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Gunmen kidnapped a shopkeeper in Celaya on Monday and later shot him dead.", "Attack"),
+    ("A teacher was kidnapped in Celaya on Monday. Her body was found the next day.", "Attack"),
+    ("Gunmen kidnapped three farmers near Celaya on Monday.", "Abduction/forced disappearance"),
+])
+def test_someone_abducted_and_killed_was_attacked(text: str, sub_event_type: str) -> None:
+    assert events(text)["sub_event_type"].tolist()[0] == sub_event_type
+
