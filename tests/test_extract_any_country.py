@@ -479,3 +479,8 @@ def test_things_described_as_damaged_and_demands_of_armed_sides_are_no_such_even
 def test_someone_abducted_and_killed_was_attacked(text: str, sub_event_type: str) -> None:
     assert events(text)["sub_event_type"].tolist()[0] == sub_event_type
 
+
+def test_heavy_machine_gun_fire_at_an_area_is_shelling() -> None:
+    event = one_event("Militia fighters fired 14.5mm machine guns at farms near Hays on Monday.")
+    assert event["sub_event_type"] == "Shelling/artillery/missile attack"
+
