@@ -484,3 +484,13 @@ def test_heavy_machine_gun_fire_at_an_area_is_shelling() -> None:
     event = one_event("Militia fighters fired 14.5mm machine guns at farms near Hays on Monday.")
     assert event["sub_event_type"] == "Shelling/artillery/missile attack"
 
+
+@pytest.mark.parametrize(("text", "attacker", "defender"), [
+    ("Peshmerga fighters repelled an Islamic State attack on their positions near Makhmour on Monday.",
+     "Islamic State", "Peshmerga"),
+    ("Government troops repulsed a rebel offensive near Hama on Monday.", "Opposition Rebels", "Military Forces"),
+])
+def test_the_side_whose_attack_was_repelled_is_the_doer(text: str, attacker: str, defender: str) -> None:
+    event = one_event(text)
+    assert event["actor1"].startswith(attacker) and event["actor2"].startswith(defender)
+

@@ -132,6 +132,9 @@ class TriggerType:
     # a wording that tells an act only as a verb: after an article, a preposition or "and" it
     # describes a thing ("the burned-out remains of cars", "near destroyed houses")
     verb_only: bool = False
+    # a wording whose subject fended off an attack ("X repelled an IS attack"): the side named
+    # right after it attacked, and is the doer (ACLED codes the attacker first)
+    defence: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -183,7 +186,7 @@ def trigger_lexicon() -> tuple[PhraseMatcher, PhraseMatcher, dict[str, frozenset
             bool(item.get("violent", True)), bool(item.get("inverse", False)),
             tuple(" ".join(str(w).split()) for w in item.get("needs", [])), str(item.get("generic", "")),
             str(item.get("doer", "")), bool(item.get("broad", False)), bool(item.get("fallback", False)),
-            bool(item.get("verb_only", False)),
+            bool(item.get("verb_only", False)), bool(item.get("defence", False)),
         )
         entries.extend((p, kind) for p in item["patterns"])
     not_events = PhraseMatcher(phrase_table((p, True) for p in lex.get("not_events", [])))

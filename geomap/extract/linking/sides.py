@@ -100,6 +100,10 @@ def _blamed(low: list[str], index: int) -> bool:
     return low[k] == "on" and not _BLAME.isdisjoint(low[max(0, k - _BLAME_REACH):k])
 
 
+# How far after a defence wording its attacker may be named ("repulsed attacks by the GNA forces")
+_DEFENCE_REACH = 4
+
+
 def _clause_sides(doc: Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
                   blamed: ActorMention | None) -> tuple[Actor | None, Actor | None, bool]:
     low = doc.tokens.low
@@ -128,6 +132,12 @@ def _clause_sides(doc: Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
         # "rocket attacks from DAESH", "shelling from government forces" (but "captured X from Y": Y lost it)
         agent = next((a for a in after if trigger.end < len(low) and low[trigger.end] == "from"
                       and a.first - trigger.end <= _FROM_REACH and _preceded_by(low, a.first, ("from",))), None)
+    if trigger.type.defence:
+        # "Iraqi forces repelled an IS attack", "thwarted a Houthi incursion": the attacker acted
+        attacker = next((a for a in after if a.first - trigger.end <= _DEFENCE_REACH), None)
+        defender = before[-1].actor if before else None
+        if attacker is not None and attacker.actor != defender:
+            return attacker.actor, defender, True
     if trigger.type.inverse:
         gainer = next((a for a in after if _preceded_by(low, a.first, ("to",))), None)
         loser = before[-1].actor if before else None
