@@ -494,3 +494,16 @@ def test_the_side_whose_attack_was_repelled_is_the_doer(text: str, attacker: str
     event = one_event(text)
     assert event["actor1"].startswith(attacker) and event["actor2"].startswith(defender)
 
+
+@pytest.mark.parametrize("text", [
+    "Market traders beat up two health inspectors in Puebla on Monday.",
+    "Migrant workers clashed with police in Vadodara on Monday.",
+])
+def test_traders_and_migrant_workers_fighting_are_a_mob(text: str) -> None:
+    assert one_event(text)["sub_event_type"] == "Mob violence"
+
+
+def test_tear_gas_shells_fired_at_stone_throwers_are_no_shelling() -> None:
+    found = events("Residents pelted stones at police, who fired tear gas shells, in Godhra on Monday.")
+    assert "Shelling/artillery/missile attack" not in set(found["sub_event_type"])
+
