@@ -507,3 +507,14 @@ def test_tear_gas_shells_fired_at_stone_throwers_are_no_shelling() -> None:
     found = events("Residents pelted stones at police, who fired tear gas shells, in Godhra on Monday.")
     assert "Shelling/artillery/missile attack" not in set(found["sub_event_type"])
 
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Opposition supporters protested in Belgrade on Monday, and scuffles broke out with counter-protesters.",
+     "Violent demonstration"),
+    ("Farmers protested in Ahvaz on Monday demanding aid after heavy rain damaged their crops.", "Peaceful protest"),
+    ("Teachers barricaded themselves inside the ministry in Hinche on Monday to protest unpaid salaries.",
+     "Peaceful protest"),
+])
+def test_a_protest_is_violent_only_for_what_its_crowd_did(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type
+
