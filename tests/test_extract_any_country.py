@@ -518,3 +518,8 @@ def test_tear_gas_shells_fired_at_stone_throwers_are_no_shelling() -> None:
 def test_a_protest_is_violent_only_for_what_its_crowd_did(text: str, sub_event_type: str) -> None:
     assert one_event(text)["sub_event_type"] == sub_event_type
 
+
+def test_property_destroyed_by_no_one_named_was_destroyed_by_an_unidentified_armed_group() -> None:
+    event = one_event("A bank branch was set on fire in Izmir on Monday.")
+    assert (event["sub_event_type"], event["inter1"]) == ("Looting/property destruction", 3)
+

@@ -625,7 +625,7 @@ def default_actors(record: EventRecord, country: str | None) -> None:
             record.actor1 = role_actor("unidentified_military", country)
         elif record.event_type == "Protests":
             record.actor1 = role_actor("protesters", country)
-        elif record.violent:
+        elif record.violent or record.sub_event_type in _UNNAMED_DOER_TYPES:
             record.actor1 = role_actor("unidentified_armed_group", country)
     if record.sub_event_type == "Air/drone strike" and record.actor2 is not None \
             and record.actor2.role == "unidentified_military":
@@ -658,6 +658,7 @@ _PROTESTS_MET_BY_FORCE = frozenset({"Protest with intervention", "Excessive forc
 
 # Strategic developments whose one named side is the side acting.
 _ONE_SIDED_DEVELOPMENTS = _SIDES.words("one_sided_development_types")
+_UNNAMED_DOER_TYPES = _SIDES.words("unnamed_doer_types")
 
 
 def _not_a_fighting_side(actor: Actor) -> bool:
