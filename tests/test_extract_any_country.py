@@ -523,3 +523,12 @@ def test_property_destroyed_by_no_one_named_was_destroyed_by_an_unidentified_arm
     event = one_event("A bank branch was set on fire in Izmir on Monday.")
     assert (event["sub_event_type"], event["inter1"]) == ("Looting/property destruction", 3)
 
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("A bomb planted on a road near Kolofata was defused on Monday.", "Disrupted weapons use"),
+    ("Twelve men were arrested in Kano on Monday.", "Arrests"),
+])
+def test_weapons_defused_and_arrests_made_by_no_one_named_are_the_states_work(text: str, sub_event_type: str) -> None:
+    event = one_event(text)
+    assert (event["sub_event_type"], event["inter1"]) == (sub_event_type, 1)
+

@@ -50,6 +50,9 @@ def test_a_sub_event_type_under_the_wrong_event_type_is_named(copy: Path) -> Non
     ("triggers", "patterns: [car bomb, car bombs,", "patterns: [sarin, car bomb, car bombs,",
      "'sarin' is already a pattern of entry 2"),
     ("actors", "role: civilians", "role: civilian", "unknown role 'civilian'"),
+    ("sides", "Arrests: police", "Arrests: polic", "no actor of role 'polic'"),
+    ("sides", "Arrests: police", "Arrest: police", "unknown sub_event_type 'Arrest'"),
+    ("rules", "doer_has: people_no_side", "doer_has: people_no_sides", "no word list 'people_no_sides'"),
 ])
 def test_other_mistakes_are_reported_at_their_line(copy: Path, name: str, old: str, new: str, message: str) -> None:
     line = _replace_once(copy / f"{name}.yaml", old, new)

@@ -369,6 +369,20 @@ def _check_dates(lexicon: Lexicon, folder: Path) -> None:
     _check_entries(lexicon, "relative", _RELATIVE_FIELDS, check)
 
 
+def _check_sides(lexicon: Lexicon, folder: Path) -> None:
+    """``unnamed_doers`` maps ACLED sub-event types to actor roles of actors.yaml."""
+    subs = {s for subs in load_taxonomy().event_types.values() for s in subs}
+    roles = {str(entry["role"]) for entry in _load("actors", folder).data["actors"] if "role" in entry}
+    table = lexicon.data.get("unnamed_doers", {})
+    if not isinstance(table, dict):
+        raise lexicon.error(("unnamed_doers",), "unnamed_doers maps sub-event types to actor roles")
+    for sub, role in table.items():
+        if sub not in subs:
+            raise lexicon.error(("unnamed_doers", sub), f"unknown sub_event_type {sub!r} in unnamed_doers")
+        if role not in roles:
+            raise lexicon.error(("unnamed_doers", sub), f"no actor of role {role!r} in actors.yaml")
+
+
 def _deferred_types(folder: Path) -> frozenset[str]:
     """The placeholder sub-event types (not ACLED's) that a rule of rules.yaml turns into ACLED's."""
     acled = {s for subs in load_taxonomy().event_types.values() for s in subs}
@@ -378,4 +392,5 @@ def _deferred_types(folder: Path) -> frozenset[str]:
 
 _CHECKS: dict[str, Callable[[Lexicon, Path], None]] = {
     "triggers": _check_triggers, "actors": _check_actors, "rules": _check_rules, "dates": _check_dates,
+    "sides": _check_sides,
 }

@@ -625,8 +625,10 @@ def default_actors(record: EventRecord, country: str | None) -> None:
             record.actor1 = role_actor("unidentified_military", country)
         elif record.event_type == "Protests":
             record.actor1 = role_actor("protesters", country)
-        elif record.violent or record.sub_event_type in _UNNAMED_DOER_TYPES:
+        elif record.violent:
             record.actor1 = role_actor("unidentified_armed_group", country)
+        elif record.sub_event_type in _UNNAMED_DOERS:
+            record.actor1 = role_actor(_UNNAMED_DOERS[record.sub_event_type], country)
     if record.sub_event_type == "Air/drone strike" and record.actor2 is not None \
             and record.actor2.role == "unidentified_military":
         # unnamed aircraft are the raid's, never what it hit: "Air strikes killed 13 people when
@@ -658,7 +660,7 @@ _PROTESTS_MET_BY_FORCE = frozenset({"Protest with intervention", "Excessive forc
 
 # Strategic developments whose one named side is the side acting.
 _ONE_SIDED_DEVELOPMENTS = _SIDES.words("one_sided_development_types")
-_UNNAMED_DOER_TYPES = _SIDES.words("unnamed_doer_types")
+_UNNAMED_DOERS = {str(k): str(v) for k, v in _SIDES["unnamed_doers"].items()}
 
 
 def _not_a_fighting_side(actor: Actor) -> bool:
