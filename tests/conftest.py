@@ -1,9 +1,10 @@
-"""Shared fixtures: where ../shared is, and a headless Chromium for browser tests."""
+"""Shared fixtures: where ../shared is, a headless Chromium for browser tests, a lexicon copy to break."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,13 @@ def browser():
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def lexicon_copy(tmp_path: Path) -> Path:
+    """A private copy of the bundled lexicon, for a test to break."""
+    from geomap.extract.lexicon import LEXICON_DIR  # imported when used, as geomap is by the tests themselves
+
+    for path in LEXICON_DIR.glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    return tmp_path

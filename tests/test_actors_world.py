@@ -6,14 +6,14 @@ Every sentence here is written for these tests.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from extract_sentences import events, one_event
+from lexicon_edit import replace_once
 
 from geomap.extract import lexicon
-from geomap.extract.lexicon import LEXICON_DIR, LexiconError
+from geomap.extract.lexicon import LexiconError
 
 
 def _doer(sentence: str) -> tuple[str, int]:
@@ -185,19 +185,6 @@ def test_peacekeepers_are_the_mission_of_the_reports_country() -> None:
 
 # --- the lexicon checks the new fields ----------------------------------------------------------------
 
-@pytest.fixture
-def copy(tmp_path: Path) -> Path:
-    """A private copy of the bundled lexicon to break."""
-    for path in LEXICON_DIR.glob("*.yaml"):
-        shutil.copy(path, tmp_path / path.name)
-    return tmp_path
-
-
-def _replace_once(path: Path, old: str, new: str) -> int:
-    text = path.read_text(encoding="utf-8")
-    at = text.index(old)
-    path.write_text(text[:at] + new + text[at + len(old):], encoding="utf-8")
-    return text.count("\n", 0, at) + 1
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
@@ -208,16 +195,16 @@ def _replace_once(path: Path, old: str, new: str) -> int:
      "  - name: Operation Restoring Hope\n    # \"the coalition\" of reports on Yemen is the Saudi-led one\n    inter: 3\n",
      "actor 'Operation Restoring Hope' has inter 8 elsewhere"),
 ])
-def test_a_mistake_in_a_sides_country_is_reported_at_its_line(copy: Path, old: str, new: str, message: str) -> None:
-    line = _replace_once(copy / "actors.yaml", old, new)
+def test_a_mistake_in_a_sides_country_is_reported_at_its_line(lexicon_copy: Path, old: str, new: str, message: str) -> None:
+    line = replace_once(lexicon_copy / "actors.yaml", old, new)
     with pytest.raises(LexiconError, match=rf"actors\.yaml:\d+: .*{message}"):
-        lexicon.load("actors", copy)
+        lexicon.load("actors", lexicon_copy)
     assert line > 0
 
 
-def test_two_sides_for_one_word_in_one_country_are_refused(copy: Path) -> None:
+def test_two_sides_for_one_word_in_one_country_are_refused(lexicon_copy: Path) -> None:
     # "sna" names Somalia's army in Somalia; giving it to Syria's National Army there too is a conflict
-    _replace_once(copy / "actors.yaml", "    countries: [SY]\n    patterns:\n      - sna\n",
+    replace_once(lexicon_copy / "actors.yaml", "    countries: [SY]\n    patterns:\n      - sna\n",
                   "    countries: [SY, SO]\n    patterns:\n      - sna\n")
     with pytest.raises(LexiconError, match=r"'sna' is already a pattern of entry \d+ of 'actors' in SO"):
-        lexicon.load("actors", copy)
+        lexicon.load("actors", lexicon_copy)

@@ -2,42 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from lexicon_edit import replace_once
 
 from geomap.extract import extract_document, lexicon
 from geomap.extract.lexicon import LEXICON_DIR, LexiconError
 from geomap.extract.rules import Coding, retype
 
 
-@pytest.fixture
-def copy(tmp_path: Path) -> Path:
-    """A private copy of the bundled lexicon to break."""
-    for path in LEXICON_DIR.glob("*.yaml"):
-        shutil.copy(path, tmp_path / path.name)
-    return tmp_path
-
-
-def _replace_once(path: Path, old: str, new: str) -> int:
-    """Replace the first ``old`` in the file; return the line it was on."""
-    text = path.read_text(encoding="utf-8")
-    at = text.index(old)
-    path.write_text(text[:at] + new + text[at + len(old):], encoding="utf-8")
-    return text.count("\n", 0, at) + 1
-
-
-def test_a_misspelled_sub_event_type_fails_loading_with_its_file_and_line(copy: Path) -> None:
-    line = _replace_once(copy / "triggers.yaml", "sub_event_type: Suicide bomb", "sub_event_type: Suicide bombs")
+def test_a_misspelled_sub_event_type_fails_loading_with_its_file_and_line(lexicon_copy: Path) -> None:
+    line = replace_once(lexicon_copy / "triggers.yaml", "sub_event_type: Suicide bomb", "sub_event_type: Suicide bombs")
     with pytest.raises(LexiconError, match=rf"triggers\.yaml:{line}: unknown sub_event_type 'Suicide bombs'"):
-        lexicon.load("triggers", copy)
+        lexicon.load("triggers", lexicon_copy)
 
 
-def test_a_sub_event_type_under_the_wrong_event_type_is_named(copy: Path) -> None:
-    line = _replace_once(copy / "triggers.yaml", "sub_event_type: Suicide bomb", "sub_event_type: Armed clash")
+def test_a_sub_event_type_under_the_wrong_event_type_is_named(lexicon_copy: Path) -> None:
+    line = replace_once(lexicon_copy / "triggers.yaml", "sub_event_type: Suicide bomb", "sub_event_type: Armed clash")
     with pytest.raises(LexiconError, match=rf"triggers\.yaml:{line}: .*'Armed clash'.*belongs to 'Battles'"):
-        lexicon.load("triggers", copy)
+        lexicon.load("triggers", lexicon_copy)
 
 
 @pytest.mark.parametrize(("name", "old", "new", "message"), [
@@ -54,16 +38,16 @@ def test_a_sub_event_type_under_the_wrong_event_type_is_named(copy: Path) -> Non
     ("sides", "Arrests: police", "Arrest: police", "unknown sub_event_type 'Arrest'"),
     ("rules", "doer_has: people_no_side", "doer_has: people_no_sides", "no word list 'people_no_sides'"),
 ])
-def test_other_mistakes_are_reported_at_their_line(copy: Path, name: str, old: str, new: str, message: str) -> None:
-    line = _replace_once(copy / f"{name}.yaml", old, new)
+def test_other_mistakes_are_reported_at_their_line(lexicon_copy: Path, name: str, old: str, new: str, message: str) -> None:
+    line = replace_once(lexicon_copy / f"{name}.yaml", old, new)
     with pytest.raises(LexiconError, match=rf"{name}\.yaml:{line}: .*{message}"):
-        lexicon.load(name, copy)
+        lexicon.load(name, lexicon_copy)
 
 
-def test_a_trigger_doer_must_be_a_known_actor(copy: Path) -> None:
-    line = _replace_once(copy / "triggers.yaml", "doer: Military Forces of Syria", "doer: Military Forces of Syrai")
+def test_a_trigger_doer_must_be_a_known_actor(lexicon_copy: Path) -> None:
+    line = replace_once(lexicon_copy / "triggers.yaml", "doer: Military Forces of Syria", "doer: Military Forces of Syrai")
     with pytest.raises(LexiconError, match=rf"triggers\.yaml:{line}: doer 'Military Forces of Syrai'"):
-        lexicon.load("triggers", copy)
+        lexicon.load("triggers", lexicon_copy)
 
 
 def test_every_lexicon_entry_is_read_by_extraction() -> None:
