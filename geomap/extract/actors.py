@@ -40,8 +40,6 @@ _TRIGGERS = load_lexicon("triggers")
 _ACTORS = load_lexicon("actors")
 
 
-
-
 @dataclass(frozen=True)
 class ActorMention:
     """An actor named in the text: token span ``first:end`` and the actor."""
