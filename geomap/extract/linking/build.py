@@ -188,7 +188,8 @@ def _attach_figures(records: list[EventRecord], figures: list[Figure], s_index: 
         record = next((r for r in reversed(records) if r.violent), None)
         if record is not None:
             record.absorb_figures(figures)
-            record.evidence.append(Evidence(s0, s1, s_index))
+            if record.last_sentence != s_index:
+                record.evidence.append(Evidence(s0, s1, s_index))
         return
     record = records[-1]
     if target is not None:
