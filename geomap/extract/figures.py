@@ -750,7 +750,9 @@ def coded_figure(figures: list[Figure]) -> int | None:
     among the dead ("nearly 70 children were among those killed"), whose
     largest is coded, since a lower reading does not contradict a higher
     one ("dozens" and "70"; "four children were among the dead" and "at
-    least 28"). Conflicting vague figures still code the lowest.
+    least 28"). Conflicting vague figures still code the lowest. A toll the
+    report says it codes overrides all of them; a toll it says is split
+    between several events is shared evenly (rounded half up).
     """
     stated = [f.value for f in figures if f.stated]
     if stated:
