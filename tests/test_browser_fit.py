@@ -274,11 +274,16 @@ _REACH = """(key) => {
     if (!hit || !(item.contains(hit) || hit.contains(item) || (item.labels && [...item.labels].some(l => l.contains(hit)))))
       out.unreachable.push(item.outerHTML.slice(0, 80));
   }
-  // every count of the panel is seen whole, however long the name before it
+  // every count of the panel is seen whole, however long the name before it: none is cut off by
+  // a box around it (nor scrolled sideways into view)
   body.querySelectorAll('.geomap-count').forEach(count => {
-    count.scrollIntoView({block: 'nearest'});
-    const r = count.getBoundingClientRect(), box = body.getBoundingClientRect();
-    if (r.width === 0 || r.right > box.right + 0.5 || r.left < box.left - 0.5) out.clipped.push(count.parentNode.textContent);
+    const r = count.getBoundingClientRect();
+    let cut = r.width === 0;
+    for (let node = count.parentNode; node !== body.parentNode; node = node.parentNode) {
+      const box = node.getBoundingClientRect();
+      if (getComputedStyle(node).overflowX !== 'visible' && (r.right > box.right + 0.5 || node.scrollLeft > 0)) cut = true;
+    }
+    if (cut) out.clipped.push(count.parentNode.textContent);
   });
   return out;
 }"""
