@@ -221,6 +221,24 @@ def test_an_open_sheet_leaves_the_events_in_sight_and_gives_the_view_back(open_v
 
 
 @pytest.mark.parametrize("frame", EMBEDS, ids=FRAME_IDS[1:])
+def test_a_marker_tapped_above_a_sheet_opens_its_popup_in_sight(open_view, demo, frame) -> None:
+    path, _ = demo
+    view = open_view(path, frame=frame)
+    view.open_panel("filters")
+    every = shown_events(view)
+    geometry = sight(view, every)
+    event = next(i for i, p in zip(every, geometry["points"]) if in_sight(geometry, p, 4))
+    view.page.mouse.click(*point_of(view, *view.js(f"[window.geomap.instances[0].model.data.lat[{event}],"
+                                                   f" window.geomap.instances[0].model.data.lon[{event}]]")))
+    view.frame.locator(".leaflet-popup-content .geomap-card").first.wait_for(timeout=2000)
+    geometry = sight(view, [event])
+    assert not view.js("document.querySelector('details[data-panel=filters]').open")  # the sheet made way
+    assert in_sight(geometry, geometry["points"][0])
+    assert_popup_fits(geometry)
+    assert view.errors == []
+
+
+@pytest.mark.parametrize("frame", EMBEDS, ids=FRAME_IDS[1:])
 def test_the_list_fits_its_sheet(open_view, demo, frame) -> None:
     path, _ = demo
     view = open_view(path, frame=frame)

@@ -115,6 +115,16 @@
   // Something else takes the view (a list row showing its event): closing the sheet keeps it.
   Layout.prototype.forgetSheetView = function () { this._sheetView = null; };
 
+  // In a small frame a popup needs the room a sheet takes: the sheet closes
+  // (the view stays where the popup is).
+  Layout.prototype.makeWayForPopup = function () {
+    var open = this.compact ? this.openPanels() : [];
+    if (!open.length) { return; }
+    this.forgetSheetView();
+    open.forEach(function (p) { p.open = false; });
+    this.update();
+  };
+
   // Size of the frame the map is shown in (the page, or the iframe).
   Layout.prototype.frame = function () {
     return {x: document.documentElement.clientWidth || window.innerWidth,

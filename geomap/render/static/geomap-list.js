@@ -204,11 +204,7 @@
     var k = Array.prototype.indexOf.call(this.body.children, row);
     if (k >= 0 && k !== this.active) { this.focusRow(k); }
     var sheet = app.layout.compact && this.panel.open;
-    if (sheet) {
-      app.layout.forgetSheetView();
-      this.panel.open = false;
-      app.layout.update();
-    }
+    app.layout.makeWayForPopup();  // before the view is set: the sheet leaves the map free
     var zoom = Math.max(map.getZoom(), m.data.cluster ? 13 : 8);
     var pad = app.layout.padding(), point = L.latLng(m.data.lat[i], m.data.lon[i]);
     map.fitBounds(L.latLngBounds(point, point), {paddingTopLeft: pad[0], paddingBottomRight: pad[1], maxZoom: zoom,

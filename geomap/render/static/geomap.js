@@ -1324,6 +1324,7 @@
   GeomapApp.prototype.openPopup = function (events, focus) {
     var m = this.model, i = focus === undefined ? events[0] : focus;
     var stack = new StackPopup(m, events, focus);
+    this.layout.makeWayForPopup();
     var room = this.layout.popupRoom();
     stack.popup = L.popup({maxWidth: room.width, minWidth: Math.min(200, room.width), maxHeight: room.height,
       autoPanPaddingTopLeft: room.topLeft, autoPanPaddingBottomRight: room.bottomRight, className: 'geomap-popup-wrap'})
