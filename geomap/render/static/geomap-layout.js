@@ -144,6 +144,7 @@
     if (compact !== this.compact) {
       var first = this.compact === null;
       this.compact = compact;
+      this._sheetView = null;  // the sheets close (or become panels): no view to give back
       L.DomUtil[compact ? 'addClass' : 'removeClass'](container, 'geomap-compact');
       L.DomUtil[compact ? 'addClass' : 'removeClass'](app.bar, 'geomap-bar-compact');
       this._busy = true;
