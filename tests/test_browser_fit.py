@@ -5,8 +5,9 @@ a popup fits the frame, an open sheet leaves the events it covered in sight
 and gives the view back when closed, a list row shows its event clear of the
 panels, long filter and legend panels scroll with every control reachable,
 the number beside a marker is the number of events its popup pages through,
-"zoom to the events shown" shows every one of them, and the hover summary
-goes when a popup opens.
+the first view fits where most events are and the status line says how
+many are out of view, "zoom to the events shown" shows every one of them,
+and the hover summary goes when a popup opens.
 """
 
 from __future__ import annotations
@@ -178,8 +179,29 @@ def test_the_number_beside_a_marker_is_what_its_popup_pages_through(open_view, m
 # --------------------------------------------------------------------------- fitting the view
 
 
+def out_of_view(view: View) -> int:
+    """What the status line says: shown events out of the reader's view."""
+    view.js(_SETTLED)
+    status = view.frame.locator("#geomap-status")
+    count = int(status.get_attribute("data-outside"))
+    text = status.inner_text()
+    if count:
+        assert f"{count:,} out of view" in text, text
+    else:
+        assert "out of view" not in text, text
+    return count
+
+
+def width_km(view: View) -> float:
+    """How far the map reaches from its left edge to its right, across the middle."""
+    return view.js("(() => { const map = window.geomap.instances[0].map, s = map.getSize();"
+                   " return map.distance(map.containerPointToLatLng([0, s.y / 2]),"
+                   " map.containerPointToLatLng([s.x, s.y / 2])) / 1000; })()")
+
+
 @pytest.mark.parametrize("frame", FRAMES, ids=FRAME_IDS)
-def test_zoom_to_the_events_shown_shows_a_far_one_too(open_view, maps_dir: Path, frame) -> None:
+def test_the_first_view_fits_where_most_events_are_and_the_fit_button_every_one(open_view, maps_dir: Path,
+                                                                                frame) -> None:
     events = synthetic_events(40, seed=3)
     events.loc[39, ["latitude", "longitude"]] = (55.7558, 37.6173)  # one event in Moscow, the rest in Syria
     path = maps_dir / "far-event.html"
@@ -187,12 +209,52 @@ def test_zoom_to_the_events_shown_shows_a_far_one_too(open_view, maps_dir: Path,
     view = open_view(path, frame=frame)
     every = shown_events(view)
     assert len(every) == 40
-    for step in ("first view", "after a pan and the fit button"):
+    geometry = sight(view, every)
+    outside = [i for i, p in zip(every, geometry["points"]) if not in_sight(geometry, p)]
+    assert outside == [39]  # Syria's events at a zoom that tells them apart, not a dot beside Moscow
+    assert out_of_view(view) == 1  # and the status line says one is not in sight
+    for step in ("first view", "after a pan"):
+        view.frame.click(".geomap-fit")
         geometry = sight(view, every)
         outside = [i for i, p in zip(every, geometry["points"]) if not in_sight(geometry, p)]
         assert outside == [], (step, outside)
+        assert out_of_view(view) == 0, step
         view.js("void window.geomap.instances[0].map.setView([34, 38], 9, {animate: false})")
-        view.frame.click(".geomap-fit")
+    assert view.errors == []
+
+
+def test_the_demo_opens_on_syria_and_says_what_is_out_of_view(open_view, demo) -> None:
+    path, events = demo
+    view = open_view(path)
+    every = shown_events(view)
+    assert len(every) == len(events)
+    far = [i for i in every if events.loc[i, "latitude"] > 40]  # Moscow; Aleppo, Damascus and the rest in Syria
+    assert far
+    geometry = sight(view, every)
+    outside = [i for i, p in zip(every, geometry["points"]) if not in_sight(geometry, p)]
+    assert outside == far
+    assert width_km(view) < 1500, width_km(view)  # Aleppo and Damascus apart, not Europe with Syria in a corner
+    assert out_of_view(view) == len(far)
+    # The reader pans: the count follows the view.
+    view.js("void window.geomap.instances[0].map.setView([55.75, 37.6], 8, {animate: false})")
+    geometry = sight(view, every)
+    assert out_of_view(view) == sum(not in_sight(geometry, p) for p in geometry["points"]) == len(every) - len(far)
+    # "Zoom to the events shown": every one clear of the panels, Moscow too.
+    view.frame.click(".geomap-fit")
+    geometry = sight(view, every)
+    assert [i for i, p in zip(every, geometry["points"]) if not in_sight(geometry, p)] == []
+    assert out_of_view(view) == 0
+    # Back on Syria, a filter that hides Moscow's event leaves nothing out of view; ticking it back counts it again.
+    view.frame.click(".geomap-fit")
+    view.js("void window.geomap.instances[0].map.setView([35, 37.5], 7, {animate: false})")
+    assert out_of_view(view) == len(far)
+    sides = [a for a in events.loc[far[0], ["actor1", "actor2"]] if isinstance(a, str)]  # (either side counts)
+    for actor in sides:
+        view.click_actor(actor)
+    assert view.shown() < len(every) and out_of_view(view) == 0
+    for actor in sides:
+        view.click_actor(actor)
+    assert out_of_view(view) == len(far)
     assert view.errors == []
 
 

@@ -168,6 +168,7 @@
     this.fitBar();
     if (compact) { this.layoutCompact(); } else { this.layoutLarge(); }
     this.updateCues();
+    app.updateOutside();  // the panels moved: what they cover changed
   };
 
   // A shadow at the edge of a panel's body past which there is more to scroll to.

@@ -894,7 +894,7 @@
       onAdd: function () {
         var bar = el('div', {class: 'leaflet-bar geomap-tools'});
         bar.appendChild(withIcon(button('', 'Zoom to the events shown', 'geomap-tool geomap-fit',
-          function () { app.fitShown(true); }), 'fit'));
+          function () { app.fitShown(true, true); }), 'fit'));
         var root = document.documentElement;
         if (document.fullscreenEnabled && root.requestFullscreen) {
           var full = withIcon(button('', 'Full screen', 'geomap-tool geomap-fullscreen', function () {
@@ -1224,7 +1224,9 @@
     else { this.fitShown(false); }
     map.addLayer(this.canvas);
 
-    map.on('moveend', function () { app.commit('replace'); });
+    this.updateOutside();
+    map.on('moveend', function () { app.updateOutside(); app.commit('replace'); });
+    map.on('resize', function () { app.updateOutside(); });
     this._lastHash = location.hash;
     function followLocation() {
       if (location.hash !== app._lastHash) { app.applyLocation(); }
@@ -1278,9 +1280,25 @@
     return found ? L.latLngBounds([south, west], [north, east]) : null;
   };
 
-  // Fit the view to the events shown, clear of the panels.
-  GeomapApp.prototype.fitShown = function (animate) {
-    var bounds = this.shownBounds();
+  // The bounds of where most events shown are: when at least half of them lie
+  // in the basemap's country, those (a few mentions of Moscow or Geneva would
+  // shrink Syria to a dot); else every one. The status line counts the events
+  // this leaves out of view, and "zoom to the events shown" fits them all.
+  GeomapApp.prototype.homeBounds = function () {
+    var model = this.model, d = model.data, inside = 0;
+    var country = d.basemap.boundaries.features.filter(function (f) { return f.properties.kind === 'country'; });
+    if (!country.length) { return this.shownBounds(); }
+    var area = this._countryBounds || (this._countryBounds = L.geoJSON(country[0]).getBounds());
+    for (var i = 0; i < model.n; i++) {
+      if (model.visible[i] && area.contains([d.lat[i], d.lon[i]])) { inside++; }
+    }
+    return inside && inside * 2 >= model.shown ? this.shownBounds(area) : this.shownBounds();
+  };
+
+  // Fit the view, clear of the panels, to where most events shown are (the
+  // first view, a link without a view) or to `every` one of them.
+  GeomapApp.prototype.fitShown = function (animate, every) {
+    var bounds = every ? this.shownBounds() : this.homeBounds();
     if (!bounds) { return; }
     var pad = this.layout.padding();
     this.map.fitBounds(bounds, {paddingTopLeft: pad[0], paddingBottomRight: pad[1], maxZoom: 11, animate: !!animate});
@@ -1362,6 +1380,7 @@
     }
     m.applyFilters();
     this.updateStatus();
+    this.updateOutside();
     this.syncBoxes();
     this.updateLegend();
     this.showNotice(this.notices);
@@ -1377,9 +1396,9 @@
 
   GeomapApp.prototype.updateStatus = function () {
     var m = this.model, s = this.status;
-    var text = formatNumber(m.shown) + ' of ' + formatNumber(m.n) + ' events shown · ' +
+    this.statusText = formatNumber(m.shown) + ' of ' + formatNumber(m.n) + ' events shown · ' +
       formatNumber(m.fatalities) + ' fatalities';
-    s.textContent = text;
+    this.showOutside();
     s.setAttribute('data-shown', m.shown);
     s.setAttribute('data-total', m.n);
     s.setAttribute('data-fatalities', m.fatalities);
@@ -1389,6 +1408,35 @@
     if (this.filters) {
       L.DomUtil[filtered ? 'addClass' : 'removeClass'](this.filters.getContainer(), 'geomap-filtering');
     }
+  };
+
+  // Count the events shown that the reader cannot see: off the map or under a
+  // panel (on a move, a resize, a panel opening or a filter change; one pass
+  // over the arrays, no DOM per event).
+  GeomapApp.prototype.updateOutside = function () {
+    var map = this.map, m = this.model;
+    if (!map._loaded || !this.layout || this.statusText === undefined) { return; }
+    var scale = map.options.crs.scale(map.getZoom()), min = map.getPixelBounds().min, size = map.getSize();
+    var rects = this.layout.controlRects(), k = rects.length, outside = 0;
+    for (var i = 0; i < m.n; i++) {
+      if (!m.visible[i]) { continue; }
+      var x = m.wx[i] * scale - min.x, y = m.wy[i] * scale - min.y;
+      if (x < 0 || y < 0 || x > size.x || y > size.y) { outside++; continue; }
+      for (var j = 0; j < k; j++) {
+        var r = rects[j];
+        if (x >= r.left && x <= r.right && y >= r.top && y <= r.bottom) { outside++; break; }
+      }
+    }
+    if (outside !== this.outside) { this.outside = outside; this.showOutside(); }
+  };
+
+  GeomapApp.prototype.showOutside = function () {
+    var s = this.status, outside = this.outside || 0;
+    var text = this.statusText + (outside ? ' · ' + formatNumber(outside) + ' out of view' : '');
+    if (s.textContent !== text) { s.textContent = text; }  // (read out by screen readers: only when it changes)
+    s.setAttribute('data-outside', outside);
+    s.title = outside ? 'Events shown that lie outside the map or under a panel: "Zoom to the events shown" ' +
+      'brings them into view' : '';
   };
 
   GeomapApp.prototype.showNotice = function (messages) {
@@ -1447,7 +1495,7 @@
       if (legend) { legend.open = true; }
       app.layout.update();
       map.invalidateSize({animate: false, pan: false});
-      app.fitShown(false);
+      app.fitShown(false, true);  // every event: nothing may fall off the page
       app.canvas.refresh();  // drawn now: the page is printed before the next animation frame
       saved.snapshot = canvasSnapshot(app.canvas._container);
     }
