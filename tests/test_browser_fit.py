@@ -223,6 +223,28 @@ def test_the_first_view_fits_where_most_events_are_and_the_fit_button_every_one(
     assert view.errors == []
 
 
+@pytest.mark.parametrize("frame", EMBEDS, ids=FRAME_IDS[1:])
+def test_the_bar_keeps_its_place_when_out_of_view_comes_and_goes(open_view, demo, frame) -> None:
+    """The map and the bar under it fill the frame, whether the status line counts events out of view or not."""
+    path, _ = demo
+    view = open_view(path, frame=frame)
+    measure = """(() => { const bar = document.querySelector('.geomap-bar').getBoundingClientRect();
+      return [window.geomap.instances[0].map.getSize().y, bar.top, bar.bottom, document.documentElement.clientHeight];
+    })()"""
+    sizes = []
+    for step in ("first view", "fit button", "a pan"):
+        assert (out_of_view(view) > 0) == (step != "fit button"), step
+        map_height, bar_top, bar_bottom, frame_height = view.js(measure)
+        assert abs(bar_bottom - frame_height) <= 2 and bar_top >= map_height - 1, (step, view.js(measure))
+        sizes.append(map_height)
+        if step == "first view":
+            view.frame.click(".geomap-fit")
+        else:
+            view.js("void window.geomap.instances[0].map.setView([34, 38], 9, {animate: false})")
+    assert len(set(sizes)) == 1, sizes  # the map does not jump as the line changes
+    assert view.errors == []
+
+
 def test_the_demo_opens_on_syria_and_says_what_is_out_of_view(open_view, demo) -> None:
     path, events = demo
     view = open_view(path)

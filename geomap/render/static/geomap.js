@@ -1433,7 +1433,14 @@
   GeomapApp.prototype.showOutside = function () {
     var s = this.status, outside = this.outside || 0;
     var text = this.statusText + (outside ? ' · ' + formatNumber(outside) + ' out of view' : '');
-    if (s.textContent !== text) { s.textContent = text; }  // (read out by screen readers: only when it changes)
+    if (s.textContent !== text) {
+      s.textContent = text;  // (read out by screen readers: only when it changes)
+      // A longer line may wrap the bar (a small frame gives the status a row of its own, see geomap.css).
+      if (this.layout && !this._fittingBar) {
+        this._fittingBar = true;
+        try { this.layout.fitBar(); } finally { this._fittingBar = false; }
+      }
+    }
     s.setAttribute('data-outside', outside);
     s.title = outside ? 'Events shown that lie outside the map or under a panel: "Zoom to the events shown" ' +
       'brings them into view' : '';
