@@ -1280,7 +1280,7 @@
     return found ? L.latLngBounds([south, west], [north, east]) : null;
   };
 
-  // The bounds of where most events shown are: when at least half of them lie
+  // The bounds of where most events shown are: when more than half of them lie
   // in the basemap's country, those (a few mentions of Moscow or Geneva would
   // shrink Syria to a dot); else every one. The status line counts the events
   // this leaves out of view, and "zoom to the events shown" fits them all.
@@ -1292,7 +1292,7 @@
     for (var i = 0; i < model.n; i++) {
       if (model.visible[i] && area.contains([d.lat[i], d.lon[i]])) { inside++; }
     }
-    return inside && inside * 2 >= model.shown ? this.shownBounds(area) : this.shownBounds();
+    return inside * 2 > model.shown ? this.shownBounds(area) : this.shownBounds();
   };
 
   // Fit the view, clear of the panels, to where most events shown are (the
