@@ -20,6 +20,12 @@
   var CAP = {filters: 0.38, legend: 0.4, missing: 0.3, list: 0.46};
   var SHEET = 0.62;           // share of the map's height a sheet takes at most
   var OPEN_IN_LARGE = {filters: true, legend: true};
+  var MARGIN = 16;            // px kept between the events and the panels or edges
+  var POPUP_MIN_WIDTH = 300;  // px of the map a popup is given at least (when the frame has them)
+  // Leaflet's popup around its content: margins and padding (x), the same,
+  // the tip and the gap below it (y); under the tip, the marker and its ring.
+  var POPUP_CHROME = {x: 47, y: 68};
+  var MARKER_ROOM = 20;
 
   function Layout(app) {
     var self = this;
@@ -47,6 +53,10 @@
         if (open.length) { open[0].open = false; open[0].querySelector('summary').focus(); }
       }
     });
+    this.panels.forEach(function (panel) {
+      var body = bodyOf(panel);
+      body.addEventListener('scroll', function () { cue(body); }, {passive: true});
+    });
     window.addEventListener('resize', function () { self.update(); });
     document.addEventListener('fullscreenchange', function () { self.update(); });
     this.update();
@@ -58,17 +68,61 @@
 
   Layout.prototype.onToggle = function (panel) {
     if (this._busy) { return; }
-    if (panel.open && this.compact) {
+    var sheet = panel.open && this.compact;
+    if (sheet) {
+      if (!this._sheetView) { this._sheetView = this.view(); }  // the view before any sheet
       // One sheet at a time.
       this._busy = true;
       this.panels.forEach(function (p) { if (p !== panel) { p.open = false; } });
       this._busy = false;
     }
     this.update();
-    if (panel.open && this.compact) {
+    if (sheet) {
+      this.keepInSight();
       var head = panel.querySelector('.geomap-close');
       if (head) { head.focus({preventScroll: true}); }
+    } else if (this.compact && !this.openPanels().length) {
+      this.giveViewBack();
     }
+  };
+
+  Layout.prototype.view = function () {
+    var map = this.map;
+    return {center: map.getCenter(), zoom: map.getZoom(), bounds: map.getBounds()};
+  };
+
+  // A sheet covers the lower part of the map: the events that were in view
+  // before it opened move to the part above it (zoomed out if they must).
+  Layout.prototype.keepInSight = function () {
+    var saved = this._sheetView, bounds = saved && this.app.shownBounds(saved.bounds);
+    if (!bounds) { return; }
+    var pad = this.padding();
+    this.map.fitBounds(bounds, {paddingTopLeft: pad[0], paddingBottomRight: pad[1], maxZoom: saved.zoom,
+      animate: false});
+    saved.fitted = this.view();
+  };
+
+  // The last sheet closed: the view it moved comes back, unless the reader
+  // has moved the map since.
+  Layout.prototype.giveViewBack = function () {
+    var saved = this._sheetView, map = this.map;
+    this._sheetView = null;
+    if (!saved || !saved.fitted || map.getZoom() !== saved.fitted.zoom ||
+        map.latLngToContainerPoint(saved.fitted.center).distanceTo(map.getSize().divideBy(2)) > 1) { return; }
+    map.setView(saved.center, saved.zoom, {reset: true});  // exactly (a pan would round to pixels)
+  };
+
+  // Something else takes the view (a list row showing its event): closing the sheet keeps it.
+  Layout.prototype.forgetSheetView = function () { this._sheetView = null; };
+
+  // In a small frame a popup needs the room a sheet takes: the sheet closes
+  // (the view stays where the popup is).
+  Layout.prototype.makeWayForPopup = function () {
+    var open = this.compact ? this.openPanels() : [];
+    if (!open.length) { return; }
+    this.forgetSheetView();
+    open.forEach(function (p) { p.open = false; });
+    this.update();
   };
 
   // Size of the frame the map is shown in (the page, or the iframe).
@@ -90,6 +144,7 @@
     if (compact !== this.compact) {
       var first = this.compact === null;
       this.compact = compact;
+      this._sheetView = null;  // the sheets close (or become panels): no view to give back
       L.DomUtil[compact ? 'addClass' : 'removeClass'](container, 'geomap-compact');
       L.DomUtil[compact ? 'addClass' : 'removeClass'](app.bar, 'geomap-bar-compact');
       this._busy = true;
@@ -112,6 +167,20 @@
     }
     this.fitBar();
     if (compact) { this.layoutCompact(); } else { this.layoutLarge(); }
+    this.updateCues();
+    app.updateOutside();  // the panels moved: what they cover changed
+  };
+
+  // A shadow at the edge of a panel's body past which there is more to scroll to.
+  function cue(body) {
+    var more = body.scrollHeight - body.clientHeight > 1;
+    L.DomUtil[more && body.scrollTop > 1 ? 'addClass' : 'removeClass'](body, 'geomap-more-above');
+    L.DomUtil[more && body.scrollTop + body.clientHeight < body.scrollHeight - 1 ? 'addClass' : 'removeClass'](
+      body, 'geomap-more-below');
+  }
+
+  Layout.prototype.updateCues = function () {
+    this.panels.forEach(function (panel) { if (panel.open) { cue(bodyOf(panel)); } });
   };
 
   // The bar under the map takes its height; the map the rest of the frame,
@@ -220,25 +289,29 @@
     return bottom;
   };
 
-  // Rectangles of the controls over the map, relative to the map.
+  // Rectangles of what lies over the map, relative to the map: an open
+  // sheet (first), then the controls.
   Layout.prototype.controlRects = function () {
     var origin = this.container.getBoundingClientRect(), rects = [];
+    function add(node) {
+      var r = node.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) { return; }
+      rects.push({left: r.left - origin.left, top: r.top - origin.top, right: r.right - origin.left,
+        bottom: r.bottom - origin.top});
+    }
+    Array.prototype.forEach.call(this.container.querySelectorAll('.geomap-sheet > .geomap-panel-content'), add);
     Array.prototype.forEach.call(this.container.querySelectorAll('.leaflet-control-container .leaflet-control'),
-      function (node) {
-        var r = node.getBoundingClientRect();
-        if (node.offsetParent === null || r.width === 0 || r.height === 0) { return; }
-        rects.push({left: r.left - origin.left, top: r.top - origin.top, right: r.right - origin.left,
-          bottom: r.bottom - origin.top});
-      });
+      function (node) { if (node.offsetParent !== null) { add(node); } });
     return rects;
   };
 
   // Padding for fitBounds ([[left, top], [right, bottom]]) that keeps the
   // events clear of the panels: each control is set off either at its side
-  // or at its edge (top or bottom), whichever leaves the largest free area.
-  Layout.prototype.padding = function () {
-    var size = this.map.getSize(), W = size.x, H = size.y, margin = 16;
-    var rects = this.controlRects().slice(0, 12), k = rects.length, best = null;
+  // or at its edge (top or bottom), whichever leaves the largest free area
+  // at least `minWidth` px wide (a popup's room).
+  Layout.prototype.padding = function (minWidth) {
+    var size = this.map.getSize(), W = size.x, H = size.y, margin = MARGIN;
+    var rects = this.controlRects().slice(0, 13), k = rects.length, best = null;
     for (var mask = 0; mask < (1 << k); mask++) {
       var l = 0, r = 0, t = 0, b = 0;
       for (var j = 0; j < k; j++) {
@@ -247,11 +320,25 @@
           if (q.left + q.right < W) { l = Math.max(l, q.right); } else { r = Math.max(r, W - q.left); }
         } else if (q.top + q.bottom < H) { t = Math.max(t, q.bottom); } else { b = Math.max(b, H - q.top); }
       }
-      var area = Math.max(0, W - l - r - 2 * margin) * Math.max(0, H - t - b - 2 * margin);
+      var width = W - l - r - 2 * margin;
+      if (minWidth && width < minWidth) { continue; }
+      var area = Math.max(0, width) * Math.max(0, H - t - b - 2 * margin);
       if (!best || area > best.area) { best = {area: area, l: l, r: r, t: t, b: b}; }
     }
     if (!best || best.area < 0.12 * W * H) { return [[margin, margin], [margin, margin]]; }
     return [[best.l + margin, best.t + margin], [best.r + margin, best.b + margin]];
+  };
+
+  // Room for a popup: the largest size of its content, and the padding
+  // Leaflet's pan keeps around it so that the popup and the marker under its
+  // tip are both in the part of the map the panels leave.
+  Layout.prototype.popupRoom = function () {
+    var size = this.map.getSize();
+    var pad = this.padding(Math.min(POPUP_MIN_WIDTH, size.x - 2 * MARGIN));
+    var width = size.x - pad[0][0] - pad[1][0] - POPUP_CHROME.x;
+    var height = size.y - pad[0][1] - pad[1][1] - POPUP_CHROME.y - MARKER_ROOM;
+    return {width: Math.max(120, Math.min(360, width)), height: Math.max(90, Math.min(380, height)),
+      topLeft: pad[0], bottomRight: [pad[1][0], pad[1][1] + MARKER_ROOM]};
   };
 
   g.Layout = Layout;

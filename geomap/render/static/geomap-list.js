@@ -12,8 +12,18 @@
   var PAGE = 100;
   var COLUMNS = [
     {key: 'date', label: 'Date'}, {key: 'actors', label: 'Actors'}, {key: 'type', label: 'Type'},
-    {key: 'place', label: 'Place'}, {key: 'fat', label: 'Fatalities', numeric: true}
+    {key: 'place', label: 'Place'}, {key: 'fat', label: 'Fatalities', short: 'Fat.', numeric: true}
   ];
+
+  // Text that may break after each slash ("Explosions/Remote violence / Shelling/artillery").
+  function breakable(text) {
+    var span = el('span');
+    text.split('/').forEach(function (part, k) {
+      if (k) { span.appendChild(document.createTextNode('/')); span.appendChild(el('wbr')); }
+      span.appendChild(document.createTextNode(part));
+    });
+    return span;
+  }
 
   function EventList(app) {
     var self = this;
@@ -26,8 +36,13 @@
     this.caption = el('div', {class: 'geomap-list-caption', 'aria-live': 'polite'});
     this.head = el('tr');
     COLUMNS.forEach(function (c) {
-      var b = u.button(c.label, 'Sort the list by ' + c.label.toLowerCase(), 'geomap-sort', function () { self.sortBy(c.key); });
+      var b = u.button('', 'Sort the list by ' + c.label.toLowerCase(), 'geomap-sort', function () { self.sortBy(c.key); });
       b.setAttribute('data-sort', c.key);
+      // (a narrow sheet shows the short name)
+      b.appendChild(el('span', {class: c.short ? 'geomap-long' : '', text: c.label}));
+      if (c.short) { b.appendChild(el('span', {class: 'geomap-short', text: c.short})); }
+      c.arrow = el('span', {class: 'geomap-sort-arrow', 'aria-hidden': 'true'});
+      b.appendChild(c.arrow);
       c.th = el('th', {scope: 'col', class: c.numeric ? 'geomap-num' : ''}, [b]);
       self.head.appendChild(c.th);
     });
@@ -122,14 +137,14 @@
       self.body.appendChild(el('tr', {'data-event': String(i), tabindex: k === self.active ? '0' : '-1'}, [
         el('td', {class: 'geomap-nowrap', text: m.dateText(i, true)}),
         actors,
-        el('td', {text: d.types[sub.type].name + (sub.name ? ' / ' + sub.name : '')}),
+        el('td', {}, [breakable(d.types[sub.type].name + (sub.name ? ' / ' + sub.name : ''))]),
         el('td', {text: m.text('location', i)}),
         el('td', {class: 'geomap-num', text: d.fat[i] === null ? '?' : String(d.fat[i])})
       ]));
     });
     COLUMNS.forEach(function (c) {
       c.th.setAttribute('aria-sort', c.key === self.sortKey ? (self.ascending ? 'ascending' : 'descending') : 'none');
-      c.th.firstChild.textContent = c.label + (c.key === self.sortKey ? (self.ascending ? ' ▲' : ' ▼') : '');
+      c.arrow.textContent = c.key === self.sortKey ? (self.ascending ? ' ▲' : ' ▼') : '';
     });
     this.caption.textContent = this.rows.length ? u.formatNumber(this.rows.length) + ' events shown' +
       (this.rows.length > PAGE ? ' · rows ' + u.formatNumber(first + 1) + '–' + u.formatNumber(last) : '') +
@@ -181,19 +196,27 @@
     L.DomEvent.preventDefault(e);
   };
 
-  // Show a row's event: centre it in the part of the map the panels leave,
-  // ring its marker and open its popup on its page.
+  // Show a row's event: ring its marker and open its popup on its page, both
+  // in the part of the map the panels leave. In a small frame the list's
+  // sheet makes way first, and the popup takes the focus.
   EventList.prototype.activate = function (row) {
     var i = +row.getAttribute('data-event'), app = this.app, m = this.model, map = app.map;
     var k = Array.prototype.indexOf.call(this.body.children, row);
     if (k >= 0 && k !== this.active) { this.focusRow(k); }
+    var sheet = app.layout.compact && this.panel.open;
+    app.layout.makeWayForPopup();  // before the view is set: the sheet leaves the map free
     var zoom = Math.max(map.getZoom(), m.data.cluster ? 13 : 8);
     var pad = app.layout.padding(), point = L.latLng(m.data.lat[i], m.data.lon[i]);
     map.fitBounds(L.latLngBounds(point, point), {paddingTopLeft: pad[0], paddingBottomRight: pad[1], maxZoom: zoom,
       animate: false});
-    app.openPopup(m.stackAt(i), i);  // (closing the last popup clears the last ring)
-    app.canvas.focusEvent(i);
-    row.focus({preventScroll: true});
+    var stack = app.openPopup(m.stackAt(i, map.options.crs.scale(map.getZoom())), i);
+    app.canvas.focusEvent(i);  // (after the popup: closing the last popup clears the last ring)
+    if (sheet) {
+      stack.box.setAttribute('tabindex', '-1');
+      stack.box.focus({preventScroll: true});
+    } else {
+      row.focus({preventScroll: true});
+    }
   };
 
   g.EventList = EventList;

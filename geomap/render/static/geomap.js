@@ -358,11 +358,18 @@
     return dayToIso(day);
   };
 
-  // Visible events at exactly the same point as event i (a stack), in date order.
-  Model.prototype.stackAt = function (i) {
-    var out = [], x = this.data.lat[i], y = this.data.lon[i];
+  // The whole pixel event i is drawn at, at the zoom whose world size is
+  // `scale` px, as one number (exact up to zoom 18). Events on one spot are
+  // one stack: one marker, their count beside it, one popup paging through them.
+  Model.prototype.spot = function (i, scale) {
+    return Math.round(this.wx[i] * scale) * 134217728 + Math.round(this.wy[i] * scale);
+  };
+
+  // Visible events on the spot of event i at that zoom (its stack), in date order.
+  Model.prototype.stackAt = function (i, scale) {
+    var out = [], spot = this.spot(i, scale);
     for (var j = 0; j < this.n; j++) {
-      if (this.visible[j] && this.data.lat[j] === x && this.data.lon[j] === y) { out.push(j); }
+      if (this.visible[j] && this.spot(j, scale) === spot) { out.push(j); }
     }
     return this.byDate(out);
   };
@@ -382,7 +389,7 @@
     initialize: function (model, options) {
       L.Canvas.prototype.initialize.call(this, options);
       this._model = model;
-      this._hits = {idx: [], x: [], y: [], r: []};
+      this._hits = {idx: [], x: [], y: [], r: [], spot: []};
       this._clusters = [];
       this._focus = null;
     },
@@ -403,7 +410,7 @@
       var map = this._map;
       var scale = map.options.crs.scale(map.getZoom()), origin = map.getPixelOrigin();
       var b = this._bounds, ctx = this._ctx;
-      this._hits = {idx: [], x: [], y: [], r: []};
+      this._hits = {idx: [], x: [], y: [], r: [], spot: []};
       this._clusters = [];
       ctx.save();
       if (this.clustering()) { this._drawClusters(ctx, scale, origin, b); }
@@ -433,8 +440,8 @@
         var key = d.actor[i] * ntypes + model.typeOfSub[d.sub[i]];
         if (!groups[key]) { groups[key] = []; keys.push(key); }
         groups[key].push(x, y, r);
-        hits.idx.push(i); hits.x.push(x); hits.y.push(y); hits.r.push(r);
-        var spot = Math.round(x) * 65536 + Math.round(y), stack = stacks.get(spot);
+        var spot = model.spot(i, scale), stack = stacks.get(spot);
+        hits.idx.push(i); hits.x.push(x); hits.y.push(y); hits.r.push(r); hits.spot.push(spot);
         if (stack) { stack.n++; stack.r = Math.max(stack.r, r); } else { stacks.set(spot, {x: x, y: y, r: r, n: 1}); }
       }
       keys.sort(function (a, c) { return a - c; });
@@ -510,7 +517,8 @@
       this._clusters.forEach(function (c) { drawCluster(ctx, c, d.actors); });
     },
 
-    // What lies under a layer point: a cluster, or the events drawn there.
+    // What lies under a layer point: a cluster, or the stack of events (one
+    // spot, see Model.spot) whose marker is nearest, as many as its count says.
     hitTest: function (point) {
       var i, best = null;
       for (i = 0; i < this._clusters.length; i++) {
@@ -518,12 +526,15 @@
         if (dx * dx + dy * dy <= c.r * c.r) { best = c; }
       }
       if (best) { return {cluster: best}; }
-      var hits = this._hits, found = [];
+      var hits = this._hits, nearest = -1, distance = Infinity;
       for (i = 0; i < hits.idx.length; i++) {
-        var ex = hits.x[i] - point.x, ey = hits.y[i] - point.y, rr = hits.r[i] + 3;
-        if (ex * ex + ey * ey <= rr * rr) { found.push(hits.idx[i]); }
+        var ex = hits.x[i] - point.x, ey = hits.y[i] - point.y, rr = hits.r[i] + 3, d2 = ex * ex + ey * ey;
+        if (d2 <= rr * rr && d2 < distance) { nearest = i; distance = d2; }
       }
-      return found.length ? {events: found} : null;
+      if (nearest < 0) { return null; }
+      var found = [];
+      for (i = 0; i < hits.idx.length; i++) { if (hits.spot[i] === hits.spot[nearest]) { found.push(hits.idx[i]); } }
+      return {events: found};
     },
 
     _onClick: function (e) {
@@ -883,7 +894,7 @@
       onAdd: function () {
         var bar = el('div', {class: 'leaflet-bar geomap-tools'});
         bar.appendChild(withIcon(button('', 'Zoom to the events shown', 'geomap-tool geomap-fit',
-          function () { app.fitShown(true); }), 'fit'));
+          function () { app.fitShown(true, true); }), 'fit'));
         var root = document.documentElement;
         if (document.fullscreenEnabled && root.requestFullscreen) {
           var full = withIcon(button('', 'Full screen', 'geomap-tool geomap-fullscreen', function () {
@@ -969,7 +980,8 @@
     order.sort(function (a, b) { return (m.shownByActor[b] - m.shownByActor[a]) || (a - b); });
     box.textContent = '';
     order.forEach(function (k) {
-      box.appendChild(el('div', {class: 'geomap-legend-row'}, [actorSwatch(d.actors[k]), d.actors[k].name,
+      box.appendChild(el('div', {class: 'geomap-legend-row', title: d.actors[k].name}, [actorSwatch(d.actors[k]),
+        el('span', {class: 'geomap-actor-name', text: d.actors[k].name}),
         el('span', {class: 'geomap-count', text: ' (' + formatNumber(m.shownByActor[k]) + ')'})]));
     });
     if (!order.length) { box.appendChild(el('div', {class: 'geomap-more', text: 'No event is shown.'})); }
@@ -1063,8 +1075,8 @@
       app.actorBoxes[k] = box;
       L.DomEvent.on(box, 'change', function () { m.actorOn[k] = box.checked ? 1 : 0; app.changed('push'); });
       app.actorCounts[k] = el('span', {class: 'geomap-count'});
-      app.actorItems[k] = el('li', {}, [el('label', {}, [box, ' ', actorSwatch(a),
-        el('span', {class: 'geomap-actor-name', text: a.name}), ' ', app.actorCounts[k]])]);
+      app.actorItems[k] = el('li', {}, [el('label', {title: a.name}, [box, actorSwatch(a),
+        el('span', {class: 'geomap-actor-name', text: a.name}), app.actorCounts[k]])]);
       actors.appendChild(app.actorItems[k]);
     });
 
@@ -1203,6 +1215,7 @@
     this.canvas.on('hit', this.onHit, this);
     this.canvas.on('hover', this.onHover, this);
     map.on('popupclose', function () { app.canvas.focusEvent(null); });
+    map.on('popupopen', function () { app.hover.hidden = true; });  // the popup says it all now
     this.hover = el('div', {class: 'geomap-hover', hidden: 'hidden', 'aria-hidden': 'true'});
     container.appendChild(this.hover);
     this.refresh();
@@ -1211,7 +1224,9 @@
     else { this.fitShown(false); }
     map.addLayer(this.canvas);
 
-    map.on('moveend', function () { app.commit('replace'); });
+    this.updateOutside();
+    map.on('moveend', function () { app.updateOutside(); app.commit('replace'); });
+    map.on('resize', function () { app.updateOutside(); });
     this._lastHash = location.hash;
     function followLocation() {
       if (location.hash !== app._lastHash) { app.applyLocation(); }
@@ -1252,30 +1267,38 @@
     this._lastHash = location.hash;
   };
 
-  // The bounds of the events shown; when most of them lie in the basemap's
-  // country, those only, so that a few mentions of Geneva or Moscow do not
-  // shrink Syria to a dot (they stay on the map, one zoom-out away).
-  GeomapApp.prototype.shownBounds = function () {
-    var model = this.model, d = model.data, i, shown = [];
-    for (i = 0; i < model.n; i++) { if (model.visible[i]) { shown.push(i); } }
-    if (!shown.length) { return null; }
-    var country = d.basemap.boundaries.features.filter(function (f) { return f.properties.kind === 'country'; });
-    if (country.length) {
-      var area = this._countryBounds || (this._countryBounds = L.geoJSON(country[0]).getBounds());
-      var inside = shown.filter(function (k) { return area.contains([d.lat[k], d.lon[k]]); });
-      if (inside.length * 2 >= shown.length) { shown = inside; }
+  // The bounds of the events shown (those inside `within`, when given): every
+  // one of them, however far from the rest.
+  GeomapApp.prototype.shownBounds = function (within) {
+    var model = this.model, d = model.data, south = 90, north = -90, west = 180, east = -180, found = false;
+    for (var i = 0; i < model.n; i++) {
+      if (!model.visible[i] || (within && !within.contains([d.lat[i], d.lon[i]]))) { continue; }
+      found = true;
+      south = Math.min(south, d.lat[i]); north = Math.max(north, d.lat[i]);
+      west = Math.min(west, d.lon[i]); east = Math.max(east, d.lon[i]);
     }
-    var south = 90, north = -90, west = 180, east = -180;
-    shown.forEach(function (k) {
-      south = Math.min(south, d.lat[k]); north = Math.max(north, d.lat[k]);
-      west = Math.min(west, d.lon[k]); east = Math.max(east, d.lon[k]);
-    });
-    return L.latLngBounds([south, west], [north, east]);
+    return found ? L.latLngBounds([south, west], [north, east]) : null;
   };
 
-  // Fit the view to the events shown, clear of the panels.
-  GeomapApp.prototype.fitShown = function (animate) {
-    var bounds = this.shownBounds();
+  // The bounds of where most events shown are: when more than half of them lie
+  // in the basemap's country, those (a few mentions of Moscow or Geneva would
+  // shrink Syria to a dot); else every one. The status line counts the events
+  // this leaves out of view, and "zoom to the events shown" fits them all.
+  GeomapApp.prototype.homeBounds = function () {
+    var model = this.model, d = model.data, inside = 0;
+    var country = d.basemap.boundaries.features.filter(function (f) { return f.properties.kind === 'country'; });
+    if (!country.length) { return this.shownBounds(); }
+    var area = this._countryBounds || (this._countryBounds = L.geoJSON(country[0]).getBounds());
+    for (var i = 0; i < model.n; i++) {
+      if (model.visible[i] && area.contains([d.lat[i], d.lon[i]])) { inside++; }
+    }
+    return inside * 2 > model.shown ? this.shownBounds(area) : this.shownBounds();
+  };
+
+  // Fit the view, clear of the panels, to where most events shown are (the
+  // first view, a link without a view) or to `every` one of them.
+  GeomapApp.prototype.fitShown = function (animate, every) {
+    var bounds = every ? this.shownBounds() : this.homeBounds();
     if (!bounds) { return; }
     var pad = this.layout.padding();
     this.map.fitBounds(bounds, {paddingTopLeft: pad[0], paddingBottomRight: pad[1], maxZoom: 11, animate: !!animate});
@@ -1314,13 +1337,15 @@
     this.openPopup(m.byDate(hit.events));
   };
 
-  // Open the paging popup for `events` at the first one's point, on the page of `focus`.
+  // Open the paging popup for `events` at the first one's point, on the page
+  // of `focus`; sized to fit, with its marker, in the part of the map the panels leave.
   GeomapApp.prototype.openPopup = function (events, focus) {
     var m = this.model, i = focus === undefined ? events[0] : focus;
     var stack = new StackPopup(m, events, focus);
-    var pad = this.layout ? this.layout.padding() : [[20, 20], [20, 20]];
-    stack.popup = L.popup({maxWidth: 360, maxHeight: 380, autoPanPaddingTopLeft: pad[0],
-      autoPanPaddingBottomRight: pad[1], className: 'geomap-popup-wrap'})
+    this.layout.makeWayForPopup();
+    var room = this.layout.popupRoom();
+    stack.popup = L.popup({maxWidth: room.width, minWidth: Math.min(200, room.width), maxHeight: room.height,
+      autoPanPaddingTopLeft: room.topLeft, autoPanPaddingBottomRight: room.bottomRight, className: 'geomap-popup-wrap'})
       .setLatLng([m.data.lat[i], m.data.lon[i]])
       .setContent(stack.box)
       .openOn(this.map);
@@ -1355,9 +1380,11 @@
     }
     m.applyFilters();
     this.updateStatus();
+    this.updateOutside();
     this.syncBoxes();
     this.updateLegend();
     this.showNotice(this.notices);
+    if (this.layout) { this.layout.updateCues(); }
     this.listeners.forEach(function (listener) { listener(app); });
     if (this.canvas) { this.canvas.refresh(); }
   };
@@ -1369,9 +1396,9 @@
 
   GeomapApp.prototype.updateStatus = function () {
     var m = this.model, s = this.status;
-    var text = formatNumber(m.shown) + ' of ' + formatNumber(m.n) + ' events shown · ' +
+    this.statusText = formatNumber(m.shown) + ' of ' + formatNumber(m.n) + ' events shown · ' +
       formatNumber(m.fatalities) + ' fatalities';
-    s.textContent = text;
+    this.showOutside();
     s.setAttribute('data-shown', m.shown);
     s.setAttribute('data-total', m.n);
     s.setAttribute('data-fatalities', m.fatalities);
@@ -1381,6 +1408,42 @@
     if (this.filters) {
       L.DomUtil[filtered ? 'addClass' : 'removeClass'](this.filters.getContainer(), 'geomap-filtering');
     }
+  };
+
+  // Count the events shown that the reader cannot see: off the map or under a
+  // panel (on a move, a resize, a panel opening or a filter change; one pass
+  // over the arrays, no DOM per event).
+  GeomapApp.prototype.updateOutside = function () {
+    var map = this.map, m = this.model;
+    if (!map._loaded || !this.layout || this.statusText === undefined) { return; }
+    var scale = map.options.crs.scale(map.getZoom()), min = map.getPixelBounds().min, size = map.getSize();
+    var rects = this.layout.controlRects(), k = rects.length, outside = 0;
+    for (var i = 0; i < m.n; i++) {
+      if (!m.visible[i]) { continue; }
+      var x = m.wx[i] * scale - min.x, y = m.wy[i] * scale - min.y;
+      if (x < 0 || y < 0 || x > size.x || y > size.y) { outside++; continue; }
+      for (var j = 0; j < k; j++) {
+        var r = rects[j];
+        if (x >= r.left && x <= r.right && y >= r.top && y <= r.bottom) { outside++; break; }
+      }
+    }
+    if (outside !== this.outside) { this.outside = outside; this.showOutside(); }
+  };
+
+  GeomapApp.prototype.showOutside = function () {
+    var s = this.status, outside = this.outside || 0;
+    var text = this.statusText + (outside ? ' · ' + formatNumber(outside) + ' out of view' : '');
+    if (s.textContent !== text) {
+      s.textContent = text;  // (read out by screen readers: only when it changes)
+      // A longer line may wrap the bar (a small frame gives the status a row of its own, see geomap.css).
+      if (this.layout && !this._fittingBar) {
+        this._fittingBar = true;
+        try { this.layout.fitBar(); } finally { this._fittingBar = false; }
+      }
+    }
+    s.setAttribute('data-outside', outside);
+    s.title = outside ? 'Events shown that lie outside the map or under a panel: "Zoom to the events shown" ' +
+      'brings them into view' : '';
   };
 
   GeomapApp.prototype.showNotice = function (messages) {
@@ -1439,7 +1502,7 @@
       if (legend) { legend.open = true; }
       app.layout.update();
       map.invalidateSize({animate: false, pan: false});
-      app.fitShown(false);
+      app.fitShown(false, true);  // every event: nothing may fall off the page
       app.canvas.refresh();  // drawn now: the page is printed before the next animation frame
       saved.snapshot = canvasSnapshot(app.canvas._container);
     }
