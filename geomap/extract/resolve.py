@@ -267,19 +267,15 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Reso
     """
     fits: Counter[str] = Counter()
     votes = []
-    folded: Counter[str] = Counter()
+    voting = []
     for mention in mentions:
         if not _votes(mention):
             continue
         res = alone[queries[mention.question]]
+        voting.append((mention, res))
         fits.update(_countries_spelled_as(mention.query, res, gazetteer))
         if res.place is not None and _alike(mention.query, (res.place,)):
             votes.append(res)
-        elif res.place is not None and not res.fuzzy and res.place.kind in _TOWN_KINDS \
-                and _similarity(mention.query, (res.place,)) >= _FOLDED_LIKENESS:
-            folded[res.place.country] += 1
-        if any(cand.place.country == DEFAULT_COUNTRY for _score, cand in res.candidates):
-            folded[DEFAULT_COUNTRY] += 1  # a name that may be Syria's keeps the text Syria's
     if not fits:
         # no name is spelled as any place: Syria, whose names the spelling folds are made for (the
         # nationality words of such a text are mostly its foreign sides': "with Russian air support"),
@@ -287,6 +283,7 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Reso
         # none may be Syria's ("Virudhunagar" is India's Virudunagar; "Marea" stays Syria's)
         # or the text's nationality words name the country of one such town ("Israeli forces raided
         # Qalqiliyah": the West Bank's Qalqilya, not a Syrian village of that name)
+        folded = _folded_countries(voting)
         if len(folded) == 1 and sum(folded.values()) >= _FOLDED_VOTES:
             return next(iter(folded))
         named = [c for c in _demonym_countries(tokens, mentions) if c != DEFAULT_COUNTRY and folded[c]]
@@ -302,6 +299,19 @@ def _focus_country(mentions: list[Mention], queries: dict, alone: dict[int, Reso
         # elsewhere ("Colon (Colon)": Panama, Cuba, Argentina ...), no focus
         return decided or _nearest_home(tied, gazetteer)
     return next(iter(tied))
+
+
+def _folded_countries(voting: list[tuple[Mention, Resolution]]) -> Counter[str]:
+    """For each country, how many names read through the spelling folds alone are a town of it
+    (and written much like it); Syria for each name that may be Syria's."""
+    folded: Counter[str] = Counter()
+    for mention, res in voting:
+        if res.place is not None and not res.fuzzy and res.place.kind in _TOWN_KINDS \
+                and _similarity(mention.query, (res.place,)) >= _FOLDED_LIKENESS:
+            folded[res.place.country] += 1
+        if any(cand.place.country == DEFAULT_COUNTRY for _score, cand in res.candidates):
+            folded[DEFAULT_COUNTRY] += 1  # a name that may be Syria's keeps the text Syria's
+    return folded
 
 
 # Places a name read through the spelling folds may stand for when it decides a text's country

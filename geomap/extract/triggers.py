@@ -118,7 +118,8 @@ _CHARGE_WORDS = frozenset(("of", "for", "over", "with"))
 _NOT_BEFORE_VERBS = _GRAMMAR.words("articles") | _GRAMMAR.words("prepositions") | _GRAMMAR.words("determiners") \
     | frozenset(("and", "or", "of"))
 _LEGAL = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["legal"])
-_LEGAL_HEADS = frozenset(p.split()[0] for p in _LEGAL)
+# one word each legal phrase holds, the rarest-looking (the longest): a document without any has none
+_LEGAL_WORDS = frozenset(max(p.split(), key=len) for p in _LEGAL)
 _ACCIDENTS = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["accidents"])
 _FRAME_VERBS = frozenset(phrase.split()[0] for phrase in _TRIGGERS["irrealis"]["framing"])
 
@@ -444,7 +445,7 @@ def _court_verdict(tokens: Tokens, lo: int, end: int, trigger: Trigger) -> bool:
     A legal word before the trigger in its clause and a word of the charge ("of", "for") between
     them.  Both are looked for once per clause, so a clause of many triggers is read once.
     """
-    if tokens.derived("legal-words", lambda t: _LEGAL_HEADS.isdisjoint(t.low)):
+    if tokens.derived("legal-words", lambda t: _LEGAL_WORDS.isdisjoint(t.low)):
         return False  # the document holds no legal word: nothing to look for, clause by clause
     memo = tokens.derived("legal", lambda _tokens: {})
     found = memo.get((lo, end))
