@@ -18,10 +18,6 @@ from typing import Any, NamedTuple, Protocol
 from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.vocabulary import ARMED_SIDES
 
-_GRAMMAR = load_lexicon("grammar")
-_PASSIVE = _GRAMMAR.words("passive_auxiliaries")
-_ADVERBS = _GRAMMAR.words("passive_adverbs")
-
 
 class Coding(NamedTuple):
     """What a clause is coded as: ACLED's event type and sub-event type, and whether it can kill."""
@@ -120,7 +116,7 @@ def rules() -> tuple[Rule, ...]:
 
 
 def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | None, clause: Sequence[str],
-           after: Sequence[str] = (), near: Sequence[str] = (), before: Sequence[str] = (),
+           after: Sequence[str] = (), near: Sequence[str] = (), doer: Sequence[str] = (),
            doer_settled: bool) -> Coding:
     """Apply the first rule that holds; ``doer_settled`` says which rules may be tried yet.
 
@@ -138,9 +134,9 @@ def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | N
         The lower-cased words right after the trigger (its object, usually).
     near : sequence of str
         The lower-cased words of the trigger's sentence and the next.
-    before : sequence of str
-        The lower-cased words of the clause before the trigger: with ``after``,
-        where the doer is named (its subject, or the agent of a passive).
+    doer : sequence of str
+        The lower-cased words that name the doer (the clause's subject, or the
+        agent of a passive: :func:`~geomap.extract.linking.sides.doer_words`).
     doer_settled : bool
         False when the clause's own sides have just been linked (the rules
         ``at: sides`` are tried), True once the doer is final (the rules
@@ -154,7 +150,7 @@ def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | N
     candidates = _rules_for("doer" if doer_settled else "sides", coding.event_type, coding.sub_event_type)
     if not candidates:
         return coding
-    texts = _Texts(clause, near, _doer_words(before, after))
+    texts = _Texts(clause, near, doer)
     for rule in candidates:
         if rule.holds(coding, broad, actor1, actor2, texts, after):
             return rule.apply(coding)
@@ -167,17 +163,6 @@ def _rules_for(stage: str, event_type: str, sub_event_type: str) -> tuple[Rule, 
     return tuple(rule for rule in rules() if rule.at == stage
                  and rule.when.get("event_type", event_type) == event_type
                  and rule.when.get("sub_event_type", sub_event_type) == sub_event_type)
-
-
-def _doer_words(before: Sequence[str], after: Sequence[str]) -> Sequence[str]:
-    """The words that name the doer: the subject before the trigger ("villagers attacked"), or the
-    agent after it when the trigger is a passive ("was beaten by residents")."""
-    k = len(before)
-    while k and before[k - 1] in _ADVERBS:
-        k -= 1
-    if not (k and before[k - 1] in _PASSIVE):
-        return before
-    return after[after.index("by") + 1:] if "by" in after else ()
 
 
 class _Texts:

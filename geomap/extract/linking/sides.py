@@ -254,12 +254,31 @@ def _passive(low: list[str], trigger: Trigger) -> bool:
     Not a progressive ("were shelling") nor a noun after "there were" ("there were clashes").
     """
     word = low[trigger.first]
-    if not (word.endswith("ed") or word in _IRREGULAR_PARTICIPLES):
-        return False
-    k = trigger.first - 1
-    while k >= 0 and trigger.first - k <= 3 and low[k] in PASSIVE_ADVERBS:
+    return (word.endswith("ed") or word in _IRREGULAR_PARTICIPLES) and _after_auxiliary(low, 0, trigger.first)
+
+
+def _after_auxiliary(low: list[str], lo: int, first: int) -> bool:
+    """Does a passive auxiliary ("were", "was reportedly") stand right before token ``first`` (not before ``lo``)?"""
+    k = first - 1
+    while k >= lo and first - k <= 3 and low[k] in PASSIVE_ADVERBS:
         k -= 1
-    return k >= 0 and low[k] in _PASSIVE
+    return k >= lo and low[k] in _PASSIVE
+
+
+def doer_words(low: list[str], trigger: Trigger, c_lo: int, c_hi: int) -> list[str]:
+    """The words of its clause that name a trigger's doer, for the rules' ``doer_has``.
+
+    The subject before the trigger ("villagers attacked"), or, when the trigger is a passive,
+    the agent after "by" ("was beaten to death by residents").
+    """
+    if not _after_auxiliary(low, c_lo, trigger.first):
+        return low[c_lo:trigger.first]
+    after = low[trigger.end:min(trigger.end + _AGENT_WORDS, c_hi)]
+    return after[after.index("by") + 1:] if "by" in after else []
+
+
+# How far after a passive trigger its agent's words are read ("beaten to death by residents")
+_AGENT_WORDS = 4
 
 
 _DIED = _SIDES.words("died")
