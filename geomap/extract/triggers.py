@@ -113,10 +113,10 @@ def _earlier_rounds(tokens: Tokens, lo: int, trigger: Trigger) -> bool:
 EARLIER = _GRAMMAR.words("earlier")
 
 
-_CHARGE_WORDS = frozenset(("of", "for", "over", "with"))
+_CHARGE_WORDS = frozenset(_TRIGGERS["irrealis"]["legal_charges"])
 # Words after which a participle describes a thing ("the", "near", "of", "and")
 _NOT_BEFORE_VERBS = _GRAMMAR.words("articles") | _GRAMMAR.words("prepositions") | _GRAMMAR.words("determiners") \
-    | frozenset(("and", "or", "of"))
+    | _GRAMMAR.words("before_adjectives")
 _LEGAL = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["legal"])
 # one word each legal phrase holds, the rarest-looking (the longest): a document without any has none
 _LEGAL_WORDS = frozenset(max(p.split(), key=len) for p in _LEGAL)
