@@ -18,9 +18,13 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 from geomap.dates import MONTHS, WEEKDAYS
 from geomap.extract.lexicon import load as load_lexicon
+
+if TYPE_CHECKING:
+    from geomap.extract.text import Tokens
 
 _DATES = load_lexicon("dates")
 
@@ -114,14 +118,40 @@ def find_dates(text: str, start: int = 0, end: int | None = None, ref: dt.date |
     list of DateMention
         In text order, overlapping expressions removed (the explicit one wins).
     """
-    end = len(text) if end is None else end
+    return _resolved(_expressions(text, start, len(text) if end is None else end), ref)
+
+
+def document_dates(tokens: Tokens, ref: dt.date | None = None) -> list[DateMention]:
+    """What ``find_dates(tokens.text, ref=ref)`` returns, the text searched once per document
+    whatever ``ref`` (events read the dates with the report date, tolls without)."""
+    return _resolved(tokens.derived("date_expressions", lambda t: _expressions(t.text, 0, len(t.text))), ref)
+
+
+class _Expression(NamedTuple):
+    """A date expression as written, before a reference date resolves it."""
+
+    kind: str  # "iso", "day" (a day of a month), "month", "weekday" or "relative"
+    start: int
+    end: int
+    date: dt.date | None = None  # "iso": the date
+    month: int = 0  # "day", "month"
+    day: int = 0  # "day"
+    year: int | None = None  # "day", "month": the year written, if any
+    weekday: int = 0  # "weekday"
+    unit: str = ""  # "relative": what _relative reads
+    amount: int = 0
+    precision: int = 1
+
+
+def _expressions(text: str, start: int, end: int) -> list[_Expression]:
+    """The date expressions of ``text[start:end]``, unresolved, in the order they are found."""
     lowered = text[start:end].lower()
-    found: list[DateMention] = []
+    found: list[_Expression] = []
     # every ISO date holds a hint match, and there is rarely one: the exact pattern runs only then
     for m in (_ISO_RE.finditer(text, start, end) if _ISO_HINT_RE.search(text, start, end) else ()):
         d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
         if d:
-            found.append(DateMention(d, 1, m.start(), m.end(), True))
+            found.append(_Expression("iso", m.start(), m.end(), date=d))
     months = [m.start() for m in _MONTH_HINT_RE.finditer(text, start, end)]
     if next(_anchored(_ANY_MONTH_RE, text, months, end), None) is None:
         months = []
@@ -129,21 +159,14 @@ def find_dates(text: str, start: int = 0, end: int | None = None, ref: dt.date |
         for m in _anchored(regex, text, starts, end):
             if m["month"] == "May" and regex is _MONTH_DAY_RE and text[m.start() - 1:m.start()] not in ("", " ", "(", ","):
                 continue
-            month, day = MONTHS[m["month"]], int(m["day"])
-            year = int(m["year"]) if m["year"] else _year_for(month, day, ref)
-            d = _safe_date(year, month, day) if year else None
-            if d or year is None:
-                found.append(DateMention(d, 1, m.start(), m.end(), bool(m["year"])))
+            found.append(_Expression("day", m.start(), m.end(), month=MONTHS[m["month"]], day=int(m["day"]),
+                                     year=int(m["year"]) if m["year"] else None))
     for m in _anchored(_MONTH_ONLY_RE, text, _cue_starts(text, months, start), end):
-        month = MONTHS[m["month"]]
-        year = int(m["year"]) if m["year"] else _year_for(month, 1, ref)
-        found.append(DateMention(_safe_date(year, month, 1) if year else None, 3, m.start("month"), m.end()))
+        found.append(_Expression("month", m.start("month"), m.end(), month=MONTHS[m["month"]],
+                                 year=int(m["year"]) if m["year"] else None))
     weekdays = [m.start() for m in _WEEKDAY_HINT_RE.finditer(text, start, end)] if "day" in lowered else []
     for m in _anchored(_WEEKDAY_RE, text, weekdays, end):
-        d = None
-        if ref is not None:
-            d = ref - dt.timedelta(days=(ref.weekday() - WEEKDAYS[m["wd"]]) % 7)
-        found.append(DateMention(d, 1, m.start(), m.end()))
+        found.append(_Expression("weekday", m.start(), m.end(), weekday=WEEKDAYS[m["wd"]]))
     # Case-insensitive matching pairs "ı" with "i" and "ſ" with "s", which lower() does not,
     # and "İ" lowers to two characters: elsewhere the keywords found in `lowered` are
     # where a match of the case-insensitive pattern lies.
@@ -154,7 +177,29 @@ def find_dates(text: str, start: int = 0, end: int | None = None, ref: dt.date |
             continue
         matches = _anchored(regex, text, _words_around(text, hits, start), end) if aligned else regex.finditer(text, start, end)
         for m in matches:
-            found.append(DateMention(_relative(ref, unit, amount), precision, m.start(), m.end()))
+            found.append(_Expression("relative", m.start(), m.end(), unit=unit, amount=amount, precision=precision))
+    return found
+
+
+def _resolved(expressions: list[_Expression], ref: dt.date | None) -> list[DateMention]:
+    """The dates ``expressions`` say, read against ``ref``: overlapping ones and implausible dates left out."""
+    found: list[DateMention] = []
+    for e in expressions:
+        if e.kind == "iso":
+            found.append(DateMention(e.date, 1, e.start, e.end, True))
+        elif e.kind == "day":
+            year = e.year or _year_for(e.month, e.day, ref)
+            d = _safe_date(year, e.month, e.day) if year else None
+            if d or year is None:
+                found.append(DateMention(d, 1, e.start, e.end, e.year is not None))
+        elif e.kind == "month":
+            year = e.year or _year_for(e.month, 1, ref)
+            found.append(DateMention(_safe_date(year, e.month, 1) if year else None, 3, e.start, e.end))
+        elif e.kind == "weekday":
+            d = ref - dt.timedelta(days=(ref.weekday() - e.weekday) % 7) if ref is not None else None
+            found.append(DateMention(d, 1, e.start, e.end))
+        else:
+            found.append(DateMention(_relative(ref, e.unit, e.amount), e.precision, e.start, e.end))
     return [d for d in _non_overlapping(found) if _plausible(d.date, ref)]
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from geomap.dates import MONTHS
-from geomap.extract.dates import find_dates
+from geomap.extract.dates import document_dates
 from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.text import Tokens, phrase_table, positions
 
@@ -484,7 +484,7 @@ def _in_date(tokens: Tokens, char: int) -> bool:
 
 def _date_spans(tokens: Tokens) -> tuple[list[int], list[int]]:
     """Where the document's date expressions start and end (ascending, not overlapping)."""
-    dates = find_dates(tokens.text)
+    dates = document_dates(tokens)
     return [d.start for d in dates], [d.end for d in dates]
 
 

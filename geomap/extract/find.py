@@ -690,31 +690,31 @@ _TITLE_SHARE = 0.8
 
 
 _FUNCTION_WORDS = _GRAMMAR.words("function_words")
-_SENTENCE_RE = re.compile(r"[^.!?\n]+")
 _LONG_WORD_RE = re.compile(r"\b[^\W\d_]{4,}")
 
 
-def _title_case_spans(tokens: Tokens) -> list[tuple[int, int]]:
-    """Character spans of the sentences written in title case ("Troops Liberate Another Village")."""
-    return tokens.derived("title_case", _find_title_case_spans)
-
-
-def _find_title_case_spans(tokens: Tokens) -> list[tuple[int, int]]:
-    spans = []
-    for sentence in _SENTENCE_RE.finditer(tokens.text):
-        long_words = _LONG_WORD_RE.findall(sentence.group())[1:]  # the first is capitalised anyway
-        if len(long_words) >= _TITLE_WORDS and sum(w[0].isupper() for w in long_words) >= _TITLE_SHARE * len(long_words):
-            spans.append(sentence.span())
-    return spans
-
-
 def _in_title_case(tokens: Tokens, i: int) -> bool:
-    """True if token ``i`` lies in a sentence written in title case, where capitals tell nothing."""
-    spans = _title_case_spans(tokens)
-    if not spans:
+    """True if token ``i`` lies in a sentence written in title case ("Troops Liberate Another
+    Village"), where capitals tell nothing.  A sentence here is a run of characters without
+    ".", "!", "?" or a line break; each is judged once per document, when first asked about."""
+    text, at = tokens.text, tokens.starts[i]
+    if text[at] in _SENTENCE_STOPS:
         return False
-    at = tokens.starts[i]
-    return any(start <= at < end for start, end in spans)
+    start = max(text.rfind(stop, 0, at) for stop in _SENTENCE_STOPS) + 1
+    judged: dict[int, bool] = tokens.derived("title_case", lambda _t: {})
+    found = judged.get(start)
+    if found is None:
+        ends = [e for stop in _SENTENCE_STOPS if (e := text.find(stop, at)) >= 0]
+        found = judged[start] = _title_case(text[start:min(ends, default=len(text))])
+    return found
+
+
+_SENTENCE_STOPS = ".!?\n"
+
+
+def _title_case(sentence: str) -> bool:
+    long_words = _LONG_WORD_RE.findall(sentence)[1:]  # the first is capitalised anyway
+    return len(long_words) >= _TITLE_WORDS and sum(w[0].isupper() for w in long_words) >= _TITLE_SHARE * len(long_words)
 
 
 def _cue_before(tokens: Tokens, i: int) -> bool:

@@ -8,7 +8,7 @@ import re
 from bisect import bisect_left
 from dataclasses import replace
 
-from geomap.extract.dates import DateMention, dateline_mention, find_dates, find_years
+from geomap.extract.dates import DateMention, dateline_mention, document_dates, find_years
 from geomap.extract.figures import Figure, find_figures, is_exact, toll_word_positions
 from geomap.extract.find import Mention
 from geomap.extract.lexicon import load as load_lexicon
@@ -57,7 +57,7 @@ def build_events(doc: Doc) -> list[EventRecord]:
     records: list[EventRecord] = []
     tokens, text = doc.tokens, doc.text
     last_places: list[tuple[Mention, int]] = []
-    dates = ByStart((d for d in find_dates(text, 0, len(text), doc.ref) if d.date is not None),
+    dates = ByStart((d for d in document_dates(tokens, doc.ref) if d.date is not None),
                      lambda d: d.start, lambda d: d.end)
     places = ByStart((m for m in doc.mentions if usable(m)), lambda m: m.start, lambda m: m.end)
     triggers = doc.trigger_index()
