@@ -464,19 +464,19 @@ def _national_forces(tokens: Tokens, taken: set[int]) -> list[tuple[int, int, Ac
     if not nouns:
         return []
     found = phrases().find(tokens, demonyms)
+    countries = _country_names(tokens)
     spans = []
     low = tokens.low
     # "military forces of India and Pakistan": the forces of the country named after them
     for a, (b, kind) in nouns.items():
         if b < len(low) and low[b] == "of" and taken.isdisjoint(range(a, b)):
-            after = [(c, d, code) for c, d, code in _country_names(tokens) if c == b + 1]
+            after = [(c, d, code) for c, d, code in countries if c == b + 1]
             if after and (name := country_name_of(after[0][2])) is not None:
                 spans.append((a, after[0][1], _forces(kind, name, after[0][2])))
     # "Nigerian troops", and a country's name used as one ("the Pakistan Army", "Nigeria Police")
-    for a, b, code in [*found, *_country_names(tokens)]:
+    for a, b, code in [*found, *countries]:
         noun = nouns.get(b)
-        name = country_name_of(code)
-        if noun is None or name is None or not taken.isdisjoint(range(a, noun[0])):
+        if noun is None or (name := country_name_of(code)) is None or not taken.isdisjoint(range(a, noun[0])):
             continue
         spans.append((a, noun[0], _forces(noun[1], name, code)))
     return spans

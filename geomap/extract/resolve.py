@@ -3,9 +3,12 @@ named near it and what the text says of it."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
@@ -448,7 +451,11 @@ def _foreign_lookalike(mention: Mention, res: Resolution | None, country: str | 
 
 @lru_cache(maxsize=50_000)
 def _light(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
+    """``text`` lower-cased with only its letters and digits (what ``str.isalnum`` keeps)."""
+    return _NOT_ALNUM_RE.sub("", text.lower())
+
+
+_NOT_ALNUM_RE = re.compile(r"[\W_]+")  # \w is isalnum's letters and digits, and "_"
 
 
 def _best_similarity(text: str, res: Resolution) -> float:
@@ -460,20 +467,38 @@ def _similarity(text: str, places: tuple[Place, ...]) -> float:
     """The best likeness of ``text`` to a name of one of ``places`` (1.0: spelled alike, articles aside)."""
     best = 0.0
     for place in places:
-        key = (text, place.place_id, place.name, place.alt_names)  # not the whole place: its hash costs more
-        found = _SIMILARITY.get(key)
-        if found is None:
-            if len(_SIMILARITY) > _SIMILARITY_LIMIT:
-                _SIMILARITY.clear()
-            found = _SIMILARITY[key] = _similarity_to(text, place.names)
-        best = max(best, found)
+        best = max(best, _memoised(_SIMILARITY, text, place, _similarity_to))
         if best >= 0.999:
             break
     return best
 
 
-# keyed by the names too, not the place_id alone: an id may name another place in another gazetteer
-_SIMILARITY: dict[tuple[str, str, str, tuple[str, ...]], float] = {}
+_T = TypeVar("_T")
+
+
+def _memoised(memo: dict[tuple[str, int], _T], text: str, place: Place,
+              compute: Callable[[str, tuple[str, ...]], _T]) -> _T:
+    """``compute(text, place.names)``, kept in ``memo`` under the place's identity.
+
+    Not keyed by the place's fields: hashing its names costs more than comparing them, and an
+    id of the gazetteer may name another place in another gazetteer.  The places are held
+    while their entries live, so no other object can take their ``id``.
+    """
+    key = (text, id(place))
+    found = memo.get(key)
+    if found is None:
+        if len(memo) > _SIMILARITY_LIMIT:
+            _SIMILARITY.clear()
+            _ALIKE.clear()
+            _HELD.clear()
+        _HELD[key[1]] = place
+        found = memo[key] = compute(text, place.names)
+    return found
+
+
+_SIMILARITY: dict[tuple[str, int], float] = {}
+_ALIKE: dict[tuple[str, int], bool] = {}
+_HELD: dict[int, Place] = {}  # the places the two memos are keyed by
 _SIMILARITY_LIMIT = 200_000
 
 
@@ -490,27 +515,26 @@ def _alike(text: str, places: tuple[Place, ...]) -> bool:
 
     What ``_similarity(text, places) >= 0.999`` says, without the fuzzy comparison.
     """
-    for place in places:
-        key = (text, place.place_id, place.name, place.alt_names)
-        found = _ALIKE.get(key)
-        if found is None:
-            if len(_ALIKE) > _SIMILARITY_LIMIT:
-                _ALIKE.clear()
-            query = _light(text)
-            found = _ALIKE[key] = any(_without_article(_light(name), query) == query for name in place.names)
-        if found:
-            return True
-    return False
+    return any(_memoised(_ALIKE, text, place, _spelled_as) for place in places)
 
 
-_ALIKE: dict[tuple[str, str, str, tuple[str, ...]], bool] = {}
+def _spelled_as(text: str, names: tuple[str, ...]) -> bool:
+    query = _light(text)
+    # a name without its article can equal the query only if it ends with it
+    return any(light == query or (light.endswith(query) and _without_article(light, query) == query)
+               for light in map(_light, names))
+
+
 
 
 _ARTICLES = ("al", "el", "ar", "as", "ad", "ash", "at", "az", "an")
+_ARTICLE_INITIALS = frozenset(a[0] for a in _ARTICLES)
 
 
 def _without_article(light: str, query: str) -> str:
     """A name's spelling without an Arabic article the query does not have ("alraqqa" for "raqqa")."""
+    if light[:1] not in _ARTICLE_INITIALS:
+        return light
     for strip in _ARTICLES:
         if light.startswith(strip) and len(light) > len(strip) + 3 and not query.startswith(strip):
             return light[len(strip):]

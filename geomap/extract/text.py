@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress, count
-from operator import add
+from operator import add, itemgetter
 from typing import Any, TypeVar
 
 import ahocorasick
@@ -221,6 +221,25 @@ class PhraseGroup:
 
 
 def _longest_first(found: list[tuple[int, int, Any]]) -> list[tuple[int, int, Any]]:
+    """The longest of overlapping matches (then the leftmost), in text order.
+
+    Matches in different runs of overlapping ones never compete, so each run
+    is settled alone, and most runs are one match.
+    """
+    found.sort(key=itemgetter(0))
+    taken: list[tuple[int, int, Any]] = []
+    k, n = 0, len(found)
+    while k < n:
+        j, reach = k + 1, found[k][1]
+        while j < n and found[j][0] < reach:
+            reach = max(reach, found[j][1])
+            j += 1
+        taken.extend(found[k:j] if j == k + 1 else _settled(found[k:j]))
+        k = j
+    return taken
+
+
+def _settled(found: list[tuple[int, int, Any]]) -> list[tuple[int, int, Any]]:
     found.sort(key=lambda m: (m[0] - m[1], m[0]))
     taken: list[tuple[int, int, Any]] = []
     used: set[int] = set()

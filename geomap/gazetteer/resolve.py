@@ -184,6 +184,15 @@ class _Apposed(NamedTuple):
         return not self.held or any(holds(place, member) for member in self.held)
 
 
+# What :meth:`Resolver._foreign_objection` says of a candidate outside the document's country.
+_FOREIGN_REASONS = {
+    "folds": "{place} lies outside the document's country {country} and matches only through spelling folds, "
+             "not by one of its names",
+    "short": "{name!r} is too short a name to place a town outside the document's country {country} ({place})",
+    "namesake": "{place} is a small place outside the document's country {country}, which has a place of that name",
+}
+
+
 class Resolver:
     """Ranks a gazetteer's candidates for a name in context; one per gazetteer, with its memos.
 
@@ -475,27 +484,31 @@ class Resolver:
 
     def _without_foreign_junk(self, name: str, ranked: list, country: str) -> list:
         """The ranked candidates minus the foreign ones :meth:`_foreign_objection` rejects."""
-        return [item for item in ranked if self._foreign_objection(name, item[1].place, country, ranked) is None]
+        return [item for item in ranked if self._foreign_reason(name, item[1].place, country, ranked) is None]
 
     def _foreign_objection(self, name: str, place: Place, country: str, ranked: list) -> str | None:
         """Why a candidate outside the focus ``country`` is not what ``name`` means here, or None."""
+        reason = self._foreign_reason(name, place, country, ranked)
+        if reason is None:
+            return None
+        return _FOREIGN_REASONS[reason].format(name=name, place=place.label(), country=country)
+
+    def _foreign_reason(self, name: str, place: Place, country: str, ranked: list) -> str | None:
+        """The key in :data:`_FOREIGN_REASONS` of what :meth:`_foreign_objection` says, or None."""
         if place.country == country or place.kind in _FOREIGN_EXEMPT_KINDS:
             return None
         query = light(name)
         large = (place.population or 0) >= _FOREIGN_LARGE
         if self._light_similarity(query, place) < 1.0:
-            return (f"{place.label()} lies outside the document's country {country} and matches "
-                    f"only through spelling folds, not by one of its names")
+            return "folds"
         letters = sum(ch.isalpha() for ch in query)
         if letters <= FOREIGN_SHORT_LETTERS and not large:
-            return (f"{name!r} is too short a name to place a town outside the document's country {country} "
-                    f"({place.label()})")
+            return "short"
         if not large and any(
             other.place.country == country and self._light_similarity(query, other.place) >= HOME_NAMESAKE_SPELLING
             for _score, other in ranked
         ):
-            return (f"{place.label()} is a small place outside the document's country {country}, "
-                    f"which has a place of that name")
+            return "namesake"
         return None
 
     def _foreign_refusal(self, name: str, place: Place, context: ResolveContext) -> str | None:
