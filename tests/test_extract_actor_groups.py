@@ -233,3 +233,16 @@ def test_each_spelling_names_one_actor():
 def test_news_spellings_name_the_group(spelling, actor):
     tokens = Tokens.of(f"On Monday {spelling} said it had repelled the attack.")
     assert [m.actor.name for m in find_actors(tokens, Gazetteer.load())] == [actor]
+
+
+def test_a_side_named_for_a_country_keeps_what_it_is_whatever_was_named_before() -> None:
+    # two sides of one name are one side, but what each is (its role, the countries whose reports
+    # name it so) must not come from whichever was named first in the process
+    from geomap.extract.vocabulary import Actor
+
+    scoped = Actor("Unidentified Armed Group ({country})", 3, True, False, "", "", ("SY",))
+    everywhere = Actor("Unidentified Armed Group ({country})", 3, True, False, "unidentified_armed_group")
+    first, second = scoped.in_country("Syria"), everywhere.in_country("Syria")
+    assert first == second and first.name == "Unidentified Armed Group (Syria)"
+    assert (first.role, first.countries) == ("", ("SY",))
+    assert (second.role, second.countries) == ("unidentified_armed_group", ())

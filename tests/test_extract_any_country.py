@@ -532,3 +532,27 @@ def test_weapons_defused_and_arrests_made_by_no_one_named_are_the_states_work(te
     event = one_event(text)
     assert (event["sub_event_type"], event["inter1"]) == (sub_event_type, 1)
 
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("A crowd of residents vandalised the house of a local councillor in Nakuru on Monday.", "Mob violence"),
+    ("Villagers ransacked a grocery in Patna on Monday, angry over rising prices.", "Violent demonstration"),
+    ("Taxi drivers burned a police car in Douala on Monday, demanding the release of a colleague.",
+     "Violent demonstration"),
+    ("Youths set up and burned barricades across the streets of Valparaiso on Monday.", "Violent demonstration"),
+])
+def test_property_a_crowd_destroyed_is_a_riot(text: str, sub_event_type: str) -> None:
+    event = one_event(text)
+    assert (event["event_type"], event["sub_event_type"], event["inter1"]) == ("Riots", sub_event_type, 5)
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Hundreds of traders threw stones at police officers at a checkpoint in Kano on Monday.", "Mob violence"),
+    ("Motorcyclists hurled rocks at a patrol in Bamako on Monday, demanding the reopening of the market.",
+     "Violent demonstration"),
+    ("Rioters protesting against fuel prices threw stones at the governor's office in Tripoli on Monday.",
+     "Violent demonstration"),
+])
+def test_stones_thrown_by_a_crowd_are_a_riot(text: str, sub_event_type: str) -> None:
+    event = one_event(text)
+    assert (event["sub_event_type"], event["inter1"]) == (sub_event_type, 5)

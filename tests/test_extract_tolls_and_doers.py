@@ -149,6 +149,21 @@ def test_an_event_told_without_its_doer_and_again_with_it_is_one_event_with_the_
     assert (event["actor1"], event["fatalities"]) == ("Military Forces of Syria", 20)
 
 
+def test_an_event_told_without_its_doer_is_the_one_of_two_doers_that_hit_what_it_names() -> None:
+    events = _events("Rocket attack on Homs hospital kills 12. Rebels fired rockets at the al-Amal hospital in Homs "
+                     "on Tuesday, killing 12 people. Later on Tuesday the Nusra Front fired missiles at Homs, "
+                     "killing three.")
+    assert sorted(zip(events["actor1"], events["fatalities"])) == [
+        ("Hayat Tahrir al-Sham / Jabhat al-Nusra", 3), ("Opposition Rebels (Syria)", 12)]
+
+
+def test_an_unnamed_militia_is_an_unidentified_doer_that_a_named_one_may_turn_out_to_be() -> None:
+    event = _one("A car bomb went off in the al-Zahra quarter of Aleppo on Tuesday, a militia source said. "
+                 "Militiamen detonated a car bomb in al-Zahra on Tuesday, wounding six residents. "
+                 "Rebels of the Free Syrian Army set off a car bomb in al-Zahra on Tuesday.")
+    assert event["sub_event_type"] == "Remote explosive/landmine/IED"
+
+
 def test_a_report_of_another_attack_on_another_day_stays_apart() -> None:
     events = _events("Air raids killed 12 people in Atareb on Monday. "
                      "Russian jets struck Atareb again on Wednesday, killing five.")

@@ -71,7 +71,9 @@ class Actor:
         """This actor with ``{country}`` in its name filled (itself when there is nothing to fill, or no country)."""
         if not country or COUNTRY not in self.name:
             return self
-        return _filled(self, country)
+        # keyed by every field: actors of one name are equal, and the first one filled would
+        # otherwise stand for all (its role or scope for theirs), whatever the report
+        return _filled(self, country, (self.generic, self.government, self.role, self.country, self.countries))
 
     def seen_from(self, country: str | None) -> Actor:
         """This side as coded in a report on ``country`` (ISO2): ACLED codes a state's forces and
@@ -87,8 +89,8 @@ class Actor:
 
 
 @lru_cache(maxsize=4096)
-def _filled(actor: Actor, country: str) -> Actor:
-    """:meth:`Actor.in_country`, made once per actor and country."""
+def _filled(actor: Actor, country: str, _fields: tuple) -> Actor:
+    """:meth:`Actor.in_country`, made once per actor (``_fields``: those equality ignores) and country."""
     name = actor.name.replace(COUNTRY, country)
     # ACLED's article where the lexicon spells it: "Military Forces of the Philippines"
     with_article = actor.name.replace(" of " + COUNTRY, " of the " + country)
@@ -105,8 +107,17 @@ ARMED_SIDES = frozenset({1, 2, 3, 4, 8})
 
 
 def _actor(item: dict) -> Actor:
+    # an entry scoped to some countries that names a side listed for all is that side, role and all
+    role = item.get("role") or (_roles_by_name().get(item["name"], "") if item.get("countries") else "")
     return Actor(item["name"], int(item["inter"]), bool(item.get("generic")), bool(item.get("government")),
-                 str(item.get("role", "")), str(item.get("country", "")), tuple(item.get("countries") or ()))
+                 str(role), str(item.get("country", "")), tuple(item.get("countries") or ()))
+
+
+@lru_cache(maxsize=1)
+def _roles_by_name() -> dict[str, str]:
+    """The role of each side listed for every country that has one."""
+    return {item["name"]: item["role"] for item in load_lexicon("actors")["actors"]
+            if item.get("role") and not item.get("countries")}
 
 
 @dataclass(frozen=True)

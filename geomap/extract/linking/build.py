@@ -567,7 +567,9 @@ def _merge_unidentified(records: list[EventRecord]) -> list[EventRecord]:
     "Dozens died in air raids in Latakia on Saturday. Air strikes by the
     Syrian military killed at least 20 people in the province on Saturday":
     same sub-event type, same place named in both, same date, only one side
-    named for such events, and nothing that tells them apart (see
+    named for such events (or only one of them hit what the unattributed
+    report names: "missile attack on Aleppo hospital" beside rebels' rockets on
+    a hospital and Nusra's on the city), and nothing that tells them apart (see
     :func:`_told_apart`).
     """
     named: dict[tuple, list[EventRecord]] = {}
@@ -581,6 +583,8 @@ def _merge_unidentified(records: list[EventRecord]) -> list[EventRecord]:
         if _unidentified(record.actor1) and record.place_explicit and record.place is not None \
                 and not (record.killed and all(figure.additional for figure in record.killed)):
             told = named.get((record.sub_event_type, record.place.place_id, record.date), [])
+            if len({r.actor1 for r in told}) > 1 and record.target is not None:
+                told = [r for r in told if r.target == record.target]  # the one that hit what it names
             if told and len({r.actor1 for r in told}) == 1 and not _told_apart(record, told[0]):
                 merged_into[id(record)] = told[0]
     if not merged_into:

@@ -147,7 +147,7 @@ def _clause_sides(doc: Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
     # not a subject: a target ("against X"), an agent of something else ("by X"), or a
     # government named by its capital or country after a locative ("in Moscow")
     subjects = [a for a in before if not _preceded_by(low, a.first, _NOT_BEFORE_SUBJECT)
-                and a.actor.inter != 7]
+                and a.actor.inter != 7 and not (a.end < len(low) and low[a.end] in _PROPERTY_NOUNS)]
     relative = _relative_subject(low, before, trigger)
     if agent is None and relative is not None:
         # the side a relative pronoun stands for: "controlled by the Ahrar al-Sham group which seized it"
@@ -335,6 +335,7 @@ _OF_REACH = 7
 
 
 _HIT_NOUNS = _SIDES.words("hit_nouns")
+_PROPERTY_NOUNS = _SIDES.words("property_nouns")
 
 
 # "attacks from DAESH" ("from" right after the trigger): how far the side may follow the trigger
