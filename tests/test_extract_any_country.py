@@ -556,3 +556,16 @@ def test_property_a_crowd_destroyed_is_a_riot(text: str, sub_event_type: str) ->
 def test_stones_thrown_by_a_crowd_are_a_riot(text: str, sub_event_type: str) -> None:
     event = one_event(text)
     assert (event["sub_event_type"], event["inter1"]) == (sub_event_type, 5)
+
+
+@pytest.mark.parametrize("text", [
+    "Relatives held a sit-in outside the ministry in Rabat on Monday, demanding the return of fishermen held "
+    "abroad since the start of the lockdown.",
+    "Traders protested in Bamako on Monday against taxes raised since the beginning of the crisis.",
+])
+def test_a_tally_in_what_a_protest_is_against_leaves_the_protest(text: str) -> None:
+    assert one_event(text)["sub_event_type"] == "Peaceful protest"
+
+
+def test_a_tally_of_the_war_is_still_no_event() -> None:
+    assert len(events("Gunmen have killed 40 people in Gao since the start of the year, residents said.")) == 0

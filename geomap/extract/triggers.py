@@ -89,7 +89,7 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
             not irrealis["attempt"].isdisjoint(ahead[-3:])
             or ahead[-1:] == ["to"] and (len(ahead) < 2 or ahead[-2] not in irrealis["achieved"])):
         return True  # "attempting to seize", "in a bid to capture", "an offensive to retake": no ground changed hands
-    if cues.tally_phrase(lo, end) or cues.habit_from(lo, end, trigger.first):
+    if _tallied(cues, low, lo, end, trigger, irrealis["grievance"]) or cues.habit_from(lo, end, trigger.first):
         # a tally, or what went on since ... (any trigger after its opening: "since the war began
         # with protests that were met with")
         return True
@@ -97,6 +97,24 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     if trigger.type.violent and cues.recent_tally(*reach):
         return True
     return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)
+
+
+def _tallied(cues: _CueIndex, low: list[str], lo: int, end: int, trigger: Trigger, grievance: frozenset[str]) -> bool:
+    """Does a tally phrase in tokens ``lo:end`` void the trigger?
+
+    It does, unless the trigger is a protest's or a riot's and every tally comes after the
+    grievance it is held over ("protested on Monday, demanding the return of relatives
+    stranded since the start of the outbreak").
+    """
+    starts = cues.tallies_within(lo, end)
+    if not starts:
+        return False
+    if trigger.type.event_type not in _CROWD_TYPES:
+        return True
+    return any(grievance.isdisjoint(low[trigger.end:k]) for k in starts)
+
+
+_CROWD_TYPES = frozenset(("Protests", "Riots"))
 
 
 def _earlier_rounds(tokens: Tokens, lo: int, trigger: Trigger) -> bool:
@@ -358,6 +376,16 @@ class _CueIndex:
     def tally_phrase(self, lo: int, end: int) -> bool:
         """True if a tally phrase lies wholly inside tokens ``lo:end``."""
         return _span_within(self.aggregate_starts, self.aggregate_stops, lo, end, end)
+
+    def tallies_within(self, lo: int, end: int) -> list[int]:
+        """Where the tally phrases that lie wholly inside tokens ``lo:end`` start."""
+        k = bisect_left(self.aggregate_starts, lo)
+        found = []
+        while k < len(self.aggregate_starts) and self.aggregate_starts[k] < end:
+            if self.aggregate_stops[k] <= end:
+                found.append(self.aggregate_starts[k])
+            k += 1
+        return found
 
     def habit_from(self, lo: int, end: int, first: int) -> bool:
         """True if a span of what went on "since ..." inside tokens ``lo:end`` covers the token ``first``.
