@@ -569,3 +569,12 @@ def test_a_tally_in_what_a_protest_is_against_leaves_the_protest(text: str) -> N
 
 def test_a_tally_of_the_war_is_still_no_event() -> None:
     assert len(events("Gunmen have killed 40 people in Gao since the start of the year, residents said.")) == 0
+
+
+@pytest.mark.parametrize("text", [
+    "Nurses protested outside the hospital in Durban on Monday. Police arrested two of their leaders.",
+    "Surfers held a demonstration on the beach in Durban on Monday. Several arrests were made.",
+    "Teachers staged a protest at the town hall in Durban on Monday. One protester was arrested.",
+])
+def test_arrests_told_right_after_a_protest_are_its_breaking_up(text: str) -> None:
+    assert one_event(text)["sub_event_type"] == "Protest with intervention"
