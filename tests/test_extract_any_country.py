@@ -578,3 +578,10 @@ def test_a_tally_of_the_war_is_still_no_event() -> None:
 ])
 def test_arrests_told_right_after_a_protest_are_its_breaking_up(text: str) -> None:
     assert one_event(text)["sub_event_type"] == "Protest with intervention"
+
+
+def test_how_a_protest_ended_told_later_in_its_report_types_it() -> None:
+    event = one_event("Nurses protested outside the hospital in Durban on Monday. Their union said the ward "
+                      "lacked masks. Many of them had worked double shifts for weeks. Police later dispersed "
+                      "the crowd with tear gas.")
+    assert event["sub_event_type"] == "Protest with intervention"
