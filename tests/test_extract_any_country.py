@@ -585,3 +585,28 @@ def test_how_a_protest_ended_told_later_in_its_report_types_it() -> None:
                       "lacked masks. Many of them had worked double shifts for weeks. Police later dispersed "
                       "the crowd with tear gas.")
     assert event["sub_event_type"] == "Protest with intervention"
+
+
+@pytest.mark.parametrize("text", [
+    "The opposition blamed government forces for the shelling of Douma.",
+    "Western governments say the army has been responsible for chlorine attacks on rebel towns.",
+    "A UN inquiry has previously accused government forces of barrel bomb attacks.",
+])
+def test_an_accusation_alone_is_no_event(text: str) -> None:
+    assert len(events(text)) == 0
+
+
+def test_an_accusation_over_an_event_told_adds_none() -> None:
+    found = events("Government jets bombed Saraqib on Monday, killing seven. "
+                   "Britain said the regime was responsible for that attack.")
+    assert list(found["sub_event_type"]) == ["Air/drone strike"]
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Police blamed Al Shabaab for a bombing in Mogadishu on Monday that killed five people.", None),
+    ("Activists accused the army of killing 200 people with poison gas in Zamalka.", "Chemical weapon"),
+    ("On Monday, police in Kisumu were accused of beating a taxi driver.", "Attack"),
+])
+def test_an_accusation_telling_a_toll_or_a_day_is_the_event(text: str, sub_event_type: str | None) -> None:
+    event = one_event(text)
+    assert sub_event_type is None or event["sub_event_type"] == sub_event_type

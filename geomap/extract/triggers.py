@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from geomap.dates import MONTHS
+from geomap.extract.dates import document_dates
 from geomap.extract.figures import toll_word_positions
 from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.text import Tokens, document_sentences, first_within
@@ -82,6 +83,8 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
         return True  # a death no side caused: "killed in a car accident"
     if _court_verdict(tokens, lo, end, trigger):
         return True  # "a court convicted a man of rape" (not "sentenced him to death and executed him")
+    if _accused(tokens, lo, end, trigger):
+        return True  # "the army was responsible for that attack"
     if _supplied(low, lo, trigger, irrealis["supply"]) or _ongoing(low, lo, trigger) \
             or _framing(low, trigger, end, irrealis["framing"]):
         return True
@@ -138,6 +141,8 @@ _NOT_BEFORE_VERBS = _GRAMMAR.words("articles") | _GRAMMAR.words("prepositions") 
 _LEGAL = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["legal"])
 # one word each legal phrase holds, the rarest-looking (the longest): a document without any has none
 _LEGAL_WORDS = frozenset(max(p.split(), key=len) for p in _LEGAL)
+_ACCUSATION = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["accusation"])
+_ACCUSATION_WORDS = frozenset(max(p.split(), key=len) for p in _ACCUSATION)
 _ACCIDENTS = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["accidents"])
 _FRAME_VERBS = frozenset(phrase.split()[0] for phrase in _TRIGGERS["irrealis"]["framing"])
 
@@ -471,19 +476,39 @@ def _court_verdict(tokens: Tokens, lo: int, end: int, trigger: Trigger) -> bool:
     """Is the trigger what a court ruled on ("convicted a man of rape", "sentenced for the killing of")?
 
     A legal word before the trigger in its clause and a word of the charge ("of", "for") between
-    them.  Both are looked for once per clause, so a clause of many triggers is read once.
+    them.
     """
-    if tokens.derived("legal-words", lambda t: _LEGAL_WORDS.isdisjoint(t.low)):
-        return False  # the document holds no legal word: nothing to look for, clause by clause
-    memo = tokens.derived("legal", lambda _tokens: {})
+    return _charged(tokens, lo, end, trigger, "legal", _LEGAL, _LEGAL_WORDS)
+
+
+def _accused(tokens: Tokens, lo: int, end: int, trigger: Trigger) -> bool:
+    """Is the trigger what a side is accused of ("blamed the rebels for the shelling"), in a clause
+    that tells no toll and no day of its own (not "... for a bombing that killed five", "accused of
+    killing 1,000", "on 2 May, police were accused of beating a driver")?"""
+    if not _charged(tokens, lo, end, trigger, "accusation", _ACCUSATION, _ACCUSATION_WORDS):
+        return False
+    if first_within(toll_word_positions(tokens), lo, end) is not None:
+        return False
+    start, stop = tokens.starts[lo], tokens.ends[end - 1]
+    return not any(start <= d.start < stop and d.precision == 1 for d in document_dates(tokens))
+
+
+def _charged(tokens: Tokens, lo: int, end: int, trigger: Trigger, kind: str, phrases: tuple[str, ...],
+             words: frozenset[str]) -> bool:
+    """Does one of ``phrases`` stand before the trigger in its clause, with a word of the charge
+    ("of", "for") between them?  Both are looked for once per clause, so a clause of many
+    triggers is read once; ``words`` (one of each phrase) rule out most documents at once."""
+    if tokens.derived(f"{kind}-words", lambda t: words.isdisjoint(t.low)):
+        return False  # the document holds none of the words: nothing to look for, clause by clause
+    memo = tokens.derived(kind, lambda _tokens: {})
     found = memo.get((lo, end))
     if found is None:
         low = tokens.low
-        legal = _first_phrase_end(low, lo, end, _LEGAL)
-        charge = next((k for k in range(legal, end) if low[k] in _CHARGE_WORDS), _NEVER) if legal < end else _NEVER
-        found = memo[(lo, end)] = (legal, charge)
-    legal, charge = found
-    return legal <= trigger.first and charge < trigger.first
+        opening = _first_phrase_end(low, lo, end, phrases)
+        charge = next((k for k in range(opening, end) if low[k] in _CHARGE_WORDS), _NEVER) if opening < end else _NEVER
+        found = memo[(lo, end)] = (opening, charge)
+    opening, charge = found
+    return opening <= trigger.first and charge < trigger.first
 
 
 def _needs_end(tokens: Tokens, lo: int, end: int, needs: tuple[str, ...]) -> int:
