@@ -246,3 +246,14 @@ def test_a_side_named_for_a_country_keeps_what_it_is_whatever_was_named_before()
     assert first == second and first.name == "Unidentified Armed Group (Syria)"
     assert (first.role, first.countries) == ("", ("SY",))
     assert (second.role, second.countries) == ("unidentified_armed_group", ())
+
+
+def test_terrorist_as_a_word_for_an_attack_names_the_rebels_as_state_media_use_it() -> None:
+    event = extract_events("Five civilians died in Homs on Monday when terrorist rocket fire hit a bakery.",
+                           report_date="2016-05-03").iloc[0]
+    assert (event["actor1"], event["actor2"]) == ("Opposition Rebels (Syria)", "Civilians (Syria)")
+
+
+def test_a_group_called_terrorist_is_the_group_named() -> None:
+    found = extract_events("The terrorist group ISIS shelled Deir ez-Zor on Monday.", report_date="2016-05-03")
+    assert list(found["actor1"]) == ["Islamic State (Syria)"]
