@@ -523,3 +523,9 @@ def test_a_reports_coded_toll_reaches_its_event_past_other_sentences() -> None:
 def test_a_toll_not_told_as_the_reports_coding_is_coded_as_usual(text: str, toll: int) -> None:
     assert _one(text)["fatalities"] == toll
 
+
+
+def test_the_event_told_again_with_a_doer_is_the_unattributed_one_named() -> None:
+    event = _one("A roadside bomb killed five civilians in Azaz on Monday. "
+                 "The rebel attack in Azaz left the town's market closed for days.")
+    assert (event["actor1"], event["fatalities"]) == ("Opposition Rebels (Syria)", 5)

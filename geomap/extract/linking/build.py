@@ -415,8 +415,8 @@ def _continued_event(records: list[EventRecord], new: EventRecord, trigger: Trig
         elif record.event_type != new.event_type or (record.sub_event_type != new.sub_event_type
                                                       and new.sub_event_type != "territory"):
             continue
-        if new.actor1 is not None and record.actor1 is not None and new.actor1 != record.actor1:
-            continue
+        if new.actor1 is not None and not _unidentified(record.actor1) and new.actor1 != record.actor1:
+            continue  # (a doer named now may be the one an unattributed report did not name)
         if new.place is not None and record.place_explicit and record.place is not None \
                 and new.place.place_id != record.place.place_id:
             continue
