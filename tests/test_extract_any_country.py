@@ -489,6 +489,8 @@ def test_heavy_machine_gun_fire_at_an_area_is_shelling() -> None:
     ("Peshmerga fighters repelled an Islamic State attack on their positions near Makhmour on Monday.",
      "Islamic State", "Peshmerga"),
     ("Government troops repulsed a rebel offensive near Hama on Monday.", "Opposition Rebels", "Military Forces"),
+    ("Six Houthi fighters were killed when government troops repelled their assault near Marib on Monday.",
+     "Military Forces of Yemen Supreme Political Council", "Military Forces of Yemen"),
 ])
 def test_the_side_whose_attack_was_repelled_is_the_doer(text: str, attacker: str, defender: str) -> None:
     event = one_event(text)

@@ -102,6 +102,7 @@ def _blamed(low: list[str], index: int) -> bool:
 
 # How far after a defence wording its attacker may be named ("repulsed attacks by the GNA forces")
 _DEFENCE_REACH = 4
+_POSSESSIVES = frozenset(("their", "its", "his"))
 
 
 def _clause_sides(doc: Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
@@ -136,6 +137,10 @@ def _clause_sides(doc: Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
         # "Iraqi forces repelled an IS attack", "thwarted a Houthi incursion": the attacker acted
         attacker = next((a for a in after if a.first - trigger.end <= _DEFENCE_REACH), None)
         defender = before[-1].actor if before else None
+        if attacker is None and defender is not None and trigger.end < len(low) and low[trigger.end] in _POSSESSIVES:
+            # "13 Taliban were killed when Afghan forces repulsed their attack": the side named before
+            earlier = [a for a in doc.actors_within(s_lo, before[-1].first) if a.actor != defender and a.actor.inter != 7]
+            attacker = earlier[-1] if earlier else None
         if attacker is not None and attacker.actor != defender:
             return attacker.actor, defender, True
     if trigger.type.inverse:
