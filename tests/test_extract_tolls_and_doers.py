@@ -529,3 +529,10 @@ def test_the_event_told_again_with_a_doer_is_the_unattributed_one_named() -> Non
     event = _one("A roadside bomb killed five civilians in Azaz on Monday. "
                  "The rebel attack in Azaz left the town's market closed for days.")
     assert (event["actor1"], event["fatalities"]) == ("Opposition Rebels (Syria)", 5)
+
+
+def test_what_happened_since_is_told_as_fact_whatever_the_clause_around_it() -> None:
+    found = _events("Jets struck Saraqib on Monday, killing 12 people. It would be the deadliest raid in the "
+                    "province since a car bomb killed 30 people in Azaz in March 2015.")
+    assert sorted(zip(found["fatalities"], found["sub_event_type"])) == [
+        (12, "Air/drone strike"), (30, "Remote explosive/landmine/IED")]

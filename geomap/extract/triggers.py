@@ -65,7 +65,7 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     lo = clause_first
     end = len(tokens) if clause_end is None else clause_end
     cues = tokens.derived("irrealis", _CueIndex.of)
-    if cues.first_before(lo, end) < trigger.first:
+    if cues.first_before(lo, end) < trigger.first and not _since_between(cues, lo, trigger.first):
         return True
     if not trigger.type.violent and (cues.first_non_violent_before(lo, end) < trigger.first
                                      or _earlier_rounds(tokens, lo, trigger)):
@@ -118,6 +118,14 @@ def _tallied(cues: _CueIndex, low: list[str], lo: int, end: int, trigger: Trigge
 
 
 _CROWD_TYPES = frozenset(("Protests", "Riots"))
+
+
+def _since_between(cues: _CueIndex, lo: int, first: int) -> bool:
+    """Does "since" stand between the last cue before token ``first`` and it?  What follows "since"
+    happened, whatever the clause around it says ("It would be the deadliest attack since sarin
+    killed hundreds in Ghouta in August 2013")."""
+    last = cues.last_before(lo, first)
+    return last != _NEVER and "since" in cues.low[last + 1:first]
 
 
 def _earlier_rounds(tokens: Tokens, lo: int, trigger: Trigger) -> bool:
@@ -365,6 +373,11 @@ class _CueIndex:
     def first_before(self, lo: int, end: int) -> int:
         """The first "before" cue in tokens ``lo:end`` (``_NEVER`` if none)."""
         return _first_in(self.before, lo, end)
+
+    def last_before(self, lo: int, end: int) -> int:
+        """The last "before" cue in tokens ``lo:end`` (``_NEVER`` if none)."""
+        k = bisect_left(self.before, end) - 1
+        return self.before[k] if k >= 0 and self.before[k] >= lo else _NEVER
 
     def first_non_violent_before(self, lo: int, end: int) -> int:
         """The first cue of intent ("efforts to", "calls for") in tokens ``lo:end``."""
