@@ -536,3 +536,9 @@ def test_what_happened_since_is_told_as_fact_whatever_the_clause_around_it() -> 
                     "province since a car bomb killed 30 people in Azaz in March 2015.")
     assert sorted(zip(found["fatalities"], found["sub_event_type"])) == [
         (12, "Air/drone strike"), (30, "Remote explosive/landmine/IED")]
+
+
+def test_a_headline_with_no_doer_or_place_is_the_event_its_lead_tells() -> None:
+    event = _one("More than 20 soldiers killed in suicide blast. Islamic State on Tuesday claimed a suicide "
+                 "bombing that killed 22 soldiers at a checkpoint near Azaz.")
+    assert (event["sub_event_type"], event["actor1"]) == ("Suicide bomb", "Islamic State (Syria)")

@@ -509,7 +509,7 @@ def merge_duplicates(records: list[EventRecord]) -> list[EventRecord]:
         first.target = first.target or record.target
         if record.place_explicit and not first.place_explicit:
             first.place_explicit, first.place_reason, first.geo_precision = True, record.place_reason, record.geo_precision
-    return _merge_summaries(_merge_fights(_merge_unidentified(out)))
+    return _merge_summaries(_merge_fights(_merge_unplaced(_merge_unidentified(out))))
 
 
 _ONE_FIGHT = frozenset(load_lexicon("rules")["one_fight"])
@@ -630,6 +630,23 @@ def _merge_unidentified(records: list[EventRecord]) -> list[EventRecord]:
                 continue
         out.append(record)
     return out
+
+
+def _merge_unplaced(records: list[EventRecord]) -> list[EventRecord]:
+    """An event told with no doer and no place of its own (a headline: "30 rebels killed in suicide
+    blast") is the one event of its sub-event type and day told with its place, if the report
+    tells one such event (and nothing tells them apart, see :func:`_told_apart`)."""
+    gone: set[int] = set()
+    for record in records:
+        if record.place_explicit or not _unidentified(record.actor1) \
+                or (record.killed and all(figure.additional for figure in record.killed)):
+            continue
+        told = [other for other in records if other is not record and id(other) not in gone and other.place_explicit
+                and other.sub_event_type == record.sub_event_type and other.date == record.date]
+        if len(told) == 1 and not _told_apart(record, told[0]):
+            _fold_summary(told[0], record)
+            gone.add(id(record))
+    return [record for record in records if id(record) not in gone]
 
 
 def _told_apart(record: EventRecord, other: EventRecord) -> bool:
