@@ -211,6 +211,8 @@ def test_lost_ground_to_makes_the_gainer_actor1():
         "The Army of Conquest is regularly bombarded by pro-government forces in Idlib.",
         "Rebels frequently fire rockets into Damascus from the surrounding countryside.",
         "Airstrikes have hit the districts of Qaboun and Barzeh on a daily basis.",
+        "Gunmen often ambush convoys on the road between Hama and Salamiyah.",
+        "Government forces usually shell the villages at night.",
     ],
 )
 def test_negation_and_hypotheticals_make_no_event(sentence):
@@ -684,3 +686,8 @@ def test_what_has_gone_on_since_a_year_is_no_event(sentence: str) -> None:
 def test_an_event_compared_with_a_year_is_still_an_event():
     assert list(events("Clashes broke out in Aleppo on Monday, the worst fighting since 2014.").sub_event_type) == \
         ["Armed clash"]
+
+
+def test_a_habit_word_after_the_act_describes_what_was_hit() -> None:
+    assert one("Jets bombed the market often visited by families in Saraqib on Monday.").sub_event_type \
+        == "Air/drone strike"

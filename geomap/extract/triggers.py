@@ -73,7 +73,8 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     irrealis = trigger_lexicon()[2]
     low = cues.low
     ahead = low[max(lo, trigger.first - 4):max(lo, trigger.first)]
-    if any(w in irrealis["near"] for w in ahead) or _negated_after(low, trigger.end, min(end, trigger.end + 5), irrealis):
+    if any(w in irrealis["near"] for w in ahead) or not irrealis["habit"].isdisjoint(ahead[-2:]) \
+            or _negated_after(low, trigger.end, min(end, trigger.end + 5), irrealis):
         return True
     if _ended(low, lo, trigger.first, irrealis["ending"]) or _halted(tokens, lo, end, trigger, irrealis["halting"]):
         return True
