@@ -542,3 +542,9 @@ def test_a_headline_with_no_doer_or_place_is_the_event_its_lead_tells() -> None:
     event = _one("More than 20 soldiers killed in suicide blast. Islamic State on Tuesday claimed a suicide "
                  "bombing that killed 22 soldiers at a checkpoint near Azaz.")
     assert (event["sub_event_type"], event["actor1"]) == ("Suicide bomb", "Islamic State (Syria)")
+
+
+def test_the_event_told_again_at_a_place_inside_its_own_is_placed_there() -> None:
+    event = _one("Rockets struck Damascus on Monday, killing 11 people. "
+                 "The attack occurred in Qaboun, a district in the east of the city.")
+    assert (event["location"], event["fatalities"]) == ("Qaboun", 11)

@@ -418,8 +418,10 @@ def _continued_event(records: list[EventRecord], new: EventRecord, trigger: Trig
         if new.actor1 is not None and not _unidentified(record.actor1) and new.actor1 != record.actor1:
             continue  # (a doer named now may be the one an unattributed report did not name)
         if new.place is not None and record.place_explicit and record.place is not None \
-                and new.place.place_id != record.place.place_id:
-            continue
+                and new.place.place_id != record.place.place_id \
+                and not (generic and new.target is None and holds(record.place, new.place)):
+            continue  # (a generic word's place inside the earlier one tells where in it: "the attack
+            # occurred in Qaboun"; not "one of the rockets struck a hospital in al-Muhafaza", a hit of its own)
         return record
     return None
 
@@ -451,7 +453,9 @@ def _continue(record: EventRecord, new: EventRecord, country: str | None) -> Non
         record.evidence.extend(new.evidence)
     # a generic mention ("officials in Damascus condemned the attack") is no evidence of where it was,
     # unless its own clause names the place ("the blast struck the Atme crossing")
-    if new.place is not None and not record.place_explicit and (not new.generic or new.place_in_clause):
+    finer = new.place is not None and record.place is not None and new.place_in_clause and holds(record.place, new.place)
+    if new.place is not None and (not record.place_explicit or finer) and (not new.generic or new.place_in_clause):
+        # (or a place inside the one told: "Jets struck Damascus ... The attack hit Qaboun")
         record.place, record.place_explicit = new.place, True
         record.geo_precision = new.geo_precision
         record.place_reason = new.place_reason + " (a later sentence about the same event)"
