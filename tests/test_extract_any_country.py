@@ -612,3 +612,16 @@ def test_an_accusation_over_an_event_told_adds_none() -> None:
 def test_an_accusation_telling_a_toll_or_a_day_is_the_event(text: str, sub_event_type: str | None) -> None:
     event = one_event(text)
     assert sub_event_type is None or event["sub_event_type"] == sub_event_type
+
+
+def test_a_lockdown_is_a_change_to_activity_not_a_fight() -> None:
+    assert one_event("The governor imposed a lockdown on Kano on Monday to curb the spread of the virus.")[
+        "sub_event_type"] == "Change to group/activity"
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Police beat traders in Kano on Monday for breaking the lockdown.", "Attack"),
+    ("Residents protested in Kano on Monday against the lockdown.", "Peaceful protest"),
+])
+def test_what_happened_under_a_lockdown_is_what_happened(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type
