@@ -625,3 +625,12 @@ def test_a_lockdown_is_a_change_to_activity_not_a_fight() -> None:
 ])
 def test_what_happened_under_a_lockdown_is_what_happened(text: str, sub_event_type: str) -> None:
     assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen stole 30 goats from a farm near Jos on Monday.",
+    "Settlers uprooted 200 olive trees in a village near Hebron on Monday.",
+    "Militants raided houses in a village near Maiduguri on Monday, taking away food and clothes.",
+])
+def test_livestock_stolen_and_trees_uprooted_are_looting_or_destruction(text: str) -> None:
+    assert one_event(text)["sub_event_type"] == "Looting/property destruction"
