@@ -634,3 +634,13 @@ def test_what_happened_under_a_lockdown_is_what_happened(text: str, sub_event_ty
 ])
 def test_livestock_stolen_and_trees_uprooted_are_looting_or_destruction(text: str) -> None:
     assert one_event(text)["sub_event_type"] == "Looting/property destruction"
+
+
+@pytest.mark.parametrize("text", [
+    "A policewoman was attacked by a group of vendors in Puebla on Monday while checking masks.",
+    "Clashes erupted between villagers and police in a village near Patna on Monday.",
+    "Clashes broke out between youths and soldiers in the market of Bouake on Monday.",
+])
+def test_a_crowd_attacking_or_clashing_with_forces_is_mob_violence(text: str) -> None:
+    event = one_event(text)
+    assert (event["sub_event_type"], event["inter1"]) == ("Mob violence", 5)

@@ -279,10 +279,14 @@ def doer_words(low: list[str], trigger: Trigger, c_lo: int, c_hi: int) -> list[s
     if not _after_auxiliary(low, c_lo, trigger.first):
         return low[c_lo:trigger.first]
     after = low[trigger.end:min(trigger.end + _AGENT_WORDS, c_hi)]
-    return after[after.index("by") + 1:] if "by" in after else []
+    if "by" not in after:
+        return []
+    start = trigger.end + after.index("by") + 1
+    return low[start:min(start + _AGENT_WORDS, c_hi)]
 
 
-# How far after a passive trigger its agent's words are read ("beaten to death by residents")
+# How far after a passive trigger "by" is looked for, and its agent's words read after it
+# ("beaten to death by residents", "attacked by a group of vendors")
 _AGENT_WORDS = 4
 
 
