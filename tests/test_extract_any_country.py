@@ -644,3 +644,12 @@ def test_livestock_stolen_and_trees_uprooted_are_looting_or_destruction(text: st
 def test_a_crowd_attacking_or_clashing_with_forces_is_mob_violence(text: str) -> None:
     event = one_event(text)
     assert (event["sub_event_type"], event["inter1"]) == ("Mob violence", 5)
+
+
+@pytest.mark.parametrize("text", [
+    "Traders protested outside the town hall in Bouake on Monday. The protest turned violent in the afternoon.",
+    "Supporters of the party demonstrated in Novi Sad on Monday. There was a physical confrontation with "
+    "the mayor's guards.",
+])
+def test_a_protest_that_turned_violent_is_a_violent_demonstration(text: str) -> None:
+    assert one_event(text)["sub_event_type"] == "Violent demonstration"
