@@ -653,3 +653,12 @@ def test_a_crowd_attacking_or_clashing_with_forces_is_mob_violence(text: str) ->
 ])
 def test_a_protest_that_turned_violent_is_a_violent_demonstration(text: str) -> None:
     assert one_event(text)["sub_event_type"] == "Violent demonstration"
+
+
+@pytest.mark.parametrize("text", [
+    "Pro-Hadi and allied fighters shelled Houthi positions near Marib on Monday.",
+    "Pro-Hadi and tribal forces clashed with the Houthis near Marib on Monday.",
+])
+def test_pro_hadi_forces_coordinated_with_others_are_the_government_side(text: str) -> None:
+    event = one_event(text)
+    assert (event["actor1"], event["inter1"]) == ("Military Forces of Yemen", 1)
