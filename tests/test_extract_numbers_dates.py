@@ -23,6 +23,8 @@ TUESDAY = dt.date(2016, 5, 3)
         ("The raid killed two dozen fighters.", [(24, "killed")]),
         ("A dozen soldiers died in the ambush.", [(12, "killed")]),
         ("More than 35 people were wounded.", [(35, "wounded")]),
+        ("The gas attack killed well over 300 people.", [(300, "killed")]),
+        ("Shelling wounded close to 40 residents.", [(40, "wounded")]),
         ("Dozens were wounded in the blast.", [(12, "wounded")]),
         ("Hundreds of people were killed over the month.", [(100, "killed")]),
         ("The strike killed 1,200 people, the ministry said.", [(1200, "killed")]),
