@@ -662,3 +662,12 @@ def test_a_protest_that_turned_violent_is_a_violent_demonstration(text: str) -> 
 def test_pro_hadi_forces_coordinated_with_others_are_the_government_side(text: str) -> None:
     event = one_event(text)
     assert (event["actor1"], event["inter1"]) == ("Military Forces of Yemen", 1)
+
+
+@pytest.mark.parametrize("text", [
+    "Two human heads were found beside a road in Uruapan on Monday.",
+    "The decapitated body of a trader was left outside the market of Uruapan on Monday.",
+])
+def test_remains_found_are_a_killing_no_one_saw(text: str) -> None:
+    event = one_event(text)
+    assert (event["sub_event_type"], event["inter2"]) == ("Attack", 7)
