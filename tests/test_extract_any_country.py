@@ -671,3 +671,12 @@ def test_pro_hadi_forces_coordinated_with_others_are_the_government_side(text: s
 def test_remains_found_are_a_killing_no_one_saw(text: str) -> None:
     event = one_event(text)
     assert (event["sub_event_type"], event["inter2"]) == ("Attack", 7)
+
+
+@pytest.mark.parametrize(("text", "actor"), [
+    ("Two rival clans clashed over grazing land near Galkayo on Monday.", "Unidentified Clan Militia (Somalia)"),
+    ("Two tribes clashed over a water well near Marib on Monday.", "Unidentified Tribal Militia (Yemen)"),
+])
+def test_rival_clans_and_tribes_are_identity_militias(text: str, actor: str) -> None:
+    event = one_event(text)
+    assert (event["actor1"], event["inter1"]) == (actor, 4)
