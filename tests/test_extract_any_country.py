@@ -680,3 +680,13 @@ def test_remains_found_are_a_killing_no_one_saw(text: str) -> None:
 def test_rival_clans_and_tribes_are_identity_militias(text: str, actor: str) -> None:
     event = one_event(text)
     assert (event["actor1"], event["inter1"]) == (actor, 4)
+
+
+def test_what_a_man_is_suspected_of_is_no_event_but_his_arrest_is() -> None:
+    event = one_event("A man suspected of kidnapping a child was arrested in Fortaleza on Monday.")
+    assert event["sub_event_type"] == "Arrests"
+
+
+def test_a_crowd_that_fatally_beat_two_suspects_is_a_mob() -> None:
+    event = one_event("Two men suspected of robberies were fatally assaulted by community members in Durban on Monday.")
+    assert (event["sub_event_type"], event["inter1"]) == ("Mob violence", 5)

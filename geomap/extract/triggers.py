@@ -150,6 +150,9 @@ _NOT_BEFORE_VERBS = _GRAMMAR.words("articles") | _GRAMMAR.words("prepositions") 
 _LEGAL = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["legal"])
 # one word each legal phrase holds, the rarest-looking (the longest): a document without any has none
 _LEGAL_WORDS = frozenset(max(p.split(), key=len) for p in _LEGAL)
+# How far the event a side is accused of may follow the word of the charge ("of chlorine gas attacks")
+_CHARGE_REACH = 4
+_AUXILIARIES = _GRAMMAR.words("passive_auxiliaries")
 _ACCUSATION = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["accusation"])
 _ACCUSATION_WORDS = frozenset(max(p.split(), key=len) for p in _ACCUSATION)
 _ACCIDENTS = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["accidents"])
@@ -496,14 +499,23 @@ def _court_verdict(tokens: Tokens, lo: int, end: int, trigger: Trigger) -> bool:
 
 
 def _accused(tokens: Tokens, lo: int, end: int, trigger: Trigger) -> bool:
-    """Is the trigger what a side is accused of ("blamed the rebels for the shelling"), in a clause
-    that tells no toll and no day of its own (not "... for a bombing that killed five", "accused of
-    killing 1,000", "on 2 May, police were accused of beating a driver")?"""
+    """Is the trigger what a side is accused of ("blamed the rebels for the shelling", "a man suspected
+    of kidnapping"), in a clause that tells no toll and gives no day before it (not "... for a bombing
+    that killed five", "accused of killing 1,000", "on 2 May, police were accused of beating a driver")?"""
+    low = tokens.low
     if not _charged(tokens, lo, end, trigger, "accusation", _ACCUSATION, _ACCUSATION_WORDS):
         return False
+    charge = max((k for k in range(max(lo, trigger.first - _CHARGE_REACH), trigger.first) if low[k] in _CHARGE_WORDS),
+                 default=None)
+    if charge is None or not _AUXILIARIES.isdisjoint(low[charge:trigger.first]):
+        return False  # the charge governs the words right after it: not the arrest in "a man suspected
+        # of kidnapping a child was arrested"
     if first_within(toll_word_positions(tokens), lo, end) is not None:
         return False
-    start, stop = tokens.starts[lo], tokens.ends[end - 1]
+    # the accused event's own day: before it, or after it before another verb's auxiliary
+    # ("accused of shelling Douma on Monday"; not "... of kidnapping a child was arrested on Monday")
+    verb = next((k for k in range(trigger.end, end) if low[k] in _AUXILIARIES), end)
+    start, stop = tokens.starts[lo], tokens.ends[verb - 1] if verb > lo else tokens.starts[lo]
     return not any(start <= d.start < stop and d.precision == 1 for d in document_dates(tokens))
 
 
