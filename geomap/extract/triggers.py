@@ -80,8 +80,8 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
         return True
     if trigger.type.verb_only and trigger.first > lo and low[trigger.first - 1] in _NOT_BEFORE_VERBS:
         return True  # "the burned-out remains of cars": a thing described, no act told
-    if trigger.type.fallback and _first_phrase_end(low, lo, end, _ACCIDENTS) <= end:
-        return True  # a death no side caused: "killed in a car accident"
+    if (trigger.type.fallback or trigger.type.verb_only) and _first_phrase_end(low, lo, end, _ACCIDENTS) <= end:
+        return True  # a death or damage no side caused: "killed in a car accident", "the storm uprooted trees"
     if _court_verdict(tokens, lo, end, trigger):
         return True  # "a court convicted a man of rape" (not "sentenced him to death and executed him")
     if _accused(tokens, lo, end, trigger):
@@ -150,11 +150,15 @@ _NOT_BEFORE_VERBS = _GRAMMAR.words("articles") | _GRAMMAR.words("prepositions") 
 _LEGAL = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["legal"])
 # one word each legal phrase holds, the rarest-looking (the longest): a document without any has none
 _LEGAL_WORDS = frozenset(max(p.split(), key=len) for p in _LEGAL)
-# How far the event a side is accused of may follow the word of the charge ("of chlorine gas attacks")
-_CHARGE_REACH = 4
+# How far the event a side is accused of may follow the word of the charge ("for the shelling"), and
+# the word of the charge the accusation verb ("accused government forces of")
+_CHARGE_REACH = 3
+_OBJECT_REACH = 5
 _AUXILIARIES = _GRAMMAR.words("passive_auxiliaries")
-_ACCUSATION = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["accusation"])
-_ACCUSATION_WORDS = frozenset(max(p.split(), key=len) for p in _ACCUSATION)
+_ACCUSATION_VERBS = frozenset(_TRIGGERS["irrealis"]["accusation"])
+_ACCUSATION_ADJECTIVES = frozenset(_TRIGGERS["irrealis"]["accusation_adjectives"])
+_CLAIMANTS = frozenset(_TRIGGERS["irrealis"]["claimants"])
+_ACCUSATION_WORDS = _ACCUSATION_VERBS | _ACCUSATION_ADJECTIVES
 _ACCIDENTS = tuple(" ".join(str(p).split()) for p in _TRIGGERS["irrealis"]["accidents"])
 _FRAME_VERBS = frozenset(phrase.split()[0] for phrase in _TRIGGERS["irrealis"]["framing"])
 
@@ -499,24 +503,39 @@ def _court_verdict(tokens: Tokens, lo: int, end: int, trigger: Trigger) -> bool:
 
 
 def _accused(tokens: Tokens, lo: int, end: int, trigger: Trigger) -> bool:
-    """Is the trigger what a side is accused of ("blamed the rebels for the shelling", "a man suspected
-    of kidnapping"), in a clause that tells no toll and gives no day before it (not "... for a bombing
-    that killed five", "accused of killing 1,000", "on 2 May, police were accused of beating a driver")?"""
+    """Is the trigger what a side is accused or suspected of, in a clause that tells no toll and no day
+    of it ("blamed the rebels for the shelling", "a man suspected of kidnapping", "said the regime
+    was responsible for that attack")?
+
+    The word of the charge ("of", "for") must stand at most two words before the trigger, and the
+    word of the accusation before it: right before it for "suspected of" and "responsible for", or
+    over the accused ("accused government forces of").  Not a claim ("IS said it was responsible
+    for the bombing"), nor an attack by "suspected members of" a group, nor what a clause tells
+    with a toll ("accused of killing 1,000") or a day of its own ("accused of shelling Douma on Monday").
+    """
+    if tokens.derived("accusation-words", lambda t: _ACCUSATION_WORDS.isdisjoint(t.low)):
+        return False  # the document holds no word of accusation
     low = tokens.low
-    if not _charged(tokens, lo, end, trigger, "accusation", _ACCUSATION, _ACCUSATION_WORDS):
+    charge = next((k for k in range(trigger.first - 1, max(lo, trigger.first - _CHARGE_REACH) - 1, -1)
+                   if low[k] in _CHARGE_WORDS), None)
+    if charge is None or not _accusation_before(low, lo, charge):
         return False
-    charge = max((k for k in range(max(lo, trigger.first - _CHARGE_REACH), trigger.first) if low[k] in _CHARGE_WORDS),
-                 default=None)
-    if charge is None or not _AUXILIARIES.isdisjoint(low[charge:trigger.first]):
-        return False  # the charge governs the words right after it: not the arrest in "a man suspected
-        # of kidnapping a child was arrested"
     if first_within(toll_word_positions(tokens), lo, end) is not None:
         return False
     # the accused event's own day: before it, or after it before another verb's auxiliary
     # ("accused of shelling Douma on Monday"; not "... of kidnapping a child was arrested on Monday")
     verb = next((k for k in range(trigger.end, end) if low[k] in _AUXILIARIES), end)
-    start, stop = tokens.starts[lo], tokens.ends[verb - 1] if verb > lo else tokens.starts[lo]
+    start, stop = tokens.starts[lo], tokens.ends[verb - 1]
     return not any(start <= d.start < stop and d.precision == 1 for d in document_dates(tokens))
+
+
+def _accusation_before(low: list[str], lo: int, charge: int) -> bool:
+    """Is the word of the charge at ``charge`` one of an accusation: "suspected of", "responsible for"
+    (not a claim: "it was responsible for"), or "accused X of", "blamed X for"?"""
+    k = charge - 1
+    if k >= lo and low[k] in _ACCUSATION_ADJECTIVES:
+        return not (k - 2 >= lo and low[k - 1] in _AUXILIARIES and low[k - 2] in _CLAIMANTS)
+    return any(low[j] in _ACCUSATION_VERBS for j in range(max(lo, charge - _OBJECT_REACH), charge))
 
 
 def _charged(tokens: Tokens, lo: int, end: int, trigger: Trigger, kind: str, phrases: tuple[str, ...],

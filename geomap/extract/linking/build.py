@@ -128,34 +128,40 @@ def build_events(doc: Doc) -> list[EventRecord]:
             record.place, record.geo_precision = doc.focus, 3
             record.place_reason = f"no place in the sentence: the document's focus {doc.focus.name!r} (its most named place)"
     records = merge_duplicates(records)
-    _protests_told_on(records, tokens, sentences)
+    _protests_told_on(records, tokens, sentences, doc.country)
     for record in records:
         default_intervener(record, doc.country)
     return records
 
 
-def _protests_told_on(records: list[EventRecord], tokens: Tokens, sentences: list[tuple[int, int]]) -> None:
+def _protests_told_on(records: list[EventRecord], tokens: Tokens, sentences: list[tuple[int, int]],
+                      country: str | None) -> None:
     """A protest whose report goes on past the sentence after it ("... The police intervened and
-    arrested two leaders.") is re-typed by what the rest says, up to the next event's sentence.
+    arrested two leaders.") is re-typed by what the next sentences say, before another event's.
 
     The protest rules of rules.yaml read the words of an event's sentence and the next; a
-    report of one protest often tells how it ended later.  Only a peaceful protest is read
-    again, with the same rules, so nothing another rule decided is undone.
+    report of one protest often tells how it ended a sentence or two later.  Only a peaceful
+    protest is read again, with the same rules, so nothing another rule decided is undone; at
+    most :data:`_TOLD_ON` sentences more are read, and none from another event's first sentence on.
     """
     starts = sorted(min(e.sentence for e in r.evidence) for r in records if r.evidence)
     for record in records:
         if record.sub_event_type != _PEACEFUL or not record.evidence:
             continue
         first = record.last_sentence + 2  # the sentence after it is read already
-        until = next((k for k in starts if k >= first), len(sentences))
+        until = min(next((k for k in starts if k > record.last_sentence), len(sentences)), first + _TOLD_ON)
         if first >= until:
             continue
         rest = tokens.low[tokens.index_at(sentences[first][0]):tokens.index_before(sentences[until - 1][1])]
         record.event_type, record.sub_event_type, record.violent = retype(
             Coding(record.event_type, record.sub_event_type, record.violent), broad=False, actor1=record.actor1,
             actor2=record.actor2, clause=(), near=rest, doer=(), doer_settled=False)
+        if record.sub_event_type != _PEACEFUL:
+            default_actors(record, country)  # a riot's protesters are rioters
 
 
+# How many sentences past the one after a protest may tell how it ended
+_TOLD_ON = 2
 _PEACEFUL = "Peaceful protest"
 
 

@@ -102,7 +102,7 @@ def _blamed(low: list[str], index: int) -> bool:
 
 # How far after a defence wording its attacker may be named ("repulsed attacks by the GNA forces")
 _DEFENCE_REACH = 4
-_POSSESSIVES = frozenset(("their", "its", "his"))
+_POSSESSIVES = _GRAMMAR.words("possessives")
 
 
 def _clause_sides(doc: Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
@@ -139,7 +139,9 @@ def _clause_sides(doc: Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
         defender = before[-1].actor if before else None
         if attacker is None and defender is not None and trigger.end < len(low) and low[trigger.end] in _POSSESSIVES:
             # "13 Taliban were killed when Afghan forces repulsed their attack": the side named before
+            # (not one speaking: "Afghan police said soldiers repulsed their attack")
             earlier = [a for a in doc.actors_within(s_lo, before[-1].first) if a.actor != defender and a.actor.inter != 7]
+            earlier = _drop_speakers(doc.tokens, earlier, trigger.first)
             attacker = earlier[-1] if earlier else None
         if attacker is not None and attacker.actor != defender:
             return attacker.actor, defender, True
