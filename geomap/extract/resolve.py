@@ -467,7 +467,7 @@ def _similarity(text: str, places: tuple[Place, ...]) -> float:
     """The best likeness of ``text`` to a name of one of ``places`` (1.0: spelled alike, articles aside)."""
     best = 0.0
     for place in places:
-        best = max(best, _memoised(_SIMILARITY, text, place, _similarity_to))
+        best = max(best, _place_memo(_SIMILARITY, text, place, _similarity_to))
         if best >= 0.999:
             break
     return best
@@ -476,13 +476,15 @@ def _similarity(text: str, places: tuple[Place, ...]) -> float:
 _T = TypeVar("_T")
 
 
-def _memoised(memo: dict[tuple[str, int], _T], text: str, place: Place,
-              compute: Callable[[str, tuple[str, ...]], _T]) -> _T:
-    """``compute(text, place.names)``, kept in ``memo`` under the place's identity.
+def _place_memo(memo: dict[tuple[str, int], _T], text: str, place: Place,
+                compute: Callable[[str, tuple[str, ...]], _T]) -> _T:
+    """``compute(text, place.names)``, kept in ``memo`` (:data:`_SIMILARITY` or :data:`_ALIKE`)
+    under the place's identity.
 
     Not keyed by the place's fields: hashing its names costs more than comparing them, and an
-    id of the gazetteer may name another place in another gazetteer.  The places are held
-    while their entries live, so no other object can take their ``id``.
+    id of the gazetteer may name another place in another gazetteer.  The places are held in
+    :data:`_HELD` while entries name them, so no other object can take their ``id``; when one
+    memo is full, both are cleared with the places they held.
     """
     key = (text, id(place))
     found = memo.get(key)
@@ -515,7 +517,7 @@ def _alike(text: str, places: tuple[Place, ...]) -> bool:
 
     What ``_similarity(text, places) >= 0.999`` says, without the fuzzy comparison.
     """
-    return any(_memoised(_ALIKE, text, place, _spelled_as) for place in places)
+    return any(_place_memo(_ALIKE, text, place, _spelled_as) for place in places)
 
 
 def _spelled_as(text: str, names: tuple[str, ...]) -> bool:

@@ -126,7 +126,10 @@ def _since_between(cues: _CueIndex, lo: int, first: int) -> bool:
     happened, whatever the clause around it says ("It would be the deadliest attack since sarin
     killed hundreds in Ghouta in August 2013")."""
     last = cues.last_before(lo, first)
-    return last != _NEVER and "since" in cues.low[last + 1:first]
+    return last != _NEVER and not _FACT_OPENERS.isdisjoint(cues.low[last + 1:first])
+
+
+_FACT_OPENERS = _GRAMMAR.words("fact_openers")
 
 
 def _earlier_rounds(tokens: Tokens, lo: int, trigger: Trigger) -> bool:
