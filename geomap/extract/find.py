@@ -234,7 +234,7 @@ def _key_stream(tokens: Tokens, gazetteer: Gazetteer | None = None) -> tuple[str
         if len(cache) > _STREAM_KEY_LIMIT:
             cache.clear()
     words = tokens.words
-    keys = [cache.get(word) for word in words]
+    keys = list(map(cache.get, words))
     if None in keys:
         for i in [i for i, key in enumerate(keys) if key is None]:
             keys[i] = cache[words[i]] = _stream_key(words[i], known)
