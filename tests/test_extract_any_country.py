@@ -735,3 +735,13 @@ def test_how_another_protest_ended_does_not_type_the_first() -> None:
     found = events("Teachers protested in Homs on Monday over unpaid salaries. In Hama, students rallied "
                    "against rising fees. Police later dispersed the students with tear gas.")
     assert found.iloc[0]["sub_event_type"] == "Peaceful protest"
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("The air force targeted a fuel truck near Mizdah on Monday.", "Air/drone strike"),
+    ("Gunmen used explosives to blow open a bank in Natal on Monday.", "Remote explosive/landmine/IED"),
+    ("Residents closed a road in Ain Oussara on Monday by burning rubber tyres over water cuts.", "Violent demonstration"),
+    ("Several locals turned violent in Bucharest on Monday and were dispersed with tear gas.", "Mob violence"),
+])
+def test_acts_told_in_other_words_are_coded(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type
