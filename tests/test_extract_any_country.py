@@ -745,3 +745,11 @@ def test_how_another_protest_ended_does_not_type_the_first() -> None:
 ])
 def test_acts_told_in_other_words_are_coded(text: str, sub_event_type: str) -> None:
     assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+@pytest.mark.parametrize("text", [
+    "Residents of Caracas protested since they had not received drinking water for a week.",
+    "Nurses in Kisumu protested because they were not paid in March.",
+])
+def test_a_negation_in_a_clause_of_its_own_leaves_the_event(text: str) -> None:
+    assert len(events(text)) == 1

@@ -235,8 +235,9 @@ def _negated_after(low: list[str], first: int, end: int, irrealis: dict[str, fro
     nor by one in a clause of its own ("claiming that they do not have supplies").
     """
     for k in range(first, end):
-        if low[k] in RELATIVE_WORDS:
-            return False  # a clause of its own begins: "a demonstration claiming that they do not have ..."
+        if low[k] in RELATIVE_WORDS or low[k] in _SUBORDINATORS:
+            return False  # a clause of its own begins: "a demonstration claiming that they do not have ...",
+            # "residents protested since they have not received water"
         if low[k] in irrealis["near"] and not (k > first and low[k - 1] in irrealis["reasons"]):
             return True
     return False
@@ -434,6 +435,7 @@ class _CueIndex:
 
 
 RELATIVE_WORDS = _GRAMMAR.words("relative_words")
+_SUBORDINATORS = _GRAMMAR.words("subordinators")
 
 
 def _span_within(starts: list[int], stops: list[int], lo: int, end: int, open_before: int) -> bool:
