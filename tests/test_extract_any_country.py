@@ -753,3 +753,9 @@ def test_acts_told_in_other_words_are_coded(text: str, sub_event_type: str) -> N
 ])
 def test_a_negation_in_a_clause_of_its_own_leaves_the_event(text: str) -> None:
     assert len(events(text)) == 1
+
+
+def test_a_gathering_whose_demand_is_told_after_a_long_place_is_a_protest() -> None:
+    event = one_event("Villagers gathered at the health checkpoint in Choeng Thale, Thalang district of Phuket, "
+                      "Thailand, on Monday, chanting slogans.")
+    assert event["sub_event_type"] == "Peaceful protest"

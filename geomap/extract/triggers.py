@@ -100,7 +100,7 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     reach = (max(lo, trigger.first - _RECENT_REACH), min(end, trigger.end + _RECENT_REACH))
     if trigger.type.violent and cues.recent_tally(*reach):
         return True
-    return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + 12)
+    return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + _NEEDS_REACH)
 
 
 def _tallied(cues: _CueIndex, low: list[str], lo: int, end: int, trigger: Trigger, grievance: frozenset[str]) -> bool:
@@ -435,6 +435,8 @@ class _CueIndex:
 
 
 RELATIVE_WORDS = _GRAMMAR.words("relative_words")
+# How far after a trigger the words it needs may stand ("gathered at the ministry ... to demand")
+_NEEDS_REACH = 20
 _SUBORDINATORS = _GRAMMAR.words("subordinators")
 
 
