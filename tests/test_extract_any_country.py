@@ -759,3 +759,12 @@ def test_a_gathering_whose_demand_is_told_after_a_long_place_is_a_protest() -> N
     event = one_event("Villagers gathered at the health checkpoint in Choeng Thale, Thalang district of Phuket, "
                       "Thailand, on Monday, chanting slogans.")
     assert event["sub_event_type"] == "Peaceful protest"
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Militia fighters carried out an operation against Islamic State near Tikrit on Monday, leaving two "
+     "militants dead.", "Armed clash"),
+    ("A prisoner died in a jail in Taizz on Monday after he was subjected to torture.", "Attack"),
+])
+def test_an_operation_with_its_dead_and_torture_are_coded(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type
