@@ -527,8 +527,6 @@ def _spelled_as(text: str, names: tuple[str, ...]) -> bool:
                for light in map(_light, names))
 
 
-
-
 _ARTICLES = ("al", "el", "ar", "as", "ad", "ash", "at", "az", "an")
 _ARTICLE_INITIALS = frozenset(a[0] for a in _ARTICLES)
 

@@ -157,7 +157,8 @@ _LEGAL_WORDS = frozenset(max(p.split(), key=len) for p in _LEGAL)
 # the word of the charge the accusation verb ("accused government forces of")
 _CHARGE_REACH = 3
 _OBJECT_REACH = 5
-_AUXILIARIES = _GRAMMAR.words("passive_auxiliaries")
+#: The auxiliaries of a passive ("was", "were", "been").
+AUXILIARIES = _GRAMMAR.words("passive_auxiliaries")
 _ACCUSATION_VERBS = frozenset(_TRIGGERS["irrealis"]["accusation"])
 _ACCUSATION_ADJECTIVES = frozenset(_TRIGGERS["irrealis"]["accusation_adjectives"])
 _CLAIMANTS = frozenset(_TRIGGERS["irrealis"]["claimants"])
@@ -504,9 +505,19 @@ def _court_verdict(tokens: Tokens, lo: int, end: int, trigger: Trigger) -> bool:
     """Is the trigger what a court ruled on ("convicted a man of rape", "sentenced for the killing of")?
 
     A legal word before the trigger in its clause and a word of the charge ("of", "for") between
-    them.
+    them.  Both are looked for once per clause, so a clause of many triggers is read once.
     """
-    return _charged(tokens, lo, end, trigger, "legal", _LEGAL, _LEGAL_WORDS)
+    if tokens.derived("legal-words", lambda t: _LEGAL_WORDS.isdisjoint(t.low)):
+        return False  # the document holds no legal word: nothing to look for, clause by clause
+    memo = tokens.derived("legal", lambda _tokens: {})
+    found = memo.get((lo, end))
+    if found is None:
+        low = tokens.low
+        legal = _first_phrase_end(low, lo, end, _LEGAL)
+        charge = next((k for k in range(legal, end) if low[k] in _CHARGE_WORDS), _NEVER) if legal < end else _NEVER
+        found = memo[(lo, end)] = (legal, charge)
+    legal, charge = found
+    return legal <= trigger.first and charge < trigger.first
 
 
 def _accused(tokens: Tokens, lo: int, end: int, trigger: Trigger) -> bool:
@@ -531,7 +542,7 @@ def _accused(tokens: Tokens, lo: int, end: int, trigger: Trigger) -> bool:
         return False
     # the accused event's own day: before it, or after it before another verb's auxiliary
     # ("accused of shelling Douma on Monday"; not "... of kidnapping a child was arrested on Monday")
-    verb = next((k for k in range(trigger.end, end) if low[k] in _AUXILIARIES), end)
+    verb = next((k for k in range(trigger.end, end) if low[k] in AUXILIARIES), end)
     start, stop = tokens.starts[lo], tokens.ends[verb - 1]
     return not any(start <= d.start < stop and d.precision == 1 for d in document_dates(tokens))
 
@@ -541,26 +552,8 @@ def _accusation_before(low: list[str], lo: int, charge: int) -> bool:
     (not a claim: "it was responsible for"), or "accused X of", "blamed X for"?"""
     k = charge - 1
     if k >= lo and low[k] in _ACCUSATION_ADJECTIVES:
-        return not (k - 2 >= lo and low[k - 1] in _AUXILIARIES and low[k - 2] in _CLAIMANTS)
+        return not (k - 2 >= lo and low[k - 1] in AUXILIARIES and low[k - 2] in _CLAIMANTS)
     return any(low[j] in _ACCUSATION_VERBS for j in range(max(lo, charge - _OBJECT_REACH), charge))
-
-
-def _charged(tokens: Tokens, lo: int, end: int, trigger: Trigger, kind: str, phrases: tuple[str, ...],
-             words: frozenset[str]) -> bool:
-    """Does one of ``phrases`` stand before the trigger in its clause, with a word of the charge
-    ("of", "for") between them?  Both are looked for once per clause, so a clause of many
-    triggers is read once; ``words`` (one of each phrase) rule out most documents at once."""
-    if tokens.derived(f"{kind}-words", lambda t: words.isdisjoint(t.low)):
-        return False  # the document holds none of the words: nothing to look for, clause by clause
-    memo = tokens.derived(kind, lambda _tokens: {})
-    found = memo.get((lo, end))
-    if found is None:
-        low = tokens.low
-        opening = _first_phrase_end(low, lo, end, phrases)
-        charge = next((k for k in range(opening, end) if low[k] in _CHARGE_WORDS), _NEVER) if opening < end else _NEVER
-        found = memo[(lo, end)] = (opening, charge)
-    opening, charge = found
-    return opening <= trigger.first and charge < trigger.first
 
 
 def _needs_end(tokens: Tokens, lo: int, end: int, needs: tuple[str, ...]) -> int:

@@ -179,7 +179,7 @@ def _check_words(lexicon: Lexicon, where: Path_, value: Any) -> None:
 
 def _check_type_lists(lexicon: Lexicon) -> None:
     """A list named ``..._types`` holds ACLED sub-event types: each must be one."""
-    subs = {s for subs in load_taxonomy().event_types.values() for s in subs}
+    subs = _acled_sub_types()
     for key, value in lexicon.data.items():
         if key.endswith("_types"):
             _check_words(lexicon, (key,), value)
@@ -371,7 +371,7 @@ def _check_dates(lexicon: Lexicon, folder: Path) -> None:
 
 def _check_sides(lexicon: Lexicon, folder: Path) -> None:
     """``unnamed_doers`` maps ACLED sub-event types to actor roles of actors.yaml."""
-    subs = {s for subs in load_taxonomy().event_types.values() for s in subs}
+    subs = _acled_sub_types()
     roles = {str(entry["role"]) for entry in _load("actors", folder).data["actors"] if "role" in entry}
     table = lexicon.data.get("unnamed_doers", {})
     if not isinstance(table, dict):
@@ -383,9 +383,14 @@ def _check_sides(lexicon: Lexicon, folder: Path) -> None:
             raise lexicon.error(("unnamed_doers", sub), f"no actor of role {role!r} in actors.yaml")
 
 
+def _acled_sub_types() -> set[str]:
+    """Every sub-event type of ACLED's taxonomy."""
+    return {sub for subs in load_taxonomy().event_types.values() for sub in subs}
+
+
 def _deferred_types(folder: Path) -> frozenset[str]:
     """The placeholder sub-event types (not ACLED's) that a rule of rules.yaml turns into ACLED's."""
-    acled = {s for subs in load_taxonomy().event_types.values() for s in subs}
+    acled = _acled_sub_types()
     return frozenset(str(rule["when"]["sub_event_type"]) for rule in _load("rules", folder).data["retype"]
                      if "sub_event_type" in rule["when"] and rule["when"]["sub_event_type"] not in acled)
 

@@ -11,7 +11,7 @@ from geomap.extract.actors import ActorMention
 from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.linking.records import NEIGHBOURING_SENTENCES, Doc, EventRecord
 from geomap.extract.text import Tokens
-from geomap.extract.triggers import PASSIVE_ADVERBS, RELATIVE_WORDS, Trigger
+from geomap.extract.triggers import AUXILIARIES, PASSIVE_ADVERBS, RELATIVE_WORDS, Trigger
 from geomap.extract.vocabulary import ARMED_SIDES, Actor, actors_by_name, actors_by_role
 
 _GRAMMAR = load_lexicon("grammar")
@@ -244,7 +244,6 @@ def _clause_sides(doc: Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
     return actor1, actor2, actor1 is not None
 
 
-_PASSIVE = _GRAMMAR.words("passive_auxiliaries")
 _ARTICLES = _GRAMMAR.words("articles")
 # How far after the trigger "by X" names its doer: a passive's agent may follow where and how it
 # happened ("a man was shot to death in the market by two armed men").
@@ -269,7 +268,7 @@ def _after_auxiliary(low: list[str], lo: int, first: int) -> bool:
     k = first - 1
     while k >= lo and first - k <= 3 and low[k] in PASSIVE_ADVERBS:
         k -= 1
-    return k >= lo and low[k] in _PASSIVE
+    return k >= lo and low[k] in AUXILIARIES
 
 
 def doer_words(low: list[str], trigger: Trigger, c_lo: int, c_hi: int) -> list[str]:
@@ -319,11 +318,11 @@ def suffered_toll(low: list[str], lo: int, hi: int) -> bool:
 def _suffered_at(low: list[str], k: int, hit: bool = True) -> bool:
     """Token ``k`` tells that people suffered: "died", "were killed", "was wounded", "has been the
     target of" (strikes), a headline's "Killed in"; with ``hit``, also "were hit", "were targeted"."""
-    return low[k] in _DIED or (k > 0 and low[k] in _toll_words() and low[k - 1] in _PASSIVE) \
+    return low[k] in _DIED or (k > 0 and low[k] in _toll_words() and low[k - 1] in AUXILIARIES) \
         or (low[k] in _TARGET_NOUNS and 0 < k < len(low) - 1 and low[k + 1] == "of" and low[k - 1] in ("the", "a")) \
         or (low[k] in _toll_words() and low[k].endswith("ed") and k + 1 < len(low) and low[k + 1] in _HEADLINE_AFTER
             and not any(w.isdecimal() or w in ("many", "much") for w in low[k + 1:k + 4])) \
-        or (hit and k > 0 and low[k] in _HIT_PASSIVES and low[k - 1] in _PASSIVE)
+        or (hit and k > 0 and low[k] in _HIT_PASSIVES and low[k - 1] in AUXILIARIES)
 
 
 _HIT_PASSIVES = _SIDES.words("hit_passives")
@@ -406,7 +405,7 @@ def _drop_speakers(tokens: Tokens, subjects: list[ActorMention], trigger_first: 
     for k, a in enumerate(subjects):
         verbs = low[a.end:a.end + 3]
         # a reaction may follow the speaker's title and name: "the Coalition chief Ahmad Jarba called on ..."
-        if any(w in _REACTION and not (w in _ACCUSE and low[j - 1] in _PASSIVE)
+        if any(w in _REACTION and not (w in _ACCUSE and low[j - 1] in AUXILIARIES)
                and not (w in _DESCRIBE and not _OWN.isdisjoint(low[j + 1:j + 4]))
                for j, w in enumerate(low[a.end:a.end + 5], start=a.end)) or (
             a.end < len(low) and ":" in tokens.text[tokens.ends[a.end - 1]:tokens.starts[a.end]]
