@@ -768,3 +768,22 @@ def test_a_gathering_whose_demand_is_told_after_a_long_place_is_a_protest() -> N
 ])
 def test_an_operation_with_its_dead_and_torture_are_coded(text: str, sub_event_type: str) -> None:
     assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("A smuggler was killed after exchanging fire with police near Kano during an operation to arrest him.",
+     "Armed clash"),
+    ("Two thieves were beaten up by villagers in Kano on Monday before being arrested.", "Mob violence"),
+    ("Soldiers beat three farmers and then detained them in a village near Kano on Monday.", "Attack"),
+])
+def test_violence_outranks_the_arrest_told_in_its_clause(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Soldiers shot and wounded two farmers in a village near Kano on Monday.", "Attack"),
+    ("Gunmen shot and wounded two soldiers in a village near Kano on Monday.", "Armed clash"),
+    ("Two policemen were wounded by a militant attack on a check post near Kano on Monday.", "Armed clash"),
+])
+def test_the_doer_is_not_what_its_act_hit(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type

@@ -47,6 +47,7 @@ class Rule:
     objects: frozenset[str]  # the words ``object_has`` names, empty when it names none
     around: Phrases  # the words or phrases ``near_has`` names, empty when it names none
     doers: Phrases  # the words or phrases ``doer_has`` names, empty when it names none
+    hits: Phrases  # the words or phrases ``hit_has`` names, empty when it names none
 
     def holds(self, coding: Coding, broad: bool, actor1: Side | None, actor2: Side | None,
               texts: _Texts, after: Sequence[str]) -> bool:
@@ -77,6 +78,8 @@ class Rule:
         if "near_has" in when and not texts.has("near", self.around):
             return False
         if "doer_has" in when and not texts.has("doer", self.doers):
+            return False
+        if "hit_has" in when and not texts.has("hit", self.hits):
             return False
         return "clause_has" not in when or texts.has("clause", self.words)
 
@@ -110,14 +113,15 @@ def rules() -> tuple[Rule, ...]:
              Phrases.of(lexicon.phrases(entry["when"]["clause_has"])) if "clause_has" in entry["when"] else _NONE,
              lexicon.words(entry["when"]["object_has"]) if "object_has" in entry["when"] else frozenset(),
              Phrases.of(lexicon.phrases(entry["when"]["near_has"])) if "near_has" in entry["when"] else _NONE,
-             Phrases.of(lexicon.phrases(entry["when"]["doer_has"])) if "doer_has" in entry["when"] else _NONE)
+             Phrases.of(lexicon.phrases(entry["when"]["doer_has"])) if "doer_has" in entry["when"] else _NONE,
+             Phrases.of(lexicon.phrases(entry["when"]["hit_has"])) if "hit_has" in entry["when"] else _NONE)
         for entry in lexicon["retype"]
     )
 
 
 def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | None, clause: Sequence[str],
            after: Sequence[str] = (), near: Sequence[str] = (), doer: Sequence[str] = (),
-           doer_settled: bool) -> Coding:
+           hit: Sequence[str] = (), doer_settled: bool) -> Coding:
     """Apply the first rule that holds; ``doer_settled`` says which rules may be tried yet.
 
     Parameters
@@ -136,7 +140,9 @@ def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | N
         The lower-cased words of the trigger's sentence and the next.
     doer : sequence of str
         The lower-cased words that name the doer (the clause's subject, or the
-        agent of a passive: :func:`~geomap.extract.linking.sides.doer_words`).
+        agent of a passive: :func:`~geomap.extract.linking.sides.doer_span`).
+    hit : sequence of str
+        The clause's other words, which may name what was hit.
     doer_settled : bool
         False when the clause's own sides have just been linked (the rules
         ``at: sides`` are tried), True once the doer is final (the rules
@@ -150,7 +156,7 @@ def retype(coding: Coding, *, broad: bool, actor1: Side | None, actor2: Side | N
     candidates = _rules_for("doer" if doer_settled else "sides", coding.event_type, coding.sub_event_type)
     if not candidates:
         return coding
-    texts = _Texts(clause, near, doer)
+    texts = _Texts(clause, near, doer, hit)
     for rule in candidates:
         if rule.holds(coding, broad, actor1, actor2, texts, after):
             return rule.apply(coding)
@@ -166,17 +172,19 @@ def _rules_for(stage: str, event_type: str, sub_event_type: str) -> tuple[Rule, 
 
 
 class _Texts:
-    """The clause's, the sentences' and the doer's words, as sets and spaced strings made only when a rule reads them."""
+    """The clause's, the sentences', the doer's and the rest of the clause's words, as sets and spaced strings
+    made only when a rule reads them."""
 
-    def __init__(self, clause: Sequence[str], near: Sequence[str], doer: Sequence[str] = ()) -> None:
-        self._clause, self._near, self._doer = clause, near, doer
+    def __init__(self, clause: Sequence[str], near: Sequence[str], doer: Sequence[str] = (),
+                 hit: Sequence[str] = ()) -> None:
+        self._clause, self._near, self._doer, self._hit = clause, near, doer, hit
         self._joined: dict[str, str] = {}
         self._sets: dict[str, frozenset[str]] = {}
 
     def has(self, which: str, wanted: Phrases) -> bool:
-        """Does the clause (``"clause"``), the sentences (``"near"``) or the doer's words (``"doer"``) hold a
-        word or phrase of ``wanted``?"""
-        words = {"clause": self._clause, "near": self._near, "doer": self._doer}[which]
+        """Does the clause (``"clause"``), the sentences (``"near"``), the doer's words (``"doer"``) or the rest
+        of the clause (``"hit"``) hold a word or phrase of ``wanted``?"""
+        words = {"clause": self._clause, "near": self._near, "doer": self._doer, "hit": self._hit}[which]
         found = self._sets.get(which)
         if found is None:
             found = self._sets[which] = frozenset(words)

@@ -54,6 +54,12 @@ def find_triggers(tokens: Tokens) -> list[Trigger]:
     return found
 
 
+def told_as_noun(low: list[str], trigger: Trigger, lo: int) -> bool:
+    """Is the trigger a thing named (after an article, a preposition or "and": "an attack", "the burned-out
+    remains") rather than a verb telling an act? ``lo`` is the first token of its clause."""
+    return trigger.first > lo and low[trigger.first - 1] in _NOT_BEFORE_VERBS
+
+
 def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end: int | None = None) -> bool:
     """True if the trigger is negated or hypothetical in its clause.
 
@@ -78,7 +84,7 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
         return True
     if _ended(low, lo, trigger.first, irrealis["ending"]) or _halted(tokens, lo, end, trigger, irrealis["halting"]):
         return True
-    if trigger.type.verb_only and trigger.first > lo and low[trigger.first - 1] in _NOT_BEFORE_VERBS:
+    if trigger.type.verb_only and told_as_noun(low, trigger, lo):
         return True  # "the burned-out remains of cars": a thing described, no act told
     if (trigger.type.fallback or trigger.type.verb_only) and _first_phrase_end(low, lo, end, _ACCIDENTS) <= end:
         return True  # a death or damage no side caused: "killed in a car accident", "the storm uprooted trees"

@@ -325,7 +325,7 @@ def _check_actors(lexicon: Lexicon, folder: Path) -> None:
 RULE_CONDITIONS = {
     "event_type": str, "sub_event_type": str, "broad": bool, "side_inter": list, "actor1_inter": list,
     "actor2_inter": list, "actor2_named": bool, "actor1_government": bool, "clause_has": str,
-    "object_has": str, "near_has": str, "doer_has": str, "armed_side": bool, "actor1_armed": bool,
+    "object_has": str, "near_has": str, "doer_has": str, "hit_has": str, "armed_side": bool, "actor1_armed": bool,
 }
 _RULE_FIELDS = {"name": (str, True), "at": (str, False), "when": (dict, True), "then": (dict, True)}
 _RULE_STAGES = ("sides", "doer")
@@ -342,7 +342,7 @@ def _check_rules(lexicon: Lexicon, folder: Path) -> None:
                     raise lex.error((*where, part, key), f"unknown {part} key {key!r} (known: {', '.join(known)})")
                 if not isinstance(value, known[key]) or (known[key] is not bool and isinstance(value, bool)):
                     raise lex.error((*where, part, key), f"{part}.{key} must be a {known[key].__name__}")
-        for key in ("clause_has", "object_has", "near_has", "doer_has"):
+        for key in ("clause_has", "object_has", "near_has", "doer_has", "hit_has"):
             if key in entry["when"] and entry["when"][key] not in lex.data:
                 raise lex.error((*where, "when", key), f"no word list {entry['when'][key]!r} in rules.yaml")
         _check_type(lex, (*where, "then"), entry["then"], frozenset())

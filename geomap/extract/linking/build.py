@@ -26,7 +26,7 @@ from geomap.extract.linking.sides import (
     default_actors,
     default_intervener,
     describes_a_side,
-    doer_words,
+    doer_span,
     in_support,
     inherit_actor,
     link_actors,
@@ -36,7 +36,7 @@ from geomap.extract.linking.sides import (
 )
 from geomap.extract.rules import Coding, retype
 from geomap.extract.text import Tokens, clause_spans, document_sentences, first_within
-from geomap.extract.triggers import EARLIER, RELATIVE_WORDS, Trigger, is_irrealis, is_tally
+from geomap.extract.triggers import EARLIER, RELATIVE_WORDS, Trigger, is_irrealis, is_tally, told_as_noun
 from geomap.extract.vocabulary import Actor
 from geomap.gazetteer.spatial import ADMIN_KINDS, holds
 
@@ -247,12 +247,16 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
     tokens, text = doc.tokens, doc.text
     kind = trigger.type
     actor1, actor2, explicit = link_actors(doc, trigger, c_lo, c_hi, s_lo)
-    doer = doer_words(tokens.low, trigger, c_lo, c_hi)
+    d_lo, d_hi = doer_span(tokens.low, trigger, c_lo, c_hi)
+    doer = tokens.low[d_lo:d_hi]
+    # what a verb's act hit is told by the clause less its doer ("soldiers beat three farmers": no soldier hit)
+    hit = tokens.low[c_lo:c_hi] if told_as_noun(tokens.low, trigger, c_lo) \
+        else tokens.low[c_lo:d_lo] + tokens.low[d_hi:c_hi]
     # the clause's own sides re-type it (rules.yaml): "a terrorist attack ... claimed the lives of 18 civilians"
     event_type, sub_type, violent = retype(
         Coding(kind.event_type, kind.sub_event_type, kind.violent), broad=kind.broad,
         actor1=actor1, actor2=actor2, clause=tokens.low[c_lo:c_hi], after=tokens.low[trigger.end:min(trigger.end + 4, c_hi)],
-        near=tokens.low[s_lo:near_hi], doer=doer, doer_settled=False)
+        near=tokens.low[s_lo:near_hi], doer=doer, hit=hit, doer_settled=False)
     if actor1 is None:
         actor1, actor2b = actors_from_control(text[c0:c1], doc.country)
         actor2 = actor2 or actor2b
@@ -294,7 +298,7 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
     record.event_type, record.sub_event_type, record.violent = retype(
         Coding(record.event_type, record.sub_event_type, record.violent), broad=kind.broad,
         actor1=record.actor1, actor2=record.actor2, clause=tokens.low[c_lo:c_hi], near=tokens.low[s_lo:near_hi],
-        doer=doer, doer_settled=True)
+        doer=doer, hit=hit, doer_settled=True)
     default_actors(record, doc.country)
     return record, True
 

@@ -271,19 +271,20 @@ def _after_auxiliary(low: list[str], lo: int, first: int) -> bool:
     return k >= lo and low[k] in AUXILIARIES
 
 
-def doer_words(low: list[str], trigger: Trigger, c_lo: int, c_hi: int) -> list[str]:
-    """The words of its clause that name a trigger's doer, for the rules' ``doer_has``.
+def doer_span(low: list[str], trigger: Trigger, c_lo: int, c_hi: int) -> tuple[int, int]:
+    """The token span of its clause that names a trigger's doer, for the rules' ``doer_has``.
 
     The subject before the trigger ("villagers attacked"), or, when the trigger is a passive,
-    the agent after "by" ("was beaten to death by residents").
+    the agent after "by" ("was beaten to death by residents"); an empty span at the trigger
+    for a passive with no agent. The rest of the clause is what the rules' ``hit_has`` reads.
     """
     if not _after_auxiliary(low, c_lo, trigger.first):
-        return low[c_lo:trigger.first]
+        return c_lo, trigger.first
     after = low[trigger.end:min(trigger.end + _AGENT_WORDS, c_hi)]
     if "by" not in after:
-        return []
+        return trigger.first, trigger.first
     start = trigger.end + after.index("by") + 1
-    return low[start:min(start + _AGENT_WORDS, c_hi)]
+    return start, min(start + _AGENT_WORDS, c_hi)
 
 
 # How far after a passive trigger "by" is looked for, and its agent's words read after it
