@@ -78,6 +78,12 @@ TUESDAY = dt.date(2016, 5, 3)
         ("The war has left one hundred thousand people dead.", [(100000, "killed")]),
         ("One hundred and one people were killed.", [(101, "killed")]),
         ("Two thousand and five people were wounded.", [(2005, "wounded")]),
+        # single persons named beside others are counted with them
+        ("A farmer and his wife were killed in the raid.", [(2, "killed")]),
+        ("A nurse and her two daughters died when the shell hit.", [(3, "killed")]),
+        ("Three men and a girl were wounded by the blast.", [(4, "wounded")]),
+        ("The blast killed a driver and his son.", [(2, "killed")]),
+        ("Two fighters succumbed to their wounds in hospital.", [(2, "killed")]),
     ],
 )
 def test_casualty_figures(sentence, expected):

@@ -220,7 +220,10 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             kind = after  # "a child killed two others injured": the others' own verb
         elif low[i] in ("a", "an") and j == i + 1 and (noun := _one_person(tokens, j, hi)) is not None:
             # one person, as the subject of a passive or of "died" ("a woman was killed", "a young girl
-            # died"), not of an active verb ("the wedding of a member of the SDF killing 22 civilians")
+            # died"), not of an active verb ("the wedding of a member of the SDF killing 22 civilians");
+            # with others named beside ("a woman and her three children were killed")
+            if (more := _coordinated(tokens, j, hi)) is not None:
+                value, vague, noun, j = value + more[0], more[2], more[1] - 1, more[1]
             kind = _governed_before(tokens, i, lo, end_at) or (
                 _governed_after(tokens, j, hi, kind_at) if not _ONE_PERSON_VERBS.isdisjoint(low[noun + 1:noun + 3]) else None)
         else:
@@ -556,6 +559,11 @@ def _coordinated(tokens: Tokens, j: int, hi: int) -> tuple[int, int, bool] | Non
             or not lex["things"].isdisjoint(low[j:k]):
         return None  # "40 air raids and 6 people": raids are no people
     n = k + 1
+    if n < hi and low[n] in _KIN_POSSESSIVES:
+        n += 1  # "a woman and her three children", "a man and his son"
+    if n < hi and (low[n] in ("a", "an") or low[n - 1] in _KIN_POSSESSIVES) \
+            and (one := _one_person(tokens, n + (low[n] in ("a", "an")), hi)) is not None:
+        return 1, one + 1, False  # "two men and a boy", "a man and his wife"
     while n < hi and n - k <= 2 and low[n] in lex["qualifier_words"]:  # "and at least 21 Hezbollah fighters"
         n += 1
     if n >= hi or not (low[n].isdecimal() or low[n] in lex["units"] or low[n] in lex["multipliers"] or low[n] in _VAGUE_HEADS):
@@ -569,6 +577,10 @@ def _coordinated(tokens: Tokens, j: int, hi: int) -> tuple[int, int, bool] | Non
             or not lex["things"].isdisjoint(low[end:noun_end]):
         return None  # no noun, or a count of things: "five civilians and two cars"
     return value, end, " ".join(low[n:end]) in lex["vague"]
+
+
+# Whose kin a second group is ("and her three children", "and his wife")
+_KIN_POSSESSIVES = frozenset(("his", "her", "their"))
 
 
 def _among_the_dead(tokens: Tokens, j: int, hi: int) -> bool:
