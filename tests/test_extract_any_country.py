@@ -787,3 +787,14 @@ def test_violence_outranks_the_arrest_told_in_its_clause(text: str, sub_event_ty
 ])
 def test_the_doer_is_not_what_its_act_hit(text: str, sub_event_type: str) -> None:
     assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Rebels fired mortars and sniper rifles at residential neighbourhoods of Taiz on Monday.",
+     "Shelling/artillery/missile attack"),
+    ("Militiamen fired heavy machine guns and rifles at farms and villages near Hodeidah on Monday.",
+     "Shelling/artillery/missile attack"),
+    ("Rebels fired mortars and rifles at army positions near Taiz on Monday.", "Armed clash"),
+])
+def test_heavy_weapons_fired_at_where_people_live_are_a_bombardment(text: str, sub_event_type: str) -> None:
+    assert one_event(text)["sub_event_type"] == sub_event_type
