@@ -798,3 +798,12 @@ def test_the_doer_is_not_what_its_act_hit(text: str, sub_event_type: str) -> Non
 ])
 def test_heavy_weapons_fired_at_where_people_live_are_a_bombardment(text: str, sub_event_type: str) -> None:
     assert one_event(text)["sub_event_type"] == sub_event_type
+
+
+@pytest.mark.parametrize("text", [
+    "Mothers who say their sons were abducted by gunmen held a sit-in outside the court in Kano on Monday.",
+    "Widows whose husbands were killed by militants protested outside the governor's office in Kano on Monday.",
+    "Students held a protest outside the university gate in Kano on Monday over the kidnapping of a classmate.",
+])
+def test_what_protesters_suffered_or_protest_is_their_grievance_not_the_event(text: str) -> None:
+    assert events(text)["event_type"].tolist() == ["Protests"]

@@ -328,20 +328,33 @@ def _protest_stepped_into(records: list[EventRecord], new: EventRecord, s_index:
 
 def _protested(trigger: Trigger, real: list[Trigger], low: list[str]) -> Trigger:
     """The clause's protest when ``trigger`` is what it protests ("gathered in protest of the
-    abduction of a civilian", "a sit-in against the killing of a student"), else ``trigger``."""
+    abduction of a civilian", "a sit-in outside the governor's office over the killing of a
+    student") or what its protesters are said to have suffered ("families whose sons were abducted
+    held a sit-in"), else ``trigger``."""
     if trigger.type.event_type == "Protests":
         return trigger
     for protest in real:
-        if protest.type.event_type == "Protests" and protest.end <= trigger.first \
-                and trigger.first - protest.end <= _PROTEST_OBJECT_REACH \
-                and not _PROTEST_OBJECTS.isdisjoint(low[protest.end:trigger.first]):
+        if protest.type.event_type != "Protests":
+            continue
+        if protest.end <= trigger.first and (
+                trigger.first - protest.end <= _PROTEST_OBJECT_REACH
+                and not _PROTEST_OBJECTS.isdisjoint(low[protest.end:trigger.first])
+                or not _PROTEST_OBJECTS.isdisjoint(low[max(protest.end, trigger.first - _OBJECT_WORDS):trigger.first])):
+            return protest
+        if trigger.end <= protest.first \
+                and not RELATIVE_WORDS.isdisjoint(low[max(0, trigger.first - _SUBJECT_WORDS):trigger.first]):
             return protest
     return trigger
 
 
 _PROTEST_OBJECTS = _GRAMMAR.words("protest_objects")
-# How far after a protest word what it protests may be named ("protest against the recent abduction of")
+# How far after a protest word what it protests may be named ("protest against the recent abduction of"),
+# and, further on, how close before the event a word naming it as the object must stand ("... over the killing")
 _PROTEST_OBJECT_REACH = 5
+_OBJECT_WORDS = 2
+# How far before an event a relative word may open the clause telling it of the protesters
+# ("families who say their children were kidnapped")
+_SUBJECT_WORDS = 6
 
 
 def _past_dateline(dates: list[DateMention], doc: Doc) -> list[DateMention]:
