@@ -807,3 +807,14 @@ def test_heavy_weapons_fired_at_where_people_live_are_a_bombardment(text: str, s
 ])
 def test_what_protesters_suffered_or_protest_is_their_grievance_not_the_event(text: str) -> None:
     assert events(text)["event_type"].tolist() == ["Protests"]
+
+
+@pytest.mark.parametrize("text", [
+    "Farmers held a sit-in outside the town hall in Cusco on Monday. They accused the mayor of neglect. "
+    "Police detained two of them.",
+    "Students marched through Cusco on Monday against higher fees. Eleven were arrested.",
+    "Miners rallied in Cusco on Monday. One woman was detained.",
+])
+def test_arrests_told_soon_after_a_protest_are_its_breaking_up(text: str) -> None:
+    found = events(text)
+    assert found["sub_event_type"].tolist() == ["Protest with intervention"]

@@ -312,10 +312,11 @@ def _protest_stepped_into(records: list[EventRecord], new: EventRecord, s_index:
     sentence directly, take its participants (``clause``: the arrest clause's words) and name
     no other place or date.
     """
-    if new.sub_event_type != "Arrests" or not records or _PARTICIPANTS.isdisjoint(clause):
-        return None
+    if new.sub_event_type != "Arrests" or not records \
+            or _PARTICIPANTS.isdisjoint(clause) and not any(w.isdecimal() or w in _COUNTS for w in clause):
+        return None  # not its participants, nor people counted ("26 were arrested", "one woman was detained")
     protest = records[-1]
-    if protest.event_type != "Protests" or s_index - protest.last_sentence > 1:
+    if protest.event_type != "Protests" or s_index - protest.last_sentence > _TOLD_ON:
         return None
     if new.place is not None and protest.place is not None and new.place.place_id != protest.place.place_id:
         return None
@@ -387,6 +388,8 @@ def _earlier_one(low: list[str], trigger: Trigger, c_lo: int) -> bool:
 
 
 _PARTICIPANTS = _GRAMMAR.words("protest_participants")
+# Number words that count people ("one", "twelve"; not "a")
+_COUNTS = frozenset(str(word) for word, value in load_lexicon("numbers")["units"].items() if value) - {"a", "an", "single"}
 
 
 def _recalled_by(record: EventRecord, figures: list[Figure], records: list[EventRecord]) -> EventRecord | None:
