@@ -818,3 +818,13 @@ def test_what_protesters_suffered_or_protest_is_their_grievance_not_the_event(te
 def test_arrests_told_soon_after_a_protest_are_its_breaking_up(text: str) -> None:
     found = events(text)
     assert found["sub_event_type"].tolist() == ["Protest with intervention"]
+
+
+@pytest.mark.parametrize("text", [
+    "Police fired tear gas at rioting inmates in the central prison of Kano on Monday.",
+    "Riot police clashed with stone-throwing youths in Kano on Monday.",
+])
+def test_a_riot_has_its_rioters_first_and_the_forces_that_met_them_second(text: str) -> None:
+    event = one_event(text)
+    assert (event["event_type"], event["actor1"], event["actor2"]) == ("Riots", "Rioters (Nigeria)",
+                                                                       "Police Forces of Nigeria")

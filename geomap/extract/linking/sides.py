@@ -644,8 +644,15 @@ def default_actors(record: EventRecord, country: str | None) -> None:
     if record.actor1 is not None and record.actor1.inter == 7 and record.event_type not in ("Protests", "Riots"):
         # civilians are what was hit, not who acted
         record.actor1, record.actor2 = record.actor2, record.actor1
-    if record.event_type == "Riots" and (record.actor1 is None or record.actor1.role in ("protesters", "civilians")):
-        record.actor1 = role_actor("rioters", country)  # protesters who turned violent are rioters (ACLED)
+    if record.event_type == "Riots" and (record.actor1 is None or record.actor1.inter != _RIOTERS):
+        # ACLED codes a riot's rioters first, whoever the report names first: protesters who turned
+        # violent are rioters, and the forces that met them ("police fired tear gas at rioting
+        # prisoners") are its second side
+        faced = record.actor1 if record.actor1 is not None and record.actor1.role not in ("protesters", "civilians") \
+            else None
+        record.actor1 = role_actor("rioters", country)
+        if faced is not None and (record.actor2 is None or record.actor2.inter in _CROWDS):
+            record.actor2 = faced
     if record.event_type == "Protests" and record.actor1 is not None and record.actor1.role == "civilians":
         record.actor1 = role_actor("protesters", country)  # residents who protest are protesters
     if record.event_type == "Protests" and record.actor1 is not None and record.actor1.inter in ARMED_SIDES:
@@ -685,6 +692,10 @@ def default_intervener(record: EventRecord, country: str | None) -> None:
     if record.sub_event_type in _PROTESTS_MET_BY_FORCE and record.actor2 is None:
         record.actor2 = role_actor("police", country)
 
+
+# ACLED's inter codes of rioters, and of the crowds (rioters, protesters, civilians) a riot's rioters are
+_RIOTERS = 5
+_CROWDS = frozenset((5, 6, 7))
 
 # Protests the authorities stepped into: someone stepped in, the police unless the report says otherwise.
 _PROTESTS_MET_BY_FORCE = frozenset({"Protest with intervention", "Excessive force against protesters"})
