@@ -828,3 +828,13 @@ def test_a_riot_has_its_rioters_first_and_the_forces_that_met_them_second(text: 
     event = one_event(text)
     assert (event["event_type"], event["actor1"], event["actor2"]) == ("Riots", "Rioters (Nigeria)",
                                                                        "Police Forces of Nigeria")
+
+
+@pytest.mark.parametrize(("text", "actor1"), [
+    ("Two soldiers were killed by a Taliban-planted landmine in Kandahar on Monday.", "Taliban"),
+    ("A roadside explosive planted by Taliban fighters detonated beside a police car in Kandahar on Monday.",
+     "Taliban"),
+])
+def test_who_planted_a_bomb_set_it_off(text: str, actor1: str) -> None:
+    event = one_event(text)
+    assert (event["sub_event_type"], event["actor1"]) == ("Remote explosive/landmine/IED", actor1)

@@ -85,6 +85,7 @@ def link_actors(doc: Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int) -> 
 
 
 _BLAME = _SIDES.words("blame")
+_WEAPON_PARTICIPLES = _SIDES.words("weapon_participles")
 
 
 _BLAME_REACH = 4
@@ -202,7 +203,9 @@ def _clause_sides(doc: Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
         # a side naming the trigger's doer as its modifier, after a preposition: "killed in coalition air
         # strikes", "by terrorists' rocket shells" (not a target: "the coalition against ISIS struck")
         # ("killed in Russian air strikes": the side's name holds the trigger)
-        subjects = [a for a in before if (a.end == trigger.first or a.first < trigger.first < a.end)
+        # ("a Taliban-planted landmine": its participle between)
+        subjects = [a for a in before if (a.end == trigger.first or a.first < trigger.first < a.end
+                                          or a.end + 1 == trigger.first and low[a.end] in _WEAPON_PARTICIPLES)
                     and a.actor.inter != 7 and a not in victims
                     and not _preceded_by(low, a.first, _TARGET_PREPS)][-1:]
     # the grammatical subject comes first: "rebels attacked government forces with car bombs";
