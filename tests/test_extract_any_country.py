@@ -838,3 +838,14 @@ def test_a_riot_has_its_rioters_first_and_the_forces_that_met_them_second(text: 
 def test_who_planted_a_bomb_set_it_off(text: str, actor1: str) -> None:
     event = one_event(text)
     assert (event["sub_event_type"], event["actor1"]) == ("Remote explosive/landmine/IED", actor1)
+
+
+@pytest.mark.parametrize(("text", "actor1"), [
+    ("Clashes erupted between Hawiye and Darod tribesmen near Galkayo on Monday.",
+     "Unidentified Tribal Militia (Somalia)"),
+    ("Inter-clan violence left four people dead near Galkayo on Monday.", "Unidentified Clan Militia (Somalia)"),
+    ("Clan militiamen exchanged gun shots near Galkayo on Monday.", "Unidentified Clan Militia (Somalia)"),
+])
+def test_fights_between_clans_and_tribes_are_theirs(text: str, actor1: str) -> None:
+    event = one_event(text)
+    assert (event["sub_event_type"], event["actor1"], event["inter1"]) == ("Armed clash", actor1, 4)

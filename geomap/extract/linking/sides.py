@@ -361,17 +361,23 @@ _BETWEEN_REACH = 6
 
 
 def _between_sides(low: list[str], trigger: Trigger, c_hi: int,
-                   after: list[ActorMention]) -> tuple[Actor, Actor] | None:
+                   after: list[ActorMention]) -> tuple[Actor, Actor | None] | None:
     """The two sides of "fighting between X and Y", when "between" belongs to the trigger
     (not "... where civilians died, an area traded between X and Y"); the second side
-    is the next one that is not the first named again."""
+    is the next one that is not the first named again. When one kind of side is named for
+    both ("between the A and B clans"), it is the first and the second is left unnamed."""
     stop = min(c_hi, trigger.end + _BETWEEN_REACH + 1)
     at = next((k for k in range(trigger.end, stop) if low[k] == "between"), None)
     if at is None:
         return None
-    named = [a.actor for a in after if a.first > at]
-    other = next((actor for actor in named[1:] if actor != named[0]), None)
-    return (named[0], other) if other is not None else None
+    named = [a for a in after if a.first > at]
+    other = next((a.actor for a in named[1:] if a.actor != named[0].actor), None)
+    if other is not None:
+        return named[0].actor, other
+    if named and named[0].actor.generic and "and" in low[at + 1:named[0].first]:
+        # one kind of side named for both: "clashes between Bani Ali and Al Badi tribesmen"
+        return named[0].actor, None
+    return None
 
 
 _SPEECH = _SIDES.words("speech")
