@@ -849,3 +849,28 @@ def test_who_planted_a_bomb_set_it_off(text: str, actor1: str) -> None:
 def test_fights_between_clans_and_tribes_are_theirs(text: str, actor1: str) -> None:
     event = one_event(text)
     assert (event["sub_event_type"], event["actor1"], event["inter1"]) == ("Armed clash", actor1, 4)
+
+
+@pytest.mark.parametrize(("text", "actor1", "sub_event_type"), [
+    ("Israeli helicopters fired missiles at an army post near Quneitra on Monday.", "Military Forces of Israel",
+     "Air/drone strike"),
+    ("Clashes erupted between NLF fighters and government forces near Kafr Nabl in Idlib on Monday.",
+     "National Front for Liberation", "Armed clash"),
+    ("Pro-government militias reinforced their positions near Al Mayadin in Deir ez-Zor on Monday.",
+     "Militia (Pro-Government)", "Change to group/activity"),
+    ("Turkish forces established a new military point near Saraqib in Idlib on Monday.", "Military Forces of Turkey",
+     "Headquarters or base established"),
+])
+def test_syrian_sides_and_moves_are_coded(text: str, actor1: str, sub_event_type: str) -> None:
+    event = one_event(text)
+    assert (event["actor1"], event["sub_event_type"]) == (actor1, sub_event_type)
+
+
+def test_a_soldier_found_dead_was_hit_not_the_killer() -> None:
+    event = one_event("A soldier was found dead near Nawa in Daraa on Monday.")
+    assert (event["inter1"], event["actor2"]) == (3, "Military Forces of Syria")
+
+
+def test_a_country_named_before_a_comma_owns_no_aircraft() -> None:
+    event = one_event("In northern Syria, warplanes struck a market in Raqqa on Monday.")
+    assert event["actor1"] == "Unidentified Military Forces"

@@ -326,12 +326,12 @@ def find_actors(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = 
     found.extend(_case_sensitive_spans(tokens, taken))
     taken.update(i for a, b, _ in found for i in range(a, b))
     # a nationality or a country names whose forces they are: they take over the words that,
-    # alone, would be the forces of the text's country ("Nigerian troops", "Kenyan police")
-    national = _national_forces(tokens, {i for a, b, actor in found if not (actor.local and actor.government)
-                                         for i in range(a, b)})
+    # alone, would be the forces of the text's country or unnamed forces ("Nigerian troops",
+    # "Kenyan police", "Israeli helicopters")
+    national = _national_forces(tokens, {i for a, b, actor in found if not _unowned(actor) for i in range(a, b)})
     if national:
         covered = {i for a, b, _ in national for i in range(a, b)}
-        found = [m for m in found if not (m[2].local and m[2].government and not covered.isdisjoint(range(m[0], m[1])))]
+        found = [m for m in found if not (_unowned(m[2]) and not covered.isdisjoint(range(m[0], m[1])))]
         found.extend(national)
     found.extend(_alias_spans(tokens, gazetteer))  # built outside every other name
     text = tokens.text
@@ -452,6 +452,11 @@ def sides_country_of(mentions: list[ActorMention], placed: str | None, named: st
     return top[0][0]
 
 
+def _unowned(actor: Actor) -> bool:
+    """Forces named with no state of their own: the text's country's ("the army") or no one's ("warplanes")."""
+    return actor.local and actor.government or actor.role == "unidentified_military"
+
+
 def _national_forces(tokens: Tokens, taken: set[int]) -> list[tuple[int, int, Actor]]:
     """A state's forces or police named by its nationality ("Ukrainian forces", "Kenyan police")
     or its country ("military forces of India", "the Pakistan Army").
@@ -476,8 +481,9 @@ def _national_forces(tokens: Tokens, taken: set[int]) -> list[tuple[int, int, Ac
     # "Nigerian troops", and a country's name used as one ("the Pakistan Army", "Nigeria Police")
     for a, b, code in [*found, *countries]:
         noun = nouns.get(b)
-        if noun is None or (name := country_name_of(code)) is None or not taken.isdisjoint(range(a, noun[0])):
-            continue
+        if noun is None or (name := country_name_of(code)) is None or not taken.isdisjoint(range(a, noun[0])) \
+                or tokens.text[tokens.ends[b - 1]:tokens.starts[b]].strip(" -"):
+            continue  # (not across a comma: "in northern Syria, warplanes struck")
         spans.append((a, noun[0], _forces(noun[1], name, code)))
     return spans
 
