@@ -874,3 +874,25 @@ def test_a_soldier_found_dead_was_hit_not_the_killer() -> None:
 def test_a_country_named_before_a_comma_owns_no_aircraft() -> None:
     event = one_event("In northern Syria, warplanes struck a market in Raqqa on Monday.")
     assert event["actor1"] == "Unidentified Military Forces"
+
+
+@pytest.mark.parametrize(("text", "actor1", "sub_event_type"), [
+    ("Israeli missiles struck a depot near Al Bukamal in Deir ez-Zor on Monday.", "Military Forces of Israel",
+     "Shelling/artillery/missile attack"),
+    ("Syrian air defences confronted hostile missiles over Masyaf in Hama on Monday.", "Military Forces of Syria",
+     "Disrupted weapons use"),
+    ("Russian military police conducted a patrol in Tal Tamer in Hasakah on Monday.", "Military Forces of Russia",
+     "Change to group/activity"),
+    ("Government forces launched a sweep in Inkhil in Daraa on Monday, arresting 12 young men.",
+     "Military Forces of Syria", "Arrests"),
+    ("A farmer was wounded by gunfire from Turkish border guards near Darkush in Idlib on Monday.",
+     "Military Forces of Turkey", "Attack"),
+])
+def test_syrian_weapons_patrols_and_sweeps_are_coded(text: str, actor1: str, sub_event_type: str) -> None:
+    event = one_event(text)
+    assert (event["actor1"], event["sub_event_type"]) == (actor1, sub_event_type)
+
+
+def test_an_arrest_that_came_of_an_attack_is_the_attack() -> None:
+    event = one_event("Police attacked a hideout near Kandahar on Monday, killing five militants and arresting eight.")
+    assert event["sub_event_type"] == "Armed clash"

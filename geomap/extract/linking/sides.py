@@ -118,8 +118,8 @@ def _clause_sides(doc: Doc, trigger: Trigger, c_lo: int, c_hi: int, s_lo: int,
     if sides is not None:
         return sides[0], sides[1], True
     reach = _PASSIVE_AGENT_REACH if _passive(low, trigger) else _AGENT_REACH
-    agent = next((a for a in after if a.first - trigger.end <= reach and _preceded_by(low, a.first, ("by",))
-                  and not _holder(low, a.first)), None)
+    agent = next((a for a in after if a.first - trigger.end <= reach and not _holder(low, a.first)
+                  and (_preceded_by(low, a.first, ("by",)) or _fire_from(low, trigger, a.first))), None)
     if agent is None and trigger.type.sub_event_type == "Air/drone strike" and trigger.end < len(low) \
             and low[trigger.end] == "of":
         # aircraft belong to a side: "an airstrike of the US-led coalition" (not "air strikes of ISIS
@@ -581,6 +581,18 @@ def _word_before(low: list[str], index: int) -> int:
     while k >= 0 and (low[k] in _DETERMINER_LIKE or low[k] in _SIDE_COUNTS or low[k].isdecimal()):
         k -= 1
     return k
+
+
+def _fire_from(low: list[str], trigger: Trigger, index: int) -> bool:
+    """Does the side at ``index`` follow "by <fire> from", the agent of a passive trigger ("a civilian was
+    injured by gunfire from Turkish border guards")?"""
+    k = _word_before(low, index)
+    return k >= 0 and low[k] == "from" and "by" in low[max(trigger.end, k - _FIRE_WORDS - 1):k] \
+        and _passive(low, trigger)
+
+
+# How many words may name the fire between "by" and "from" ("by heavy machine-gun fire from")
+_FIRE_WORDS = 4
 
 
 def _preceded_by(low: list[str], index: int, words: Container[str]) -> bool:
