@@ -896,3 +896,20 @@ def test_syrian_weapons_patrols_and_sweeps_are_coded(text: str, actor1: str, sub
 def test_an_arrest_that_came_of_an_attack_is_the_attack() -> None:
     event = one_event("Police attacked a hideout near Kandahar on Monday, killing five militants and arresting eight.")
     assert event["sub_event_type"] == "Armed clash"
+
+
+@pytest.mark.parametrize("text", [
+    "Tenants staged a protest in Ward No. 4 of Siliguri on Monday against rising rents.",
+    "Forty nurses marched through the streets of Temuco on Monday.",
+    "Students blocked the main road into Morelia on Monday.",
+])
+def test_protests_told_plainly_are_coded(text: str) -> None:
+    assert one_event(text)["event_type"] == "Protests"
+
+
+@pytest.mark.parametrize("text", [
+    "No protest took place in Siliguri on Monday.",
+    "Troops marched three kilometres from Tabqa on Monday.",
+])
+def test_a_negated_protest_and_troops_marching_are_no_protest(text: str) -> None:
+    assert "Protests" not in events(text)["event_type"].tolist()

@@ -330,6 +330,11 @@ _NEVER = 1 << 62
 _RECENT_REACH = 10
 
 
+def _number_signs(low: list[str]) -> list[int]:
+    """Where "No" stands for "number" ("Ward No. 10", "No 4 camp"): right before a figure."""
+    return [i for i, word in enumerate(low[:-1]) if word in ("no", "nos") and low[i + 1][:1].isdecimal()]
+
+
 @dataclass(frozen=True)
 class _CueIndex:
     """Where a document's irrealis cues are, so a clause's first cue is one bisection away.
@@ -337,7 +342,8 @@ class _CueIndex:
     Attributes
     ----------
     low : list of str
-        ``tokens.low`` with the month "May" blanked (it is not the modal "may").
+        ``tokens.low`` with the month "May" blanked (it is not the modal "may"), and "No" before a
+        figure ("Ward No. 10": it is no negation).
     before, non_violent : list of int
         Token indices of the two kinds of cue that void a later trigger.
     aggregate_starts, aggregate_stops : list of int
@@ -382,6 +388,10 @@ class _CueIndex:
                 earliest[first] = min(end, earliest.get(first, end))
             else:
                 recent.append(first)
+        for i in _number_signs(low):
+            if masked is low:
+                masked = list(low)
+            masked[i] = ""  # "Ward No. 10": a number's sign, not a negation
         habits: dict[int, int] = {}
         for first, end in _habitual_spans(tokens, low):
             habits[first] = min(end, habits.get(first, end))
