@@ -913,3 +913,12 @@ def test_protests_told_plainly_are_coded(text: str) -> None:
 ])
 def test_a_negated_protest_and_troops_marching_are_no_protest(text: str) -> None:
     assert "Protests" not in events(text)["event_type"].tolist()
+
+
+@pytest.mark.parametrize("text", [
+    "An operation by army commandos, backed by airstrikes, killed 18 militants near Kandahar on Monday.",
+    "The army denied carrying out air strikes, but residents said soldiers killed 12 herders near Aweil on Monday.",
+])
+def test_a_killing_is_an_event_when_the_other_words_of_violence_are_none(text: str) -> None:
+    event = one_event(text)
+    assert event["event_type"] in ("Battles", "Violence against civilians") and event["fatalities"] >= 12

@@ -209,9 +209,16 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
     actors = [ActorMention(a.first, a.end, a.actor.in_country(country_name).seen_from(sides_country))
               for a in actors]
     ref = as_date(report_date) or dateline(text)
-    doc = linking.Doc(text, tokens, actors, mentions, triggers, ref, linking.document_focus(mentions, country), gaz,
-                      country=country_name)
-    events = linking.build_events(doc)
+    focus = linking.document_focus(mentions, country)
+    events = linking.build_events(linking.Doc(text, tokens, actors, mentions, triggers, ref, focus, gaz,
+                                              country=country_name))
+    if not any(r.violent for r in events):
+        # the report's words of violence that made its killing words their tolls all proved no event (an
+        # aim, a support, a denial: "an operation backed by airstrikes killed 18"): the killings are events
+        every = [t for t in find_triggers(tokens, tolls=False) if sources.isdisjoint(range(t.first, t.end))]
+        if len(every) > len(triggers):
+            events = linking.build_events(linking.Doc(text, tokens, actors, mentions, every, ref, focus, gaz,
+                                                      country=country_name))
     clock.lap("events")
     return Analysis(text, normalised, doc_id, tokens, mentions, events, gaz)
 

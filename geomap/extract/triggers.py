@@ -32,18 +32,21 @@ class Trigger:
     type: TriggerType
 
 
-def find_triggers(tokens: Tokens) -> list[Trigger]:
+def find_triggers(tokens: Tokens, *, tolls: bool = True) -> list[Trigger]:
     """Return every trigger of a document, in text order.
 
     Phrases in ``not_events`` are left out, and so are the ``fallback``
     wordings ("killed", "shot") when another wording of the document reports
-    violence: there they tell that event's toll, not an event of their own.
+    violence (unless ``tolls`` is False: when that wording proved no event):
+    there they tell that event's toll, not an event of their own.
     A ``generic`` wording ("the attack") may only refer to violence told
     elsewhere, so it takes them for a toll in its own sentence only.
     """
     matcher, not_events, _irrealis = trigger_lexicon()
     blocked = {i for a, b, _ in phrases().find(tokens, not_events) for i in range(a, b)}
     found = [Trigger(a, b, kind) for a, b, kind in phrases().find(tokens, matcher) if blocked.isdisjoint(range(a, b))]
+    if not tolls:
+        return found
     telling = [t for t in found if t.type.violent and not t.type.fallback]
     if any(not t.type.generic for t in telling):
         return [t for t in found if not t.type.fallback]
