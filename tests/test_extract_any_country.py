@@ -922,3 +922,14 @@ def test_a_negated_protest_and_troops_marching_are_no_protest(text: str) -> None
 def test_a_killing_is_an_event_when_the_other_words_of_violence_are_none(text: str) -> None:
     event = one_event(text)
     assert event["event_type"] in ("Battles", "Violence against civilians") and event["fatalities"] >= 12
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Police raided a house in Niteroi on Monday. A shoot-out broke out and a suspect was killed. "
+     "Officers seized a rifle and two kilos of cocaine.", "Armed clash"),
+    ("A trader was stabbed to death in Kano on Monday. Police arrested the attacker.", "Attack"),
+])
+def test_arrests_and_seizures_told_after_violence_are_part_of_it(text: str, sub_event_type: str) -> None:
+    found = events(text)
+    assert found["sub_event_type"].tolist() == [sub_event_type]
+    assert found["actor1"].iloc[0] != "Police Forces of Nigeria"

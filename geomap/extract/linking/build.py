@@ -37,7 +37,7 @@ from geomap.extract.linking.sides import (
 from geomap.extract.rules import Coding, retype
 from geomap.extract.text import Tokens, clause_spans, document_sentences, first_within
 from geomap.extract.triggers import EARLIER, RELATIVE_WORDS, Trigger, is_irrealis, is_tally, told_as_noun
-from geomap.extract.vocabulary import Actor
+from geomap.extract.vocabulary import Actor, TriggerType
 from geomap.gazetteer.spatial import ADMIN_KINDS, holds
 
 _GRAMMAR = load_lexicon("grammar")
@@ -288,6 +288,9 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
     earlier = _continued_event(records, record, trigger, tokens, s_index) if _definite(tokens, trigger, c_lo) else None
     if earlier is None and (earlier := _protest_stepped_into(records, record, s_index, tokens.low[c_lo:c_hi])) is not None:
         earlier.actor2 = earlier.actor2 or record.actor1
+    elif earlier is None and (operation := _aftermath(records, record, kind, s_index)) is not None:
+        _take_aftermath(operation, record, seized=kind.sub_event_type == "territory")
+        return operation, False
     if earlier is not None:
         _continue(earlier, record, doc.country)
         return earlier, False
@@ -325,6 +328,41 @@ def _protest_stepped_into(records: list[EventRecord], new: EventRecord, s_index:
     if protest.sub_event_type == "Peaceful protest":
         protest.sub_event_type = "Protest with intervention"
     return protest
+
+
+def _aftermath(records: list[EventRecord], new: EventRecord, kind: TriggerType, s_index: int) -> EventRecord | None:
+    """The violent event that arrests or seizures told right after it came of, if any.
+
+    "A shoot-out broke out and a suspect died. The police seized a pistol and drugs": one
+    event, the fight (ACLED codes an operation once, by its violence), not a fight and a
+    seizure. The arrests or seizures must be told in the event's sentence or the next, and
+    name no other place or date; ground taken by force is no aftermath (it is violent).
+    """
+    if new.violent or kind.sub_event_type not in _AFTERMATH or not records:
+        return None
+    event = records[-1]
+    if not event.violent or s_index - event.last_sentence > 1:
+        return None
+    if new.place is not None and event.place is not None and new.place.place_id != event.place.place_id:
+        return None
+    if new.date_explicit and new.date != event.date:
+        return None
+    return event
+
+
+def _take_aftermath(event: EventRecord, new: EventRecord, *, seized: bool) -> None:
+    """Fold arrests or seizures into the violent event they came of: their sentence is its evidence, and the
+    side that seized things in it fought it when the event named no one ("A shoot-out broke out ... Police
+    seized a pistol"; not the police who arrested a killer afterwards)."""
+    if not any(e.sentence == new.evidence[0].sentence for e in event.evidence):
+        event.evidence.extend(new.evidence)
+    if seized and _unidentified(event.actor1) and not event.actor_explicit and new.actor1 is not None \
+            and not _unidentified(new.actor1):
+        event.actor1, event.actor_explicit = new.actor1, new.actor_explicit
+
+
+# What comes of a violent operation: arrests, and things seized (the trigger's type before re-typing)
+_AFTERMATH = frozenset({"Arrests", "territory"})
 
 
 def _protested(trigger: Trigger, real: list[Trigger], low: list[str]) -> Trigger:
