@@ -933,3 +933,9 @@ def test_arrests_and_seizures_told_after_violence_are_part_of_it(text: str, sub_
     found = events(text)
     assert found["sub_event_type"].tolist() == [sub_event_type]
     assert found["actor1"].iloc[0] != "Police Forces of Nigeria"
+
+
+def test_a_victim_charged_with_crimes_was_killed_in_gang_fighting() -> None:
+    event = one_event("A man was killed by two gunmen in Recife on Monday. "
+                      "The victim had charges against him for robbery.")
+    assert event["sub_event_type"] == "Armed clash"
