@@ -939,3 +939,18 @@ def test_a_victim_charged_with_crimes_was_killed_in_gang_fighting() -> None:
     event = one_event("A man was killed by two gunmen in Recife on Monday. "
                       "The victim had charges against him for robbery.")
     assert event["sub_event_type"] == "Armed clash"
+
+
+def test_an_event_at_places_listed_together_is_one_event_each_with_the_toll_shared() -> None:
+    found = events("Air strikes hit Douma and Harasta on Monday, killing six people.")
+    assert sorted(found["location"]) == ["Douma", "Harasta"]
+    assert found["fatalities"].tolist() == [3, 3]
+
+
+@pytest.mark.parametrize("text", [
+    "Shelling hit Kafr Nabl, Idlib on Monday.",
+    "Fighting raged on the road between Aleppo and Azaz on Monday.",
+    "Shells hit the Midan neighbourhood of Aleppo on Monday.",
+])
+def test_a_place_and_its_province_a_route_or_a_quarter_of_a_city_are_one_event(text: str) -> None:
+    assert len(events(text)) == 1

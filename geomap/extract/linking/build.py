@@ -16,6 +16,7 @@ from geomap.extract.linking.place import (
     ANAPHORA_RE,
     antecedent,
     choose_place,
+    listed_with,
     set_place,
     usable,
 )
@@ -127,11 +128,33 @@ def build_events(doc: Doc) -> list[EventRecord]:
         if record.place is None and doc.focus is not None:
             record.place, record.geo_precision = doc.focus, 3
             record.place_reason = f"no place in the sentence: the document's focus {doc.focus.name!r} (its most named place)"
-    records = merge_duplicates(records)
+    records = _one_per_place(merge_duplicates(records))
     _protests_told_on(records, tokens, sentences, doc.country)
     for record in records:
         default_intervener(record, doc.country)
     return records
+
+
+def _one_per_place(records: list[EventRecord]) -> list[EventRecord]:
+    """One event for each place an event's clause lists with its own ("rebel shells hit al-Midan and
+    al-Ashrafiyeh, killing six": two events of three dead), as ACLED codes them: its toll is shared
+    evenly between them."""
+    out: list[EventRecord] = []
+    for record in records:
+        out.append(record)
+        if not record.also_at:
+            continue
+        share = 1 + len(record.also_at)
+        if record.killed:
+            record.killed.append(Figure(share, "killed", 0, 0, shares=share))
+        for mention in record.also_at:
+            copy = replace(record, killed=list(record.killed), wounded=list(record.wounded),
+                           evidence=list(record.evidence), also_at=[])
+            set_place(copy, mention, f"{mention.text!r} listed with {record.place.name!r} in the trigger's clause")
+            copy.place_in_clause = record.place_in_clause
+            out.append(copy)
+        record.also_at = []
+    return out
 
 
 def _protests_told_on(records: list[EventRecord], tokens: Tokens, sentences: list[tuple[int, int]],
@@ -275,6 +298,7 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
     if chosen is not None:
         set_place(record, chosen, f"{chosen.text!r} in the trigger's clause" + (f" after {chosen.prep!r}" if chosen.prep else ""),
                   clause_low=tokens.low)
+        record.also_at = listed_with(chosen, clause_places, tokens)
     elif s_places and (chosen := choose_place(s_places, doc.focus, violent, tokens.low)) is not None:
         set_place(record, chosen, f"{chosen.text!r} elsewhere in the same sentence")
     elif (ana := ANAPHORA_RE.search(text, c0, c1)) and (carried := antecedent(last_places, ana.group(0), s_index)):

@@ -10,7 +10,9 @@ from geomap.extract.find import Mention, site_words
 from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.linking.records import NEIGHBOURING_SENTENCES, EventRecord
 from geomap.extract.linking.sides import LOCATIVE, SAYS
+from geomap.extract.text import Tokens
 from geomap.gazetteer import Place
+from geomap.gazetteer.spatial import ADMIN_KINDS, holds
 from geomap.schema import GEO_PRECISION_BY_KIND
 
 _SIDES = load_lexicon("sides")
@@ -90,6 +92,63 @@ def choose_place(mentions: list[Mention], focus: Place | None, violent: bool, lo
         road = m.last < len(low) and low[m.last] in _STREET_HEADS
         return (_speakers_place(low, m.first, m.last), country, not contained(m), road, bare, k)
     return min(enumerate(mentions), key=rank)[1]
+
+
+def listed_with(chosen: Mention, mentions: list[Mention], tokens: Tokens) -> list[Mention]:
+    """The other places a list names with ``chosen`` ("al-Furqan and al-Fayed neighbourhoods", "the
+    villages of X, Y and Z"), each an event's place of its own; none when it stands alone.
+
+    A list's members follow one another with only commas, "and" and settlement words between,
+    "and" before the last; all are places of one precision (villages and towns, or provinces),
+    none holding another ("Kafr Nabl, Idlib" is a place and its province, no list), and the list
+    is no route ("between X and Y", "from X to Y").
+    """
+    ordered = sorted((m for m in mentions if usable(m)), key=lambda m: m.first)
+    if chosen not in ordered or len(ordered) < 2:
+        return []
+    k = ordered.index(chosen)
+    lo = hi = k
+    while lo > 0 and _joined(tokens, ordered[lo - 1], ordered[lo]):
+        lo -= 1
+    while hi + 1 < len(ordered) and _joined(tokens, ordered[hi], ordered[hi + 1]):
+        hi += 1
+    run = ordered[lo:hi + 1]
+    ends_list = "and" in tokens.low[run[-2].last:run[-1].first] if len(run) > 1 else False
+    # (or the list goes on with a name the gazetteer lacks: "Mhardeh, Suqaylabiyah and Salhab")
+    if len(run) < 2 or not (ends_list or (run[-1].last < len(tokens.low) and tokens.low[run[-1].last] == "and")):
+        return []
+    level = {GEO_PRECISION_BY_KIND.get(m.place.kind) for m in run}
+    if len(level) > 1 or any(m.place.kind == "country" for m in run) or _routed(tokens.low, run[0].first):
+        return []
+    if len({m.place.place_id for m in run}) < len(run) \
+            or any(a.place.kind in ADMIN_KINDS and holds(a.place, b.place) for a in run for b in run):
+        return []
+    return [m for m in run if m is not chosen]
+
+
+def _joined(tokens: Tokens, a: Mention, b: Mention) -> bool:
+    """Do only commas, "and" and settlement words stand between mentions ``a`` and ``b``?"""
+    between = tokens.low[a.last:b.first]
+    if len(between) > _LIST_GAP or not all(w in _LIST_WORDS for w in between):
+        return False
+    gap = tokens.text[tokens.ends[a.last - 1]:tokens.starts[b.first]]
+    return not _NOT_IN_LISTS.sub("", gap) and (bool(between) or "," in gap)
+
+
+_NOT_IN_LISTS = re.compile(r"[\w\s,]")
+
+
+def _routed(low: list[str], first: int) -> bool:
+    """Is the list that starts at token ``first`` a route's ends ("between X and Y", "from X to Y")?"""
+    k = first - 1
+    while k >= 0 and (low[k] in _LIST_WORDS or low[k] == "of"):  # "between the villages of X and Y"
+        k -= 1
+    return k >= 0 and low[k] in ("between", "from")
+
+
+# What may stand between the members of a list of places, and how many words of it
+_LIST_WORDS = _TOPONYMS.words("list_words")
+_LIST_GAP = 4
 
 
 _SETTLEMENT_CUES = frozenset(("city", "town", "village", "neighbourhood"))

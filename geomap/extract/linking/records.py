@@ -56,6 +56,9 @@ class EventRecord:
     target: str | None = None
     # coded from a generic word ("attack", "strike"): a later, specific report of it says what it was
     generic: bool = False
+    # the other places its clause lists with its own ("shells hit al-Midan and al-Ashrafiyeh"): one
+    # event each, as ACLED codes them (see build._one_per_place)
+    also_at: list[Mention] = field(default_factory=list)
 
     @property
     def last_sentence(self) -> int:
