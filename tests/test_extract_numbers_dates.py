@@ -84,6 +84,8 @@ TUESDAY = dt.date(2016, 5, 3)
         ("Three men and a girl were wounded by the blast.", [(4, "wounded")]),
         ("The blast killed a driver and his son.", [(2, "killed")]),
         ("Two fighters succumbed to their wounds in hospital.", [(2, "killed")]),
+        ("A farmer and his two sons as well as another man died in the raid.", [(4, "killed")]),
+        ("The strike killed three soldiers, and two civilians and a child were wounded.", [(3, "killed"), (3, "wounded")]),
     ],
 )
 def test_casualty_figures(sentence, expected):

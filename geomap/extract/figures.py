@@ -212,7 +212,7 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             i = j
             continue
         vague = " ".join(low[i:j]) in lex["vague"]
-        if (more := _coordinated(tokens, j, hi)) is not None:
+        while (more := _coordinated(tokens, j, hi)) is not None:
             # "killing six civilians and five militiamen": one toll of 11
             extra, j, vague_extra = more
             value, vague = value + extra, vague or vague_extra
@@ -222,8 +222,8 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             # one person, as the subject of a passive or of "died" ("a woman was killed", "a young girl
             # died"), not of an active verb ("the wedding of a member of the SDF killing 22 civilians");
             # with others named beside ("a woman and her three children were killed")
-            if (more := _coordinated(tokens, j, hi)) is not None:
-                value, vague, noun, j = value + more[0], more[2], more[1] - 1, more[1]
+            while (more := _coordinated(tokens, j, hi)) is not None:
+                value, vague, noun, j = value + more[0], vague or more[2], more[1] - 1, more[1]
             kind = _governed_before(tokens, i, lo, end_at) or (
                 _governed_after(tokens, j, hi, kind_at) if not _ONE_PERSON_VERBS.isdisjoint(low[noun + 1:noun + 3]) else None)
         else:
@@ -555,15 +555,16 @@ def _coordinated(tokens: Tokens, j: int, hi: int) -> tuple[int, int, bool] | Non
     """
     lex, low = _lexicon(), tokens.low
     k = _group_noun_end(tokens, j, hi)
-    if k == j or k >= hi or low[k] != "and" or _broken(tokens, k - 1, k, _PAUSES_AND_BRACKETS) \
+    joiner = 1 if k < hi and low[k] == "and" else len(_AS_WELL_AS) if tuple(low[k:k + 3]) == _AS_WELL_AS else 0
+    if k == j or not joiner or _broken(tokens, k - 1, k, _PAUSES_AND_BRACKETS) \
             or not lex["things"].isdisjoint(low[j:k]):
         return None  # "40 air raids and 6 people": raids are no people
-    n = k + 1
+    n = k + joiner
     if n < hi and low[n] in _KIN_POSSESSIVES:
         n += 1  # "a woman and her three children", "a man and his son"
-    if n < hi and (low[n] in ("a", "an") or low[n - 1] in _KIN_POSSESSIVES) \
-            and (one := _one_person(tokens, n + (low[n] in ("a", "an")), hi)) is not None:
-        return 1, one + 1, False  # "two men and a boy", "a man and his wife"
+    if n < hi and (low[n] in _ONE_ARTICLES or low[n - 1] in _KIN_POSSESSIVES) \
+            and (one := _one_person(tokens, n + (low[n] in _ONE_ARTICLES), hi)) is not None:
+        return 1, one + 1, False  # "two men and a boy", "a man and his wife", "as well as another child"
     while n < hi and n - k <= 2 and low[n] in lex["qualifier_words"]:  # "and at least 21 Hezbollah fighters"
         n += 1
     if n >= hi or not (low[n].isdecimal() or low[n] in lex["units"] or low[n] in lex["multipliers"] or low[n] in _VAGUE_HEADS):
@@ -579,8 +580,11 @@ def _coordinated(tokens: Tokens, j: int, hi: int) -> tuple[int, int, bool] | Non
     return value, end, " ".join(low[n:end]) in lex["vague"]
 
 
-# Whose kin a second group is ("and her three children", "and his wife")
+# Whose kin a second group is ("and her three children", "and his wife"), the words before one more person
+# ("and a boy", "as well as another child"), and the longer joiner of groups
 _KIN_POSSESSIVES = frozenset(("his", "her", "their"))
+_ONE_ARTICLES = frozenset(("a", "an", "another"))
+_AS_WELL_AS = ("as", "well", "as")
 
 
 def _among_the_dead(tokens: Tokens, j: int, hi: int) -> bool:
