@@ -910,6 +910,8 @@ def test_protests_told_plainly_are_coded(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "No protest took place in Siliguri on Monday.",
     "Troops marched three kilometres from Tabqa on Monday.",
+    "Soldiers blocked the road to Beita on Monday, stopping farmers from reaching their fields.",
+    "Displaced families gathered at a food distribution point in Kassala on Monday.",
 ])
 def test_a_negated_protest_and_troops_marching_are_no_protest(text: str) -> None:
     assert "Protests" not in events(text)["event_type"].tolist()

@@ -109,7 +109,8 @@ def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end:
     reach = (max(lo, trigger.first - _RECENT_REACH), min(end, trigger.end + _RECENT_REACH))
     if trigger.type.violent and cues.recent_tally(*reach):
         return True
-    return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + _NEEDS_REACH)
+    return bool(trigger.type.needs) and _needs_end(tokens, lo, end, trigger.type.needs) > min(end, trigger.end + _NEEDS_REACH) \
+        and trigger.type.subjects.isdisjoint(low[max(lo, trigger.first - _SUBJECT_REACH):trigger.first])
 
 
 def _tallied(cues: _CueIndex, low: list[str], lo: int, end: int, trigger: Trigger, grievance: frozenset[str]) -> bool:
@@ -455,6 +456,8 @@ class _CueIndex:
 
 
 RELATIVE_WORDS = _GRAMMAR.words("relative_words")
+# How far before a trigger the word naming who did it may stand ("workers and members of the union marched")
+_SUBJECT_REACH = 8
 # How far after a trigger the words it needs may stand ("gathered at the ministry ... to demand")
 _NEEDS_REACH = 20
 _SUBORDINATORS = _GRAMMAR.words("subordinators")

@@ -146,6 +146,8 @@ class TriggerType:
     # a wording whose subject fended off an attack ("X repelled an IS attack"): the side named
     # right after it attacked, and is the doer (ACLED codes the attacker first)
     defence: bool = False
+    # who may do it with none of ``needs`` told: one of these words right before the trigger ("nurses marched")
+    subjects: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -198,6 +200,7 @@ def trigger_lexicon() -> tuple[PhraseMatcher, PhraseMatcher, dict[str, frozenset
             tuple(" ".join(str(w).split()) for w in item.get("needs", [])), str(item.get("generic", "")),
             str(item.get("doer", "")), bool(item.get("broad", False)), bool(item.get("fallback", False)),
             bool(item.get("verb_only", False)), bool(item.get("defence", False)),
+            frozenset(str(w) for w in item.get("subjects", [])),
         )
         entries.extend((p, kind) for p in item["patterns"])
     not_events = PhraseMatcher(phrase_table((p, True) for p in lex.get("not_events", [])))

@@ -233,7 +233,7 @@ _TRIGGER_FIELDS = {
     "event_type": (str, True), "sub_event_type": (str, True), "priority": (int, True), "patterns": (list, True),
     "needs": (list, False), "violent": (bool, False), "inverse": (bool, False), "generic": (str, False),
     "doer": (str, False), "broad": (bool, False), "fallback": (bool, False), "verb_only": (bool, False),
-    "defence": (bool, False),
+    "defence": (bool, False), "subjects": (list, False),
 }
 _GENERIC = ("own-type", "any")
 
