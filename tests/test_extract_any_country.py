@@ -956,3 +956,57 @@ def test_an_event_at_places_listed_together_is_one_event_each_with_the_toll_shar
 ])
 def test_a_place_and_its_province_a_route_or_a_quarter_of_a_city_are_one_event(text: str) -> None:
     assert len(events(text)) == 1
+
+
+@pytest.mark.parametrize(("text", "sub_event_types"), [
+    # arrests or seizures told as another act stay events of their own
+    ("A bomb exploded in a market in Kassala on Monday, killing three people. Police later seized a car loaded "
+     "with explosives.", ["Remote explosive/landmine/IED", "Disrupted weapons use"]),
+    # what people were arrested for is no event of its own
+    ("Police arrested 20 people suspected of looting shops in Kassala on Monday.", ["Arrests"]),
+    ("Police arrested two men who had beaten a traffic officer in Kassala on Monday.", ["Arrests"]),
+    # nor is a killing told of what someone is suspected of
+    ("Police arrested three men suspected of the bombing that killed 12 people in Kassala last month.", ["Arrests"]),
+    # soldiers who shot marchers did it; they are no protest's grievance
+    ("Soldiers who shot dead two men at a march against fuel prices in Kassala on Monday were arrested.",
+     ["Attack"]),
+])
+def test_what_a_report_tells_beside_an_event_is_kept_apart(text: str, sub_event_types: list[str]) -> None:
+    assert events(text)["sub_event_type"].tolist() == sub_event_types
+
+
+@pytest.mark.parametrize(("text", "actor1"), [
+    ("Russia launched a wave of Iranian drones at Kyiv on Monday.", "Military Forces of Russia"),
+    ("Houthi forces fired Iranian missiles at Jizan on Monday.", "Military Forces of Yemen Supreme Political Council"),
+])
+def test_where_a_weapon_was_made_is_not_who_fired_it(text: str, actor1: str) -> None:
+    assert one_event(text)["actor1"] == actor1
+
+
+@pytest.mark.parametrize(("text", "sub_event_type"), [
+    ("Rebels fired mortars and rifles at army positions in the villages of Kabani and Tel Wasit on Monday.",
+     "Armed clash"),
+    ("Rebels and the army exchanged mortar fire and gunfire in the farms east of Hays on Monday.", "Armed clash"),
+    ("Soldiers surrounded and beat farmers in a village near Kassala on Monday.", "Attack"),
+])
+def test_fights_and_beatings_told_with_places_or_joined_verbs(text: str, sub_event_type: str) -> None:
+    assert set(events(text)["sub_event_type"]) == {sub_event_type}
+
+
+@pytest.mark.parametrize(("text", "fatalities"), [
+    ("Gunmen killed a teacher in Kassala on Monday and his 17 students were abducted.", 1),
+    ("Gunmen killed two soldiers and a policeman was wounded in Kassala on Monday.", 2),
+])
+def test_a_toll_does_not_run_into_the_next_clause(text: str, fatalities: int) -> None:
+    assert events(text)["fatalities"].max() == fatalities
+
+
+def test_militiamen_who_attacked_protesters_stay_the_doers() -> None:
+    event = one_event("Militiamen attacked protesters with sticks in Khartoum on Monday.")
+    assert event["actor1"] != "Rioters (Sudan)"
+
+
+def test_communal_violence_summed_over_a_year_is_no_event_of_its_own() -> None:
+    found = events("Communal violence has left more than 300 people dead in Plateau state this year. "
+                   "On Monday, two farmers were killed in Bokkos.")
+    assert found["sub_event_type"].tolist() == ["Attack"] and found["fatalities"].tolist() == [2]

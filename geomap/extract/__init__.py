@@ -39,7 +39,7 @@ from geomap.extract.normalize import Normalised, normalise
 from geomap.extract.resolve import drop_junk, placed_country, resolve_mentions
 from geomap.extract.rows import mention_rows, mentions_frame, to_row
 from geomap.extract.text import Tokens
-from geomap.extract.triggers import find_triggers
+from geomap.extract.triggers import described, find_triggers
 from geomap.gazetteer import Gazetteer
 from geomap.schema import country_name_of
 
@@ -214,8 +214,10 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
                                               country=country_name))
     if not any(r.violent for r in events):
         # the report's words of violence that made its killing words their tolls all proved no event (an
-        # aim, a support, a denial: "an operation backed by airstrikes killed 18"): the killings are events
-        every = [t for t in find_triggers(tokens, tolls=False) if sources.isdisjoint(range(t.first, t.end))]
+        # aim, a support, a denial: "an operation backed by airstrikes killed 18"): the killings are events,
+        # but not those told of something else ("arrested men suspected of the bombing that killed 12")
+        every = [t for t in find_triggers(tokens, tolls=False) if sources.isdisjoint(range(t.first, t.end))
+                 and not (t.type.fallback and described(tokens.low, t))]
         if len(every) > len(triggers):
             events = linking.build_events(linking.Doc(text, tokens, actors, mentions, every, ref, focus, gaz,
                                                       country=country_name))

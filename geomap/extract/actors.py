@@ -328,10 +328,11 @@ def find_actors(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = 
     # a nationality or a country names whose forces they are: they take over the words that,
     # alone, would be the forces of the text's country or unnamed forces ("Nigerian troops",
     # "Kenyan police", "Israeli helicopters")
-    national = _national_forces(tokens, {i for a, b, actor in found if not _unowned(actor) for i in range(a, b)})
+    national = _national_forces(tokens, {i for a, b, actor in found if not _unowned(actor, tokens.low[a:b])
+                                         for i in range(a, b)})
     if national:
         covered = {i for a, b, _ in national for i in range(a, b)}
-        found = [m for m in found if not (_unowned(m[2]) and not covered.isdisjoint(range(m[0], m[1])))]
+        found = [m for m in found if not (_unowned(m[2], tokens.low[m[0]:m[1]]) and not covered.isdisjoint(range(m[0], m[1])))]
         found.extend(national)
     found.extend(_alias_spans(tokens, gazetteer))  # built outside every other name
     text = tokens.text
@@ -452,9 +453,14 @@ def sides_country_of(mentions: list[ActorMention], placed: str | None, named: st
     return top[0][0]
 
 
-def _unowned(actor: Actor) -> bool:
-    """Forces named with no state of their own: the text's country's ("the army") or no one's ("warplanes")."""
-    return actor.local and actor.government or actor.role == "unidentified_military"
+def _unowned(actor: Actor, words: list[str]) -> bool:
+    """Forces named (as ``words``) with no state of their own: the text's country's ("the army") or no
+    one's aircraft ("warplanes"; not drones or missiles, which a nationality may say only were made there)."""
+    return actor.local and actor.government \
+        or actor.role == "unidentified_military" and " ".join(words) in _CREWED_AIRCRAFT
+
+
+_CREWED_AIRCRAFT = frozenset(load_lexicon("demonyms").phrases("crewed_aircraft"))
 
 
 def _national_forces(tokens: Tokens, taken: set[int]) -> list[tuple[int, int, Actor]]:

@@ -212,20 +212,27 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             i = j
             continue
         vague = " ".join(low[i:j]) in lex["vague"]
-        while (more := _coordinated(tokens, j, hi)) is not None:
+        one = _one_person(tokens, j, hi) if low[i] in ("a", "an") and j == i + 1 else None
+        while one is None and (more := _coordinated(tokens, j, hi)) is not None \
+                and not _new_subject(tokens, i, lo, more[1], hi, end_at):
             # "killing six civilians and five militiamen": one toll of 11
             extra, j, vague_extra = more
             value, vague = value + extra, vague or vague_extra
         if j < hi and low[j] == "others" and (after := _governed_after(tokens, j, hi, kind_at)):
             kind = after  # "a child killed two others injured": the others' own verb
-        elif low[i] in ("a", "an") and j == i + 1 and (noun := _one_person(tokens, j, hi)) is not None:
+        elif (noun := one) is not None:
             # one person, as the subject of a passive or of "died" ("a woman was killed", "a young girl
             # died"), not of an active verb ("the wedding of a member of the SDF killing 22 civilians");
             # with others named beside ("a woman and her three children were killed")
-            while (more := _coordinated(tokens, j, hi)) is not None:
-                value, vague, noun, j = value + more[0], vague or more[2], more[1] - 1, more[1]
+            listed = False
+            while (more := _coordinated(tokens, j, hi)) is not None and not _new_subject(tokens, i, lo, more[1], hi, end_at):
+                value, vague, j, listed = value + more[0], vague or more[2], more[1], True
+                noun = max(j, _group_noun_end(tokens, j, hi)) - 1  # the last group's noun ("her two daughters")
+            # (with others named beside, the verb follows the last at once: "a man and his son were killed",
+            # not "a man and his son shot dead a neighbour")
+            after = low[noun + 1:noun + 2] if listed else low[noun + 1:noun + 3]
             kind = _governed_before(tokens, i, lo, end_at) or (
-                _governed_after(tokens, j, hi, kind_at) if not _ONE_PERSON_VERBS.isdisjoint(low[noun + 1:noun + 3]) else None)
+                _governed_after(tokens, j, hi, kind_at) if not _ONE_PERSON_VERBS.isdisjoint(after) else None)
         else:
             kind = (_own_participle(tokens, j, hi, kind_at) if _headline_figure(tokens, i, lo) else None) \
                 or _governed_before(tokens, i, lo, end_at) or _governed_after(tokens, j, hi, kind_at) \
@@ -585,6 +592,17 @@ def _coordinated(tokens: Tokens, j: int, hi: int) -> tuple[int, int, bool] | Non
 _KIN_POSSESSIVES = frozenset(("his", "her", "their"))
 _ONE_ARTICLES = frozenset(("a", "an", "another"))
 _AS_WELL_AS = ("as", "well", "as")
+
+
+def _new_subject(tokens: Tokens, i: int, lo: int, end: int, hi: int, end_at: dict) -> bool:
+    """Does the group a figure at token ``i`` would be joined with (ending before ``end``) start a clause of
+    its own: the first group the object of a verb before it, the second the subject of one after it
+    ("gunmen killed a teacher and his 17 students were abducted")?"""
+    k = _group_noun_end(tokens, end, hi)  # (past the second group's noun: "his 17 students")
+    return k < hi and tokens.low[k] in _CLAUSE_VERBS and _governed_before(tokens, i, lo, end_at) is not None
+
+
+_CLAUSE_VERBS = frozenset(("was", "were", "is", "are", "had", "has", "have"))
 
 
 def _among_the_dead(tokens: Tokens, j: int, hi: int) -> bool:

@@ -57,10 +57,22 @@ def find_triggers(tokens: Tokens, *, tolls: bool = True) -> list[Trigger]:
     return found
 
 
-def told_as_noun(low: list[str], trigger: Trigger, lo: int) -> bool:
-    """Is the trigger a thing named (after an article, a preposition or "and": "an attack", "the burned-out
-    remains") rather than a verb telling an act? ``lo`` is the first token of its clause."""
-    return trigger.first > lo and low[trigger.first - 1] in _NOT_BEFORE_VERBS
+def described(low: list[str], trigger: Trigger) -> bool:
+    """Is the trigger told in a relative clause, describing something named before it ("the bombing that
+    killed 12", "an attack in which four were killed")?"""
+    return not RELATIVE_WORDS.isdisjoint(low[max(0, trigger.first - _DESCRIBED_REACH):trigger.first])
+
+
+# How far before its trigger a relative word makes it a description
+_DESCRIBED_REACH = 4
+
+
+def told_as_noun(low: list[str], trigger: Trigger, lo: int, *, joined: bool = True) -> bool:
+    """Is the trigger a thing named (after an article, a preposition or, with ``joined``, "and": "an attack",
+    "the burned-out remains", "ruins and destroyed houses") rather than a verb telling an act? ``lo`` is
+    the first token of its clause. Without ``joined``, a verb after "and" is a verb ("surrounded and beat")."""
+    return trigger.first > lo and low[trigger.first - 1] in _NOT_BEFORE_VERBS \
+        and (joined or low[trigger.first - 1] != "and")
 
 
 def is_irrealis(tokens: Tokens, trigger: Trigger, clause_first: int, clause_end: int | None = None) -> bool:

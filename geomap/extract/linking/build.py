@@ -37,7 +37,7 @@ from geomap.extract.linking.sides import (
 )
 from geomap.extract.rules import Coding, retype
 from geomap.extract.text import Tokens, clause_spans, document_sentences, first_within
-from geomap.extract.triggers import EARLIER, RELATIVE_WORDS, Trigger, is_irrealis, is_tally, told_as_noun
+from geomap.extract.triggers import AUXILIARIES, EARLIER, RELATIVE_WORDS, Trigger, is_irrealis, is_tally, told_as_noun
 from geomap.extract.vocabulary import Actor, TriggerType
 from geomap.gazetteer.spatial import ADMIN_KINDS, holds
 
@@ -99,7 +99,8 @@ def build_events(doc: Doc) -> list[EventRecord]:
                     if figures:
                         _attach_figures(records, figures, s_index, s0, s1, _TARGET_RE.search(text, c0, c1))
                 continue
-            trigger = _protested(max(real, key=lambda t: (t.type.priority, -t.first)), real, tokens.low)
+            trigger = _arrested_for(_protested(max(real, key=lambda t: (t.type.priority, -t.first)), real, tokens.low),
+                                    real, tokens.low)
             if _in_a_past_year(doc, trigger, c0, c1, dates):
                 ahead = []
                 continue  # "Syria agreed to destroy its chemical weapons in 2013": background
@@ -273,7 +274,7 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
     d_lo, d_hi = doer_span(tokens.low, trigger, c_lo, c_hi)
     doer = tokens.low[d_lo:d_hi]
     # what a verb's act hit is told by the clause less its doer ("soldiers beat three farmers": no soldier hit)
-    hit = tokens.low[c_lo:c_hi] if told_as_noun(tokens.low, trigger, c_lo) \
+    hit = tokens.low[c_lo:c_hi] if told_as_noun(tokens.low, trigger, c_lo, joined=False) \
         else tokens.low[c_lo:d_lo] + tokens.low[d_hi:c_hi]
     # the clause's own sides re-type it (rules.yaml): "a terrorist attack ... claimed the lives of 18 civilians"
     event_type, sub_type, violent = retype(
@@ -312,7 +313,7 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
     earlier = _continued_event(records, record, trigger, tokens, s_index) if _definite(tokens, trigger, c_lo) else None
     if earlier is None and (earlier := _protest_stepped_into(records, record, s_index, tokens.low[c_lo:c_hi])) is not None:
         earlier.actor2 = earlier.actor2 or record.actor1
-    elif earlier is None and (operation := _aftermath(records, record, kind, s_index)) is not None:
+    elif earlier is None and (operation := _aftermath(records, record, kind, s_index, tokens.low[c_lo:c_hi])) is not None:
         _take_aftermath(operation, record, seized=kind.sub_event_type == "territory")
         return operation, False
     if earlier is not None:
@@ -339,8 +340,7 @@ def _protest_stepped_into(records: list[EventRecord], new: EventRecord, s_index:
     sentence directly, take its participants (``clause``: the arrest clause's words) and name
     no other place or date.
     """
-    if new.sub_event_type != "Arrests" or not records \
-            or _PARTICIPANTS.isdisjoint(clause) and not any(w.isdecimal() or w in _COUNTS for w in clause):
+    if new.sub_event_type != "Arrests" or not records or _PARTICIPANTS.isdisjoint(clause) and not _counted_taken(clause):
         return None  # not its participants, nor people counted ("26 were arrested", "one woman was detained")
     protest = records[-1]
     if protest.event_type != "Protests" or s_index - protest.last_sentence > _TOLD_ON:
@@ -354,24 +354,39 @@ def _protest_stepped_into(records: list[EventRecord], new: EventRecord, s_index:
     return protest
 
 
-def _aftermath(records: list[EventRecord], new: EventRecord, kind: TriggerType, s_index: int) -> EventRecord | None:
+def _aftermath(records: list[EventRecord], new: EventRecord, kind: TriggerType, s_index: int,
+               clause: list[str]) -> EventRecord | None:
     """The violent event that arrests or seizures told right after it came of, if any.
 
     "A shoot-out broke out and a suspect died. The police seized a pistol and drugs": one
     event, the fight (ACLED codes an operation once, by its violence), not a fight and a
-    seizure. The arrests or seizures must be told in the event's sentence or the next, and
-    name no other place or date; ground taken by force is no aftermath (it is violent).
+    seizure. The event must be a fight or an assault done on the ground (a bomb or an air strike
+    is no operation that seizes anything), the arrests or seizures told in its sentence or the next, not as another act
+    ("later", "also": ``clause``, the arrest clause's words), naming no other place or date;
+    ground taken by force is no aftermath (it is violent).
     """
-    if new.violent or kind.sub_event_type not in _AFTERMATH or not records:
+    if new.violent or kind.sub_event_type not in _AFTERMATH or not records or not _APART.isdisjoint(clause):
         return None
     event = records[-1]
-    if not event.violent or s_index - event.last_sentence > 1:
+    if event.event_type not in _OPERATIONS or s_index - event.last_sentence > 1:
         return None
     if new.place is not None and event.place is not None and new.place.place_id != event.place.place_id:
         return None
     if new.date_explicit and new.date != event.date:
         return None
     return event
+
+
+def _counted_taken(clause: list[str]) -> bool:
+    """Does the arrest clause count the people taken as its subject ("Eleven were arrested", "One woman was
+    detained", "26 arrested"; not "police arrested 3 car thieves")?"""
+    return any((w.isdecimal() or w in _COUNTS) and not _TAKEN.isdisjoint(clause[k + 1:k + 1 + _COUNT_TO_VERB])
+               for k, w in enumerate(clause))
+
+
+# The words that follow people counted as the subject of their arrest, and how far
+_TAKEN = frozenset(("was", "were", "arrested", "detained"))
+_COUNT_TO_VERB = 2
 
 
 def _take_aftermath(event: EventRecord, new: EventRecord, *, seized: bool) -> None:
@@ -385,8 +400,12 @@ def _take_aftermath(event: EventRecord, new: EventRecord, *, seized: bool) -> No
         event.actor1, event.actor_explicit = new.actor1, new.actor_explicit
 
 
-# What comes of a violent operation: arrests, and things seized (the trigger's type before re-typing)
+# What comes of a violent operation: arrests, and things seized (the trigger's type before re-typing);
+# and the words that tell them as another act
 _AFTERMATH = frozenset({"Arrests", "territory"})
+_APART = _GRAMMAR.words("acts_apart")
+# Events whose doers may arrest or seize on the spot: fights, assaults on people, riots
+_OPERATIONS = frozenset({"Battles", "Violence against civilians", "Riots"})
 
 
 def _protested(trigger: Trigger, real: list[Trigger], low: list[str]) -> Trigger:
@@ -404,13 +423,46 @@ def _protested(trigger: Trigger, real: list[Trigger], low: list[str]) -> Trigger
                 and not _PROTEST_OBJECTS.isdisjoint(low[protest.end:trigger.first])
                 or not _PROTEST_OBJECTS.isdisjoint(low[max(protest.end, trigger.first - _OBJECT_WORDS):trigger.first])):
             return protest
-        if trigger.end <= protest.first \
-                and not RELATIVE_WORDS.isdisjoint(low[max(0, trigger.first - _SUBJECT_WORDS):trigger.first]):
+        if trigger.end <= protest.first and _told_of_protesters(low, trigger.first):
             return protest
     return trigger
 
 
 _PROTEST_OBJECTS = _GRAMMAR.words("protest_objects")
+def _arrested_for(trigger: Trigger, real: list[Trigger], low: list[str]) -> Trigger:
+    """The clause's arrest when ``trigger`` is what those arrested did or are charged with ("police
+    arrested 20 people suspected of looting shops", "arrested two men who had beaten an officer"),
+    else ``trigger``."""
+    if trigger.type.event_type == "Protests" or trigger.type.sub_event_type == "Arrests":
+        return trigger  # (people arrested for protesting are a protest's, told apart: _protest_stepped_into)
+    for arrest in real:
+        if arrest.type.sub_event_type == "Arrests" and arrest.end <= trigger.first \
+                and trigger.first - arrest.end <= _CHARGE_WORDS \
+                and not _CHARGED.isdisjoint(low[arrest.end:trigger.first]):
+            return arrest
+    return trigger
+
+
+# What stands between an arrest and what the arrested did or are charged with, and how far
+_CHARGED = RELATIVE_WORDS | _GRAMMAR.words("charge_words")
+_CHARGE_WORDS = 8
+
+
+def _told_of_protesters(low: list[str], first: int) -> bool:
+    """Is the event at token ``first`` told in a relative clause of what its protesters suffered or say
+    they suffered ("families whose sons were abducted", "mothers who say their sons were taken", "the
+    family of a constable who was shot dead"), not of what they did ("soldiers who shot dead two men at
+    a march")?"""
+    for k in range(max(0, first - _SUBJECT_WORDS), first):
+        if low[k] == "whose" or low[k] in RELATIVE_WORDS and not (_CLAIMS.isdisjoint(low[k + 1:k + 3])
+                                                                   and AUXILIARIES.isdisjoint(low[k + 1:k + 3])):
+            return True  # "whose sons were abducted", "who say ...", "who was shot dead" (not "who shot dead")
+    return False
+
+
+_CLAIMS = _GRAMMAR.words("claim_verbs")
+
+
 # How far after a protest word what it protests may be named ("protest against the recent abduction of"),
 # and, further on, how close before the event a word naming it as the object must stand ("... over the killing")
 _PROTEST_OBJECT_REACH = 5

@@ -669,9 +669,10 @@ def default_actors(record: EventRecord, country: str | None) -> None:
         # ACLED codes a riot's rioters first, whoever the report names first: protesters who turned
         # violent are rioters, and the forces that met them ("police fired tear gas at rioting
         # prisoners") are its second side
-        faced = record.actor1 if record.actor1 is not None and record.actor1.role not in ("protesters", "civilians") \
-            else None
-        record.actor1 = role_actor("rioters", country)
+        # (not armed men who attacked a crowd: "militiamen attacked protesters with sticks" keeps its doer)
+        faced = record.actor1 if record.actor1 is not None and record.actor1.inter == _STATE_FORCES else None
+        if record.actor1 is None or faced is not None or record.actor1.role in ("protesters", "civilians"):
+            record.actor1 = role_actor("rioters", country)
         if faced is not None and (record.actor2 is None or record.actor2.inter in _CROWDS):
             record.actor2 = faced
     if record.event_type == "Protests" and record.actor1 is not None and record.actor1.role == "civilians":
@@ -717,6 +718,7 @@ def default_intervener(record: EventRecord, country: str | None) -> None:
 # ACLED's inter codes of rioters, and of the crowds (rioters, protesters, civilians) a riot's rioters are
 _RIOTERS = 5
 _CROWDS = frozenset((5, 6, 7))
+_STATE_FORCES = 1
 
 # Protests the authorities stepped into: someone stepped in, the police unless the report says otherwise.
 _PROTESTS_MET_BY_FORCE = frozenset({"Protest with intervention", "Excessive force against protesters"})
