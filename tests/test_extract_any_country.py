@@ -1010,3 +1010,17 @@ def test_communal_violence_summed_over_a_year_is_no_event_of_its_own() -> None:
     found = events("Communal violence has left more than 300 people dead in Plateau state this year. "
                    "On Monday, two farmers were killed in Bokkos.")
     assert found["sub_event_type"].tolist() == ["Attack"] and found["fatalities"].tolist() == [2]
+
+
+@pytest.mark.parametrize(("text", "location"), [
+    ("Rebels positioned in Kafr Zita fired rockets on Suqaylabiyah on Monday.", "As-Suqaylabiyah"),
+    ("Gunmen stationed in Tafas opened fire on a checkpoint in Daraa on Monday.", "Daraa"),
+])
+def test_where_the_doers_stood_is_not_where_they_struck(text: str, location: str) -> None:
+    assert one_event(text)["location"] == location
+
+
+def test_a_report_of_attacks_in_general_names_the_doer_of_the_shelling_told_next() -> None:
+    found = events("Terrorist attacks on Aleppo killed 18 civilians on Monday. "
+                   "Nine of them were killed by shells that hit the Midan neighbourhood.")
+    assert found["actor1"].tolist() == ["Opposition Rebels (Syria)", "Opposition Rebels (Syria)"]

@@ -90,7 +90,7 @@ def choose_place(mentions: list[Mention], focus: Place | None, violent: bool, lo
         bare = m.prep is None and m.cue not in _SETTLEMENT_CUES and not _hit(low, m.first, m.last)
         # a road named after a place ("on Murree road in Rawalpindi") runs anywhere from it
         road = m.last < len(low) and low[m.last] in _STREET_HEADS
-        return (_speakers_place(low, m.first, m.last), country, not contained(m), road, bare, k)
+        return (_speakers_place(low, m.first, m.last), _doers_post(low, m.first), country, not contained(m), road, bare, k)
     return min(enumerate(mentions), key=rank)[1]
 
 
@@ -149,6 +149,18 @@ def _routed(low: list[str], first: int) -> bool:
 # What may stand between the members of a list of places, and how many words of it
 _LIST_WORDS = _TOPONYMS.words("list_words")
 _LIST_GAP = 4
+
+
+def _doers_post(low: list[str], first: int) -> bool:
+    """Does the mention at token ``first`` say where the doer stood ("terrorists positioned in Bustan
+    al-Qasr fired shells on al-Meridian"), not where the act struck?"""
+    k = first - 1
+    while k >= 0 and low[k] in ("the", "a"):
+        k -= 1
+    return k >= 1 and low[k] in ("in", "at", "inside") and low[k - 1] in _POSTED
+
+
+_POSTED = _TOPONYMS.words("posted")
 
 
 _SETTLEMENT_CUES = frozenset(("city", "town", "village", "neighbourhood"))

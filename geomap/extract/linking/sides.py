@@ -623,7 +623,8 @@ def _actor_index() -> dict[str, Actor]:
 
 
 def inherit_actor(records: list[EventRecord], record: EventRecord, s_index: int, targeted: bool) -> None:
-    """The doer of the last event of the same type a sentence or two before.
+    """The doer of the last event of the same type, or told in a general word ("the attacks"), a
+    sentence or two before.
 
     When that doer is this event's actor2, it is the target if the text says
     so ("the assault against DAESH": no doer inherited), else the same side
@@ -632,7 +633,10 @@ def inherit_actor(records: list[EventRecord], record: EventRecord, s_index: int,
     for earlier in reversed(records):
         if s_index - earlier.last_sentence > NEIGHBOURING_SENTENCES:
             return
-        if earlier.sub_event_type == record.sub_event_type and earlier.actor1 is not None:
+        # (or a report of the same violence in a general word: "continued terrorist attacks on Aleppo city
+        # killed 18 ... Some 14 were killed by shells that hit al-Midan")
+        same = earlier.sub_event_type == record.sub_event_type or earlier.generic and earlier.violent and record.violent
+        if same and earlier.actor1 is not None:
             if earlier.actor_from_weapon:
                 continue  # the weapon named there says nothing of who did this one
             if earlier.actor1 != record.actor2:
