@@ -160,7 +160,8 @@ def _add_extract(sub: argparse._SubParsersAction) -> Runner:
     p = sub.add_parser("extract", help="extract located events from reports (.txt, folder, .jsonl, .csv corpus)")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="reports (.txt), folders of them, .jsonl or .csv corpora; '-' reads one report from stdin")
-    p.add_argument("--date", default=None, help="report date YYYY-MM-DD for relative dates")
+    p.add_argument("--date", default=None,
+                   help="report date YYYY-MM-DD for relative dates (a date the text prints at its head wins)")
     p.add_argument("-o", "--output", default=None,
                    help="events.csv|.geojson|.parquet (default or '-': CSV on stdout); "
                         ".parquet writes a folder of partitioned GeoParquet")

@@ -207,3 +207,15 @@ def test_a_recent_date_is_carried_to_the_next_event():
     text = "On April 30 warplanes struck Idlib. Rebels shelled Aleppo the same day."
     events = extract_events(text, report_date="2016-05-03")
     assert set(events.event_date.astype(str)) == {"2016-04-30"}
+
+
+def test_the_date_a_report_prints_at_its_head_anchors_its_relative_days() -> None:
+    found = extract_events("Fri Apr 29 2016 Rebel shells hit Aleppo yesterday, killing three people.",
+                           report_date="2016-04-16")
+    assert [str(d)[:10] for d in found["event_date"]] == ["2016-04-28"]
+
+
+def test_an_events_own_day_at_the_head_is_no_printed_date() -> None:
+    found = extract_events("On 9 May 2020, rebels shelled Aleppo. Police said soldiers shelled Idlib yesterday.",
+                           report_date="2020-05-11")
+    assert sorted(str(d)[:10] for d in found["event_date"]) == ["2020-05-09", "2020-05-10"]

@@ -32,7 +32,7 @@ from geomap.extract.actors import (
     sides_country_of,
     source_spans,
 )
-from geomap.extract.dates import dateline
+from geomap.extract.dates import dateline, printed_date
 from geomap.extract.find import Mention, find_mentions
 from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.normalize import Normalised, normalise
@@ -208,7 +208,9 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
     country_name = country_name_of(sides_country or country)
     actors = [ActorMention(a.first, a.end, a.actor.in_country(country_name).seen_from(sides_country))
               for a in actors]
-    ref = as_date(report_date) or dateline(text)
+    # the date the report prints at its head is what its "yesterday" and "on Sunday" count from, before
+    # a date given for it from outside (a crawl's, a table's)
+    ref = printed_date(text) or as_date(report_date) or dateline(text)
     focus = linking.document_focus(mentions, country)
     events = linking.build_events(linking.Doc(text, tokens, actors, mentions, triggers, ref, focus, gaz,
                                               country=country_name))
@@ -247,9 +249,11 @@ def extract_events(text: str, *, report_date: dt.date | str | None = None, doc_i
         The report.
     report_date : datetime.date or str, optional
         Publication date (``YYYY-MM-DD``); relative dates ("on Tuesday",
-        "late last week") are resolved against it.  Without it, a dateline
-        in the text is used; failing that, events without an explicit date
-        get an empty ``event_date``.
+        "late last week") are resolved against it, unless the text prints its
+        own date at its head ("Fri Apr 29 2016 ...", "Published July 20
+        2015": :func:`~geomap.extract.dates.printed_date`), which wins.
+        Without either, a dateline in the text is used; failing that, events
+        without an explicit date get an empty ``event_date``.
     doc_id : str, optional
         Identifier written to ``doc_id`` and used in ``event_id``.
     gazetteer : Gazetteer, optional
@@ -423,9 +427,10 @@ def iter_extract_rows(documents: Iterable[DocumentLike], *, gazetteer: Gazetteer
 def _document_rows(doc: DocumentLike, gaz: Gazetteer,
                    report_date: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Rows of one document, with offsets into the whole report when it is one piece of it."""
-    # a later piece of a long report is dated by the report's own dateline, at its head
+    # a later piece of a long report is dated by the report's own dateline, at its head (the date it prints
+    # there first, as the whole report would be)
     head = getattr(doc, "head", "")
-    date = doc.date or report_date or (dateline(head) if head else None)
+    date = (printed_date(head) if head else None) or doc.date or report_date or (dateline(head) if head else None)
     events, mentions = _rows(doc.text, date, doc.id, gaz, doc.source)
     offset, part = getattr(doc, "offset", 0), getattr(doc, "part", 0)
     if offset:

@@ -354,6 +354,28 @@ def dateline(text: str) -> dt.date | None:
     return mention.date if mention is not None else None
 
 
+def printed_date(text: str) -> dt.date | None:
+    """The date a report prints at its head ("Fri Apr 29 2016 ...", "Published July 20 2015", "... AFP
+    Tuesday 6 Aug 2013"), if any: its first full date, standing within :data:`PRINTED_REACH` characters
+    of the start or after a weekday or a word of publication, and not told as an event's day ("On 9 May
+    2020, rebels ...")."""
+    mention = dateline_mention(text)
+    if mention is None:
+        return None
+    before = text[max(0, mention.start - _CUE_REACH):mention.start].lower().split()
+    if before[-1:] == ["on"]:
+        return None
+    cued = not _PRINTED_CUES.isdisjoint(before)
+    return mention.date if mention.start <= PRINTED_REACH or cued else None
+
+
+#: How far into a report its printed date may start, and how far before it a cue ("Published", a weekday) stands
+PRINTED_REACH = 80
+_CUE_REACH = 30
+_PRINTED_CUES = frozenset(("published", "publication", "updated", "posted", "monday", "tuesday", "wednesday", "thursday",
+                           "friday", "saturday", "sunday"))
+
+
 def dateline_mention(text: str) -> DateMention | None:
     """The first full explicit date of a document within :data:`DATELINE_REACH` characters, if any."""
     return next((m for m in find_dates(text, 0, min(len(text), DATELINE_REACH)) if m.explicit and m.date), None)
