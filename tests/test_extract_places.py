@@ -215,3 +215,8 @@ def test_the_village_not_its_governorate_nor_the_governorate_capital() -> None:
     assert event_place("Regime jets struck Sarmin, Idlib province, killing 4 civilians.") == ("Sarmin", "Syria", 1)
     assert event_place("Shells hit the village of Kafr Nabl in Idlib province on Monday, killing 2.")[::2] == \
         ("Kafr Nobol", 1)  # OCHA spells it so
+
+
+def test_a_people_named_in_the_plural_is_no_place() -> None:
+    mentions = extract_mentions("Shells fell near the border on Monday, and Turks and Kurds living there fled.")
+    assert "Turks" not in set(mentions["text"]) and "Kurds" not in set(mentions["text"])

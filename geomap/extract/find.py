@@ -161,7 +161,7 @@ def toponym_lexicon() -> dict[str, Any]:
     lex = load_lexicon("toponyms")
     cues_before = phrase_table((c, True) for c in lex["cues_before"])
     return {
-        "common": frozenset(w.lower() for w in lex["common_words"]),
+        "common": frozenset(w.lower() for w in (*lex["common_words"], *lex["peoples"])),
         "titles": frozenset(w.lower() for w in lex["titles"]),
         "first_names": frozenset(w.lower() for w in lex["first_names"]),
         "cues_before": frozenset(cues_before),
