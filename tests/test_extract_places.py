@@ -220,3 +220,15 @@ def test_the_village_not_its_governorate_nor_the_governorate_capital() -> None:
 def test_a_people_named_in_the_plural_is_no_place() -> None:
     mentions = extract_mentions("Shells fell near the border on Monday, and Turks and Kurds living there fled.")
     assert "Turks" not in set(mentions["text"]) and "Kurds" not in set(mentions["text"])
+
+
+def test_of_the_countries_a_clause_names_the_reports_own_places_its_event() -> None:
+    found = extract_events("Fighting raged in Aleppo on Sunday. On Monday, the coalition fighting IS in Iraq and Syria "
+                           "carried out air strikes.", report_date="2016-05-03")
+    assert set(found["country"]) == {"Syria"}
+
+
+def test_a_country_named_for_its_border_is_not_where_the_event_was() -> None:
+    found = extract_events("Fighting raged in Latakia on Sunday. Air strikes intensified on Monday close to Turkeys "
+                           "border.", report_date="2016-05-03")
+    assert set(found["country"]) == {"Syria"}

@@ -62,6 +62,8 @@ def choose_place(mentions: list[Mention], focus: Place | None, violent: bool, lo
     ``focus`` is the document's focus; ``violent`` whether the event is;
     ``low`` the document's lower-cased tokens.
     """
+    # a country named for its border is where the event is not ("close to Turkey's border")
+    mentions = [m for m in mentions if not (m.place.kind == "country" and m.last < len(low) and low[m.last] in _BORDER_WORDS)]
     if not mentions:
         return None
     by_id = {m.place.place_id for m in mentions}
@@ -90,7 +92,10 @@ def choose_place(mentions: list[Mention], focus: Place | None, violent: bool, lo
         bare = m.prep is None and m.cue not in _SETTLEMENT_CUES and not _hit(low, m.first, m.last)
         # a road named after a place ("on Murree road in Rawalpindi") runs anywhere from it
         road = m.last < len(low) and low[m.last] in _STREET_HEADS
-        return (_speakers_place(low, m.first, m.last), _doers_post(low, m.first), country, not contained(m), road, bare, k)
+        # (of countries, the report's own first: "the coalition fighting IS in Iraq and Syria", in a report on Syria)
+        abroad = country and focus is not None and m.place.country != focus.country
+        return (_speakers_place(low, m.first, m.last), _doers_post(low, m.first), country, abroad, not contained(m),
+                road, bare, k)
     return min(enumerate(mentions), key=rank)[1]
 
 
@@ -161,6 +166,7 @@ def _doers_post(low: list[str], first: int) -> bool:
 
 
 _POSTED = _TOPONYMS.words("posted")
+_BORDER_WORDS = frozenset(("border", "borders", "frontier"))
 
 
 _SETTLEMENT_CUES = frozenset(("city", "town", "village", "neighbourhood"))
