@@ -1024,3 +1024,17 @@ def test_a_report_of_attacks_in_general_names_the_doer_of_the_shelling_told_next
     found = events("Terrorist attacks on Aleppo killed 18 civilians on Monday. "
                    "Nine of them were killed by shells that hit the Midan neighbourhood.")
     assert found["actor1"].tolist() == ["Opposition Rebels (Syria)", "Opposition Rebels (Syria)"]
+
+
+def test_a_killing_told_with_its_doer_elsewhere_is_an_event_of_its_own() -> None:
+    found = events("Air strikes hit Raqqa on Monday. The army killed 30 militants in Maarat al-Numan on Monday.")
+    assert found["sub_event_type"].tolist() == ["Air/drone strike", "Armed clash"]
+    assert found["fatalities"].tolist() == [0, 30]
+
+
+@pytest.mark.parametrize("text", [
+    "Air strikes hit Raqqa on Monday. The warplanes killed 12 civilians in Raqqa.",
+    "Air strikes hit Raqqa on Monday. Twelve civilians were killed in Tabqa.",
+])
+def test_a_killing_told_at_the_same_place_or_without_its_doer_is_a_toll(text: str) -> None:
+    assert len(events(text)) == 1

@@ -39,7 +39,7 @@ from geomap.extract.normalize import Normalised, normalise
 from geomap.extract.resolve import drop_junk, placed_country, resolve_mentions
 from geomap.extract.rows import mention_rows, mentions_frame, to_row
 from geomap.extract.text import Tokens
-from geomap.extract.triggers import described, find_triggers
+from geomap.extract.triggers import described, find_triggers, without_tolls
 from geomap.gazetteer import Gazetteer
 from geomap.schema import country_name_of
 
@@ -189,7 +189,8 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
     clock.lap("tokens")
     sources = _sources(tokens)
     actors = find_actors(tokens, gaz, sources)
-    triggers = [t for t in find_triggers(tokens) if sources.isdisjoint(range(t.first, t.end))]
+    every = [t for t in find_triggers(tokens, tolls=False) if sources.isdisjoint(range(t.first, t.end))]
+    triggers = without_tolls(tokens, every)
     clock.lap("lexicons")
     mentions, country = _mentions(tokens, gaz, sources, clock)
     # "MOSCOW (Sputnik) -": where the report was filed, not Russia's government acting
@@ -212,14 +213,15 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
     # a date given for it from outside (a crawl's, a table's)
     ref = printed_date(text) or as_date(report_date) or dateline(text)
     focus = linking.document_focus(mentions, country)
+    kept = set(triggers)
+    tolled = [t for t in every if t not in kept]
     events = linking.build_events(linking.Doc(text, tokens, actors, mentions, triggers, ref, focus, gaz,
-                                              country=country_name))
-    if not any(r.violent for r in events):
+                                              country=country_name, tolled=tolled))
+    if tolled and not any(r.violent for r in events):
         # the report's words of violence that made its killing words their tolls all proved no event (an
         # aim, a support, a denial: "an operation backed by airstrikes killed 18"): the killings are events,
         # but not those told of something else ("arrested men suspected of the bombing that killed 12")
-        every = [t for t in find_triggers(tokens, tolls=False) if sources.isdisjoint(range(t.first, t.end))
-                 and not (t.type.fallback and described(tokens.low, t))]
+        every = [t for t in every if not (t.type.fallback and described(tokens.low, t))]
         if len(every) > len(triggers):
             events = linking.build_events(linking.Doc(text, tokens, actors, mentions, every, ref, focus, gaz,
                                                       country=country_name))

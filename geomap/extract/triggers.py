@@ -45,8 +45,12 @@ def find_triggers(tokens: Tokens, *, tolls: bool = True) -> list[Trigger]:
     matcher, not_events, _irrealis = trigger_lexicon()
     blocked = {i for a, b, _ in phrases().find(tokens, not_events) for i in range(a, b)}
     found = [Trigger(a, b, kind) for a, b, kind in phrases().find(tokens, matcher) if blocked.isdisjoint(range(a, b))]
-    if not tolls:
-        return found
+    return without_tolls(tokens, found) if tolls else found
+
+
+def without_tolls(tokens: Tokens, found: list[Trigger]) -> list[Trigger]:
+    """``found`` without the ``fallback`` wordings that tell the toll of violence reported in other words
+    (see :func:`find_triggers`)."""
     telling = [t for t in found if t.type.violent and not t.type.fallback]
     if any(not t.type.generic for t in telling):
         return [t for t in found if not t.type.fallback]

@@ -62,6 +62,7 @@ def build_events(doc: Doc) -> list[EventRecord]:
                      lambda d: d.start, lambda d: d.end)
     places = ByStart((m for m in doc.mentions if usable(m)), lambda m: m.start, lambda m: m.end)
     triggers = doc.trigger_index()
+    tolled = ByStart(doc.tolled, lambda t: t.first, lambda t: t.end)
     tolls = toll_word_positions(tokens)
     sentences = document_sentences(tokens)
     for s_index, (s0, s1) in enumerate(sentences):
@@ -74,11 +75,16 @@ def build_events(doc: Doc) -> list[EventRecord]:
         if s_index + 1 < len(sentences) and not _SET_APART_RE.match(text, sentences[s_index + 1][0]):
             near_hi = tokens.index_before(sentences[s_index + 1][1])
         # a sentence with no trigger and no kill/wound word codes nothing and adds no toll
-        quiet = not triggers.within(s_lo, s_hi) and first_within(tolls, s_lo, s_hi) is None
+        told = triggers.within(s_lo, s_hi)
+        quiet = not told and first_within(tolls, s_lo, s_hi) is None
+        # (a killing told with its own doer in a sentence of no other event is one: "The army killed 30 militants
+        # in Maaret al-Numan", in a report of air strikes elsewhere)
+        own = [] if told or quiet or not _elsewhere(records, s_index, s_places) \
+            else [t for t in tolled.within(s_lo, s_hi) if _told_by_its_doer(doc, t, s_lo)]
         clauses = []
         for c0, c1 in ([] if quiet else clause_spans(text, s0, s1)):
             c_lo, c_hi = tokens.index_at(c0), tokens.index_before(c1)
-            in_clause = triggers.within(c_lo, c_hi)
+            in_clause = triggers.within(c_lo, c_hi) or [t for t in own if c_lo <= t.first and t.end <= c_hi]
             real = [t for t in in_clause
                     if not is_irrealis(tokens, t, c_lo, c_hi) and not in_support(tokens.low, t, in_clause, c_lo)
                     and not describes_a_side(doc, t)]
@@ -134,6 +140,29 @@ def build_events(doc: Doc) -> list[EventRecord]:
     for record in records:
         default_intervener(record, doc.country)
     return records
+
+
+def _elsewhere(records: list[EventRecord], s_index: int, s_places: list[Mention]) -> bool:
+    """Does the sentence (not the headline) name a place, none of it the last violent event's? Only
+    there may a killing told with its doer be an event of its own, not the toll of that event."""
+    if s_index == 0 or not s_places:
+        return False
+    last = next((r for r in reversed(records) if r.violent), None)
+    return last is None or last.place is None or all(m.place.place_id != last.place.place_id for m in s_places)
+
+
+def _told_by_its_doer(doc: Doc, trigger: Trigger, s_lo: int) -> bool:
+    """Is the killing word at ``trigger`` an active verb whose subject is a side named right before it
+    ("the Syrian military killed scores of terrorists"; not "12 civilians were killed", nor "killed by")?"""
+    low = doc.tokens.low
+    if trigger.first == s_lo or low[trigger.first - 1] in AUXILIARIES:
+        return False
+    before = doc.actors_within(max(s_lo, trigger.first - _SUBJECT_GAP - 4), trigger.first)
+    return any(trigger.first - a.end <= _SUBJECT_GAP and a.actor.inter != 7 for a in before)
+
+
+# How many words (adverbs: "reportedly") may stand between a side and its killing verb
+_SUBJECT_GAP = 1
 
 
 def _one_per_place(records: list[EventRecord]) -> list[EventRecord]:

@@ -109,6 +109,10 @@ class Doc:
     country: str | None = None
     # the latest event with a date of its own, which undated events inherit
     last_dated: EventRecord | None = None
+    # the killing words taken for the tolls of violence told in other words (triggers.without_tolls); one
+    # told with its own doer in a sentence of no other event is still an event ("The army killed 30
+    # militants in X", in a report of air strikes elsewhere)
+    tolled: list[Trigger] = field(default_factory=list)
     _actor_index: ByStart[ActorMention] | None = field(default=None, repr=False)
     _trigger_index: ByStart[Trigger] | None = field(default=None, repr=False)
 
