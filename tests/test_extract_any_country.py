@@ -1038,3 +1038,12 @@ def test_a_killing_told_with_its_doer_elsewhere_is_an_event_of_its_own() -> None
 ])
 def test_a_killing_told_at_the_same_place_or_without_its_doer_is_a_toll(text: str) -> None:
     assert len(events(text)) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "Air strikes killed 12 people in Aleppo on Monday. The UN Security Council met to address the fighting.",
+    "Air strikes killed 12 people in Aleppo on Monday. Doctors said most victims had fled the clashes.",
+    "Air strikes killed 12 people in Aleppo on Monday. The protests had turned into an uprising years ago.",
+])
+def test_the_fighting_named_in_passing_is_no_event_of_its_own(text: str) -> None:
+    assert events(text)["sub_event_type"].tolist() == ["Air/drone strike"]

@@ -122,6 +122,10 @@ def build_events(doc: Doc) -> list[EventRecord]:
             if recalled is not None:
                 _continue(recalled, record, doc.country)
                 continue
+            if new and records and _definite(tokens, trigger, c_lo) \
+                    and (not record.actor_explicit or _unidentified(record.actor1)) \
+                    and not record.date_explicit and not record.killed and not record.place_in_clause:
+                continue  # "to address the fighting", "killed during the fighting": the report's war, no event
             if new:
                 records.append(record)
                 if record.date_explicit and record.date is not None:
