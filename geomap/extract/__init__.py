@@ -213,8 +213,8 @@ def analyse(text: str, *, report_date: dt.date | str | None = None, doc_id: str 
     # a date given for it from outside (a crawl's, a table's)
     ref = printed_date(text) or as_date(report_date) or dateline(text)
     focus = linking.document_focus(mentions, country)
-    kept = set(triggers)
-    tolled = [t for t in every if t not in kept]
+    kept = {id(t) for t in triggers}
+    tolled = [t for t in every if id(t) not in kept]
     events = linking.build_events(linking.Doc(text, tokens, actors, mentions, triggers, ref, focus, gaz,
                                               country=country_name, tolled=tolled))
     if tolled and not any(r.violent for r in events):

@@ -18,6 +18,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from geomap.dates import MONTHS, WEEKDAYS
@@ -376,6 +377,8 @@ _PRINTED_CUES = frozenset(("published", "publication", "updated", "posted", "mon
                            "friday", "saturday", "sunday"))
 
 
+@lru_cache(maxsize=4)
 def dateline_mention(text: str) -> DateMention | None:
-    """The first full explicit date of a document within :data:`DATELINE_REACH` characters, if any."""
+    """The first full explicit date of a document within :data:`DATELINE_REACH` characters, if any
+    (remembered for the last few documents: a report's date and its events' both ask for it)."""
     return next((m for m in find_dates(text, 0, min(len(text), DATELINE_REACH)) if m.explicit and m.date), None)

@@ -108,6 +108,8 @@ def listed_with(chosen: Mention, mentions: list[Mention], tokens: Tokens) -> lis
     none holding another ("Kafr Nabl, Idlib" is a place and its province, no list), and the list
     is no route ("between X and Y", "from X to Y").
     """
+    if len(mentions) < 2:
+        return []
     ordered = sorted((m for m in mentions if usable(m)), key=lambda m: m.first)
     if chosen not in ordered or len(ordered) < 2:
         return []
