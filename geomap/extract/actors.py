@@ -328,11 +328,10 @@ def find_actors(tokens: Tokens, gazetteer: Gazetteer, masked: set[int] | None = 
     # a nationality or a country names whose forces they are: they take over the words that,
     # alone, would be the forces of the text's country or unnamed forces ("Nigerian troops",
     # "Kenyan police", "Israeli helicopters")
-    national = _national_forces(tokens, {i for a, b, actor in found if not _unowned(actor, tokens.low[a:b])
-                                         for i in range(a, b)})
+    national = _national_forces(tokens, found)
     if national:
         covered = {i for a, b, _ in national for i in range(a, b)}
-        found = [m for m in found if not (_unowned(m[2], tokens.low[m[0]:m[1]]) and not covered.isdisjoint(range(m[0], m[1])))]
+        found = [m for m in found if not (_unowned(m[2], tokens, m[0], m[1]) and not covered.isdisjoint(range(m[0], m[1])))]
         found.extend(national)
     found.extend(_alias_spans(tokens, gazetteer))  # built outside every other name
     text = tokens.text
@@ -453,45 +452,58 @@ def sides_country_of(mentions: list[ActorMention], placed: str | None, named: st
     return top[0][0]
 
 
-def _unowned(actor: Actor, words: list[str]) -> bool:
-    """Forces named (as ``words``) with no state of their own: the text's country's ("the army") or no
+def _unowned(actor: Actor, tokens: Tokens, a: int, b: int) -> bool:
+    """Forces named (as tokens ``a:b``) with no state of their own: the text's country's ("the army") or no
     one's aircraft ("warplanes"; not drones or missiles, which a nationality may say only were made there)."""
     return actor.local and actor.government \
-        or actor.role == "unidentified_military" and " ".join(words) in _CREWED_AIRCRAFT
+        or actor.role == "unidentified_military" and " ".join(tokens.low[a:b]) in _CREWED_AIRCRAFT
 
 
 _CREWED_AIRCRAFT = frozenset(load_lexicon("demonyms").phrases("crewed_aircraft"))
 
 
-def _national_forces(tokens: Tokens, taken: set[int]) -> list[tuple[int, int, Actor]]:
+def _national_forces(tokens: Tokens, found: list[tuple[int, int, Actor]]) -> list[tuple[int, int, Actor]]:
     """A state's forces or police named by its nationality ("Ukrainian forces", "Kenyan police")
     or its country ("military forces of India", "the Pakistan Army").
 
-    Only where no lexicon actor that names its side is found already (``taken``): "the Syrian
+    Only where no lexicon actor (of ``found``) that names its side is found already: "the Syrian
     army" and "Russian warplanes" have entries of their own.
     """
-    demonyms, forces = nationality_lexicon()
-    nouns = {a: (b, kind) for a, b, kind in phrases().find(tokens, forces)}
+    nouns, named = tokens.derived("national_forces", _nationality_words)
     if not nouns:
         return []
-    found = phrases().find(tokens, demonyms)
-    countries = _country_names(tokens)
+
+    def taken(a: int, b: int) -> bool:
+        """Do tokens ``a:b`` hold a word of a lexicon actor that names its side?"""
+        return any(fa < b and a < fb and not _unowned(actor, tokens, fa, fb) for fa, fb, actor in found)
+
     spans = []
     low = tokens.low
+    countries = named[1]
     # "military forces of India and Pakistan": the forces of the country named after them
     for a, (b, kind) in nouns.items():
-        if b < len(low) and low[b] == "of" and taken.isdisjoint(range(a, b)):
+        if b < len(low) and low[b] == "of" and not taken(a, b):
             after = [(c, d, code) for c, d, code in countries if c == b + 1]
             if after and (name := country_name_of(after[0][2])) is not None:
                 spans.append((a, after[0][1], _forces(kind, name, after[0][2])))
     # "Nigerian troops", and a country's name used as one ("the Pakistan Army", "Nigeria Police")
-    for a, b, code in [*found, *countries]:
+    for a, b, code in [*named[0], *countries]:
         noun = nouns.get(b)
-        if noun is None or (name := country_name_of(code)) is None or not taken.isdisjoint(range(a, noun[0])) \
+        if noun is None or (name := country_name_of(code)) is None or taken(a, noun[0]) \
                 or tokens.text[tokens.ends[b - 1]:tokens.starts[b]].strip(" -"):
             continue  # (not across a comma: "in northern Syria, warplanes struck")
         spans.append((a, noun[0], _forces(noun[1], name, code)))
     return spans
+
+
+def _nationality_words(tokens: Tokens) -> tuple[dict[int, tuple[int, str]], tuple[list, list]]:
+    """A document's force nouns by where they start, its nationality words and its country names (found once:
+    a report whose sides depend on its country reads its actors twice)."""
+    demonyms, forces = nationality_lexicon()
+    nouns = {a: (b, kind) for a, b, kind in phrases().find(tokens, forces)}
+    if not nouns:
+        return nouns, ([], [])
+    return nouns, (phrases().find(tokens, demonyms), _country_names(tokens))
 
 
 def _forces(kind: str, country: str, code: str) -> Actor:
