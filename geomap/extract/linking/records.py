@@ -114,13 +114,18 @@ class Doc:
     # militants in X", in a report of air strikes elsewhere)
     tolled: list[Trigger] = field(default_factory=list)
     _actor_index: ByStart[ActorMention] | None = field(default=None, repr=False)
+    _actors_memo: dict[tuple[int, int], list[ActorMention]] = field(default_factory=dict, repr=False)
     _trigger_index: ByStart[Trigger] | None = field(default=None, repr=False)
 
     def actors_within(self, lo: int, hi: int) -> list[ActorMention]:
-        """Actor mentions inside tokens ``lo:hi``."""
-        if self._actor_index is None:
-            self._actor_index = ByStart(self.actors, lambda a: a.first, lambda a: a.end)
-        return self._actor_index.within(lo, hi)
+        """Actor mentions inside tokens ``lo:hi`` (a clause's are asked for by each step that links its sides:
+        remembered; callers must not change the list)."""
+        found = self._actors_memo.get((lo, hi))
+        if found is None:
+            if self._actor_index is None:
+                self._actor_index = ByStart(self.actors, lambda a: a.first, lambda a: a.end)
+            found = self._actors_memo[lo, hi] = self._actor_index.within(lo, hi)
+        return found
 
     def trigger_index(self) -> ByStart[Trigger]:
         """The document's triggers, found by where they start."""
