@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from geomap.extract.dates import DateMention, dateline_mention, document_dates, find_years
@@ -85,18 +86,17 @@ def build_events(doc: Doc) -> list[EventRecord]:
         for c0, c1 in ([] if quiet else clause_spans(text, s0, s1)):
             c_lo, c_hi = tokens.index_at(c0), tokens.index_before(c1)
             in_clause = triggers.within(c_lo, c_hi) or [t for t in own if c_lo <= t.first and t.end <= c_hi]
-            real = [t for t in in_clause
-                    if not is_irrealis(tokens, t, c_lo, c_hi) and not in_support(tokens.low, t, in_clause, c_lo)
-                    and not describes_a_side(doc, t)]
-            clauses.append((c0, c1, c_lo, c_hi, real))
+            clauses.append((c0, c1, c_lo, c_hi, _Judged(in_clause, doc, c_lo, c_hi)))
         # a toll told before its event in the same sentence: "12 militants were killed while trying to
         # attack" (but not a toll with a doer of its own: "regime forces have killed dozens while ...")
         ahead: list[Figure] = []
         for k, (c0, c1, c_lo, c_hi, real) in enumerate(clauses):
-            if not real:
+            strongest = real.strongest()
+            if strongest is None:
                 if is_tally(tokens, c_lo, c_hi):
                     continue  # "60,000 people have died in jails during the conflict": no event's toll
-                if any(later[4] for later in clauses[k + 1:]) and suffered_toll(tokens.low, c_lo, c_hi):
+                if any(later[4].strongest() is not None for later in clauses[k + 1:]) \
+                        and suffered_toll(tokens.low, c_lo, c_hi):
                     ahead.extend(find_figures(tokens, c_lo, c_hi))
                 # a toll alone continues an earlier event: none yet, nothing to read
                 elif records and not _CONTRAST_RE.match(text, c0) \
@@ -105,8 +105,7 @@ def build_events(doc: Doc) -> list[EventRecord]:
                     if figures:
                         _attach_figures(records, figures, s_index, s0, s1, _TARGET_RE.search(text, c0, c1))
                 continue
-            trigger = _arrested_for(_protested(max(real, key=lambda t: (t.type.priority, -t.first)), real, tokens.low),
-                                    real, tokens.low)
+            trigger = _arrested_for(_protested(strongest, real, tokens.low), real, tokens.low)
             if _in_a_past_year(doc, trigger, c0, c1, dates):
                 ahead = []
                 continue  # "Syria agreed to destroy its chemical weapons in 2013": background
@@ -189,6 +188,38 @@ def _one_per_place(records: list[EventRecord]) -> list[EventRecord]:
             out.append(copy)
         record.also_at = []
     return out
+
+
+class _Judged:
+    """A clause's triggers, each judged real (told as happening, not as a support or as what a side does)
+    only when a step asks: most clauses need only their strongest trigger judged."""
+
+    def __init__(self, triggers: list[Trigger], doc: Doc, c_lo: int, c_hi: int) -> None:
+        self.triggers, self._doc, self._span = triggers, doc, (c_lo, c_hi)
+        self._seen: dict[int, bool] = {}
+        self._strongest: Trigger | None = None
+        self._ranked = False
+
+    def real(self, trigger: Trigger) -> bool:
+        """Is ``trigger`` told as an event (not hypothetical, negated, a support, a side's description)?"""
+        seen = self._seen.get(id(trigger))
+        if seen is None:
+            (c_lo, c_hi), tokens = self._span, self._doc.tokens
+            seen = self._seen[id(trigger)] = not is_irrealis(tokens, trigger, c_lo, c_hi) \
+                and not in_support(tokens.low, trigger, self.triggers, c_lo) and not describes_a_side(self._doc, trigger)
+        return seen
+
+    def strongest(self) -> Trigger | None:
+        """The real trigger of highest priority (of those tied, the first told), or None."""
+        if not self._ranked:
+            self._ranked = True
+            ranked = sorted(self.triggers, key=lambda t: (-t.type.priority, t.first))
+            self._strongest = next((t for t in ranked if self.real(t)), None)
+        return self._strongest
+
+    def of(self, wanted: Callable[[Trigger], bool]) -> Iterator[Trigger]:
+        """The real triggers ``wanted`` accepts, in text order (the test is made before the judging)."""
+        return (t for t in self.triggers if wanted(t) and self.real(t))
 
 
 def _protests_told_on(records: list[EventRecord], tokens: Tokens, sentences: list[tuple[int, int]],
@@ -441,16 +472,14 @@ _APART = _GRAMMAR.words("acts_apart")
 _OPERATIONS = frozenset({"Battles", "Violence against civilians", "Riots"})
 
 
-def _protested(trigger: Trigger, real: list[Trigger], low: list[str]) -> Trigger:
+def _protested(trigger: Trigger, real: _Judged, low: list[str]) -> Trigger:
     """The clause's protest when ``trigger`` is what it protests ("gathered in protest of the
     abduction of a civilian", "a sit-in outside the governor's office over the killing of a
     student") or what its protesters are said to have suffered ("families whose sons were abducted
     held a sit-in"), else ``trigger``."""
     if trigger.type.event_type == "Protests":
         return trigger
-    for protest in real:
-        if protest.type.event_type != "Protests":
-            continue
+    for protest in real.of(lambda t: t.type.event_type == "Protests"):
         if protest.end <= trigger.first and (
                 trigger.first - protest.end <= _PROTEST_OBJECT_REACH
                 and not _PROTEST_OBJECTS.isdisjoint(low[protest.end:trigger.first])
@@ -462,14 +491,14 @@ def _protested(trigger: Trigger, real: list[Trigger], low: list[str]) -> Trigger
 
 
 _PROTEST_OBJECTS = _GRAMMAR.words("protest_objects")
-def _arrested_for(trigger: Trigger, real: list[Trigger], low: list[str]) -> Trigger:
+def _arrested_for(trigger: Trigger, real: _Judged, low: list[str]) -> Trigger:
     """The clause's arrest when ``trigger`` is what those arrested did or are charged with ("police
     arrested 20 people suspected of looting shops", "arrested two men who had beaten an officer"),
     else ``trigger``."""
     if trigger.type.event_type == "Protests" or trigger.type.sub_event_type == "Arrests":
         return trigger  # (people arrested for protesting are a protest's, told apart: _protest_stepped_into)
-    for arrest in real:
-        if arrest.type.sub_event_type == "Arrests" and arrest.end <= trigger.first \
+    for arrest in real.of(lambda t: t.type.sub_event_type == "Arrests"):
+        if arrest.end <= trigger.first \
                 and trigger.first - arrest.end <= _CHARGE_WORDS \
                 and not _CHARGED.isdisjoint(low[arrest.end:trigger.first]):
             return arrest
