@@ -1047,3 +1047,34 @@ def test_a_killing_told_at_the_same_place_or_without_its_doer_is_a_toll(text: st
 ])
 def test_the_fighting_named_in_passing_is_no_event_of_its_own(text: str) -> None:
     assert events(text)["sub_event_type"].tolist() == ["Air/drone strike"]
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    # a tally over a year is no event of its own
+    ("Russian jets struck Ariha on Tuesday, killing six people. Russia killed 1,200 civilians in Syria last year, "
+     "according to a rights group.", 1),
+    # the same killing told at the town around the first place is its toll
+    ("Syrian troops bombarded Daraa al-Balad on Thursday. Government forces killed 3 rebels and a child in Daraa, "
+     "activists said.", 1),
+    # the protests that resumed the next day are an event of their own
+    ("Soldiers shot dead two protesters in Mandalay on Saturday. The next day the protests resumed, with thousands "
+     "marching.", 2),
+])
+def test_second_reports_of_killings_and_protests_are_counted_as_analysts_do(text: str, count: int) -> None:
+    assert len(events(text)) == count
+
+
+def test_where_those_hit_stood_is_where_the_attack_struck() -> None:
+    event = one_event("HTS fighters attacked regime soldiers positioned in Kafr Nabl in Idlib on Monday, "
+                      "killing three soldiers.")
+    assert event["location"] == "Kafr Nobol"
+
+
+def test_a_general_word_for_ground_attacks_names_no_air_strikes_doer() -> None:
+    found = events("Islamic State attacks on army posts near Deir ez-Zor killed nine soldiers on Monday. "
+                   "An air strike on Mayadin killed twelve civilians.")
+    assert found["actor1"].tolist()[1] == "Unidentified Military Forces"
+
+
+def test_a_country_named_for_its_border_is_the_place_when_none_other_is() -> None:
+    assert one_event("Gunmen killed two soldiers near the Iraq border on Monday.")["country"] == "Iraq"

@@ -219,3 +219,14 @@ def test_an_events_own_day_at_the_head_is_no_printed_date() -> None:
     found = extract_events("On 9 May 2020, rebels shelled Aleppo. Police said soldiers shelled Idlib yesterday.",
                            report_date="2020-05-11")
     assert sorted(str(d)[:10] for d in found["event_date"]) == ["2020-05-09", "2020-05-10"]
+
+
+@pytest.mark.parametrize("text", [
+    "Since 1 January 2020, more than 300 civilians have been killed in Idlib. On Monday, regime forces shelled "
+    "Kafr Nabl, killing four civilians.",
+    "In the early hours of 3 May 2020, rebels shelled Hama. On Monday, regime forces shelled Kafr Nabl, "
+    "killing four civilians.",
+])
+def test_a_date_told_of_something_at_the_head_is_no_printed_date(text: str) -> None:
+    found = extract_events(text, report_date="2020-05-20")
+    assert "2020-05-18" in [str(d)[:10] for d in found["event_date"]]

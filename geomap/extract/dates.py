@@ -356,25 +356,31 @@ def dateline(text: str) -> dt.date | None:
 
 
 def printed_date(text: str) -> dt.date | None:
-    """The date a report prints at its head ("Fri Apr 29 2016 ...", "Published July 20 2015", "... AFP
-    Tuesday 6 Aug 2013"), if any: its first full date, standing within :data:`PRINTED_REACH` characters
-    of the start or after a weekday or a word of publication, and not told as an event's day ("On 9 May
-    2020, rebels ...")."""
+    """The date a report prints at its head ("Fri Apr 29 2016 ...", "04.07.2015 A mosque blast",
+    "Published July 20 2015", "... AFP Tuesday 6 Aug 2013"), if any: its first full date, opening
+    the text or right after a weekday or a word of publication, and not told as a day of something
+    ("On Tuesday 5 May 2020, ...", "Since 1 January 2020, ...", "a truce signed 5 March 2020")."""
     mention = dateline_mention(text)
     if mention is None:
         return None
     before = text[max(0, mention.start - _CUE_REACH):mention.start].lower().split()
-    if before[-1:] == ["on"]:
+    if before[-1:] and before[-1] in _PRINTED_CUES:
+        # "Published 20 July", "Fri Apr 29 2016", "Date of publication 16 October" (not "On Tuesday 5 May")
+        return None if before[-2:-1] and before[-2] in _TOLD_OF - {"of"} else mention.date
+    if not _TOLD_OF.isdisjoint(before[-2:]):
         return None
-    cued = not _PRINTED_CUES.isdisjoint(before)
-    return mention.date if mention.start <= PRINTED_REACH or cued else None
+    return mention.date if mention.start <= PRINTED_REACH else None
 
 
-#: How far into a report its printed date may start, and how far before it a cue ("Published", a weekday) stands
-PRINTED_REACH = 80
+#: How far into a report its printed date may start uncued (a quote mark, a bracket), and how far
+#: before it a cue ("Published", a weekday) is looked for
+PRINTED_REACH = 3
 _CUE_REACH = 30
 _PRINTED_CUES = frozenset(("published", "publication", "updated", "posted", "monday", "tuesday", "wednesday", "thursday",
-                           "friday", "saturday", "sunday"))
+                           "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+# Words that make a date a day of something told, not the report's
+_TOLD_OF = frozenset(("on", "since", "in", "of", "from", "until", "till", "by", "after", "before", "signed", "hours",
+                      "early", "late", "between", "and", "to"))
 
 
 @lru_cache(maxsize=4)

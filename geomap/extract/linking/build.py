@@ -80,7 +80,7 @@ def build_events(doc: Doc) -> list[EventRecord]:
         quiet = not told and first_within(tolls, s_lo, s_hi) is None
         # (a killing told with its own doer in a sentence of no other event is one: "The army killed 30 militants
         # in Maaret al-Numan", in a report of air strikes elsewhere)
-        own = [] if told or quiet or not _elsewhere(records, s_index, s_places) \
+        own = [] if told or quiet or not _elsewhere(records, s_index, s_places) or _summed_up(doc, s_lo, s_hi, s0, s1, dates) \
             else [t for t in tolled.within(s_lo, s_hi) if _told_by_its_doer(doc, t, s_lo)]
         clauses = []
         for c0, c1 in ([] if quiet else clause_spans(text, s0, s1)):
@@ -123,7 +123,8 @@ def build_events(doc: Doc) -> list[EventRecord]:
                 continue
             if new and records and _definite(tokens, trigger, c_lo) \
                     and (not record.actor_explicit or _unidentified(record.actor1)) \
-                    and not record.date_explicit and not record.killed and not record.place_in_clause:
+                    and not record.date_explicit and not record.killed and not record.place_in_clause \
+                    and _NEW_TURN.isdisjoint(tokens.low[c_lo:c_hi]):
                 continue  # "to address the fighting", "killed during the fighting": the report's war, no event
             if new:
                 records.append(record)
@@ -146,12 +147,27 @@ def build_events(doc: Doc) -> list[EventRecord]:
 
 
 def _elsewhere(records: list[EventRecord], s_index: int, s_places: list[Mention]) -> bool:
-    """Does the sentence (not the headline) name a place, none of it the last violent event's? Only
-    there may a killing told with its doer be an event of its own, not the toll of that event."""
+    """Does the sentence (not the headline) name a place, none of it the last violent event's, nor
+    holding it or held by it ("in Daraa" after "Daraa al-Balad")? Only there may a killing told with
+    its doer be an event of its own, not the toll of that event."""
     if s_index == 0 or not s_places:
         return False
     last = next((r for r in reversed(records) if r.violent), None)
-    return last is None or last.place is None or all(m.place.place_id != last.place.place_id for m in s_places)
+    return last is None or last.place is None or all(
+        m.place.place_id != last.place.place_id and not holds(m.place, last.place) and not holds(last.place, m.place)
+        for m in s_places)
+
+
+def _summed_up(doc: Doc, s_lo: int, s_hi: int, s0: int, s1: int, dates: ByStart[DateMention]) -> bool:
+    """Does the sentence sum up killings over a time ("killed 1,200 civilians last year", "in April alone"):
+    a tally, or a date coarser than a day?"""
+    return is_tally(doc.tokens, s_lo, s_hi) or not _OVER_TIME.isdisjoint(doc.tokens.low[s_lo:s_hi]) \
+        or any(d.precision is not None and d.precision > 1 for d in dates.within(s0, s1))
+
+
+_OVER_TIME = _GRAMMAR.words("over_time")
+# Words that tell a definite mention as a new turn of events ("the next day the protests resumed")
+_NEW_TURN = _GRAMMAR.words("new_turn")
 
 
 def _told_by_its_doer(doc: Doc, trigger: Trigger, s_lo: int) -> bool:
@@ -359,7 +375,7 @@ def _code_clause(doc: Doc, trigger: Trigger, clause: tuple, sentence: tuple, s_p
     record.target = target.group(1).lower() if target else None
 
     clause_places = places.within(c0, c1)
-    chosen = choose_place(clause_places, doc.focus, violent, tokens.low)
+    chosen = choose_place(clause_places, doc.focus, violent, tokens.low, trigger.first)
     if chosen is not None:
         set_place(record, chosen, f"{chosen.text!r} in the trigger's clause" + (f" after {chosen.prep!r}" if chosen.prep else ""),
                   clause_low=tokens.low)

@@ -56,16 +56,21 @@ def set_place(record: EventRecord, mention: Mention, reason: str, *, clause_low:
     record.place_reason = reason
 
 
-def choose_place(mentions: list[Mention], focus: Place | None, violent: bool, low: list[str]) -> Mention | None:
+def choose_place(mentions: list[Mention], focus: Place | None, violent: bool, low: list[str],
+                 trigger_first: int | None = None) -> Mention | None:
     """The best place among a clause's mentions for an event (module docstring, rule 1).
 
     ``focus`` is the document's focus; ``violent`` whether the event is;
-    ``low`` the document's lower-cased tokens.
+    ``low`` the document's lower-cased tokens; ``trigger_first`` where the
+    event's word stands (a place before it may be its doers' post).
     """
-    # a country named for its border is where the event is not ("close to Turkey's border")
-    mentions = [m for m in mentions if not (m.place.kind == "country" and m.last < len(low) and low[m.last] in _BORDER_WORDS)]
-    if not mentions:
+    # a country named for its border is where the event is not ("close to Turkey's border"), in a
+    # report on another country (alone, it is the place: "near the Iraq border")
+    beside = [m for m in mentions if not (m.place.kind == "country" and m.last < len(low) and low[m.last] in _BORDER_WORDS
+                                          and focus is not None and focus.country != m.place.country)]
+    if not beside:
         return None
+    mentions = beside
     by_id = {m.place.place_id for m in mentions}
     # A country gives way to the other places named ("in Syria's Aleppo"; "gained ground in
     # Syria ... bolstered by equipment seized in neighbouring Iraq"), except where diplomacy
@@ -94,8 +99,10 @@ def choose_place(mentions: list[Mention], focus: Place | None, violent: bool, lo
         road = m.last < len(low) and low[m.last] in _STREET_HEADS
         # (of countries, the report's own first: "the coalition fighting IS in Iraq and Syria", in a report on Syria)
         abroad = country and focus is not None and m.place.country != focus.country
-        return (_speakers_place(low, m.first, m.last), _doers_post(low, m.first), country, abroad, not contained(m),
-                road, bare, k)
+        # (where the doers stood, told before the act: "rebels positioned in X fired on Y"; not
+        # where those hit stood: "attacked soldiers positioned in X")
+        post = trigger_first is not None and m.first < trigger_first and _doers_post(low, m.first)
+        return (_speakers_place(low, m.first, m.last), post, country, abroad, not contained(m), road, bare, k)
     return min(enumerate(mentions), key=rank)[1]
 
 

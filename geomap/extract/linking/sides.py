@@ -13,6 +13,7 @@ from geomap.extract.linking.records import NEIGHBOURING_SENTENCES, Doc, EventRec
 from geomap.extract.text import Tokens
 from geomap.extract.triggers import AUXILIARIES, PASSIVE_ADVERBS, RELATIVE_WORDS, Trigger
 from geomap.extract.vocabulary import ARMED_SIDES, Actor, actors_by_name, actors_by_role
+from geomap.gazetteer.spatial import holds
 
 _GRAMMAR = load_lexicon("grammar")
 _SIDES = load_lexicon("sides")
@@ -635,7 +636,12 @@ def inherit_actor(records: list[EventRecord], record: EventRecord, s_index: int,
             return
         # (or a report of the same violence in a general word: "continued terrorist attacks on Aleppo city
         # killed 18 ... Some 14 were killed by shells that hit al-Midan")
-        same = earlier.sub_event_type == record.sub_event_type or earlier.generic and earlier.violent and record.violent
+        # (there only: a general word's violence at the same place or around it, and no air strike,
+        # which a side named for attacks on the ground may not have flown)
+        same = earlier.sub_event_type == record.sub_event_type or (
+            earlier.generic and earlier.violent and record.violent and record.sub_event_type != "Air/drone strike"
+            and earlier.place is not None and record.place is not None
+            and (earlier.place.place_id == record.place.place_id or holds(earlier.place, record.place)))
         if same and earlier.actor1 is not None:
             if earlier.actor_from_weapon:
                 continue  # the weapon named there says nothing of who did this one
