@@ -1014,6 +1014,7 @@ def test_communal_violence_summed_over_a_year_is_no_event_of_its_own() -> None:
 
 @pytest.mark.parametrize(("text", "location"), [
     ("Rebels positioned in Kafr Zita fired rockets on Suqaylabiyah on Monday.", "As-Suqaylabiyah"),
+    ("Three mortar shells fired by rebels positioned in Jobar fell on Bab Touma in Damascus on Monday.", "Bab Touma"),
     ("Gunmen stationed in Tafas opened fire on a checkpoint in Daraa on Monday.", "Daraa"),
 ])
 def test_where_the_doers_stood_is_not_where_they_struck(text: str, location: str) -> None:

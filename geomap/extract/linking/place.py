@@ -99,9 +99,11 @@ def choose_place(mentions: list[Mention], focus: Place | None, violent: bool, lo
         road = m.last < len(low) and low[m.last] in _STREET_HEADS
         # (of countries, the report's own first: "the coalition fighting IS in Iraq and Syria", in a report on Syria)
         abroad = country and focus is not None and m.place.country != focus.country
-        # (where the doers stood, told before the act: "rebels positioned in X fired on Y"; not
-        # where those hit stood: "attacked soldiers positioned in X")
-        post = trigger_first is not None and m.first < trigger_first and _doers_post(low, m.first)
+        # (where the doers stood, told before the act or as its agent's: "rebels positioned in X fired on
+        # Y", "shells fired by terrorists positioned in X fell on Y"; not where those hit stood:
+        # "attacked soldiers positioned in X")
+        post = _doers_post(low, m.first) and (trigger_first is None or m.first < trigger_first
+                                              or "by" in low[max(0, m.first - _AGENT_TO_POST):m.first])
         return (_speakers_place(low, m.first, m.last), post, country, abroad, not contained(m), road, bare, k)
     return min(enumerate(mentions), key=rank)[1]
 
@@ -175,6 +177,8 @@ def _doers_post(low: list[str], first: int) -> bool:
 
 
 _POSTED = _TOPONYMS.words("posted")
+# How far before a post's place "by" may name its side as the act's agent ("by terrorists positioned in X")
+_AGENT_TO_POST = 6
 _BORDER_WORDS = frozenset(("border", "borders", "frontier"))
 
 
