@@ -208,3 +208,12 @@ def test_two_sides_for_one_word_in_one_country_are_refused(lexicon_copy: Path) -
                   "    countries: [SY, SO]\n    patterns:\n      - sna\n")
     with pytest.raises(LexiconError, match=r"'sna' is already a pattern of entry \d+ of 'actors' in SO"):
         lexicon.load("actors", lexicon_copy)
+
+
+@pytest.mark.parametrize(("text", "actor1"), [
+    ("The New People's Army ambushed soldiers in Samar on Monday.", "NPA: New People's Army"),
+    ("Fighters of the Tigray People's Liberation Front attacked a base near Mekelle on Monday.",
+     "TPLF: Tigray People's Liberation Front"),
+])
+def test_a_group_named_with_a_possessive_is_found(text: str, actor1: str) -> None:
+    assert one_event(text)["actor1"] == actor1
