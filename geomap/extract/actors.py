@@ -469,7 +469,7 @@ def _national_forces(tokens: Tokens, found: list[tuple[int, int, Actor]]) -> lis
     Only where no lexicon actor (of ``found``) that names its side is found already: "the Syrian
     army" and "Russian warplanes" have entries of their own.
     """
-    nouns, named = tokens.derived("national_forces", _nationality_words)
+    nouns, nationalities, countries = tokens.derived("national_forces", _nationality_words)
     if not nouns:
         return []
 
@@ -479,7 +479,6 @@ def _national_forces(tokens: Tokens, found: list[tuple[int, int, Actor]]) -> lis
 
     spans = []
     low = tokens.low
-    countries = named[1]
     # "military forces of India and Pakistan": the forces of the country named after them
     for a, (b, kind) in nouns.items():
         if b < len(low) and low[b] == "of" and not taken(a, b):
@@ -487,7 +486,7 @@ def _national_forces(tokens: Tokens, found: list[tuple[int, int, Actor]]) -> lis
             if after and (name := country_name_of(after[0][2])) is not None:
                 spans.append((a, after[0][1], _forces(kind, name, after[0][2])))
     # "Nigerian troops", and a country's name used as one ("the Pakistan Army", "Nigeria Police")
-    for a, b, code in [*named[0], *countries]:
+    for a, b, code in [*nationalities, *countries]:
         noun = nouns.get(b)
         if noun is None or (name := country_name_of(code)) is None or taken(a, noun[0]) \
                 or tokens.text[tokens.ends[b - 1]:tokens.starts[b]].strip(" -"):
@@ -496,14 +495,14 @@ def _national_forces(tokens: Tokens, found: list[tuple[int, int, Actor]]) -> lis
     return spans
 
 
-def _nationality_words(tokens: Tokens) -> tuple[dict[int, tuple[int, str]], tuple[list, list]]:
+def _nationality_words(tokens: Tokens) -> tuple[dict[int, tuple[int, str]], list, list]:
     """A document's force nouns by where they start, its nationality words and its country names (found once:
-    a report whose sides depend on its country reads its actors twice)."""
+    a report whose sides depend on its country reads its actors twice); none of the last two without the first."""
     demonyms, forces = nationality_lexicon()
     nouns = {a: (b, kind) for a, b, kind in phrases().find(tokens, forces)}
     if not nouns:
-        return nouns, ([], [])
-    return nouns, (phrases().find(tokens, demonyms), _country_names(tokens))
+        return nouns, [], []
+    return nouns, phrases().find(tokens, demonyms), _country_names(tokens)
 
 
 def _forces(kind: str, country: str, code: str) -> Actor:

@@ -356,7 +356,7 @@ def dateline(text: str) -> dt.date | None:
 
 
 def printed_date(text: str) -> dt.date | None:
-    """The date a report prints at its head ("Fri Apr 29 2016 ...", "04.07.2015 A mosque blast",
+    """The date a report prints at its head ("Fri Apr 29 2016 ...", "16 October 2017 Rebel shelling ...",
     "Published July 20 2015", "... AFP Tuesday 6 Aug 2013"), if any: its first full date, opening
     the text or right after a weekday or a word of publication, and not told as a day of something
     ("On Tuesday 5 May 2020, ...", "Since 1 January 2020, ...", "a truce signed 5 March 2020")."""
@@ -376,8 +376,8 @@ def printed_date(text: str) -> dt.date | None:
 #: before it a cue ("Published", a weekday) is looked for
 PRINTED_REACH = 3
 _CUE_REACH = 30
-_PRINTED_CUES = frozenset(("published", "publication", "updated", "posted", "monday", "tuesday", "wednesday", "thursday",
-                           "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+_PRINTED_CUES = frozenset(("published", "publication", "updated", "posted",
+                           *(day.lower() for day in WEEKDAYS), *(day[:3].lower() for day in WEEKDAYS)))
 # Words that make a date a day of something told, not the report's
 _TOLD_OF = frozenset(("on", "since", "in", "of", "from", "until", "till", "by", "after", "before", "signed", "hours",
                       "early", "late", "between", "and", "to"))

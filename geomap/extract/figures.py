@@ -213,10 +213,9 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             continue
         vague = " ".join(low[i:j]) in lex["vague"]
         one = _one_person(tokens, j, hi) if low[i] in ("a", "an") and j == i + 1 else None
-        while one is None and (more := _coordinated(tokens, j, hi)) is not None \
-                and not _new_subject(tokens, i, lo, more[1], hi, end_at):
+        if one is None:
             # "killing six civilians and five militiamen": one toll of 11
-            extra, j, vague_extra = more
+            extra, j, vague_extra = _joined_groups(tokens, i, lo, j, hi, end_at)
             value, vague = value + extra, vague or vague_extra
         if j < hi and low[j] == "others" and (after := _governed_after(tokens, j, hi, kind_at)):
             kind = after  # "a child killed two others injured": the others' own verb
@@ -224,9 +223,10 @@ def find_figures(tokens: Tokens, lo: int = 0, hi: int | None = None) -> list[Fig
             # one person, as the subject of a passive or of "died" ("a woman was killed", "a young girl
             # died"), not of an active verb ("the wedding of a member of the SDF killing 22 civilians");
             # with others named beside ("a woman and her three children were killed")
-            listed = False
-            while (more := _coordinated(tokens, j, hi)) is not None and not _new_subject(tokens, i, lo, more[1], hi, end_at):
-                value, vague, j, listed = value + more[0], vague or more[2], more[1], True
+            extra, end, vague_extra = _joined_groups(tokens, i, lo, j, hi, end_at)
+            listed = end > j
+            if listed:
+                value, vague, j = value + extra, vague or vague_extra, end
                 noun = max(j, _group_noun_end(tokens, j, hi)) - 1  # the last group's noun ("her two daughters")
             # (with others named beside, the verb follows the last at once: "a man and his son were killed",
             # not "a man and his son shot dead a neighbour")
@@ -592,6 +592,16 @@ def _coordinated(tokens: Tokens, j: int, hi: int) -> tuple[int, int, bool] | Non
 _KIN_POSSESSIVES = frozenset(("his", "her", "their"))
 _ONE_ARTICLES = frozenset(("a", "an", "another"))
 _AS_WELL_AS = ("as", "well", "as")
+
+
+def _joined_groups(tokens: Tokens, i: int, lo: int, j: int, hi: int, end_at: dict) -> tuple[int, int, bool]:
+    """The groups counted with the figure at token ``i`` (its number ending before ``j``): their sum, the token
+    after the last one's number (``j`` when there is none), and whether one is vague. Each follows the last with
+    "and" or "as well as" (:func:`_coordinated`), and none starts a clause of its own (:func:`_new_subject`)."""
+    extra, vague = 0, False
+    while (more := _coordinated(tokens, j, hi)) is not None and not _new_subject(tokens, i, lo, more[1], hi, end_at):
+        extra, j, vague = extra + more[0], more[1], vague or more[2]
+    return extra, j, vague
 
 
 def _new_subject(tokens: Tokens, i: int, lo: int, end: int, hi: int, end_at: dict) -> bool:

@@ -423,11 +423,8 @@ def _protest_stepped_into(records: list[EventRecord], new: EventRecord, s_index:
     if new.sub_event_type != "Arrests" or not records or _PARTICIPANTS.isdisjoint(clause) and not _counted_taken(clause):
         return None  # not its participants, nor people counted ("26 were arrested", "one woman was detained")
     protest = records[-1]
-    if protest.event_type != "Protests" or s_index - protest.last_sentence > _TOLD_ON:
-        return None
-    if new.place is not None and protest.place is not None and new.place.place_id != protest.place.place_id:
-        return None
-    if new.date_explicit and new.date != protest.date:
+    if protest.event_type != "Protests" or s_index - protest.last_sentence > _TOLD_ON \
+            or _placed_or_dated_apart(new, protest):
         return None
     if protest.sub_event_type == "Peaceful protest":
         protest.sub_event_type = "Protest with intervention"
@@ -448,13 +445,15 @@ def _aftermath(records: list[EventRecord], new: EventRecord, kind: TriggerType, 
     if new.violent or kind.sub_event_type not in _AFTERMATH or not records or not _APART.isdisjoint(clause):
         return None
     event = records[-1]
-    if event.event_type not in _OPERATIONS or s_index - event.last_sentence > 1:
-        return None
-    if new.place is not None and event.place is not None and new.place.place_id != event.place.place_id:
-        return None
-    if new.date_explicit and new.date != event.date:
+    if event.event_type not in _OPERATIONS or s_index - event.last_sentence > 1 or _placed_or_dated_apart(new, event):
         return None
     return event
+
+
+def _placed_or_dated_apart(new: EventRecord, event: EventRecord) -> bool:
+    """Does ``new`` name a place other than ``event``'s, or a day of its own other than its?"""
+    return (new.place is not None and event.place is not None and new.place.place_id != event.place.place_id) \
+        or (new.date_explicit and new.date != event.date)
 
 
 def _counted_taken(clause: list[str]) -> bool:
@@ -507,6 +506,8 @@ def _protested(trigger: Trigger, real: _Judged, low: list[str]) -> Trigger:
 
 
 _PROTEST_OBJECTS = _GRAMMAR.words("protest_objects")
+
+
 def _arrested_for(trigger: Trigger, real: _Judged, low: list[str]) -> Trigger:
     """The clause's arrest when ``trigger`` is what those arrested did or are charged with ("police
     arrested 20 people suspected of looting shops", "arrested two men who had beaten an officer"),
@@ -718,7 +719,7 @@ def merge_duplicates(records: list[EventRecord]) -> list[EventRecord]:
             record.place.place_id if record.place else None, record.date,
         )
         first = merged.get(key)
-        if first is None or (record.killed and all(figure.additional for figure in record.killed)):
+        if first is None or _only_additional(record):
             merged.setdefault(key, record)
             out.append(record)
             continue
@@ -763,7 +764,7 @@ def _fight_key(record: EventRecord) -> tuple:
 
 
 def _same_fight(first: EventRecord, record: EventRecord) -> bool:
-    if record.place is None or (record.killed and all(f.additional for f in record.killed)):
+    if record.place is None or _only_additional(record):
         return False
     return not _named_sides(record).isdisjoint(_named_sides(first))
 
@@ -790,7 +791,7 @@ def _merge_summaries(records: list[EventRecord]) -> list[EventRecord]:
                  and other.place is not None and other.event_type == record.event_type and other.date == record.date
                  and holds(record.place, other.place)
                  and (_unidentified(record.actor1) or record.actor1 == other.actor1)]
-        if len(finer) == 1 and not (record.killed and all(f.additional for f in record.killed)):
+        if len(finer) == 1 and not _only_additional(record):
             _fold_summary(finer[0], record)
             gone.add(id(record))
     out = [record for record in records if id(record) not in gone]
@@ -829,7 +830,7 @@ def _merge_unidentified(records: list[EventRecord]) -> list[EventRecord]:
     merged_into: dict[int, EventRecord] = {}
     for record in records:
         if _unidentified(record.actor1) and record.place_explicit and record.place is not None \
-                and not (record.killed and all(figure.additional for figure in record.killed)):
+                and not _only_additional(record):
             told = named.get((record.sub_event_type, record.place.place_id, record.date), [])
             if len({r.actor1 for r in told}) > 1 and record.target is not None:
                 told = [r for r in told if r.target == record.target]  # the one that hit what it names
@@ -854,6 +855,12 @@ def _merge_unidentified(records: list[EventRecord]) -> list[EventRecord]:
     return out
 
 
+def _only_additional(record: EventRecord) -> bool:
+    """Is the event's every toll told as more than one given already ("a further five died"): another
+    event's, never merged with those it adds to?"""
+    return bool(record.killed) and all(figure.additional for figure in record.killed)
+
+
 def _merge_unplaced(records: list[EventRecord]) -> list[EventRecord]:
     """An event told with no doer and no place of its own (a headline: "30 rebels killed in suicide
     blast") is the one event of its sub-event type and day told with its place, if the report
@@ -861,7 +868,7 @@ def _merge_unplaced(records: list[EventRecord]) -> list[EventRecord]:
     gone: set[int] = set()
     for record in records:
         if record.place_explicit or not _unidentified(record.actor1) \
-                or (record.killed and all(figure.additional for figure in record.killed)):
+                or _only_additional(record):
             continue
         told = [other for other in records if other is not record and id(other) not in gone and other.place_explicit
                 and other.sub_event_type == record.sub_event_type and other.date == record.date]

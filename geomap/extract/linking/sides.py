@@ -12,7 +12,7 @@ from geomap.extract.lexicon import load as load_lexicon
 from geomap.extract.linking.records import NEIGHBOURING_SENTENCES, Doc, EventRecord
 from geomap.extract.text import Tokens
 from geomap.extract.triggers import AUXILIARIES, PASSIVE_ADVERBS, RELATIVE_WORDS, Trigger
-from geomap.extract.vocabulary import ARMED_SIDES, Actor, actors_by_name, actors_by_role
+from geomap.extract.vocabulary import ARMED_SIDES, STATE_FORCES, Actor, actors_by_name, actors_by_role
 from geomap.gazetteer.spatial import holds
 
 _GRAMMAR = load_lexicon("grammar")
@@ -680,7 +680,7 @@ def default_actors(record: EventRecord, country: str | None) -> None:
         # violent are rioters, and the forces that met them ("police fired tear gas at rioting
         # prisoners") are its second side
         # (not armed men who attacked a crowd: "militiamen attacked protesters with sticks" keeps its doer)
-        faced = record.actor1 if record.actor1 is not None and record.actor1.inter == _STATE_FORCES else None
+        faced = record.actor1 if record.actor1 is not None and record.actor1.inter == STATE_FORCES else None
         if record.actor1 is None or faced is not None or record.actor1.role in ("protesters", "civilians"):
             record.actor1 = role_actor("rioters", country)
         if faced is not None and (record.actor2 is None or record.actor2.inter in _CROWDS):
@@ -728,7 +728,6 @@ def default_intervener(record: EventRecord, country: str | None) -> None:
 # ACLED's inter codes of rioters, and of the crowds (rioters, protesters, civilians) a riot's rioters are
 _RIOTERS = 5
 _CROWDS = frozenset((5, 6, 7))
-_STATE_FORCES = 1
 
 # Protests the authorities stepped into: someone stepped in, the police unless the report says otherwise.
 _PROTESTS_MET_BY_FORCE = frozenset({"Protest with intervention", "Excessive force against protesters"})
